@@ -1,0 +1,51 @@
+//! `initialize_config`: creates the protocol `Config` PDA with the signer as admin and stop 0.
+//!
+//! Who: anyone, once (the deploy script calls it right after deploying).
+//! Accounts: `admin` (signer, writable: pays rent), `config` (writable, PDA `["config"]`),
+//! `system_program`.
+//! Args: none.
+//! Changes: creates `config`; emits `ConfigInitialized`.
+
+use pinocchio::{account_info::AccountInfo, instruction::Seed, ProgramResult};
+
+use crate::{
+    error::GavelError,
+    events::{ConfigInitialized, Event},
+    state::{config::CONFIG_SEED, Config, Reader},
+    utils::{
+        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
+    },
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [admin, config, system_program, ..] = accounts else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    Reader::new(args, 0).finish()?;
+    require_signer(admin)?;
+    require_writable(admin)?;
+    require_writable(config)?;
+    require_system_program(system_program)?;
+    let bump = require_pda(config, &crate::seeds!(CONFIG_SEED))?;
+    if config.is_owned_by(&crate::ID) || config.data_len() != 0 {
+        return Err(GavelError::ConfigAlreadyInitialized.into());
+    }
+
+    let bump_seed = [bump];
+    let seeds = [Seed::from(CONFIG_SEED), Seed::from(&bump_seed)];
+    create_pda_account(admin, config, Config::LEN, &seeds)?;
+
+    Config {
+        admin: *admin.key(),
+        pending_admin: [0u8; 32],
+        stop: 0,
+        bump,
+    }
+    .store(config)?;
+    ConfigInitialized {
+        admin: *admin.key(),
+    }
+    .emit();
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! `set_stop`: sets the emergency stop level.
+//!
+//! Who: the config admin.
+//! Accounts: `admin` (signer), `config` (writable).
+//! Args: `stop: u8` — 0 live, 1 no new kicks, 2 no kicks and no resets, 3 admin only.
+//! Changes: `config.stop`; emits `StopChanged`.
+
+use pinocchio::{
+    account_info::AccountInfo,
+    sysvars::{clock::Clock, Sysvar},
+    ProgramResult,
+};
+
+use crate::{
+    error::GavelError,
+    events::{Event, StopChanged},
+    state::{config::STOP_MAX, Config, Reader},
+    utils::{require_signer, require_writable},
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [admin, config_info, ..] = accounts else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let stop = r.u8()?;
+    r.finish()?;
+
+    require_signer(admin)?;
+    require_writable(config_info)?;
+    let mut config = Config::load(config_info)?;
+    if admin.key() != &config.admin {
+        return Err(GavelError::AdminRequired.into());
+    }
+    if stop > STOP_MAX {
+        return Err(GavelError::StopLevelInvalid.into());
+    }
+
+    let previous = config.stop;
+    config.stop = stop;
+    config.store(config_info)?;
+    StopChanged {
+        admin: *admin.key(),
+        previous,
+        stop,
+        unix_timestamp: Clock::get()?.unix_timestamp,
+    }
+    .emit();
+    Ok(())
+}

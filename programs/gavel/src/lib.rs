@@ -1,0 +1,43 @@
+//! Gavel: a Dutch-auction liquidation protocol for Solana.
+//!
+//! The program keeps Anchor's ABI by hand (8-byte discriminators, Borsh layouts, events through
+//! `sol_log_data`, error codes from 6000) so that `@coral-xyz/anchor` clients work unchanged with
+//! the committed IDL in `idl/gavel.json`. It is `no_std` on Solana and builds both with the offline
+//! route (`scripts/build-program.sh`) and with `cargo build-sbf`.
+#![cfg_attr(target_os = "solana", no_std)]
+
+pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod state;
+pub mod utils;
+
+use pinocchio::{account_info::AccountInfo, pubkey::Pubkey, ProgramResult};
+
+pinocchio_pubkey::declare_id!("7GP234LwKLTdc6kkRBi2DE9vU4ATK3K5vYP8J1WZV1mM");
+
+#[cfg(all(target_os = "solana", not(feature = "no-entrypoint")))]
+mod entrypoint {
+    use super::*;
+    // Instructions of Gavel take at most a couple dozen accounts; a smaller bound keeps the
+    // entrypoint's account array (and so the stack frame) small.
+    pinocchio::program_entrypoint!(process_instruction, 32);
+    pinocchio::no_allocator!();
+    pinocchio::nostd_panic_handler!();
+}
+
+/// Dispatches an instruction by its Anchor discriminator (`sha256("global:<name>")[..8]`).
+pub fn process_instruction(
+    program_id: &Pubkey,
+    accounts: &[AccountInfo],
+    data: &[u8],
+) -> ProgramResult {
+    if program_id != &ID {
+        return Err(error::GavelError::ProgramIdInvalid.into());
+    }
+    if data.len() < 8 {
+        return Err(error::GavelError::InstructionUnknown.into());
+    }
+    let (disc, args) = data.split_at(8);
+    instructions::dispatch(disc, accounts, args)
+}

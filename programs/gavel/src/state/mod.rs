@@ -1,0 +1,120 @@
+//! Account layouts. Every account is `discriminator (8) ‖ Borsh fields` with fixed-size fields
+//! only, so Anchor's `BorshAccountsCoder` decodes it and the program reads fields at fixed offsets.
+
+pub mod config;
+pub mod discriminator;
+
+pub use config::Config;
+
+use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
+
+use crate::error::GavelError;
+
+/// Little-endian field reader over an account's data (after its discriminator).
+pub struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// Starts reading at `pos`.
+    pub fn new(data: &'a [u8], pos: usize) -> Self {
+        Self { data, pos }
+    }
+
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], GavelError> {
+        let end = self.pos + N;
+        let bytes = self
+            .data
+            .get(self.pos..end)
+            .ok_or(GavelError::InstructionDataInvalid)?;
+        self.pos = end;
+        let mut out = [0u8; N];
+        out.copy_from_slice(bytes);
+        Ok(out)
+    }
+
+    /// Reads a `u8`.
+    pub fn u8(&mut self) -> Result<u8, GavelError> {
+        Ok(self.take::<1>()?[0])
+    }
+
+    /// Reads a little-endian `u64`.
+    pub fn u64(&mut self) -> Result<u64, GavelError> {
+        Ok(u64::from_le_bytes(self.take::<8>()?))
+    }
+
+    /// Reads a 32-byte public key.
+    pub fn pubkey(&mut self) -> Result<Pubkey, GavelError> {
+        self.take::<32>()
+    }
+
+    /// Fails unless every byte was consumed (instruction arguments have exact lengths).
+    pub fn finish(&self) -> Result<(), GavelError> {
+        if self.pos == self.data.len() {
+            Ok(())
+        } else {
+            Err(GavelError::InstructionDataInvalid)
+        }
+    }
+}
+
+/// Little-endian field writer into a fixed buffer.
+pub struct Writer<'a> {
+    data: &'a mut [u8],
+    pos: usize,
+}
+
+impl<'a> Writer<'a> {
+    /// Starts writing at `pos`.
+    pub fn new(data: &'a mut [u8], pos: usize) -> Self {
+        Self { data, pos }
+    }
+
+    /// Writes raw bytes.
+    pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        self.data[self.pos..self.pos + b.len()].copy_from_slice(b);
+        self.pos += b.len();
+        self
+    }
+
+    /// Writes a `u8`.
+    pub fn u8(&mut self, v: u8) -> &mut Self {
+        self.bytes(&[v])
+    }
+
+    /// Writes a little-endian `u64`.
+    pub fn u64(&mut self, v: u64) -> &mut Self {
+        self.bytes(&v.to_le_bytes())
+    }
+
+    /// Writes a little-endian `i64`.
+    pub fn i64(&mut self, v: i64) -> &mut Self {
+        self.bytes(&v.to_le_bytes())
+    }
+
+    /// Bytes written so far (including the start offset).
+    pub fn len(&self) -> usize {
+        self.pos
+    }
+
+    /// True when nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.pos == 0
+    }
+}
+
+/// Checks that `account` is a live Gavel account of the type with discriminator `disc` and
+/// length `len`: owner, size and discriminator (the type-cosplay guard).
+pub fn check_account(account: &AccountInfo, disc: &[u8; 8], len: usize) -> Result<(), GavelError> {
+    if !account.is_owned_by(&crate::ID) {
+        return Err(GavelError::AccountOwnerInvalid);
+    }
+    let data = account
+        .try_borrow_data()
+        .map_err(|_| GavelError::AccountDiscriminatorInvalid)?;
+    if data.len() != len || &data[..8] != disc {
+        return Err(GavelError::AccountDiscriminatorInvalid);
+    }
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! Account-validation helpers shared by every instruction, plus PDA account creation.
+
+use pinocchio::{
+    account_info::AccountInfo,
+    instruction::{Seed, Signer},
+    program_error::ProgramError,
+    pubkey::{self, Pubkey},
+    ProgramResult,
+};
+use pinocchio_system::instructions::{Allocate, Assign, CreateAccount, Transfer};
+
+use crate::error::GavelError;
+
+/// The system program id (all zeroes).
+pub const SYSTEM_PROGRAM_ID: Pubkey = [0u8; 32];
+
+/// Requires `account` to have signed the transaction.
+pub fn require_signer(account: &AccountInfo) -> ProgramResult {
+    if account.is_signer() {
+        Ok(())
+    } else {
+        Err(GavelError::SignerMissing.into())
+    }
+}
+
+/// Requires `account` to be writable.
+pub fn require_writable(account: &AccountInfo) -> ProgramResult {
+    if account.is_writable() {
+        Ok(())
+    } else {
+        Err(GavelError::AccountNotWritable.into())
+    }
+}
+
+/// Requires `account` to be the system program.
+pub fn require_system_program(account: &AccountInfo) -> ProgramResult {
+    if account.key() == &SYSTEM_PROGRAM_ID {
+        Ok(())
+    } else {
+        Err(GavelError::ProgramAccountInvalid.into())
+    }
+}
+
+/// Builds a seed array on the stack.
+///
+/// Each seed goes through `black_box` so that the array is never folded into a constant in
+/// `.rodata`: `sbpf-linker` 0.1.9 neither aligns `.rodata` nor relocates pointers stored in it, and
+/// the runtime rejects an unaligned or unrelocated seed array ("Unaligned pointer").
+#[macro_export]
+macro_rules! seeds {
+    ($($seed:expr),+ $(,)?) => {
+        [$(core::hint::black_box::<&[u8]>($seed)),+]
+    };
+}
+
+/// Requires `account` to be the canonical PDA of `seeds` (without the bump); returns the bump.
+/// Pass seeds built with [`seeds!`].
+pub fn require_pda(account: &AccountInfo, seeds: &[&[u8]]) -> Result<u8, GavelError> {
+    let (expected, bump) = pubkey::find_program_address(seeds, &crate::ID);
+    if account.key() == &expected {
+        Ok(bump)
+    } else {
+        Err(GavelError::AccountAddressInvalid)
+    }
+}
+
+/// Creates a program-owned PDA account of `space` bytes, rent-exempt, paid by `payer`.
+///
+/// Works even when someone pre-funded the address with lamports (which would make the system
+/// program's `CreateAccount` fail): then it tops up, allocates and assigns instead.
+pub fn create_pda_account(
+    payer: &AccountInfo,
+    account: &AccountInfo,
+    space: usize,
+    signer_seeds: &[Seed],
+) -> ProgramResult {
+    let rent_lamports = rent_exempt_minimum(space)?;
+    let signers = [Signer::from(signer_seeds)];
+    let current = account.lamports();
+    if current == 0 {
+        CreateAccount {
+            from: payer,
+            to: account,
+            lamports: rent_lamports,
+            space: space as u64,
+            owner: &crate::ID,
+        }
+        .invoke_signed(&signers)
+    } else {
+        if current < rent_lamports {
+            Transfer {
+                from: payer,
+                to: account,
+                lamports: rent_lamports - current,
+            }
+            .invoke()?;
+        }
+        Allocate {
+            account,
+            space: space as u64,
+        }
+        .invoke_signed(&signers)?;
+        Assign {
+            account,
+            owner: &crate::ID,
+        }
+        .invoke_signed(&signers)
+    }
+}
+
+/// Bytes the runtime charges rent for on top of an account's data.
+const ACCOUNT_STORAGE_OVERHEAD: u64 = 128;
+/// Largest account Solana allows (10 MiB).
+const MAX_ACCOUNT_SPACE: usize = 10 * 1024 * 1024;
+
+/// Rent-exempt minimum balance for `space` bytes, read from the Rent sysvar without floats.
+///
+/// The sysvar stores the exemption threshold as an `f64` (2.0 on every cluster today); LLVM's BPF
+/// backend has no float support, so the threshold is decoded from its bits and must be a whole
+/// number of years.
+pub fn rent_exempt_minimum(space: usize) -> Result<u64, ProgramError> {
+    // Rent sysvar layout: lamports_per_byte_year u64, exemption_threshold f64, burn_percent u8.
+    // `u64` words: the syscall requires an 8-byte-aligned buffer.
+    let mut raw = [0u64; 3];
+    #[cfg(target_os = "solana")]
+    {
+        // SAFETY: `raw` is 24 aligned bytes, more than the 17 the syscall writes.
+        let rc = unsafe { pinocchio::syscalls::sol_get_rent_sysvar(raw.as_mut_ptr() as *mut u8) };
+        if rc != 0 {
+            return Err(ProgramError::UnsupportedSysvar);
+        }
+    }
+    #[cfg(not(target_os = "solana"))]
+    {
+        raw[0] = 3480;
+        raw[1] = 2.0f64.to_bits();
+    }
+    let (per_byte_year, threshold_bits) = (raw[0], raw[1]);
+    let years = whole_f64(threshold_bits).ok_or(ProgramError::UnsupportedSysvar)?;
+    // Bounded operands make the plain product exact: (128 + 10 MiB) * 2^32 * 2^5 < 2^64.
+    // (`checked_mul` lowers to `__multi3`, which LLVM's BPF backend cannot call.)
+    if per_byte_year > u32::MAX as u64 || space > MAX_ACCOUNT_SPACE {
+        return Err(GavelError::MathOverflow.into());
+    }
+    Ok((ACCOUNT_STORAGE_OVERHEAD + space as u64) * per_byte_year * years)
+}
+
+/// Decodes a non-negative whole-number `f64` (given as bits) below 2^32; `None` otherwise.
+fn whole_f64(bits: u64) -> Option<u64> {
+    if bits == 0 {
+        return Some(0);
+    }
+    if bits >> 63 != 0 {
+        return None;
+    }
+    let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    if !(0..32).contains(&exp) {
+        return None;
+    }
+    let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let shift = 52 - exp as u32;
+    if mantissa & ((1u64 << shift) - 1) != 0 {
+        return None;
+    }
+    Some(mantissa >> shift)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_f64_decodes_integers_only() {
+        for v in [0.0f64, 1.0, 2.0, 3.0, 10.0, 4_000_000_000.0] {
+            assert_eq!(whole_f64(v.to_bits()), Some(v as u64), "{v}");
+        }
+        for v in [0.5f64, 2.5, -1.0, 1e20, f64::NAN, f64::INFINITY] {
+            assert_eq!(whole_f64(v.to_bits()), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn rent_minimum_matches_solana_default() {
+        // Solana's defaults: (128 + len) * 3480 lamports/byte-year * 2 years.
+        assert_eq!(rent_exempt_minimum(0).unwrap(), 890_880);
+        assert_eq!(rent_exempt_minimum(165).unwrap(), 2_039_280);
+    }
+}

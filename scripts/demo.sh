@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The main job: installs what is missing, builds gavel.so, runs the demo on an embedded chain.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+exec npx ts-node app/demo/main.ts "$@"

@@ -1,0 +1,66 @@
+/**
+ * Typed program errors: every code of the program's `GavelError` enum, from the IDL.
+ * @module
+ */
+import idlJson from "../../idl/gavel.json";
+
+/** A Gavel program error with its stable code, name and message. */
+export class GavelError extends Error {
+  constructor(
+    readonly code: number,
+    readonly errorName: string,
+    message: string,
+  ) {
+    super(`${errorName} (${code}): ${message}`);
+    this.name = "GavelError";
+  }
+}
+
+/** Error code → `{ name, msg }`, from the IDL. */
+export const GAVEL_ERRORS: ReadonlyMap<number, { name: string; msg: string }> = new Map(
+  idlJson.errors.map((e) => [e.code, { name: e.name, msg: e.msg }]),
+);
+
+/** Error name → code, e.g. `ErrorCode.AdminRequired === 6011`. */
+export const ErrorCode: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(idlJson.errors.map((e) => [e.name, e.code])),
+);
+
+/** The `GavelError` for `code`, or `undefined` when the code is not Gavel's. */
+export function gavelErrorFromCode(code: number): GavelError | undefined {
+  const e = GAVEL_ERRORS.get(code);
+  return e ? new GavelError(code, e.name, e.msg) : undefined;
+}
+
+const CUSTOM_HEX = /custom program error: 0x([0-9a-fA-F]+)/;
+const CUSTOM_DEC = /"Custom":\s*(\d+)|InstructionErrorCustom \{ code: (\d+) \}|Custom\((\d+)\)/;
+
+/**
+ * Finds a Gavel error in anything a send or simulation may produce: log lines, an error with
+ * `logs`, a web3.js `TransactionError` (`{ InstructionError: [i, { Custom: n }] }`) or its text.
+ */
+export function parseGavelError(err: unknown): GavelError | undefined {
+  if (err instanceof GavelError) return err;
+  const texts: string[] = [];
+  const visit = (v: unknown): void => {
+    if (v == null) return;
+    if (typeof v === "string") texts.push(v);
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (typeof o.Custom === "number") texts.push(`"Custom": ${o.Custom}`);
+      if (o.logs) visit(o.logs);
+      if (o.InstructionError) visit(o.InstructionError);
+      if (typeof o.message === "string") texts.push(o.message);
+      if (typeof (o as { toString?: unknown }).toString === "function") texts.push(String(v));
+    }
+  };
+  visit(err);
+  for (const t of texts) {
+    const hex = CUSTOM_HEX.exec(t);
+    if (hex) return gavelErrorFromCode(parseInt(hex[1], 16));
+    const dec = CUSTOM_DEC.exec(t);
+    if (dec) return gavelErrorFromCode(Number(dec[1] ?? dec[2] ?? dec[3]));
+  }
+  return undefined;
+}

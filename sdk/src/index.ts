@@ -1,0 +1,13 @@
+/**
+ * Gavel TypeScript SDK: IDL types, PDAs, instruction builders, account and event decoders,
+ * typed errors.
+ * @packageDocumentation
+ */
+export * from "./constants";
+export * from "./pda";
+export * from "./program";
+export * from "./instructions";
+export * from "./accounts";
+export * from "./events";
+export * from "./errors";
+export type { Gavel } from "./idl/gavel";

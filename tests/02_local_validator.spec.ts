@@ -1,0 +1,113 @@
+/**
+ * Story on a real validator (RPC + websocket): the admin initializes Gavel with a real signed
+ * transaction through Anchor's `Program.rpc()`, an indexer subscribed over websocket sees each
+ * event, and a stranger's attempt fails with a typed error.
+ */
+import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
+import { Keypair, LAMPORTS_PER_SOL, Logs, SystemProgram, Transaction } from "@solana/web3.js";
+import { expect } from "chai";
+import {
+  configPda,
+  decodeConfig,
+  ErrorCode,
+  Gavel,
+  GavelEvent,
+  gavelProgram,
+  parseEvents,
+  parseGavelError,
+  PROGRAM_ID,
+  setStopIx,
+} from "../sdk/src";
+import { LocalValidator, startValidator } from "./helpers/validator";
+
+describe("02 config on a local validator (RPC + websocket)", () => {
+  let v: LocalValidator;
+  let program: Program<Gavel>;
+  let subscription: number;
+  const seen: GavelEvent[] = [];
+  const [config] = configPda();
+
+  before(async () => {
+    v = startValidator();
+    program = gavelProgram(
+      new AnchorProvider(v.connection, new Wallet(v.payer), { commitment: "confirmed" }),
+    );
+    subscription = v.connection.onLogs(
+      PROGRAM_ID,
+      (l: Logs) => {
+        if (!l.err) seen.push(...parseEvents(l.logs));
+      },
+      "confirmed",
+    );
+  });
+
+  after(async () => {
+    if (v) {
+      await v.connection.removeOnLogsListener(subscription);
+      v.stop();
+    }
+  });
+
+  const waitFor = async (pred: () => boolean, what: string): Promise<void> => {
+    for (let i = 0; i < 100 && !pred(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pred(), what).to.equal(true);
+  };
+
+  it("the program is deployed and executable", async () => {
+    const info = await v.connection.getAccountInfo(PROGRAM_ID);
+    expect(info?.executable).to.equal(true);
+  });
+
+  it("the admin initializes the config with a real transaction; the indexer sees ConfigInitialized", async () => {
+    const sig = await program.methods.initializeConfig().accounts({ admin: v.payer.publicKey }).rpc();
+    expect(sig).to.be.a("string");
+    const cfg = decodeConfig((await v.connection.getAccountInfo(config))!.data);
+    expect(cfg.admin.toBase58()).to.equal(v.payer.publicKey.toBase58());
+    expect(cfg.stop).to.equal(0);
+    await waitFor(() => seen.some((e) => e.name === "configInitialized"), "ConfigInitialized over websocket");
+  });
+
+  it("the admin raises the stop level to 3 and back to 0; both changes stream to the indexer", async () => {
+    await program.methods.setStop(3).accounts({ admin: v.payer.publicKey }).rpc();
+    expect(decodeConfig((await v.connection.getAccountInfo(config))!.data).stop).to.equal(3);
+    await program.methods.setStop(0).accounts({ admin: v.payer.publicKey }).rpc();
+    expect(decodeConfig((await v.connection.getAccountInfo(config))!.data).stop).to.equal(0);
+    await waitFor(() => seen.filter((e) => e.name === "stopChanged").length >= 2, "two StopChanged");
+    const changes = seen.filter((e) => e.name === "stopChanged").map((e) => [e.data.previous, e.data.stop]);
+    expect(changes).to.deep.equal([
+      [0, 3],
+      [3, 0],
+    ]);
+  });
+
+  it("a stranger's set_stop is rejected by the validator with AdminRequired", async () => {
+    const stranger = Keypair.generate();
+    const fund = new Transaction().add(
+      SystemProgram.transfer({
+        fromPubkey: v.payer.publicKey,
+        toPubkey: stranger.publicKey,
+        lamports: LAMPORTS_PER_SOL,
+      }),
+    );
+    await program.provider.sendAndConfirm!(fund);
+    const tx = new Transaction().add(setStopIx({ admin: stranger.publicKey }, 1));
+    let caught: unknown;
+    try {
+      await program.provider.sendAndConfirm!(tx, [stranger], { commitment: "confirmed" });
+    } catch (e) {
+      caught = e;
+    }
+    expect(parseGavelError(caught)?.code).to.equal(ErrorCode.AdminRequired);
+    expect(decodeConfig((await v.connection.getAccountInfo(config))!.data).stop).to.equal(0);
+  });
+
+  it("stop level 4 is rejected with StopLevelInvalid", async () => {
+    let caught: unknown;
+    try {
+      await program.methods.setStop(4).accounts({ admin: v.payer.publicKey }).rpc();
+    } catch (e) {
+      caught = e;
+    }
+    expect(parseGavelError(caught)?.code).to.equal(ErrorCode.StopLevelInvalid);
+  });
+});

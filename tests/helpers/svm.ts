@@ -1,0 +1,77 @@
+/**
+ * A LiteSVM chain with the real compiled Gavel program loaded, and a `send` that reports what a
+ * client would see: success, compute units, logs, parsed events, and the typed Gavel error.
+ */
+import { Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction, TransactionInstruction } from "@solana/web3.js";
+import { FailedTransactionMetadata, LiteSVM } from "litesvm";
+import * as path from "path";
+import { GavelError, GavelEvent, parseEvents, parseGavelError, PROGRAM_ID } from "../../sdk/src";
+
+/** Path of the program built by `scripts/build-program.sh`. */
+export const PROGRAM_SO = path.join(__dirname, "../../target/deploy/gavel.so");
+
+/** Outcome of one transaction. */
+export interface SendResult {
+  ok: boolean;
+  computeUnits: number;
+  logs: string[];
+  events: GavelEvent[];
+  /** The Gavel error when the program failed with one. */
+  error?: GavelError;
+  /** The runtime's error text when the transaction failed. */
+  rawError?: string;
+}
+
+/** A fresh in-process chain with Gavel deployed at its program id. */
+export class GavelSvm {
+  readonly svm: LiteSVM;
+
+  constructor() {
+    this.svm = new LiteSVM();
+    this.svm.addProgramFromFile(PROGRAM_ID, PROGRAM_SO);
+  }
+
+  /** A new keypair holding `sol` SOL. */
+  actor(sol = 10): Keypair {
+    const kp = Keypair.generate();
+    this.svm.airdrop(kp.publicKey, BigInt(sol * LAMPORTS_PER_SOL));
+    return kp;
+  }
+
+  /** Sends `ixs` signed by `signers` (the first pays fees). */
+  send(ixs: TransactionInstruction[], signers: Keypair[]): SendResult {
+    const tx = new Transaction();
+    tx.recentBlockhash = this.svm.latestBlockhash();
+    tx.feePayer = signers[0].publicKey;
+    tx.add(...ixs);
+    tx.sign(...signers);
+    const res = this.svm.sendTransaction(tx);
+    // A new blockhash, so that an identical later transaction is not a duplicate.
+    this.svm.expireBlockhash();
+    if (res instanceof FailedTransactionMetadata) {
+      const meta = res.meta();
+      const logs = meta.logs();
+      return {
+        ok: false,
+        computeUnits: Number(meta.computeUnitsConsumed()),
+        logs,
+        events: [],
+        error: parseGavelError(logs),
+        rawError: String(res.err()),
+      };
+    }
+    const logs = res.logs();
+    return {
+      ok: true,
+      computeUnits: Number(res.computeUnitsConsumed()),
+      logs,
+      events: parseEvents(logs),
+    };
+  }
+
+  /** Account data, or `null` when the account does not exist. */
+  data(address: PublicKey): Buffer | null {
+    const acc = this.svm.getAccount(address);
+    return acc ? Buffer.from(acc.data) : null;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * A real local validator reached over JSON-RPC and websocket. By default an embedded surfpool
+ * (`@solana/surfpool-linux-x64-gnu`, started in-process, Gavel deployed from target/deploy);
+ * with GAVEL_RPC_URL set (e.g. by `anchor test`), that validator, where Gavel is already deployed
+ * and ANCHOR_WALLET pays.
+ */
+import { Connection, Keypair } from "@solana/web3.js";
+import * as fs from "fs";
+import { PROGRAM_ID } from "../../sdk/src";
+import { PROGRAM_SO } from "./svm";
+
+/** What a spec needs from a running validator. */
+export interface LocalValidator {
+  connection: Connection;
+  rpcUrl: string;
+  wsUrl: string;
+  /** A funded keypair. */
+  payer: Keypair;
+  /** Stops the embedded validator (no-op for an external one). */
+  stop(): void;
+}
+
+interface SurfnetHandle {
+  rpcUrl: string;
+  wsUrl: string;
+  payerSecretKey: number[] | Uint8Array;
+  deploy(opts: { programId: string; soBytes: number[] }): string;
+  stop(): void;
+}
+
+/** Starts (or connects to) a validator with Gavel deployed. */
+export function startValidator(): LocalValidator {
+  const external = process.env.GAVEL_RPC_URL;
+  if (external) {
+    const wallet = process.env.ANCHOR_WALLET ?? `${process.env.HOME}/.config/solana/id.json`;
+    const payer = Keypair.fromSecretKey(Uint8Array.from(JSON.parse(fs.readFileSync(wallet, "utf8"))));
+    const wsUrl = process.env.GAVEL_WS_URL ?? external.replace(/^http/, "ws").replace(/:8899\b/, ":8900");
+    return {
+      connection: new Connection(external, { commitment: "confirmed", wsEndpoint: wsUrl }),
+      rpcUrl: external,
+      wsUrl,
+      payer,
+      stop: () => undefined,
+    };
+  }
+  // The platform package is required directly: the `@solana/surfpool` wrapper is not published.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as { Surfnet: { start(): SurfnetHandle } };
+  const surfnet = Surfnet.start();
+  surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(PROGRAM_SO)) });
+  return {
+    connection: new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl }),
+    rpcUrl: surfnet.rpcUrl,
+    wsUrl: surfnet.wsUrl,
+    payer: Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey)),
+    stop: () => surfnet.stop(),
+  };
+}
