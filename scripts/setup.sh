@@ -9,8 +9,13 @@ log() { echo "[setup] $*" >&2; }
 command -v node >/dev/null || { log "error: Node.js >= 20 is required (node not found)"; exit 1; }
 command -v cargo >/dev/null || { log "error: a host Rust toolchain (cargo) is required"; exit 1; }
 
+# `npm install` with the committed lockfile rather than `npm ci`: litesvm 0.8.0 lists native
+# packages for other platforms (darwin, linux-arm64) that were never published at that version, so
+# the lockfile cannot contain them and `npm ci` refuses it as out of sync. `npm install` installs
+# exactly the locked versions and skips the missing optional packages. (litesvm 1.x moved to
+# @solana/kit types; 0.4.0's binary needs a newer glibc than Debian 12's.)
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  log "npm install (locked versions)"
+  npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 scripts/build-program.sh
