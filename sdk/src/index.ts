@@ -10,4 +10,6 @@ export * from "./instructions";
 export * from "./accounts";
 export * from "./events";
 export * from "./errors";
+export * from "./math";
+export * from "./oracle";
 export type { Gavel } from "./idl/gavel";

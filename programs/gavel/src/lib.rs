@@ -9,6 +9,8 @@
 pub mod error;
 pub mod events;
 pub mod instructions;
+pub mod math;
+pub mod oracle;
 pub mod state;
 pub mod utils;
 

@@ -217,6 +217,41 @@ export type Gavel = {
       "code": 6013,
       "name": "mathOverflow",
       "msg": "Arithmetic overflow"
+    },
+    {
+      "code": 6014,
+      "name": "oracleOwnerInvalid",
+      "msg": "Oracle account is not owned by the market's Pyth program"
+    },
+    {
+      "code": 6015,
+      "name": "oracleAccountInvalid",
+      "msg": "Oracle account is not the market's price account or feed"
+    },
+    {
+      "code": 6016,
+      "name": "oracleNotTrading",
+      "msg": "Oracle price is not in trading status"
+    },
+    {
+      "code": 6017,
+      "name": "oracleStale",
+      "msg": "Oracle price is too old"
+    },
+    {
+      "code": 6018,
+      "name": "oracleConfidenceTooWide",
+      "msg": "Oracle confidence interval is too wide"
+    },
+    {
+      "code": 6019,
+      "name": "oraclePriceInvalid",
+      "msg": "Oracle price is zero, negative or out of range"
+    },
+    {
+      "code": 6020,
+      "name": "oracleVerificationInsufficient",
+      "msg": "Pyth price update is not fully verified"
     }
   ],
   "types": [

@@ -1,0 +1,1 @@
+//! Pyth oracle readers and guards. Filled in by the Lending core work.
