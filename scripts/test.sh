@@ -29,6 +29,7 @@ check clippy cargo clippy --all-targets --locked -- -D warnings
 check tsc npx tsc -p .
 check eslint npx eslint .
 check prettier npx prettier --check .
+check idl node scripts/gen-idl.js --check
 check idl-types node scripts/gen-idl-types.js --check
 
 echo "== rust tests"

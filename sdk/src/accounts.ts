@@ -2,8 +2,10 @@
  * Account decoders that need no `Program` (fast bulk decoding).
  * @module
  */
+import BN from "bn.js";
 import { PublicKey } from "@solana/web3.js";
 import { coder } from "./program";
+import { MarketParams } from "./types";
 
 /** Decoded `Config` account. */
 export interface ConfigAccount {
@@ -13,8 +15,50 @@ export interface ConfigAccount {
   bump: number;
 }
 
+/** Decoded `Market` account. */
+export interface MarketAccount {
+  bump: number;
+  collateralMint: PublicKey;
+  debtMint: PublicKey;
+  collateralDecimals: number;
+  debtDecimals: number;
+  collateralVault: PublicKey;
+  liquidityVault: PublicKey;
+  shareMint: PublicKey;
+  totalShares: BN;
+  cash: BN;
+  insurance: BN;
+  artTotal: BN;
+  rate: BN;
+  lastAccrualTs: BN;
+  collateralTotal: BN;
+  dirt: BN;
+  auctionCount: BN;
+  params: MarketParams;
+}
+
+/** Decoded `Position` account. */
+export interface PositionAccount {
+  market: PublicKey;
+  owner: PublicKey;
+  ink: BN;
+  art: BN;
+  bump: number;
+}
+
 /** Decodes a `Config` account's data (checks the discriminator). */
 export function decodeConfig(data: Buffer | Uint8Array): ConfigAccount {
   const raw = coder.accounts.decode("config", Buffer.from(data));
   return { admin: raw.admin, pendingAdmin: raw.pendingAdmin, stop: raw.stop, bump: raw.bump };
+}
+
+/** Decodes a `Market` account's data (checks the discriminator). */
+export function decodeMarket(data: Buffer | Uint8Array): MarketAccount {
+  return coder.accounts.decode("market", Buffer.from(data)) as MarketAccount;
+}
+
+/** Decodes a `Position` account's data (checks the discriminator). */
+export function decodePosition(data: Buffer | Uint8Array): PositionAccount {
+  const raw = coder.accounts.decode("position", Buffer.from(data));
+  return { market: raw.market, owner: raw.owner, ink: raw.ink, art: raw.art, bump: raw.bump };
 }

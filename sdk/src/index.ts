@@ -6,6 +6,7 @@
 export * from "./constants";
 export * from "./pda";
 export * from "./program";
+export * from "./types";
 export * from "./instructions";
 export * from "./accounts";
 export * from "./events";

@@ -1,52 +1,314 @@
 /**
- * Instruction builders: each returns a `TransactionInstruction` and sends nothing.
+ * Instruction builders: each returns a `TransactionInstruction` and sends nothing. Account order
+ * is the program's (and the IDL's); `tests/05_lending.spec.ts` checks each builder against
+ * Anchor's `program.methods.<ix>().accountsStrict()`.
  * @module
  */
-import { PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import BN from "bn.js";
+import { AccountMeta, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PROGRAM_ID } from "./constants";
-import { configPda } from "./pda";
+import { configPda, marketAddresses, positionPda } from "./pda";
 import { coder } from "./program";
+import { MarketParams } from "./types";
 
-/** Accounts of `initialize_config`. */
-export interface InitializeConfigAccounts {
-  /** Signer and rent payer; becomes the admin. */
-  admin: PublicKey;
+const w = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: false, isWritable: true });
+const r = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: false, isWritable: false });
+const sw = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: true, isWritable: true });
+const s = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: true, isWritable: false });
+
+function build(
+  name: string,
+  args: Record<string, unknown>,
+  keys: AccountMeta[],
+  programId: PublicKey,
+): TransactionInstruction {
+  return new TransactionInstruction({ programId, keys, data: coder.instruction.encode(name, args) });
+}
+
+/** A market's identity: its mints (everything else derives from them). */
+export interface MarketRef {
+  collateralMint: PublicKey;
+  debtMint: PublicKey;
 }
 
 /** `initialize_config`: creates the Config PDA with `admin` as admin and stop level 0. */
 export function initializeConfigIx(
-  accounts: InitializeConfigAccounts,
+  accounts: { admin: PublicKey },
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
-  return new TransactionInstruction({
+  return build(
+    "initializeConfig",
+    {},
+    [sw(accounts.admin), w(configPda(programId)[0]), r(SystemProgram.programId)],
     programId,
-    keys: [
-      { pubkey: accounts.admin, isSigner: true, isWritable: true },
-      { pubkey: configPda(programId)[0], isSigner: false, isWritable: true },
-      { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
-    ],
-    data: coder.instruction.encode("initializeConfig", {}),
-  });
-}
-
-/** Accounts of `set_stop`. */
-export interface SetStopAccounts {
-  /** The config admin (signer). */
-  admin: PublicKey;
+  );
 }
 
 /** `set_stop`: admin sets the stop level (0..=3). */
 export function setStopIx(
-  accounts: SetStopAccounts,
+  accounts: { admin: PublicKey },
   stop: number,
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
-  return new TransactionInstruction({
-    programId,
-    keys: [
-      { pubkey: accounts.admin, isSigner: true, isWritable: false },
-      { pubkey: configPda(programId)[0], isSigner: false, isWritable: true },
+  return build("setStop", { stop }, [s(accounts.admin), w(configPda(programId)[0])], programId);
+}
+
+/** `transfer_admin`: admin nominates `newAdmin` (PublicKey.default cancels). */
+export function transferAdminIx(
+  accounts: { admin: PublicKey },
+  newAdmin: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  return build("transferAdmin", { newAdmin }, [s(accounts.admin), w(configPda(programId)[0])], programId);
+}
+
+/** `accept_admin`: the nominated admin takes over. */
+export function acceptAdminIx(
+  accounts: { pendingAdmin: PublicKey },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  return build("acceptAdmin", {}, [s(accounts.pendingAdmin), w(configPda(programId)[0])], programId);
+}
+
+/** `create_market`: admin creates a market with its vaults and share mint. */
+export function createMarketIx(
+  accounts: { admin: PublicKey } & MarketRef,
+  params: MarketParams,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "createMarket",
+    { params },
+    [
+      sw(accounts.admin),
+      r(configPda(programId)[0]),
+      w(m.market),
+      r(accounts.collateralMint),
+      r(accounts.debtMint),
+      w(m.collateralVault),
+      w(m.liquidityVault),
+      w(m.shareMint),
+      r(TOKEN_PROGRAM_ID),
+      r(SystemProgram.programId),
     ],
-    data: coder.instruction.encode("setStop", { stop }),
-  });
+    programId,
+  );
+}
+
+/** `update_market`: admin replaces a market's parameters. */
+export function updateMarketIx(
+  accounts: { admin: PublicKey; market: PublicKey },
+  params: MarketParams,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  return build(
+    "updateMarket",
+    { params },
+    [s(accounts.admin), r(configPda(programId)[0]), w(accounts.market)],
+    programId,
+  );
+}
+
+/** Accounts of the LP instructions. */
+export interface LiquidityAccounts extends MarketRef {
+  lp: PublicKey;
+  /** LP's debt-token account. */
+  lpDebtAccount: PublicKey;
+  /** LP's share-token account. */
+  lpShareAccount: PublicKey;
+}
+
+function liquidityKeys(a: LiquidityAccounts, programId: PublicKey): AccountMeta[] {
+  const m = marketAddresses(a.collateralMint, a.debtMint, programId);
+  return [
+    s(a.lp),
+    r(configPda(programId)[0]),
+    w(m.market),
+    w(m.liquidityVault),
+    w(m.shareMint),
+    w(a.lpDebtAccount),
+    w(a.lpShareAccount),
+    r(TOKEN_PROGRAM_ID),
+  ];
+}
+
+/** `deposit_liquidity`: LP deposits `amount` debt tokens for shares. */
+export function depositLiquidityIx(
+  accounts: LiquidityAccounts,
+  amount: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  return build("depositLiquidity", { amount }, liquidityKeys(accounts, programId), programId);
+}
+
+/** `withdraw_liquidity`: LP burns `shares` for debt tokens. */
+export function withdrawLiquidityIx(
+  accounts: LiquidityAccounts,
+  shares: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  return build("withdrawLiquidity", { shares }, liquidityKeys(accounts, programId), programId);
+}
+
+/** `fund_insurance`: anyone adds `amount` to the insurance fund. */
+export function fundInsuranceIx(
+  accounts: MarketRef & { funder: PublicKey; funderDebtAccount: PublicKey },
+  amount: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "fundInsurance",
+    { amount },
+    [
+      s(accounts.funder),
+      w(m.market),
+      w(m.liquidityVault),
+      w(accounts.funderDebtAccount),
+      r(TOKEN_PROGRAM_ID),
+    ],
+    programId,
+  );
+}
+
+/** `open_position`: `owner` opens their position. */
+export function openPositionIx(
+  accounts: MarketRef & { owner: PublicKey },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const { market } = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "openPosition",
+    {},
+    [
+      sw(accounts.owner),
+      r(configPda(programId)[0]),
+      r(market),
+      w(positionPda(market, accounts.owner, programId)[0]),
+      r(SystemProgram.programId),
+    ],
+    programId,
+  );
+}
+
+/** `deposit_collateral`: `depositor` adds collateral from `source` to `owner`'s position. */
+export function depositCollateralIx(
+  accounts: MarketRef & { depositor: PublicKey; owner: PublicKey; source: PublicKey },
+  amount: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "depositCollateral",
+    { amount },
+    [
+      s(accounts.depositor),
+      w(m.market),
+      w(positionPda(m.market, accounts.owner, programId)[0]),
+      w(m.collateralVault),
+      w(accounts.source),
+      r(TOKEN_PROGRAM_ID),
+    ],
+    programId,
+  );
+}
+
+/** Oracle accounts of a market: collateral oracle, then the debt oracle if the market has one. */
+export type OracleAccounts = PublicKey[];
+
+/** `withdraw_collateral`: owner withdraws `amount` to `destination`. */
+export function withdrawCollateralIx(
+  accounts: MarketRef & { owner: PublicKey; destination: PublicKey; oracles: OracleAccounts },
+  amount: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "withdrawCollateral",
+    { amount },
+    [
+      s(accounts.owner),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(positionPda(m.market, accounts.owner, programId)[0]),
+      w(m.collateralVault),
+      w(accounts.destination),
+      r(TOKEN_PROGRAM_ID),
+      ...accounts.oracles.map(r),
+    ],
+    programId,
+  );
+}
+
+/** `borrow`: owner borrows `amount` to `destination`. */
+export function borrowIx(
+  accounts: MarketRef & { owner: PublicKey; destination: PublicKey; oracles: OracleAccounts },
+  amount: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "borrow",
+    { amount },
+    [
+      s(accounts.owner),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(positionPda(m.market, accounts.owner, programId)[0]),
+      w(m.liquidityVault),
+      w(accounts.destination),
+      r(TOKEN_PROGRAM_ID),
+      ...accounts.oracles.map(r),
+    ],
+    programId,
+  );
+}
+
+/** Repays everything (`repay` caps at the debt). */
+export const REPAY_ALL = new BN("18446744073709551615");
+
+/** `repay`: `payer` repays up to `amount` of `owner`'s debt from `source`. */
+export function repayIx(
+  accounts: MarketRef & { payer: PublicKey; owner: PublicKey; source: PublicKey },
+  amount: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "repay",
+    { amount },
+    [
+      s(accounts.payer),
+      w(m.market),
+      w(positionPda(m.market, accounts.owner, programId)[0]),
+      w(m.liquidityVault),
+      w(accounts.source),
+      r(TOKEN_PROGRAM_ID),
+    ],
+    programId,
+  );
+}
+
+/** `close_position`: owner closes their empty position. */
+export function closePositionIx(
+  accounts: MarketRef & { owner: PublicKey },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const { market } = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "closePosition",
+    {},
+    [sw(accounts.owner), r(market), w(positionPda(market, accounts.owner, programId)[0])],
+    programId,
+  );
+}
+
+/** `accrue`: compounds the market's borrow index. */
+export function accrueIx(
+  accounts: { market: PublicKey },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  return build("accrue", {}, [w(accounts.market)], programId);
 }

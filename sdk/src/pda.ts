@@ -5,10 +5,82 @@
 import { PublicKey } from "@solana/web3.js";
 import { PROGRAM_ID } from "./constants";
 
-/** Seed of the `Config` PDA (`programs/gavel/src/state/config.rs: CONFIG_SEED`). */
+/** Seed of the `Config` PDA (`state/config.rs: CONFIG_SEED`). */
 export const CONFIG_SEED = Buffer.from("config");
+/** Seed of market PDAs (`state/market.rs: MARKET_SEED`). */
+export const MARKET_SEED = Buffer.from("market");
+/** Seed of a market's collateral vault (`COLLATERAL_VAULT_SEED`). */
+export const COLLATERAL_VAULT_SEED = Buffer.from("collateral_vault");
+/** Seed of a market's liquidity vault (`LIQUIDITY_VAULT_SEED`). */
+export const LIQUIDITY_VAULT_SEED = Buffer.from("liquidity_vault");
+/** Seed of a market's LP share mint (`SHARE_MINT_SEED`). */
+export const SHARE_MINT_SEED = Buffer.from("share_mint");
+/** Seed of position PDAs (`state/position.rs: POSITION_SEED`). */
+export const POSITION_SEED = Buffer.from("position");
 
 /** The `Config` PDA `["config"]` and its canonical bump. */
 export function configPda(programId: PublicKey = PROGRAM_ID): [PublicKey, number] {
   return PublicKey.findProgramAddressSync([CONFIG_SEED], programId);
+}
+
+/** The `Market` PDA `["market", collateral_mint, debt_mint]`. */
+export function marketPda(
+  collateralMint: PublicKey,
+  debtMint: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync(
+    [MARKET_SEED, collateralMint.toBuffer(), debtMint.toBuffer()],
+    programId,
+  );
+}
+
+/** The collateral vault `["collateral_vault", market]`. */
+export function collateralVaultPda(
+  market: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([COLLATERAL_VAULT_SEED, market.toBuffer()], programId);
+}
+
+/** The liquidity vault `["liquidity_vault", market]`. */
+export function liquidityVaultPda(market: PublicKey, programId: PublicKey = PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([LIQUIDITY_VAULT_SEED, market.toBuffer()], programId);
+}
+
+/** The LP share mint `["share_mint", market]`. */
+export function shareMintPda(market: PublicKey, programId: PublicKey = PROGRAM_ID): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([SHARE_MINT_SEED, market.toBuffer()], programId);
+}
+
+/** The `Position` PDA `["position", market, owner]`. */
+export function positionPda(
+  market: PublicKey,
+  owner: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([POSITION_SEED, market.toBuffer(), owner.toBuffer()], programId);
+}
+
+/** Every PDA of a market, derived from its mints. */
+export interface MarketAddresses {
+  market: PublicKey;
+  collateralVault: PublicKey;
+  liquidityVault: PublicKey;
+  shareMint: PublicKey;
+}
+
+/** Derives a market's address and those of its vaults and share mint. */
+export function marketAddresses(
+  collateralMint: PublicKey,
+  debtMint: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): MarketAddresses {
+  const [market] = marketPda(collateralMint, debtMint, programId);
+  return {
+    market,
+    collateralVault: collateralVaultPda(market, programId)[0],
+    liquidityVault: liquidityVaultPda(market, programId)[0],
+    shareMint: shareMintPda(market, programId)[0],
+  };
 }

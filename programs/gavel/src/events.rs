@@ -1,17 +1,59 @@
 //! Events, emitted Anchor-style: `sol_log_data([sha256("event:<Name>")[..8] ‖ Borsh fields])`,
 //! which shows up as a `Program data: <base64>` log line that Anchor's `EventParser` decodes.
+//! Every event is declared once with [`gavel_event!`], which also records its field names and
+//! types for the IDL check.
 
 use pinocchio::pubkey::Pubkey;
 
-use crate::state::{discriminator, Writer};
+use crate::state::{discriminator, MarketParams, Writer};
 
 /// Largest encoded event, in bytes.
-pub const EVENT_BUF_LEN: usize = 256;
+pub const EVENT_BUF_LEN: usize = 512;
+
+/// A field type that can appear in an event.
+pub trait EventField {
+    /// Borsh-encodes the value.
+    fn encode(&self, w: &mut Writer);
+}
+
+impl EventField for Pubkey {
+    fn encode(&self, w: &mut Writer) {
+        w.bytes(self);
+    }
+}
+
+impl EventField for u8 {
+    fn encode(&self, w: &mut Writer) {
+        w.u8(*self);
+    }
+}
+
+impl EventField for u64 {
+    fn encode(&self, w: &mut Writer) {
+        w.u64(*self);
+    }
+}
+
+impl EventField for i64 {
+    fn encode(&self, w: &mut Writer) {
+        w.i64(*self);
+    }
+}
+
+impl EventField for MarketParams {
+    fn encode(&self, w: &mut Writer) {
+        self.write(w);
+    }
+}
 
 /// An event: a discriminator and a fixed Borsh layout.
 pub trait Event {
     /// `sha256("event:<Name>")[..8]`.
     const DISCRIMINATOR: [u8; 8];
+    /// IDL name.
+    const NAME: &'static str;
+    /// `(field name, Rust type)` in order, for the IDL check.
+    const FIELDS: &'static [(&'static str, &'static str)];
 
     /// Writes the fields (after the discriminator).
     fn encode_fields(&self, w: &mut Writer);
@@ -32,39 +74,122 @@ pub trait Event {
     }
 }
 
-/// The config was created.
-pub struct ConfigInitialized {
-    /// The admin (the signer of `initialize_config`).
-    pub admin: Pubkey,
+macro_rules! gavel_event {
+    ($(#[doc = $doc:literal])* $name:ident { $($(#[doc = $fdoc:literal])* $field:ident: $ty:ident),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        pub struct $name {
+            $($(#[doc = $fdoc])* pub $field: $ty,)+
+        }
+
+        impl Event for $name {
+            const DISCRIMINATOR: [u8; 8] = discriminator::event(stringify!($name));
+            const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [(&'static str, &'static str)] =
+                &[$((stringify!($field), stringify!($ty)),)+];
+
+            fn encode_fields(&self, w: &mut Writer) {
+                $(EventField::encode(&self.$field, w);)+
+            }
+        }
+    };
 }
 
-impl Event for ConfigInitialized {
-    const DISCRIMINATOR: [u8; 8] = discriminator::event("ConfigInitialized");
-
-    fn encode_fields(&self, w: &mut Writer) {
-        w.bytes(&self.admin);
-    }
+gavel_event! {
+    /// The config was created.
+    ConfigInitialized { admin: Pubkey }
 }
 
-/// The admin changed the stop level.
-pub struct StopChanged {
-    /// The admin who changed it.
-    pub admin: Pubkey,
-    /// Level before.
-    pub previous: u8,
-    /// Level after.
-    pub stop: u8,
-    /// Cluster time of the change.
-    pub unix_timestamp: i64,
+gavel_event! {
+    /// The admin changed the stop level.
+    StopChanged { admin: Pubkey, previous: u8, stop: u8, unix_timestamp: i64 }
 }
 
-impl Event for StopChanged {
-    const DISCRIMINATOR: [u8; 8] = discriminator::event("StopChanged");
-
-    fn encode_fields(&self, w: &mut Writer) {
-        w.bytes(&self.admin)
-            .u8(self.previous)
-            .u8(self.stop)
-            .i64(self.unix_timestamp);
-    }
+gavel_event! {
+    /// The admin nominated a new admin (who must accept).
+    AdminTransferProposed { admin: Pubkey, pending_admin: Pubkey }
 }
+
+gavel_event! {
+    /// The nominated admin accepted.
+    AdminTransferAccepted { previous_admin: Pubkey, admin: Pubkey }
+}
+
+gavel_event! {
+    /// A market was created.
+    MarketCreated { market: Pubkey, collateral_mint: Pubkey, debt_mint: Pubkey, params: MarketParams }
+}
+
+gavel_event! {
+    /// A market's parameters changed.
+    MarketUpdated { market: Pubkey, params: MarketParams }
+}
+
+gavel_event! {
+    /// Interest was compounded into the borrow index by `accrue`.
+    InterestAccrued { market: Pubkey, rate: u64, elapsed_secs: u64, total_debt: u64, unix_timestamp: i64 }
+}
+
+gavel_event! {
+    /// An LP deposited debt tokens and received shares.
+    LiquidityDeposited { market: Pubkey, lp: Pubkey, amount: u64, shares: u64, total_shares: u64, pool_value: u64 }
+}
+
+gavel_event! {
+    /// An LP burned shares and received debt tokens.
+    LiquidityWithdrawn { market: Pubkey, lp: Pubkey, amount: u64, shares: u64, total_shares: u64, pool_value: u64 }
+}
+
+gavel_event! {
+    /// Someone added to a market's insurance fund.
+    InsuranceFunded { market: Pubkey, funder: Pubkey, amount: u64, insurance: u64 }
+}
+
+gavel_event! {
+    /// A borrower opened a position.
+    PositionOpened { market: Pubkey, position: Pubkey, owner: Pubkey }
+}
+
+gavel_event! {
+    /// Collateral was added to a position.
+    CollateralDeposited { market: Pubkey, position: Pubkey, depositor: Pubkey, amount: u64, ink: u64 }
+}
+
+gavel_event! {
+    /// The owner took collateral out of a position.
+    CollateralWithdrawn { market: Pubkey, position: Pubkey, owner: Pubkey, amount: u64, ink: u64 }
+}
+
+gavel_event! {
+    /// The owner borrowed debt tokens.
+    DebtBorrowed { market: Pubkey, position: Pubkey, owner: Pubkey, amount: u64, art: u64, debt: u64, rate: u64 }
+}
+
+gavel_event! {
+    /// Debt of a position was repaid.
+    DebtRepaid { market: Pubkey, position: Pubkey, payer: Pubkey, amount: u64, art: u64, debt: u64, rate: u64 }
+}
+
+gavel_event! {
+    /// An empty position was closed and its rent returned.
+    PositionClosed { market: Pubkey, position: Pubkey, owner: Pubkey }
+}
+
+/// Every event's `(name, fields)`, for the IDL check.
+pub const ALL: &[(&str, &[(&str, &str)])] = &[
+    (ConfigInitialized::NAME, ConfigInitialized::FIELDS),
+    (StopChanged::NAME, StopChanged::FIELDS),
+    (AdminTransferProposed::NAME, AdminTransferProposed::FIELDS),
+    (AdminTransferAccepted::NAME, AdminTransferAccepted::FIELDS),
+    (MarketCreated::NAME, MarketCreated::FIELDS),
+    (MarketUpdated::NAME, MarketUpdated::FIELDS),
+    (InterestAccrued::NAME, InterestAccrued::FIELDS),
+    (LiquidityDeposited::NAME, LiquidityDeposited::FIELDS),
+    (LiquidityWithdrawn::NAME, LiquidityWithdrawn::FIELDS),
+    (InsuranceFunded::NAME, InsuranceFunded::FIELDS),
+    (PositionOpened::NAME, PositionOpened::FIELDS),
+    (CollateralDeposited::NAME, CollateralDeposited::FIELDS),
+    (CollateralWithdrawn::NAME, CollateralWithdrawn::FIELDS),
+    (DebtBorrowed::NAME, DebtBorrowed::FIELDS),
+    (DebtRepaid::NAME, DebtRepaid::FIELDS),
+    (PositionClosed::NAME, PositionClosed::FIELDS),
+];

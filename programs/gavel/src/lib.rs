@@ -6,12 +6,14 @@
 //! route (`scripts/build-program.sh`) and with `cargo build-sbf`.
 #![cfg_attr(target_os = "solana", no_std)]
 
+pub mod context;
 pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod oracle;
 pub mod state;
+pub mod token;
 pub mod utils;
 
 use pinocchio::{account_info::AccountInfo, pubkey::Pubkey, ProgramResult};
@@ -29,6 +31,8 @@ mod entrypoint {
 }
 
 /// Dispatches an instruction by its Anchor discriminator (`sha256("global:<name>")[..8]`).
+/// Inlined into the entrypoint: with the result pointer it takes six registers.
+#[inline(always)]
 pub fn process_instruction(
     program_id: &Pubkey,
     accounts: &[AccountInfo],

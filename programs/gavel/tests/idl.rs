@@ -5,9 +5,9 @@
 
 use gavel::{
     error::GavelError,
-    events::{ConfigInitialized, Event, StopChanged, EVENT_BUF_LEN},
+    events::{self, ConfigInitialized, Event, MarketCreated, StopChanged, EVENT_BUF_LEN},
     instructions,
-    state::{discriminator, Config},
+    state::{discriminator, Config, Curve, Market, MarketParams, Position},
 };
 use serde_json::Value;
 
@@ -48,6 +48,7 @@ fn decode(idl: &Value, ty: &Value, data: &[u8]) -> (Value, usize) {
         };
         let v = match s {
             "u8" => Value::from(data[0]),
+            "u16" => Value::from(u16::from_le_bytes(data[..2].try_into().unwrap())),
             "bool" => Value::from(data[0] != 0),
             "u64" => Value::from(u64::from_le_bytes(data[..8].try_into().unwrap())),
             "i64" => Value::from(i64::from_le_bytes(data[..8].try_into().unwrap())),
@@ -73,8 +74,27 @@ fn decode(idl: &Value, ty: &Value, data: &[u8]) -> (Value, usize) {
     decode_struct(idl, name, data)
 }
 
+fn decode_fields(idl: &Value, fields: &Value, data: &[u8]) -> (Value, usize) {
+    let mut map = serde_json::Map::new();
+    let mut pos = 0;
+    for field in fields.as_array().unwrap() {
+        let (v, n) = decode(idl, &field["type"], &data[pos..]);
+        map.insert(field["name"].as_str().unwrap().to_string(), v);
+        pos += n;
+    }
+    (Value::Object(map), pos)
+}
+
 fn decode_struct(idl: &Value, name: &str, data: &[u8]) -> (Value, usize) {
     let def = find(&idl["types"], name);
+    if def["type"]["kind"] == "enum" {
+        let tag = data[0] as usize;
+        let variant = &def["type"]["variants"][tag];
+        let (fields, n) = decode_fields(idl, &variant["fields"], &data[1..]);
+        let mut map = serde_json::Map::new();
+        map.insert(variant["name"].as_str().unwrap().to_string(), fields);
+        return (Value::Object(map), 1 + n);
+    }
     let mut map = serde_json::Map::new();
     let mut pos = 0;
     for field in def["type"]["fields"].as_array().unwrap() {
@@ -90,7 +110,7 @@ fn instructions_match() {
     let idl = idl();
     let list = idl["instructions"].as_array().unwrap();
     assert_eq!(list.len(), instructions::ALL.len(), "instruction count");
-    for (name, d) in instructions::ALL {
+    for &(name, d) in instructions::ALL {
         let ix = find(&idl["instructions"], name);
         assert_eq!(disc(ix), d, "{name} discriminator");
         assert_eq!(d, discriminator::instruction(name));
@@ -147,10 +167,171 @@ fn check_event<E: Event>(idl: &Value, name: &str, event: &E) -> Value {
     v
 }
 
+fn sample_params() -> MarketParams {
+    MarketParams {
+        max_ltv_bps: 7_000,
+        liquidation_ltv_bps: 8_000,
+        chop_bps: 1_300,
+        buf_bps: 12_000,
+        cusp_bps: 4_500,
+        chip_bps: 10,
+        tip: 250,
+        tail_secs: 7_200,
+        hole: 40_000_000,
+        dust: 7_500,
+        borrow_rate_per_sec_wad: 1_547_125_957,
+        oracle_program: [4u8; 32],
+        collateral_oracle_kind: 1,
+        collateral_oracle: [5u8; 32],
+        debt_oracle_kind: 0,
+        debt_oracle: [6u8; 32],
+        max_age_secs: 60,
+        max_age_slots: 150,
+        max_conf_bps: 200,
+        curve: Curve::StairstepExp {
+            step_secs: 90,
+            cut: 990_000_000_000_000_000,
+        },
+    }
+}
+
 #[test]
-fn events_match() {
+fn market_and_position_layouts_match() {
     let idl = idl();
-    assert_eq!(idl["events"].as_array().unwrap().len(), 2, "event count");
+    assert_eq!(
+        disc(find(&idl["accounts"], "Market")),
+        Market::DISCRIMINATOR
+    );
+    assert_eq!(
+        disc(find(&idl["accounts"], "Position")),
+        Position::DISCRIMINATOR
+    );
+    for curve in [
+        Curve::Linear { tau_secs: 3_600 },
+        Curve::StairstepExp {
+            step_secs: 90,
+            cut: 99,
+        },
+        Curve::Exp { cut: 7 },
+    ] {
+        let market = Market {
+            bump: 253,
+            collateral_mint: [1u8; 32],
+            debt_mint: [2u8; 32],
+            collateral_decimals: 9,
+            debt_decimals: 6,
+            collateral_vault: [3u8; 32],
+            liquidity_vault: [7u8; 32],
+            share_mint: [8u8; 32],
+            total_shares: 11,
+            cash: 12,
+            insurance: 13,
+            art_total: 14,
+            rate: 15,
+            last_accrual_ts: -16,
+            collateral_total: 17,
+            dirt: 18,
+            auction_count: 19,
+            params: MarketParams {
+                curve,
+                ..sample_params()
+            },
+        };
+        let mut data = vec![0u8; Market::LEN];
+        market.write(&mut data).unwrap();
+        let (v, n) = decode_struct(&idl, "Market", &data[8..]);
+        assert!(8 + n <= Market::LEN, "IDL layout fits the account");
+        assert_eq!(v["last_accrual_ts"], -16);
+        assert_eq!(v["auction_count"], 19);
+        assert_eq!(v["params"]["max_conf_bps"], 200);
+        assert_eq!(v["params"]["debt_oracle"], Value::from(vec![6u8; 32]));
+        let curve_json = &v["params"]["curve"];
+        match curve {
+            Curve::Linear { tau_secs } => assert_eq!(curve_json["Linear"]["tau_secs"], tau_secs),
+            Curve::StairstepExp { step_secs, cut } => {
+                assert_eq!(curve_json["StairstepExp"]["step_secs"], step_secs);
+                assert_eq!(curve_json["StairstepExp"]["cut"], cut);
+            }
+            Curve::Exp { cut } => assert_eq!(curve_json["Exp"]["cut"], cut),
+        }
+        assert_eq!(Market::read(&data).unwrap(), market);
+    }
+    // The largest curve fills the account exactly.
+    let mut data = vec![0u8; Market::LEN];
+    let market = Market::read(&{
+        let mut d = vec![0u8; Market::LEN];
+        d[Market::LEN - 17] = 1; // StairstepExp tag at the end
+        d
+    })
+    .unwrap();
+    market.write(&mut data).unwrap();
+    assert_eq!(8 + decode_struct(&idl, "Market", &data[8..]).1, Market::LEN);
+
+    let position = Position {
+        market: [1u8; 32],
+        owner: [2u8; 32],
+        ink: 3,
+        art: 4,
+        bump: 5,
+    };
+    let mut data = vec![0u8; Position::LEN];
+    position.write(&mut data).unwrap();
+    let (v, n) = decode_struct(&idl, "Position", &data[8..]);
+    assert_eq!(8 + n, Position::LEN);
+    assert_eq!(
+        (v["ink"].clone(), v["art"].clone(), v["bump"].clone()),
+        (3.into(), 4.into(), 5.into())
+    );
+    assert_eq!(Position::read(&data).unwrap(), position);
+}
+
+#[test]
+fn event_fields_match() {
+    let idl = idl();
+    let list = idl["events"].as_array().unwrap();
+    assert_eq!(list.len(), events::ALL.len(), "event count");
+    for (name, fields) in events::ALL {
+        let e = find(&idl["events"], name);
+        assert_eq!(disc(e), discriminator::event(name), "{name}");
+        let def = &find(&idl["types"], name)["type"]["fields"];
+        let idl_fields: Vec<(String, String)> = def
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let ty = match &f["type"] {
+                    Value::String(s) => s.clone(),
+                    other => other["defined"]["name"].as_str().unwrap().to_string(),
+                };
+                (f["name"].as_str().unwrap().to_string(), ty)
+            })
+            .collect();
+        let rust_fields: Vec<(String, String)> = fields
+            .iter()
+            .map(|(n, t)| {
+                let ty = if *t == "Pubkey" { "pubkey" } else { t };
+                (n.to_string(), ty.to_string())
+            })
+            .collect();
+        assert_eq!(idl_fields, rust_fields, "{name} fields");
+    }
+}
+
+#[test]
+fn events_encode_as_the_idl_decodes() {
+    let idl = idl();
+    let v = check_event(
+        &idl,
+        "MarketCreated",
+        &MarketCreated {
+            market: [1u8; 32],
+            collateral_mint: [2u8; 32],
+            debt_mint: [3u8; 32],
+            params: sample_params(),
+        },
+    );
+    assert_eq!(v["params"]["tip"], 250);
+    assert_eq!(v["params"]["curve"]["StairstepExp"]["step_secs"], 90);
     let v = check_event(
         &idl,
         "ConfigInitialized",

@@ -6,7 +6,11 @@
 //! Args: none.
 //! Changes: creates `config`; emits `ConfigInitialized`.
 
-use pinocchio::{account_info::AccountInfo, instruction::Seed, ProgramResult};
+use pinocchio::{
+    account_info::AccountInfo,
+    instruction::{Seed, Signer},
+    ProgramResult,
+};
 
 use crate::{
     error::GavelError,
@@ -34,7 +38,13 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     let bump_seed = [bump];
     let seeds = [Seed::from(CONFIG_SEED), Seed::from(&bump_seed)];
-    create_pda_account(admin, config, Config::LEN, &seeds)?;
+    create_pda_account(
+        admin,
+        config,
+        Config::LEN,
+        &crate::ID,
+        &Signer::from(&seeds),
+    )?;
 
     Config {
         admin: *admin.key(),

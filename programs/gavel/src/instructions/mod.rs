@@ -1,31 +1,63 @@
 //! One file per instruction. Dispatch is by Anchor discriminator.
 
+pub mod accept_admin;
+pub mod accrue;
+pub mod borrow;
+pub mod close_position;
+pub mod create_market;
+pub mod deposit_collateral;
+pub mod deposit_liquidity;
+pub mod fund_insurance;
 pub mod initialize_config;
+pub mod open_position;
+pub mod repay;
 pub mod set_stop;
+pub mod transfer_admin;
+pub mod update_market;
+pub mod withdraw_collateral;
+pub mod withdraw_liquidity;
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{error::GavelError, state::discriminator::instruction};
 
-/// `sha256("global:initialize_config")[..8]`.
-pub const INITIALIZE_CONFIG: [u8; 8] = instruction("initialize_config");
-/// `sha256("global:set_stop")[..8]`.
-pub const SET_STOP: [u8; 8] = instruction("set_stop");
+macro_rules! instructions {
+    ($($name:ident => $const:ident,)+) => {
+        $(
+            #[doc = concat!("`sha256(\"global:", stringify!($name), "\")[..8]`.")]
+            pub const $const: [u8; 8] = instruction(stringify!($name));
+        )+
 
-/// Every instruction as `(IDL name, discriminator)`; the IDL check test compares it with the IDL.
-pub const ALL: [(&str, [u8; 8]); 2] = [
-    ("initialize_config", INITIALIZE_CONFIG),
-    ("set_stop", SET_STOP),
-];
+        /// Every instruction as `(IDL name, discriminator)`; the IDL check compares it with the IDL.
+        pub const ALL: &[(&str, [u8; 8])] = &[$((stringify!($name), $const),)+];
 
-/// Routes an instruction to its handler.
-pub fn dispatch(disc: &[u8], accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let disc: [u8; 8] = disc
-        .try_into()
-        .map_err(|_| GavelError::InstructionUnknown)?;
-    match disc {
-        INITIALIZE_CONFIG => initialize_config::process(accounts, args),
-        SET_STOP => set_stop::process(accounts, args),
-        _ => Err(GavelError::InstructionUnknown.into()),
-    }
+        /// Routes an instruction to its handler (inlined into the entrypoint: six registers).
+        #[inline(always)]
+        pub fn dispatch(disc: &[u8], accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+            let disc: [u8; 8] = disc.try_into().map_err(|_| GavelError::InstructionUnknown)?;
+            match disc {
+                $($const => $name::process(accounts, args),)+
+                _ => Err(GavelError::InstructionUnknown.into()),
+            }
+        }
+    };
+}
+
+instructions! {
+    initialize_config => INITIALIZE_CONFIG,
+    set_stop => SET_STOP,
+    transfer_admin => TRANSFER_ADMIN,
+    accept_admin => ACCEPT_ADMIN,
+    create_market => CREATE_MARKET,
+    update_market => UPDATE_MARKET,
+    deposit_liquidity => DEPOSIT_LIQUIDITY,
+    withdraw_liquidity => WITHDRAW_LIQUIDITY,
+    fund_insurance => FUND_INSURANCE,
+    open_position => OPEN_POSITION,
+    deposit_collateral => DEPOSIT_COLLATERAL,
+    withdraw_collateral => WITHDRAW_COLLATERAL,
+    borrow => BORROW,
+    repay => REPAY,
+    close_position => CLOSE_POSITION,
+    accrue => ACCRUE,
 }

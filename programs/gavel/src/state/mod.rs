@@ -3,8 +3,12 @@
 
 pub mod config;
 pub mod discriminator;
+pub mod market;
+pub mod position;
 
 pub use config::Config;
+pub use market::{Curve, Market, MarketParams};
+pub use position::Position;
 
 use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
 
@@ -37,6 +41,16 @@ impl<'a> Reader<'a> {
     /// Reads a `u8`.
     pub fn u8(&mut self) -> Result<u8, GavelError> {
         Ok(self.take::<1>()?[0])
+    }
+
+    /// Reads a little-endian `u16`.
+    pub fn u16(&mut self) -> Result<u16, GavelError> {
+        Ok(u16::from_le_bytes(self.take::<2>()?))
+    }
+
+    /// Reads a little-endian `i64`.
+    pub fn i64(&mut self) -> Result<i64, GavelError> {
+        Ok(i64::from_le_bytes(self.take::<8>()?))
     }
 
     /// Reads a little-endian `u64`.
@@ -81,6 +95,11 @@ impl<'a> Writer<'a> {
     /// Writes a `u8`.
     pub fn u8(&mut self, v: u8) -> &mut Self {
         self.bytes(&[v])
+    }
+
+    /// Writes a little-endian `u16`.
+    pub fn u16(&mut self, v: u16) -> &mut Self {
+        self.bytes(&v.to_le_bytes())
     }
 
     /// Writes a little-endian `u64`.

@@ -1,0 +1,137 @@
+//! Loading and checks shared by the market instructions: clock, stop level, market and position
+//! accounts, oracle prices.
+
+use pinocchio::{
+    account_info::AccountInfo,
+    pubkey::Pubkey,
+    sysvars::{clock::Clock, Sysvar},
+};
+
+use crate::{
+    error::GavelError,
+    math::{self, PythPair},
+    oracle::{self, Now, OracleGuards, OracleKind, OraclePrice, OracleSpec},
+    state::{Config, Market, Position},
+    utils::require_writable,
+};
+
+/// The cluster clock as the oracle guards need it.
+pub fn now() -> Result<Now, GavelError> {
+    let clock = Clock::get().map_err(|_| GavelError::MathOverflow)?;
+    Ok(Now {
+        unix_timestamp: clock.unix_timestamp,
+        slot: clock.slot,
+    })
+}
+
+/// Loads the config and refuses when its stop level is `level` or higher.
+pub fn require_stop_below(config: &AccountInfo, level: u8) -> Result<Config, GavelError> {
+    let config = Config::load(config)?;
+    if config.stop >= level {
+        return Err(GavelError::ProtocolStopped);
+    }
+    Ok(config)
+}
+
+/// Loads a writable market.
+pub fn load_market_mut(account: &AccountInfo) -> Result<Market, GavelError> {
+    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
+    Market::load(account)
+}
+
+/// Loads a writable position of `market`, owned by `owner` when given.
+pub fn load_position_mut(
+    account: &AccountInfo,
+    market: &Pubkey,
+    owner: Option<&Pubkey>,
+) -> Result<Position, GavelError> {
+    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
+    let position = Position::load(account)?;
+    if &position.market != market || owner.is_some_and(|o| o != &position.owner) {
+        return Err(GavelError::PositionMismatch);
+    }
+    Ok(position)
+}
+
+/// Requires `account` to be the market's vault (or share mint) `expected`.
+pub fn require_vault(account: &AccountInfo, expected: &Pubkey) -> Result<(), GavelError> {
+    if account.key() == expected {
+        Ok(())
+    } else {
+        Err(GavelError::VaultInvalid)
+    }
+}
+
+/// Collateral prices in debt base units per collateral base unit, on `PRICE_SCALE`.
+pub struct MarketPrices {
+    /// From the oracle prices themselves (used by liquidation checks).
+    pub mid: u64,
+    /// Conservative: collateral at price − confidence, debt at price + confidence (used when a
+    /// borrower takes value out: borrow, withdraw collateral).
+    pub low: u64,
+}
+
+/// Inlined: six registers with the result pointer.
+#[inline(always)]
+fn read_oracle(
+    market: &Market,
+    account: &AccountInfo,
+    kind: u8,
+    expected: &Pubkey,
+    now: &Now,
+) -> Result<OraclePrice, GavelError> {
+    let p = &market.params;
+    let spec = OracleSpec {
+        kind: OracleKind::from_u8(kind).ok_or(GavelError::OracleParamsInvalid)?,
+        oracle_program: &p.oracle_program,
+        expected,
+        guards: OracleGuards {
+            max_age_secs: p.max_age_secs,
+            max_age_slots: p.max_age_slots,
+            max_conf_bps: p.max_conf_bps as u64,
+        },
+    };
+    oracle::load_price(account, &spec, now)
+}
+
+/// Reads the market's oracle accounts (`oracles[0]` collateral, `oracles[1]` debt when the
+/// market has a debt oracle) with every guard, and converts them into market prices.
+pub fn load_prices(
+    market: &Market,
+    oracles: &[AccountInfo],
+    now: &Now,
+) -> Result<MarketPrices, GavelError> {
+    let p = &market.params;
+    let coll_info = oracles.first().ok_or(GavelError::AccountsMissing)?;
+    let coll = read_oracle(
+        market,
+        coll_info,
+        p.collateral_oracle_kind,
+        &p.collateral_oracle,
+        now,
+    )?;
+    let (debt_price, debt_conf, debt_expo) = if p.has_debt_oracle() {
+        let debt_info = oracles.get(1).ok_or(GavelError::AccountsMissing)?;
+        let d = read_oracle(market, debt_info, p.debt_oracle_kind, &p.debt_oracle, now)?;
+        (d.price, d.conf, d.expo)
+    } else {
+        (1, 0, 0)
+    };
+    let pair = |coll_price: u64, debt_price: u64| PythPair {
+        coll_price,
+        coll_expo: coll.expo,
+        debt_price,
+        debt_expo,
+        coll_decimals: market.collateral_decimals,
+        debt_decimals: market.debt_decimals,
+    };
+    let mid = math::price_from_pyth(&pair(coll.price, debt_price))
+        .ok_or(GavelError::OraclePriceInvalid)?;
+    let coll_low = coll.price.saturating_sub(coll.conf);
+    let debt_high = debt_price
+        .checked_add(debt_conf)
+        .ok_or(GavelError::OraclePriceInvalid)?;
+    let low =
+        math::price_from_pyth(&pair(coll_low, debt_high)).ok_or(GavelError::OraclePriceInvalid)?;
+    Ok(MarketPrices { mid, low })
+}

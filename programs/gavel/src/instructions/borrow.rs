@@ -1,0 +1,92 @@
+//! `borrow`: the owner borrows debt tokens against their collateral, keeping LTV ≤ `max_ltv_bps`
+//! (collateral at oracle price − confidence, at a fresh price) and debt ≥ `dust`.
+//!
+//! Who: the position owner, while stop < 3.
+//! Accounts: `owner` (signer), `config`, `market` (writable), `position` (writable),
+//! `liquidity_vault` (writable), `destination` (writable, debt mint), `token_program`,
+//! `collateral_oracle`, and `debt_oracle` when the market has one.
+//! Args: `amount: u64` (> 0, ≤ idle cash).
+//! Changes: accrues; `art += ceil(amount / rate)`; pays `amount` from the vault; `cash -= amount`;
+//! emits `DebtBorrowed`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use super::open_position::STOP_BORROWING;
+use crate::{
+    context::{
+        load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
+    },
+    error::GavelError,
+    events::{DebtBorrowed, Event},
+    math,
+    state::Reader,
+    token::{require_token_account, require_token_program, transfer_from_vault},
+    utils::{require_distinct, require_signer},
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [owner, config, market_info, position_info, liquidity_vault, destination, token_program, oracles @ ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let amount = r.u64()?;
+    r.finish()?;
+
+    require_signer(owner)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_BORROWING)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut position = load_position_mut(position_info, market_info.key(), Some(owner.key()))?;
+    require_vault(liquidity_vault, &market.liquidity_vault)?;
+    require_token_account(destination, &market.debt_mint)?;
+    require_distinct(destination, liquidity_vault)?;
+    if amount == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    if amount > market.cash {
+        return Err(GavelError::LiquidityInsufficient.into());
+    }
+    let now = now()?;
+    market.accrue(now.unix_timestamp)?;
+
+    let added_art =
+        math::art_from_debt_ceil(amount, market.rate).ok_or(GavelError::MathOverflow)?;
+    position.art = position
+        .art
+        .checked_add(added_art)
+        .ok_or(GavelError::MathOverflow)?;
+    market.art_total = market
+        .art_total
+        .checked_add(added_art)
+        .ok_or(GavelError::MathOverflow)?;
+    let debt = math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;
+    if debt < market.params.dust {
+        return Err(GavelError::DebtBelowDust.into());
+    }
+    let prices = load_prices(&market, oracles, &now)?;
+    let value = math::value_floor(position.ink, prices.low).ok_or(GavelError::MathOverflow)?;
+    let max_debt = math::max_debt_for(value, market.params.max_ltv_bps as u64)
+        .ok_or(GavelError::MathOverflow)?;
+    if debt > max_debt {
+        return Err(GavelError::LtvExceeded.into());
+    }
+    market.cash -= amount;
+
+    transfer_from_vault(&market, market_info, liquidity_vault, destination, amount)?;
+    position.store(position_info)?;
+    market.store(market_info)?;
+    DebtBorrowed {
+        market: *market_info.key(),
+        position: *position_info.key(),
+        owner: *owner.key(),
+        amount,
+        art: position.art,
+        debt,
+        rate: market.rate,
+    }
+    .emit();
+    Ok(())
+}

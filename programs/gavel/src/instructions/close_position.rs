@@ -1,0 +1,52 @@
+//! `close_position`: closes an empty position and returns its rent to the owner.
+//!
+//! Who: the position owner, any stop level.
+//! Accounts: `owner` (signer, writable: receives the rent), `market`, `position` (writable).
+//! Args: none.
+//! Changes: position must have no collateral and no debt; its data is zeroed and the account
+//! closed (so it cannot be revived within the transaction); emits `PositionClosed`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::load_position_mut,
+    error::GavelError,
+    events::{Event, PositionClosed},
+    state::{Market, Reader},
+    utils::{require_signer, require_writable},
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [owner, market_info, position_info, ..] = accounts else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    Reader::new(args, 0).finish()?;
+    require_signer(owner)?;
+    require_writable(owner)?;
+    Market::load(market_info)?;
+    let position = load_position_mut(position_info, market_info.key(), Some(owner.key()))?;
+    if position.ink != 0 || position.art != 0 {
+        return Err(GavelError::PositionNotEmpty.into());
+    }
+    {
+        let mut data = position_info
+            .try_borrow_mut_data()
+            .map_err(|_| GavelError::AccountNotWritable)?;
+        data.fill(0);
+    }
+    let rent = position_info.lamports();
+    {
+        let mut to = owner.try_borrow_mut_lamports()?;
+        *to = to.checked_add(rent).ok_or(GavelError::MathOverflow)?;
+    }
+    *position_info.try_borrow_mut_lamports()? = 0;
+    position_info.close()?;
+    PositionClosed {
+        market: *market_info.key(),
+        position: *position_info.key(),
+        owner: *owner.key(),
+    }
+    .emit();
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! `deposit_collateral`: adds collateral to a position. Needs no oracle, works at every stop
+//! level: a borrower can always make their position safer.
+//!
+//! Who: anyone (usually the owner), for any position.
+//! Accounts: `depositor` (signer, authority of `source`), `market` (writable), `position`
+//! (writable), `collateral_vault` (writable), `source` (writable, collateral mint),
+//! `token_program`.
+//! Args: `amount: u64` (> 0).
+//! Changes: accrues; moves `amount` into the vault; `ink += amount`; emits `CollateralDeposited`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::{load_market_mut, load_position_mut, now, require_vault},
+    error::GavelError,
+    events::{CollateralDeposited, Event},
+    state::Reader,
+    token::{require_token_account, require_token_program, transfer_from_user},
+    utils::require_signer,
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [depositor, market_info, position_info, collateral_vault, source, token_program, ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let amount = r.u64()?;
+    r.finish()?;
+
+    require_signer(depositor)?;
+    require_token_program(token_program)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    require_vault(collateral_vault, &market.collateral_vault)?;
+    require_token_account(source, &market.collateral_mint)?;
+    if amount == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    market.accrue(now()?.unix_timestamp)?;
+    position.ink = position
+        .ink
+        .checked_add(amount)
+        .ok_or(GavelError::MathOverflow)?;
+    market.collateral_total = market
+        .collateral_total
+        .checked_add(amount)
+        .ok_or(GavelError::MathOverflow)?;
+    transfer_from_user(source, collateral_vault, depositor, amount)?;
+    position.store(position_info)?;
+    market.store(market_info)?;
+    CollateralDeposited {
+        market: *market_info.key(),
+        position: *position_info.key(),
+        depositor: *depositor.key(),
+        amount,
+        ink: position.ink,
+    }
+    .emit();
+    Ok(())
+}

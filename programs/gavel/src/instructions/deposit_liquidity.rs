@@ -1,0 +1,82 @@
+//! `deposit_liquidity`: an LP deposits debt tokens and receives LP shares at the current share
+//! price (pool value / shares; it rises as borrowers pay interest).
+//!
+//! Who: anyone, while stop < 3.
+//! Accounts: `lp` (signer), `config`, `market` (writable), `liquidity_vault` (writable),
+//! `share_mint` (writable), `lp_debt_account` (writable, debt mint, authority `lp`),
+//! `lp_share_account` (writable, share mint), `token_program`.
+//! Args: `amount: u64` (debt base units, > 0).
+//! Changes: accrues; moves `amount` into the vault; mints `floor(amount × shares / pool value)`
+//! shares (refused if 0); `cash += amount`; emits `LiquidityDeposited`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::{load_market_mut, now, require_stop_below, require_vault},
+    error::GavelError,
+    events::{Event, LiquidityDeposited},
+    math,
+    state::Reader,
+    token::{mint_shares, require_token_account, require_token_program, transfer_from_user},
+    utils::require_signer,
+};
+
+/// Stop level from which LP deposits and withdrawals are refused.
+pub const STOP_LIQUIDITY: u8 = 3;
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [lp, config, market_info, liquidity_vault, share_mint, lp_debt_account, lp_share_account, token_program, ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let amount = r.u64()?;
+    r.finish()?;
+
+    require_signer(lp)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_LIQUIDITY)?;
+    let mut market = load_market_mut(market_info)?;
+    require_vault(liquidity_vault, &market.liquidity_vault)?;
+    require_vault(share_mint, &market.share_mint)?;
+    require_token_account(lp_debt_account, &market.debt_mint)?;
+    require_token_account(lp_share_account, &market.share_mint)?;
+    if amount == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+
+    market.accrue(now()?.unix_timestamp)?;
+    let pool_value = market.pool_value()?;
+    if market.total_shares > 0 && pool_value == 0 {
+        return Err(GavelError::PoolInsolvent.into());
+    }
+    let shares = math::shares_for_deposit(amount, pool_value, market.total_shares)
+        .ok_or(GavelError::MathOverflow)?;
+    if shares == 0 {
+        return Err(GavelError::DepositTooSmall.into());
+    }
+    market.cash = market
+        .cash
+        .checked_add(amount)
+        .ok_or(GavelError::MathOverflow)?;
+    market.total_shares = market
+        .total_shares
+        .checked_add(shares)
+        .ok_or(GavelError::MathOverflow)?;
+
+    transfer_from_user(lp_debt_account, liquidity_vault, lp, amount)?;
+    mint_shares(&market, market_info, share_mint, lp_share_account, shares)?;
+    market.store(market_info)?;
+    LiquidityDeposited {
+        market: *market_info.key(),
+        lp: *lp.key(),
+        amount,
+        shares,
+        total_shares: market.total_shares,
+        pool_value: market.pool_value()?,
+    }
+    .emit();
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! `fund_insurance`: anyone adds debt tokens to a market's insurance fund (which pays kicker
+//! rewards and absorbs bad debt before LPs do).
+//!
+//! Who: anyone, any stop level.
+//! Accounts: `funder` (signer), `market` (writable), `liquidity_vault` (writable),
+//! `funder_debt_account` (writable, debt mint), `token_program`.
+//! Args: `amount: u64` (> 0).
+//! Changes: moves `amount` into the vault; `insurance += amount`; emits `InsuranceFunded`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::{load_market_mut, require_vault},
+    error::GavelError,
+    events::{Event, InsuranceFunded},
+    state::Reader,
+    token::{require_token_account, require_token_program, transfer_from_user},
+    utils::require_signer,
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [funder, market_info, liquidity_vault, funder_debt_account, token_program, ..] = accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let amount = r.u64()?;
+    r.finish()?;
+
+    require_signer(funder)?;
+    require_token_program(token_program)?;
+    let mut market = load_market_mut(market_info)?;
+    require_vault(liquidity_vault, &market.liquidity_vault)?;
+    require_token_account(funder_debt_account, &market.debt_mint)?;
+    if amount == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    market.insurance = market
+        .insurance
+        .checked_add(amount)
+        .ok_or(GavelError::MathOverflow)?;
+    transfer_from_user(funder_debt_account, liquidity_vault, funder, amount)?;
+    market.store(market_info)?;
+    InsuranceFunded {
+        market: *market_info.key(),
+        funder: *funder.key(),
+        amount,
+        insurance: market.insurance,
+    }
+    .emit();
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! `open_position`: a borrower opens their (empty) position in a market.
+//!
+//! Who: anyone, for themselves, while stop < 3.
+//! Accounts: `owner` (signer, writable: pays rent), `config`, `market`, `position` (writable,
+//! PDA `["position", market, owner]`), `system_program`.
+//! Args: none.
+//! Changes: creates the position; emits `PositionOpened`.
+
+use pinocchio::{
+    account_info::AccountInfo,
+    instruction::{Seed, Signer},
+    ProgramResult,
+};
+
+use crate::{
+    context::require_stop_below,
+    error::GavelError,
+    events::{Event, PositionOpened},
+    state::{position::POSITION_SEED, Market, Position, Reader},
+    utils::{
+        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
+    },
+};
+
+/// Stop level from which new positions, borrows and collateral withdrawals are refused.
+pub const STOP_BORROWING: u8 = 3;
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [owner, config, market_info, position_info, system_program, ..] = accounts else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    Reader::new(args, 0).finish()?;
+    require_signer(owner)?;
+    require_writable(owner)?;
+    require_writable(position_info)?;
+    require_system_program(system_program)?;
+    require_stop_below(config, STOP_BORROWING)?;
+    Market::load(market_info)?;
+    let bump = require_pda(
+        position_info,
+        &crate::seeds!(POSITION_SEED, market_info.key(), owner.key()),
+    )?;
+    if position_info.data_len() != 0 || position_info.is_owned_by(&crate::ID) {
+        return Err(GavelError::AccountDuplicate.into());
+    }
+    let bump_seed = [bump];
+    let seeds = [
+        Seed::from(POSITION_SEED),
+        Seed::from(market_info.key()),
+        Seed::from(owner.key()),
+        Seed::from(&bump_seed),
+    ];
+    create_pda_account(
+        owner,
+        position_info,
+        Position::LEN,
+        &crate::ID,
+        &Signer::from(&seeds),
+    )?;
+    Position {
+        market: *market_info.key(),
+        owner: *owner.key(),
+        ink: 0,
+        art: 0,
+        bump,
+    }
+    .store(position_info)?;
+    PositionOpened {
+        market: *market_info.key(),
+        position: *position_info.key(),
+        owner: *owner.key(),
+    }
+    .emit();
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! `repay`: pays down a position's debt. Needs no oracle and works at every stop level: a
+//! borrower can always repay. Over-repayment is capped at the debt (`u64::MAX` repays all).
+//!
+//! Who: anyone (usually the owner), for any position.
+//! Accounts: `payer` (signer, authority of `source`), `market` (writable), `position`
+//! (writable), `liquidity_vault` (writable), `source` (writable, debt mint), `token_program`.
+//! Args: `amount: u64` (> 0).
+//! Changes: accrues; pays `min(amount, debt)` into the vault (`cash +=`); removes
+//! `floor(paid / rate)` of art (all of it on full repayment); remaining debt must be 0 or
+//! ≥ `dust`; emits `DebtRepaid`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::{load_market_mut, load_position_mut, now, require_vault},
+    error::GavelError,
+    events::{DebtRepaid, Event},
+    math,
+    state::Reader,
+    token::{require_token_account, require_token_program, transfer_from_user},
+    utils::require_signer,
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [payer, market_info, position_info, liquidity_vault, source, token_program, ..] = accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let amount = r.u64()?;
+    r.finish()?;
+
+    require_signer(payer)?;
+    require_token_program(token_program)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    require_vault(liquidity_vault, &market.liquidity_vault)?;
+    require_token_account(source, &market.debt_mint)?;
+    if amount == 0 || position.art == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    market.accrue(now()?.unix_timestamp)?;
+
+    let debt = math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;
+    let (paid, art_removed) = if amount >= debt {
+        (debt, position.art)
+    } else {
+        let removed =
+            math::art_from_debt_floor(amount, market.rate).ok_or(GavelError::MathOverflow)?;
+        (amount, removed)
+    };
+    if art_removed == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    position.art -= art_removed;
+    market.art_total = market.art_total.saturating_sub(art_removed);
+    let remaining =
+        math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;
+    if remaining > 0 && remaining < market.params.dust {
+        return Err(GavelError::DebtBelowDust.into());
+    }
+    market.cash = market
+        .cash
+        .checked_add(paid)
+        .ok_or(GavelError::MathOverflow)?;
+
+    transfer_from_user(source, liquidity_vault, payer, paid)?;
+    position.store(position_info)?;
+    market.store(market_info)?;
+    DebtRepaid {
+        market: *market_info.key(),
+        position: *position_info.key(),
+        payer: *payer.key(),
+        amount: paid,
+        art: position.art,
+        debt: remaining,
+        rate: market.rate,
+    }
+    .emit();
+    Ok(())
+}

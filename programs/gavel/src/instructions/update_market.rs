@@ -1,0 +1,43 @@
+//! `update_market`: replaces a market's parameters (mints and vaults stay).
+//!
+//! Who: the config admin (any stop level).
+//! Accounts: `admin` (signer), `config`, `market` (writable).
+//! Args: `params: MarketParams` (validated).
+//! Changes: interest is accrued at the old rate up to now, then `market.params`; emits
+//! `MarketUpdated`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::{load_market_mut, now},
+    error::GavelError,
+    events::{Event, MarketUpdated},
+    state::{Config, MarketParams, Reader},
+    utils::require_signer,
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [admin, config, market_info, ..] = accounts else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let params = MarketParams::read(&mut r)?;
+    r.finish()?;
+
+    require_signer(admin)?;
+    if Config::load(config)?.admin != *admin.key() {
+        return Err(GavelError::AdminRequired.into());
+    }
+    params.validate()?;
+    let mut market = load_market_mut(market_info)?;
+    market.accrue(now()?.unix_timestamp)?;
+    market.params = params;
+    market.store(market_info)?;
+    MarketUpdated {
+        market: *market_info.key(),
+        params,
+    }
+    .emit();
+    Ok(())
+}

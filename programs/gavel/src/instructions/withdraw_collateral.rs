@@ -1,0 +1,79 @@
+//! `withdraw_collateral`: the owner takes collateral out, keeping LTV ≤ `max_ltv_bps` with the
+//! collateral valued conservatively (oracle price − confidence) at a fresh oracle price.
+//!
+//! Who: the position owner, while stop < 3.
+//! Accounts: `owner` (signer), `config`, `market` (writable), `position` (writable),
+//! `collateral_vault` (writable), `destination` (writable, collateral mint), `token_program`,
+//! `collateral_oracle`, and `debt_oracle` when the market has one. The oracle is read only when
+//! the position has debt.
+//! Args: `amount: u64` (> 0, ≤ ink).
+//! Changes: accrues; `ink -= amount`; pays `amount` from the vault; emits `CollateralWithdrawn`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use super::open_position::STOP_BORROWING;
+use crate::{
+    context::{
+        load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
+    },
+    error::GavelError,
+    events::{CollateralWithdrawn, Event},
+    math,
+    state::Reader,
+    token::{require_token_account, require_token_program, transfer_from_vault},
+    utils::{require_distinct, require_signer},
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [owner, config, market_info, position_info, collateral_vault, destination, token_program, oracles @ ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let amount = r.u64()?;
+    r.finish()?;
+
+    require_signer(owner)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_BORROWING)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut position = load_position_mut(position_info, market_info.key(), Some(owner.key()))?;
+    require_vault(collateral_vault, &market.collateral_vault)?;
+    require_token_account(destination, &market.collateral_mint)?;
+    require_distinct(destination, collateral_vault)?;
+    if amount == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    if amount > position.ink {
+        return Err(GavelError::CollateralInsufficient.into());
+    }
+    let now = now()?;
+    market.accrue(now.unix_timestamp)?;
+    position.ink -= amount;
+    market.collateral_total -= amount;
+    if position.art > 0 {
+        let prices = load_prices(&market, oracles, &now)?;
+        let debt =
+            math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;
+        let value = math::value_floor(position.ink, prices.low).ok_or(GavelError::MathOverflow)?;
+        let max_debt = math::max_debt_for(value, market.params.max_ltv_bps as u64)
+            .ok_or(GavelError::MathOverflow)?;
+        if debt > max_debt {
+            return Err(GavelError::LtvExceeded.into());
+        }
+    }
+    transfer_from_vault(&market, market_info, collateral_vault, destination, amount)?;
+    position.store(position_info)?;
+    market.store(market_info)?;
+    CollateralWithdrawn {
+        market: *market_info.key(),
+        position: *position_info.key(),
+        owner: *owner.key(),
+        amount,
+        ink: position.ink,
+    }
+    .emit();
+    Ok(())
+}

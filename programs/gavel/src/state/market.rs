@@ -1,0 +1,375 @@
+//! `Market`, PDA `["market", collateral_mint, debt_mint]`: one lending market (collateral token
+//! against a debt token), its parameters, vaults and accounting.
+//!
+//! Token custody: the collateral vault `["collateral_vault", market]`, the liquidity vault
+//! `["liquidity_vault", market]` (LP cash + insurance fund) and the LP share mint
+//! `["share_mint", market]` are all PDAs whose token authority is the market PDA.
+
+use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
+
+use super::{check_account, discriminator, Reader, Writer};
+use crate::{
+    error::GavelError,
+    math::{self, BPS, RATE_SCALE, WAD},
+    oracle::OracleKind,
+};
+
+/// Seed of market PDAs.
+pub const MARKET_SEED: &[u8] = b"market";
+/// Seed of the collateral vault token account.
+pub const COLLATERAL_VAULT_SEED: &[u8] = b"collateral_vault";
+/// Seed of the liquidity (debt token) vault token account.
+pub const LIQUIDITY_VAULT_SEED: &[u8] = b"liquidity_vault";
+/// Seed of the LP share mint.
+pub const SHARE_MINT_SEED: &[u8] = b"share_mint";
+
+/// Scale of curve `cut` factors (1e18): a cut of 0.99 is `990_000_000_000_000_000`.
+pub const CUT_SCALE: u64 = WAD;
+/// Highest allowed borrow rate: 7.5e-8 per second (about 966% a year, compounding); keeps a
+/// year's compounding factor far below the WAD overflow bound.
+pub const MAX_BORROW_RATE_PER_SEC_WAD: u64 = 75_000_000_000;
+/// Highest allowed start-price buffer (`buf_bps`): 5x the oracle price.
+pub const MAX_BUF_BPS: u16 = 50_000;
+/// Highest allowed penalty (`chop_bps`): 50%.
+pub const MAX_CHOP_BPS: u16 = 5_000;
+/// Highest allowed kicker reward rate (`chip_bps`): 10% of the tab.
+pub const MAX_CHIP_BPS: u16 = 1_000;
+/// Longest allowed oracle age.
+pub const MAX_ORACLE_AGE_SECS: u64 = 3_600;
+
+/// Auction price curve (DESIGN.md; Maker's `abaci`). Borsh enum: tag byte, then fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Curve {
+    /// Falls linearly from `top` to 0 over `tau_secs`.
+    Linear { tau_secs: u64 },
+    /// Multiplies by `cut` (on [`CUT_SCALE`]) every `step_secs`.
+    StairstepExp { step_secs: u64, cut: u64 },
+    /// Multiplies by `cut` (on [`CUT_SCALE`]) every second.
+    Exp { cut: u64 },
+}
+
+impl Curve {
+    /// Largest encoded size (tag + two u64).
+    pub const MAX_LEN: usize = 17;
+
+    fn read(r: &mut Reader) -> Result<Self, GavelError> {
+        match r.u8()? {
+            0 => Ok(Self::Linear { tau_secs: r.u64()? }),
+            1 => Ok(Self::StairstepExp {
+                step_secs: r.u64()?,
+                cut: r.u64()?,
+            }),
+            2 => Ok(Self::Exp { cut: r.u64()? }),
+            _ => Err(GavelError::InstructionDataInvalid),
+        }
+    }
+
+    fn write(&self, w: &mut Writer) {
+        match *self {
+            Self::Linear { tau_secs } => {
+                w.u8(0).u64(tau_secs);
+            }
+            Self::StairstepExp { step_secs, cut } => {
+                w.u8(1).u64(step_secs).u64(cut);
+            }
+            Self::Exp { cut } => {
+                w.u8(2).u64(cut);
+            }
+        }
+    }
+
+    fn is_valid(&self) -> bool {
+        match *self {
+            Self::Linear { tau_secs } => tau_secs > 0,
+            Self::StairstepExp { step_secs, cut } => step_secs > 0 && cut > 0 && cut < CUT_SCALE,
+            Self::Exp { cut } => cut > 0 && cut < CUT_SCALE,
+        }
+    }
+}
+
+/// Everything the admin sets on a market (`create_market`, `update_market`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarketParams {
+    /// Borrow limit: debt value / collateral value (collateral at price − confidence).
+    pub max_ltv_bps: u16,
+    /// Unsafe (kickable) above this LTV; greater than `max_ltv_bps`.
+    pub liquidation_ltv_bps: u16,
+    /// Liquidation penalty added to the tab.
+    pub chop_bps: u16,
+    /// Auction start price = oracle price × buf (≥ 100%).
+    pub buf_bps: u16,
+    /// An auction may be reset when price / top falls below this.
+    pub cusp_bps: u16,
+    /// Kicker reward, share of the tab.
+    pub chip_bps: u16,
+    /// Kicker reward, flat amount (debt base units).
+    pub tip: u64,
+    /// An auction may be reset after this long.
+    pub tail_secs: u64,
+    /// Most debt+penalty allowed in live auctions of this market (debt base units).
+    pub hole: u64,
+    /// Smallest debt of a position and of what an auction leaves (debt base units).
+    pub dust: u64,
+    /// Per-second borrow rate on [`WAD`], compounded into the `rate` index.
+    pub borrow_rate_per_sec_wad: u64,
+    /// Program that must own the oracle accounts (Pyth oracle or Pyth receiver).
+    pub oracle_program: Pubkey,
+    /// Layout of the collateral oracle ([`OracleKind`]).
+    pub collateral_oracle_kind: u8,
+    /// Legacy: price account address; pull: feed id.
+    pub collateral_oracle: Pubkey,
+    /// Layout of the debt oracle (ignored when `debt_oracle` is all zero).
+    pub debt_oracle_kind: u8,
+    /// Debt-token oracle; all zero = the debt token is worth 1 USD.
+    pub debt_oracle: Pubkey,
+    /// Oldest acceptable oracle publish time.
+    pub max_age_secs: u64,
+    /// Oldest acceptable oracle publish slot (0 = unchecked).
+    pub max_age_slots: u64,
+    /// Widest acceptable confidence / price.
+    pub max_conf_bps: u16,
+    /// Auction price curve.
+    pub curve: Curve,
+}
+
+impl MarketParams {
+    /// Largest Borsh size of the params.
+    pub const MAX_LEN: usize = 6 * 2 + 5 * 8 + 32 + 1 + 32 + 1 + 32 + 8 + 8 + 2 + Curve::MAX_LEN;
+
+    /// Decodes params (Borsh).
+    pub fn read(r: &mut Reader) -> Result<Self, GavelError> {
+        Ok(Self {
+            max_ltv_bps: r.u16()?,
+            liquidation_ltv_bps: r.u16()?,
+            chop_bps: r.u16()?,
+            buf_bps: r.u16()?,
+            cusp_bps: r.u16()?,
+            chip_bps: r.u16()?,
+            tip: r.u64()?,
+            tail_secs: r.u64()?,
+            hole: r.u64()?,
+            dust: r.u64()?,
+            borrow_rate_per_sec_wad: r.u64()?,
+            oracle_program: r.pubkey()?,
+            collateral_oracle_kind: r.u8()?,
+            collateral_oracle: r.pubkey()?,
+            debt_oracle_kind: r.u8()?,
+            debt_oracle: r.pubkey()?,
+            max_age_secs: r.u64()?,
+            max_age_slots: r.u64()?,
+            max_conf_bps: r.u16()?,
+            curve: Curve::read(r)?,
+        })
+    }
+
+    /// Encodes params (Borsh).
+    pub fn write(&self, w: &mut Writer) {
+        w.u16(self.max_ltv_bps)
+            .u16(self.liquidation_ltv_bps)
+            .u16(self.chop_bps)
+            .u16(self.buf_bps)
+            .u16(self.cusp_bps)
+            .u16(self.chip_bps)
+            .u64(self.tip)
+            .u64(self.tail_secs)
+            .u64(self.hole)
+            .u64(self.dust)
+            .u64(self.borrow_rate_per_sec_wad)
+            .bytes(&self.oracle_program)
+            .u8(self.collateral_oracle_kind)
+            .bytes(&self.collateral_oracle)
+            .u8(self.debt_oracle_kind)
+            .bytes(&self.debt_oracle)
+            .u64(self.max_age_secs)
+            .u64(self.max_age_slots)
+            .u16(self.max_conf_bps);
+        self.curve.write(w);
+    }
+
+    /// True when the market has its own debt-token oracle.
+    pub fn has_debt_oracle(&self) -> bool {
+        self.debt_oracle != [0u8; 32]
+    }
+
+    /// Checks every parameter; a bad value is refused, never stored.
+    pub fn validate(&self) -> Result<(), GavelError> {
+        let bps = BPS as u16;
+        let ok = self.max_ltv_bps > 0
+            && self.liquidation_ltv_bps > self.max_ltv_bps
+            && self.liquidation_ltv_bps < bps
+            && self.chop_bps <= MAX_CHOP_BPS
+            // The tab (debt × (1 + chop)) must stay below the collateral's value at the kick.
+            && (self.liquidation_ltv_bps as u64) * (BPS + self.chop_bps as u64) < BPS * BPS
+            && self.buf_bps >= bps
+            && self.buf_bps <= MAX_BUF_BPS
+            && self.cusp_bps > 0
+            && self.cusp_bps < bps
+            && self.chip_bps <= MAX_CHIP_BPS
+            && self.tail_secs > 0
+            && self.dust > 0
+            && self.hole >= self.dust
+            && self.borrow_rate_per_sec_wad <= MAX_BORROW_RATE_PER_SEC_WAD
+            && self.curve.is_valid();
+        if !ok {
+            return Err(GavelError::MarketParamsInvalid);
+        }
+        let oracle_ok = self.oracle_program != [0u8; 32]
+            && self.collateral_oracle != [0u8; 32]
+            && OracleKind::from_u8(self.collateral_oracle_kind).is_some()
+            && (!self.has_debt_oracle() || OracleKind::from_u8(self.debt_oracle_kind).is_some())
+            && self.max_age_secs > 0
+            && self.max_age_secs <= MAX_ORACLE_AGE_SECS
+            && self.max_conf_bps > 0
+            && self.max_conf_bps <= bps;
+        if oracle_ok {
+            Ok(())
+        } else {
+            Err(GavelError::OracleParamsInvalid)
+        }
+    }
+}
+
+/// A lending market.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Market {
+    /// Canonical bump of the market PDA.
+    pub bump: u8,
+    /// Collateral token mint (classic SPL Token).
+    pub collateral_mint: Pubkey,
+    /// Debt token mint (classic SPL Token).
+    pub debt_mint: Pubkey,
+    /// Decimals of the collateral mint.
+    pub collateral_decimals: u8,
+    /// Decimals of the debt mint.
+    pub debt_decimals: u8,
+    /// Collateral vault (token account, authority = market).
+    pub collateral_vault: Pubkey,
+    /// Liquidity vault (token account, authority = market): LP cash + insurance fund.
+    pub liquidity_vault: Pubkey,
+    /// LP share mint (authority = market; decimals = debt decimals).
+    pub share_mint: Pubkey,
+    /// LP shares outstanding (= share mint supply).
+    pub total_shares: u64,
+    /// Debt tokens idle in the liquidity vault that belong to LPs.
+    pub cash: u64,
+    /// Debt tokens in the liquidity vault that belong to the insurance fund.
+    pub insurance: u64,
+    /// Sum of positions' normalized debt.
+    pub art_total: u64,
+    /// Cumulative borrow index on [`RATE_SCALE`] (starts at 1.0).
+    pub rate: u64,
+    /// Unix time of the last accrual.
+    pub last_accrual_ts: i64,
+    /// Collateral held for positions (sum of `ink`; auctions add their lots later).
+    pub collateral_total: u64,
+    /// Debt + penalty currently in live auctions.
+    pub dirt: u64,
+    /// Auctions started so far (next auction id).
+    pub auction_count: u64,
+    /// The admin-set parameters.
+    pub params: MarketParams,
+}
+
+impl Market {
+    /// `sha256("account:Market")[..8]`.
+    pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Market");
+    /// Account size: discriminator, fields, params at their largest.
+    pub const LEN: usize = 8 + 1 + 32 * 5 + 2 + 8 * 9 + MarketParams::MAX_LEN;
+
+    /// Loads a market after checking owner, size and discriminator.
+    pub fn load(account: &AccountInfo) -> Result<Self, GavelError> {
+        check_account(account, &Self::DISCRIMINATOR, Self::LEN)?;
+        let data = account
+            .try_borrow_data()
+            .map_err(|_| GavelError::AccountDiscriminatorInvalid)?;
+        Self::read(&data)
+    }
+
+    /// Decodes account bytes (discriminator not checked here).
+    pub fn read(data: &[u8]) -> Result<Self, GavelError> {
+        let mut r = Reader::new(data, 8);
+        Ok(Self {
+            bump: r.u8()?,
+            collateral_mint: r.pubkey()?,
+            debt_mint: r.pubkey()?,
+            collateral_decimals: r.u8()?,
+            debt_decimals: r.u8()?,
+            collateral_vault: r.pubkey()?,
+            liquidity_vault: r.pubkey()?,
+            share_mint: r.pubkey()?,
+            total_shares: r.u64()?,
+            cash: r.u64()?,
+            insurance: r.u64()?,
+            art_total: r.u64()?,
+            rate: r.u64()?,
+            last_accrual_ts: r.i64()?,
+            collateral_total: r.u64()?,
+            dirt: r.u64()?,
+            auction_count: r.u64()?,
+            params: MarketParams::read(&mut r)?,
+        })
+    }
+
+    /// Encodes into exactly [`Self::LEN`] bytes (unused tail bytes zeroed).
+    pub fn write(&self, data: &mut [u8]) -> Result<(), GavelError> {
+        if data.len() != Self::LEN {
+            return Err(GavelError::AccountDiscriminatorInvalid);
+        }
+        let mut w = Writer::new(data, 0);
+        w.bytes(&Self::DISCRIMINATOR)
+            .u8(self.bump)
+            .bytes(&self.collateral_mint)
+            .bytes(&self.debt_mint)
+            .u8(self.collateral_decimals)
+            .u8(self.debt_decimals)
+            .bytes(&self.collateral_vault)
+            .bytes(&self.liquidity_vault)
+            .bytes(&self.share_mint)
+            .u64(self.total_shares)
+            .u64(self.cash)
+            .u64(self.insurance)
+            .u64(self.art_total)
+            .u64(self.rate)
+            .i64(self.last_accrual_ts)
+            .u64(self.collateral_total)
+            .u64(self.dirt)
+            .u64(self.auction_count);
+        self.params.write(&mut w);
+        let end = w.len();
+        data[end..].fill(0);
+        Ok(())
+    }
+
+    /// Writes the market back into its (already validated) account.
+    pub fn store(&self, account: &AccountInfo) -> Result<(), GavelError> {
+        let mut data = account
+            .try_borrow_mut_data()
+            .map_err(|_| GavelError::AccountNotWritable)?;
+        self.write(&mut data)
+    }
+
+    /// Total debt owed by borrowers now (rounded up).
+    pub fn total_debt(&self) -> Result<u64, GavelError> {
+        math::debt_from_art(self.art_total, self.rate).ok_or(GavelError::MathOverflow)
+    }
+
+    /// What the LPs' shares are worth: idle cash plus debt owed to the pool (debt rounded down
+    /// here, so share value never counts a rounding unit that borrowers do not owe).
+    pub fn pool_value(&self) -> Result<u64, GavelError> {
+        let owed = math::mul_div_floor(self.art_total, self.rate, RATE_SCALE)
+            .ok_or(GavelError::MathOverflow)?;
+        self.cash.checked_add(owed).ok_or(GavelError::MathOverflow)
+    }
+
+    /// Compounds the borrow index up to `now`; returns the seconds accrued.
+    pub fn accrue(&mut self, now: i64) -> Result<u64, GavelError> {
+        if now <= self.last_accrual_ts {
+            return Ok(0);
+        }
+        let secs = (now - self.last_accrual_ts) as u64;
+        self.rate = math::accrue_rate(self.rate, self.params.borrow_rate_per_sec_wad, secs)
+            .ok_or(GavelError::MathOverflow)?;
+        self.last_accrual_ts = now;
+        Ok(secs)
+    }
+}

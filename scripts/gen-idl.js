@@ -1,0 +1,445 @@
+#!/usr/bin/env node
+// Writes idl/gavel.json (Anchor IDL spec 0.1.0) from the compact description below. The program
+// is not built with anchor-lang, so this file is the IDL's source; programs/gavel/tests/idl.rs
+// checks it against the program (instruction and error lists, every account and event layout),
+// and the mocha specs drive the real .so through it. `--check` fails if idl/gavel.json is stale.
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+
+const disc = (ns, name) =>
+  Array.from(crypto.createHash("sha256").update(`${ns}:${name}`).digest().subarray(0, 8));
+const seed = (s) => ({ kind: "const", value: Array.from(Buffer.from(s)) });
+const acc = (name) => ({ kind: "account", path: name });
+const SYSTEM = "11111111111111111111111111111111";
+const TOKEN = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+
+// Account metas: [name, flags, extra] with flags "w" writable, "s" signer.
+const a = (name, flags = "", extra = {}) => ({
+  name,
+  ...(flags.includes("w") ? { writable: true } : {}),
+  ...(flags.includes("s") ? { signer: true } : {}),
+  ...extra,
+});
+const config = (flags = "") => a("config", flags, { pda: { seeds: [seed("config")] } });
+const system = a("system_program", "", { address: SYSTEM });
+const token = a("token_program", "", { address: TOKEN });
+const position = (flags, ownerName) =>
+  a("position", flags, { pda: { seeds: [seed("position"), acc("market"), acc(ownerName)] } });
+const marketPda = { pda: { seeds: [seed("market"), acc("collateral_mint"), acc("debt_mint")] } };
+const vaultPda = (s) => ({ pda: { seeds: [seed(s), acc("market")] } });
+const oracleDocs = ["Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."];
+
+const ix = (name, docs, accounts, args = []) => ({
+  name,
+  docs: [docs],
+  discriminator: disc("global", name),
+  accounts,
+  args,
+});
+
+const instructions = [
+  ix("initialize_config", "Creates the Config PDA with the signer as admin and stop level 0.", [
+    a("admin", "ws"),
+    config("w"),
+    system,
+  ]),
+  ix(
+    "set_stop",
+    "Admin: sets the stop level (0 live, 1 no kicks, 2 no kicks or resets, 3 admin only).",
+    [a("admin", "s"), config("w")],
+    [{ name: "stop", type: "u8" }],
+  ),
+  ix(
+    "transfer_admin",
+    "Admin: nominates a new admin (all zero cancels).",
+    [a("admin", "s"), config("w")],
+    [{ name: "new_admin", type: "pubkey" }],
+  ),
+  ix("accept_admin", "The nominated admin takes over.", [a("pending_admin", "s"), config("w")]),
+  ix(
+    "create_market",
+    "Admin: creates a market for a (collateral, debt) mint pair with its vaults and LP share mint.",
+    [
+      a("admin", "ws"),
+      config(),
+      a("market", "w", marketPda),
+      a("collateral_mint"),
+      a("debt_mint"),
+      a("collateral_vault", "w", vaultPda("collateral_vault")),
+      a("liquidity_vault", "w", vaultPda("liquidity_vault")),
+      a("share_mint", "w", vaultPda("share_mint")),
+      token,
+      system,
+    ],
+    [{ name: "params", type: { defined: { name: "MarketParams" } } }],
+  ),
+  ix(
+    "update_market",
+    "Admin: replaces a market's parameters (accrues first).",
+    [a("admin", "s"), config(), a("market", "w")],
+    [{ name: "params", type: { defined: { name: "MarketParams" } } }],
+  ),
+  ix(
+    "deposit_liquidity",
+    "LP deposits debt tokens for shares at the current share price.",
+    [
+      a("lp", "s"),
+      config(),
+      a("market", "w"),
+      a("liquidity_vault", "w"),
+      a("share_mint", "w"),
+      a("lp_debt_account", "w"),
+      a("lp_share_account", "w"),
+      token,
+    ],
+    [{ name: "amount", type: "u64" }],
+  ),
+  ix(
+    "withdraw_liquidity",
+    "LP burns shares for debt tokens, paid from idle cash.",
+    [
+      a("lp", "s"),
+      config(),
+      a("market", "w"),
+      a("liquidity_vault", "w"),
+      a("share_mint", "w"),
+      a("lp_debt_account", "w"),
+      a("lp_share_account", "w"),
+      token,
+    ],
+    [{ name: "shares", type: "u64" }],
+  ),
+  ix(
+    "fund_insurance",
+    "Anyone adds debt tokens to the market's insurance fund.",
+    [a("funder", "s"), a("market", "w"), a("liquidity_vault", "w"), a("funder_debt_account", "w"), token],
+    [{ name: "amount", type: "u64" }],
+  ),
+  ix("open_position", "A borrower opens their position in a market.", [
+    a("owner", "ws"),
+    config(),
+    a("market"),
+    position("w", "owner"),
+    system,
+  ]),
+  ix(
+    "deposit_collateral",
+    "Adds collateral to any position (no oracle needed).",
+    [
+      a("depositor", "s"),
+      a("market", "w"),
+      a("position", "w"),
+      a("collateral_vault", "w"),
+      a("source", "w"),
+      token,
+    ],
+    [{ name: "amount", type: "u64" }],
+  ),
+  ix(
+    "withdraw_collateral",
+    "Owner withdraws collateral, keeping LTV under max_ltv at price - confidence. " + oracleDocs[0],
+    [
+      a("owner", "s"),
+      config(),
+      a("market", "w"),
+      position("w", "owner"),
+      a("collateral_vault", "w"),
+      a("destination", "w"),
+      token,
+      a("collateral_oracle"),
+    ],
+    [{ name: "amount", type: "u64" }],
+  ),
+  ix(
+    "borrow",
+    "Owner borrows, keeping LTV under max_ltv at price - confidence and debt over dust. " + oracleDocs[0],
+    [
+      a("owner", "s"),
+      config(),
+      a("market", "w"),
+      position("w", "owner"),
+      a("liquidity_vault", "w"),
+      a("destination", "w"),
+      token,
+      a("collateral_oracle"),
+    ],
+    [{ name: "amount", type: "u64" }],
+  ),
+  ix(
+    "repay",
+    "Anyone repays a position's debt (capped at the debt; u64::MAX repays all).",
+    [
+      a("payer", "s"),
+      a("market", "w"),
+      a("position", "w"),
+      a("liquidity_vault", "w"),
+      a("source", "w"),
+      token,
+    ],
+    [{ name: "amount", type: "u64" }],
+  ),
+  ix("close_position", "Owner closes an empty position; rent back.", [
+    a("owner", "ws"),
+    a("market"),
+    position("w", "owner"),
+  ]),
+  ix("accrue", "Anyone compounds the market's borrow index up to now.", [a("market", "w")]),
+];
+
+const f = (name, type) => ({ name, type });
+const P = "pubkey";
+const defined = (name) => ({ defined: { name } });
+const struct = (name, fields, docs) => ({
+  name,
+  ...(docs ? { docs: [docs] } : {}),
+  type: { kind: "struct", fields: fields.map(([n, t]) => f(n, t)) },
+});
+
+const types = [
+  {
+    name: "Curve",
+    docs: ["Auction price curve; cut factors on CUT_SCALE = 1e18."],
+    type: {
+      kind: "enum",
+      variants: [
+        { name: "Linear", fields: [f("tau_secs", "u64")] },
+        { name: "StairstepExp", fields: [f("step_secs", "u64"), f("cut", "u64")] },
+        { name: "Exp", fields: [f("cut", "u64")] },
+      ],
+    },
+  },
+  struct(
+    "MarketParams",
+    [
+      ["max_ltv_bps", "u16"],
+      ["liquidation_ltv_bps", "u16"],
+      ["chop_bps", "u16"],
+      ["buf_bps", "u16"],
+      ["cusp_bps", "u16"],
+      ["chip_bps", "u16"],
+      ["tip", "u64"],
+      ["tail_secs", "u64"],
+      ["hole", "u64"],
+      ["dust", "u64"],
+      ["borrow_rate_per_sec_wad", "u64"],
+      ["oracle_program", P],
+      ["collateral_oracle_kind", "u8"],
+      ["collateral_oracle", P],
+      ["debt_oracle_kind", "u8"],
+      ["debt_oracle", P],
+      ["max_age_secs", "u64"],
+      ["max_age_slots", "u64"],
+      ["max_conf_bps", "u16"],
+      ["curve", defined("Curve")],
+    ],
+    "Everything the admin sets on a market.",
+  ),
+  struct("Config", [
+    ["admin", P],
+    ["pending_admin", P],
+    ["stop", "u8"],
+    ["bump", "u8"],
+    ["reserved", { array: ["u8", 64] }],
+  ]),
+  struct("Market", [
+    ["bump", "u8"],
+    ["collateral_mint", P],
+    ["debt_mint", P],
+    ["collateral_decimals", "u8"],
+    ["debt_decimals", "u8"],
+    ["collateral_vault", P],
+    ["liquidity_vault", P],
+    ["share_mint", P],
+    ["total_shares", "u64"],
+    ["cash", "u64"],
+    ["insurance", "u64"],
+    ["art_total", "u64"],
+    ["rate", "u64"],
+    ["last_accrual_ts", "i64"],
+    ["collateral_total", "u64"],
+    ["dirt", "u64"],
+    ["auction_count", "u64"],
+    ["params", defined("MarketParams")],
+  ]),
+  struct("Position", [
+    ["market", P],
+    ["owner", P],
+    ["ink", "u64"],
+    ["art", "u64"],
+    ["bump", "u8"],
+    ["reserved", { array: ["u8", 32] }],
+  ]),
+];
+
+const events = [
+  ["ConfigInitialized", [["admin", P]]],
+  [
+    "StopChanged",
+    [
+      ["admin", P],
+      ["previous", "u8"],
+      ["stop", "u8"],
+      ["unix_timestamp", "i64"],
+    ],
+  ],
+  [
+    "AdminTransferProposed",
+    [
+      ["admin", P],
+      ["pending_admin", P],
+    ],
+  ],
+  [
+    "AdminTransferAccepted",
+    [
+      ["previous_admin", P],
+      ["admin", P],
+    ],
+  ],
+  [
+    "MarketCreated",
+    [
+      ["market", P],
+      ["collateral_mint", P],
+      ["debt_mint", P],
+      ["params", defined("MarketParams")],
+    ],
+  ],
+  [
+    "MarketUpdated",
+    [
+      ["market", P],
+      ["params", defined("MarketParams")],
+    ],
+  ],
+  [
+    "InterestAccrued",
+    [
+      ["market", P],
+      ["rate", "u64"],
+      ["elapsed_secs", "u64"],
+      ["total_debt", "u64"],
+      ["unix_timestamp", "i64"],
+    ],
+  ],
+  [
+    "LiquidityDeposited",
+    [
+      ["market", P],
+      ["lp", P],
+      ["amount", "u64"],
+      ["shares", "u64"],
+      ["total_shares", "u64"],
+      ["pool_value", "u64"],
+    ],
+  ],
+  [
+    "LiquidityWithdrawn",
+    [
+      ["market", P],
+      ["lp", P],
+      ["amount", "u64"],
+      ["shares", "u64"],
+      ["total_shares", "u64"],
+      ["pool_value", "u64"],
+    ],
+  ],
+  [
+    "InsuranceFunded",
+    [
+      ["market", P],
+      ["funder", P],
+      ["amount", "u64"],
+      ["insurance", "u64"],
+    ],
+  ],
+  [
+    "PositionOpened",
+    [
+      ["market", P],
+      ["position", P],
+      ["owner", P],
+    ],
+  ],
+  [
+    "CollateralDeposited",
+    [
+      ["market", P],
+      ["position", P],
+      ["depositor", P],
+      ["amount", "u64"],
+      ["ink", "u64"],
+    ],
+  ],
+  [
+    "CollateralWithdrawn",
+    [
+      ["market", P],
+      ["position", P],
+      ["owner", P],
+      ["amount", "u64"],
+      ["ink", "u64"],
+    ],
+  ],
+  [
+    "DebtBorrowed",
+    [
+      ["market", P],
+      ["position", P],
+      ["owner", P],
+      ["amount", "u64"],
+      ["art", "u64"],
+      ["debt", "u64"],
+      ["rate", "u64"],
+    ],
+  ],
+  [
+    "DebtRepaid",
+    [
+      ["market", P],
+      ["position", P],
+      ["payer", P],
+      ["amount", "u64"],
+      ["art", "u64"],
+      ["debt", "u64"],
+      ["rate", "u64"],
+    ],
+  ],
+  [
+    "PositionClosed",
+    [
+      ["market", P],
+      ["position", P],
+      ["owner", P],
+    ],
+  ],
+];
+
+const root = path.join(__dirname, "..");
+const out = path.join(root, "idl/gavel.json");
+const previous = JSON.parse(fs.readFileSync(out, "utf8"));
+const idl = {
+  address: "7GP234LwKLTdc6kkRBi2DE9vU4ATK3K5vYP8J1WZV1mM",
+  metadata: {
+    name: "gavel",
+    version: "0.1.0",
+    spec: "0.1.0",
+    description: "Gavel: Dutch-auction liquidation protocol for Solana",
+  },
+  instructions,
+  accounts: ["Config", "Market", "Position"].map((n) => ({ name: n, discriminator: disc("account", n) })),
+  events: events.map(([n]) => ({ name: n, discriminator: disc("event", n) })),
+  // Errors are append-only; their list lives in programs/gavel/src/error.rs and is kept here verbatim.
+  errors: previous.errors,
+  types: [...types, ...events.map(([n, fields]) => struct(n, fields))],
+};
+const text = JSON.stringify(idl, null, 2) + "\n";
+if (process.argv.includes("--check")) {
+  if (fs.readFileSync(out, "utf8") !== text) {
+    console.error("idl/gavel.json is stale: run `node scripts/gen-idl.js`");
+    process.exit(1);
+  }
+} else {
+  fs.writeFileSync(out, text);
+}

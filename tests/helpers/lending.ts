@@ -1,0 +1,274 @@
+/**
+ * A lending world on LiteSVM with the real gavel.so and the real SPL Token program: an admin, a
+ * collateral mint ("SOL", 9 decimals) and a debt mint ("USDC", 6 decimals), a Pyth price account
+ * the test moves at will, and helpers for the actors' token accounts and the clock.
+ */
+import BN from "bn.js";
+import {
+  ACCOUNT_SIZE,
+  createInitializeAccount3Instruction,
+  createInitializeMint2Instruction,
+  createMintToInstruction,
+  MINT_SIZE,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
+import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import { Clock } from "litesvm";
+import {
+  createMarketIx,
+  decodeMarket,
+  decodePosition,
+  encodePriceUpdateV2,
+  encodePythLegacyPrice,
+  initializeConfigIx,
+  MarketAccount,
+  marketAddresses,
+  MarketAddresses,
+  MarketParams,
+  MarketRef,
+  OracleKind,
+  positionPda,
+  PositionAccount,
+  PYTH_LEGACY_PROGRAM_ID,
+  PYTH_RECEIVER_PROGRAM_ID,
+  pythAccountInfo,
+} from "../../sdk/src";
+import { GavelSvm, SendResult } from "./svm";
+
+/** Start of the test clock (an arbitrary recent unix time). */
+export const T0 = 1_760_000_000n;
+/** 5% a year, compounding per second, on WAD: ln(1.05) / 31_536_000 × 1e18. */
+export const RATE_5_PCT_APY_WAD = new BN("1547125957");
+
+/** Market parameters close to Maker ETH-A, scaled to USDC (6 decimals). */
+export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
+  return {
+    maxLtvBps: 7_000,
+    liquidationLtvBps: 8_000,
+    chopBps: 1_000,
+    bufBps: 12_000,
+    cuspBps: 4_500,
+    chipBps: 10,
+    tip: new BN(5_000_000),
+    tailSecs: new BN(7_200),
+    hole: new BN(1_000_000_000_000),
+    dust: new BN(10_000_000),
+    borrowRatePerSecWad: RATE_5_PCT_APY_WAD,
+    oracleProgram: kind === OracleKind.PythLegacy ? PYTH_LEGACY_PROGRAM_ID : PYTH_RECEIVER_PROGRAM_ID,
+    collateralOracleKind: kind,
+    collateralOracle: oracle,
+    debtOracleKind: 0,
+    debtOracle: PublicKey.default,
+    maxAgeSecs: new BN(60),
+    maxAgeSlots: new BN(0),
+    maxConfBps: 200,
+    curve: { stairstepExp: { stepSecs: new BN(90), cut: new BN("990000000000000000") } },
+  };
+}
+
+/** One lending market and the tools to drive it. */
+export class LendingWorld {
+  readonly chain = new GavelSvm();
+  readonly admin: Keypair;
+  readonly collateralMint = Keypair.generate();
+  readonly debtMint = Keypair.generate();
+  /** Legacy Pyth price account of the collateral (USD per SOL, expo −8). */
+  readonly oracle = Keypair.generate().publicKey;
+  readonly ref: MarketRef;
+  readonly addrs: MarketAddresses;
+  slot = 1000n;
+  now = T0;
+
+  constructor() {
+    this.admin = this.chain.actor(100);
+    this.ref = { collateralMint: this.collateralMint.publicKey, debtMint: this.debtMint.publicKey };
+    this.addrs = marketAddresses(this.ref.collateralMint, this.ref.debtMint);
+    this.setClock();
+    this.mustSend(
+      [
+        ...this.createMintIxs(this.collateralMint, 9),
+        ...this.createMintIxs(this.debtMint, 6),
+        initializeConfigIx({ admin: this.admin.publicKey }),
+      ],
+      [this.admin, this.collateralMint, this.debtMint],
+    );
+  }
+
+  private createMintIxs(mint: Keypair, decimals: number) {
+    return [
+      SystemProgram.createAccount({
+        fromPubkey: this.admin.publicKey,
+        newAccountPubkey: mint.publicKey,
+        lamports: Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE))),
+        space: MINT_SIZE,
+        programId: TOKEN_PROGRAM_ID,
+      }),
+      createInitializeMint2Instruction(mint.publicKey, decimals, this.admin.publicKey, null),
+    ];
+  }
+
+  /** Creates the market with `params` (default: {@link defaultParams}) at price `usd`. */
+  createMarket(params: MarketParams = defaultParams(this.oracle), usd = 150): SendResult {
+    this.setPrice(usd);
+    return this.mustSend(
+      [createMarketIx({ admin: this.admin.publicKey, ...this.ref }, params)],
+      [this.admin],
+    );
+  }
+
+  /** Sends and throws with the logs unless it succeeds. */
+  mustSend(ixs: Parameters<GavelSvm["send"]>[0], signers: Keypair[]): SendResult {
+    const res = this.chain.send(ixs, signers);
+    if (!res.ok) throw new Error(`transaction failed: ${res.rawError}\n${res.logs.join("\n")}`);
+    return res;
+  }
+
+  /** Moves the clock forward by `secs` (and slots by 2.5 per second). */
+  warp(secs: number): void {
+    this.now += BigInt(secs);
+    this.slot += BigInt(Math.ceil(secs * 2.5));
+    this.setClock();
+  }
+
+  private setClock(): void {
+    this.chain.svm.setClock(new Clock(this.slot, this.now, 0n, 0n, this.now));
+  }
+
+  /** Publishes a legacy Pyth price for the collateral: `usd` per SOL, confidence `confBps`. */
+  setPrice(
+    usd: number,
+    opts: { confBps?: number; ageSecs?: number; status?: number; account?: PublicKey } = {},
+  ): void {
+    const price = new BN(Math.round(usd * 1e8));
+    const conf = price.muln(opts.confBps ?? 10).divn(10_000);
+    const data = encodePythLegacyPrice({
+      price,
+      conf,
+      expo: -8,
+      publishSlot: new BN((this.slot - 1n).toString()),
+      publishTime: new BN((this.now - BigInt(opts.ageSecs ?? 0)).toString()),
+      status: opts.status,
+    });
+    this.chain.svm.setAccount(opts.account ?? this.oracle, pythAccountInfo(OracleKind.PythLegacy, data));
+  }
+
+  /** Publishes a pull-oracle `PriceUpdateV2` at `account` for `feedId`. */
+  setPullPrice(
+    account: PublicKey,
+    feedId: Buffer,
+    usd: number,
+    verification: "full" | { partial: number } = "full",
+  ): void {
+    const price = new BN(Math.round(usd * 1e8));
+    const data = encodePriceUpdateV2({
+      feedId,
+      price,
+      conf: price.divn(1000),
+      expo: -8,
+      publishTime: new BN(this.now.toString()),
+      postedSlot: new BN(this.slot.toString()),
+      verification,
+    });
+    this.chain.svm.setAccount(account, pythAccountInfo(OracleKind.PythPull, data));
+  }
+
+  private readonly tokenAccounts = new Map<string, PublicKey>();
+
+  /**
+   * A new actor with `sol` SOL and token accounts for both mints (and the share mint once the
+   * market exists). Plain keypair token accounts, not associated ones: creating an associated
+   * token account through LiteSVM 0.7/0.8's bundled ATA program corrupts the Node heap (a later
+   * garbage collection aborts with `std::bad_alloc`; reproduced without any Gavel code).
+   */
+  actor(sol = 10): Keypair {
+    const kp = this.chain.actor(sol);
+    const mints = [this.ref.collateralMint, this.ref.debtMint];
+    if (this.chain.svm.getAccount(this.addrs.shareMint)) mints.push(this.addrs.shareMint);
+    const rent = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
+    const accounts = mints.map(() => Keypair.generate());
+    const ixs = mints.flatMap((mint, i) => [
+      SystemProgram.createAccount({
+        fromPubkey: kp.publicKey,
+        newAccountPubkey: accounts[i].publicKey,
+        lamports: rent,
+        space: ACCOUNT_SIZE,
+        programId: TOKEN_PROGRAM_ID,
+      }),
+      createInitializeAccount3Instruction(accounts[i].publicKey, mint, kp.publicKey),
+    ]);
+    this.mustSend(ixs, [kp, ...accounts]);
+    mints.forEach((mint, i) =>
+      this.tokenAccounts.set(`${mint.toBase58()}/${kp.publicKey.toBase58()}`, accounts[i].publicKey),
+    );
+    return kp;
+  }
+
+  /** `owner`'s token account for `mint` (created by {@link actor}). */
+  ata(mint: PublicKey, owner: PublicKey): PublicKey {
+    const acc = this.tokenAccounts.get(`${mint.toBase58()}/${owner.toBase58()}`);
+    if (!acc) throw new Error(`no ${mint.toBase58()} account for ${owner.toBase58()}`);
+    return acc;
+  }
+
+  /** Mints collateral (base units) to `owner`. */
+  fundCollateral(owner: PublicKey, amount: BN): void {
+    this.mustSend(
+      [
+        createMintToInstruction(
+          this.ref.collateralMint,
+          this.ata(this.ref.collateralMint, owner),
+          this.admin.publicKey,
+          BigInt(amount.toString()),
+        ),
+      ],
+      [this.admin],
+    );
+  }
+
+  /** Mints debt tokens (base units) to `owner`. */
+  fundDebt(owner: PublicKey, amount: BN): void {
+    this.mustSend(
+      [
+        createMintToInstruction(
+          this.ref.debtMint,
+          this.ata(this.ref.debtMint, owner),
+          this.admin.publicKey,
+          BigInt(amount.toString()),
+        ),
+      ],
+      [this.admin],
+    );
+  }
+
+  /** Token balance of an account (0 when it does not exist). */
+  balance(tokenAccount: PublicKey): BN {
+    const acc = this.chain.svm.getAccount(tokenAccount);
+    if (!acc) return new BN(0);
+    return new BN(Buffer.from(acc.data).subarray(64, 72), "le");
+  }
+
+  /** The market account, decoded. */
+  market(): MarketAccount {
+    return decodeMarket(this.chain.data(this.addrs.market)!);
+  }
+
+  /** `owner`'s position, decoded (null when closed). */
+  position(owner: PublicKey): PositionAccount | null {
+    const data = this.chain.data(positionPda(this.addrs.market, owner)[0]);
+    return data && data.length > 0 ? decodePosition(data) : null;
+  }
+
+  /**
+   * Token conservation: the vaults hold exactly what the market's accounting says they hold
+   * (collateral of positions; LP cash plus the insurance fund).
+   */
+  assertVaultsMatchAccounting(): void {
+    const m = this.market();
+    const coll = this.balance(this.addrs.collateralVault);
+    const liq = this.balance(this.addrs.liquidityVault);
+    if (!coll.eq(m.collateralTotal))
+      throw new Error(`collateral vault ${coll} != accounting ${m.collateralTotal}`);
+    const expected = m.cash.add(m.insurance);
+    if (!liq.eq(expected)) throw new Error(`liquidity vault ${liq} != cash + insurance ${expected}`);
+  }
+}
