@@ -1,10 +1,65 @@
 /**
  * `npm run bench`: measures compute units of every instruction on the real gavel.so in LiteSVM and
  * the program size, and rewrites bench/cu.json (instruction → CU) and bench/program.json.
+ *
+ * Each instruction is sent alone in its transaction (except the flash take, whose two halves are
+ * read from the per-invocation lines of the logs), on a realistic path through a SOL/USDC market
+ * (the `LendingWorld` of the specs: real SPL Token, legacy Pyth price account). What is recorded is
+ * the steady state: the SECOND call of each instruction, a minute after the previous step, so that
+ * the market accrues interest as it does in real use (a first LP deposit mints shares 1:1, later
+ * ones price them; a first borrow has no debt to add to). Instructions that can run only once for
+ * a given account record the call on a second account instead: `initialize_config` (once per
+ * program: its only call), `create_market` (the second market, ETH/USDC), `open_position` and
+ * `close_position` (the second borrower), `accept_admin` (the second hand-over), `kick` (the
+ * second auction), `reset_auction` (the second reset of an auction past its tail),
+ * `cancel_auction` (the second auction cancelled at stop 3). Oracle-reading instructions read a
+ * legacy Pyth account; `withdraw_collateral` is measured with debt outstanding (oracle read);
+ * `take`, `take_begin` and `take_end` buy 1 SOL slices that leave the auction open.
+ *
+ * `create_market`, `open_position` and `kick` derive their PDAs on chain (`find_program_address`),
+ * whose cost grows by about 1,500 CU per bump tried, so with random keys they vary from run to run.
+ * The recorded calls use keys whose PDAs all have the canonical bump 255 (one try): the floor, and
+ * the same number every run. Accrual cost depends on the seconds elapsed (a minute here).
  */
+import BN from "bn.js";
 import * as fs from "fs";
 import * as path from "path";
-import { initializeConfigIx, setStopIx } from "../sdk/src";
+import { createInitializeMint2Instruction, MINT_SIZE, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import idl from "../idl/gavel.json";
+import {
+  acceptAdminIx,
+  accrueIx,
+  auctionPda,
+  borrowIx,
+  cancelAuctionIx,
+  closePositionIx,
+  collateralVaultPda,
+  createMarketIx,
+  decodeAuction,
+  depositCollateralIx,
+  depositLiquidityIx,
+  flashTakeIxs,
+  fundInsuranceIx,
+  initializeConfigIx,
+  kickIx,
+  liquidityVaultPda,
+  marketPda,
+  openPositionIx,
+  positionPda,
+  PROGRAM_ID,
+  repayIx,
+  REPAY_ALL,
+  resetAuctionIx,
+  setStopIx,
+  shareMintPda,
+  takeIx,
+  transferAdminIx,
+  updateMarketIx,
+  withdrawCollateralIx,
+  withdrawLiquidityIx,
+} from "../sdk/src";
+import { defaultParams, LendingWorld } from "../tests/helpers/lending";
 import { GavelSvm, PROGRAM_SO, SendResult } from "../tests/helpers/svm";
 
 const OUT = path.join(__dirname, "../bench");
@@ -14,21 +69,301 @@ function must(name: string, res: SendResult): number {
   return res.computeUnits;
 }
 
+/** Units each top-level Gavel invocation of a transaction consumed, in order (from its logs). */
+function programUnits(logs: string[]): number[] {
+  const re = new RegExp(`^Program ${PROGRAM_ID.toBase58()} consumed (\\d+) of`);
+  return logs.flatMap((line) => {
+    const m = re.exec(line);
+    return m ? [Number(m[1])] : [];
+  });
+}
+
+const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
+const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+
+/** Compute units per instruction: the recorded (steady-state) call and the first one. */
+interface Measure {
+  first: number;
+  steady: number;
+}
+
 function main(): void {
+  const cu: Record<string, Measure> = {};
+
+  // initialize_config can run once per program: a fresh chain, alone in its transaction.
   const chain = new GavelSvm();
   const admin = chain.actor();
-  const cu: Record<string, number> = {};
-  cu.initialize_config = must(
+  const init = must(
     "initialize_config",
     chain.send([initializeConfigIx({ admin: admin.publicKey })], [admin]),
   );
-  cu.set_stop = must("set_stop", chain.send([setStopIx({ admin: admin.publicKey }, 1)], [admin]));
+  cu.initialize_config = { first: init, steady: init };
+
+  // A world whose auction #1 (the recorded kick) has bump 255 (see the header).
+  let w = new LendingWorld();
+  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LendingWorld();
+  let usd = 150;
+  /** A minute passes and the oracle publishes a fresh price. */
+  const minute = () => {
+    w.warp(60);
+    w.setPrice(usd);
+  };
+  /** Sends `build()` twice, a minute apart, and records both calls. */
+  const twice = (name: string, build: () => [TransactionInstruction[], Keypair[]]) => {
+    const first = must(name, w.chain.send(...build()));
+    minute();
+    const steady = must(name, w.chain.send(...build()));
+    cu[name] = { first, steady };
+    minute();
+  };
+
+  // Admin.
+  twice("set_stop", () => [[setStopIx({ admin: w.admin.publicKey }, 0)], [w.admin]]);
+  const next = w.chain.actor();
+  const handOver = (from: Keypair, to: Keypair) => {
+    must("transfer_admin", w.chain.send([transferAdminIx({ admin: from.publicKey }, to.publicKey)], [from]));
+    return must("accept_admin", w.chain.send([acceptAdminIx({ pendingAdmin: to.publicKey })], [to]));
+  };
+  const acceptFirst = handOver(w.admin, next);
+  cu.accept_admin = { first: acceptFirst, steady: handOver(next, w.admin) };
+  twice("transfer_admin", () => [[transferAdminIx({ admin: w.admin.publicKey }, next.publicKey)], [w.admin]]);
+
+  // Markets: the world's SOL/USDC, then ETH/USDC (recorded).
+  const createFirst = must("create_market", w.createMarket());
+  // An ETH mint whose market, vaults and share mint all have bump 255 (see the header).
+  const bump255 = (mint: PublicKey) => {
+    const [market, bump] = marketPda(mint, w.ref.debtMint);
+    const pdas = [collateralVaultPda(market), liquidityVaultPda(market), shareMintPda(market)];
+    return bump === 255 && pdas.every(([, b]) => b === 255);
+  };
+  let eth = Keypair.generate();
+  while (!bump255(eth.publicKey)) eth = Keypair.generate();
+  must(
+    "eth mint",
+    w.chain.send(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: w.admin.publicKey,
+          newAccountPubkey: eth.publicKey,
+          lamports: Number(w.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE))),
+          space: MINT_SIZE,
+          programId: TOKEN_PROGRAM_ID,
+        }),
+        createInitializeMint2Instruction(eth.publicKey, 8, w.admin.publicKey, null),
+      ],
+      [w.admin, eth],
+    ),
+  );
+  const createSecond = must(
+    "create_market",
+    w.chain.send(
+      [
+        createMarketIx(
+          { admin: w.admin.publicKey, collateralMint: eth.publicKey, debtMint: w.ref.debtMint },
+          defaultParams(w.oracle),
+        ),
+      ],
+      [w.admin],
+    ),
+  );
+  cu.create_market = { first: createFirst, steady: createSecond };
+  const market = { admin: w.admin.publicKey, market: w.addrs.market };
+  twice("update_market", () => [[updateMarketIx(market, defaultParams(w.oracle))], [w.admin]]);
+
+  // Liquidity.
+  const lp = w.actor();
+  w.fundDebt(lp.publicKey, USDC(2_000_010));
+  const lpAccounts = {
+    ...w.ref,
+    lp: lp.publicKey,
+    lpDebtAccount: w.ata(w.ref.debtMint, lp.publicKey),
+    lpShareAccount: w.ata(w.addrs.shareMint, lp.publicKey),
+  };
+  twice("deposit_liquidity", () => [[depositLiquidityIx(lpAccounts, USDC(1_000_000))], [lp]]);
+  twice("fund_insurance", () => [
+    [
+      fundInsuranceIx(
+        { ...w.ref, funder: lp.publicKey, funderDebtAccount: w.ata(w.ref.debtMint, lp.publicKey) },
+        USDC(1),
+      ),
+    ],
+    [lp],
+  ]);
+
+  // Two borrowers (open_position and close_position run once per position).
+  // The second borrower's position PDA has bump 255 (see the header).
+  const first = w.actor();
+  let second = w.actor();
+  while (positionPda(w.addrs.market, second.publicKey)[1] !== 255) second = w.actor();
+  const borrowers = [first, second];
+  const opens = borrowers.map((b) => {
+    w.fundCollateral(b.publicKey, SOL(100));
+    w.fundDebt(b.publicKey, USDC(1_000));
+    return must("open_position", w.chain.send([openPositionIx({ ...w.ref, owner: b.publicKey })], [b]));
+  });
+  cu.open_position = { first: opens[0], steady: opens[1] };
+  const b = borrowers[1];
+  const owner = { ...w.ref, owner: b.publicKey };
+  twice("deposit_collateral", () => [
+    [
+      depositCollateralIx(
+        { ...owner, depositor: b.publicKey, source: w.ata(w.ref.collateralMint, b.publicKey) },
+        SOL(50),
+      ),
+    ],
+    [b],
+  ]);
+  const toB = { destination: w.ata(w.ref.debtMint, b.publicKey), oracles: [w.oracle] };
+  twice("borrow", () => [[borrowIx({ ...owner, ...toB }, USDC(1_000))], [b]]);
+  const collDest = { destination: w.ata(w.ref.collateralMint, b.publicKey), oracles: [w.oracle] };
+  twice("withdraw_collateral", () => [[withdrawCollateralIx({ ...owner, ...collDest }, SOL(1))], [b]]);
+  const repaySource = { payer: b.publicKey, source: w.ata(w.ref.debtMint, b.publicKey) };
+  twice("repay", () => [[repayIx({ ...owner, ...repaySource }, USDC(100))], [b]]);
+  twice("accrue", () => [[accrueIx({ market: w.addrs.market })], [lp]]);
+  twice("withdraw_liquidity", () => [[withdrawLiquidityIx(lpAccounts, USDC(1_000))], [lp]]);
+
+  // Both borrowers leave: repay all, withdraw everything, close (the second close is recorded).
+  const closes = borrowers.map((who) => {
+    const pos = w.position(who.publicKey)!;
+    const o = { ...w.ref, owner: who.publicKey };
+    if (!pos.art.isZero()) {
+      must(
+        "repay",
+        w.chain.send(
+          [repayIx({ ...o, payer: who.publicKey, source: w.ata(w.ref.debtMint, who.publicKey) }, REPAY_ALL)],
+          [who],
+        ),
+      );
+    }
+    const ink = w.position(who.publicKey)!.ink;
+    if (!ink.isZero()) {
+      const dest = { destination: w.ata(w.ref.collateralMint, who.publicKey), oracles: [w.oracle] };
+      must("withdraw_collateral", w.chain.send([withdrawCollateralIx({ ...o, ...dest }, ink)], [who]));
+    }
+    return must("close_position", w.chain.send([closePositionIx(o)], [who]));
+  });
+  cu.close_position = { first: closes[0], steady: closes[1] };
+
+  // Liquidations. Three borrowers at 10 SOL / 1,000 USDC; SOL falls from $150 to $120 (LTV 83%
+  // over the 80% liquidation LTV); the insurance fund can pay the kickers in full.
+  w.mustSend(
+    [
+      fundInsuranceIx(
+        { ...w.ref, funder: lp.publicKey, funderDebtAccount: w.ata(w.ref.debtMint, lp.publicKey) },
+        USDC(1_000),
+      ),
+    ],
+    [lp],
+  );
+  const victims = [w.actor(), w.actor(), w.actor()];
+  for (const v of victims) {
+    w.fundCollateral(v.publicKey, SOL(10));
+    const o = { ...w.ref, owner: v.publicKey };
+    w.mustSend(
+      [
+        openPositionIx(o),
+        depositCollateralIx(
+          { ...o, depositor: v.publicKey, source: w.ata(w.ref.collateralMint, v.publicKey) },
+          SOL(10),
+        ),
+        borrowIx({ ...o, destination: w.ata(w.ref.debtMint, v.publicKey), oracles: [w.oracle] }, USDC(1_000)),
+      ],
+      [v],
+    );
+  }
+  usd = 120;
+  minute();
+  const keeper = w.actor();
+  w.fundDebt(keeper.publicKey, USDC(5_000));
+  const keeperDebt = w.ata(w.ref.debtMint, keeper.publicKey);
+  const auctions: PublicKey[] = [];
+  const kicks = victims.map((v) => {
+    const id = w.market().auctionCount;
+    auctions.push(auctionPda(w.addrs.market, id)[0]);
+    const ix = kickIx({
+      ...w.ref,
+      kicker: keeper.publicKey,
+      owner: v.publicKey,
+      auctionId: id,
+      kickerDebtAccount: keeperDebt,
+      oracles: [w.oracle],
+    });
+    const units = must("kick", w.chain.send([ix], [keeper]));
+    minute();
+    return units;
+  });
+  // Auction #1 is the recorded one (bump 255).
+  cu.kick = { first: kicks[0], steady: kicks[1] };
+  const auctionRef = (address: PublicKey) => {
+    const a = decodeAuction(w.chain.data(address)!);
+    return { ...w.ref, auction: address, position: a.position, kicker: a.kicker };
+  };
+  const bid = {
+    taker: keeper.publicKey,
+    collateralDestination: w.ata(w.ref.collateralMint, keeper.publicKey),
+    debtSource: keeperDebt,
+  };
+  const slice = { maxCollateral: SOL(1), maxPrice: new BN("18446744073709551615") };
+  twice("take", () => [[takeIx({ ...auctionRef(auctions[0]), ...bid }, slice)], [keeper]]);
+  // A flash take is take_begin + take_end in one transaction: each one's units from the logs.
+  const flash = () => {
+    const res = w.chain.send(flashTakeIxs({ ...auctionRef(auctions[0]), ...bid }, slice, []), [keeper]);
+    must("flash take", res);
+    const units = programUnits(res.logs);
+    if (units.length !== 2) throw new Error(`flash take: expected 2 Gavel invocations, got ${units.length}`);
+    minute();
+    return units;
+  };
+  const flashes = [flash(), flash()];
+  cu.take_begin = { first: flashes[0][0], steady: flashes[1][0] };
+  cu.take_end = { first: flashes[0][1], steady: flashes[1][1] };
+  // Resets: the auction has passed its tail (2 hours) each time.
+  const resets = [0, 1].map(() => {
+    w.warp(7_201);
+    w.setPrice(usd);
+    const ix = resetAuctionIx({
+      ...w.ref,
+      caller: keeper.publicKey,
+      auction: auctions[1],
+      callerDebtAccount: keeperDebt,
+      oracles: [w.oracle],
+    });
+    return must("reset_auction", w.chain.send([ix], [keeper]));
+  });
+  cu.reset_auction = { first: resets[0], steady: resets[1] };
+  // Emergency: at stop level 3 the admin cancels the two other auctions.
+  must("set_stop", w.chain.send([setStopIx({ admin: w.admin.publicKey }, 3)], [w.admin]));
+  const cancels = [auctions[1], auctions[2]].map((address) =>
+    must(
+      "cancel_auction",
+      w.chain.send([cancelAuctionIx({ ...auctionRef(address), admin: w.admin.publicKey })], [w.admin]),
+    ),
+  );
+  cu.cancel_auction = { first: cancels[0], steady: cancels[1] };
+  w.assertVaultsMatchAccounting();
+
+  // Every instruction of the IDL, in the IDL's order.
+  const names = idl.instructions.map((ix) => ix.name);
+  const missing = names.filter((n) => !(n in cu));
+  const unknown = Object.keys(cu).filter((n) => !names.includes(n));
+  if (missing.length || unknown.length) {
+    throw new Error(
+      `bench out of date: not measured ${missing.join(", ")}; not in the IDL ${unknown.join(", ")}`,
+    );
+  }
+  const out: Record<string, number> = Object.fromEntries(names.map((n) => [n, cu[n].steady]));
 
   const program = { "gavel.so_bytes": fs.statSync(PROGRAM_SO).size };
   fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, "cu.json"), JSON.stringify(cu, null, 2) + "\n");
+  fs.writeFileSync(path.join(OUT, "cu.json"), JSON.stringify(out, null, 2) + "\n");
   fs.writeFileSync(path.join(OUT, "program.json"), JSON.stringify(program, null, 2) + "\n");
-  console.table(Object.entries(cu).map(([instruction, units]) => ({ instruction, "compute units": units })));
+  console.table(
+    names.map((instruction) => ({
+      instruction,
+      "compute units": cu[instruction].steady,
+      "first call": cu[instruction].first,
+    })),
+  );
   console.log(`gavel.so: ${program["gavel.so_bytes"]} bytes`);
 }
 

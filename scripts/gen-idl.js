@@ -185,6 +185,89 @@ const instructions = [
     position("w", "owner"),
   ]),
   ix("accrue", "Anyone compounds the market's borrow index up to now.", [a("market", "w")]),
+  ix("kick", "Anyone starts an auction of an unsafe position (stop 0). " + oracleDocs[0], [
+    a("kicker", "ws"),
+    config(),
+    a("market", "w"),
+    a("position", "w"),
+    a("auction", "w"),
+    a("liquidity_vault", "w"),
+    a("kicker_debt_account", "w"),
+    token,
+    system,
+    a("collateral_oracle"),
+  ]),
+  ix(
+    "take",
+    "Anyone buys collateral at the auction's current price (stop < 3).",
+    [
+      a("taker", "s"),
+      config(),
+      a("market", "w"),
+      a("auction", "w"),
+      a("position", "w"),
+      a("collateral_vault", "w"),
+      a("liquidity_vault", "w"),
+      a("collateral_destination", "w"),
+      a("debt_source", "w"),
+      a("kicker", "w"),
+      token,
+    ],
+    [
+      { name: "max_collateral", type: "u64" },
+      { name: "max_price", type: "u64" },
+    ],
+  ),
+  ix(
+    "take_begin",
+    "Flash take, first half: collateral out now, payment by a take_end later in the same transaction.",
+    [
+      a("taker", "s"),
+      config(),
+      a("market", "w"),
+      a("auction", "w"),
+      a("collateral_vault", "w"),
+      a("collateral_destination", "w"),
+      a("instructions_sysvar", "", { address: "Sysvar1nstructions1111111111111111111111111" }),
+      token,
+    ],
+    [
+      { name: "max_collateral", type: "u64" },
+      { name: "max_price", type: "u64" },
+    ],
+  ),
+  ix("take_end", "Flash take, second half: collects the payment recorded by take_begin.", [
+    a("payer", "s"),
+    a("market", "w"),
+    a("auction", "w"),
+    a("position", "w"),
+    a("liquidity_vault", "w"),
+    a("debt_source", "w"),
+    a("kicker", "w"),
+    token,
+  ]),
+  ix(
+    "reset_auction",
+    "Anyone restarts an auction past tail or below cusp from a fresh price (stop < 2). " + oracleDocs[0],
+    [
+      a("caller", "s"),
+      config(),
+      a("market", "w"),
+      a("auction", "w"),
+      a("liquidity_vault", "w"),
+      a("caller_debt_account", "w"),
+      token,
+      a("collateral_oracle"),
+    ],
+  ),
+  ix("cancel_auction", "Admin at stop 3: collateral and remaining tab go back to the position.", [
+    a("admin", "s"),
+    config(),
+    a("market", "w"),
+    a("auction", "w"),
+    a("position", "w"),
+    a("kicker", "w"),
+  ]),
 ];
 
 const f = (name, type) => ({ name, type });
@@ -259,6 +342,7 @@ const types = [
     ["last_accrual_ts", "i64"],
     ["collateral_total", "u64"],
     ["dirt", "u64"],
+    ["auction_debt", "u64"],
     ["auction_count", "u64"],
     ["params", defined("MarketParams")],
   ]),
@@ -267,7 +351,15 @@ const types = [
     ["owner", P],
     ["ink", "u64"],
     ["art", "u64"],
+    ["auctions", "u64"],
     ["bump", "u8"],
+    ["reserved", { array: ["u8", 24] }],
+  ]),
+  // prettier-ignore
+  struct("Auction", [
+    ["market", P], ["id", "u64"], ["position", P], ["owner", P], ["kicker", P],
+    ["tab", "u64"], ["lot", "u64"], ["debt", "u64"], ["top", "u64"], ["tic", "i64"],
+    ["initial_tab", "u64"], ["initial_lot", "u64"], ["pending_owe", "u64"], ["flash", "u8"], ["bump", "u8"],
     ["reserved", { array: ["u8", 32] }],
   ]),
 ];
@@ -414,6 +506,16 @@ const events = [
       ["owner", P],
     ],
   ],
+  // prettier-ignore
+  ["AuctionStarted", [["market", P], ["auction", P], ["id", "u64"], ["position", P], ["owner", P], ["kicker", P], ["tab", "u64"], ["lot", "u64"], ["debt", "u64"], ["top", "u64"], ["oracle_price", "u64"], ["reward", "u64"], ["unix_timestamp", "i64"]]],
+  // prettier-ignore
+  ["AuctionTaken", [["market", P], ["auction", P], ["id", "u64"], ["taker", P], ["price", "u64"], ["collateral", "u64"], ["owe", "u64"], ["tab", "u64"], ["lot", "u64"], ["unix_timestamp", "i64"]]],
+  // prettier-ignore
+  ["AuctionReset", [["market", P], ["auction", P], ["id", "u64"], ["caller", P], ["top", "u64"], ["tab", "u64"], ["lot", "u64"], ["reward", "u64"], ["unix_timestamp", "i64"]]],
+  // prettier-ignore
+  ["AuctionSettled", [["market", P], ["auction", P], ["id", "u64"], ["position", P], ["reason", "u8"], ["raised", "u64"], ["returned_collateral", "u64"], ["bad_debt", "u64"], ["unix_timestamp", "i64"]]],
+  // prettier-ignore
+  ["BadDebt", [["market", P], ["auction", P], ["id", "u64"], ["debt", "u64"], ["covered_by_insurance", "u64"], ["socialized", "u64"]]],
 ];
 
 const root = path.join(__dirname, "..");
@@ -428,7 +530,10 @@ const idl = {
     description: "Gavel: Dutch-auction liquidation protocol for Solana",
   },
   instructions,
-  accounts: ["Config", "Market", "Position"].map((n) => ({ name: n, discriminator: disc("account", n) })),
+  accounts: ["Config", "Market", "Position", "Auction"].map((n) => ({
+    name: n,
+    discriminator: disc("account", n),
+  })),
   events: events.map(([n]) => ({ name: n, discriminator: disc("event", n) })),
   // Errors are append-only; their list lives in programs/gavel/src/error.rs and is kept here verbatim.
   errors: previous.errors,

@@ -33,6 +33,7 @@ export interface MarketAccount {
   lastAccrualTs: BN;
   collateralTotal: BN;
   dirt: BN;
+  auctionDebt: BN;
   auctionCount: BN;
   params: MarketParams;
 }
@@ -43,6 +44,32 @@ export interface PositionAccount {
   owner: PublicKey;
   ink: BN;
   art: BN;
+  /** Live auctions of this position. */
+  auctions: BN;
+  bump: number;
+}
+
+/** Decoded `Auction` account. */
+export interface AuctionAccount {
+  market: PublicKey;
+  id: BN;
+  position: PublicKey;
+  owner: PublicKey;
+  kicker: PublicKey;
+  /** Debt + penalty still to raise. */
+  tab: BN;
+  /** Collateral left. */
+  lot: BN;
+  /** Debt part of the tab. */
+  debt: BN;
+  /** Start price (PRICE_SCALE). */
+  top: BN;
+  /** Start time of the current curve (unix seconds). */
+  tic: BN;
+  initialTab: BN;
+  initialLot: BN;
+  pendingOwe: BN;
+  flash: number;
   bump: number;
 }
 
@@ -60,5 +87,17 @@ export function decodeMarket(data: Buffer | Uint8Array): MarketAccount {
 /** Decodes a `Position` account's data (checks the discriminator). */
 export function decodePosition(data: Buffer | Uint8Array): PositionAccount {
   const raw = coder.accounts.decode("position", Buffer.from(data));
-  return { market: raw.market, owner: raw.owner, ink: raw.ink, art: raw.art, bump: raw.bump };
+  return {
+    market: raw.market,
+    owner: raw.owner,
+    ink: raw.ink,
+    art: raw.art,
+    auctions: raw.auctions,
+    bump: raw.bump,
+  };
+}
+
+/** Decodes an `Auction` account's data (checks the discriminator). */
+export function decodeAuction(data: Buffer | Uint8Array): AuctionAccount {
+  return coder.accounts.decode("auction", Buffer.from(data)) as AuctionAccount;
 }

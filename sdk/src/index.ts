@@ -12,5 +12,6 @@ export * from "./accounts";
 export * from "./events";
 export * from "./errors";
 export * from "./math";
+export * from "./auction";
 export * from "./oracle";
 export type { Gavel } from "./idl/gavel";

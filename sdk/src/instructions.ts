@@ -5,10 +5,16 @@
  * @module
  */
 import BN from "bn.js";
-import { AccountMeta, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import {
+  AccountMeta,
+  PublicKey,
+  SystemProgram,
+  SYSVAR_INSTRUCTIONS_PUBKEY,
+  TransactionInstruction,
+} from "@solana/web3.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PROGRAM_ID } from "./constants";
-import { configPda, marketAddresses, positionPda } from "./pda";
+import { auctionPda, configPda, marketAddresses, positionPda } from "./pda";
 import { coder } from "./program";
 import { MarketParams } from "./types";
 
@@ -311,4 +317,192 @@ export function accrueIx(
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
   return build("accrue", {}, [w(accounts.market)], programId);
+}
+
+/** `kick`: starts auction number `auctionId` (= the market's `auctionCount`) of `owner`'s position. */
+export function kickIx(
+  accounts: MarketRef & {
+    kicker: PublicKey;
+    owner: PublicKey;
+    auctionId: BN;
+    kickerDebtAccount: PublicKey;
+    oracles: OracleAccounts;
+  },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "kick",
+    {},
+    [
+      sw(accounts.kicker),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(positionPda(m.market, accounts.owner, programId)[0]),
+      w(auctionPda(m.market, accounts.auctionId, programId)[0]),
+      w(m.liquidityVault),
+      w(accounts.kickerDebtAccount),
+      r(TOKEN_PROGRAM_ID),
+      r(SystemProgram.programId),
+      ...accounts.oracles.map(r),
+    ],
+    programId,
+  );
+}
+
+/** An auction as the take instructions need it (from a decoded `Auction` account). */
+export interface AuctionRef extends MarketRef {
+  /** Auction address. */
+  auction: PublicKey;
+  /** `auction.position`. */
+  position: PublicKey;
+  /** `auction.kicker` (receives the rent when a take closes the auction). */
+  kicker: PublicKey;
+}
+
+/** Limits of a take: how much collateral at most, and the highest acceptable price. */
+export interface TakeLimits {
+  maxCollateral: BN;
+  /** PRICE_SCALE; the take fails if the auction price is above it. */
+  maxPrice: BN;
+}
+
+/** `take`: buys up to `maxCollateral` at the current price if it is ≤ `maxPrice`. */
+export function takeIx(
+  accounts: AuctionRef & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
+  limits: TakeLimits,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "take",
+    { maxCollateral: limits.maxCollateral, maxPrice: limits.maxPrice },
+    [
+      s(accounts.taker),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(accounts.auction),
+      w(accounts.position),
+      w(m.collateralVault),
+      w(m.liquidityVault),
+      w(accounts.collateralDestination),
+      w(accounts.debtSource),
+      w(accounts.kicker),
+      r(TOKEN_PROGRAM_ID),
+    ],
+    programId,
+  );
+}
+
+/** `take_begin`: flash take, first half (collateral out). Use {@link flashTakeIxs}. */
+export function takeBeginIx(
+  accounts: AuctionRef & { taker: PublicKey; collateralDestination: PublicKey },
+  limits: TakeLimits,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "takeBegin",
+    { maxCollateral: limits.maxCollateral, maxPrice: limits.maxPrice },
+    [
+      s(accounts.taker),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(accounts.auction),
+      w(m.collateralVault),
+      w(accounts.collateralDestination),
+      r(SYSVAR_INSTRUCTIONS_PUBKEY),
+      r(TOKEN_PROGRAM_ID),
+    ],
+    programId,
+  );
+}
+
+/** `take_end`: flash take, second half (payment in). Use {@link flashTakeIxs}. */
+export function takeEndIx(
+  accounts: AuctionRef & { payer: PublicKey; debtSource: PublicKey },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "takeEnd",
+    {},
+    [
+      s(accounts.payer),
+      w(m.market),
+      w(accounts.auction),
+      w(accounts.position),
+      w(m.liquidityVault),
+      w(accounts.debtSource),
+      w(accounts.kicker),
+      r(TOKEN_PROGRAM_ID),
+    ],
+    programId,
+  );
+}
+
+/**
+ * A flash take: `take_begin`, the caller's `middle` instructions (e.g. a swap of the collateral
+ * into the debt token), `take_end` paying from `debtSource` — all for one transaction.
+ */
+export function flashTakeIxs(
+  accounts: AuctionRef & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
+  limits: TakeLimits,
+  middle: TransactionInstruction[],
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction[] {
+  return [
+    takeBeginIx(accounts, limits, programId),
+    ...middle,
+    takeEndIx({ ...accounts, payer: accounts.taker }, programId),
+  ];
+}
+
+/** `reset_auction`: restarts a stalled auction from a fresh price; `callerDebtAccount` gets the reward. */
+export function resetAuctionIx(
+  accounts: MarketRef & {
+    caller: PublicKey;
+    auction: PublicKey;
+    callerDebtAccount: PublicKey;
+    oracles: OracleAccounts;
+  },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "resetAuction",
+    {},
+    [
+      s(accounts.caller),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(accounts.auction),
+      w(m.liquidityVault),
+      w(accounts.callerDebtAccount),
+      r(TOKEN_PROGRAM_ID),
+      ...accounts.oracles.map(r),
+    ],
+    programId,
+  );
+}
+
+/** `cancel_auction`: admin at stop 3 returns the auction to its position. */
+export function cancelAuctionIx(
+  accounts: AuctionRef & { admin: PublicKey },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "cancelAuction",
+    {},
+    [
+      s(accounts.admin),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(accounts.auction),
+      w(accounts.position),
+      w(accounts.kicker),
+    ],
+    programId,
+  );
 }

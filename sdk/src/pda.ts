@@ -2,6 +2,7 @@
  * PDA seeds, mirroring the program's `state` modules one to one.
  * @module
  */
+import BN from "bn.js";
 import { PublicKey } from "@solana/web3.js";
 import { PROGRAM_ID } from "./constants";
 
@@ -15,6 +16,8 @@ export const COLLATERAL_VAULT_SEED = Buffer.from("collateral_vault");
 export const LIQUIDITY_VAULT_SEED = Buffer.from("liquidity_vault");
 /** Seed of a market's LP share mint (`SHARE_MINT_SEED`). */
 export const SHARE_MINT_SEED = Buffer.from("share_mint");
+/** Seed of auction PDAs (`state/auction.rs: AUCTION_SEED`). */
+export const AUCTION_SEED = Buffer.from("auction");
 /** Seed of position PDAs (`state/position.rs: POSITION_SEED`). */
 export const POSITION_SEED = Buffer.from("position");
 
@@ -83,4 +86,14 @@ export function marketAddresses(
     liquidityVault: liquidityVaultPda(market, programId)[0],
     shareMint: shareMintPda(market, programId)[0],
   };
+}
+
+/** The `Auction` PDA `["auction", market, id as u64 little endian]`. */
+export function auctionPda(
+  market: PublicKey,
+  id: BN | number | bigint,
+  programId: PublicKey = PROGRAM_ID,
+): [PublicKey, number] {
+  const idLe = new BN(id.toString()).toArrayLike(Buffer, "le", 8);
+  return PublicKey.findProgramAddressSync([AUCTION_SEED, market.toBuffer(), idLe], programId);
 }

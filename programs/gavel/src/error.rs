@@ -74,6 +74,19 @@ gavel_errors! {
     CollateralInsufficient = 6036 => "Not enough collateral in the position",
     MarketAlreadyExists = 6037 => "A market for this mint pair already exists",
     ProtocolStopped = 6038 => "The protocol stop level forbids this instruction",
+    PositionSafe = 6039 => "Position is not over the liquidation LTV",
+    HoleFull = 6040 => "No room under the market hole for a new auction",
+    AuctionDusty = 6041 => "Auction or the position left behind would be below dust",
+    AuctionNeedsReset = 6042 => "Auction needs a reset before it can be taken",
+    PriceAboveMax = 6043 => "Auction price is above the taker's max price",
+    TakeTooSmall = 6044 => "Take would buy no collateral or pay nothing",
+    TakeLeavesDust = 6045 => "A partial take may not leave the tab below dust; take it all",
+    AuctionResetNotNeeded = 6046 => "Auction is neither past tail nor below cusp",
+    FlashTakeEndMissing = 6047 => "take_begin needs a matching take_end later in the transaction",
+    FlashTakePending = 6048 => "A flash take is in progress on this auction",
+    FlashTakeNotPending = 6049 => "take_end without a take_begin",
+    KickerMismatch = 6050 => "Account is not the auction's kicker",
+    AuctionMismatch = 6051 => "Auction belongs to another market or position",
 }
 
 impl GavelError {

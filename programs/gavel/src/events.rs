@@ -174,6 +174,86 @@ gavel_event! {
     PositionClosed { market: Pubkey, position: Pubkey, owner: Pubkey }
 }
 
+gavel_event! {
+    /// A position was kicked into an auction (Maker's `Bark` + `Kick`).
+    AuctionStarted {
+        market: Pubkey, auction: Pubkey, id: u64, position: Pubkey, owner: Pubkey, kicker: Pubkey,
+        /// Debt + penalty to raise.
+        tab: u64,
+        /// Collateral for sale.
+        lot: u64,
+        /// Debt part of the tab.
+        debt: u64,
+        /// Start price (PRICE_SCALE).
+        top: u64,
+        /// Oracle price at the kick (PRICE_SCALE).
+        oracle_price: u64,
+        /// Kicker reward paid from the insurance fund.
+        reward: u64,
+        unix_timestamp: i64
+    }
+}
+
+gavel_event! {
+    /// A bidder bought collateral from an auction (`take` or a flash take's `take_end`).
+    AuctionTaken {
+        market: Pubkey, auction: Pubkey, id: u64, taker: Pubkey,
+        /// Price paid (PRICE_SCALE).
+        price: u64,
+        /// Collateral bought.
+        collateral: u64,
+        /// Debt tokens paid.
+        owe: u64,
+        /// Tab left.
+        tab: u64,
+        /// Lot left.
+        lot: u64,
+        unix_timestamp: i64
+    }
+}
+
+gavel_event! {
+    /// An auction's price curve was restarted from a fresh oracle price (Maker's `Redo`).
+    AuctionReset {
+        market: Pubkey, auction: Pubkey, id: u64, caller: Pubkey,
+        /// New start price (PRICE_SCALE).
+        top: u64,
+        tab: u64,
+        lot: u64,
+        /// Reward paid to the caller from the insurance fund.
+        reward: u64,
+        unix_timestamp: i64
+    }
+}
+
+gavel_event! {
+    /// An auction closed. `reason`: 0 tab raised in full, 1 collateral exhausted, 2 cancelled.
+    AuctionSettled {
+        market: Pubkey, auction: Pubkey, id: u64, position: Pubkey,
+        reason: u8,
+        /// Total debt tokens raised over the auction's life.
+        raised: u64,
+        /// Collateral returned to the position.
+        returned_collateral: u64,
+        /// Debt left unpaid (see `BadDebt`).
+        bad_debt: u64,
+        unix_timestamp: i64
+    }
+}
+
+gavel_event! {
+    /// An auction ran out of collateral before raising its debt.
+    BadDebt {
+        market: Pubkey, auction: Pubkey, id: u64,
+        /// Debt left unraised.
+        debt: u64,
+        /// Part covered by the insurance fund.
+        covered_by_insurance: u64,
+        /// Part taken from the LPs (pool value drops by this).
+        socialized: u64
+    }
+}
+
 /// Every event's `(name, fields)`, for the IDL check.
 pub const ALL: &[(&str, &[(&str, &str)])] = &[
     (ConfigInitialized::NAME, ConfigInitialized::FIELDS),
@@ -192,4 +272,9 @@ pub const ALL: &[(&str, &[(&str, &str)])] = &[
     (DebtBorrowed::NAME, DebtBorrowed::FIELDS),
     (DebtRepaid::NAME, DebtRepaid::FIELDS),
     (PositionClosed::NAME, PositionClosed::FIELDS),
+    (AuctionStarted::NAME, AuctionStarted::FIELDS),
+    (AuctionTaken::NAME, AuctionTaken::FIELDS),
+    (AuctionReset::NAME, AuctionReset::FIELDS),
+    (AuctionSettled::NAME, AuctionSettled::FIELDS),
+    (BadDebt::NAME, BadDebt::FIELDS),
 ];

@@ -10,6 +10,7 @@ pub mod context;
 pub mod error;
 pub mod events;
 pub mod instructions;
+pub mod liquidation;
 pub mod math;
 pub mod oracle;
 pub mod state;

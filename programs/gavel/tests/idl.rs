@@ -7,7 +7,7 @@ use gavel::{
     error::GavelError,
     events::{self, ConfigInitialized, Event, MarketCreated, StopChanged, EVENT_BUF_LEN},
     instructions,
-    state::{discriminator, Config, Curve, Market, MarketParams, Position},
+    state::{discriminator, Auction, Config, Curve, Market, MarketParams, Position},
 };
 use serde_json::Value;
 
@@ -231,6 +231,7 @@ fn market_and_position_layouts_match() {
             last_accrual_ts: -16,
             collateral_total: 17,
             dirt: 18,
+            auction_debt: 20,
             auction_count: 19,
             params: MarketParams {
                 curve,
@@ -272,6 +273,7 @@ fn market_and_position_layouts_match() {
         owner: [2u8; 32],
         ink: 3,
         art: 4,
+        auctions: 6,
         bump: 5,
     };
     let mut data = vec![0u8; Position::LEN];
@@ -282,7 +284,38 @@ fn market_and_position_layouts_match() {
         (v["ink"].clone(), v["art"].clone(), v["bump"].clone()),
         (3.into(), 4.into(), 5.into())
     );
+    assert_eq!(v["auctions"], 6);
     assert_eq!(Position::read(&data).unwrap(), position);
+
+    assert_eq!(
+        disc(find(&idl["accounts"], "Auction")),
+        Auction::DISCRIMINATOR
+    );
+    let auction = Auction {
+        market: [1u8; 32],
+        id: 2,
+        position: [3u8; 32],
+        owner: [4u8; 32],
+        kicker: [5u8; 32],
+        tab: 6,
+        lot: 7,
+        debt: 8,
+        top: 9,
+        tic: -10,
+        initial_tab: 11,
+        initial_lot: 12,
+        pending_owe: 13,
+        flash: 1,
+        bump: 14,
+    };
+    let mut data = vec![0u8; Auction::LEN];
+    auction.write(&mut data).unwrap();
+    let (v, n) = decode_struct(&idl, "Auction", &data[8..]);
+    assert_eq!(8 + n, Auction::LEN);
+    assert_eq!(v["tic"], -10);
+    assert_eq!(v["pending_owe"], 13);
+    assert_eq!(v["kicker"], Value::from(vec![5u8; 32]));
+    assert_eq!(Auction::read(&data).unwrap(), auction);
 }
 
 #[test]

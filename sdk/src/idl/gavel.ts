@@ -1054,6 +1054,411 @@ export type Gavel = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "kick",
+      "docs": [
+        "Anyone starts an auction of an unsafe position (stop 0). Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
+      ],
+      "discriminator": [
+        184,
+        92,
+        149,
+        185,
+        62,
+        150,
+        19,
+        210
+      ],
+      "accounts": [
+        {
+          "name": "kicker",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "position",
+          "writable": true
+        },
+        {
+          "name": "auction",
+          "writable": true
+        },
+        {
+          "name": "liquidityVault",
+          "writable": true
+        },
+        {
+          "name": "kickerDebtAccount",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        },
+        {
+          "name": "collateralOracle"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "take",
+      "docs": [
+        "Anyone buys collateral at the auction's current price (stop < 3)."
+      ],
+      "discriminator": [
+        149,
+        226,
+        52,
+        104,
+        6,
+        142,
+        230,
+        39
+      ],
+      "accounts": [
+        {
+          "name": "taker",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "auction",
+          "writable": true
+        },
+        {
+          "name": "position",
+          "writable": true
+        },
+        {
+          "name": "collateralVault",
+          "writable": true
+        },
+        {
+          "name": "liquidityVault",
+          "writable": true
+        },
+        {
+          "name": "collateralDestination",
+          "writable": true
+        },
+        {
+          "name": "debtSource",
+          "writable": true
+        },
+        {
+          "name": "kicker",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "maxCollateral",
+          "type": "u64"
+        },
+        {
+          "name": "maxPrice",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "takeBegin",
+      "docs": [
+        "Flash take, first half: collateral out now, payment by a take_end later in the same transaction."
+      ],
+      "discriminator": [
+        111,
+        135,
+        96,
+        200,
+        1,
+        108,
+        63,
+        250
+      ],
+      "accounts": [
+        {
+          "name": "taker",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "auction",
+          "writable": true
+        },
+        {
+          "name": "collateralVault",
+          "writable": true
+        },
+        {
+          "name": "collateralDestination",
+          "writable": true
+        },
+        {
+          "name": "instructionsSysvar",
+          "address": "Sysvar1nstructions1111111111111111111111111"
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "maxCollateral",
+          "type": "u64"
+        },
+        {
+          "name": "maxPrice",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "takeEnd",
+      "docs": [
+        "Flash take, second half: collects the payment recorded by take_begin."
+      ],
+      "discriminator": [
+        168,
+        217,
+        84,
+        136,
+        21,
+        251,
+        78,
+        19
+      ],
+      "accounts": [
+        {
+          "name": "payer",
+          "signer": true
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "auction",
+          "writable": true
+        },
+        {
+          "name": "position",
+          "writable": true
+        },
+        {
+          "name": "liquidityVault",
+          "writable": true
+        },
+        {
+          "name": "debtSource",
+          "writable": true
+        },
+        {
+          "name": "kicker",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "resetAuction",
+      "docs": [
+        "Anyone restarts an auction past tail or below cusp from a fresh price (stop < 2). Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
+      ],
+      "discriminator": [
+        206,
+        51,
+        34,
+        248,
+        12,
+        142,
+        232,
+        82
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "auction",
+          "writable": true
+        },
+        {
+          "name": "liquidityVault",
+          "writable": true
+        },
+        {
+          "name": "callerDebtAccount",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "collateralOracle"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "cancelAuction",
+      "docs": [
+        "Admin at stop 3: collateral and remaining tab go back to the position."
+      ],
+      "discriminator": [
+        156,
+        43,
+        197,
+        110,
+        218,
+        105,
+        143,
+        182
+      ],
+      "accounts": [
+        {
+          "name": "admin",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "auction",
+          "writable": true
+        },
+        {
+          "name": "position",
+          "writable": true
+        },
+        {
+          "name": "kicker",
+          "writable": true
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -1094,6 +1499,19 @@ export type Gavel = {
         64,
         247,
         208
+      ]
+    },
+    {
+      "name": "auction",
+      "discriminator": [
+        218,
+        94,
+        247,
+        242,
+        126,
+        233,
+        131,
+        81
       ]
     }
   ],
@@ -1305,6 +1723,71 @@ export type Gavel = {
         138,
         121
       ]
+    },
+    {
+      "name": "auctionStarted",
+      "discriminator": [
+        126,
+        97,
+        193,
+        56,
+        72,
+        162,
+        162,
+        64
+      ]
+    },
+    {
+      "name": "auctionTaken",
+      "discriminator": [
+        211,
+        39,
+        80,
+        229,
+        233,
+        31,
+        44,
+        46
+      ]
+    },
+    {
+      "name": "auctionReset",
+      "discriminator": [
+        102,
+        65,
+        141,
+        7,
+        192,
+        25,
+        1,
+        136
+      ]
+    },
+    {
+      "name": "auctionSettled",
+      "discriminator": [
+        61,
+        151,
+        131,
+        170,
+        95,
+        203,
+        219,
+        147
+      ]
+    },
+    {
+      "name": "badDebt",
+      "discriminator": [
+        192,
+        33,
+        54,
+        41,
+        223,
+        158,
+        37,
+        34
+      ]
     }
   ],
   "errors": [
@@ -1502,6 +1985,71 @@ export type Gavel = {
       "code": 6038,
       "name": "protocolStopped",
       "msg": "The protocol stop level forbids this instruction"
+    },
+    {
+      "code": 6039,
+      "name": "positionSafe",
+      "msg": "Position is not over the liquidation LTV"
+    },
+    {
+      "code": 6040,
+      "name": "holeFull",
+      "msg": "No room under the market hole for a new auction"
+    },
+    {
+      "code": 6041,
+      "name": "auctionDusty",
+      "msg": "Auction or the position left behind would be below dust"
+    },
+    {
+      "code": 6042,
+      "name": "auctionNeedsReset",
+      "msg": "Auction needs a reset before it can be taken"
+    },
+    {
+      "code": 6043,
+      "name": "priceAboveMax",
+      "msg": "Auction price is above the taker's max price"
+    },
+    {
+      "code": 6044,
+      "name": "takeTooSmall",
+      "msg": "Take would buy no collateral or pay nothing"
+    },
+    {
+      "code": 6045,
+      "name": "takeLeavesDust",
+      "msg": "A partial take may not leave the tab below dust; take it all"
+    },
+    {
+      "code": 6046,
+      "name": "auctionResetNotNeeded",
+      "msg": "Auction is neither past tail nor below cusp"
+    },
+    {
+      "code": 6047,
+      "name": "flashTakeEndMissing",
+      "msg": "take_begin needs a matching take_end later in the transaction"
+    },
+    {
+      "code": 6048,
+      "name": "flashTakePending",
+      "msg": "A flash take is in progress on this auction"
+    },
+    {
+      "code": 6049,
+      "name": "flashTakeNotPending",
+      "msg": "take_end without a take_begin"
+    },
+    {
+      "code": 6050,
+      "name": "kickerMismatch",
+      "msg": "Account is not the auction's kicker"
+    },
+    {
+      "code": 6051,
+      "name": "auctionMismatch",
+      "msg": "Auction belongs to another market or position"
     }
   ],
   "types": [
@@ -1745,6 +2293,10 @@ export type Gavel = {
             "type": "u64"
           },
           {
+            "name": "auctionDebt",
+            "type": "u64"
+          },
+          {
             "name": "auctionCount",
             "type": "u64"
           },
@@ -1779,6 +2331,87 @@ export type Gavel = {
           {
             "name": "art",
             "type": "u64"
+          },
+          {
+            "name": "auctions",
+            "type": "u64"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                24
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "auction",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "position",
+            "type": "pubkey"
+          },
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "kicker",
+            "type": "pubkey"
+          },
+          {
+            "name": "tab",
+            "type": "u64"
+          },
+          {
+            "name": "lot",
+            "type": "u64"
+          },
+          {
+            "name": "debt",
+            "type": "u64"
+          },
+          {
+            "name": "top",
+            "type": "u64"
+          },
+          {
+            "name": "tic",
+            "type": "i64"
+          },
+          {
+            "name": "initialTab",
+            "type": "u64"
+          },
+          {
+            "name": "initialLot",
+            "type": "u64"
+          },
+          {
+            "name": "pendingOwe",
+            "type": "u64"
+          },
+          {
+            "name": "flash",
+            "type": "u8"
           },
           {
             "name": "bump",
@@ -2192,6 +2825,234 @@ export type Gavel = {
           {
             "name": "owner",
             "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "auctionStarted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "auction",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "position",
+            "type": "pubkey"
+          },
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "kicker",
+            "type": "pubkey"
+          },
+          {
+            "name": "tab",
+            "type": "u64"
+          },
+          {
+            "name": "lot",
+            "type": "u64"
+          },
+          {
+            "name": "debt",
+            "type": "u64"
+          },
+          {
+            "name": "top",
+            "type": "u64"
+          },
+          {
+            "name": "oraclePrice",
+            "type": "u64"
+          },
+          {
+            "name": "reward",
+            "type": "u64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "auctionTaken",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "auction",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "taker",
+            "type": "pubkey"
+          },
+          {
+            "name": "price",
+            "type": "u64"
+          },
+          {
+            "name": "collateral",
+            "type": "u64"
+          },
+          {
+            "name": "owe",
+            "type": "u64"
+          },
+          {
+            "name": "tab",
+            "type": "u64"
+          },
+          {
+            "name": "lot",
+            "type": "u64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "auctionReset",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "auction",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "caller",
+            "type": "pubkey"
+          },
+          {
+            "name": "top",
+            "type": "u64"
+          },
+          {
+            "name": "tab",
+            "type": "u64"
+          },
+          {
+            "name": "lot",
+            "type": "u64"
+          },
+          {
+            "name": "reward",
+            "type": "u64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "auctionSettled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "auction",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "position",
+            "type": "pubkey"
+          },
+          {
+            "name": "reason",
+            "type": "u8"
+          },
+          {
+            "name": "raised",
+            "type": "u64"
+          },
+          {
+            "name": "returnedCollateral",
+            "type": "u64"
+          },
+          {
+            "name": "badDebt",
+            "type": "u64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "badDebt",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "auction",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "debt",
+            "type": "u64"
+          },
+          {
+            "name": "coveredByInsurance",
+            "type": "u64"
+          },
+          {
+            "name": "socialized",
+            "type": "u64"
           }
         ]
       }

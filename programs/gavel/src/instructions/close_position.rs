@@ -26,7 +26,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_writable(owner)?;
     Market::load(market_info)?;
     let position = load_position_mut(position_info, market_info.key(), Some(owner.key()))?;
-    if position.ink != 0 || position.art != 0 {
+    if position.ink != 0 || position.art != 0 || position.auctions != 0 {
         return Err(GavelError::PositionNotEmpty.into());
     }
     {

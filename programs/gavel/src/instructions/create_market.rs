@@ -157,6 +157,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         last_accrual_ts: now()?.unix_timestamp,
         collateral_total: 0,
         dirt: 0,
+        auction_debt: 0,
         auction_count: 0,
         params,
     };

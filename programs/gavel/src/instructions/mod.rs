@@ -3,15 +3,21 @@
 pub mod accept_admin;
 pub mod accrue;
 pub mod borrow;
+pub mod cancel_auction;
 pub mod close_position;
 pub mod create_market;
 pub mod deposit_collateral;
 pub mod deposit_liquidity;
 pub mod fund_insurance;
 pub mod initialize_config;
+pub mod kick;
 pub mod open_position;
 pub mod repay;
+pub mod reset_auction;
 pub mod set_stop;
+pub mod take;
+pub mod take_begin;
+pub mod take_end;
 pub mod transfer_admin;
 pub mod update_market;
 pub mod withdraw_collateral;
@@ -60,4 +66,10 @@ instructions! {
     repay => REPAY,
     close_position => CLOSE_POSITION,
     accrue => ACCRUE,
+    kick => KICK,
+    take => TAKE,
+    take_begin => TAKE_BEGIN,
+    take_end => TAKE_END,
+    reset_auction => RESET_AUCTION,
+    cancel_auction => CANCEL_AUCTION,
 }

@@ -63,6 +63,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         owner: *owner.key(),
         ink: 0,
         art: 0,
+        auctions: 0,
         bump,
     }
     .store(position_info)?;

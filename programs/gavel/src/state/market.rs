@@ -10,7 +10,11 @@ use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
 use super::{check_account, discriminator, Reader, Writer};
 use crate::{
     error::GavelError,
-    math::{self, BPS, RATE_SCALE, WAD},
+    math::{
+        self,
+        auction::{self, MAX_CUT},
+        BPS, RATE_SCALE,
+    },
     oracle::OracleKind,
 };
 
@@ -23,8 +27,6 @@ pub const LIQUIDITY_VAULT_SEED: &[u8] = b"liquidity_vault";
 /// Seed of the LP share mint.
 pub const SHARE_MINT_SEED: &[u8] = b"share_mint";
 
-/// Scale of curve `cut` factors (1e18): a cut of 0.99 is `990_000_000_000_000_000`.
-pub const CUT_SCALE: u64 = WAD;
 /// Highest allowed borrow rate: 7.5e-8 per second (about 966% a year, compounding); keeps a
 /// year's compounding factor far below the WAD overflow bound.
 pub const MAX_BORROW_RATE_PER_SEC_WAD: u64 = 75_000_000_000;
@@ -42,9 +44,9 @@ pub const MAX_ORACLE_AGE_SECS: u64 = 3_600;
 pub enum Curve {
     /// Falls linearly from `top` to 0 over `tau_secs`.
     Linear { tau_secs: u64 },
-    /// Multiplies by `cut` (on [`CUT_SCALE`]) every `step_secs`.
+    /// Multiplies by `cut` (on `math::auction::CUT_SCALE`) every `step_secs`.
     StairstepExp { step_secs: u64, cut: u64 },
-    /// Multiplies by `cut` (on [`CUT_SCALE`]) every second.
+    /// Multiplies by `cut` (on `math::auction::CUT_SCALE`) every second.
     Exp { cut: u64 },
 }
 
@@ -81,8 +83,19 @@ impl Curve {
     fn is_valid(&self) -> bool {
         match *self {
             Self::Linear { tau_secs } => tau_secs > 0,
-            Self::StairstepExp { step_secs, cut } => step_secs > 0 && cut > 0 && cut < CUT_SCALE,
-            Self::Exp { cut } => cut > 0 && cut < CUT_SCALE,
+            Self::StairstepExp { step_secs, cut } => step_secs > 0 && cut > 0 && cut <= MAX_CUT,
+            Self::Exp { cut } => cut > 0 && cut <= MAX_CUT,
+        }
+    }
+
+    /// Price `elapsed_secs` after the start at `top` (exact, rounded down; `math::auction`).
+    pub fn price(&self, top: u64, elapsed_secs: u64) -> u64 {
+        match *self {
+            Self::Linear { tau_secs } => auction::linear_price(top, tau_secs, elapsed_secs),
+            Self::StairstepExp { step_secs, cut } => {
+                auction::stairstep_price(top, step_secs, cut, elapsed_secs)
+            }
+            Self::Exp { cut } => auction::exp_price(top, cut, elapsed_secs),
         }
     }
 }
@@ -110,7 +123,7 @@ pub struct MarketParams {
     pub hole: u64,
     /// Smallest debt of a position and of what an auction leaves (debt base units).
     pub dust: u64,
-    /// Per-second borrow rate on [`WAD`], compounded into the `rate` index.
+    /// Per-second borrow rate on `math::WAD`, compounded into the `rate` index.
     pub borrow_rate_per_sec_wad: u64,
     /// Program that must own the oracle accounts (Pyth oracle or Pyth receiver).
     pub oracle_program: Pubkey,
@@ -264,6 +277,9 @@ pub struct Market {
     pub collateral_total: u64,
     /// Debt + penalty currently in live auctions.
     pub dirt: u64,
+    /// Debt (without penalty) that live auctions still owe the pool; counted in the pool's value
+    /// until raised or written off as bad debt.
+    pub auction_debt: u64,
     /// Auctions started so far (next auction id).
     pub auction_count: u64,
     /// The admin-set parameters.
@@ -274,7 +290,7 @@ impl Market {
     /// `sha256("account:Market")[..8]`.
     pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Market");
     /// Account size: discriminator, fields, params at their largest.
-    pub const LEN: usize = 8 + 1 + 32 * 5 + 2 + 8 * 9 + MarketParams::MAX_LEN;
+    pub const LEN: usize = 8 + 1 + 32 * 5 + 2 + 8 * 10 + MarketParams::MAX_LEN;
 
     /// Loads a market after checking owner, size and discriminator.
     pub fn load(account: &AccountInfo) -> Result<Self, GavelError> {
@@ -305,6 +321,7 @@ impl Market {
             last_accrual_ts: r.i64()?,
             collateral_total: r.u64()?,
             dirt: r.u64()?,
+            auction_debt: r.u64()?,
             auction_count: r.u64()?,
             params: MarketParams::read(&mut r)?,
         })
@@ -333,6 +350,7 @@ impl Market {
             .i64(self.last_accrual_ts)
             .u64(self.collateral_total)
             .u64(self.dirt)
+            .u64(self.auction_debt)
             .u64(self.auction_count);
         self.params.write(&mut w);
         let end = w.len();
@@ -353,12 +371,16 @@ impl Market {
         math::debt_from_art(self.art_total, self.rate).ok_or(GavelError::MathOverflow)
     }
 
-    /// What the LPs' shares are worth: idle cash plus debt owed to the pool (debt rounded down
-    /// here, so share value never counts a rounding unit that borrowers do not owe).
+    /// What the LPs' shares are worth: idle cash, plus debt owed by positions (rounded down here,
+    /// so share value never counts a rounding unit that borrowers do not owe), plus debt that live
+    /// auctions still have to raise.
     pub fn pool_value(&self) -> Result<u64, GavelError> {
         let owed = math::mul_div_floor(self.art_total, self.rate, RATE_SCALE)
             .ok_or(GavelError::MathOverflow)?;
-        self.cash.checked_add(owed).ok_or(GavelError::MathOverflow)
+        self.cash
+            .checked_add(owed)
+            .and_then(|v| v.checked_add(self.auction_debt))
+            .ok_or(GavelError::MathOverflow)
     }
 
     /// Compounds the borrow index up to `now`; returns the seconds accrued.

@@ -1,11 +1,13 @@
 //! Account layouts. Every account is `discriminator (8) ‖ Borsh fields` with fixed-size fields
 //! only, so Anchor's `BorshAccountsCoder` decodes it and the program reads fields at fixed offsets.
 
+pub mod auction;
 pub mod config;
 pub mod discriminator;
 pub mod market;
 pub mod position;
 
+pub use auction::Auction;
 pub use config::Config;
 pub use market::{Curve, Market, MarketParams};
 pub use position::Position;

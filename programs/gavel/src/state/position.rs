@@ -19,6 +19,8 @@ pub struct Position {
     pub ink: u64,
     /// Normalized debt: debt = art × market.rate / RATE_SCALE.
     pub art: u64,
+    /// Live auctions of this position (it cannot be closed while any is live).
+    pub auctions: u64,
     /// Canonical bump of the PDA.
     pub bump: u8,
 }
@@ -27,9 +29,9 @@ impl Position {
     /// `sha256("account:Position")[..8]`.
     pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Position");
     /// Bytes reserved after the fields for future versions (zero).
-    pub const RESERVED: usize = 32;
+    pub const RESERVED: usize = 24;
     /// Account size.
-    pub const LEN: usize = 8 + 32 + 32 + 8 + 8 + 1 + Self::RESERVED;
+    pub const LEN: usize = 8 + 32 + 32 + 8 + 8 + 8 + 1 + Self::RESERVED;
 
     /// Loads a position after checking owner, size and discriminator.
     pub fn load(account: &AccountInfo) -> Result<Self, GavelError> {
@@ -48,6 +50,7 @@ impl Position {
             owner: r.pubkey()?,
             ink: r.u64()?,
             art: r.u64()?,
+            auctions: r.u64()?,
             bump: r.u8()?,
         })
     }
@@ -63,6 +66,7 @@ impl Position {
             .bytes(&self.owner)
             .u64(self.ink)
             .u64(self.art)
+            .u64(self.auctions)
             .u8(self.bump);
         Ok(())
     }

@@ -1,0 +1,77 @@
+//! `cancel_auction`: the admin stops an auction in an emergency (Maker's `clip.yank`).
+//!
+//! Who: the config admin, only at stop level 3.
+//! Accounts: `admin` (signer), `config`, `market` (writable), `auction` (writable), `position`
+//! (writable: the auctioned position), `kicker` (writable: gets the auction's rent).
+//! Args: none.
+//! Changes: the lot goes back to the position's collateral and the remaining tab back to its
+//! debt (as art at the current rate, rounded up); `dirt` and `auction_debt` shrink; the auction
+//! closes; emits `AuctionSettled` with reason 2.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::{load_market_mut, load_position_mut, now},
+    error::GavelError,
+    events::{AuctionSettled, Event},
+    liquidation::{close_auction, load_auction_mut, reason},
+    math,
+    state::{config::STOP_MAX, Config, Reader},
+    utils::require_signer,
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [admin, config, market_info, auction_info, position_info, kicker, ..] = accounts else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    Reader::new(args, 0).finish()?;
+    require_signer(admin)?;
+    let config = Config::load(config)?;
+    if config.admin != *admin.key() {
+        return Err(GavelError::AdminRequired.into());
+    }
+    if config.stop != STOP_MAX {
+        return Err(GavelError::ProtocolStopped.into());
+    }
+    let mut market = load_market_mut(market_info)?;
+    let auction = load_auction_mut(auction_info, market_info.key(), Some(position_info.key()))?;
+    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    if auction.flash != 0 {
+        return Err(GavelError::FlashTakePending.into());
+    }
+    let now = now()?.unix_timestamp;
+    market.accrue(now)?;
+    let art = math::art_from_debt_ceil(auction.tab, market.rate).ok_or(GavelError::MathOverflow)?;
+    position.ink = position
+        .ink
+        .checked_add(auction.lot)
+        .ok_or(GavelError::MathOverflow)?;
+    position.art = position
+        .art
+        .checked_add(art)
+        .ok_or(GavelError::MathOverflow)?;
+    position.auctions = position.auctions.saturating_sub(1);
+    market.art_total = market
+        .art_total
+        .checked_add(art)
+        .ok_or(GavelError::MathOverflow)?;
+    market.auction_debt = market.auction_debt.saturating_sub(auction.debt);
+    market.dirt = market.dirt.saturating_sub(auction.tab);
+    close_auction(&auction, auction_info, kicker)?;
+    position.store(position_info)?;
+    market.store(market_info)?;
+    AuctionSettled {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        id: auction.id,
+        position: auction.position,
+        reason: reason::CANCELLED,
+        raised: auction.initial_tab - auction.tab,
+        returned_collateral: auction.lot,
+        bad_debt: 0,
+        unix_timestamp: now,
+    }
+    .emit();
+    Ok(())
+}

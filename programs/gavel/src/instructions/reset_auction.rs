@@ -1,0 +1,89 @@
+//! `reset_auction`: restarts a stalled auction's price curve from a fresh oracle price (Maker's
+//! `clip.redo`). Someone must do it, or the collateral stalls, so the caller is paid like a kicker.
+//!
+//! Who: anyone, while stop < 2.
+//! Accounts: `caller` (signer), `config`, `market` (writable), `auction` (writable),
+//! `liquidity_vault` (writable), `caller_debt_account` (writable, debt mint: the reward),
+//! `token_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
+//! Args: none.
+//! Rules: only when the auction is past `tail_secs` or its price fell below `cusp_bps` of `top`;
+//! fresh, confident oracle price; no flash take open.
+//! Changes: `top = oracle × buf`, `tic = now`; pays `tip + chip × tab` (capped by the insurance
+//! fund) only when both the tab and the lot's value are at least `dust` (so resetting a dusty
+//! auction earns nothing: no reward farming); emits `AuctionReset`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::{load_market_mut, load_prices, now, require_stop_below, require_vault},
+    error::GavelError,
+    events::{AuctionReset, Event},
+    liquidation::{auction_price, load_auction_mut, take_reward},
+    math::{self, BPS},
+    state::Reader,
+    token::{require_token_account, require_token_program, transfer_from_vault},
+    utils::require_signer,
+};
+
+/// Stop level from which resets are refused.
+pub const STOP_RESETS: u8 = 2;
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [caller, config, market_info, auction_info, liquidity_vault, caller_debt_account, token_program, oracles @ ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    Reader::new(args, 0).finish()?;
+    require_signer(caller)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_RESETS)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut auction = load_auction_mut(auction_info, market_info.key(), None)?;
+    require_vault(liquidity_vault, &market.liquidity_vault)?;
+    require_token_account(caller_debt_account, &market.debt_mint)?;
+    if auction.flash != 0 {
+        return Err(GavelError::FlashTakePending.into());
+    }
+    let now = now()?;
+    market.accrue(now.unix_timestamp)?;
+    let (_, needs_reset) = auction_price(&market, &auction, now.unix_timestamp);
+    if !needs_reset {
+        return Err(GavelError::AuctionResetNotNeeded.into());
+    }
+    let prices = load_prices(&market, oracles, &now)?;
+    auction.top = math::mul_div_floor(prices.mid, market.params.buf_bps as u64, BPS)
+        .ok_or(GavelError::MathOverflow)?;
+    auction.tic = now.unix_timestamp;
+    let lot_value = math::value_floor(auction.lot, prices.mid).ok_or(GavelError::MathOverflow)?;
+    let reward = if auction.tab >= market.params.dust && lot_value >= market.params.dust {
+        take_reward(&mut market, auction.tab)?
+    } else {
+        0
+    };
+    if reward > 0 {
+        transfer_from_vault(
+            &market,
+            market_info,
+            liquidity_vault,
+            caller_debt_account,
+            reward,
+        )?;
+    }
+    auction.store(auction_info)?;
+    market.store(market_info)?;
+    AuctionReset {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        id: auction.id,
+        caller: *caller.key(),
+        top: auction.top,
+        tab: auction.tab,
+        lot: auction.lot,
+        reward,
+        unix_timestamp: now.unix_timestamp,
+    }
+    .emit();
+    Ok(())
+}

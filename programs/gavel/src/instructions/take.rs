@@ -1,0 +1,105 @@
+//! `take`: buys collateral from an auction at its current price (Maker's `clip.take`).
+//!
+//! Who: anyone, while stop < 3. Partial fills by many bidders, in any order, are the normal case.
+//! Accounts: `taker` (signer, authority of `debt_source`), `config`, `market` (writable),
+//! `auction` (writable), `position` (writable: the auctioned position), `collateral_vault`
+//! (writable), `liquidity_vault` (writable), `collateral_destination` (writable, collateral
+//! mint: where the collateral goes), `debt_source` (writable, debt mint), `kicker` (writable: gets
+//! the auction's rent if this take closes it), `token_program`.
+//! Args: `max_collateral: u64`, `max_price: u64` (PRICE_SCALE; slippage guard).
+//! Rules: refused when the auction needs a reset or its price is above `max_price`; buys
+//! `min(lot, max_collateral)`, never more than the tab buys, never leaving `0 < tab < dust`
+//! (`math::auction::take_quote`).
+//! Changes: collateral to the taker, payment to the liquidity vault (debt to LPs first, then
+//! penalty to insurance). Tab raised in full: leftover collateral back to the position, auction
+//! closed. Collateral exhausted with tab left: bad debt (insurance, then LPs), auction closed.
+//! Emits `AuctionTaken` (+ `AuctionSettled`, `BadDebt`).
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::{load_market_mut, load_position_mut, now, require_stop_below, require_vault},
+    error::GavelError,
+    events::{AuctionTaken, Event},
+    liquidation::{
+        apply_proceeds, close_auction, load_auction_mut, quote_take, settle_if_done, AuctionIds,
+    },
+    state::Reader,
+    token::{
+        require_token_account, require_token_program, transfer_from_user, transfer_from_vault,
+    },
+    utils::{require_distinct, require_signer},
+};
+
+/// Stop level from which takes are refused.
+pub const STOP_TAKES: u8 = 3;
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [taker, config, market_info, auction_info, position_info, collateral_vault, liquidity_vault, collateral_destination, debt_source, kicker, token_program, ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let max_collateral = r.u64()?;
+    let max_price = r.u64()?;
+    r.finish()?;
+
+    require_signer(taker)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_TAKES)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut auction = load_auction_mut(auction_info, market_info.key(), Some(position_info.key()))?;
+    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    require_vault(collateral_vault, &market.collateral_vault)?;
+    require_vault(liquidity_vault, &market.liquidity_vault)?;
+    require_token_account(collateral_destination, &market.collateral_mint)?;
+    require_token_account(debt_source, &market.debt_mint)?;
+    require_distinct(collateral_destination, collateral_vault)?;
+    if auction.flash != 0 {
+        return Err(GavelError::FlashTakePending.into());
+    }
+
+    let now = now()?.unix_timestamp;
+    market.accrue(now)?;
+    let fill = quote_take(&market, &auction, now, max_collateral, max_price)?;
+    auction.lot -= fill.collateral;
+    market.collateral_total -= fill.collateral;
+    apply_proceeds(&mut market, &mut auction, fill.owe)?;
+
+    transfer_from_user(debt_source, liquidity_vault, taker, fill.owe)?;
+    transfer_from_vault(
+        &market,
+        market_info,
+        collateral_vault,
+        collateral_destination,
+        fill.collateral,
+    )?;
+    AuctionTaken {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        id: auction.id,
+        taker: *taker.key(),
+        price: fill.price,
+        collateral: fill.collateral,
+        owe: fill.owe,
+        tab: auction.tab,
+        lot: auction.lot,
+        unix_timestamp: now,
+    }
+    .emit();
+    let ids = AuctionIds {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        now,
+    };
+    if settle_if_done(&mut market, &auction, &mut position, &ids)? {
+        close_auction(&auction, auction_info, kicker)?;
+    } else {
+        auction.store(auction_info)?;
+    }
+    position.store(position_info)?;
+    market.store(market_info)?;
+    Ok(())
+}

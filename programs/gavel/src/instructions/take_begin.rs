@@ -1,0 +1,84 @@
+//! `take_begin`: first half of a flash take — the collateral goes out before payment, so a
+//! bidder can sell it on any venue in the same transaction and pay from the proceeds (the Solana
+//! equivalent of Maker's `clipperCall`; a CPI callback cannot re-enter the program).
+//!
+//! Who: anyone, while stop < 3.
+//! Accounts: `taker` (signer), `config`, `market` (writable), `auction` (writable),
+//! `collateral_vault` (writable), `collateral_destination` (writable, collateral mint),
+//! `instructions_sysvar`, `token_program`.
+//! Args: `max_collateral: u64`, `max_price: u64` (as `take`).
+//! Rules: as `take`, priced now; a `take_end` for the same auction must follow later in the same
+//! transaction (checked in the instructions sysvar); no other flash take may be open on it.
+//! Changes: sends the collateral; records `pending_owe`; emits `AuctionTaken` (tab shown as it
+//! will be after `take_end`, which the transaction cannot succeed without).
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use super::take::STOP_TAKES;
+use crate::{
+    context::{load_market_mut, now, require_stop_below, require_vault},
+    error::GavelError,
+    events::{AuctionTaken, Event},
+    liquidation::{load_auction_mut, quote_take, require_later_take_end},
+    state::Reader,
+    token::{require_token_account, require_token_program, transfer_from_vault},
+    utils::{require_distinct, require_signer},
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [taker, config, market_info, auction_info, collateral_vault, collateral_destination, instructions_sysvar, token_program, ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let max_collateral = r.u64()?;
+    let max_price = r.u64()?;
+    r.finish()?;
+
+    require_signer(taker)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_TAKES)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut auction = load_auction_mut(auction_info, market_info.key(), None)?;
+    require_vault(collateral_vault, &market.collateral_vault)?;
+    require_token_account(collateral_destination, &market.collateral_mint)?;
+    require_distinct(collateral_destination, collateral_vault)?;
+    if auction.flash != 0 {
+        return Err(GavelError::FlashTakePending.into());
+    }
+    require_later_take_end(instructions_sysvar, auction_info.key())?;
+
+    let now = now()?.unix_timestamp;
+    market.accrue(now)?;
+    let fill = quote_take(&market, &auction, now, max_collateral, max_price)?;
+    auction.lot -= fill.collateral;
+    market.collateral_total -= fill.collateral;
+    auction.pending_owe = fill.owe;
+    auction.flash = 1;
+
+    transfer_from_vault(
+        &market,
+        market_info,
+        collateral_vault,
+        collateral_destination,
+        fill.collateral,
+    )?;
+    auction.store(auction_info)?;
+    market.store(market_info)?;
+    AuctionTaken {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        id: auction.id,
+        taker: *taker.key(),
+        price: fill.price,
+        collateral: fill.collateral,
+        owe: fill.owe,
+        tab: auction.tab - fill.owe,
+        lot: auction.lot,
+        unix_timestamp: now,
+    }
+    .emit();
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! `take_end`: second half of a flash take — collects the payment recorded by `take_begin` and
+//! books it exactly like `take` (settling the auction when it is done).
+//!
+//! Who: anyone paying (usually the same taker), in the transaction of the `take_begin`.
+//! Accounts: `payer` (signer, authority of `debt_source`), `market` (writable), `auction`
+//! (writable; account index 2, which `take_begin` looks for), `position` (writable),
+//! `liquidity_vault` (writable), `debt_source` (writable, debt mint), `kicker` (writable),
+//! `token_program`.
+//! Args: none.
+//! Changes: pays `pending_owe` into the vault; tab/dirt/cash/insurance as `take`; clears the
+//! flash flag; may emit `AuctionSettled`/`BadDebt` and close the auction.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use crate::{
+    context::{load_market_mut, load_position_mut, now, require_vault},
+    error::GavelError,
+    liquidation::{apply_proceeds, close_auction, load_auction_mut, settle_if_done, AuctionIds},
+    state::Reader,
+    token::{require_token_account, require_token_program, transfer_from_user},
+    utils::require_signer,
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [payer, market_info, auction_info, position_info, liquidity_vault, debt_source, kicker, token_program, ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    Reader::new(args, 0).finish()?;
+    require_signer(payer)?;
+    require_token_program(token_program)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut auction = load_auction_mut(auction_info, market_info.key(), Some(position_info.key()))?;
+    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    require_vault(liquidity_vault, &market.liquidity_vault)?;
+    require_token_account(debt_source, &market.debt_mint)?;
+    if auction.flash == 0 {
+        return Err(GavelError::FlashTakeNotPending.into());
+    }
+
+    let owe = auction.pending_owe;
+    auction.pending_owe = 0;
+    auction.flash = 0;
+    apply_proceeds(&mut market, &mut auction, owe)?;
+    transfer_from_user(debt_source, liquidity_vault, payer, owe)?;
+    let ids = AuctionIds {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        now: now()?.unix_timestamp,
+    };
+    if settle_if_done(&mut market, &auction, &mut position, &ids)? {
+        close_auction(&auction, auction_info, kicker)?;
+    } else {
+        auction.store(auction_info)?;
+    }
+    position.store(position_info)?;
+    market.store(market_info)?;
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! Accounting shared by the liquidation instructions (kick, take, flash take, reset, cancel):
+//! where auction proceeds go, how an auction settles, the kicker reward, closing an auction.
+//!
+//! Money flow (DESIGN.md): proceeds repay the auction's debt to the pool first (`cash`), the rest
+//! (penalty) goes to the insurance fund. When the collateral runs out first, the unraised debt is
+//! covered by the insurance fund as far as it goes and the rest is socialized: it leaves
+//! `auction_debt` without cash coming in, so the LPs' pool value falls by exactly that amount.
+
+use pinocchio::{
+    account_info::AccountInfo, pubkey::Pubkey, sysvars::instructions::INSTRUCTIONS_ID,
+    ProgramResult,
+};
+
+use crate::{
+    error::GavelError,
+    events::{AuctionSettled, BadDebt, Event},
+    instructions::TAKE_END,
+    math::{
+        self,
+        auction::{needs_reset, take_quote, ResetInput, TakeError, TakeInput},
+    },
+    state::{Auction, Market, Position},
+    utils::require_writable,
+};
+
+/// Index of the auction among `take_end`'s accounts (what `take_begin` looks for).
+pub const TAKE_END_AUCTION_INDEX: usize = 2;
+
+/// Loads a writable auction of `market` (and of `position` when given).
+pub fn load_auction_mut(
+    account: &AccountInfo,
+    market: &Pubkey,
+    position: Option<&Pubkey>,
+) -> Result<Auction, GavelError> {
+    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
+    let auction = Auction::load(account)?;
+    if &auction.market != market || position.is_some_and(|p| p != &auction.position) {
+        return Err(GavelError::AuctionMismatch);
+    }
+    Ok(auction)
+}
+
+/// Requires a top-level `take_end` of this program for `auction` after the current instruction,
+/// read from the instructions sysvar (whose address is checked, so it cannot be spoofed).
+///
+/// Sysvar layout: `u16` count, `u16` offsets; each instruction: `u16` account count, per account
+/// a flags byte and a 32-byte key, the 32-byte program id, `u16` data length, data; the last two
+/// bytes of the account hold the index of the executing instruction.
+pub fn require_later_take_end(sysvar: &AccountInfo, auction: &Pubkey) -> Result<(), GavelError> {
+    if sysvar.key() != &INSTRUCTIONS_ID {
+        return Err(GavelError::ProgramAccountInvalid);
+    }
+    let data = sysvar
+        .try_borrow_data()
+        .map_err(|_| GavelError::ProgramAccountInvalid)?;
+    let u16_at = |at: usize| -> Option<usize> {
+        let b = data.get(at..at + 2)?;
+        Some(u16::from_le_bytes([b[0], b[1]]) as usize)
+    };
+    let bad = GavelError::ProgramAccountInvalid;
+    let count = u16_at(0).ok_or(bad)?;
+    let current = u16_at(data.len().checked_sub(2).ok_or(bad)?).ok_or(bad)?;
+    for i in current + 1..count {
+        let start = u16_at(2 + 2 * i).ok_or(bad)?;
+        let accounts = u16_at(start).ok_or(bad)?;
+        let program_at = start + 2 + 33 * accounts;
+        let program = data.get(program_at..program_at + 32).ok_or(bad)?;
+        let data_len = u16_at(program_at + 32).ok_or(bad)?;
+        let ix_data = data
+            .get(program_at + 34..program_at + 34 + data_len)
+            .ok_or(bad)?;
+        if program != crate::ID || ix_data.len() < 8 || ix_data[..8] != TAKE_END {
+            continue;
+        }
+        if accounts > TAKE_END_AUCTION_INDEX {
+            let key_at = start + 2 + 33 * TAKE_END_AUCTION_INDEX + 1;
+            if data.get(key_at..key_at + 32) == Some(&auction[..]) {
+                return Ok(());
+            }
+        }
+    }
+    Err(GavelError::FlashTakeEndMissing)
+}
+
+/// Settlement reasons reported by `AuctionSettled`.
+pub mod reason {
+    /// The tab was raised in full.
+    pub const RAISED: u8 = 0;
+    /// The collateral ran out first.
+    pub const EXHAUSTED: u8 = 1;
+    /// The admin cancelled it at stop level 3.
+    pub const CANCELLED: u8 = 2;
+}
+
+/// The auction's price now and whether it needs a reset (past `tail` or below `cusp`).
+pub fn auction_price(market: &Market, auction: &Auction, now: i64) -> (u64, bool) {
+    let elapsed_secs = if now > auction.tic {
+        (now - auction.tic) as u64
+    } else {
+        0
+    };
+    let price = market.params.curve.price(auction.top, elapsed_secs);
+    let reset = needs_reset(&ResetInput {
+        top: auction.top,
+        price,
+        cusp_bps: market.params.cusp_bps as u64,
+        elapsed_secs,
+        tail_secs: market.params.tail_secs,
+    });
+    (price, reset)
+}
+
+/// What a take buys and pays.
+pub struct Fill {
+    /// Auction price now (PRICE_SCALE).
+    pub price: u64,
+    /// Collateral bought.
+    pub collateral: u64,
+    /// Debt tokens owed.
+    pub owe: u64,
+}
+
+/// Prices a take: refuses when the auction needs a reset or its price is above `max_price`;
+/// then Maker's slice/owe rule (`math::auction::take_quote`).
+#[inline(always)]
+pub fn quote_take(
+    market: &Market,
+    auction: &Auction,
+    now: i64,
+    max_collateral: u64,
+    max_price: u64,
+) -> Result<Fill, GavelError> {
+    let (price, reset) = auction_price(market, auction, now);
+    if reset {
+        return Err(GavelError::AuctionNeedsReset);
+    }
+    if price > max_price {
+        return Err(GavelError::PriceAboveMax);
+    }
+    let q = take_quote(&TakeInput {
+        tab: auction.tab,
+        lot: auction.lot,
+        max_collateral,
+        price,
+        dust: market.params.dust,
+    })
+    .map_err(|e| match e {
+        TakeError::TooSmall => GavelError::TakeTooSmall,
+        TakeError::PartialLeavesDust => GavelError::TakeLeavesDust,
+        TakeError::Overflow => GavelError::MathOverflow,
+    })?;
+    Ok(Fill {
+        price,
+        collateral: q.collateral,
+        owe: q.owe,
+    })
+}
+
+/// Books `owe` debt tokens paid into the liquidity vault by a taker: the auction's debt first
+/// (to LP cash), the rest to the insurance fund; the tab and `dirt` shrink by `owe`.
+pub fn apply_proceeds(
+    market: &mut Market,
+    auction: &mut Auction,
+    owe: u64,
+) -> Result<(), GavelError> {
+    let to_debt = owe.min(auction.debt);
+    auction.debt -= to_debt;
+    auction.tab -= owe;
+    market.auction_debt = market.auction_debt.saturating_sub(to_debt);
+    market.cash = market
+        .cash
+        .checked_add(to_debt)
+        .ok_or(GavelError::MathOverflow)?;
+    market.insurance = market
+        .insurance
+        .checked_add(owe - to_debt)
+        .ok_or(GavelError::MathOverflow)?;
+    market.dirt = market.dirt.saturating_sub(owe);
+    Ok(())
+}
+
+/// Settles the auction if it is done; returns true when it closed (the caller then closes the
+/// account). Tab raised: leftover collateral goes back to the position. Lot exhausted: bad debt.
+pub fn settle_if_done(
+    market: &mut Market,
+    auction: &Auction,
+    position: &mut Position,
+    ids: &AuctionIds,
+) -> Result<bool, GavelError> {
+    let (why, returned, bad) = if auction.tab == 0 {
+        position.ink = position
+            .ink
+            .checked_add(auction.lot)
+            .ok_or(GavelError::MathOverflow)?;
+        (reason::RAISED, auction.lot, 0)
+    } else if auction.lot == 0 {
+        market.dirt = market.dirt.saturating_sub(auction.tab);
+        let bad = auction.debt;
+        let covered = bad.min(market.insurance);
+        market.insurance -= covered;
+        market.cash = market
+            .cash
+            .checked_add(covered)
+            .ok_or(GavelError::MathOverflow)?;
+        market.auction_debt = market.auction_debt.saturating_sub(bad);
+        BadDebt {
+            market: ids.market,
+            auction: ids.auction,
+            id: auction.id,
+            debt: bad,
+            covered_by_insurance: covered,
+            socialized: bad - covered,
+        }
+        .emit();
+        (reason::EXHAUSTED, 0, bad)
+    } else {
+        return Ok(false);
+    };
+    position.auctions = position.auctions.saturating_sub(1);
+    AuctionSettled {
+        market: ids.market,
+        auction: ids.auction,
+        id: auction.id,
+        position: auction.position,
+        reason: why,
+        raised: auction.initial_tab - auction.tab,
+        returned_collateral: returned,
+        bad_debt: bad,
+        unix_timestamp: ids.now,
+    }
+    .emit();
+    Ok(true)
+}
+
+/// Addresses and time carried into events.
+pub struct AuctionIds {
+    /// Market address.
+    pub market: [u8; 32],
+    /// Auction address.
+    pub auction: [u8; 32],
+    /// Unix time of the instruction.
+    pub now: i64,
+}
+
+/// Kicker (or resetter) reward: `tip + chip × tab`, capped by what the insurance fund holds.
+/// Deducts it from the fund and returns it; the caller transfers it.
+pub fn take_reward(market: &mut Market, tab: u64) -> Result<u64, GavelError> {
+    let chip = math::bps_of(tab, market.params.chip_bps as u64).ok_or(GavelError::MathOverflow)?;
+    let wanted = market.params.tip.saturating_add(chip);
+    let reward = wanted.min(market.insurance);
+    market.insurance -= reward;
+    Ok(reward)
+}
+
+/// Closes a settled auction: data zeroed, rent to the kicker (who must be `kicker_info`).
+pub fn close_auction(
+    auction: &Auction,
+    auction_info: &AccountInfo,
+    kicker_info: &AccountInfo,
+) -> ProgramResult {
+    if kicker_info.key() != &auction.kicker {
+        return Err(GavelError::KickerMismatch.into());
+    }
+    {
+        let mut data = auction_info
+            .try_borrow_mut_data()
+            .map_err(|_| GavelError::AccountNotWritable)?;
+        data.fill(0);
+    }
+    let rent = auction_info.lamports();
+    {
+        let mut to = kicker_info.try_borrow_mut_lamports()?;
+        *to = to.checked_add(rent).ok_or(GavelError::MathOverflow)?;
+    }
+    *auction_info.try_borrow_mut_lamports()? = 0;
+    auction_info.close()
+}

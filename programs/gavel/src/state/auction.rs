@@ -1,0 +1,119 @@
+//! `Auction`, PDA `["auction", market, id (u64 little endian)]`: one Dutch auction of a kicked
+//! position's collateral (Maker's `Clipper` sale). Rent is paid by the kicker and returned to
+//! the kicker when the auction closes.
+
+use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
+
+use super::{check_account, discriminator, Reader, Writer};
+use crate::error::GavelError;
+
+/// Seed of auction PDAs.
+pub const AUCTION_SEED: &[u8] = b"auction";
+
+/// A live auction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Auction {
+    /// The market.
+    pub market: Pubkey,
+    /// Sequence number within the market (`market.auction_count` at the kick).
+    pub id: u64,
+    /// The kicked position.
+    pub position: Pubkey,
+    /// The position's owner (receives leftover collateral through the position).
+    pub owner: Pubkey,
+    /// Who kicked (paid the rent; gets it back on close).
+    pub kicker: Pubkey,
+    /// Debt + penalty still to raise (debt base units).
+    pub tab: u64,
+    /// Collateral left for sale (collateral base units).
+    pub lot: u64,
+    /// Part of `tab` that is the position's debt (owed to the pool); the rest is penalty.
+    pub debt: u64,
+    /// Start price (on `PRICE_SCALE`): oracle price × buf at the kick or last reset.
+    pub top: u64,
+    /// Start time (unix seconds) of the current price curve.
+    pub tic: i64,
+    /// Tab at the kick.
+    pub initial_tab: u64,
+    /// Lot at the kick.
+    pub initial_lot: u64,
+    /// Flash take in progress: debt tokens `take_end` must collect (0 = none).
+    pub pending_owe: u64,
+    /// 1 while a flash take is between `take_begin` and `take_end`.
+    pub flash: u8,
+    /// Canonical bump of the PDA.
+    pub bump: u8,
+}
+
+impl Auction {
+    /// `sha256("account:Auction")[..8]`.
+    pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Auction");
+    /// Bytes reserved after the fields for future versions (zero).
+    pub const RESERVED: usize = 32;
+    /// Account size.
+    pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + Self::RESERVED;
+
+    /// Loads an auction after checking owner, size and discriminator.
+    pub fn load(account: &AccountInfo) -> Result<Self, GavelError> {
+        check_account(account, &Self::DISCRIMINATOR, Self::LEN)?;
+        let data = account
+            .try_borrow_data()
+            .map_err(|_| GavelError::AccountDiscriminatorInvalid)?;
+        Self::read(&data)
+    }
+
+    /// Decodes account bytes (discriminator not checked here).
+    pub fn read(data: &[u8]) -> Result<Self, GavelError> {
+        let mut r = Reader::new(data, 8);
+        Ok(Self {
+            market: r.pubkey()?,
+            id: r.u64()?,
+            position: r.pubkey()?,
+            owner: r.pubkey()?,
+            kicker: r.pubkey()?,
+            tab: r.u64()?,
+            lot: r.u64()?,
+            debt: r.u64()?,
+            top: r.u64()?,
+            tic: r.i64()?,
+            initial_tab: r.u64()?,
+            initial_lot: r.u64()?,
+            pending_owe: r.u64()?,
+            flash: r.u8()?,
+            bump: r.u8()?,
+        })
+    }
+
+    /// Encodes into exactly [`Self::LEN`] bytes.
+    pub fn write(&self, data: &mut [u8]) -> Result<(), GavelError> {
+        if data.len() != Self::LEN {
+            return Err(GavelError::AccountDiscriminatorInvalid);
+        }
+        Writer::new(data, 0)
+            .bytes(&Self::DISCRIMINATOR)
+            .bytes(&self.market)
+            .u64(self.id)
+            .bytes(&self.position)
+            .bytes(&self.owner)
+            .bytes(&self.kicker)
+            .u64(self.tab)
+            .u64(self.lot)
+            .u64(self.debt)
+            .u64(self.top)
+            .i64(self.tic)
+            .u64(self.initial_tab)
+            .u64(self.initial_lot)
+            .u64(self.pending_owe)
+            .u8(self.flash)
+            .u8(self.bump);
+        Ok(())
+    }
+
+    /// Writes the auction back into its (already validated) account.
+    pub fn store(&self, account: &AccountInfo) -> Result<(), GavelError> {
+        let mut data = account
+            .try_borrow_mut_data()
+            .map_err(|_| GavelError::AccountNotWritable)?;
+        self.write(&mut data)
+    }
+}

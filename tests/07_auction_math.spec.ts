@@ -1,0 +1,223 @@
+/**
+ * Story: a keeper watching a Dutch auction computes the price, whether the auction needs a reset,
+ * and what a take will buy and cost, off chain, and gets exactly what the program will compute,
+ * to the base unit. `sdk/src/auction.ts` mirrors `programs/gavel/src/math/auction.rs`; both run
+ * the golden vectors of `tests/vectors/auction.json` (exact-integer reference:
+ * `scripts/gen-auction-vectors.py`), including every refusal of a take. Pure math: no chain needed.
+ */
+import BN from "bn.js";
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  auctionPrice,
+  CUT_SCALE,
+  expPrice,
+  linearPrice,
+  MAX_CUT,
+  needsReset,
+  needsResetAt,
+  rpowFloor,
+  stairstepPrice,
+  takeQuote,
+  TakeQuoteError,
+} from "../sdk/src/auction";
+import type { Curve } from "../sdk/src/types";
+
+/** One golden case: u64 arguments as decimal strings; see the file's `_format`. */
+interface Case {
+  args: string[];
+  expected: string | boolean | { collateral: string; owe: string } | null;
+}
+
+const VECTORS_PATH = path.join(__dirname, "vectors", "auction.json");
+const vectors = JSON.parse(fs.readFileSync(VECTORS_PATH, "utf8")) as Record<string, unknown>;
+
+const u = (s: string): BN => new BN(s, 10);
+const str = (x: BN): string => x.toString(10);
+
+/** A take quote, or the name of the refusal, encoded like `expected`. */
+function quoteOrReason(f: () => { collateral: BN; owe: BN }): Case["expected"] {
+  try {
+    const q = f();
+    return { collateral: str(q.collateral), owe: str(q.owe) };
+  } catch (e) {
+    if (e instanceof TakeQuoteError) return e.reason;
+    throw e;
+  }
+}
+
+/** Each vector key (the Rust function name) and the TypeScript code that mirrors it. */
+const MIRROR: Record<string, (a: string[]) => Case["expected"]> = {
+  rpow_floor: (a) => str(rpowFloor(u(a[0]), u(a[1]))),
+  linear_price: (a) => str(linearPrice(u(a[0]), u(a[1]), u(a[2]))),
+  stairstep_price: (a) => str(stairstepPrice(u(a[0]), u(a[1]), u(a[2]), u(a[3]))),
+  exp_price: (a) => str(expPrice(u(a[0]), u(a[1]), u(a[2]))),
+  needs_reset: (a) =>
+    needsResetAt({ top: u(a[0]), price: u(a[1]), cuspBps: u(a[2]), elapsedSecs: u(a[3]), tailSecs: u(a[4]) }),
+  take_quote: (a) =>
+    quoteOrReason(() => takeQuote({ tab: u(a[0]), lot: u(a[1]) }, u(a[2]), u(a[3]), u(a[4]))),
+};
+
+/** The curve-price vectors again, through `auctionPrice` and the decoded `Curve` shape. */
+const VIA_CURVE: Record<string, (a: string[]) => Case["expected"]> = {
+  linear_price: (a) => str(auctionPrice({ linear: { tauSecs: u(a[1]) } }, u(a[0]), u(a[2]))),
+  stairstep_price: (a) =>
+    str(auctionPrice({ stairstepExp: { stepSecs: u(a[1]), cut: u(a[2]) } }, u(a[0]), u(a[3]))),
+  exp_price: (a) => str(auctionPrice({ exp: { cut: u(a[1]) } }, u(a[0]), u(a[2]))),
+};
+
+const cases = (name: string): Case[] => (vectors[name] ?? []) as Case[];
+
+/** Runs `mirror` on every case of `name` and lists the mismatches. */
+function mismatches(name: string, mirror: (a: string[]) => Case["expected"]): string[] {
+  const failures: string[] = [];
+  for (const c of cases(name)) {
+    const got = mirror(c.args);
+    if (JSON.stringify(got) !== JSON.stringify(c.expected)) {
+      failures.push(
+        `${name}(${c.args.join(", ")}) = ${JSON.stringify(got)}, want ${JSON.stringify(c.expected)}`,
+      );
+    }
+  }
+  return failures;
+}
+
+// A SOL/USDC market: SOL at $150, 9 decimals, USDC 6 decimals; auctions start 20 % above.
+const TOP = new BN("180000000000");
+const PRICE = new BN("150000000000");
+const CUT_99 = new BN("990000000000000000");
+const CUT_9999 = new BN("999900000000000000");
+const STAIRSTEP: Curve = { stairstepExp: { stepSecs: new BN(90), cut: CUT_99 } };
+const EXP: Curve = { exp: { cut: CUT_9999 } };
+const LINEAR: Curve = { linear: { tauSecs: new BN(3_600) } };
+
+describe("07 auction math mirror: sdk/src/auction.ts prices, resets and takes exactly like the program", () => {
+  it("the vector file covers exactly the mirrored functions", () => {
+    const keys = Object.keys(vectors).filter((k) => !k.startsWith("_"));
+    expect(keys.sort()).to.deep.equal(Object.keys(MIRROR).sort());
+  });
+
+  for (const [name, mirror] of Object.entries(MIRROR)) {
+    it(`${name}: all ${cases(name).length} cases match the exact reference`, () => {
+      expect(cases(name).length).to.be.greaterThan(200);
+      const failures = mismatches(name, mirror);
+      expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+    });
+  }
+
+  for (const [name, mirror] of Object.entries(VIA_CURVE)) {
+    it(`auctionPrice dispatches ${name}'s ${cases(name).length} cases to the same result`, () => {
+      const failures = mismatches(name, mirror);
+      expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+    });
+  }
+
+  describe("readable examples", () => {
+    it("a stairstep auction (0.99 every 90 s) holds its price for a step, then cuts 1 %", () => {
+      const at = (t: number) => str(auctionPrice(STAIRSTEP, TOP, t));
+      expect([at(0), at(89), at(90), at(179), at(180)]).to.deep.equal([
+        "180000000000",
+        "180000000000",
+        "178200000000",
+        "178200000000",
+        "176418000000",
+      ]);
+      // Before the start (a clock behind tic) counts as the start.
+      expect(at(-30)).to.equal("180000000000");
+    });
+
+    it("an exponential auction falls every second; a linear one reaches exactly 0 at tau", () => {
+      expect(str(auctionPrice(EXP, TOP, 1))).to.equal("179982000000");
+      const hour = auctionPrice(EXP, TOP, 3_600);
+      expect(hour.gt(new BN("125000000000")) && hour.lt(new BN("126000000000"))).to.equal(true);
+      expect(str(auctionPrice(LINEAR, TOP, 1_800))).to.equal("90000000000");
+      expect(str(auctionPrice(LINEAR, TOP, 3_599))).to.equal("50000000");
+      expect(str(auctionPrice(LINEAR, TOP, 3_600))).to.equal("0");
+      expect(str(auctionPrice(LINEAR, TOP, new BN("18446744073709551615")))).to.equal("0");
+    });
+
+    it("prices never rise, and stay at most top, over five years of elapsed time", () => {
+      const fiveYears = 5 * 365 * 86_400;
+      for (const curve of [STAIRSTEP, EXP, LINEAR, { exp: { cut: MAX_CUT } }]) {
+        let prev = TOP;
+        for (let t = 0; t <= fiveYears; t = t < 10_000 ? t + 1 + (t >> 4) : t * 2 + 1) {
+          for (const s of [t, t + 1]) {
+            const p = auctionPrice(curve, TOP, s);
+            expect(p.lte(prev), `${JSON.stringify(Object.keys(curve))} rises at ${s}`).to.equal(true);
+            prev = p;
+          }
+        }
+      }
+      // At the slowest allowed cut the price still falls, second by second.
+      const slow: Curve = { exp: { cut: MAX_CUT } };
+      expect(auctionPrice(slow, TOP, fiveYears).lt(auctionPrice(slow, TOP, fiveYears - 1))).to.equal(true);
+    });
+
+    it("a keeper sees a reset due below the cusp or past the tail, not exactly at either", () => {
+      const params = { cuspBps: 4_000, tailSecs: new BN(7_200), curve: LINEAR };
+      const auction = { top: TOP, tic: new BN(1_700_000_000) };
+      const now = (dt: number) => 1_700_000_000 + dt;
+      // Linear over 3600 s: 40 % of top at exactly 2160 s.
+      expect(needsReset(params, auction, now(2_160))).to.equal(false);
+      expect(needsReset(params, auction, now(2_161))).to.equal(true);
+      const flat = { ...params, cuspBps: new BN(0), curve: { linear: { tauSecs: new BN(1_000_000) } } };
+      expect(needsReset(flat, auction, new BN(now(7_200)))).to.equal(false);
+      expect(needsReset(flat, auction, new BN(now(7_201)))).to.equal(true);
+      expect(needsReset(flat, auction, now(-5))).to.equal(false);
+    });
+
+    it("takes: capped at the tab, partial, chost-adjusted, and the refusals", () => {
+      const auction = { tab: new BN(1_200_000_000), lot: new BN(10_000_000_000) };
+      const dust = new BN(100_000_000);
+      const q = (max: BN | number, price = PRICE, a = auction) =>
+        quoteOrReason(() => takeQuote(a, new BN(max), price, dust));
+      // Everything: 8 SOL for the whole 1200 USDC tab.
+      expect(q(auction.lot)).to.deep.equal({ collateral: "8000000000", owe: "1200000000" });
+      // 2 SOL for 300 USDC.
+      expect(q(2_000_000_000)).to.deep.equal({ collateral: "2000000000", owe: "300000000" });
+      // 7.4 SOL would leave 90 USDC (< dust): cut to 1100 USDC, leaving exactly the dust.
+      expect(q(7_400_000_000)).to.deep.equal({ collateral: "7333333333", owe: "1100000000" });
+      // The whole lot at $100 raises 1000 USDC; the rest of the tab stays open.
+      expect(q(auction.lot, new BN(100_000_000_000))).to.deep.equal({
+        collateral: "10000000000",
+        owe: "1000000000",
+      });
+      // A 50 USDC tab can only be bought in full.
+      const small = { ...auction, tab: new BN(50_000_000) };
+      expect(q(100_000_000, PRICE, small)).to.equal("PartialLeavesDust");
+      expect(q(auction.lot, PRICE, small)).to.deep.equal({ collateral: "333333333", owe: "50000000" });
+      expect(q(0)).to.equal("TooSmall");
+      expect(q(auction.lot, new BN(0))).to.equal("TooSmall");
+      const huge = { tab: new BN(1), lot: new BN("18446744073709551615") };
+      expect(q(huge.lot, new BN("18446744073709551615"), huge)).to.equal("Overflow");
+      // The bidder pays rounded up: 3 lamports at 0.150000000001 cost 1 base unit.
+      expect(q(3, PRICE.addn(1))).to.deep.equal({ collateral: "3", owe: "1" });
+    });
+
+    it("TakeQuoteError is a real Error with the program's reason", () => {
+      let caught: unknown;
+      try {
+        takeQuote({ tab: new BN(1), lot: new BN(1) }, new BN(0), PRICE, new BN(0));
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).to.be.instanceOf(TakeQuoteError);
+      expect(caught).to.be.instanceOf(Error);
+      expect((caught as TakeQuoteError).reason).to.equal("TooSmall");
+      expect((caught as TakeQuoteError).name).to.equal("TakeQuoteError");
+    });
+
+    it("constants match the program; arguments outside u64 throw", () => {
+      expect(str(CUT_SCALE)).to.equal("1000000000000000000");
+      expect(str(MAX_CUT)).to.equal("999999999000000000");
+      expect(str(rpowFloor(CUT_99, new BN(0)))).to.equal(str(CUT_SCALE));
+      expect(() => rpowFloor(new BN(-1), new BN(1))).to.throw(RangeError);
+      expect(() => auctionPrice(EXP, new BN(1).shln(64), 0)).to.throw(RangeError);
+      expect(() => auctionPrice(EXP, TOP, 1.5)).to.throw(RangeError);
+      expect(() => takeQuote({ tab: new BN(-1), lot: new BN(1) }, new BN(1), PRICE, new BN(0))).to.throw(
+        RangeError,
+      );
+    });
+  });
+});
