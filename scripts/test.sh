@@ -31,6 +31,7 @@ check eslint npx eslint .
 check prettier npx prettier --check .
 check idl node scripts/gen-idl.js --check
 check idl-types node scripts/gen-idl-types.js --check
+check readme-tables node scripts/gen-readme-tables.js --check
 
 echo "== rust tests"
 cargo test --locked 2>&1 | tee "$LOGDIR/cargo-test.log"

@@ -1,0 +1,206 @@
+/**
+ * A Gavel market on an embedded local validator (surfpool, in-process), driven over RPC: deploys
+ * the program, creates mints, a Pyth legacy price account the scenario moves, the market, LPs and
+ * borrowers. Used by the demo (app/demo/main.ts).
+ */
+import BN from "bn.js";
+import {
+  ACCOUNT_SIZE,
+  createInitializeAccount3Instruction,
+  createInitializeMint2Instruction,
+  createMintToInstruction,
+  MINT_SIZE,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
+import {
+  Connection,
+  Keypair,
+  PublicKey,
+  sendAndConfirmTransaction,
+  SystemProgram,
+  Transaction,
+  TransactionInstruction,
+} from "@solana/web3.js";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  borrowIx,
+  createMarketIx,
+  depositCollateralIx,
+  depositLiquidityIx,
+  encodePythLegacyPrice,
+  fundInsuranceIx,
+  marketAddresses,
+  MarketAddresses,
+  MarketParams,
+  MarketRef,
+  openPositionIx,
+  OracleKind,
+  PROGRAM_ID,
+  PYTH_LEGACY_PROGRAM_ID,
+} from "../../sdk/src";
+import { initializeGavel } from "../../migrations/deploy";
+
+/** The embedded validator's handle (`@solana/surfpool-linux-x64-gnu`). */
+export interface SurfnetHandle {
+  rpcUrl: string;
+  wsUrl: string;
+  payerSecretKey: number[];
+  deploy(opts: { programId: string; soBytes: number[] }): string;
+  setAccount(address: string, lamports: number, data: number[], owner: string): void;
+  fundSol(address: string, lamports: number): void;
+  stop(): void;
+}
+
+const SO = path.join(__dirname, "../../target/deploy/gavel.so");
+
+/** Starts an embedded validator with Gavel deployed. */
+export function startChain(): { surfnet: SurfnetHandle; connection: Connection; admin: Keypair } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as { Surfnet: { start(): SurfnetHandle } };
+  const surfnet = Surfnet.start();
+  surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(SO)) });
+  const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
+  return { surfnet, connection, admin: Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey)) };
+}
+
+/** One market on the chain and the accounts the scenario created. */
+export class ChainMarket {
+  readonly collateralMint = Keypair.generate();
+  readonly debtMint = Keypair.generate();
+  readonly oracle = Keypair.generate().publicKey;
+  readonly ref: MarketRef;
+  readonly addrs: MarketAddresses;
+  private readonly tokenAccounts = new Map<string, PublicKey>();
+
+  constructor(
+    readonly surfnet: SurfnetHandle,
+    readonly connection: Connection,
+    readonly admin: Keypair,
+  ) {
+    this.ref = { collateralMint: this.collateralMint.publicKey, debtMint: this.debtMint.publicKey };
+    this.addrs = marketAddresses(this.ref.collateralMint, this.ref.debtMint);
+  }
+
+  async send(ixs: TransactionInstruction[], signers: Keypair[]): Promise<string> {
+    return sendAndConfirmTransaction(this.connection, new Transaction().add(...ixs), signers, {
+      commitment: "confirmed",
+    });
+  }
+
+  /** Publishes the collateral price (USD per token, expo −8, 10 bps confidence) as of now. */
+  async setPrice(usd: number): Promise<void> {
+    const slot = await this.connection.getSlot("confirmed");
+    const price = new BN(Math.round(usd * 1e8));
+    const data = encodePythLegacyPrice({
+      price,
+      conf: price.divn(1000),
+      expo: -8,
+      publishSlot: new BN(slot),
+      publishTime: new BN(Math.floor(Date.now() / 1000)),
+    });
+    this.surfnet.setAccount(this.oracle.toBase58(), 100_000_000, Array.from(data), PYTH_LEGACY_PROGRAM_ID.toBase58());
+  }
+
+  /** Config, mints (9 and 6 decimals), the market at `usd`. */
+  async create(params: (oracle: PublicKey) => MarketParams, usd: number): Promise<void> {
+    await initializeGavel(this.connection, this.admin);
+    const rent = await this.connection.getMinimumBalanceForRentExemption(MINT_SIZE);
+    const mintIxs = (mint: Keypair, decimals: number) => [
+      SystemProgram.createAccount({
+        fromPubkey: this.admin.publicKey,
+        newAccountPubkey: mint.publicKey,
+        lamports: rent,
+        space: MINT_SIZE,
+        programId: TOKEN_PROGRAM_ID,
+      }),
+      createInitializeMint2Instruction(mint.publicKey, decimals, this.admin.publicKey, null),
+    ];
+    await this.send(
+      [...mintIxs(this.collateralMint, 9), ...mintIxs(this.debtMint, 6)],
+      [this.admin, this.collateralMint, this.debtMint],
+    );
+    await this.setPrice(usd);
+    await this.send([createMarketIx({ admin: this.admin.publicKey, ...this.ref }, params(this.oracle))], [this.admin]);
+  }
+
+  /** A funded actor with token accounts for the collateral, debt and share mints. */
+  async actor(sol = 5): Promise<Keypair> {
+    const kp = Keypair.generate();
+    this.surfnet.fundSol(kp.publicKey.toBase58(), sol * 1e9);
+    const mints = [this.ref.collateralMint, this.ref.debtMint, this.addrs.shareMint];
+    const rent = await this.connection.getMinimumBalanceForRentExemption(ACCOUNT_SIZE);
+    const accounts = mints.map(() => Keypair.generate());
+    await this.send(
+      mints.flatMap((mint, i) => [
+        SystemProgram.createAccount({
+          fromPubkey: kp.publicKey,
+          newAccountPubkey: accounts[i].publicKey,
+          lamports: rent,
+          space: ACCOUNT_SIZE,
+          programId: TOKEN_PROGRAM_ID,
+        }),
+        createInitializeAccount3Instruction(accounts[i].publicKey, mint, kp.publicKey),
+      ]),
+      [kp, ...accounts],
+    );
+    mints.forEach((mint, i) => this.tokenAccounts.set(`${mint.toBase58()}/${kp.publicKey.toBase58()}`, accounts[i].publicKey));
+    return kp;
+  }
+
+  /** `owner`'s token account for `mint`. */
+  account(mint: PublicKey, owner: PublicKey): PublicKey {
+    const acc = this.tokenAccounts.get(`${mint.toBase58()}/${owner.toBase58()}`);
+    if (!acc) throw new Error(`no token account of ${mint.toBase58()} for ${owner.toBase58()}`);
+    return acc;
+  }
+
+  async mint(mint: PublicKey, owner: PublicKey, amount: BN): Promise<void> {
+    await this.send(
+      [createMintToInstruction(mint, this.account(mint, owner), this.admin.publicKey, BigInt(amount.toString()))],
+      [this.admin],
+    );
+  }
+
+  /** An LP depositing `usdc` (base units) and funding the insurance fund with `insurance`. */
+  async lp(usdc: BN, insurance: BN): Promise<Keypair> {
+    const lp = await this.actor();
+    await this.mint(this.ref.debtMint, lp.publicKey, usdc.add(insurance));
+    const debtAccount = this.account(this.ref.debtMint, lp.publicKey);
+    await this.send(
+      [
+        depositLiquidityIx(
+          { ...this.ref, lp: lp.publicKey, lpDebtAccount: debtAccount, lpShareAccount: this.account(this.addrs.shareMint, lp.publicKey) },
+          usdc,
+        ),
+        fundInsuranceIx({ ...this.ref, funder: lp.publicKey, funderDebtAccount: debtAccount }, insurance),
+      ],
+      [lp],
+    );
+    return lp;
+  }
+
+  /** A borrower with `ink` collateral borrowing `debt` (base units). */
+  async borrower(ink: BN, debt: BN): Promise<Keypair> {
+    const b = await this.actor(1);
+    await this.mint(this.ref.collateralMint, b.publicKey, ink);
+    await this.send(
+      [
+        openPositionIx({ ...this.ref, owner: b.publicKey }),
+        depositCollateralIx(
+          { ...this.ref, depositor: b.publicKey, owner: b.publicKey, source: this.account(this.ref.collateralMint, b.publicKey) },
+          ink,
+        ),
+        borrowIx(
+          { ...this.ref, owner: b.publicKey, destination: this.account(this.ref.debtMint, b.publicKey), oracles: [this.oracle] },
+          debt,
+        ),
+      ],
+      [b],
+    );
+    return b;
+  }
+}
+
+/** Oracle kind used by the demo's market. */
+export const DEMO_ORACLE_KIND = OracleKind.PythLegacy;
