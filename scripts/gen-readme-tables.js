@@ -11,7 +11,13 @@ const readmePath = path.join(root, "README.md");
 const readme = fs.readFileSync(readmePath, "utf8");
 
 const typeName = (t) =>
-  typeof t === "string" ? t : t.defined ? t.defined.name : t.array ? `[${typeName(t.array[0])}; ${t.array[1]}]` : "?";
+  typeof t === "string"
+    ? t
+    : t.defined
+      ? t.defined.name
+      : t.array
+        ? `[${typeName(t.array[0])}; ${t.array[1]}]`
+        : "?";
 const flags = (a) => [a.signer ? "signer" : "", a.writable ? "writable" : ""].filter(Boolean).join(", ");
 
 const tables = {

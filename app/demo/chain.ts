@@ -99,7 +99,12 @@ export class ChainMarket {
       publishSlot: new BN(slot),
       publishTime: new BN(Math.floor(Date.now() / 1000)),
     });
-    this.surfnet.setAccount(this.oracle.toBase58(), 100_000_000, Array.from(data), PYTH_LEGACY_PROGRAM_ID.toBase58());
+    this.surfnet.setAccount(
+      this.oracle.toBase58(),
+      100_000_000,
+      Array.from(data),
+      PYTH_LEGACY_PROGRAM_ID.toBase58(),
+    );
   }
 
   /** Config, mints (9 and 6 decimals), the market at `usd`. */
@@ -121,7 +126,10 @@ export class ChainMarket {
       [this.admin, this.collateralMint, this.debtMint],
     );
     await this.setPrice(usd);
-    await this.send([createMarketIx({ admin: this.admin.publicKey, ...this.ref }, params(this.oracle))], [this.admin]);
+    await this.send(
+      [createMarketIx({ admin: this.admin.publicKey, ...this.ref }, params(this.oracle))],
+      [this.admin],
+    );
   }
 
   /** A funded actor with token accounts for the collateral, debt and share mints. */
@@ -144,7 +152,9 @@ export class ChainMarket {
       ]),
       [kp, ...accounts],
     );
-    mints.forEach((mint, i) => this.tokenAccounts.set(`${mint.toBase58()}/${kp.publicKey.toBase58()}`, accounts[i].publicKey));
+    mints.forEach((mint, i) =>
+      this.tokenAccounts.set(`${mint.toBase58()}/${kp.publicKey.toBase58()}`, accounts[i].publicKey),
+    );
     return kp;
   }
 
@@ -157,7 +167,14 @@ export class ChainMarket {
 
   async mint(mint: PublicKey, owner: PublicKey, amount: BN): Promise<void> {
     await this.send(
-      [createMintToInstruction(mint, this.account(mint, owner), this.admin.publicKey, BigInt(amount.toString()))],
+      [
+        createMintToInstruction(
+          mint,
+          this.account(mint, owner),
+          this.admin.publicKey,
+          BigInt(amount.toString()),
+        ),
+      ],
       [this.admin],
     );
   }
@@ -170,7 +187,12 @@ export class ChainMarket {
     await this.send(
       [
         depositLiquidityIx(
-          { ...this.ref, lp: lp.publicKey, lpDebtAccount: debtAccount, lpShareAccount: this.account(this.addrs.shareMint, lp.publicKey) },
+          {
+            ...this.ref,
+            lp: lp.publicKey,
+            lpDebtAccount: debtAccount,
+            lpShareAccount: this.account(this.addrs.shareMint, lp.publicKey),
+          },
           usdc,
         ),
         fundInsuranceIx({ ...this.ref, funder: lp.publicKey, funderDebtAccount: debtAccount }, insurance),
@@ -188,11 +210,21 @@ export class ChainMarket {
       [
         openPositionIx({ ...this.ref, owner: b.publicKey }),
         depositCollateralIx(
-          { ...this.ref, depositor: b.publicKey, owner: b.publicKey, source: this.account(this.ref.collateralMint, b.publicKey) },
+          {
+            ...this.ref,
+            depositor: b.publicKey,
+            owner: b.publicKey,
+            source: this.account(this.ref.collateralMint, b.publicKey),
+          },
           ink,
         ),
         borrowIx(
-          { ...this.ref, owner: b.publicKey, destination: this.account(this.ref.debtMint, b.publicKey), oracles: [this.oracle] },
+          {
+            ...this.ref,
+            owner: b.publicKey,
+            destination: this.account(this.ref.debtMint, b.publicKey),
+            oracles: [this.oracle],
+          },
           debt,
         ),
       ],
