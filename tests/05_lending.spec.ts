@@ -101,6 +101,11 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
         ],
         ["exp cut of 0", { curve: { exp: { cut: new BN(0) } } }, "MarketParamsInvalid"],
         ["unknown oracle kind", { collateralOracleKind: 7 }, "OracleParamsInvalid"],
+        [
+          "debt oracle of another kind than the collateral oracle",
+          { debtOracle: Keypair.generate().publicKey, debtOracleKind: 1 },
+          "OracleParamsInvalid",
+        ],
         ["zero max oracle age", { maxAgeSecs: new BN(0) }, "OracleParamsInvalid"],
         ["confidence limit above 100%", { maxConfBps: 10_001 }, "OracleParamsInvalid"],
       ];

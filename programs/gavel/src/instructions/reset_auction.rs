@@ -46,8 +46,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if auction.flash != 0 {
         return Err(GavelError::FlashTakePending.into());
     }
+    // No accrual: a reset does not read the borrow index.
     let now = now()?;
-    market.accrue(now.unix_timestamp)?;
     let (_, needs_reset) = auction_price(&market, &auction, now.unix_timestamp);
     if !needs_reset {
         return Err(GavelError::AuctionResetNotNeeded.into());

@@ -229,7 +229,8 @@ impl MarketParams {
         let oracle_ok = self.oracle_program != [0u8; 32]
             && self.collateral_oracle != [0u8; 32]
             && OracleKind::from_u8(self.collateral_oracle_kind).is_some()
-            && (!self.has_debt_oracle() || OracleKind::from_u8(self.debt_oracle_kind).is_some())
+            // One `oracle_program` owns both oracle accounts, so both must be of the same kind.
+            && (!self.has_debt_oracle() || self.debt_oracle_kind == self.collateral_oracle_kind)
             && self.max_age_secs > 0
             && self.max_age_secs <= MAX_ORACLE_AGE_SECS
             && self.max_conf_bps > 0
