@@ -1,15 +1,31 @@
 /**
- * Initializes Gavel on a cluster where the program is deployed: creates the Config (admin = the
- * keypair) if it does not exist, and reports what it found otherwise. Idempotent.
+ * Initializes Gavel on a cluster where the program is deployed, idempotently: creates the Config
+ * (admin = the keypair) if it does not exist, then each market of `--markets <file.json>` (see
+ * migrations/markets.example.json) unless it exists. A market that exists with other parameters
+ * is an error, unless `--update` is given (then `update_market` applies the file's parameters).
  *
- *   npx ts-node migrations/deploy.ts --rpc http://127.0.0.1:8899 --keypair ~/.config/solana/id.json
+ *   npx ts-node migrations/deploy.ts --rpc http://127.0.0.1:8899 --keypair ~/.config/solana/id.json \
+ *     --markets migrations/markets.example.json
  *
- * (Deploying the .so itself: `solana program deploy` with the official CLI, `anchor deploy`, or the
- * embedded chain's deploy API as in app/demo. Markets come with the Lending core.)
+ * Deploying or upgrading the .so itself: `solana program deploy target/deploy/gavel.so
+ * --program-id keys/gavel-program-keypair.json` (official CLI), `anchor deploy`, or the embedded
+ * chain's deploy API as app/demo does.
  */
-import { Connection, Keypair, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
+import BN from "bn.js";
+import { Connection, Keypair, PublicKey, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
 import * as fs from "fs";
-import { configPda, decodeConfig, initializeConfigIx, PROGRAM_ID } from "../sdk/src";
+import {
+  configPda,
+  createMarketIx,
+  Curve,
+  decodeConfig,
+  decodeMarket,
+  initializeConfigIx,
+  marketPda,
+  MarketParams,
+  PROGRAM_ID,
+  updateMarketIx,
+} from "../sdk/src";
 
 /** What `initializeGavel` did. */
 export interface InitResult {
@@ -45,6 +61,136 @@ export async function initializeGavel(connection: Connection, admin: Keypair): P
   return { created: true, admin: cfg.admin.toBase58(), stop: cfg.stop, signature };
 }
 
+/** A market of the markets file: mints and parameters (numbers, or decimal strings for u64). */
+export interface MarketSpec {
+  collateralMint: string;
+  debtMint: string;
+  params: Record<string, unknown>;
+}
+
+const U64_FIELDS = ["tip", "tailSecs", "hole", "dust", "borrowRatePerSecWad", "maxAgeSecs", "maxAgeSlots"];
+const KEY_FIELDS = ["oracleProgram", "collateralOracle", "debtOracle"];
+const SMALL_FIELDS = [
+  "maxLtvBps",
+  "liquidationLtvBps",
+  "chopBps",
+  "bufBps",
+  "cuspBps",
+  "chipBps",
+  "collateralOracleKind",
+  "debtOracleKind",
+  "maxConfBps",
+];
+
+/** Parses a markets-file params object into `MarketParams`, with a clear error per bad field. */
+export function parseParams(raw: Record<string, unknown>, where: string): MarketParams {
+  const out: Record<string, unknown> = {};
+  const need = (k: string): unknown => {
+    if (raw[k] === undefined) throw new Error(`${where}: missing params.${k}`);
+    return raw[k];
+  };
+  for (const k of U64_FIELDS) {
+    const v = String(need(k));
+    if (!/^\d+$/.test(v)) throw new Error(`${where}: params.${k} must be a non-negative integer, got ${v}`);
+    out[k] = new BN(v);
+  }
+  for (const k of SMALL_FIELDS) {
+    const v = Number(need(k));
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`${where}: params.${k} must be a non-negative integer`);
+    out[k] = v;
+  }
+  for (const k of KEY_FIELDS) {
+    try {
+      out[k] = new PublicKey(String(need(k)));
+    } catch {
+      throw new Error(`${where}: params.${k} is not a public key`);
+    }
+  }
+  const c = need("curve") as Record<string, Record<string, string | number>>;
+  const bn = (v: string | number | undefined, name: string): BN => {
+    if (v === undefined || !/^\d+$/.test(String(v)))
+      throw new Error(`${where}: params.curve.${name} must be an integer`);
+    return new BN(String(v));
+  };
+  let curve: Curve;
+  if (c.linear) curve = { linear: { tauSecs: bn(c.linear.tauSecs, "linear.tauSecs") } };
+  else if (c.stairstepExp)
+    curve = {
+      stairstepExp: {
+        stepSecs: bn(c.stairstepExp.stepSecs, "stairstepExp.stepSecs"),
+        cut: bn(c.stairstepExp.cut, "stairstepExp.cut"),
+      },
+    };
+  else if (c.exp) curve = { exp: { cut: bn(c.exp.cut, "exp.cut") } };
+  else throw new Error(`${where}: params.curve must be one of linear, stairstepExp, exp`);
+  out.curve = curve;
+  return out as unknown as MarketParams;
+}
+
+/** Canonical text of params, to compare what is on chain with what the file asks for. */
+function paramsKey(p: MarketParams): string {
+  const canon = (v: unknown): unknown => {
+    if (BN.isBN(v)) return v.toString();
+    if (v instanceof PublicKey) return v.toBase58();
+    if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.keys(o)
+          .sort()
+          .map((k) => [k, canon(o[k])]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(canon(p));
+}
+
+/** Creates (or, with `update`, updates) each market; returns one line per market. */
+export async function applyMarkets(
+  connection: Connection,
+  admin: Keypair,
+  specs: MarketSpec[],
+  update = false,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const where = `markets[${i}]`;
+    const collateralMint = new PublicKey(spec.collateralMint);
+    const debtMint = new PublicKey(spec.debtMint);
+    const params = parseParams(spec.params, where);
+    const [market] = marketPda(collateralMint, debtMint);
+    const existing = await connection.getAccountInfo(market);
+    if (!existing) {
+      const sig = await sendAndConfirmTransaction(
+        connection,
+        new Transaction().add(createMarketIx({ admin: admin.publicKey, collateralMint, debtMint }, params)),
+        [admin],
+        { commitment: "confirmed" },
+      );
+      lines.push(`${where}: market ${market.toBase58()} created (${sig})`);
+      continue;
+    }
+    const onChain = decodeMarket(existing.data).params;
+    if (paramsKey(onChain) === paramsKey(params)) {
+      lines.push(`${where}: market ${market.toBase58()} exists with the same parameters`);
+    } else if (update) {
+      const sig = await sendAndConfirmTransaction(
+        connection,
+        new Transaction().add(updateMarketIx({ admin: admin.publicKey, market }, params)),
+        [admin],
+        { commitment: "confirmed" },
+      );
+      lines.push(`${where}: market ${market.toBase58()} updated (${sig})`);
+    } else {
+      throw new Error(
+        `${where}: market ${market.toBase58()} already exists with other parameters (pass --update to apply the file's)`,
+      );
+    }
+  }
+  return lines;
+}
+
 function arg(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? process.argv[i + 1] : fallback;
@@ -60,8 +206,22 @@ async function main(): Promise<void> {
   );
   if (!fs.existsSync(keypairPath)) throw new Error(`keypair file not found: ${keypairPath}`);
   const admin = Keypair.fromSecretKey(Uint8Array.from(JSON.parse(fs.readFileSync(keypairPath, "utf8"))));
-  const res = await initializeGavel(new Connection(rpc, "confirmed"), admin);
+  const connection = new Connection(rpc, "confirmed");
+  const res = await initializeGavel(connection, admin);
   console.log(res.created ? `config created (${res.signature})` : "config already exists", res);
+  const marketsFile = process.argv.includes("--markets") ? arg("markets") : undefined;
+  if (marketsFile) {
+    if (!fs.existsSync(marketsFile)) throw new Error(`markets file not found: ${marketsFile}`);
+    const specs = JSON.parse(fs.readFileSync(marketsFile, "utf8")) as { markets: MarketSpec[] };
+    for (const line of await applyMarkets(
+      connection,
+      admin,
+      specs.markets,
+      process.argv.includes("--update"),
+    )) {
+      console.log(line);
+    }
+  }
 }
 
 if (require.main === module) {

@@ -107,8 +107,8 @@ export class ChainMarket {
     );
   }
 
-  /** Config, mints (9 and 6 decimals), the market at `usd`. */
-  async create(params: (oracle: PublicKey) => MarketParams, usd: number): Promise<void> {
+  /** Config (if missing), the two mints (9 and 6 decimals) and the oracle at `usd`. */
+  async createMints(usd: number): Promise<void> {
     await initializeGavel(this.connection, this.admin);
     const rent = await this.connection.getMinimumBalanceForRentExemption(MINT_SIZE);
     const mintIxs = (mint: Keypair, decimals: number) => [
@@ -126,6 +126,11 @@ export class ChainMarket {
       [this.admin, this.collateralMint, this.debtMint],
     );
     await this.setPrice(usd);
+  }
+
+  /** {@link createMints}, then the market with `params`. */
+  async create(params: (oracle: PublicKey) => MarketParams, usd: number): Promise<void> {
+    await this.createMints(usd);
     await this.send(
       [createMarketIx({ admin: this.admin.publicKey, ...this.ref }, params(this.oracle))],
       [this.admin],
