@@ -3,7 +3,7 @@ const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 
 module.exports = tseslint.config(
-  { ignores: ["node_modules/", "target/", "dist/", "sdk/src/idl/gavel.ts", "**/*.js"] },
+  { ignores: ["node_modules/", "target/", "**/dist/", "sdk/src/idl/gavel.ts", "**/*.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

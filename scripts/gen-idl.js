@@ -540,11 +540,16 @@ const idl = {
   types: [...types, ...events.map(([n, fields]) => struct(n, fields))],
 };
 const text = JSON.stringify(idl, null, 2) + "\n";
+// The same bytes go to the SDK's copy (sdk/src/idl/gavel.json), which the SDK imports so that the
+// @gavel/sdk package builds from sdk/ alone; idl/gavel.json stays the IDL of record.
+const outputs = [out, path.join(root, "sdk/src/idl/gavel.json")];
 if (process.argv.includes("--check")) {
-  if (fs.readFileSync(out, "utf8") !== text) {
-    console.error("idl/gavel.json is stale: run `node scripts/gen-idl.js`");
-    process.exit(1);
+  for (const file of outputs) {
+    if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
+      console.error(`${path.relative(root, file)} is stale: run \`node scripts/gen-idl.js\``);
+      process.exit(1);
+    }
   }
 } else {
-  fs.writeFileSync(out, text);
+  for (const file of outputs) fs.writeFileSync(file, text);
 }

@@ -1,5 +1,5 @@
 import { PublicKey } from "@solana/web3.js";
-import idlJson from "../../idl/gavel.json";
+import idlJson from "./idl/gavel.json";
 
 /** Gavel's program id (local-test key `keys/gavel-program-keypair.json`; see README). */
 export const PROGRAM_ID = new PublicKey(idlJson.address);

@@ -2,7 +2,9 @@
  * Typed program errors: every code of the program's `GavelError` enum, from the IDL.
  * @module
  */
-import idlJson from "../../idl/gavel.json";
+import { PublicKey } from "@solana/web3.js";
+import { PROGRAM_ID } from "./constants";
+import idlJson from "./idl/gavel.json";
 
 /** A Gavel program error with its stable code, name and message. */
 export class GavelError extends Error {
@@ -33,13 +35,16 @@ export function gavelErrorFromCode(code: number): GavelError | undefined {
 }
 
 const CUSTOM_HEX = /custom program error: 0x([0-9a-fA-F]+)/;
+const FAILED_LOG = /^Program (\w+) failed: custom program error: 0x([0-9a-fA-F]+)/;
 const CUSTOM_DEC = /"Custom":\s*(\d+)|InstructionErrorCustom \{ code: (\d+) \}|Custom\((\d+)\)/;
 
 /**
  * Finds a Gavel error in anything a send or simulation may produce: log lines, an error with
  * `logs`, a web3.js `TransactionError` (`{ InstructionError: [i, { Custom: n }] }`) or its text.
+ * When the logs say which program failed, only a failure of `programId` counts: another
+ * program's custom error (say a swap's 6001 inside a flash take) is not a Gavel error.
  */
-export function parseGavelError(err: unknown): GavelError | undefined {
+export function parseGavelError(err: unknown, programId: PublicKey = PROGRAM_ID): GavelError | undefined {
   if (err instanceof GavelError) return err;
   const texts: string[] = [];
   const visit = (v: unknown): void => {
@@ -56,6 +61,11 @@ export function parseGavelError(err: unknown): GavelError | undefined {
     }
   };
   visit(err);
+  const failures = texts.map((t) => FAILED_LOG.exec(t)).filter((m): m is RegExpExecArray => m !== null);
+  if (failures.length > 0) {
+    const last = failures[failures.length - 1];
+    return last[1] === programId.toBase58() ? gavelErrorFromCode(parseInt(last[2], 16)) : undefined;
+  }
   for (const t of texts) {
     const hex = CUSTOM_HEX.exec(t);
     if (hex) return gavelErrorFromCode(parseInt(hex[1], 16));

@@ -15,3 +15,7 @@ export * from "./math";
 export * from "./auction";
 export * from "./oracle";
 export type { Gavel } from "./idl/gavel";
+export * from "./fetch";
+export * from "./subscribe";
+export * from "./tx-errors";
+export * from "./client";

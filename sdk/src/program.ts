@@ -1,7 +1,7 @@
 import { BorshCoder, Idl, Program, Provider } from "@coral-xyz/anchor";
 import { convertIdlToCamelCase } from "@coral-xyz/anchor/dist/cjs/idl";
 import { Connection } from "@solana/web3.js";
-import idlJson from "../../idl/gavel.json";
+import idlJson from "./idl/gavel.json";
 import type { Gavel } from "./idl/gavel";
 
 /** The committed IDL, typed. */

@@ -1,0 +1,794 @@
+/**
+ * `GavelClient`: the high-level client. Each action builds its instructions with the builders of
+ * `./instructions`, simulates (a failure throws the typed {@link GavelError} before anything is
+ * signed or sent), signs, sends, confirms, and returns the signature with the events parsed from
+ * the confirmed transaction's logs.
+ * @module
+ */
+import BN from "bn.js";
+import {
+  Commitment,
+  ComputeBudgetProgram,
+  Connection,
+  Finality,
+  Keypair,
+  PublicKey,
+  SendTransactionError,
+  Signer,
+  Transaction,
+  TransactionError,
+  TransactionExpiredBlockheightExceededError,
+  TransactionInstruction,
+  TransactionMessage,
+  VersionedTransaction,
+} from "@solana/web3.js";
+import {
+  createAssociatedTokenAccountIdempotentInstruction,
+  getAssociatedTokenAddressSync,
+} from "@solana/spl-token";
+import { AuctionAccount, ConfigAccount, MarketAccount, PositionAccount } from "./accounts";
+import { auctionPrice } from "./auction";
+import { PROGRAM_ID } from "./constants";
+import { GavelEvent, parseEvents } from "./events";
+import {
+  ChainClock,
+  fetchAuction,
+  fetchAuctions,
+  fetchClock,
+  fetchConfig,
+  fetchMarket,
+  fetchMarkets,
+  fetchPosition,
+  fetchPositions,
+  ProgramAccount,
+} from "./fetch";
+import {
+  accrueIx,
+  borrowIx,
+  closePositionIx,
+  depositCollateralIx,
+  depositLiquidityIx,
+  flashTakeIxs,
+  fundInsuranceIx,
+  kickIx,
+  MarketRef,
+  openPositionIx,
+  REPAY_ALL,
+  repayIx,
+  resetAuctionIx,
+  takeIx,
+  withdrawCollateralIx,
+  withdrawLiquidityIx,
+} from "./instructions";
+import { OracleKind } from "./oracle";
+import { auctionPda, marketPda, positionPda } from "./pda";
+import { EventCallback, subscribeEvents } from "./subscribe";
+import { AuctionGoneError, toGavelError } from "./tx-errors";
+
+/** A wallet (wallet adapter, Anchor `Wallet`): signs without exposing its key. */
+export interface WalletSigner {
+  /** The wallet's address: fee payer and signer of every client transaction. */
+  publicKey: PublicKey;
+  /** Signs a transaction (the client passes `VersionedTransaction`s). */
+  signTransaction<T extends Transaction | VersionedTransaction>(tx: T): Promise<T>;
+}
+
+/** Who signs and pays: a `Keypair` or a wallet. */
+export type GavelSigner = Keypair | WalletSigner;
+
+/** Compute-unit limit: a number, or `"simulate"` = units used in the simulation × 1.2. */
+export type ComputeUnitLimit = number | "simulate";
+
+/** How transactions are sent; set on the client, overridable per call. */
+export interface SendOptions {
+  /** Priority fee: `SetComputeUnitPrice` in micro-lamports per compute unit (none when unset or 0). */
+  priorityFeeMicroLamports?: number | bigint;
+  /** `SetComputeUnitLimit`: a number, or `"simulate"` (none when unset: the runtime default). */
+  computeUnitLimit?: ComputeUnitLimit;
+  /** Skip the RPC node's own preflight simulation (default `false`; the client simulates anyway). */
+  skipPreflight?: boolean;
+  /** RPC send retries (`maxRetries` of `sendRawTransaction`). */
+  maxRetries?: number;
+  /** Extra signers (e.g. for instructions of a flash take's middle). */
+  signers?: Signer[];
+}
+
+/** Options of a {@link GavelClient}. */
+export interface GavelClientOptions extends Omit<SendOptions, "signers"> {
+  /** Commitment of reads, simulations and confirmations (default `"confirmed"`). */
+  commitment?: Commitment;
+  /** Gavel's program id (default {@link PROGRAM_ID}). */
+  programId?: PublicKey;
+  /**
+   * Create the signer's missing associated token accounts that an action pays into (borrow and
+   * withdrawal destinations, LP share accounts, rewards, bought collateral). Default `true`.
+   */
+  createTokenAccounts?: boolean;
+  /**
+   * Oracle accounts of a market when a call passes none. Default: the market's legacy price
+   * accounts (`params.collateralOracle`, then `params.debtOracle` when set); a market on Pyth pull
+   * oracles needs this or a per-call `oracles` (the `PriceUpdateV2` accounts to read).
+   */
+  resolveOracles?: (market: ProgramAccount<MarketAccount>) => PublicKey[] | Promise<PublicKey[]>;
+}
+
+/** A market: its address, or its mints. */
+export type MarketLike = PublicKey | MarketRef;
+
+/** An auction: its address, or the address with an already loaded account (saves a read). */
+export type AuctionLike = PublicKey | ProgramAccount<AuctionAccount>;
+
+/** An integer amount in base units. */
+export type Amount = BN | bigint | number;
+
+/** What every action returns. */
+export interface GavelTxResult {
+  /** Transaction signature. */
+  signature: string;
+  /** Gavel events of the confirmed transaction, in order (camelCase names: `debtBorrowed`). */
+  events: GavelEvent[];
+  /** Its log messages. */
+  logs: string[];
+  /** Slot it was confirmed in. */
+  slot: number;
+  /** Compute units it consumed, when the node reports them. */
+  computeUnits?: number;
+}
+
+/** Call options of actions that read prices. */
+export interface OracleOptions extends SendOptions {
+  /** Oracle accounts to pass (collateral, then debt); overrides the client's resolution. */
+  oracles?: PublicKey[];
+}
+
+/** Call options of {@link GavelClient.take} and {@link GavelClient.flashTake}. */
+export interface TakeOptions extends SendOptions {
+  /** Most collateral to buy (base units); default the whole lot. */
+  maxCollateral?: Amount;
+  /** Highest acceptable price (PRICE_SCALE); default the auction's price at the chain's clock now. */
+  maxPrice?: Amount;
+  /** Where the collateral goes; default the signer's associated account (created when missing). */
+  collateralDestination?: PublicKey;
+  /** Debt-token account that pays; default the signer's associated account. */
+  debtSource?: PublicKey;
+}
+
+const MAX_COMPUTE_UNITS = 1_400_000;
+const CONFIRM_POLL_MS = 250;
+
+function toBN(x: Amount): BN {
+  if (BN.isBN(x)) return x;
+  if (typeof x === "number" && !Number.isSafeInteger(x))
+    throw new RangeError(`amount ${x} is not a safe integer`);
+  return new BN(x.toString());
+}
+
+function isKeypair(s: GavelSigner): s is Keypair {
+  return !("signTransaction" in s) && "secretKey" in s;
+}
+
+/**
+ * High-level Gavel client on a `Connection` and one signer (fee payer and actor of every call).
+ *
+ * ```ts
+ * const client = new GavelClient(connection, keypair, { computeUnitLimit: "simulate" });
+ * const { signature, events } = await client.borrow({ collateralMint, debtMint }, new BN(1_000_000));
+ * ```
+ *
+ * Failures throw: a {@link GavelError} when Gavel refused (from the simulation, before signing),
+ * an {@link AuctionGoneError} when a take finds its auction settled, otherwise what web3.js threw
+ * (a `SendTransactionError` with logs for a failed simulation of another program).
+ */
+export class GavelClient {
+  /** Commitment of reads, simulations and confirmations. */
+  readonly commitment: Commitment;
+  /** Gavel's program id. */
+  readonly programId: PublicKey;
+  private readonly defaults: Omit<SendOptions, "signers">;
+
+  constructor(
+    /** The RPC connection (with a websocket endpoint for {@link GavelClient.subscribeEvents}). */
+    readonly connection: Connection,
+    /** Fee payer and actor of every call. */
+    readonly signer: GavelSigner,
+    private readonly options: GavelClientOptions = {},
+  ) {
+    this.commitment = options.commitment ?? "confirmed";
+    this.programId = options.programId ?? PROGRAM_ID;
+    this.defaults = {
+      priorityFeeMicroLamports: options.priorityFeeMicroLamports,
+      computeUnitLimit: options.computeUnitLimit,
+      skipPreflight: options.skipPreflight,
+      maxRetries: options.maxRetries,
+    };
+  }
+
+  /** The signer's address. */
+  get publicKey(): PublicKey {
+    return this.signer.publicKey;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Loaders
+
+  /** The protocol `Config`, or `null` before initialization. */
+  getConfig(): Promise<ConfigAccount | null> {
+    return fetchConfig(this.connection, this.fetchOpts());
+  }
+
+  /** The market of a mint pair, or the market at an address; `null` when there is none. */
+  getMarket(collateralMint: PublicKey, debtMint: PublicKey): Promise<MarketAccount | null>;
+  getMarket(address: PublicKey): Promise<MarketAccount | null>;
+  getMarket(first: PublicKey, debtMint?: PublicKey): Promise<MarketAccount | null> {
+    const address = debtMint ? marketPda(first, debtMint, this.programId)[0] : first;
+    return fetchMarket(this.connection, address, this.fetchOpts());
+  }
+
+  /** `owner`'s position in `market` (address or mints), or `null`. */
+  async getPosition(market: MarketLike, owner: PublicKey): Promise<PositionAccount | null> {
+    return fetchPosition(
+      this.connection,
+      positionPda(this.marketAddress(market), owner, this.programId)[0],
+      this.fetchOpts(),
+    );
+  }
+
+  /** The auction at `address`, or `null` (never kicked, or already settled). */
+  getAuction(address: PublicKey): Promise<AuctionAccount | null> {
+    return fetchAuction(this.connection, address, this.fetchOpts());
+  }
+
+  /** Every market (`getProgramAccounts`, discriminator filter). */
+  getMarkets(): Promise<ProgramAccount<MarketAccount>[]> {
+    return fetchMarkets(this.connection, this.fetchOpts());
+  }
+
+  /** Every position, or only `market`'s (discriminator and `market` field filters). */
+  getPositions(market?: MarketLike): Promise<ProgramAccount<PositionAccount>[]> {
+    return fetchPositions(this.connection, market && this.marketAddress(market), this.fetchOpts());
+  }
+
+  /** Every live auction, or only `market`'s (discriminator and `market` field filters). */
+  getAuctions(market?: MarketLike): Promise<ProgramAccount<AuctionAccount>[]> {
+    return fetchAuctions(this.connection, market && this.marketAddress(market), this.fetchOpts());
+  }
+
+  /** The chain's clock (the `Clock` sysvar). */
+  getClock(): Promise<ChainClock> {
+    return fetchClock(this.connection, this.commitment);
+  }
+
+  /**
+   * An auction's price now (PRICE_SCALE), from the program's curve at the chain's clock; `null`
+   * when the auction is gone. (Whether it may be taken also depends on `needsReset`.)
+   */
+  async getAuctionPrice(auction: AuctionLike): Promise<BN | null> {
+    const a = await this.loadAuction(auction);
+    if (!a) return null;
+    const [market, clock] = await Promise.all([this.loadMarket(a.account.market), this.getClock()]);
+    return auctionPrice(market.account.params.curve, a.account.top, clock.unixTimestamp.sub(a.account.tic));
+  }
+
+  /** Subscribes to Gavel's events (see `subscribeEvents`); returns the unsubscribe function. */
+  subscribeEvents(callback: EventCallback): () => Promise<void> {
+    return subscribeEvents(this.connection, callback, this.programId, this.commitment);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Borrowers
+
+  /** `open_position`: opens the signer's position in `market`. */
+  async openPosition(market: MarketLike, opts: SendOptions = {}): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    return this.send([openPositionIx({ ...this.ref(m), owner: this.publicKey }, this.programId)], opts);
+  }
+
+  /** `close_position`: closes the signer's empty position (rent back). */
+  async closePosition(market: MarketLike, opts: SendOptions = {}): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    return this.send([closePositionIx({ ...this.ref(m), owner: this.publicKey }, this.programId)], opts);
+  }
+
+  /**
+   * `deposit_collateral`: adds `amount` collateral (base units) to `owner`'s position (default the
+   * signer's) from `source` (default the signer's associated collateral account).
+   */
+  async depositCollateral(
+    market: MarketLike,
+    amount: Amount,
+    opts: SendOptions & { owner?: PublicKey; source?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const ix = depositCollateralIx(
+      {
+        ...this.ref(m),
+        depositor: this.publicKey,
+        owner: opts.owner ?? this.publicKey,
+        source: opts.source ?? this.ata(m.account.collateralMint),
+      },
+      toBN(amount),
+      this.programId,
+    );
+    return this.send([ix], opts);
+  }
+
+  /** `withdraw_collateral`: withdraws `amount` collateral to `destination` (default the signer's ATA). */
+  async withdrawCollateral(
+    market: MarketLike,
+    amount: Amount,
+    opts: OracleOptions & { destination?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [destination, create] = await this.payee(m.account.collateralMint, opts.destination);
+    const ix = withdrawCollateralIx(
+      { ...this.ref(m), owner: this.publicKey, destination, oracles: await this.oracles(m, opts.oracles) },
+      toBN(amount),
+      this.programId,
+    );
+    return this.send([...create, ix], opts);
+  }
+
+  /** `borrow`: borrows `amount` debt tokens to `destination` (default the signer's ATA). */
+  async borrow(
+    market: MarketLike,
+    amount: Amount,
+    opts: OracleOptions & { destination?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [destination, create] = await this.payee(m.account.debtMint, opts.destination);
+    const ix = borrowIx(
+      { ...this.ref(m), owner: this.publicKey, destination, oracles: await this.oracles(m, opts.oracles) },
+      toBN(amount),
+      this.programId,
+    );
+    return this.send([...create, ix], opts);
+  }
+
+  /**
+   * `repay`: repays up to `amount` (or `"all"`) of `owner`'s debt (default the signer's) from
+   * `source` (default the signer's associated debt-token account).
+   */
+  async repay(
+    market: MarketLike,
+    amount: Amount | "all",
+    opts: SendOptions & { owner?: PublicKey; source?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const ix = repayIx(
+      {
+        ...this.ref(m),
+        payer: this.publicKey,
+        owner: opts.owner ?? this.publicKey,
+        source: opts.source ?? this.ata(m.account.debtMint),
+      },
+      amount === "all" ? REPAY_ALL : toBN(amount),
+      this.programId,
+    );
+    return this.send([ix], opts);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Liquidity providers and insurers
+
+  /** `deposit_liquidity`: deposits `amount` debt tokens for LP shares. */
+  async depositLiquidity(
+    market: MarketLike,
+    amount: Amount,
+    opts: SendOptions & { debtAccount?: PublicKey; shareAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [lpShareAccount, create] = await this.payee(m.account.shareMint, opts.shareAccount);
+    const ix = depositLiquidityIx(
+      {
+        ...this.ref(m),
+        lp: this.publicKey,
+        lpDebtAccount: opts.debtAccount ?? this.ata(m.account.debtMint),
+        lpShareAccount,
+      },
+      toBN(amount),
+      this.programId,
+    );
+    return this.send([...create, ix], opts);
+  }
+
+  /** `withdraw_liquidity`: burns `shares` for debt tokens (paid from idle cash). */
+  async withdrawLiquidity(
+    market: MarketLike,
+    shares: Amount,
+    opts: SendOptions & { debtAccount?: PublicKey; shareAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [lpDebtAccount, create] = await this.payee(m.account.debtMint, opts.debtAccount);
+    const ix = withdrawLiquidityIx(
+      {
+        ...this.ref(m),
+        lp: this.publicKey,
+        lpDebtAccount,
+        lpShareAccount: opts.shareAccount ?? this.ata(m.account.shareMint),
+      },
+      toBN(shares),
+      this.programId,
+    );
+    return this.send([...create, ix], opts);
+  }
+
+  /** `fund_insurance`: adds `amount` debt tokens to the market's insurance fund. */
+  async fundInsurance(
+    market: MarketLike,
+    amount: Amount,
+    opts: SendOptions & { source?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const ix = fundInsuranceIx(
+      {
+        ...this.ref(m),
+        funder: this.publicKey,
+        funderDebtAccount: opts.source ?? this.ata(m.account.debtMint),
+      },
+      toBN(amount),
+      this.programId,
+    );
+    return this.send([ix], opts);
+  }
+
+  /** `accrue`: compounds the market's borrow index up to now. */
+  async accrue(market: MarketLike, opts: SendOptions = {}): Promise<GavelTxResult> {
+    return this.send([accrueIx({ market: this.marketAddress(market) }, this.programId)], opts);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Keepers and bidders
+
+  /**
+   * `kick`: starts the auction of `owner`'s unsafe position. The reward goes to `rewardAccount`
+   * (default the signer's associated debt-token account, created when missing). Returns the new
+   * auction's address with the result.
+   */
+  async kick(
+    market: MarketLike,
+    owner: PublicKey,
+    opts: OracleOptions & { rewardAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult & { auction: PublicKey }> {
+    const m = await this.loadMarket(market);
+    const [kickerDebtAccount, create] = await this.payee(m.account.debtMint, opts.rewardAccount);
+    const auctionId = m.account.auctionCount;
+    const ix = kickIx(
+      {
+        ...this.ref(m),
+        kicker: this.publicKey,
+        owner,
+        auctionId,
+        kickerDebtAccount,
+        oracles: await this.oracles(m, opts.oracles),
+      },
+      this.programId,
+    );
+    const res = await this.send([...create, ix], opts);
+    const started = res.events.find((e) => e.name === "auctionStarted");
+    const auction = started
+      ? (started.data.auction as PublicKey)
+      : auctionPda(m.publicKey, auctionId, this.programId)[0];
+    return { ...res, auction };
+  }
+
+  /**
+   * `take`: buys up to `maxCollateral` (default the whole lot) at the auction's current price, if
+   * it is at most `maxPrice` (default the price at the chain's clock now; prices only fall, so the
+   * default never pays more than quoted). Throws {@link AuctionGoneError} when the auction was
+   * settled before the take could run.
+   */
+  async take(auction: AuctionLike, opts: TakeOptions = {}): Promise<GavelTxResult> {
+    const address = this.auctionAddress(auction);
+    return this.raceGuard(address, async () => {
+      const { ixs, accounts, limits } = await this.takeSetup(auction, opts);
+      return this.send([...ixs, takeIx(accounts, limits, this.programId)], opts);
+    });
+  }
+
+  /**
+   * Flash take: `take_begin` (collateral out first), then `middle` (e.g. a swap of the collateral
+   * into the debt token, which must leave enough in `debtSource`), then `take_end` (payment), in
+   * one transaction. Limits and accounts as in {@link GavelClient.take}.
+   */
+  async flashTake(
+    auction: AuctionLike,
+    middle: TransactionInstruction[],
+    opts: TakeOptions = {},
+  ): Promise<GavelTxResult> {
+    const address = this.auctionAddress(auction);
+    return this.raceGuard(address, async () => {
+      const { ixs, accounts, limits } = await this.takeSetup(auction, opts);
+      return this.send([...ixs, ...flashTakeIxs(accounts, limits, middle, this.programId)], opts);
+    });
+  }
+
+  /**
+   * `reset_auction`: restarts an auction past its tail or below its cusp from a fresh price; the
+   * reward goes to `rewardAccount` (default the signer's associated debt-token account).
+   */
+  async resetAuction(
+    auction: AuctionLike,
+    opts: OracleOptions & { rewardAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const address = this.auctionAddress(auction);
+    return this.raceGuard(address, async () => {
+      const a = await this.mustLoadAuction(auction);
+      const m = await this.loadMarket(a.account.market);
+      const [callerDebtAccount, create] = await this.payee(m.account.debtMint, opts.rewardAccount);
+      const ix = resetAuctionIx(
+        {
+          ...this.ref(m),
+          caller: this.publicKey,
+          auction: a.publicKey,
+          callerDebtAccount,
+          oracles: await this.oracles(m, opts.oracles),
+        },
+        this.programId,
+      );
+      return this.send([...create, ix], opts);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Sending
+
+  /**
+   * Sends any instructions through the client's pipeline: compute budget, simulation (typed
+   * errors before signing), signature, send, confirmation, events. The signer pays.
+   */
+  async send(instructions: TransactionInstruction[], opts: SendOptions = {}): Promise<GavelTxResult> {
+    const o: SendOptions = { ...this.defaults };
+    for (const [k, v] of Object.entries(opts)) if (v !== undefined) (o as Record<string, unknown>)[k] = v;
+    const budget = (limit?: number): TransactionInstruction[] => {
+      const out: TransactionInstruction[] = [];
+      if (limit !== undefined) out.push(ComputeBudgetProgram.setComputeUnitLimit({ units: limit }));
+      if (o.priorityFeeMicroLamports !== undefined && BigInt(o.priorityFeeMicroLamports) > 0n) {
+        out.push(ComputeBudgetProgram.setComputeUnitPrice({ microLamports: o.priorityFeeMicroLamports }));
+      }
+      return out;
+    };
+    const fixed = typeof o.computeUnitLimit === "number" ? o.computeUnitLimit : undefined;
+    let ixs = [...budget(o.computeUnitLimit === "simulate" ? MAX_COMPUTE_UNITS : fixed), ...instructions];
+    const { blockhash, lastValidBlockHeight } = await this.connection.getLatestBlockhash(this.commitment);
+
+    // 1. Simulate (unsigned).
+    const sim = await this.connection.simulateTransaction(this.compile(ixs, blockhash), {
+      sigVerify: false,
+      replaceRecentBlockhash: true,
+      commitment: this.commitment,
+    });
+    if (sim.value.err) {
+      const logs = sim.value.logs ?? [];
+      const mapped = toGavelError(
+        { err: sim.value.err, logs },
+        { instructions: ixs, programId: this.programId, logs },
+      );
+      if (mapped instanceof Error) throw mapped;
+      throw new SendTransactionError({
+        action: "simulate",
+        signature: "",
+        transactionMessage: `Transaction simulation failed: ${JSON.stringify(sim.value.err)}`,
+        logs,
+      });
+    }
+    if (o.computeUnitLimit === "simulate") {
+      const used = sim.value.unitsConsumed ?? MAX_COMPUTE_UNITS;
+      ixs = [...budget(Math.min(MAX_COMPUTE_UNITS, Math.ceil(used * 1.2))), ...instructions];
+    }
+
+    // 2. Sign and send.
+    const tx = await this.sign(this.compile(ixs, blockhash), o.signers ?? []);
+    let signature: string;
+    try {
+      signature = await this.connection.sendRawTransaction(tx.serialize(), {
+        skipPreflight: o.skipPreflight ?? false,
+        preflightCommitment: this.commitment,
+        maxRetries: o.maxRetries,
+      });
+    } catch (e) {
+      throw toGavelError(e, { instructions: ixs, programId: this.programId });
+    }
+
+    // 3. Confirm and read the logs.
+    const status = await this.confirm(signature, lastValidBlockHeight);
+    const info = await this.fetchTransaction(signature);
+    const logs = info?.meta?.logMessages ?? [];
+    const err = status.err ?? info?.meta?.err;
+    if (err) {
+      const mapped = toGavelError({ err, logs }, { instructions: ixs, programId: this.programId, logs });
+      if (mapped instanceof Error) throw mapped;
+      throw new SendTransactionError({
+        action: "send",
+        signature,
+        transactionMessage: `Transaction ${signature} failed: ${JSON.stringify(err)}`,
+        logs,
+      });
+    }
+    return {
+      signature,
+      events: parseEvents(logs, this.programId),
+      logs,
+      slot: info?.slot ?? status.slot,
+      computeUnits: info?.meta?.computeUnitsConsumed,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Internals
+
+  private fetchOpts() {
+    return { programId: this.programId, commitment: this.commitment };
+  }
+
+  private compile(ixs: TransactionInstruction[], blockhash: string): VersionedTransaction {
+    const message = new TransactionMessage({
+      payerKey: this.publicKey,
+      recentBlockhash: blockhash,
+      instructions: ixs,
+    }).compileToV0Message();
+    return new VersionedTransaction(message);
+  }
+
+  private async sign(tx: VersionedTransaction, extra: Signer[]): Promise<VersionedTransaction> {
+    if (extra.length > 0) tx.sign(extra);
+    if (isKeypair(this.signer)) {
+      tx.sign([this.signer]);
+      return tx;
+    }
+    return this.signer.signTransaction(tx);
+  }
+
+  /**
+   * Polls the signature's status (no websocket needed) until it reaches the client's commitment,
+   * or throws once the blockhash has expired.
+   */
+  private async confirm(
+    signature: string,
+    lastValidBlockHeight: number,
+  ): Promise<{ err: TransactionError | null; slot: number }> {
+    const rank = (c: string | null | undefined): number =>
+      c === "finalized" ? 2 : c === "confirmed" ? 1 : c === "processed" ? 0 : -1;
+    const c = this.commitment;
+    const want = ["finalized", "max", "root"].includes(c) ? 2 : ["processed", "recent"].includes(c) ? 0 : 1;
+    for (let i = 0; ; i++) {
+      const { value } = await this.connection.getSignatureStatuses([signature]);
+      const st = value[0];
+      if (st && (st.err || rank(st.confirmationStatus) >= want)) return { err: st.err, slot: st.slot };
+      if (i % 5 === 4) {
+        const height = await this.connection.getBlockHeight(this.commitment);
+        if (height > lastValidBlockHeight) throw new TransactionExpiredBlockheightExceededError(signature);
+      }
+      await new Promise((r) => setTimeout(r, CONFIRM_POLL_MS));
+    }
+  }
+
+  private async fetchTransaction(signature: string) {
+    const finality: Finality = this.commitment === "finalized" ? "finalized" : "confirmed";
+    for (let i = 0; i < 20; i++) {
+      const info = await this.connection.getTransaction(signature, {
+        commitment: finality,
+        maxSupportedTransactionVersion: 0,
+      });
+      if (info) return info;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    return null;
+  }
+
+  private marketAddress(market: MarketLike): PublicKey {
+    return "collateralMint" in market
+      ? marketPda(market.collateralMint, market.debtMint, this.programId)[0]
+      : market;
+  }
+
+  private async loadMarket(market: MarketLike): Promise<ProgramAccount<MarketAccount>> {
+    const address = this.marketAddress(market);
+    const account = await fetchMarket(this.connection, address, this.fetchOpts());
+    if (!account) throw new Error(`no Gavel market at ${address.toBase58()}`);
+    return { publicKey: address, account };
+  }
+
+  private ref(m: ProgramAccount<MarketAccount>): MarketRef {
+    return { collateralMint: m.account.collateralMint, debtMint: m.account.debtMint };
+  }
+
+  private ata(mint: PublicKey, owner: PublicKey = this.publicKey): PublicKey {
+    return getAssociatedTokenAddressSync(mint, owner, true);
+  }
+
+  /**
+   * An account the signer is paid into: `given`, or their associated account for `mint` with the
+   * instruction creating it when it does not exist yet.
+   */
+  private async payee(mint: PublicKey, given?: PublicKey): Promise<[PublicKey, TransactionInstruction[]]> {
+    if (given) return [given, []];
+    const address = this.ata(mint);
+    if (this.options.createTokenAccounts === false) return [address, []];
+    const info = await this.connection.getAccountInfo(address, this.commitment);
+    if (info) return [address, []];
+    return [
+      address,
+      [createAssociatedTokenAccountIdempotentInstruction(this.publicKey, address, this.publicKey, mint)],
+    ];
+  }
+
+  private async oracles(m: ProgramAccount<MarketAccount>, given?: PublicKey[]): Promise<PublicKey[]> {
+    if (given) return given;
+    if (this.options.resolveOracles) return this.options.resolveOracles(m);
+    const p = m.account.params;
+    const legacy = (kind: number, which: string): void => {
+      if (kind !== OracleKind.PythLegacy) {
+        throw new Error(
+          `market ${m.publicKey.toBase58()} reads its ${which} price from a Pyth pull oracle: ` +
+            "pass `oracles` (its PriceUpdateV2 accounts) or the client option `resolveOracles`",
+        );
+      }
+    };
+    legacy(p.collateralOracleKind, "collateral");
+    const out = [p.collateralOracle];
+    if (!p.debtOracle.equals(PublicKey.default)) {
+      legacy(p.debtOracleKind, "debt");
+      out.push(p.debtOracle);
+    }
+    return out;
+  }
+
+  private auctionAddress(auction: AuctionLike): PublicKey {
+    return "account" in auction ? auction.publicKey : auction;
+  }
+
+  private async loadAuction(auction: AuctionLike): Promise<ProgramAccount<AuctionAccount> | null> {
+    if ("account" in auction) return auction;
+    const account = await this.getAuction(auction);
+    return account ? { publicKey: auction, account } : null;
+  }
+
+  private async mustLoadAuction(auction: AuctionLike): Promise<ProgramAccount<AuctionAccount>> {
+    const a = await this.loadAuction(auction);
+    if (!a) throw new AuctionGoneError(this.auctionAddress(auction));
+    return a;
+  }
+
+  /** Runs `action`; if it fails and the auction no longer exists, throws `AuctionGoneError` instead. */
+  private async raceGuard<T>(auction: PublicKey, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (e) {
+      if (e instanceof AuctionGoneError) throw e;
+      const still = await this.getAuction(auction).catch(() => undefined);
+      if (still === null) throw new AuctionGoneError(auction, e);
+      throw e;
+    }
+  }
+
+  private async takeSetup(auction: AuctionLike, opts: TakeOptions) {
+    const a = await this.mustLoadAuction(auction);
+    const m = await this.loadMarket(a.account.market);
+    const [collateralDestination, create] = await this.payee(
+      m.account.collateralMint,
+      opts.collateralDestination,
+    );
+    let maxPrice: BN;
+    if (opts.maxPrice !== undefined) maxPrice = toBN(opts.maxPrice);
+    else {
+      const clock = await this.getClock();
+      maxPrice = auctionPrice(m.account.params.curve, a.account.top, clock.unixTimestamp.sub(a.account.tic));
+    }
+    return {
+      ixs: create,
+      accounts: {
+        ...this.ref(m),
+        auction: a.publicKey,
+        position: a.account.position,
+        kicker: a.account.kicker,
+        taker: this.publicKey,
+        collateralDestination,
+        debtSource: opts.debtSource ?? this.ata(m.account.debtMint),
+      },
+      limits: {
+        maxCollateral: opts.maxCollateral !== undefined ? toBN(opts.maxCollateral) : a.account.lot,
+        maxPrice,
+      },
+    };
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * An embedded surfpool validator (`@solana/surfpool-linux-x64-gnu`, always in-process: it needs
+ * the surfnet cheatcodes) with Gavel deployed, driven over JSON-RPC by the SDK's `GavelClient`
+ * (also for mints and associated token accounts, built with `@solana/spl-token`'s instructions:
+ * its send-and-confirm helpers go through web3.js's 30-second blockhash cache, and surfpool
+ * produces slots fast enough to expire such a blockhash — "Blockhash not found"), Pyth legacy price accounts
+ * written with `encodePythLegacyPrice` + `setAccount(address, lamports, data[], owner)`, the
+ * clock moved with `timeTravelToTimestamp(ms)`.
+ */
+import BN from "bn.js";
+import {
+  createAssociatedTokenAccountIdempotentInstruction,
+  createInitializeMint2Instruction,
+  createMintToInstruction,
+  getAssociatedTokenAddressSync,
+  MINT_SIZE,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from "@solana/web3.js";
+import * as fs from "fs";
+import {
+  createMarketIx,
+  encodePythLegacyPrice,
+  fetchClock,
+  GavelClient,
+  initializeConfigIx,
+  MarketParams,
+  MarketRef,
+  PROGRAM_ID,
+  PYTH_LEGACY_PROGRAM_ID,
+  rentExemptLamports,
+} from "../../sdk/src";
+import { defaultParams } from "./lending";
+import { PROGRAM_SO } from "./svm";
+
+/** The surfnet methods these specs use (argument formats found by experiment). */
+export interface Surfnet {
+  rpcUrl: string;
+  wsUrl: string;
+  payerSecretKey: number[] | Uint8Array;
+  deploy(opts: { programId: string; soBytes: number[] }): string;
+  /** `data` must be a plain array of bytes (a Buffer is refused). */
+  setAccount(address: string, lamports: number, data: number[], owner: string): void;
+  fundSol(address: string, lamports: number): void;
+  /** Absolute unix time in milliseconds, later than the current clock. */
+  timeTravelToTimestamp(unixMs: number): unknown;
+  stop(): void;
+}
+
+/** 1 SOL / 1 USDC in base units (9 and 6 decimals). */
+export const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
+export const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+
+/** A market on the chain: mints, oracle, and the client-ready reference. */
+export interface ChainMarket extends MarketRef {
+  oracle: PublicKey;
+}
+
+/** Gavel on an embedded surfpool, with helpers for actors, tokens, prices and time. */
+export class SdkChain {
+  readonly connection: Connection;
+  /** Surfnet's funded payer; also Gavel's admin once {@link SdkChain.initialize} ran. */
+  readonly admin: Keypair;
+  readonly adminClient: GavelClient;
+
+  private constructor(readonly surfnet: Surfnet) {
+    this.connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
+    this.admin = Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey));
+    this.adminClient = new GavelClient(this.connection, this.admin, { commitment: "confirmed" });
+  }
+
+  /** Starts a surfnet and deploys target/deploy/gavel.so at Gavel's program id. */
+  static start(): SdkChain {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as { Surfnet: { start(): Surfnet } };
+    const surfnet = Surfnet.start();
+    surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(PROGRAM_SO)) });
+    return new SdkChain(surfnet);
+  }
+
+  stop(): void {
+    this.surfnet.stop();
+  }
+
+  /** `initialize_config` with the surfnet payer as admin. */
+  async initialize(): Promise<void> {
+    await this.adminClient.send([initializeConfigIx({ admin: this.admin.publicKey })]);
+  }
+
+  /** A new keypair holding `sol` SOL. */
+  actor(sol = 10): Keypair {
+    const kp = Keypair.generate();
+    this.surfnet.fundSol(kp.publicKey.toBase58(), sol * LAMPORTS_PER_SOL);
+    return kp;
+  }
+
+  /** A new mint with the admin as mint authority. */
+  async createMint(decimals: number): Promise<PublicKey> {
+    const mint = Keypair.generate();
+    const lamports = await this.connection.getMinimumBalanceForRentExemption(MINT_SIZE);
+    await this.adminClient.send(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: this.admin.publicKey,
+          newAccountPubkey: mint.publicKey,
+          lamports,
+          space: MINT_SIZE,
+          programId: TOKEN_PROGRAM_ID,
+        }),
+        createInitializeMint2Instruction(mint.publicKey, decimals, this.admin.publicKey, null),
+      ],
+      { signers: [mint] },
+    );
+    return mint.publicKey;
+  }
+
+  /** `owner`'s associated token account for `mint` (created if missing). */
+  async tokenAccount(mint: PublicKey, owner: PublicKey): Promise<PublicKey> {
+    const account = getAssociatedTokenAddressSync(mint, owner, true);
+    if (!(await this.connection.getAccountInfo(account))) {
+      await this.adminClient.send([
+        createAssociatedTokenAccountIdempotentInstruction(this.admin.publicKey, account, owner, mint),
+      ]);
+    }
+    return account;
+  }
+
+  /** Mints `amount` base units of `mint` to `owner`'s associated account (created if missing). */
+  async mint(mint: PublicKey, owner: PublicKey, amount: BN): Promise<PublicKey> {
+    const account = getAssociatedTokenAddressSync(mint, owner, true);
+    await this.adminClient.send([
+      createAssociatedTokenAccountIdempotentInstruction(this.admin.publicKey, account, owner, mint),
+      createMintToInstruction(mint, account, this.admin.publicKey, BigInt(amount.toString())),
+    ]);
+    return account;
+  }
+
+  /** Token balance of an account (0 when it does not exist). */
+  async balance(account: PublicKey): Promise<BN> {
+    const info = await this.connection.getAccountInfo(account);
+    return info ? new BN(info.data.subarray(64, 72), "le") : new BN(0);
+  }
+
+  /** Publishes a legacy Pyth price (`usd` per whole token, expo −8) at the chain's clock. */
+  async setPrice(oracle: PublicKey, usd: number, confBps = 10): Promise<void> {
+    const clock = await fetchClock(this.connection);
+    const price = new BN(Math.round(usd * 1e8));
+    const data = encodePythLegacyPrice({
+      price,
+      conf: price.muln(confBps).divn(10_000),
+      expo: -8,
+      publishSlot: clock.slot,
+      publishTime: clock.unixTimestamp,
+    });
+    this.surfnet.setAccount(
+      oracle.toBase58(),
+      rentExemptLamports(data.length),
+      Array.from(data),
+      PYTH_LEGACY_PROGRAM_ID.toBase58(),
+    );
+  }
+
+  /** Moves the chain's clock `secs` forward. */
+  async warp(secs: number): Promise<void> {
+    const clock = await fetchClock(this.connection);
+    this.surfnet.timeTravelToTimestamp((clock.unixTimestamp.toNumber() + secs) * 1000);
+  }
+
+  /** Creates a (new collateral mint, `debtMint`) market priced at `usd` per collateral token. */
+  async createMarket(
+    debtMint: PublicKey,
+    usd = 150,
+    params: Partial<MarketParams> = {},
+    collateralDecimals = 9,
+  ): Promise<ChainMarket> {
+    const collateralMint = await this.createMint(collateralDecimals);
+    const oracle = Keypair.generate().publicKey;
+    await this.setPrice(oracle, usd);
+    await this.adminClient.send([
+      createMarketIx(
+        { admin: this.admin.publicKey, collateralMint, debtMint },
+        { ...defaultParams(oracle), ...params },
+      ),
+    ]);
+    return { collateralMint, debtMint, oracle };
+  }
+}
