@@ -45,6 +45,11 @@ export async function initializeGavel(connection: Connection, admin: Keypair): P
   const existing = await connection.getAccountInfo(config);
   if (existing) {
     const cfg = decodeConfig(existing.data);
+    if (!cfg.admin.equals(admin.publicKey)) {
+      throw new Error(
+        `config already initialized by ${cfg.admin.toBase58()}, not by this keypair (${admin.publicKey.toBase58()})`,
+      );
+    }
     return { created: false, admin: cfg.admin.toBase58(), stop: cfg.stop };
   }
   const balance = await connection.getBalance(admin.publicKey);

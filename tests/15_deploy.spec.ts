@@ -25,6 +25,15 @@ describe("15 deploy script (embedded validator)", function () {
     const second = await initializeGavel(connection, admin);
     expect(second.created).to.equal(false);
     expect(second.admin).to.equal(admin.publicKey.toBase58());
+    let message = "";
+    try {
+      const someoneElse = Keypair.generate();
+      surfnet.fundSol(someoneElse.publicKey.toBase58(), 1e9);
+      await initializeGavel(connection, someoneElse);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.match(/^config already initialized by /);
   });
 
   it("creates the file's market, then reports it unchanged on a second run", async () => {

@@ -242,12 +242,15 @@ pub struct AuctionIds {
     pub now: i64,
 }
 
-/// Kicker (or resetter) reward: `tip + chip × tab`, capped by what the insurance fund holds.
-/// Deducts it from the fund and returns it; the caller transfers it.
-pub fn take_reward(market: &mut Market, tab: u64) -> Result<u64, GavelError> {
+/// Kicker (or resetter) reward: `tip + chip × tab`, capped by the auction's penalty
+/// (`tab − debt`) and by what the insurance fund holds. The penalty cap means a reward can never
+/// exceed what the auction pays back into the fund, so kicking (or resetting) one's own position
+/// is never profitable and kick loops cannot drain the fund (tests/13_attacks.spec.ts).
+/// Deducts the reward from the fund and returns it; the caller transfers it.
+pub fn take_reward(market: &mut Market, tab: u64, debt: u64) -> Result<u64, GavelError> {
     let chip = math::bps_of(tab, market.params.chip_bps as u64).ok_or(GavelError::MathOverflow)?;
     let wanted = market.params.tip.saturating_add(chip);
-    let reward = wanted.min(market.insurance);
+    let reward = wanted.min(tab.saturating_sub(debt)).min(market.insurance);
     market.insurance -= reward;
     Ok(reward)
 }

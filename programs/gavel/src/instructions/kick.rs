@@ -14,7 +14,8 @@
 //! at least `dust`. Collateral moves pro rata (rounded down).
 //! Changes: position `art`/`ink` shrink; a new `Auction` with `tab = debt × (1 + chop)` (rounded
 //! up), `top = oracle × buf`; `dirt += tab`; the kicker gets `tip + chip × tab` from the
-//! insurance fund, capped by its balance; emits `AuctionStarted`.
+//! insurance fund, capped by the auction's penalty and by the fund's balance; emits
+//! `AuctionStarted`.
 
 use pinocchio::{
     account_info::AccountInfo,
@@ -33,7 +34,8 @@ use crate::{
     state::{auction::AUCTION_SEED, Auction, Reader},
     token::{require_token_account, require_token_program, transfer_from_vault},
     utils::{
-        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
+        create_pda_account, require_distinct, require_pda, require_signer, require_system_program,
+        require_writable,
     },
 };
 
@@ -58,6 +60,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     let mut position = load_position_mut(position_info, market_info.key(), None)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(kicker_debt_account, &market.debt_mint)?;
+    // Paying the vault to itself would reduce `insurance` without moving a token.
+    require_distinct(kicker_debt_account, liquidity_vault)?;
 
     let now = now()?;
     market.accrue(now.unix_timestamp)?;
@@ -143,7 +147,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .checked_add(tab)
         .ok_or(GavelError::MathOverflow)?;
     market.auction_count += 1;
-    let reward = take_reward(&mut market, tab)?;
+    let reward = take_reward(&mut market, tab, auction_debt)?;
 
     let auction = Auction {
         market: *market_info.key(),

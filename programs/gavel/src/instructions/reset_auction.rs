@@ -22,7 +22,7 @@ use crate::{
     math::{self, BPS},
     state::Reader,
     token::{require_token_account, require_token_program, transfer_from_vault},
-    utils::require_signer,
+    utils::{require_distinct, require_signer},
 };
 
 /// Stop level from which resets are refused.
@@ -43,6 +43,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     let mut auction = load_auction_mut(auction_info, market_info.key(), None)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(caller_debt_account, &market.debt_mint)?;
+    // Paying the vault to itself would reduce `insurance` without moving a token.
+    require_distinct(caller_debt_account, liquidity_vault)?;
     if auction.flash != 0 {
         return Err(GavelError::FlashTakePending.into());
     }
@@ -58,7 +60,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     auction.tic = now.unix_timestamp;
     let lot_value = math::value_floor(auction.lot, prices.mid).ok_or(GavelError::MathOverflow)?;
     let reward = if auction.tab >= market.params.dust && lot_value >= market.params.dust {
-        take_reward(&mut market, auction.tab)?
+        take_reward(&mut market, auction.tab, auction.debt)?
     } else {
         0
     };

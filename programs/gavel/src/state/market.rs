@@ -30,6 +30,8 @@ pub const SHARE_MINT_SEED: &[u8] = b"share_mint";
 /// Highest allowed borrow rate: 7.5e-8 per second (about 966% a year, compounding); keeps a
 /// year's compounding factor far below the WAD overflow bound.
 pub const MAX_BORROW_RATE_PER_SEC_WAD: u64 = 75_000_000_000;
+/// Ceiling of the borrow index `rate`: a million-fold growth (1e18 on `RATE_SCALE`).
+pub const MAX_RATE_INDEX: u64 = 1_000_000 * RATE_SCALE;
 /// Highest allowed start-price buffer (`buf_bps`): 5x the oracle price.
 pub const MAX_BUF_BPS: u16 = 50_000;
 /// Highest allowed penalty (`chop_bps`): 50%.
@@ -384,14 +386,17 @@ impl Market {
             .ok_or(GavelError::MathOverflow)
     }
 
-    /// Compounds the borrow index up to `now`; returns the seconds accrued.
+    /// Compounds the borrow index up to `now`; returns the seconds accrued. The index saturates
+    /// at [`MAX_RATE_INDEX`] instead of overflowing, so a market whose index would run past u64
+    /// (years at an extreme rate) stops charging interest rather than freezing: repayments and
+    /// withdrawals keep working.
     pub fn accrue(&mut self, now: i64) -> Result<u64, GavelError> {
         if now <= self.last_accrual_ts {
             return Ok(0);
         }
         let secs = (now - self.last_accrual_ts) as u64;
         self.rate = math::accrue_rate(self.rate, self.params.borrow_rate_per_sec_wad, secs)
-            .ok_or(GavelError::MathOverflow)?;
+            .map_or(MAX_RATE_INDEX, |r| r.min(MAX_RATE_INDEX));
         self.last_accrual_ts = now;
         Ok(secs)
     }
