@@ -6,9 +6,11 @@
 import BN from "bn.js";
 import {
   ACCOUNT_SIZE,
+  createAssociatedTokenAccountIdempotentInstruction,
   createInitializeAccount3Instruction,
   createInitializeMint2Instruction,
   createMintToInstruction,
+  getAssociatedTokenAddressSync,
   MINT_SIZE,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
@@ -57,8 +59,12 @@ const SO = path.join(__dirname, "../../target/deploy/gavel.so");
 /** Starts an embedded validator with Gavel deployed. */
 export function startChain(): { surfnet: SurfnetHandle; connection: Connection; admin: Keypair } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as { Surfnet: { start(): SurfnetHandle } };
-  const surfnet = Surfnet.start();
+  const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as {
+    Surfnet: { startWithConfig(config: { blockProductionMode: string; slotTimeMs: number }): SurfnetHandle };
+  };
+  // "clock" mode: slots advance with the wall clock and so does the chain's unix time (the default
+  // mode keeps the Clock sysvar still, which would freeze every auction's price curve).
+  const surfnet = Surfnet.startWithConfig({ blockProductionMode: "clock", slotTimeMs: 200 });
   surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(SO)) });
   const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
   return { surfnet, connection, admin: Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey)) };
@@ -170,6 +176,37 @@ export class ChainMarket {
     return acc;
   }
 
+  /**
+   * A funded keeper with associated token accounts for both mints (what the bidder bot uses) and
+   * `usdc` debt tokens of inventory.
+   */
+  async keeper(usdc: BN): Promise<Keypair> {
+    const kp = Keypair.generate();
+    this.surfnet.fundSol(kp.publicKey.toBase58(), 10e9);
+    const [coll, debt] = [this.ref.collateralMint, this.ref.debtMint].map((mint) =>
+      getAssociatedTokenAddressSync(mint, kp.publicKey),
+    );
+    await this.send(
+      [
+        createAssociatedTokenAccountIdempotentInstruction(
+          kp.publicKey,
+          coll,
+          kp.publicKey,
+          this.ref.collateralMint,
+        ),
+        createAssociatedTokenAccountIdempotentInstruction(
+          kp.publicKey,
+          debt,
+          kp.publicKey,
+          this.ref.debtMint,
+        ),
+        createMintToInstruction(this.ref.debtMint, debt, this.admin.publicKey, BigInt(usdc.toString())),
+      ],
+      [kp, this.admin],
+    );
+    return kp;
+  }
+
   async mint(mint: PublicKey, owner: PublicKey, amount: BN): Promise<void> {
     await this.send(
       [
@@ -200,7 +237,14 @@ export class ChainMarket {
           },
           usdc,
         ),
-        fundInsuranceIx({ ...this.ref, funder: lp.publicKey, funderDebtAccount: debtAccount }, insurance),
+        ...(insurance.isZero()
+          ? []
+          : [
+              fundInsuranceIx(
+                { ...this.ref, funder: lp.publicKey, funderDebtAccount: debtAccount },
+                insurance,
+              ),
+            ]),
       ],
       [lp],
     );

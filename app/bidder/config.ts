@@ -1,0 +1,401 @@
+/**
+ * Bidder configuration: defaults < JSON file (`--config`) < environment (`GAVEL_*`) < CLI flags.
+ *
+ * {@link parseConfig} is pure (no file or network access besides reading the `--config` file) and
+ * throws a {@link ConfigError} with a one-line message on any bad value; {@link loadKeypair} and
+ * {@link checkRpc} do the checks that need the file system or the network.
+ * @module
+ */
+import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import * as fs from "fs";
+import { parseArgs } from "util";
+import { PROGRAM_ID } from "../../sdk/src";
+
+/** A configuration problem, reported as one line and a non-zero exit code. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** How the bot pays for collateral. */
+export type StrategyKind = "inventory" | "flash";
+
+/** Settings of the swap venue used by the `flash` strategy. */
+export interface VenueConfig {
+  /** `local-test`: a market-maker keypair co-signs two SPL transfers (tests and local chains). */
+  kind: "local-test";
+  /** Keypair file of the market maker (it must hold debt tokens in its associated account). */
+  makerKeypair: string;
+  /** The maker buys collateral at the oracle price minus this spread (bps). */
+  spreadBps: number;
+}
+
+/** Everything the bot needs to run. */
+export interface BidderConfig {
+  /** Name in logs and metrics (several bots on one host). */
+  name: string;
+  /** JSON-RPC endpoint (HTTP). */
+  rpc: string;
+  /** Websocket endpoint; default: the RPC URL with ws(s):// and port + 1. */
+  ws: string;
+  /** Keypair file (JSON array of 64 bytes, as `solana-keygen` writes it). */
+  keypair: string;
+  /** Markets to watch (base58); empty = every market of the program. */
+  markets: string[];
+  /** Gavel program id. */
+  programId: string;
+  /** Required margin: take only at price ≤ value × (1 − minProfitBps / 10 000). */
+  minProfitBps: number;
+  /** Cap of the priority fee, micro-lamports per compute unit. */
+  maxPriorityFee: number;
+  /** Share of the expected profit bid as priority fee, in [0, 1]. */
+  priorityFeeShare: number;
+  /** `inventory` (pays from the debt-token balance) or `flash` (flash take + swap venue). */
+  strategy: StrategyKind;
+  /** Decide and log, send nothing. */
+  dryRun: boolean;
+  /** Port of the Prometheus `/metrics` and `/health` server; null = no server; 0 = any free port. */
+  metricsPort: number | null;
+  /** Seconds between full resyncs with getProgramAccounts. */
+  resyncSecs: number;
+  /** Haircut on the collateral's value for slippage and venue fees (bps). */
+  slippageBps: number;
+  /** Debt tokens per SOL, to convert transaction fees into debt units. */
+  solPrice: number;
+  /** Send without preflight simulation. */
+  skipPreflight: boolean;
+  /** Send this many ms after the chain second starts (negative: before). */
+  sendLeadMs: number;
+  /** Give up confirming a transaction after this many seconds. */
+  confirmTimeoutSecs: number;
+  /** Timeout of the startup RPC check, ms. */
+  rpcTimeoutMs: number;
+  /** Skip takes when the oracle is older than this (seconds; our valuation, not the program's check). */
+  maxOracleAgeSecs: number;
+  /** Swap venue of the `flash` strategy. */
+  venue: VenueConfig | null;
+  /** pino log level. */
+  logLevel: string;
+}
+
+/** Defaults of every setting. */
+export const DEFAULTS: BidderConfig = {
+  name: "bidder",
+  rpc: "http://127.0.0.1:8899",
+  ws: "",
+  keypair: `${process.env.HOME ?? "."}/.config/solana/id.json`,
+  markets: [],
+  programId: PROGRAM_ID.toBase58(),
+  minProfitBps: 100,
+  maxPriorityFee: 1_000_000,
+  priorityFeeShare: 0.1,
+  strategy: "inventory",
+  dryRun: false,
+  metricsPort: null,
+  resyncSecs: 30,
+  slippageBps: 0,
+  solPrice: 150,
+  skipPreflight: false,
+  sendLeadMs: 0,
+  confirmTimeoutSecs: 30,
+  rpcTimeoutMs: 5_000,
+  maxOracleAgeSecs: 120,
+  venue: null,
+  logLevel: "info",
+};
+
+/** Environment variables and the setting each one sets. */
+export const ENV_VARS: Record<string, keyof BidderConfig> = {
+  GAVEL_NAME: "name",
+  GAVEL_RPC: "rpc",
+  GAVEL_WS: "ws",
+  GAVEL_KEYPAIR: "keypair",
+  GAVEL_MARKETS: "markets",
+  GAVEL_PROGRAM_ID: "programId",
+  GAVEL_MIN_PROFIT_BPS: "minProfitBps",
+  GAVEL_MAX_PRIORITY_FEE: "maxPriorityFee",
+  GAVEL_PRIORITY_FEE_SHARE: "priorityFeeShare",
+  GAVEL_STRATEGY: "strategy",
+  GAVEL_DRY_RUN: "dryRun",
+  GAVEL_METRICS_PORT: "metricsPort",
+  GAVEL_RESYNC_SECS: "resyncSecs",
+  GAVEL_SLIPPAGE_BPS: "slippageBps",
+  GAVEL_SOL_PRICE: "solPrice",
+  GAVEL_LOG_LEVEL: "logLevel",
+};
+
+/** CLI flags (kebab-case) and the setting each one sets. */
+const FLAGS: Record<string, keyof BidderConfig> = {
+  name: "name",
+  rpc: "rpc",
+  ws: "ws",
+  keypair: "keypair",
+  market: "markets",
+  "program-id": "programId",
+  "min-profit-bps": "minProfitBps",
+  "max-priority-fee": "maxPriorityFee",
+  "priority-fee-share": "priorityFeeShare",
+  strategy: "strategy",
+  "dry-run": "dryRun",
+  "metrics-port": "metricsPort",
+  "resync-secs": "resyncSecs",
+  "slippage-bps": "slippageBps",
+  "sol-price": "solPrice",
+  "skip-preflight": "skipPreflight",
+  "send-lead-ms": "sendLeadMs",
+  "confirm-timeout-secs": "confirmTimeoutSecs",
+  "rpc-timeout-ms": "rpcTimeoutMs",
+  "max-oracle-age-secs": "maxOracleAgeSecs",
+  "log-level": "logLevel",
+};
+
+const BOOLEAN_FLAGS = new Set(["dry-run", "skip-preflight"]);
+
+/** Usage text of the CLI. */
+export const USAGE = `usage: ts-node app/bidder/main.ts [flags]
+  --config <file>             JSON file with any of the settings below (camelCase keys)
+  --rpc <url>                 JSON-RPC endpoint                      (GAVEL_RPC)
+  --ws <url>                  websocket endpoint                     (GAVEL_WS)
+  --keypair <file>            bidder keypair file                    (GAVEL_KEYPAIR)
+  --market <address>          market to watch; repeatable or comma list; default all (GAVEL_MARKETS)
+  --min-profit-bps <n>        required margin below the collateral value (GAVEL_MIN_PROFIT_BPS)
+  --max-priority-fee <n>      priority fee cap, micro-lamports per CU (GAVEL_MAX_PRIORITY_FEE)
+  --priority-fee-share <x>    share of expected profit bid as priority fee, 0..1
+  --strategy inventory|flash  pay from the debt-token balance, or flash take + swap venue
+  --dry-run                   decide and log everything, send nothing
+  --metrics-port <n>          serve /metrics and /health on this port (0 = any free port)
+  --resync-secs <n>           full resync period
+  --slippage-bps <n>          haircut on the collateral value (venue fees, slippage)
+  --sol-price <x>             debt tokens per SOL (converts fees into debt units)
+  --skip-preflight            send without preflight simulation
+  --send-lead-ms <n>          send n ms after the chain second starts (negative: before)
+  --name <name>               name in logs and metrics
+  --log-level <level>         pino level (info, debug, ...)`;
+
+type Raw = Partial<Record<keyof BidderConfig, unknown>>;
+
+function fail(msg: string): never {
+  throw new ConfigError(msg);
+}
+
+function toInt(v: unknown, what: string, min: number, max: number): number {
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    fail(`${what} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function toNum(v: unknown, what: string, min: number, max: number): number {
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) {
+    fail(`${what} must be a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+function toBool(v: unknown, what: string): boolean {
+  if (typeof v === "boolean") return v;
+  if (v === "1" || v === "true" || v === "yes") return true;
+  if (v === "0" || v === "false" || v === "no" || v === "") return false;
+  return fail(`${what} must be true or false, got ${JSON.stringify(v)}`);
+}
+
+function toUrl(v: unknown, what: string, protocols: string[]): string {
+  if (typeof v !== "string") fail(`${what} must be a URL string`);
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return fail(`${what} is not a valid URL: ${JSON.stringify(v)}`);
+  }
+  if (!protocols.includes(u.protocol)) {
+    fail(`${what} must use ${protocols.join(" or ")}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function toPubkey(v: unknown, what: string): string {
+  if (typeof v !== "string") fail(`${what} must be a base58 address`);
+  try {
+    return new PublicKey(v).toBase58();
+  } catch {
+    return fail(`${what} is not a valid base58 address: ${JSON.stringify(v)}`);
+  }
+}
+
+function toList(v: unknown): unknown[] {
+  const items = Array.isArray(v) ? v : [v];
+  return items.flatMap((x) =>
+    typeof x === "string"
+      ? x
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== "")
+      : [x],
+  );
+}
+
+/** The websocket URL a Solana RPC URL implies (http→ws, https→wss, port + 1). */
+export function defaultWsUrl(rpc: string): string {
+  const u = new URL(rpc);
+  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+  if (u.port !== "") u.port = String(Number(u.port) + 1);
+  return u.toString().replace(/\/$/, "");
+}
+
+/** Validates and normalizes merged raw settings. */
+export function validateConfig(raw: Raw): BidderConfig {
+  const known = new Set(Object.keys(DEFAULTS));
+  for (const k of Object.keys(raw)) if (!known.has(k)) fail(`unknown setting "${k}"`);
+  const v = { ...DEFAULTS, ...raw } as Record<keyof BidderConfig, unknown>;
+  const strategy = String(v.strategy);
+  if (strategy !== "inventory" && strategy !== "flash") {
+    fail(`--strategy must be inventory or flash, got ${JSON.stringify(v.strategy)}`);
+  }
+  const rpc = toUrl(v.rpc, "--rpc", ["http:", "https:"]);
+  const ws = v.ws === "" || v.ws == null ? defaultWsUrl(rpc) : toUrl(v.ws, "--ws", ["ws:", "wss:"]);
+  if (typeof v.keypair !== "string" || v.keypair === "") fail("--keypair must be a file path");
+  const name = String(v.name);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) fail(`--name must match [A-Za-z0-9_.-]{1,64}, got ${name}`);
+  let venue: VenueConfig | null = null;
+  if (v.venue != null) {
+    const r = v.venue as Record<string, unknown>;
+    if (typeof r !== "object" || r.kind !== "local-test") fail(`venue.kind must be "local-test"`);
+    if (typeof r.makerKeypair !== "string" || r.makerKeypair === "") {
+      fail("venue.makerKeypair must be a file path");
+    }
+    venue = {
+      kind: "local-test",
+      makerKeypair: r.makerKeypair,
+      spreadBps: r.spreadBps == null ? 0 : toInt(r.spreadBps, "venue.spreadBps", 0, 9_999),
+    };
+  }
+  if (strategy === "flash" && venue === null) fail("--strategy flash needs a venue in the --config file");
+  const metricsPort =
+    v.metricsPort === null || v.metricsPort === "" ? null : toInt(v.metricsPort, "--metrics-port", 0, 65_535);
+  const markets = toList(v.markets).map((m) => toPubkey(m, "--market"));
+  return {
+    name,
+    rpc,
+    ws,
+    keypair: v.keypair,
+    markets: [...new Set(markets)],
+    programId: toPubkey(v.programId, "--program-id"),
+    minProfitBps: toInt(v.minProfitBps, "--min-profit-bps", 0, 9_999),
+    maxPriorityFee: toInt(v.maxPriorityFee, "--max-priority-fee", 0, 1_000_000_000_000),
+    priorityFeeShare: toNum(v.priorityFeeShare, "--priority-fee-share", 0, 1),
+    strategy,
+    dryRun: toBool(v.dryRun, "--dry-run"),
+    metricsPort,
+    resyncSecs: toNum(v.resyncSecs, "--resync-secs", 1, 86_400),
+    slippageBps: toInt(v.slippageBps, "--slippage-bps", 0, 9_999),
+    solPrice: toNum(v.solPrice, "--sol-price", 1e-9, 1e12),
+    skipPreflight: toBool(v.skipPreflight, "--skip-preflight"),
+    sendLeadMs: toInt(v.sendLeadMs, "--send-lead-ms", -1_000, 5_000),
+    confirmTimeoutSecs: toNum(v.confirmTimeoutSecs, "--confirm-timeout-secs", 1, 600),
+    rpcTimeoutMs: toInt(v.rpcTimeoutMs, "--rpc-timeout-ms", 100, 120_000),
+    maxOracleAgeSecs: toInt(v.maxOracleAgeSecs, "--max-oracle-age-secs", 1, 86_400),
+    venue,
+    logLevel: String(v.logLevel),
+  };
+}
+
+/**
+ * Parses `argv` (without `node script`) and `env` into a validated config. Reads the `--config`
+ * file when given. Throws {@link ConfigError}; `{ help: true }` when `--help` was asked for.
+ */
+export function parseConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { config: BidderConfig; help: false } | { help: true } {
+  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {
+    config: { type: "string" },
+    help: { type: "boolean" },
+  };
+  for (const flag of Object.keys(FLAGS)) {
+    options[flag] = BOOLEAN_FLAGS.has(flag)
+      ? { type: "boolean" }
+      : { type: "string", multiple: flag === "market" };
+  }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    return fail((e as Error).message.split("\n")[0]);
+  }
+  if (values.help) return { help: true };
+
+  let file: Raw = {};
+  if (typeof values.config === "string") {
+    let text: string;
+    try {
+      text = fs.readFileSync(values.config, "utf8");
+    } catch (e) {
+      return fail(`cannot read --config ${values.config}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+    try {
+      file = JSON.parse(text) as Raw;
+    } catch (e) {
+      return fail(`--config ${values.config} is not valid JSON: ${(e as Error).message}`);
+    }
+    if (typeof file !== "object" || file === null || Array.isArray(file)) {
+      fail(`--config ${values.config} must hold a JSON object`);
+    }
+  }
+  const fromEnv: Raw = {};
+  for (const [name, key] of Object.entries(ENV_VARS)) {
+    if (env[name] !== undefined && env[name] !== "") fromEnv[key] = env[name];
+  }
+  const fromFlags: Raw = {};
+  for (const [flag, key] of Object.entries(FLAGS)) {
+    if (values[flag] !== undefined) fromFlags[key] = values[flag];
+  }
+  return { config: validateConfig({ ...file, ...fromEnv, ...fromFlags }), help: false };
+}
+
+/** Reads a keypair file (JSON array of 64 numbers); throws {@link ConfigError}. */
+export function loadKeypair(path: string, what = "--keypair"): Keypair {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, "utf8");
+  } catch (e) {
+    return fail(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  let bytes: unknown;
+  try {
+    bytes = JSON.parse(text);
+  } catch {
+    return fail(`${what} ${path} is not a JSON array of 64 bytes`);
+  }
+  if (
+    !Array.isArray(bytes) ||
+    bytes.length !== 64 ||
+    !bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)
+  ) {
+    fail(`${what} ${path} is not a JSON array of 64 bytes`);
+  }
+  try {
+    return Keypair.fromSecretKey(Uint8Array.from(bytes as number[]));
+  } catch (e) {
+    return fail(`${what} ${path} is not a valid keypair: ${(e as Error).message}`);
+  }
+}
+
+/** Checks that the RPC answers `getVersion` within `timeoutMs`; throws {@link ConfigError}. */
+export async function checkRpc(connection: Connection, url: string, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const v = await Promise.race([connection.getVersion(), timeout]);
+    return v["solana-core"];
+  } catch (e) {
+    return fail(`RPC ${url} is unreachable: ${(e as Error).message.split("\n")[0]}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
