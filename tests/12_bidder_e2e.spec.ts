@@ -6,7 +6,8 @@
  *
  * Asserted: every unsafe position is kicked, every auction settles, no bad debt, the most
  * aggressive bot wins most takes, no bot ever paid above its own logged limit, the bots recover
- * from the RPC drop, and all exit 0 on SIGTERM. Latency figures go to bench/bidder.json.
+ * from the RPC drop, a fourth bot in --dry-run decides but sends nothing, and all exit 0 on
+ * SIGTERM. Latency figures go to bench/bidder.json.
  *
  * The chain runs in surfpool's `clock` block production mode, so its unix time follows the wall
  * clock as on a real cluster (`Surfnet.start()`, as in tests/helpers/validator.ts, keeps the Clock
@@ -220,6 +221,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gavel-bidder-e2e-"));
   const borrowers: { kp: Keypair; debt: number }[] = [];
   const bots: BotProcess[] = [];
+  let observer: BotProcess;
   const events: { name: string; data: Record<string, unknown>; signature: string; at: number }[] = [];
   let rpcProxy: TcpProxy;
   let wsProxy: TcpProxy;
@@ -408,7 +410,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   });
 
   after(async () => {
-    for (const b of bots) b.signal("SIGKILL");
+    for (const b of [...bots, observer]) b?.signal("SIGKILL");
     const keep = process.env.GAVEL_E2E_LOG_DIR;
     if (keep) {
       fs.mkdirSync(keep, { recursive: true });
@@ -428,7 +430,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("three bots (margins 1 %, 3 %, 5 %; inventory, inventory, flash) start through the proxy and index the market", async () => {
+  it("three bots (margins 1 %, 3 %, 5 %; inventory, inventory, flash) start through the proxy, a dry-run observer directly, and all index the market", async () => {
     const maker = Keypair.generate();
     surfnet.fundSol(maker.publicKey.toBase58(), 10e9);
     surfnet.fundToken(maker.publicKey.toBase58(), ref.debtMint.toBase58(), USDC(1_000_000).toNumber());
@@ -478,7 +480,26 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
         ]),
       );
     }
-    const ready = await Promise.all(bots.map((b) => b.waitFor("ready", 90_000)));
+    // A fourth bot in --dry-run, straight on the validator: it decides and logs, sends nothing.
+    const okp = Keypair.generate();
+    surfnet.fundSol(okp.publicKey.toBase58(), 10e9);
+    surfnet.fundToken(okp.publicKey.toBase58(), ref.debtMint.toBase58(), USDC(10_000).toNumber());
+    observer = new BotProcess("observer", okp, 100, [
+      "--name",
+      "observer",
+      "--rpc",
+      surfnet.rpcUrl,
+      "--ws",
+      surfnet.wsUrl,
+      "--keypair",
+      writeKeypair("observer", okp),
+      "--market",
+      addrs.market.toBase58(),
+      "--min-profit-bps",
+      "100",
+      "--dry-run",
+    ]);
+    const ready = await Promise.all([...bots, observer].map((b) => b.waitFor("ready", 90_000)));
     for (const r of ready) {
       expect(r.markets).to.equal(1);
       expect(r.positions).to.equal(10);
@@ -626,7 +647,22 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     expect(named("badDebt")).to.have.length(0);
   });
 
+  it("the --dry-run bot decided kicks and takes like the others but sent nothing", async () => {
+    const me = observer.keypair.publicKey;
+    expect(observer.events("kick").length).to.be.gte(1);
+    expect(observer.events("take.sent").length).to.be.gte(1);
+    for (const l of [...observer.events("kick"), ...observer.events("take.sent")])
+      expect(l.dryRun).to.equal(true);
+    expect(observer.events("kick.won")).to.have.length(0);
+    expect(observer.events("take.won")).to.have.length(0);
+    expect(named("auctionStarted").some((e) => (e.kicker as PublicKey).equals(me))).to.equal(false);
+    expect(named("auctionTaken").some((e) => (e.taker as PublicKey).equals(me))).to.equal(false);
+    expect(await connection.getBalance(me, "confirmed")).to.equal(10e9); // not one fee paid
+  });
+
   it("SIGTERM: every bot stops gracefully and exits 0; figures go to bench/bidder.json", async () => {
+    observer.signal("SIGTERM");
+    expect(await observer.exited).to.equal(0);
     const t0 = Date.now();
     for (const b of bots) b.signal("SIGTERM");
     const codes = await Promise.all(bots.map((b) => b.exited));

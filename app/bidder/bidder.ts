@@ -32,6 +32,7 @@ import {
   FeePolicy,
   lamportsPerDebtUnit,
   priorityFeeMicroLamports,
+  positionHealth,
   rateAt,
   resetDueSecond,
   scanUnsafe,
@@ -73,6 +74,8 @@ const RACE_ERRORS = new Set([
 
 interface AuctionWork {
   busy: boolean;
+  /** Consecutive unexpected take failures (backoff). */
+  failures: number;
   dirty: Trigger | null;
   timer: NodeJS.Timeout | null;
   timerAt: number | null;
@@ -199,6 +202,7 @@ export class Bidder {
     this.ws.start();
     await this.resync("start");
     if (!this.cfg.dryRun) await this.ensureTokenAccounts();
+    await this.warmUp();
     this.intervals.push(
       setInterval(() => void this.resync("periodic").catch(() => undefined), this.cfg.resyncSecs * 1000),
       setInterval(() => void this.sampleClock(1), 2_000),
@@ -214,6 +218,7 @@ export class Bidder {
     this.stopping = true;
     for (const t of this.intervals) clearInterval(t);
     for (const w of this.work.values()) if (w.timer) clearTimeout(w.timer);
+    for (const t of this.trailingScan.values()) clearTimeout(t);
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
       Promise.allSettled([...this.inflight]).then(() => true),
@@ -244,6 +249,48 @@ export class Bidder {
         this.rpcError("getAccountInfo(clock)", e);
       }
       if (i + 1 < n) await sleep(173);
+    }
+  }
+
+  /**
+   * Runs the hot path once on dummy data (instruction builders, coders, signing, the decision
+   * math) so the first real decision does not pay for lazy initialization and JIT warm-up.
+   */
+  private async warmUp(): Promise<void> {
+    const m = this.index.markets.values().next().value;
+    if (!m) return;
+    const dummy = Keypair.generate().publicKey;
+    const auction = {
+      collateralMint: m.account.collateralMint,
+      debtMint: m.account.debtMint,
+      auction: dummy,
+      position: dummy,
+      kicker: dummy,
+    };
+    const quote = { collateral: new BN(10).pow(new BN(m.account.collateralDecimals)), owe: new BN(1) };
+    try {
+      const take = await this.strategy.buildTake(m, this.accountsFor(m), {
+        auction,
+        maxPrice: new BN(1),
+        maxCollateral: new BN(1),
+        quote,
+        programId: this.programId,
+      });
+      const kick = kickIx(
+        {
+          collateralMint: m.account.collateralMint,
+          debtMint: m.account.debtMint,
+          kicker: this.me,
+          owner: dummy,
+          auctionId: m.account.auctionCount,
+          kickerDebtAccount: dummy,
+          oracles: m.oracleAccounts(),
+        },
+        this.programId,
+      );
+      this.sender.buildSigned([...take.ixs, kick], take.signers, 100_000, 1, dummy.toBase58());
+    } catch {
+      // a venue that cannot quote yet: nothing to warm
     }
   }
 
@@ -389,10 +436,7 @@ export class Bidder {
   }
 
   private subscribeMarket(m: MarketState): void {
-    const oracles = m
-      .oracleAccounts()
-      .map((k) => k.toBase58())
-      .join(",");
+    const oracles = oracleList(m);
     const existing = this.marketSubs.get(m.key);
     if (existing && existing.oracles === oracles) return;
     // New market, or the admin pointed it at other oracles: (re)subscribe.
@@ -402,14 +446,9 @@ export class Bidder {
       this.ws.accountSubscribe(m.key, (acc, slot) => {
         if (acc.data.length === 0) return;
         this.index.upsertMarket(m.address, acc.data, slot);
-        if (
-          m
-            .oracleAccounts()
-            .map((k) => k.toBase58())
-            .join(",") !== oracles
-        )
-          this.subscribeMarket(m);
-        this.runKicks(m, { trigger: "account", t0: Date.now() });
+        if (oracleList(m) !== oracles) this.subscribeMarket(m);
+        // Every transaction in the market touches it (accrual, dirt): rescan at most once a second.
+        this.throttledKicks(m, { trigger: "account", t0: Date.now() });
       }),
     );
     handles.push(
@@ -459,7 +498,8 @@ export class Bidder {
       this.evaluateAuction(applied.market, applied.key, t);
     } else if (applied.kind === "position") {
       this.kickCooldown.delete(applied.key);
-      this.runKicks(applied.market, t);
+      // Only this position changed: scan everything only if it became unsafe.
+      if (this.isUnsafe(applied.market, applied.key)) this.runKicks(applied.market, t);
     } else if (applied.kind === "closed" && applied.was === "auction") {
       this.forgetAuction(applied.key);
     }
@@ -546,7 +586,7 @@ export class Bidder {
   private workOf(key: string): AuctionWork {
     let w = this.work.get(key);
     if (!w) {
-      w = { busy: false, dirty: null, timer: null, timerAt: null, sub: null, lastLog: "" };
+      w = { busy: false, failures: 0, dirty: null, timer: null, timerAt: null, sub: null, lastLog: "" };
       this.work.set(key, w);
     }
     return w;
@@ -593,6 +633,36 @@ export class Bidder {
   }
 
   // ----- kicks
+
+  private readonly lastThrottledScan = new Map<string, number>();
+  private readonly trailingScan = new Map<string, NodeJS.Timeout>();
+
+  /** At most one scan a second per market, and one at the end of a throttled window. */
+  private throttledKicks(m: MarketState, t: Trigger): void {
+    const wait = (this.lastThrottledScan.get(m.key) ?? 0) + 1_000 - Date.now();
+    if (wait > 0) {
+      if (!this.trailingScan.has(m.key) && !this.stopping) {
+        this.trailingScan.set(
+          m.key,
+          setTimeout(() => {
+            this.trailingScan.delete(m.key);
+            this.throttledKicks(m, { trigger: "account", t0: Date.now() });
+          }, wait),
+        );
+      }
+      return;
+    }
+    this.lastThrottledScan.set(m.key, Date.now());
+    this.runKicks(m, t);
+  }
+
+  private isUnsafe(m: MarketState, positionKey: string): boolean {
+    const pos = m.positions.get(positionKey);
+    const price = m.price();
+    const rate = rateAt(m.account, this.clock.nowSecs());
+    if (!pos || !price || !rate) return false;
+    return positionHealth(pos, rate, price, new BN(m.account.params.liquidationLtvBps))?.unsafe ?? false;
+  }
 
   private runKicks(m: MarketState, t: Trigger): void {
     if (this.stopping) return;
@@ -993,7 +1063,14 @@ export class Bidder {
         },
         "take.failed",
       );
+      // Something persistent (stop level, fee payer out of SOL, an RPC refusing): back off
+      // instead of re-deciding at once.
+      w.failures++;
+      await this.refresh([key, m.key]);
+      if (m.auctions.has(key)) this.schedule(m, key, w, this.clock.nowSecs() + Math.min(30, 2 ** w.failures));
+      return;
     }
+    w.failures = 0;
     await this.refresh([key, m.key]);
     void this.refreshBalance(m);
     if (m.auctions.has(key)) w.dirty ??= { trigger: "after_tx", t0: Date.now() };
@@ -1138,11 +1215,22 @@ export class Bidder {
         { event: "reset.failed", ...fields, reason: res.reason, error: res.error },
         "reset.failed",
       );
-      this.schedule(m, key, w, this.clock.nowSecs() + 2);
+      w.failures++;
+      await this.refresh([key, m.key]);
+      if (m.auctions.has(key)) this.schedule(m, key, w, this.clock.nowSecs() + Math.min(30, 2 ** w.failures));
+      return;
     }
+    w.failures = 0;
     await this.refresh([key, m.key]);
     if (m.auctions.has(key)) w.dirty ??= { trigger: "after_tx", t0: Date.now() };
   }
+}
+
+function oracleList(m: MarketState): string {
+  return m
+    .oracleAccounts()
+    .map((k) => k.toBase58())
+    .join(",");
 }
 
 function sleep(ms: number): Promise<void> {

@@ -170,7 +170,7 @@ export const USAGE = `usage: ts-node app/bidder/main.ts [flags]
   --slippage-bps <n>          haircut on the collateral value (venue fees, slippage)
   --sol-price <x>             debt tokens per SOL (converts fees into debt units)
   --skip-preflight            send without preflight simulation
-  --send-lead-ms <n>          send n ms after the chain second starts (negative: before)
+  --send-lead-ms <n>          send n ms after the chain second starts (before: --send-lead-ms=-50)
   --name <name>               name in logs and metrics
   --log-level <level>         pino level (info, debug, ...)`;
 

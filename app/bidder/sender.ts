@@ -178,6 +178,20 @@ export class Sender {
     return tx;
   }
 
+  /** Builds, signs and serializes a transaction (no send): used to warm the hot path up. */
+  buildSigned(
+    ixs: TransactionInstruction[],
+    signers: Keypair[],
+    cuLimit: number,
+    microLamports: number,
+    blockhash: string,
+  ): Buffer {
+    return this.build(ixs, signers, cuLimit, microLamports, blockhash).serialize({
+      requireAllSignatures: false,
+      verifySignatures: false,
+    });
+  }
+
   /**
    * Simulates `ixs` (signature check off, latest blockhash): units consumed, or the program error.
    */
