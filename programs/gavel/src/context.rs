@@ -62,6 +62,23 @@ pub fn require_vault(account: &AccountInfo, expected: &Pubkey) -> Result<(), Gav
     }
 }
 
+/// Requires `debt` to be within the market's `max_ltv_bps` of `ink` valued at `low_price` (the
+/// conservative price − confidence), as borrow and withdraw_collateral need.
+pub fn require_within_max_ltv(
+    market: &Market,
+    ink: u64,
+    debt: u64,
+    low_price: u64,
+) -> Result<(), GavelError> {
+    let value = math::value_floor(ink, low_price).ok_or(GavelError::MathOverflow)?;
+    let max_debt = math::max_debt_for(value, market.params.max_ltv_bps as u64)
+        .ok_or(GavelError::MathOverflow)?;
+    if debt > max_debt {
+        return Err(GavelError::LtvExceeded);
+    }
+    Ok(())
+}
+
 /// Collateral prices in debt base units per collateral base unit, on `PRICE_SCALE`.
 pub struct MarketPrices {
     /// From the oracle prices themselves (used by liquidation checks).

@@ -20,7 +20,7 @@ use crate::{
         auction::{needs_reset, take_quote, ResetInput, TakeError, TakeInput},
     },
     state::{Auction, Market, Position},
-    utils::require_writable,
+    utils::{close_program_account, require_writable},
 };
 
 /// Index of the auction among `take_end`'s accounts (what `take_begin` looks for).
@@ -264,17 +264,5 @@ pub fn close_auction(
     if kicker_info.key() != &auction.kicker {
         return Err(GavelError::KickerMismatch.into());
     }
-    {
-        let mut data = auction_info
-            .try_borrow_mut_data()
-            .map_err(|_| GavelError::AccountNotWritable)?;
-        data.fill(0);
-    }
-    let rent = auction_info.lamports();
-    {
-        let mut to = kicker_info.try_borrow_mut_lamports()?;
-        *to = to.checked_add(rent).ok_or(GavelError::MathOverflow)?;
-    }
-    *auction_info.try_borrow_mut_lamports()? = 0;
-    auction_info.close()
+    close_program_account(auction_info, kicker_info)
 }

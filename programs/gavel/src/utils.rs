@@ -118,6 +118,24 @@ pub fn require_distinct(a: &AccountInfo, b: &AccountInfo) -> ProgramResult {
     }
 }
 
+/// Closes a program-owned account: zeroes its data (so it cannot be revived within the
+/// transaction), moves all its lamports to `destination`, then releases it.
+pub fn close_program_account(account: &AccountInfo, destination: &AccountInfo) -> ProgramResult {
+    {
+        let mut data = account
+            .try_borrow_mut_data()
+            .map_err(|_| GavelError::AccountNotWritable)?;
+        data.fill(0);
+    }
+    let rent = account.lamports();
+    {
+        let mut to = destination.try_borrow_mut_lamports()?;
+        *to = to.checked_add(rent).ok_or(GavelError::MathOverflow)?;
+    }
+    *account.try_borrow_mut_lamports()? = 0;
+    account.close()
+}
+
 /// Bytes the runtime charges rent for on top of an account's data.
 const ACCOUNT_STORAGE_OVERHEAD: u64 = 128;
 /// Largest account Solana allows (10 MiB).

@@ -15,6 +15,7 @@ use super::open_position::STOP_BORROWING;
 use crate::{
     context::{
         load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
+        require_within_max_ltv,
     },
     error::GavelError,
     events::{DebtBorrowed, Event},
@@ -67,12 +68,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         return Err(GavelError::DebtBelowDust.into());
     }
     let prices = load_prices(&market, oracles, &now)?;
-    let value = math::value_floor(position.ink, prices.low).ok_or(GavelError::MathOverflow)?;
-    let max_debt = math::max_debt_for(value, market.params.max_ltv_bps as u64)
-        .ok_or(GavelError::MathOverflow)?;
-    if debt > max_debt {
-        return Err(GavelError::LtvExceeded.into());
-    }
+    require_within_max_ltv(&market, position.ink, debt, prices.low)?;
     market.cash -= amount;
 
     transfer_from_vault(&market, market_info, liquidity_vault, destination, amount)?;

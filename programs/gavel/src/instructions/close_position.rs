@@ -13,7 +13,7 @@ use crate::{
     error::GavelError,
     events::{Event, PositionClosed},
     state::{Market, Reader},
-    utils::{require_signer, require_writable},
+    utils::{close_program_account, require_signer, require_writable},
 };
 
 /// Handler.
@@ -29,19 +29,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if position.ink != 0 || position.art != 0 || position.auctions != 0 {
         return Err(GavelError::PositionNotEmpty.into());
     }
-    {
-        let mut data = position_info
-            .try_borrow_mut_data()
-            .map_err(|_| GavelError::AccountNotWritable)?;
-        data.fill(0);
-    }
-    let rent = position_info.lamports();
-    {
-        let mut to = owner.try_borrow_mut_lamports()?;
-        *to = to.checked_add(rent).ok_or(GavelError::MathOverflow)?;
-    }
-    *position_info.try_borrow_mut_lamports()? = 0;
-    position_info.close()?;
+    close_program_account(position_info, owner)?;
     PositionClosed {
         market: *market_info.key(),
         position: *position_info.key(),

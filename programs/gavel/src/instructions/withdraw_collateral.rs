@@ -15,6 +15,7 @@ use super::open_position::STOP_BORROWING;
 use crate::{
     context::{
         load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
+        require_within_max_ltv,
     },
     error::GavelError,
     events::{CollateralWithdrawn, Event},
@@ -57,12 +58,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         let prices = load_prices(&market, oracles, &now)?;
         let debt =
             math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;
-        let value = math::value_floor(position.ink, prices.low).ok_or(GavelError::MathOverflow)?;
-        let max_debt = math::max_debt_for(value, market.params.max_ltv_bps as u64)
-            .ok_or(GavelError::MathOverflow)?;
-        if debt > max_debt {
-            return Err(GavelError::LtvExceeded.into());
-        }
+        require_within_max_ltv(&market, position.ink, debt, prices.low)?;
     }
     transfer_from_vault(&market, market_info, collateral_vault, destination, amount)?;
     position.store(position_info)?;
