@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Gavel needs on a fresh Debian machine and builds the program:
-# Debian rustc-web/LLVM 22 + sbpf-linker (via build-program.sh), npm dependencies, target/deploy/gavel.so.
+# Debian rustc-web/LLVM 22 + sbpf-linker (via build-program.sh), Debian's chromium (the dashboard's
+# browser test), npm dependencies, target/deploy/gavel.so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,3 +20,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 scripts/build-program.sh
+
+# The dashboard spec drives a real browser: Debian's chromium through playwright-core (no browser
+# download from elsewhere).
+if ! command -v chromium >/dev/null; then
+  log "installing Debian's chromium"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi

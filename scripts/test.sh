@@ -27,6 +27,7 @@ echo "== lint"
 check rustfmt cargo fmt --all -- --check
 check clippy cargo clippy --all-targets --locked -- -D warnings
 check tsc npx tsc -p .
+check tsc-web npx tsc -p app/web/src
 check eslint npx eslint .
 check prettier npx prettier --check .
 check idl node scripts/gen-idl.js --check

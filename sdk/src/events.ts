@@ -19,3 +19,21 @@ export function parseEvents(logs: string[], programId: PublicKey = PROGRAM_ID): 
   const parser = new EventParser(programId, coder);
   return Array.from(parser.parseLogs(logs));
 }
+
+/** `AuctionSettled.reason` values (the program's `liquidation::reason`). */
+export const SettleReason = {
+  /** The tab was raised in full. */
+  Raised: 0,
+  /** The collateral ran out first (the rest is bad debt). */
+  Exhausted: 1,
+  /** The admin cancelled it at stop level 3. */
+  Cancelled: 2,
+} as const;
+
+/** A readable name for an `AuctionSettled.reason`. */
+export function settleReasonName(reason: number): "raised" | "exhausted" | "cancelled" | "unknown" {
+  if (reason === SettleReason.Raised) return "raised";
+  if (reason === SettleReason.Exhausted) return "exhausted";
+  if (reason === SettleReason.Cancelled) return "cancelled";
+  return "unknown";
+}

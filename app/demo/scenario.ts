@@ -1,0 +1,322 @@
+/**
+ * The demo's scenario on a running chain (app/demo/main.ts starts one; so does the dashboard's
+ * default mode): open a SOL/USDC market with a Pyth-layout oracle, fund LPs and `borrowers`
+ * borrowers at varied LTVs, crash the price along a path while three competing bidder processes
+ * (app/bidder) kick and take, then print a summary and check the run's invariants.
+ */
+import BN from "bn.js";
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Connection, Keypair, Logs, PublicKey } from "@solana/web3.js";
+import {
+  ACCOUNT_DISCRIMINATORS,
+  decodeMarket,
+  decodePosition,
+  debtFromArt,
+  GavelEvent,
+  MarketParams,
+  maxDebtFor,
+  OracleKind,
+  parseEvents,
+  priceFromPyth,
+  PROGRAM_ID,
+  PYTH_LEGACY_PROGRAM_ID,
+  valueFloor,
+} from "../../sdk/src";
+import { ChainMarket, SurfnetHandle } from "./chain";
+
+/** Demo size and shape (`--borrowers 50 --seed 7 --crash 0.30 --steps 10 ...`). */
+export interface DemoOptions {
+  borrowers: number;
+  seed: number;
+  crash: number;
+  steps: number;
+  stepSecs: number;
+  timeoutSecs: number;
+}
+
+/** Parses `--name value` flags into {@link DemoOptions}; throws a one-line error on bad input. */
+export function demoOptions(argv: string[]): DemoOptions {
+  const o: DemoOptions = { borrowers: 50, seed: 7, crash: 0.3, steps: 10, stepSecs: 3, timeoutSecs: 180 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, "");
+    const value = Number(argv[i + 1]);
+    if (!(key in o)) throw new Error(`unknown option --${key} (known: ${Object.keys(o).join(", ")})`);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${key} needs a non-negative number`);
+    (o as unknown as Record<string, number>)[key] = value;
+  }
+  if (o.crash >= 1) throw new Error("--crash is a fraction below 1 (0.30 = −30%)");
+  return o;
+}
+
+/** Small seeded PRNG (mulberry32) so a run is reproducible from its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
+const log = (msg: string): void => console.log(`[demo] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Demo market: Maker-like risk parameters with a fast per-second exponential curve. */
+export function demoParams(oracle: PublicKey): MarketParams {
+  return {
+    maxLtvBps: 7_000,
+    liquidationLtvBps: 8_000,
+    chopBps: 1_000,
+    bufBps: 11_000,
+    cuspBps: 5_000,
+    chipBps: 10,
+    tip: USDC(2),
+    tailSecs: new BN(600),
+    hole: USDC(10_000_000),
+    dust: USDC(10),
+    borrowRatePerSecWad: new BN("1547125957"),
+    oracleProgram: PYTH_LEGACY_PROGRAM_ID,
+    collateralOracleKind: OracleKind.PythLegacy,
+    collateralOracle: oracle,
+    debtOracleKind: 0,
+    debtOracle: PublicKey.default,
+    maxAgeSecs: new BN(60),
+    maxAgeSlots: new BN(0),
+    maxConfBps: 200,
+    curve: { exp: { cut: new BN("995000000000000000") } }, // −0.5% per second
+  };
+}
+
+interface Bot {
+  name: string;
+  marginBps: number;
+  keypair: Keypair;
+  process: ChildProcess;
+  exit: Promise<number | null>;
+}
+
+/** A chain to run on: the embedded validator's handle, a connection to it, its funded payer. */
+export interface DemoChain {
+  surfnet: SurfnetHandle;
+  connection: Connection;
+  admin: Keypair;
+}
+
+/**
+ * Runs the scenario on `chain` (left running); resolves to whether every invariant held.
+ * `onMarket` sees the market once it exists (the dashboard labels its mints).
+ */
+export async function runDemo(
+  chain: DemoChain,
+  opts: DemoOptions,
+  onMarket?: (m: ChainMarket) => void,
+): Promise<boolean> {
+  const rand = prng(opts.seed);
+  const started = Date.now();
+  const { surfnet, connection, admin } = chain;
+  const bots: Bot[] = [];
+  const events: { event: GavelEvent; oracleUsd: number }[] = [];
+  let oracleUsd = 150;
+  let subscription: number | undefined;
+  try {
+    log(
+      `embedded chain at ${surfnet.rpcUrl} (ws ${surfnet.wsUrl}); Gavel deployed at ${PROGRAM_ID.toBase58()}`,
+    );
+    const m = new ChainMarket(surfnet, connection, admin);
+    await m.create(demoParams, oracleUsd);
+    onMarket?.(m);
+    log(
+      `market ${m.addrs.market.toBase58()} (SOL/USDC, Pyth legacy oracle ${m.oracle.toBase58()}) at $${oracleUsd}`,
+    );
+    subscription = connection.onLogs(
+      PROGRAM_ID,
+      (l: Logs) => {
+        if (!l.err) for (const event of parseEvents(l.logs)) events.push({ event, oracleUsd });
+      },
+      "confirmed",
+    );
+
+    await m.lp(USDC(2_000_000), USDC(20_000));
+    await m.lp(USDC(1_000_000), new BN(0));
+    log("2 LPs deposited 3,000,000 USDC; insurance fund 20,000 USDC");
+
+    const borrowers: Keypair[] = [];
+    for (let i = 0; i < opts.borrowers; i++) {
+      const ink = 5 + Math.floor(rand() * 45);
+      const ltv = 0.3 + rand() * 0.39; // 30% .. 69% of $150, under the 70% max LTV
+      borrowers.push(await m.borrower(SOL(ink), USDC(Math.floor(ink * oracleUsd * ltv * 0.99))));
+      if ((i + 1) % 10 === 0 || i + 1 === opts.borrowers) log(`borrowers opened: ${i + 1}/${opts.borrowers}`);
+    }
+
+    // Three competing bidders with different margins, each funded with USDC inventory.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gavel-demo-"));
+    for (const [name, marginBps] of [
+      ["aggressive", 100],
+      ["moderate", 300],
+      ["cautious", 600],
+    ] as const) {
+      const keypair = await m.keeper(USDC(500_000));
+      const keyPath = path.join(dir, `${name}.json`);
+      fs.writeFileSync(keyPath, JSON.stringify(Array.from(keypair.secretKey)));
+      const child = spawn(
+        process.execPath,
+        [
+          "-r",
+          "ts-node/register/transpile-only",
+          path.join(__dirname, "../bidder/main.ts"),
+          "--rpc",
+          surfnet.rpcUrl,
+          "--ws",
+          surfnet.wsUrl,
+          "--keypair",
+          keyPath,
+          "--market",
+          m.addrs.market.toBase58(),
+          "--min-profit-bps",
+          String(marginBps),
+          "--name",
+          name,
+        ],
+        {
+          cwd: path.join(__dirname, "../.."),
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" },
+        },
+      );
+      const logFile = fs.createWriteStream(path.join(dir, `${name}.log`));
+      child.stdout?.pipe(logFile);
+      child.stderr?.pipe(logFile);
+      const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      bots.push({ name, marginBps, keypair, process: child, exit });
+    }
+    log(`3 bidders started (margins 1%, 3%, 6%); their logs: ${dir}`);
+    await sleep(8_000);
+
+    // The crash.
+    const target = oracleUsd * (1 - opts.crash);
+    for (let s = 1; s <= opts.steps; s++) {
+      oracleUsd = Math.round((150 - ((150 - target) * s) / opts.steps) * 100) / 100;
+      await m.setPrice(oracleUsd);
+      const started = events.filter((e) => e.event.name === "auctionStarted").length;
+      const taken = events.filter((e) => e.event.name === "auctionTaken").length;
+      log(`price $${oracleUsd.toFixed(2)} — auctions started ${started}, takes ${taken}`);
+      await sleep(opts.stepSecs * 1000);
+    }
+
+    // Keep the oracle fresh until every unsafe position is kicked and every auction settled.
+    const params = demoParams(m.oracle);
+    const priceAt = (usd: number) =>
+      priceFromPyth({
+        collPrice: new BN(Math.round(usd * 1e8)),
+        collExpo: -8,
+        debtPrice: new BN(1),
+        debtExpo: 0,
+        collDecimals: 9,
+        debtDecimals: 6,
+      })!;
+    const deadline = Date.now() + opts.timeoutSecs * 1000;
+    let unsafe = 0;
+    let live = 0;
+    for (;;) {
+      await m.setPrice(oracleUsd);
+      const market = decodeMarket((await connection.getAccountInfo(m.addrs.market))!.data);
+      const accounts = await connection.getProgramAccounts(PROGRAM_ID);
+      live = 0;
+      unsafe = 0;
+      for (const a of accounts) {
+        const disc = a.account.data.subarray(0, 8);
+        if (disc.equals(ACCOUNT_DISCRIMINATORS.auction)) live++;
+        if (disc.equals(ACCOUNT_DISCRIMINATORS.position)) {
+          const p = decodePosition(a.account.data);
+          const debt = debtFromArt(p.art, market.rate)!;
+          const limit = maxDebtFor(valueFloor(p.ink, priceAt(oracleUsd))!, new BN(params.liquidationLtvBps))!;
+          if (debt.gt(limit) && !p.art.isZero()) unsafe++;
+        }
+      }
+      if ((unsafe === 0 && live === 0) || Date.now() > deadline) break;
+      log(`waiting: ${unsafe} unsafe positions not yet kicked, ${live} auctions live`);
+      await sleep(3_000);
+    }
+    for (const b of bots) b.process.kill("SIGTERM");
+    const codes = await Promise.all(bots.map((b) => b.exit));
+    await sleep(1_000);
+
+    // Summary.
+    const market = decodeMarket((await connection.getAccountInfo(m.addrs.market))!.data);
+    const collVault = await connection.getTokenAccountBalance(m.addrs.collateralVault);
+    const liqVault = await connection.getTokenAccountBalance(m.addrs.liquidityVault);
+    const kicks = events.filter((e) => e.event.name === "auctionStarted");
+    const takes = events.filter((e) => e.event.name === "auctionTaken");
+    const settled = events.filter((e) => e.event.name === "auctionSettled");
+    const bad = events.filter((e) => e.event.name === "badDebt");
+    const discounts = takes
+      .map((t) => {
+        const price = Number(t.event.data.price.toString()) / 1e12; // USDC base units per lamport
+        const oracle = (t.oracleUsd * 1e6) / 1e9;
+        return 1 - price / oracle;
+      })
+      .sort((a, b) => a - b);
+    const avg = discounts.reduce((x, y) => x + y, 0) / Math.max(1, discounts.length);
+    const median = discounts.length ? discounts[Math.floor(discounts.length / 2)] : 0;
+    const badDebt = bad.reduce((x, e) => x + Number(e.event.data.debt.toString()), 0) / 1e6;
+    const rewards = kicks.reduce((x, e) => x + Number(e.event.data.reward.toString()), 0) / 1e6;
+    const rows = bots.map((b) => {
+      const mine = takes.filter((t) => t.event.data.taker.equals(b.keypair.publicKey));
+      const profit = mine.reduce((x, t) => {
+        const coll = Number(t.event.data.collateral.toString()) / 1e9;
+        return x + coll * t.oracleUsd - Number(t.event.data.owe.toString()) / 1e6;
+      }, 0);
+      const kicked = kicks.filter((k) => k.event.data.kicker.equals(b.keypair.publicKey));
+      const reward = kicked.reduce((x, k) => x + Number(k.event.data.reward.toString()), 0) / 1e6;
+      return {
+        bidder: b.name,
+        marginBps: b.marginBps,
+        kicks: kicked.length,
+        takes: mine.length,
+        profitUsd: +(profit + reward).toFixed(2),
+      };
+    });
+    console.log("");
+    console.log("=== Gavel demo summary ===");
+    console.table({
+      "positions kicked": kicks.length,
+      "auctions settled": settled.length,
+      takes: takes.length,
+      "avg clearing discount vs oracle": `${(avg * 100).toFixed(2)}%`,
+      "median clearing discount vs oracle": `${(median * 100).toFixed(2)}%`,
+      "bad debt (USDC)": badDebt,
+      "keeper rewards (USDC)": rewards,
+      "final oracle price": `$${oracleUsd}`,
+      "run time (s)": Math.round((Date.now() - started) / 1000),
+    });
+    console.table(rows);
+
+    const checks: [string, boolean][] = [
+      ["collateral vault == accounting", collVault.value.amount === market.collateralTotal.toString()],
+      [
+        "liquidity vault == cash + insurance",
+        liqVault.value.amount === market.cash.add(market.insurance).toString(),
+      ],
+      ["every unsafe position kicked", unsafe === 0],
+      [
+        "every auction settled (dirt == 0, none live)",
+        live === 0 && market.dirt.isZero() && market.auctionDebt.isZero(),
+      ],
+      ["at least one position kicked", kicks.length > 0],
+      ["bidders exited cleanly", codes.every((c) => c === 0)],
+    ];
+    for (const [what, ok] of checks) log(`${ok ? "ok  " : "FAIL"} ${what}`);
+    return checks.every(([, ok]) => ok);
+  } finally {
+    for (const b of bots) if (b.process.exitCode === null) b.process.kill("SIGKILL");
+    if (subscription !== undefined)
+      await connection.removeOnLogsListener(subscription).catch(() => undefined);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * What the dashboard server (app/web/server.ts) sends the page: a snapshot of the chain every
+ * poll and each take as it happens. Amounts are human units (decimals applied) as numbers — for
+ * display only; the server computed them with the SDK's exact math. Prices are debt tokens per
+ * collateral token. Times are unix seconds of the chain's clock unless named `...Ms`.
+ */
+
+/** A market's risk parameters, human units. */
+export interface ParamsView {
+  maxLtvBps: number;
+  liquidationLtvBps: number;
+  chopBps: number;
+  bufBps: number;
+  cuspBps: number;
+  chipBps: number;
+  tip: number;
+  tailSecs: number;
+  hole: number;
+  dust: number;
+  /** Borrow rate compounded over a year (0.05 = 5%). */
+  borrowApy: number;
+  maxAgeSecs: number;
+  maxConfBps: number;
+  /** The auction curve in words, e.g. "exponential, −0.50%/s". */
+  curve: string;
+}
+
+/** One bucket of the LTV histogram (loan-to-value at the oracle price). */
+export interface LtvBucket {
+  fromBps: number;
+  toBps: number;
+  count: number;
+}
+
+/** A borrower's position, valued at the oracle price. */
+export interface PositionView {
+  address: string;
+  owner: string;
+  collateral: number;
+  debt: number;
+  ltvBps: number;
+  /** ltv / liquidation LTV: ≥ 1 is kickable. */
+  health: number;
+  /** Live auctions of this position. */
+  auctions: number;
+}
+
+export interface MarketView {
+  address: string;
+  collateralMint: string;
+  debtMint: string;
+  collateralSymbol: string;
+  debtSymbol: string;
+  /** Oracle mid price (null without a usable price). */
+  oraclePrice: number | null;
+  oracleConfBps: number | null;
+  /** Chain time − publish time of the oracle price. */
+  oracleAgeSecs: number | null;
+  params: ParamsView;
+  cash: number;
+  insurance: number;
+  totalDebt: number;
+  /** Cash + debt + auction debt: what LP shares are worth in total. */
+  poolValue: number;
+  utilization: number;
+  /** Debt + penalty being raised by live auctions, vs the `hole` cap. */
+  dirt: number;
+  auctionDebt: number;
+  collateralTotal: number;
+  auctionCount: number;
+  positionCount: number;
+  borrowerCount: number;
+  ltvHistogram: LtvBucket[];
+  /** Positions with debt, riskiest first (at most 10). */
+  nearLiquidation: PositionView[];
+}
+
+/** A point of an auction's price curve, `t` seconds after its start (`tic`). */
+export interface CurvePoint {
+  t: number;
+  price: number;
+}
+
+export interface AuctionView {
+  address: string;
+  market: string;
+  id: number;
+  owner: string;
+  kicker: string;
+  /** Debt + penalty still to raise, and at the kick. */
+  tab: number;
+  initialTab: number;
+  /** Collateral left, and at the kick. */
+  lot: number;
+  initialLot: number;
+  top: number;
+  /** Start of the current curve. */
+  tic: number;
+  elapsedSecs: number;
+  /** Price now on the curve. */
+  price: number;
+  oraclePrice: number | null;
+  /** Why a reset is due (none: takeable). */
+  reset: "tail" | "cusp" | null;
+  tailSecs: number;
+  cuspPrice: number;
+  /** The whole curve from `tic` to the tail or just below the cusp (past and projected). */
+  curve: CurvePoint[];
+  /** Takes of this auction on the current curve. */
+  takes: CurvePoint[];
+}
+
+export interface TakeView {
+  /** `<signature>:<index>`: unique per event. */
+  key: string;
+  signature: string;
+  slot: number;
+  market: string;
+  auction: string;
+  id: number;
+  taker: string;
+  price: number;
+  collateral: number;
+  owe: number;
+  tabLeft: number;
+  lotLeft: number;
+  time: number;
+  /** Oracle price the discount is measured against, and where it came from. */
+  oraclePrice: number | null;
+  oracleSource: "take" | "kick" | null;
+  /** 1 − price / oracle (negative: above the oracle). */
+  discount: number | null;
+}
+
+export interface SettledView {
+  key: string;
+  signature: string;
+  market: string;
+  auction: string;
+  id: number;
+  /** Tab raised in full, collateral exhausted first (bad debt), or cancelled by the admin. */
+  reason: "raised" | "exhausted" | "cancelled" | "unknown";
+  raised: number;
+  returnedCollateral: number;
+  badDebt: number;
+  time: number;
+  takes: number;
+  durationSecs: number | null;
+  /** Volume-weighted take price vs volume-weighted oracle (at take, else at kick). */
+  discount: number | null;
+}
+
+export interface Snapshot {
+  rpc: string;
+  /** Wall-clock time of the snapshot (ms). */
+  updatedAtMs: number;
+  /** Last RPC failure (the page keeps showing the previous data), or null. */
+  error: string | null;
+  slot: number;
+  chainTime: number;
+  /** Null until Gavel's Config exists on this chain. */
+  stop: number | null;
+  programId: string;
+  markets: MarketView[];
+  auctions: AuctionView[];
+  /** Newest first. */
+  takes: TakeView[];
+  /** Newest first. */
+  settled: SettledView[];
+}
+
+/** Messages on the `/live` websocket. */
+export type ServerMessage = { type: "snapshot"; snapshot: Snapshot } | { type: "take"; take: TakeView };

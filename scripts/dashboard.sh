@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The auction dashboard: installs what is missing, builds gavel.so and the page, then serves it
+# (default: an embedded chain running the demo; `-- --rpc URL` reads any other chain).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+npx vite build app/web --logLevel warn
+exec npx ts-node app/web/main.ts "$@"

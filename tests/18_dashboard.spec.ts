@@ -1,0 +1,153 @@
+/**
+ * The auction dashboard in a real browser (Debian's chromium driven by playwright-core) against an
+ * embedded validator: a risk analyst opens the page and sees the market; the price crashes, a
+ * kicker starts an auction and its price curve appears; a bidder takes part of the lot and the take
+ * shows up live (pushed over the websocket, highlighted) and as a dot on the curve; the bidder takes
+ * the rest and the auction moves to the settled table with its clearing price vs the oracle. A
+ * dashboard pointed at an RPC that is down says so. Screenshots: target/artifacts/dashboard-{auction,settled}.png.
+ */
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import BN from "bn.js";
+import { Browser, chromium, Page } from "playwright-core";
+import { Keypair, PublicKey } from "@solana/web3.js";
+import { GavelClient } from "../sdk/src";
+import { ChainMarket, startChain } from "../app/demo/chain";
+import { demoParams } from "../app/demo/scenario";
+import { Dashboard, startDashboard } from "../app/web/server";
+
+const ROOT = path.join(__dirname, "..");
+const ARTIFACTS = path.join(ROOT, "target", "artifacts");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SOL = (n: number) => new BN(Math.round(n * 1e9));
+const USDC = (n: number) => new BN(Math.round(n * 1e6));
+
+describe("18 dashboard (chromium, embedded validator)", function () {
+  this.timeout(180_000);
+  const chain = startChain();
+  const market = new ChainMarket(chain.surfnet, chain.connection, chain.admin);
+  let dashboard: Dashboard;
+  let browser: Browser;
+  let page: Page;
+  let borrower: Keypair;
+  let bidder: GavelClient;
+  let auction: PublicKey;
+
+  before(async () => {
+    execFileSync("npx", ["vite", "build", "app/web", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+    await market.create(demoParams, 150);
+    await market.lp(USDC(100_000), USDC(5_000));
+    borrower = await market.borrower(SOL(20), USDC(2_000)); // 66.7% LTV at $150
+    await market.borrower(SOL(50), USDC(3_000)); // 40%: stays safe
+    bidder = new GavelClient(chain.connection, await market.keeper(USDC(50_000)));
+    dashboard = await startDashboard({
+      rpc: chain.surfnet.rpcUrl,
+      ws: chain.surfnet.wsUrl,
+      pollMs: 500,
+      symbols: {
+        [market.ref.collateralMint.toBase58()]: "SOL",
+        [market.ref.debtMint.toBase58()]: "USDC",
+      },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking"],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+    chain.surfnet.stop();
+  });
+
+  it("the analyst sees the market: oracle, liquidity, LTV distribution, no auctions yet", async () => {
+    await page.goto(dashboard.url);
+    const card = page.getByTestId("market-card");
+    await card.waitFor();
+    expect(await card.locator("h3").innerText()).to.match(/^SOL\/USDC/);
+    expect(await page.getByTestId("oracle-price").innerText()).to.equal("150.00 USDC/SOL");
+    const text = await card.innerText();
+    expect(text).to.contain("100,000 USDC"); // pool value
+    expect(text).to.contain("95,000 USDC"); // cash: 5,000 lent out
+    // Two positions with debt, at 66.67% and 40.00% LTV: two non-empty bars, one position each.
+    expect(await card.getByText("66.67%").count()).to.equal(1);
+    const labels = await page.getByTestId("ltv-histogram").locator("text.barlabel").allTextContents();
+    expect(labels).to.deep.equal(["1", "1"]);
+    expect(await page.getByTestId("no-auctions").isVisible()).to.equal(true);
+    expect(await page.getByTestId("no-takes").isVisible()).to.equal(true);
+    expect(await page.getByTestId("link-state").innerText()).to.contain("live");
+  });
+
+  it("the price crashes and a kicker starts an auction: its card and price curve appear", async () => {
+    await market.setPrice(120); // 2,000 / (20 × 120) = 83% > 80% liquidation LTV
+    const kicker = new GavelClient(chain.connection, await market.keeper(USDC(0)));
+    auction = (await kicker.kick(market.addrs.market, borrower.publicKey)).auction;
+    const card = page.getByTestId("auction-card");
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.locator("h3").innerText()).to.match(/^Auction #0/);
+    // The past path runs from the start price (132 = 120 × buf 110%) to the price now.
+    const past = await page.getByTestId("curve-past").getAttribute("d");
+    const projected = await page.getByTestId("curve-projected").getAttribute("d");
+    expect(past!.split(/[ML]/).filter(Boolean).length).to.be.greaterThanOrEqual(2);
+    expect(projected!.split(/[ML]/).filter(Boolean).length).to.be.greaterThan(10);
+    expect(await card.locator("line.oracle").count()).to.equal(1);
+    expect(await page.getByTestId("auction-price").innerText()).to.match(/^1[23]\d\.\d{2,4} USDC\/SOL$/);
+    expect(await card.innerText()).to.contain("of 20 SOL");
+  });
+
+  it("a bidder takes 5 SOL: the take appears live and as a dot on the curve", async () => {
+    const rowsBefore = await page.getByTestId("take-row").count();
+    expect(rowsBefore).to.equal(0);
+    const res = await bidder.take(auction, { maxCollateral: SOL(5) });
+    const taken = res.events.find((e) => e.name === "auctionTaken")!;
+    const row = page.getByTestId("take-row").first();
+    await row.waitFor({ timeout: 15_000 });
+    // Pushed over the websocket as it happened (the highlighted row), not found by a later poll.
+    expect(await row.getAttribute("class")).to.contain("fresh");
+    const text = await row.innerText();
+    expect(text).to.contain("#0");
+    expect(text).to.contain("5 SOL");
+    const paid = Number(taken.data.owe.toString()) / 1e6;
+    expect(text).to.contain(`${paid.toLocaleString("en-US", { maximumFractionDigits: 2 })} USDC`);
+    await page.getByTestId("curve-take").first().waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("auction-card").innerText()).to.contain("15 SOL of 20 SOL");
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-auction.png"), fullPage: true });
+  });
+
+  it("the bidder takes the rest: the auction settles and shows its clearing price vs the oracle", async () => {
+    await bidder.take(auction);
+    const row = page.getByTestId("settled-row").first();
+    await row.waitFor({ timeout: 15_000 });
+    const text = await row.innerText();
+    expect(text).to.contain("tab raised");
+    expect(text).to.match(/\t2\t/); // two takes
+    expect(await page.getByTestId("settled-discount").first().innerText()).to.match(/^[−+]\d+\.\d{2}%$/);
+    expect(await page.getByTestId("bad-debt-total").innerText()).to.equal("0");
+    await page.getByTestId("no-auctions").waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("take-row").count()).to.equal(2);
+    await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-settled.png"), fullPage: true });
+    for (const f of ["dashboard-auction.png", "dashboard-settled.png"]) {
+      expect(fs.statSync(path.join(ARTIFACTS, f)).size).to.be.greaterThan(10_000);
+    }
+  });
+
+  it("a dashboard pointed at an RPC that is down says so instead of showing nothing", async () => {
+    const down = await startDashboard({ rpc: "http://127.0.0.1:9", pollMs: 500, historyLimit: 0 });
+    try {
+      const other = await browser.newPage();
+      await other.goto(down.url);
+      const banner = other.getByTestId("rpc-error");
+      await banner.waitFor({ timeout: 15_000 });
+      expect(await banner.innerText()).to.match(/cannot reach the RPC at http:\/\/127\.0\.0\.1:9/);
+      await other.close();
+    } finally {
+      await down.stop();
+    }
+  });
+});
