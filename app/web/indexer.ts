@@ -106,6 +106,7 @@ export class Indexer {
     this.last = {
       rpc: connection.rpcEndpoint,
       updatedAtMs: 0,
+      readMs: 0,
       error: null,
       slot: 0,
       chainTime: 0,
@@ -161,6 +162,7 @@ export class Indexer {
 
   /** Reads the chain once and rebuilds the snapshot; on failure keeps the old data with `error`. */
   async poll(): Promise<Snapshot> {
+    const started = Date.now();
     try {
       const [config, clock, markets, positions, auctions] = await Promise.all([
         fetchConfig(this.connection, { programId: this.programId }),
@@ -175,6 +177,7 @@ export class Indexer {
       this.last = {
         rpc: this.connection.rpcEndpoint,
         updatedAtMs: Date.now(),
+        readMs: Date.now() - started,
         error: null,
         slot: clock.slot.toNumber(),
         chainTime: now,

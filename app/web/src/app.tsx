@@ -31,6 +31,9 @@ function Header({ link, snapshot }: { link: LinkState; snapshot: Snapshot | null
             <span title="RPC endpoint the dashboard server reads">{snapshot.rpc}</span>
             <span title={snapshot.programId}>program {short(snapshot.programId)}</span>
             <span>slot {snapshot.slot.toLocaleString("en-US")}</span>
+            <span title="time the dashboard server took to read every Gavel account">
+              read in {snapshot.readMs} ms
+            </span>
             <span>chain time {snapshot.chainTime ? clock(snapshot.chainTime) : "—"}</span>
             {snapshot.stop !== null && (
               <span class={`pill stop${snapshot.stop}`} data-testid="stop-level">

@@ -154,6 +154,8 @@ export interface Snapshot {
   rpc: string;
   /** Wall-clock time of the snapshot (ms). */
   updatedAtMs: number;
+  /** How long the last successful read of the chain took (ms). */
+  readMs: number;
   /** Last RPC failure (the page keeps showing the previous data), or null. */
   error: string | null;
   slot: number;
