@@ -1,19 +1,28 @@
 /**
- * Initializes Gavel on a cluster where the program is deployed, idempotently: creates the Config
- * (admin = the keypair) if it does not exist, then each market of `--markets <file.json>` (see
- * migrations/markets.example.json) unless it exists. A market that exists with other parameters
- * is an error, unless `--update` is given (then `update_market` applies the file's parameters).
+ * Deploys Gavel on a cluster and initializes it, idempotently, over RPC alone (no `solana` CLI):
+ *
+ * 1. The program (skipped with `--skip-program`): `--so` (default target/deploy/gavel.so) goes
+ *    through the BPF Upgradeable Loader (migrations/loader.ts) at the address of
+ *    `--program-keypair` (default keys/gavel-program-keypair.json, the SDK's `PROGRAM_ID`). No
+ *    program there: it is deployed with the keypair as upgrade authority and room to grow to
+ *    `--max-data-len` bytes (default twice the .so). Deployed with other bytes: it is upgraded in
+ *    place, no flag needed, when the keypair is its upgrade authority (otherwise an error). Same
+ *    bytes: "program up to date", nothing sent. The payer's balance is checked against rent and
+ *    fees before anything is sent.
+ * 2. The Config (admin = the keypair) unless it exists.
+ * 3. Each market of `--markets <file.json>` (see migrations/markets.example.json) unless it exists.
+ *    A market that exists with other parameters is an error, unless `--update` is given (then
+ *    `update_market` applies the file's parameters).
  *
  *   npx ts-node migrations/deploy.ts --rpc http://127.0.0.1:8899 --keypair ~/.config/solana/id.json \
  *     --markets migrations/markets.example.json
  *
- * Deploying or upgrading the .so itself: `solana program deploy target/deploy/gavel.so
- * --program-id keys/gavel-program-keypair.json` (official CLI), `anchor deploy`, or the embedded
- * chain's deploy API as app/demo does.
+ * `--ws <url>` names the websocket endpoint when it is not the RPC port + 1 (confirmations use it).
  */
 import BN from "bn.js";
 import { Connection, Keypair, PublicKey, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
 import * as fs from "fs";
+import * as path from "path";
 import {
   configPda,
   createMarketIx,
@@ -26,6 +35,7 @@ import {
   PROGRAM_ID,
   updateMarketIx,
 } from "../sdk/src";
+import { deployProgram } from "./loader";
 
 /** What `initializeGavel` did. */
 export interface InitResult {
@@ -203,15 +213,44 @@ function arg(name: string, fallback?: string): string {
   return v;
 }
 
+/** A keypair from a JSON file of its secret key bytes (the `solana-keygen` format). */
+function readKeypair(file: string): Keypair {
+  const resolved = file.replace(/^~/, process.env.HOME ?? "~");
+  if (!fs.existsSync(resolved)) throw new Error(`keypair file not found: ${resolved}`);
+  return Keypair.fromSecretKey(Uint8Array.from(JSON.parse(fs.readFileSync(resolved, "utf8"))));
+}
+
 async function main(): Promise<void> {
   const rpc = arg("rpc", "http://127.0.0.1:8899");
-  const keypairPath = arg("keypair", `${process.env.HOME}/.config/solana/id.json`).replace(
-    /^~/,
-    process.env.HOME ?? "~",
-  );
-  if (!fs.existsSync(keypairPath)) throw new Error(`keypair file not found: ${keypairPath}`);
-  const admin = Keypair.fromSecretKey(Uint8Array.from(JSON.parse(fs.readFileSync(keypairPath, "utf8"))));
-  const connection = new Connection(rpc, "confirmed");
+  const admin = readKeypair(arg("keypair", `${process.env.HOME}/.config/solana/id.json`));
+  const wsEndpoint = process.argv.includes("--ws") ? arg("ws") : undefined;
+  const connection = new Connection(rpc, { commitment: "confirmed", wsEndpoint });
+  if (!process.argv.includes("--skip-program")) {
+    const root = path.join(__dirname, "..");
+    const programKeypair = readKeypair(
+      arg("program-keypair", path.join(root, "keys/gavel-program-keypair.json")),
+    );
+    if (!programKeypair.publicKey.equals(PROGRAM_ID)) {
+      throw new Error(
+        `program keypair is ${programKeypair.publicKey.toBase58()} but the SDK's PROGRAM_ID is ${PROGRAM_ID.toBase58()}`,
+      );
+    }
+    const soPath = arg("so", path.join(root, "target/deploy/gavel.so"));
+    if (!fs.existsSync(soPath)) throw new Error(`program file not found: ${soPath}`);
+    const maxDataLen = process.argv.includes("--max-data-len") ? Number(arg("max-data-len")) : undefined;
+    if (maxDataLen !== undefined && !Number.isSafeInteger(maxDataLen)) {
+      throw new Error(`--max-data-len must be a number of bytes`);
+    }
+    const deployed = await deployProgram(connection, admin, fs.readFileSync(soPath), {
+      programKeypair,
+      maxDataLen,
+    });
+    console.log(
+      deployed.action === "up to date"
+        ? `program ${deployed.programId} up to date`
+        : `program ${deployed.programId} ${deployed.action}: ${deployed.transactions} transactions (${deployed.writes} buffer writes) in ${deployed.seconds.toFixed(1)} s`,
+    );
+  }
   const res = await initializeGavel(connection, admin);
   console.log(res.created ? `config created (${res.signature})` : "config already exists", res);
   const marketsFile = process.argv.includes("--markets") ? arg("markets") : undefined;

@@ -1,16 +1,159 @@
 /**
- * The deploy script on an embedded validator: an operator initializes Gavel and its markets from
- * a JSON file, runs it again (nothing changes), edits a parameter (refused without --update,
- * applied with it), and gets one readable line for a missing keypair.
+ * The deploy script on an embedded validator. On a chain without Gavel, an operator deploys the .so
+ * through the upgradeable loader and initializes the config (then the program is up to date and
+ * nothing is sent), upgrades it with other bytes, and is refused with someone else's keypair, an
+ * invalid ELF (its buffer's rent comes back) or too little SOL. On a chain with Gavel, the operator
+ * initializes Gavel and its markets from a JSON file, runs it again (nothing changes), edits a
+ * parameter (refused without --update, applied with it), and gets one readable line for a missing
+ * keypair.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { Keypair } from "@solana/web3.js";
-import { decodeMarket } from "../sdk/src";
+import { promisify } from "util";
+import { Keypair, LAMPORTS_PER_SOL, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
+import { configPda, decodeConfig, decodeMarket, PROGRAM_ID, setStopIx } from "../sdk/src";
 import { applyMarkets, initializeGavel, MarketSpec } from "../migrations/deploy";
+import { deployProgram, holdsExactly, LOADER_ID, readProgramData } from "../migrations/loader";
 import { ChainMarket, startChain } from "../app/demo/chain";
 import example from "../migrations/markets.example.json";
+
+const ROOT = path.join(__dirname, "..");
+const SO = fs.readFileSync(path.join(ROOT, "target/deploy/gavel.so"));
+const readKeypair = (file: string) =>
+  Keypair.fromSecretKey(Uint8Array.from(JSON.parse(fs.readFileSync(file, "utf8"))));
+
+async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("15 deploy script: the program through the upgradeable loader (embedded validator)", function () {
+  this.timeout(300_000);
+  const { surfnet, connection, admin } = startChain({ deploy: false });
+  const programKeypair = readKeypair(path.join(ROOT, "keys/gavel-program-keypair.json"));
+  const keypairFile = path.join(os.tmpdir(), `gavel-deploy-${admin.publicKey.toBase58()}.json`);
+  const silent = () => undefined;
+  // A valid ELF with other bytes: the loader accepts bytes after the ELF's last section (it pads
+  // every program data account with zeros anyway); these are not zeros, so the code differs.
+  const other = Buffer.concat([SO, Buffer.alloc(100, 0xab)]);
+  const cli = async (): Promise<string> =>
+    (
+      await promisify(execFile)(
+        "npx",
+        [
+          "ts-node",
+          "migrations/deploy.ts",
+          "--rpc",
+          surfnet.rpcUrl,
+          "--ws",
+          surfnet.wsUrl,
+          "--keypair",
+          keypairFile,
+        ],
+        { cwd: ROOT },
+      )
+    ).stdout;
+  before(() => fs.writeFileSync(keypairFile, JSON.stringify(Array.from(admin.secretKey))));
+  after(() => {
+    fs.rmSync(keypairFile, { force: true });
+    surfnet.stop();
+  });
+
+  it("deploys gavel.so on a chain without Gavel, then creates the config through it", async () => {
+    expect(await connection.getAccountInfo(PROGRAM_ID)).to.equal(null);
+    const out = await cli();
+    const writes = Math.ceil(SO.length / 1012);
+    expect(out).to.contain(`program ${PROGRAM_ID.toBase58()} deployed: ${writes + 2} transactions`);
+    expect(out).to.contain(`wrote ${writes}/${writes} chunks`);
+    expect(out).to.match(/config created/);
+    const program = await connection.getAccountInfo(PROGRAM_ID);
+    expect(program!.executable).to.equal(true);
+    expect(program!.owner.equals(LOADER_ID)).to.equal(true);
+    const data = await readProgramData(connection, PROGRAM_ID);
+    expect(data!.code.subarray(0, SO.length).equals(SO)).to.equal(true);
+    expect(data!.code.length).to.equal(2 * SO.length);
+    expect(data!.authority!.equals(admin.publicKey)).to.equal(true);
+    const config = await connection.getAccountInfo(configPda()[0]);
+    expect(config!.owner.equals(PROGRAM_ID)).to.equal(true);
+    expect(decodeConfig(config!.data).admin.equals(admin.publicKey)).to.equal(true);
+  });
+
+  it("a second run finds the program up to date and the config existing, and sends nothing", async () => {
+    const balance = await connection.getBalance(admin.publicKey);
+    const out = await cli();
+    expect(out).to.contain(`program ${PROGRAM_ID.toBase58()} up to date`);
+    expect(out).to.match(/config already exists/);
+    expect(await connection.getBalance(admin.publicKey)).to.equal(balance);
+  });
+
+  it("other bytes upgrade the program in place; it executes after each upgrade", async () => {
+    const setStop = async (stop: number) => {
+      await sendAndConfirmTransaction(
+        connection,
+        new Transaction().add(setStopIx({ admin: admin.publicKey }, stop)),
+        [admin],
+        { commitment: "confirmed" },
+      );
+      const config = await connection.getAccountInfo(configPda()[0]);
+      expect(decodeConfig(config!.data).stop).to.equal(stop);
+    };
+    const before = await readProgramData(connection, PROGRAM_ID);
+    const up = await deployProgram(connection, admin, other, { programKeypair, log: silent });
+    expect(up.action).to.equal("upgraded");
+    const after = await readProgramData(connection, PROGRAM_ID);
+    expect(holdsExactly(after!.code, other)).to.equal(true);
+    expect(after!.slot).to.be.greaterThan(before!.slot);
+    await setStop(1);
+    // Back to gavel.so: its first bytes are deployed already, but the tail is not zero padding.
+    const back = await deployProgram(connection, admin, SO, { programKeypair, log: silent });
+    expect(back.action).to.equal("upgraded");
+    expect(holdsExactly((await readProgramData(connection, PROGRAM_ID))!.code, SO)).to.equal(true);
+    await setStop(0);
+  });
+
+  it("another keypair is refused: the upgrade authority is named and nothing is sent", async () => {
+    const someone = Keypair.generate();
+    surfnet.fundSol(someone.publicKey.toBase58(), 10 * LAMPORTS_PER_SOL);
+    const message = await rejection(
+      deployProgram(connection, someone, other, { programKeypair, log: silent }),
+    );
+    expect(message).to.equal(
+      `program ${PROGRAM_ID.toBase58()} has upgrade authority ${admin.publicKey.toBase58()}, not this keypair (${someone.publicKey.toBase58()})`,
+    );
+    expect(await connection.getBalance(someone.publicKey)).to.equal(10 * LAMPORTS_PER_SOL);
+  });
+
+  it("an invalid ELF is rejected by the loader; its buffer is closed and the rent comes back", async () => {
+    const fresh = Keypair.generate();
+    const balance = await connection.getBalance(admin.publicKey);
+    const message = await rejection(
+      deployProgram(connection, admin, Buffer.alloc(5000, 7), { programKeypair: fresh, log: silent }),
+    );
+    expect(message).to.match(/; buffer \w+ closed, its rent returned$/);
+    expect(await connection.getAccountInfo(fresh.publicKey)).to.equal(null);
+    // Fees only: the create, five writes and the close (the failed deploy is not sent).
+    expect(balance - (await connection.getBalance(admin.publicKey))).to.be.lessThan(100_000);
+  });
+
+  it("too little SOL is refused up front with what the deploy needs", async () => {
+    const poor = Keypair.generate();
+    surfnet.fundSol(poor.publicKey.toBase58(), LAMPORTS_PER_SOL);
+    const message = await rejection(
+      deployProgram(connection, poor, SO, { programKeypair: Keypair.generate(), log: silent }),
+    );
+    expect(message).to.match(
+      /^payer \w+ has 1\.0000 SOL; deploying needs about 4\.\d{4} SOL \(buffer 1\.\d{4} SOL, program data 2\.\d{4} SOL, fees 0\.\d{4} SOL\)$/,
+    );
+    expect(await connection.getBalance(poor.publicKey)).to.equal(LAMPORTS_PER_SOL);
+  });
+});
 
 describe("15 deploy script (embedded validator)", function () {
   this.timeout(120_000);

@@ -1,17 +1,19 @@
 /**
  * The calibration simulator (app/sim): a small run through the real gavel.so in LiteSVM writes
  * parseable outputs, keeps vault accounting exact after every step, reproduces from its seed, and
- * reports the fixed-bonus baseline beside the auction figures.
+ * reports the fixed-bonus baseline beside the auction figures; the harsh calibration really makes
+ * auctions need several takes; the CLI refuses bad input.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { defaultConfig, RunResult, runSim, SimConfig } from "../app/sim/engine";
+import { parseArgs } from "../app/sim/main";
 import { writeOutputs } from "../app/sim/output";
 
-const small = (): SimConfig => ({
-  ...defaultConfig("blackthursday"),
+const small = (stress: "default" | "harsh" = "default"): SimConfig => ({
+  ...defaultConfig("blackthursday", stress),
   seed: 7,
   borrowers: 6,
   bidders: 3,
@@ -35,7 +37,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
   });
 
   it("writes results.json, results.csv, chart.svg and report.md that parse", () => {
-    writeOutputs(dir, run, 1);
+    writeOutputs(dir, [run], 1);
     const json = JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8"));
     expect(json.summary.auctions).to.equal(run.summary.auctions);
     expect(json.auctions).to.have.length(run.auctions.length);
@@ -60,5 +62,42 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     expect(run.baseline.liquidations).to.be.greaterThan(0);
     const md = fs.readFileSync(path.join(dir, "report.md"), "utf8");
     expect(md).to.include("fixed-bonus baseline");
+  });
+
+  it("harsh calibration: capital-bound bidders need several takes per auction, outputs parse", () => {
+    const harsh = runSim({ ...small("harsh"), hours: 6, drainSecs: 7200 });
+    expect(harsh.summary.auctions).to.be.greaterThan(0);
+    expect(harsh.summary.takesPerAuction).to.be.greaterThan(1);
+    expect(harsh.summary.takersPerAuction).to.be.greaterThan(1);
+    const hdir = path.join(dir, "harsh");
+    writeOutputs(hdir, [harsh], 1);
+    const json = JSON.parse(fs.readFileSync(path.join(hdir, "results.json"), "utf8"));
+    expect(json.config.stress).to.equal("harsh");
+    expect(json.summary.takesPerAuction).to.equal(harsh.summary.takesPerAuction);
+    expect(fs.readFileSync(path.join(hdir, "report.md"), "utf8")).to.include("stress `harsh`");
+  });
+
+  it("CLI: flags override the preset in any order, bad input is one-line usage errors", () => {
+    const { cfg, sweep, seeds } = parseArgs([
+      "--capital",
+      "5000",
+      "--stress",
+      "harsh",
+      "--seeds",
+      "3",
+      "--sweep",
+      "cut",
+    ]);
+    expect(cfg.bidderCapitalUsd).to.equal(5000);
+    expect(cfg.depthUsd).to.equal(defaultConfig("blackthursday", "harsh").depthUsd);
+    expect([sweep, seeds]).to.deep.equal(["cut", 3]);
+    for (const bad of [
+      ["--offline", "1.5"],
+      ["--bidders", "2.5"],
+      ["--sweep", "nope"],
+      ["--curve", "exp", "--cut", "0.99"],
+      ["--frob", "1"],
+    ])
+      expect(() => parseArgs(bad)).to.throw(/^--|^unknown flag/);
   });
 });

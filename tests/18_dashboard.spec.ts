@@ -154,13 +154,20 @@ describe("18 dashboard (chromium, embedded validator)", function () {
   });
 
   it("a dashboard pointed at an RPC that is down says so instead of showing nothing", async () => {
-    const down = await startDashboard({ rpc: "http://127.0.0.1:9", pollMs: 500, historyLimit: 0 });
+    const lines: string[] = [];
+    const down = await startDashboard({
+      rpc: "http://127.0.0.1:9",
+      pollMs: 500,
+      historyLimit: 0,
+      log: (l) => lines.push(l),
+    });
     try {
       const other = await browser.newPage();
       await other.goto(down.url);
       const banner = other.getByTestId("rpc-error");
       await banner.waitFor({ timeout: 15_000 });
       expect(await banner.innerText()).to.match(/cannot reach the RPC at http:\/\/127\.0\.0\.1:9/);
+      expect(lines[0]).to.match(/^\[dashboard\] cannot reach the RPC/); // the operator sees it too
       await other.close();
     } finally {
       await down.stop();

@@ -56,8 +56,15 @@ export interface SurfnetHandle {
 
 const SO = path.join(__dirname, "../../target/deploy/gavel.so");
 
-/** Starts an embedded validator with Gavel deployed. */
-export function startChain(): { surfnet: SurfnetHandle; connection: Connection; admin: Keypair } {
+/**
+ * Starts an embedded validator, with Gavel deployed through the validator's own deploy API unless
+ * `deploy` is false (then the chain has no Gavel, as migrations/deploy.ts meets a new cluster).
+ */
+export function startChain({ deploy = true }: { deploy?: boolean } = {}): {
+  surfnet: SurfnetHandle;
+  connection: Connection;
+  admin: Keypair;
+} {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as {
     Surfnet: { startWithConfig(config: { blockProductionMode: string; slotTimeMs: number }): SurfnetHandle };
@@ -65,7 +72,7 @@ export function startChain(): { surfnet: SurfnetHandle; connection: Connection; 
   // "clock" mode: slots advance with the wall clock and so does the chain's unix time (the default
   // mode keeps the Clock sysvar still, which would freeze every auction's price curve).
   const surfnet = Surfnet.startWithConfig({ blockProductionMode: "clock", slotTimeMs: 200 });
-  surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(SO)) });
+  if (deploy) surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(SO)) });
   const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
   return { surfnet, connection, admin: Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey)) };
 }

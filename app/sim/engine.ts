@@ -22,6 +22,7 @@ import {
   resetAuctionIx,
   takeIx,
   takeQuote,
+  TakeQuote,
 } from "../../sdk/src";
 import { defaultParams, LendingWorld } from "../../tests/helpers/lending";
 import { blackThursdayPath, GBM_DEFAULTS, gbmPath, PathPoint, quantile, rng } from "./paths";
@@ -33,9 +34,12 @@ const num = (b: BN, scale: number): number => Number(b.toString()) / scale;
 const usdOf = (p: BN): number => num(p, 1e9);
 
 export type Scenario = "gbm" | "blackthursday";
+export type Stress = "default" | "harsh";
 
 export interface SimConfig {
   scenario: Scenario;
+  /** The calibration preset the other fields started from. */
+  stress: Stress;
   seed: number;
   borrowers: number;
   bidders: number;
@@ -48,7 +52,10 @@ export interface SimConfig {
   depthUsd: number;
   /** Half-life (s) of the price impact's recovery. */
   impactHalfLifeSecs: number;
+  /** USDC each bidder starts with (the baseline's liquidators pool the same total). */
   bidderCapitalUsd: number;
+  /** Delay (s) before a bidder's sale proceeds are USDC it can bid with again (0: at once). */
+  recycleSecs: number;
   /** Base latency (s) of bidder i: latencySecs × (i + 1). */
   latencySecs: number;
   /** Margin of bidder i: marginBps + i × marginStepBps. */
@@ -61,6 +68,9 @@ export interface SimConfig {
   congestionLatencySecs: number;
   txFeeUsd: number;
   priorityFeeUsd: number;
+  /** Extra priority fee (USD per take) at full congestion. */
+  congestionPriorityFeeUsd: number;
+  /** Cost of selling collateral on top of the seller's own price impact (value / (2 × depth)). */
   slippageBps: number;
   /** Market parameter overrides (buf, chop, curve…). */
   params: Partial<MarketParams>;
@@ -71,9 +81,31 @@ export interface SimConfig {
   log: (line: string) => void;
 }
 
-export function defaultConfig(scenario: Scenario = "blackthursday"): SimConfig {
-  return {
+/**
+ * The harsh calibration: capital per bidder about one average position's debt (so auctions need
+ * several takes by several bidders) and tied up while the collateral is sold, a market ten times
+ * thinner with slower recovery (so liquidations' own selling moves the oracle), most bidders gone at
+ * the peak of congestion, slower bidders, and costs that rise with congestion.
+ */
+export const HARSH: Partial<SimConfig> & { stress: "harsh" } = {
+  stress: "harsh",
+  depthUsd: 2_000_000,
+  impactHalfLifeSecs: 3600,
+  bidderCapitalUsd: 10_000,
+  recycleSecs: 900,
+  latencySecs: 10,
+  offlineShare: 0.1,
+  congestionOffline: 0.6,
+  congestionLatencySecs: 300,
+  priorityFeeUsd: 0.05,
+  congestionPriorityFeeUsd: 2,
+  slippageBps: 100,
+};
+
+export function defaultConfig(scenario: Scenario = "blackthursday", stress: Stress = "default"): SimConfig {
+  const base: SimConfig = {
     scenario,
+    stress,
     seed: 1,
     borrowers: 30,
     bidders: 3,
@@ -84,6 +116,7 @@ export function defaultConfig(scenario: Scenario = "blackthursday"): SimConfig {
     depthUsd: 20_000_000,
     impactHalfLifeSecs: 1800,
     bidderCapitalUsd: 250_000,
+    recycleSecs: 0,
     latencySecs: 5,
     marginBps: 100,
     marginStepBps: 100,
@@ -92,12 +125,14 @@ export function defaultConfig(scenario: Scenario = "blackthursday"): SimConfig {
     congestionLatencySecs: 120,
     txFeeUsd: 0.001,
     priorityFeeUsd: 0.05,
+    congestionPriorityFeeUsd: 0,
     slippageBps: 30,
     params: {},
     checkInvariants: true,
     progressSecs: 3600,
     log: () => {},
   };
+  return stress === "harsh" ? { ...base, ...HARSH } : base;
 }
 
 export interface TakeRecord {
@@ -124,6 +159,8 @@ export interface AuctionRecord {
   badDebt: number;
   resets: number;
   takes: number;
+  /** Distinct bidders that took from it. */
+  takers: number;
   clearingPrices: number[];
   /** Collateral-weighted discount of its takes vs the oracle at each take. */
   discount: number | null;
@@ -132,6 +169,15 @@ export interface AuctionRecord {
 export interface Summary {
   auctions: number;
   settled: number;
+  /** Mean takes and mean distinct takers per auction, and the share of auctions with > 1 take. */
+  takesPerAuction: number;
+  takersPerAuction: number;
+  multiTakeShare: number;
+  /**
+   * Loss not yet realized when the run stops: remaining tab minus lot value of auctions still open,
+   * plus debt minus collateral value of positions never kicked, at the last oracle price.
+   */
+  shortfallAtEnd: number;
   liquidatedDebt: number;
   badDebt: number;
   badDebtRatio: number;
@@ -151,6 +197,8 @@ export interface BaselineSummary {
   liquidatedDebt: number;
   badDebt: number;
   badDebtRatio: number;
+  /** Positions still liquidatable when the path ends (their loss is in `badDebt`). */
+  leftUnliquidated: number;
   /** Liquidator's price discount vs oracle: 1 − 1/1.05. */
   discount: number;
   bonusPaid: number;
@@ -260,10 +308,19 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const bidders = Array.from({ length: c.bidders }, (_, i) => {
     const kp = w.actor();
     w.fundDebt(kp.publicKey, USDC(c.bidderCapitalUsd));
-    return { kp, latency: c.latencySecs * (i + 1), margin: (c.marginBps + i * c.marginStepBps) / 10_000 };
+    return {
+      kp,
+      latency: c.latencySecs * (i + 1),
+      margin: (c.marginBps + i * c.marginStepBps) / 10_000,
+      /** Sale proceeds not yet back as USDC: [due time, amount]. */
+      pending: [] as [number, number][],
+    };
   });
 
-  const auctions = new Map<number, AuctionRecord & { addr: PublicKey; weighted: number; coll: number }>();
+  const auctions = new Map<
+    number,
+    AuctionRecord & { addr: PublicKey; weighted: number; coll: number; takerSet: Set<number> }
+  >();
   const takes: TakeRecord[] = [];
   const outPath: RunResult["path"] = [];
   const oracleHist: number[] = [];
@@ -273,6 +330,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let insuranceUsed = 0;
   let invariantChecks = 0;
   let minPrice = Infinity;
+  let lastOracle = c.startUsd;
   const drainSteps = Math.ceil(c.drainSecs / c.stepSecs);
   const steps = path.length + drainSteps;
   const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
@@ -307,6 +365,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     impact = 1 - (1 - impact) * decay;
     const oracle = pt.usd * impact;
     minPrice = Math.min(minPrice, oracle);
+    lastOracle = oracle;
     w.setPrice(oracle);
     oracleHist.push(oracle);
     outPath.push({ t, exo: pt.usd, oracle, congestion });
@@ -351,10 +410,12 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
         badDebt: 0,
         resets: 0,
         takes: 0,
+        takers: 0,
         clearingPrices: [],
         discount: null,
         weighted: 0,
         coll: 0,
+        takerSet: new Set(),
       });
       onEvents(res.events, t);
     }
@@ -380,8 +441,15 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
 
     // Bidders, in a seeded random order each step.
     const order = bidders.map((_, k) => k).sort(() => r() - 0.5);
+    const fee = c.txFeeUsd + c.priorityFeeUsd + congestion * c.congestionPriorityFeeUsd;
+    /** USD a sale of `coll` collateral at `px` brings after slippage, own impact and the fee. */
+    const saleUsd = (coll: number, px: number): number =>
+      coll * px * (1 - c.slippageBps / 10_000 - (coll * px) / (2 * c.depthUsd)) - fee;
     for (const k of order) {
       const bd = bidders[k];
+      const due = bd.pending.filter(([at]) => at <= t);
+      bd.pending = bd.pending.filter(([at]) => at > t);
+      for (const [, usd] of due) w.fundDebt(bd.kp.publicKey, USDC(usd));
       if (r() < c.offlineShare + congestion * c.congestionOffline) continue;
       const latency = bd.latency + congestion * c.congestionLatencySecs;
       const seen = oracleHist[Math.max(0, oracleHist.length - 1 - Math.round(latency / c.stepSecs))];
@@ -397,17 +465,20 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
         const inv = w.balance(debtAcc);
         let maxColl = inv.mul(PRICE_SCALE).div(price).subn(1);
         if (maxColl.lten(0)) continue;
+        let q: TakeQuote;
         try {
-          takeQuote(acc, maxColl, price, m.params.dust);
+          q = takeQuote(acc, maxColl, price, m.params.dust);
         } catch {
           maxColl = acc.lot; // a partial take would leave dust: try to take it all
           try {
-            const q = takeQuote(acc, maxColl, price, m.params.dust);
+            q = takeQuote(acc, maxColl, price, m.params.dust);
             if (q.owe.gt(inv)) continue;
           } catch {
             continue;
           }
         }
+        // Costs: skip a take whose expected sale (at the price the bidder sees) does not cover it.
+        if (saleUsd(num(q.collateral, 1e9), seen) <= num(q.owe, 1e6)) continue;
         const res = w.chain.send(
           [
             takeIx(
@@ -430,10 +501,11 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
         const coll = num(ev.data.collateral, 1e9);
         const owe = num(ev.data.owe, 1e6);
         const px = usdOf(ev.data.price);
-        const proceeds = coll * oracle * (1 - c.slippageBps / 10_000);
-        const net = proceeds - owe - c.txFeeUsd - c.priorityFeeUsd;
-        // Sell the collateral back into the market: proceeds return as USDC, the price moves.
-        w.fundDebt(bd.kp.publicKey, USDC(Math.max(0, proceeds)));
+        const proceeds = Math.max(0, saleUsd(coll, oracle));
+        const net = proceeds - owe;
+        // Sell the collateral into the market: the price moves, proceeds return as USDC (later).
+        if (c.recycleSecs === 0) w.fundDebt(bd.kp.publicKey, USDC(proceeds));
+        else bd.pending.push([t + c.recycleSecs, proceeds]);
         impact *= 1 - Math.min(0.5, (coll * oracle) / c.depthUsd);
         const disc = 1 - px / oracle;
         takes.push({
@@ -448,6 +520,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           netProfitUsd: net,
         });
         a.takes++;
+        a.takerSet.add(k);
         a.raised += owe;
         a.clearingPrices.push(px);
         a.weighted += disc * coll;
@@ -468,6 +541,20 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     if (i >= path.length && [...auctions.values()].every((a) => a.settleT !== null)) break;
   }
 
+  let shortfallAtEnd = 0;
+  for (const a of auctions.values()) {
+    const data = a.settleT === null ? w.chain.data(a.addr) : null;
+    if (!data || data.length === 0) continue;
+    const acc = decodeAuction(data);
+    shortfallAtEnd += Math.max(0, num(acc.tab, 1e6) - num(acc.lot, 1e9) * lastOracle);
+  }
+  const rate = w.market().rate;
+  for (const b of borrowers) {
+    const pos = w.position(b.kp.publicKey);
+    if (!pos || pos.art.isZero()) continue;
+    const debt = num(debtFromArt(pos.art, rate)!, 1e6);
+    shortfallAtEnd += Math.max(0, debt - num(pos.ink, 1e9) * lastOracle);
+  }
   const recs: AuctionRecord[] = [...auctions.values()].map((a) => ({
     id: a.id,
     kickT: a.kickT,
@@ -480,6 +567,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     badDebt: a.badDebt,
     resets: a.resets,
     takes: a.takes,
+    takers: a.takerSet.size,
     clearingPrices: a.clearingPrices,
     discount: a.coll > 0 ? a.weighted / a.coll : null,
   }));
@@ -487,9 +575,14 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const bad = recs.reduce((s, a) => s + a.badDebt, 0);
   const discs = recs.filter((a) => a.discount !== null).map((a) => a.discount as number);
   const durs = recs.filter((a) => a.duration !== null).map((a) => a.duration as number);
+  const mean = (xs: number[]): number => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
   const summary: Summary = {
     auctions: recs.length,
     settled: durs.length,
+    takesPerAuction: mean(recs.map((a) => a.takes)),
+    takersPerAuction: mean(recs.map((a) => a.takers)),
+    multiTakeShare: mean(recs.map((a) => (a.takes > 1 ? 1 : 0))),
+    shortfallAtEnd: round(shortfallAtEnd),
     liquidatedDebt: round(liquidated),
     badDebt: round(bad),
     badDebtRatio: liquidated > 0 ? bad / liquidated : 0,
@@ -514,6 +607,8 @@ const round = (x: number): number => Math.round(x * 1e6) / 1e6;
  * Fixed-bonus baseline (Compound/Aave style), off-chain on the same exogenous path with the same
  * impact model: when LTV > liquidation LTV, a liquidator (subject to the same congestion-driven
  * offline share) repays 50% of the debt and receives collateral worth repay × 1.05 at the oracle.
+ * The liquidators pool the bidders' capital (bidders × capital), which comes back as the seized
+ * collateral's sale proceeds (after slippage) `recycleSecs` later.
  */
 export function baseline(
   c: SimConfig,
@@ -531,18 +626,25 @@ export function baseline(
   let n = 0;
   let bad = 0;
   let price = c.startUsd;
+  let cash = c.bidders * c.bidderCapitalUsd;
+  const pending: [number, number][] = [];
   for (const pt of path) {
     impact = 1 - (1 - impact) * decay;
     price = pt.usd * impact;
+    while (pending.length && pending[0][0] <= pt.t) cash += pending.shift()![1];
     if (r() < c.offlineShare + pt.congestion * c.congestionOffline) continue;
     for (const p of pos) {
-      if (p.debt <= 0 || p.coll <= 0 || p.debt <= p.coll * price * liqLtv) continue;
-      let repay = p.debt > 20 ? p.debt * 0.5 : p.debt;
+      if (p.debt <= 0 || p.coll <= 0 || p.debt <= p.coll * price * liqLtv || cash < 1) continue;
+      let repay = Math.min(cash, p.debt > 20 ? p.debt * 0.5 : p.debt);
       let seize = (repay * 1.05) / price;
       if (seize > p.coll) {
         seize = p.coll;
         repay = (p.coll * price) / 1.05;
       }
+      const sale = seize * price * (1 - c.slippageBps / 10_000 - (seize * price) / (2 * c.depthUsd));
+      cash -= repay;
+      if (c.recycleSecs === 0) cash += sale;
+      else pending.push([pt.t + c.recycleSecs, sale]);
       p.debt -= repay;
       p.coll -= seize;
       liquidated += repay;
@@ -555,9 +657,14 @@ export function baseline(
       }
     }
   }
-  for (const p of pos) if (p.debt > p.coll * price) bad += p.debt - p.coll * price;
+  let left = 0;
+  for (const p of pos) {
+    if (p.debt > p.coll * price) bad += p.debt - p.coll * price;
+    if (p.debt > 0 && p.debt > p.coll * price * liqLtv) left++;
+  }
   return {
     liquidations: n,
+    leftUnliquidated: left,
     liquidatedDebt: round(liquidated),
     badDebt: round(bad),
     badDebtRatio: liquidated > 0 ? bad / liquidated : 0,

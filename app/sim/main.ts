@@ -1,116 +1,254 @@
 /**
- * CLI: npx ts-node app/sim/main.ts [--scenario gbm|blackthursday] [--seed N] [--borrowers N]
- *      [--bidders N] [--sweep buf|cut|chop|none] [--out dir] [--hours H] [--step S]
+ * CLI of the calibration simulator; `--help` lists every flag. Flags apply on top of the `--stress`
+ * preset whatever their order.
  */
 import BN from "bn.js";
 import * as path from "path";
-import { MarketParams } from "../../sdk/src";
-import { defaultConfig, makePath, runSim, Scenario, SimConfig } from "./engine";
+import { Curve, MarketParams } from "../../sdk/src";
+import { defaultConfig, makePath, RunResult, runSim, Scenario, SimConfig, Stress } from "./engine";
 import { SweepPoint, writeOutputs } from "./output";
 
-const SWEEPS: Record<string, { values: number[]; apply: (v: number) => Partial<MarketParams> }> = {
-  buf: { values: [11_000, 12_000, 13_000, 15_000], apply: (v) => ({ bufBps: v }) },
+type NumKey = { [K in keyof SimConfig]: SimConfig[K] extends number ? K : never }[keyof SimConfig];
+
+/** Numeric knobs of the simulation: flag, config key, bounds, integer-only, what it is. */
+export const KNOBS: [string, NumKey, number, number, boolean, string][] = [
+  ["--seed", "seed", 0, 2 ** 31, true, "seed of the path, book and bidders"],
+  ["--borrowers", "borrowers", 1, 500, true, "borrowers (10..200 SOL, LTV 55..69% at the start)"],
+  ["--bidders", "bidders", 0, 50, true, "bidders"],
+  ["--hours", "hours", 1, 240, true, "simulated hours of the price path"],
+  ["--step", "stepSecs", 1, 3600, true, "seconds per step"],
+  ["--drain", "drainSecs", 0, 86_400, true, "seconds run on after the path at its last price"],
+  ["--start-price", "startUsd", 1, 1e6, false, "start price, USD per SOL"],
+  ["--depth", "depthUsd", 1_000, 1e12, false, "market depth, USD: a sale of v moves the price by v / depth"],
+  ["--impact-half-life", "impactHalfLifeSecs", 1, 1e6, false, "half-life (s) of the price impact"],
+  ["--capital", "bidderCapitalUsd", 0, 1e12, false, "USDC per bidder"],
+  ["--recycle", "recycleSecs", 0, 86_400, true, "seconds before sale proceeds can be bid again"],
+  ["--latency", "latencySecs", 0, 3600, false, "base latency (s); bidder i waits latency × (i + 1)"],
+  ["--margin", "marginBps", 0, 9_999, false, "margin (bps) under the oracle of bidder 0"],
+  ["--margin-step", "marginStepBps", 0, 9_999, false, "extra margin (bps) per further bidder"],
+  ["--offline", "offlineShare", 0, 1, false, "share of steps a bidder is offline when calm"],
+  ["--congestion-offline", "congestionOffline", 0, 1, false, "extra offline share at full congestion"],
+  ["--congestion-latency", "congestionLatencySecs", 0, 3600, false, "extra latency (s) at full congestion"],
+  ["--tx-fee", "txFeeUsd", 0, 1e6, false, "transaction fee per take, USD"],
+  ["--priority-fee", "priorityFeeUsd", 0, 1e6, false, "priority fee per take, USD"],
+  ["--congestion-fee", "congestionPriorityFeeUsd", 0, 1e6, false, "extra priority fee at full congestion"],
+  ["--slippage", "slippageBps", 0, 9_999, false, "sale cost (bps) on top of the seller's own impact"],
+];
+
+/** Curves of about equal speed at the start: −1% per 90 s. */
+const CURVES: Record<string, Curve> = {
+  linear: { linear: { tauSecs: new BN(9_000) } },
+  stairstep: { stairstepExp: { stepSecs: new BN(90), cut: new BN("990000000000000000") } },
+  exp: { exp: { cut: new BN(Math.round(Math.pow(0.99, 1 / 90) * 1e9)).mul(new BN(1e9)) } },
+};
+const CURVE_NAMES = Object.keys(CURVES);
+
+/** Market parameters as flags and sweeps: bounds, sweep values, and how a value applies. */
+const PARAMS: Record<
+  string,
+  { min: number; max: number; doc: string; values: number[]; apply: (v: number) => Partial<MarketParams> }
+> = {
+  buf: {
+    min: 10_000,
+    max: 100_000,
+    doc: "start price / oracle (bps)",
+    values: [11_000, 12_000, 13_000, 15_000],
+    apply: (v) => ({ bufBps: v }),
+  },
   cut: {
+    min: 0.5,
+    max: 0.999999,
+    doc: "stairstep cut per 90 s step",
     values: [0.97, 0.98, 0.99, 0.995],
     apply: (v) => ({
       curve: { stairstepExp: { stepSecs: new BN(90), cut: new BN(Math.round(v * 1e6)).mul(new BN(1e12)) } },
     }),
   },
-  chop: { values: [500, 1_000, 1_300], apply: (v) => ({ chopBps: v }) },
+  chop: {
+    min: 0,
+    max: 2_000,
+    doc: "liquidation penalty (bps)",
+    values: [500, 1_000, 1_300],
+    apply: (v) => ({ chopBps: v }),
+  },
+  tail: {
+    min: 1,
+    max: 604_800,
+    doc: "seconds before a reset",
+    values: [1_800, 3_600, 7_200, 14_400],
+    apply: (v) => ({ tailSecs: new BN(v) }),
+  },
+  cusp: {
+    min: 1,
+    max: 9_999,
+    doc: "price/top (bps) below which it resets",
+    values: [3_000, 4_500, 6_000, 7_500],
+    apply: (v) => ({ cuspBps: v }),
+  },
+  "liq-ltv": {
+    min: 1,
+    max: 9_999,
+    doc: "liquidation LTV (bps)",
+    values: [7_500, 8_000, 8_500],
+    apply: (v) => ({ liquidationLtvBps: v }),
+  },
+  hole: {
+    min: 10,
+    max: 1e9,
+    doc: "cap on the tab of live auctions (USDC)",
+    values: [50_000, 100_000, 250_000, 1_000_000],
+    apply: (v) => ({ hole: new BN(Math.round(v)).mul(new BN(1e6)) }),
+  },
+  curve: {
+    min: 0,
+    max: CURVE_NAMES.length - 1,
+    doc: `curve kind: ${CURVE_NAMES.join(", ")} (about −1% per 90 s at first)`,
+    values: CURVE_NAMES.map((_, i) => i),
+    apply: (v) => ({ curve: CURVES[CURVE_NAMES[v]] }),
+  },
 };
+const label = (param: string, v: number): string => (param === "curve" ? CURVE_NAMES[v] : String(v));
 
-function fail(msg: string): never {
-  process.stderr.write(
-    `error: ${msg}\nusage: ts-node app/sim/main.ts [--scenario gbm|blackthursday] [--seed N] [--borrowers N] [--bidders N] [--sweep buf|cut|chop|none] [--out dir] [--hours H] [--step S]\n`,
-  );
-  process.exit(2);
+export const USAGE = [
+  "usage: ts-node app/sim/main.ts [flags]",
+  "  --scenario gbm|blackthursday   price path (default blackthursday)",
+  "  --stress default|harsh         calibration preset; the flags below override it",
+  `  --sweep ${Object.keys(PARAMS).join("|")}|none   re-run over the parameter's values`,
+  "  --seeds N                      run seeds seed .. seed+N−1 (sweeps too) and report the spread",
+  "  --out DIR                      output directory (default target/sim/<time>)",
+  ...KNOBS.map(
+    ([f, , lo, hi, isInt, doc]) => `  ${`${f} ${isInt ? "N" : "X"}`.padEnd(30)} ${doc} [${lo}..${hi}]`,
+  ),
+  ...Object.entries(PARAMS).map(
+    ([k, p]) => `  ${`--${k} ${k === "curve" ? "KIND" : "X"}`.padEnd(30)} market: ${p.doc}`,
+  ),
+].join("\n");
+
+/** Thrown for bad command-line input: main prints its message on one line with the usage. */
+export class UsageError extends Error {}
+
+function number(flag: string, v: string | undefined, lo: number, hi: number, isInt: boolean): number {
+  const x = Number(v);
+  const shape = isInt ? /^\d+$/ : /^\d+(\.\d+)?(e\d+)?$/;
+  if (v === undefined || !shape.test(v) || !(x >= lo && x <= hi))
+    throw new UsageError(
+      `${flag} needs ${isInt ? "an integer" : "a number"} in [${lo}, ${hi}], got ${v ?? "nothing"}`,
+    );
+  return x;
 }
 
-function int(flag: string, v: string | undefined, min: number): number {
-  if (v === undefined || !/^\d+$/.test(v) || Number(v) < min)
-    fail(`${flag} needs an integer ≥ ${min}, got ${v ?? "nothing"}`);
-  return Number(v);
+export interface Cli {
+  cfg: SimConfig;
+  sweep: string;
+  seeds: number;
+  out: string;
 }
 
-export function parseArgs(argv: string[]): { cfg: SimConfig; sweep: string; out: string } {
+export function parseArgs(argv: string[]): Cli {
   let scenario: Scenario = "blackthursday";
-  const over: Partial<SimConfig> = {};
+  let stress: Stress = "default";
+  const over: Partial<Record<NumKey, number>> = {};
+  const params: Partial<MarketParams> = {};
   let sweep = "none";
+  let seeds = 1;
   let out = path.join("target", "sim", new Date().toISOString().replace(/[:.]/g, "-"));
-  for (let i = 0; i < argv.length; i++) {
+  for (let i = 0; i < argv.length; i += 2) {
     const f = argv[i];
     const v = argv[i + 1];
-    i++;
-    switch (f) {
-      case "--scenario":
-        if (v !== "gbm" && v !== "blackthursday")
-          fail(`--scenario must be gbm or blackthursday, got ${v ?? "nothing"}`);
-        scenario = v;
-        break;
-      case "--seed":
-        over.seed = int(f, v, 0);
-        break;
-      case "--borrowers":
-        over.borrowers = int(f, v, 1);
-        break;
-      case "--bidders":
-        over.bidders = int(f, v, 0);
-        break;
-      case "--hours":
-        over.hours = int(f, v, 1);
-        break;
-      case "--step":
-        over.stepSecs = int(f, v, 1);
-        break;
-      case "--sweep":
-        if (v === undefined || (v !== "none" && !(v in SWEEPS)))
-          fail(`--sweep must be buf, cut, chop or none, got ${v ?? "nothing"}`);
-        sweep = v;
-        break;
-      case "--out":
-        if (!v) fail("--out needs a directory");
-        out = v;
-        break;
-      default:
-        fail(`unknown flag ${f}`);
-    }
+    const knob = KNOBS.find(([flag]) => flag === f);
+    const param = f.startsWith("--") ? PARAMS[f.slice(2)] : undefined;
+    if (knob) over[knob[1]] = number(f, v, knob[2], knob[3], knob[4]);
+    else if (f === "--curve") {
+      if (v === undefined || !(v in CURVES))
+        throw new UsageError(`--curve must be ${CURVE_NAMES.join(", ")}, got ${v ?? "nothing"}`);
+      if ("curve" in params) throw new UsageError("--curve and --cut both set the curve: give one");
+      Object.assign(params, PARAMS.curve.apply(CURVE_NAMES.indexOf(v)));
+    } else if (param) {
+      if (f === "--cut" && "curve" in params)
+        throw new UsageError("--curve and --cut both set the curve: give one");
+      Object.assign(params, param.apply(number(f, v, param.min, param.max, f !== "--cut")));
+    } else if (f === "--scenario") {
+      if (v !== "gbm" && v !== "blackthursday")
+        throw new UsageError(`--scenario must be gbm or blackthursday, got ${v ?? "nothing"}`);
+      scenario = v;
+    } else if (f === "--stress") {
+      if (v !== "default" && v !== "harsh")
+        throw new UsageError(`--stress must be default or harsh, got ${v ?? "nothing"}`);
+      stress = v;
+    } else if (f === "--sweep") {
+      if (v === undefined || (v !== "none" && !(v in PARAMS)))
+        throw new UsageError(
+          `--sweep must be ${Object.keys(PARAMS).join(", ")} or none, got ${v ?? "nothing"}`,
+        );
+      sweep = v;
+    } else if (f === "--seeds") seeds = number(f, v, 1, 100, true);
+    else if (f === "--out") {
+      if (!v) throw new UsageError("--out needs a directory");
+      out = v;
+    } else throw new UsageError(`unknown flag ${f}`);
   }
-  const cfg = { ...defaultConfig(scenario), ...over, log: (l: string) => console.log(l) };
-  return { cfg, sweep, out };
+  const base = defaultConfig(scenario, stress);
+  const cfg: SimConfig = {
+    ...base,
+    ...over,
+    params: { ...base.params, ...params },
+    stress,
+    log: (l: string) => console.log(l),
+  };
+  return { cfg, sweep, seeds, out };
 }
 
+const pc = (x: number, d = 2): string => `${(x * 100).toFixed(d)}%`;
+const line = (r: RunResult): string => {
+  const s = r.summary;
+  return `bad debt ${pc(s.badDebtRatio, 3)} (+ shortfall at end ${pc(s.liquidatedDebt > 0 ? s.shortfallAtEnd / s.liquidatedDebt : 0, 3)}), discount median ${pc(s.discountMedian)} p95 ${pc(s.discountP95)}, ${s.takesPerAuction.toFixed(2)} takes and ${s.takersPerAuction.toFixed(2)} bidders per auction; baseline bad debt ${pc(r.baseline.badDebtRatio, 3)}`;
+};
+
 function main(): void {
-  const { cfg, sweep, out } = parseArgs(process.argv.slice(2));
+  const { cfg, sweep, seeds, out } = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  const seedList = Array.from({ length: seeds }, (_, k) => cfg.seed + k);
+  const total = seeds * (1 + (sweep === "none" ? 0 : PARAMS[sweep].values.length));
+  let n = 0;
+  const one = (c: SimConfig, what: string): RunResult => {
+    n++;
+    const t0 = Date.now();
+    console.log(`[${n}/${total}] ${what} seed=${c.seed}`);
+    const r = runSim(c, makePath(c));
+    console.log(`[${n}/${total}] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${line(r)}`);
+    return r;
+  };
   console.log(
-    `gavel sim: ${cfg.scenario} seed=${cfg.seed} borrowers=${cfg.borrowers} bidders=${cfg.bidders} step=${cfg.stepSecs}s`,
+    `gavel sim: ${cfg.scenario}, stress ${cfg.stress}, seeds ${seedList.join(",")}, borrowers=${cfg.borrowers} bidders=${cfg.bidders} step=${cfg.stepSecs}s, ${total} runs`,
   );
-  const p = makePath(cfg);
-  const run = runSim(cfg, p);
+  const runs = seedList.map((seed, k) =>
+    one({ ...cfg, seed, progressSecs: k === 0 ? cfg.progressSecs : 0 }, "base run"),
+  );
   const points: SweepPoint[] = [];
   if (sweep !== "none") {
-    const s = SWEEPS[sweep];
+    const s = PARAMS[sweep];
     for (const v of s.values) {
-      const r = runSim({ ...cfg, params: { ...cfg.params, ...s.apply(v) }, progressSecs: 0 }, p);
-      console.log(
-        `sweep ${sweep}=${v}: bad debt ${(r.summary.badDebtRatio * 100).toFixed(3)}%, median discount ${(r.summary.discountMedian * 100).toFixed(2)}%, p95 ${(r.summary.discountP95 * 100).toFixed(2)}%`,
+      const results = seedList.map((seed) =>
+        one(
+          { ...cfg, seed, params: { ...cfg.params, ...s.apply(v) }, progressSecs: 0 },
+          `sweep ${sweep}=${label(sweep, v)}`,
+        ),
       );
-      points.push({ param: sweep, value: v, result: r });
+      points.push({ param: sweep, value: v, label: label(sweep, v), results });
     }
   }
   const secs = (Date.now() - started) / 1000;
-  writeOutputs(out, run, secs, points);
-  const s = run.summary;
-  console.log(
-    `done in ${secs.toFixed(1)} s: ${s.auctions} auctions, bad debt ${(s.badDebtRatio * 100).toFixed(3)}% of liquidated, discount median ${(s.discountMedian * 100).toFixed(2)}% p95 ${(s.discountP95 * 100).toFixed(2)}%; baseline bad debt ${(run.baseline.badDebtRatio * 100).toFixed(3)}%, discount ${(run.baseline.discount * 100).toFixed(2)}%\noutputs in ${out}`,
-  );
+  writeOutputs(out, runs, secs, points);
+  console.log(`done in ${secs.toFixed(1)} s (${total} runs); outputs in ${out}`);
 }
 
 if (require.main === module) {
   try {
-    main();
+    if (process.argv.includes("--help")) console.log(USAGE);
+    else main();
   } catch (e) {
-    process.stderr.write(`error: ${(e as Error).message}\n`);
-    process.exit(1);
+    const usage = e instanceof UsageError;
+    process.stderr.write(`error: ${(e as Error).message.split("\n")[0]}\n${usage ? USAGE + "\n" : ""}`);
+    process.exit(usage ? 2 : 1);
   }
 }

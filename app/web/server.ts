@@ -23,6 +23,8 @@ export interface DashboardOptions extends IndexerOptions {
   pollMs?: number;
   /** The built page (default app/web/dist). */
   staticDir?: string;
+  /** Where RPC failures and recoveries are reported (default stderr). */
+  log?: (line: string) => void;
 }
 
 export interface Dashboard {
@@ -70,9 +72,15 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   });
   await indexer.start();
   let stopped = false;
+  let lastError: string | null = null;
   const loop = async () => {
     while (!stopped) {
-      broadcast({ type: "snapshot", snapshot: await indexer.poll() });
+      const snapshot = await indexer.poll();
+      if (snapshot.error !== lastError) {
+        (opts.log ?? console.error)(`[dashboard] ${snapshot.error ?? `reading ${opts.rpc} again`}`);
+        lastError = snapshot.error;
+      }
+      broadcast({ type: "snapshot", snapshot });
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 1000));
     }
   };
