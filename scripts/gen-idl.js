@@ -97,7 +97,7 @@ const instructions = [
   ),
   ix(
     "withdraw_liquidity",
-    "LP burns shares for debt tokens, paid from idle cash.",
+    "LP burns shares for debt tokens, paid from idle cash; live auctions count only up to the insurance fund.",
     [
       a("lp", "s"),
       config(),

@@ -25,12 +25,15 @@ import {
   MarketParams,
   needsReset,
   openPositionIx,
+  poolValue as sdkPoolValue,
   PRICE_SCALE,
   resetAuctionIx,
   setStopIx,
   takeBeginIx,
   takeIx,
   takeQuote,
+  withdrawalValue,
+  withdrawLiquidityIx,
 } from "../sdk/src";
 import { defaultParams, LendingWorld } from "./helpers/lending";
 
@@ -352,6 +355,85 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
       expect(bad.socialized.gtn(0)).to.equal(true);
       expect(w.market().insurance.toNumber()).to.equal(0);
       expect(poolBefore.sub(poolValue(w)).toString()).to.equal(bad.socialized.toString());
+      w.assertVaultsMatchAccounting();
+    });
+  });
+
+  describe("LPs cannot run ahead of a pending bad debt", () => {
+    /** A new LP who deposits `usdc`. */
+    const lpOf = (w: LiquidationWorld, usdc: BN): Keypair => {
+      const lp = w.actor();
+      w.fundDebt(lp.publicKey, usdc);
+      w.mustSend([depositLiquidityIx(lpAccounts(w, lp), usdc)], [lp]);
+      return lp;
+    };
+    const lpAccounts = (w: LiquidationWorld, lp: Keypair) => ({
+      ...w.ref,
+      lp: lp.publicKey,
+      lpDebtAccount: w.ata(w.ref.debtMint, lp.publicKey),
+      lpShareAccount: w.ata(w.addrs.shareMint, lp.publicKey),
+    });
+
+    it("Lena withdraws while an auction heads for bad debt: she gets no better price than Otto, who stays", () => {
+      const w = new LiquidationWorld().setup({}, USDC(1_000), USDC(40));
+      const lena = w.lp;
+      lpOf(w, USDC(1_000)); // Otto, who stays
+      const alice = w.borrower(10, 1_000);
+      w.setPrice(100);
+      const auction = w.kick(alice.publicKey);
+      const m = w.market();
+      expect(m.auctionDebt.gt(m.insurance)).to.equal(true);
+      // Face value counts the whole auction debt; withdrawals count it only up to the insurance.
+      const shares = w.balance(w.ata(w.addrs.shareMint, lena.publicKey)).divn(2);
+      const face = shares.mul(sdkPoolValue(m)!).div(m.totalShares);
+      const expected = shares.mul(withdrawalValue(m)!).div(m.totalShares);
+      expect(face.sub(expected).toString()).to.equal(
+        m.auctionDebt.sub(m.insurance).mul(shares).div(m.totalShares).toString(),
+      );
+      const before = w.balance(w.ata(w.ref.debtMint, lena.publicKey));
+      const res = w.mustSend([withdrawLiquidityIx(lpAccounts(w, lena), shares)], [lena]);
+      const got = w.balance(w.ata(w.ref.debtMint, lena.publicKey)).sub(before);
+      expect(got.toString()).to.equal(expected.toString());
+      expect(res.events[0].data.amount.toString()).to.equal(expected.toString());
+      // The auction raises less than the debt; the rest beyond insurance is socialized.
+      w.warp(90 * 30);
+      const price = w.priceNow(auction);
+      const take = w.mustSend([w.takeIx(auction, w.bidder(2_000), MAX, price)], [w.actorsLast()]);
+      expect(take.events.find((e) => e.name === "badDebt")!.data.socialized.gtn(0)).to.equal(true);
+      // Per share, those who stayed hold at least what Lena took out per share.
+      const after = w.market();
+      expect(sdkPoolValue(after)!.mul(shares).gte(got.mul(after.totalShares))).to.equal(true);
+      expect(after.totalShares.toString()).to.equal(m.totalShares.sub(shares).toString());
+      w.assertVaultsMatchAccounting();
+    });
+
+    it("with no auction live a withdrawal is at the full pool value", () => {
+      const w = new LiquidationWorld().setup({}, USDC(1_000), USDC(40));
+      w.borrower(10, 500);
+      const m = w.market();
+      expect(withdrawalValue(m)!.toString()).to.equal(sdkPoolValue(m)!.toString());
+      const shares = USDC(100);
+      const before = w.balance(w.ata(w.ref.debtMint, w.lp.publicKey));
+      w.mustSend([withdrawLiquidityIx(lpAccounts(w, w.lp), shares)], [w.lp]);
+      const got = w.balance(w.ata(w.ref.debtMint, w.lp.publicKey)).sub(before);
+      expect(got.toString()).to.equal(shares.mul(sdkPoolValue(m)!).div(m.totalShares).toString());
+    });
+
+    it("the last LP cannot take everything while an auction is live; after it settles she can", () => {
+      const w = new LiquidationWorld().setup({}, USDC(2_000), new BN(0));
+      const alice = w.borrower(10, 1_000);
+      w.setPrice(100);
+      const auction = w.kick(alice.publicKey);
+      const all = w.balance(w.ata(w.addrs.shareMint, w.lp.publicKey));
+      // Her withdrawal value is exactly the idle cash (no insurance), but the auction's proceeds
+      // would then belong to no shares at all.
+      expect(withdrawalValue(w.market())!.toString()).to.equal(w.market().cash.toString());
+      const res = w.chain.send([withdrawLiquidityIx(lpAccounts(w, w.lp), all)], [w.lp]);
+      expect(res.error?.code).to.equal(ErrorCode.LiquidityInsufficient);
+      w.mustSend([w.takeIx(auction, w.bidder(2_000), MAX, w.priceNow(auction))], [w.actorsLast()]);
+      expect(w.market().auctionDebt.toNumber()).to.equal(0);
+      w.mustSend([withdrawLiquidityIx(lpAccounts(w, w.lp), all)], [w.lp]);
+      expect(w.market().totalShares.toNumber()).to.equal(0);
       w.assertVaultsMatchAccounting();
     });
   });
@@ -689,8 +771,7 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
   });
 });
 
-/** The LPs' pool value, as the program computes it. */
+/** The LPs' pool value, as the program computes it (the SDK's mirror). */
 function poolValue(w: LendingWorld): BN {
-  const m = w.market();
-  return m.cash.add(m.artTotal.mul(m.rate).div(new BN(1e12))).add(m.auctionDebt);
+  return sdkPoolValue(w.market())!;
 }

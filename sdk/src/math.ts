@@ -182,6 +182,36 @@ export function amountForShares(shares: BN, totalLiquidity: BN, totalShares: BN)
   return mulDivFloor(shares, totalLiquidity, totalShares);
 }
 
+/** The market fields the LP pool's value depends on (a decoded `Market` has them all). */
+export interface PoolState {
+  cash: BN;
+  artTotal: BN;
+  rate: BN;
+  auctionDebt: BN;
+  insurance: BN;
+}
+
+/** `Market::pool_value`: cash + `floor(artTotal × rate / RATE_SCALE)` + auction debt (deposits). */
+export function poolValue(m: PoolState): BN | null {
+  return valueWithAuctionsAt(m, m.auctionDebt);
+}
+
+/**
+ * `Market::withdrawal_value`: the pool value with live auctions' debt counted only up to the
+ * insurance fund — what `withdraw_liquidity` redeems shares against (no running ahead of a
+ * pending bad debt). Equal to {@link poolValue} when no auction is live.
+ */
+export function withdrawalValue(m: PoolState): BN | null {
+  return valueWithAuctionsAt(m, BN.min(m.auctionDebt, m.insurance));
+}
+
+function valueWithAuctionsAt(m: PoolState, auctions: BN): BN | null {
+  const owed = mulDivFloor(m.artTotal, m.rate, RATE_SCALE);
+  if (owed === null) return null;
+  const v = m.cash.add(owed).add(auctions);
+  return v.gt(U64_MAX) ? null : v;
+}
+
 /** `floor(amount × bps / BPS)`. */
 export function bpsOf(amount: BN, bps: BN): BN | null {
   return mulDivFloor(amount, bps, BPS);

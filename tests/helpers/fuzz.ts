@@ -62,6 +62,7 @@ import {
   maxDebtFor,
   needsReset,
   openPositionIx,
+  poolValue,
   positionPda,
   PositionAccount,
   priceFromPyth,
@@ -433,9 +434,9 @@ export class Arena extends LendingWorld {
   }
 }
 
-/** Pool value as `Market::pool_value`: cash + floor(art_total × rate) + auction debt. */
+/** Pool value as `Market::pool_value` (the SDK's mirror). */
 export function poolValueOf(m: MarketAccount): BN {
-  return m.cash.add(m.artTotal.mul(m.rate).div(RATE_SCALE)).add(m.auctionDebt);
+  return poolValue(m)!;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -503,7 +503,7 @@ export type Gavel = {
     {
       "name": "withdrawLiquidity",
       "docs": [
-        "LP burns shares for debt tokens, paid from idle cash."
+        "LP burns shares for debt tokens, paid from idle cash; live auctions count only up to the insurance fund."
       ],
       "discriminator": [
         149,

@@ -5,9 +5,12 @@
 //! `liquidity_vault` (writable), `share_mint` (writable), `lp_debt_account` (writable, debt
 //! mint), `lp_share_account` (writable, share mint), `token_program`.
 //! Args: `shares: u64` (> 0).
-//! Changes: accrues; burns `shares`; pays `floor(shares × pool value / total shares)` from the
-//! vault (refused with `LiquidityInsufficient` if more than idle cash, or if it rounds to 0);
-//! emits `LiquidityWithdrawn`.
+//! Changes: accrues; burns `shares`; pays `floor(shares × withdrawal value / total shares)` from
+//! the vault, where the withdrawal value counts live auctions' debt only up to the insurance fund
+//! (`Market::withdrawal_value`: no running ahead of a pending bad debt). Refused with
+//! `LiquidityInsufficient` if more than idle cash, or for the last shares while auctions are live
+//! (their proceeds would belong to no one); `AmountInvalid` if it rounds to 0. Emits
+//! `LiquidityWithdrawn` (with the full pool value after).
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
@@ -48,12 +51,12 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
 
     market.accrue(now()?.unix_timestamp)?;
-    let amount = math::amount_for_shares(shares, market.pool_value()?, market.total_shares)
+    let amount = math::amount_for_shares(shares, market.withdrawal_value()?, market.total_shares)
         .ok_or(GavelError::MathOverflow)?;
     if amount == 0 {
         return Err(GavelError::AmountInvalid.into());
     }
-    if amount > market.cash {
+    if amount > market.cash || (shares == market.total_shares && market.auction_debt > 0) {
         return Err(GavelError::LiquidityInsufficient.into());
     }
     market.cash -= amount;

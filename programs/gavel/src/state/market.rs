@@ -378,11 +378,25 @@ impl Market {
     /// so share value never counts a rounding unit that borrowers do not owe), plus debt that live
     /// auctions still have to raise.
     pub fn pool_value(&self) -> Result<u64, GavelError> {
+        self.value_with_auctions_at(self.auction_debt)
+    }
+
+    /// What withdrawing LPs redeem shares against: the pool value with the debt of live auctions
+    /// counted only up to the insurance fund, the most that settlements can cover without the
+    /// LPs. An LP who sees an auction heading for bad debt therefore cannot leave at the full
+    /// share price and hand the loss to those who stay; the difference stays in the pool, and
+    /// once the auctions settle the full value is back. Deposits use [`Market::pool_value`].
+    pub fn withdrawal_value(&self) -> Result<u64, GavelError> {
+        self.value_with_auctions_at(self.auction_debt.min(self.insurance))
+    }
+
+    /// Idle cash + debt owed by positions (rounded down) + `auctions`.
+    fn value_with_auctions_at(&self, auctions: u64) -> Result<u64, GavelError> {
         let owed = math::mul_div_floor(self.art_total, self.rate, RATE_SCALE)
             .ok_or(GavelError::MathOverflow)?;
         self.cash
             .checked_add(owed)
-            .and_then(|v| v.checked_add(self.auction_debt))
+            .and_then(|v| v.checked_add(auctions))
             .ok_or(GavelError::MathOverflow)
     }
 
