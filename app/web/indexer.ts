@@ -22,6 +22,7 @@ import {
   ltvBps,
   MarketAccount,
   parseEvents,
+  poolValue,
   PositionAccount,
   PRICE_SCALE,
   PROGRAM_ID,
@@ -29,6 +30,7 @@ import {
   settleReasonName,
   valueFloor,
   WAD,
+  withdrawalValue,
 } from "../../sdk/src";
 import { MarketState } from "../bidder/index";
 import {
@@ -275,7 +277,10 @@ export class Indexer {
       .filter((v) => Number.isFinite(v.health))
       .sort((x, y) => y.health - x.health)
       .slice(0, 10);
-    const poolValue = a.cash.add(totalDebt).add(a.auctionDebt);
+    const accrued = { ...a, rate };
+    const pool = poolValue(accrued) ?? new BN(0);
+    const withdrawal = withdrawalValue(accrued) ?? new BN(0);
+    const perShare = (v: BN) => (a.totalShares.isZero() ? null : num(v) / num(a.totalShares));
     return {
       address: m.publicKey.toBase58(),
       collateralMint: a.collateralMint.toBase58(),
@@ -289,8 +294,10 @@ export class Indexer {
       cash: debtAmount(a.cash),
       insurance: debtAmount(a.insurance),
       totalDebt: debtAmount(totalDebt),
-      poolValue: debtAmount(poolValue),
-      utilization: poolValue.isZero() ? 0 : num(totalDebt.add(a.auctionDebt)) / num(poolValue),
+      poolValue: debtAmount(pool),
+      sharePrice: perShare(pool),
+      withdrawalSharePrice: perShare(withdrawal),
+      utilization: pool.isZero() ? 0 : num(totalDebt.add(a.auctionDebt)) / num(pool),
       dirt: debtAmount(a.dirt),
       auctionDebt: debtAmount(a.auctionDebt),
       collateralTotal: amount(a.collateralTotal, a.collateralDecimals),

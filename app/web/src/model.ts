@@ -62,6 +62,10 @@ export interface MarketView {
   totalDebt: number;
   /** Cash + debt + auction debt: what LP shares are worth in total. */
   poolValue: number;
+  /** Debt tokens per LP share at the pool value (deposits) and at the withdrawal value (live
+   * auctions' debt counted only up to the insurance fund); null before the first deposit. */
+  sharePrice: number | null;
+  withdrawalSharePrice: number | null;
   utilization: number;
   /** Debt + penalty being raised by live auctions, vs the `hole` cap. */
   dirt: number;

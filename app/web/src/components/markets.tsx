@@ -98,6 +98,11 @@ function MarketCard({ m }: { m: MarketView }) {
             <Stat label="borrowed" value={amount(m.totalDebt, d)} />
             <Stat label="utilization" value={pct(m.utilization)} />
             <Stat label="insurance fund" value={amount(m.insurance, d)} />
+            <Stat
+              label="LP share: deposit / withdraw"
+              value={`${amount(m.sharePrice, "", 6)} / ${amount(m.withdrawalSharePrice, "", 6)}`}
+              title="debt tokens per share; withdrawals count live auctions only up to the insurance fund"
+            />
             <Stat label="collateral" value={amount(m.collateralTotal, m.collateralSymbol, 4)} />
             <Stat label="positions" value={`${m.borrowerCount} borrowing / ${m.positionCount}`} />
             <Stat label="auctions kicked" value={String(m.auctionCount)} />
