@@ -2,9 +2,9 @@
 //! position's collateral (Maker's `Clipper` sale). Rent is paid by the kicker and returned to
 //! the kicker when the auction closes.
 
-use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
+use pinocchio::pubkey::Pubkey;
 
-use super::{check_account, discriminator, Reader, Writer};
+use super::{account_io, discriminator, Reader, Writer};
 use crate::error::GavelError;
 
 /// Seed of auction PDAs.
@@ -53,15 +53,6 @@ impl Auction {
     /// Account size.
     pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + Self::RESERVED;
 
-    /// Loads an auction after checking owner, size and discriminator.
-    pub fn load(account: &AccountInfo) -> Result<Self, GavelError> {
-        check_account(account, &Self::DISCRIMINATOR, Self::LEN)?;
-        let data = account
-            .try_borrow_data()
-            .map_err(|_| GavelError::AccountDiscriminatorInvalid)?;
-        Self::read(&data)
-    }
-
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
         let mut r = Reader::new(data, 8);
@@ -108,12 +99,6 @@ impl Auction {
             .u8(self.bump);
         Ok(())
     }
-
-    /// Writes the auction back into its (already validated) account.
-    pub fn store(&self, account: &AccountInfo) -> Result<(), GavelError> {
-        let mut data = account
-            .try_borrow_mut_data()
-            .map_err(|_| GavelError::AccountNotWritable)?;
-        self.write(&mut data)
-    }
 }
+
+account_io!(Auction);

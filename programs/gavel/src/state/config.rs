@@ -1,8 +1,8 @@
 //! `Config`, PDA `["config"]`: the protocol's admin and its emergency `stop` level.
 
-use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
+use pinocchio::pubkey::Pubkey;
 
-use super::{check_account, discriminator, Reader, Writer};
+use super::{account_io, discriminator, Reader, Writer};
 use crate::error::GavelError;
 
 /// Seed of the config PDA.
@@ -32,15 +32,6 @@ impl Config {
     /// Account size: discriminator + fields + reserved.
     pub const LEN: usize = 8 + 32 + 32 + 1 + 1 + Self::RESERVED;
 
-    /// Loads a config after checking owner, size and discriminator.
-    pub fn load(account: &AccountInfo) -> Result<Self, GavelError> {
-        check_account(account, &Self::DISCRIMINATOR, Self::LEN)?;
-        let data = account
-            .try_borrow_data()
-            .map_err(|_| GavelError::AccountDiscriminatorInvalid)?;
-        Self::read(&data)
-    }
-
     /// Decodes the fields from account bytes (discriminator included, not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
         let mut r = Reader::new(data, 8);
@@ -65,12 +56,6 @@ impl Config {
             .u8(self.bump);
         Ok(())
     }
-
-    /// Writes discriminator and fields into `account` (which the caller has validated).
-    pub fn store(&self, account: &AccountInfo) -> Result<(), GavelError> {
-        let mut data = account
-            .try_borrow_mut_data()
-            .map_err(|_| GavelError::AccountNotWritable)?;
-        self.write(&mut data)
-    }
 }
+
+account_io!(Config);

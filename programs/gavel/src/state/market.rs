@@ -5,9 +5,9 @@
 //! `["liquidity_vault", market]` (LP cash + insurance fund) and the LP share mint
 //! `["share_mint", market]` are all PDAs whose token authority is the market PDA.
 
-use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
+use pinocchio::pubkey::Pubkey;
 
-use super::{check_account, discriminator, Reader, Writer};
+use super::{account_io, discriminator, Reader, Writer};
 use crate::{
     error::GavelError,
     math::{
@@ -295,15 +295,6 @@ impl Market {
     /// Account size: discriminator, fields, params at their largest.
     pub const LEN: usize = 8 + 1 + 32 * 5 + 2 + 8 * 10 + MarketParams::MAX_LEN;
 
-    /// Loads a market after checking owner, size and discriminator.
-    pub fn load(account: &AccountInfo) -> Result<Self, GavelError> {
-        check_account(account, &Self::DISCRIMINATOR, Self::LEN)?;
-        let data = account
-            .try_borrow_data()
-            .map_err(|_| GavelError::AccountDiscriminatorInvalid)?;
-        Self::read(&data)
-    }
-
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
         let mut r = Reader::new(data, 8);
@@ -361,14 +352,6 @@ impl Market {
         Ok(())
     }
 
-    /// Writes the market back into its (already validated) account.
-    pub fn store(&self, account: &AccountInfo) -> Result<(), GavelError> {
-        let mut data = account
-            .try_borrow_mut_data()
-            .map_err(|_| GavelError::AccountNotWritable)?;
-        self.write(&mut data)
-    }
-
     /// Total debt owed by borrowers now (rounded up).
     pub fn total_debt(&self) -> Result<u64, GavelError> {
         math::debt_from_art(self.art_total, self.rate).ok_or(GavelError::MathOverflow)
@@ -415,3 +398,5 @@ impl Market {
         Ok(secs)
     }
 }
+
+account_io!(Market);

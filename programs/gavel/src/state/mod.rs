@@ -125,6 +125,38 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// `load` (owner, size and discriminator checked by [`check_account`], then `read`) and `store`
+/// (`write` into the account, which the caller has validated) for an account type with
+/// `DISCRIMINATOR`, `LEN`, `read` and `write`.
+macro_rules! account_io {
+    ($t:ty) => {
+        impl $t {
+            /// Loads the account after checking owner, size and discriminator.
+            pub fn load(
+                account: &pinocchio::account_info::AccountInfo,
+            ) -> Result<Self, $crate::error::GavelError> {
+                $crate::state::check_account(account, &Self::DISCRIMINATOR, Self::LEN)?;
+                let data = account
+                    .try_borrow_data()
+                    .map_err(|_| $crate::error::GavelError::AccountDiscriminatorInvalid)?;
+                Self::read(&data)
+            }
+
+            /// Writes discriminator and fields back into the (already validated) account.
+            pub fn store(
+                &self,
+                account: &pinocchio::account_info::AccountInfo,
+            ) -> Result<(), $crate::error::GavelError> {
+                let mut data = account
+                    .try_borrow_mut_data()
+                    .map_err(|_| $crate::error::GavelError::AccountNotWritable)?;
+                self.write(&mut data)
+            }
+        }
+    };
+}
+pub(crate) use account_io;
+
 /// Checks that `account` is a live Gavel account of the type with discriminator `disc` and
 /// length `len`: owner, size and discriminator (the type-cosplay guard).
 pub fn check_account(account: &AccountInfo, disc: &[u8; 8], len: usize) -> Result<(), GavelError> {

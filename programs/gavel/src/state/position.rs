@@ -1,8 +1,8 @@
 //! `Position`, PDA `["position", market, owner]`: one borrower's collateral and debt in a market.
 
-use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
+use pinocchio::pubkey::Pubkey;
 
-use super::{check_account, discriminator, Reader, Writer};
+use super::{account_io, discriminator, Reader, Writer};
 use crate::error::GavelError;
 
 /// Seed of position PDAs.
@@ -33,15 +33,6 @@ impl Position {
     /// Account size.
     pub const LEN: usize = 8 + 32 + 32 + 8 + 8 + 8 + 1 + Self::RESERVED;
 
-    /// Loads a position after checking owner, size and discriminator.
-    pub fn load(account: &AccountInfo) -> Result<Self, GavelError> {
-        check_account(account, &Self::DISCRIMINATOR, Self::LEN)?;
-        let data = account
-            .try_borrow_data()
-            .map_err(|_| GavelError::AccountDiscriminatorInvalid)?;
-        Self::read(&data)
-    }
-
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
         let mut r = Reader::new(data, 8);
@@ -70,12 +61,6 @@ impl Position {
             .u8(self.bump);
         Ok(())
     }
-
-    /// Writes the position back into its (already validated) account.
-    pub fn store(&self, account: &AccountInfo) -> Result<(), GavelError> {
-        let mut data = account
-            .try_borrow_mut_data()
-            .map_err(|_| GavelError::AccountNotWritable)?;
-        self.write(&mut data)
-    }
 }
+
+account_io!(Position);
