@@ -1,14 +1,15 @@
 /**
- * Deploys Gavel on a cluster and initializes it, idempotently, over RPC alone (no `solana` CLI):
+ * Deploys Gavel on a cluster and initializes it, idempotently, over RPC alone (no `solana` CLI).
+ * `--keypair` pays for everything and becomes the upgrade authority and the Config's admin.
  *
  * 1. The program (skipped with `--skip-program`): `--so` (default target/deploy/gavel.so) goes
  *    through the BPF Upgradeable Loader (migrations/loader.ts) at the address of
  *    `--program-keypair` (default keys/gavel-program-keypair.json, the SDK's `PROGRAM_ID`). No
- *    program there: it is deployed with the keypair as upgrade authority and room to grow to
- *    `--max-data-len` bytes (default twice the .so). Deployed with other bytes: it is upgraded in
- *    place, no flag needed, when the keypair is its upgrade authority (otherwise an error). Same
- *    bytes: "program up to date", nothing sent. The payer's balance is checked against rent and
- *    fees before anything is sent.
+ *    program there: it is deployed, with room to grow to `--max-data-len` bytes (default twice the
+ *    .so). Deployed with other bytes: it is upgraded in place, no flag needed, if the keypair is
+ *    its upgrade authority (otherwise an error naming the authority). Same bytes: "program up to
+ *    date", nothing sent. The balance is checked against rent and fees before anything is sent; a
+ *    buffer left by a failed write or deploy is closed, or its address printed if that fails too.
  * 2. The Config (admin = the keypair) unless it exists.
  * 3. Each market of `--markets <file.json>` (see migrations/markets.example.json) unless it exists.
  *    A market that exists with other parameters is an error, unless `--update` is given (then
@@ -17,7 +18,8 @@
  *   npx ts-node migrations/deploy.ts --rpc http://127.0.0.1:8899 --keypair ~/.config/solana/id.json \
  *     --markets migrations/markets.example.json
  *
- * `--ws <url>` names the websocket endpoint when it is not the RPC port + 1 (confirmations use it).
+ * `--ws <url>` names the websocket endpoint when it is not the RPC port + 1 (confirmations use it);
+ * `--in-flight <n>` caps concurrent buffer writes (default 32; fewer for rate-limited public RPCs).
  */
 import BN from "bn.js";
 import { Connection, Keypair, PublicKey, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
@@ -213,6 +215,14 @@ function arg(name: string, fallback?: string): string {
   return v;
 }
 
+/** `--name <n>` as a positive integer; undefined when the flag is absent. */
+function positiveInt(name: string): number | undefined {
+  if (!process.argv.includes(`--${name}`)) return undefined;
+  const v = Number(arg(name));
+  if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
+  return v;
+}
+
 /** A keypair from a JSON file of its secret key bytes (the `solana-keygen` format). */
 function readKeypair(file: string): Keypair {
   const resolved = file.replace(/^~/, process.env.HOME ?? "~");
@@ -237,13 +247,10 @@ async function main(): Promise<void> {
     }
     const soPath = arg("so", path.join(root, "target/deploy/gavel.so"));
     if (!fs.existsSync(soPath)) throw new Error(`program file not found: ${soPath}`);
-    const maxDataLen = process.argv.includes("--max-data-len") ? Number(arg("max-data-len")) : undefined;
-    if (maxDataLen !== undefined && !Number.isSafeInteger(maxDataLen)) {
-      throw new Error(`--max-data-len must be a number of bytes`);
-    }
     const deployed = await deployProgram(connection, admin, fs.readFileSync(soPath), {
       programKeypair,
-      maxDataLen,
+      maxDataLen: positiveInt("max-data-len"),
+      inFlight: positiveInt("in-flight"),
     });
     console.log(
       deployed.action === "up to date"
