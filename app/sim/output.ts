@@ -62,8 +62,11 @@ export function priceChart(run: RunResult): string {
   const hi = Math.max(...ps) * 1.03;
   const x = (t: number): number => pad + ((W - 2 * pad) * t) / tMax;
   const y = (p: number): number => H - pad - ((H - 2 * pad) * (p - lo)) / (hi - lo);
+  // At most ~300 points per line keeps the file small (takes are all drawn).
+  const every = Math.ceil(run.path.length / 300);
+  const pts = run.path.filter((_, i) => i % every === 0 || i === run.path.length - 1);
   const line = (k: "exo" | "oracle"): string =>
-    run.path.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(1)},${y(p[k]).toFixed(1)}`).join(" ");
+    pts.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(0)},${y(p[k]).toFixed(0)}`).join(" ");
   const dots = run.takes
     .map((t) => `<circle cx="${x(t.t).toFixed(1)}" cy="${y(t.priceUsd).toFixed(1)}" r="2.5" fill="#d62728"/>`)
     .join("");
