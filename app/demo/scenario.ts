@@ -25,6 +25,7 @@ import {
   PYTH_LEGACY_PROGRAM_ID,
   valueFloor,
 } from "../../sdk/src";
+import { rng } from "../sim/paths";
 import { ChainMarket, SurfnetHandle } from "./chain";
 
 /** Demo size and shape (`--borrowers 50 --seed 7 --crash 0.30 --steps 10 ...`). */
@@ -49,18 +50,6 @@ export function demoOptions(argv: string[]): DemoOptions {
   }
   if (o.crash >= 1) throw new Error("--crash is a fraction below 1 (0.30 = −30%)");
   return o;
-}
-
-/** Small seeded PRNG (mulberry32) so a run is reproducible from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
@@ -118,7 +107,7 @@ export async function runDemo(
   opts: DemoOptions,
   onMarket?: (m: ChainMarket) => void,
 ): Promise<boolean> {
-  const rand = prng(opts.seed);
+  const rand = rng(opts.seed);
   const started = Date.now();
   const { surfnet, connection, admin } = chain;
   const bots: Bot[] = [];

@@ -85,6 +85,7 @@ import {
 } from "../../sdk/src";
 import { defaultParams, LendingWorld } from "./lending";
 import { SendResult } from "./svm";
+import { rng } from "../../app/sim/paths";
 
 /** Whole SOL (9 decimals) in base units. */
 export const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
@@ -97,21 +98,17 @@ export const U64_MAX = new BN("18446744073709551615");
 // Seeded PRNG.
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: a small, fast, seedable 32-bit PRNG (plenty for choosing operations). */
+/** The simulator's seeded mulberry32 with helpers for choosing operations. */
 export class Rng {
-  private state: number;
+  private readonly draw: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.draw = rng(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
 
   /** Uniform integer in [0, n). */
