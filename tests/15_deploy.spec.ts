@@ -13,11 +13,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { Keypair, LAMPORTS_PER_SOL, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  sendAndConfirmTransaction,
+  Transaction,
+} from "@solana/web3.js";
 import { configPda, decodeConfig, decodeMarket, PROGRAM_ID, setStopIx } from "../sdk/src";
 import { applyMarkets, initializeGavel, MarketSpec } from "../migrations/deploy";
 import { deployProgram, holdsExactly, LOADER_ID, readProgramData } from "../migrations/loader";
-import { ChainMarket, startChain } from "../app/demo/chain";
+import { ChainMarket, startChain, SurfnetHandle } from "../app/demo/chain";
 import example from "../migrations/markets.example.json";
 
 const ROOT = path.join(__dirname, "..");
@@ -36,9 +42,13 @@ async function rejection(p: Promise<unknown>): Promise<string> {
 
 describe("15 deploy script: the program through the upgradeable loader (embedded validator)", function () {
   this.timeout(300_000);
-  const { surfnet, connection, admin } = startChain({ deploy: false });
+  // The chain starts with the suite, not when mocha loads the file (an idle chain would run for
+  // the whole test command).
+  let surfnet: SurfnetHandle;
+  let connection: Connection;
+  let admin: Keypair;
+  let keypairFile: string;
   const programKeypair = readKeypair(path.join(ROOT, "keys/gavel-program-keypair.json"));
-  const keypairFile = path.join(os.tmpdir(), `gavel-deploy-${admin.publicKey.toBase58()}.json`);
   const silent = () => undefined;
   // A valid ELF with other bytes: the loader accepts bytes after the ELF's last section (it pads
   // every program data account with zeros anyway); these are not zeros, so the code differs.
@@ -60,10 +70,14 @@ describe("15 deploy script: the program through the upgradeable loader (embedded
         { cwd: ROOT },
       )
     ).stdout;
-  before(() => fs.writeFileSync(keypairFile, JSON.stringify(Array.from(admin.secretKey))));
+  before(() => {
+    ({ surfnet, connection, admin } = startChain({ deploy: false }));
+    keypairFile = path.join(os.tmpdir(), `gavel-deploy-${admin.publicKey.toBase58()}.json`);
+    fs.writeFileSync(keypairFile, JSON.stringify(Array.from(admin.secretKey)));
+  });
   after(() => {
     fs.rmSync(keypairFile, { force: true });
-    surfnet.stop();
+    surfnet?.stop();
   });
 
   it("deploys gavel.so on a chain without Gavel, then creates the config through it", async () => {
@@ -160,10 +174,16 @@ describe("15 deploy script: the program through the upgradeable loader (embedded
 
 describe("15 deploy script (embedded validator)", function () {
   this.timeout(120_000);
-  const { surfnet, connection, admin } = startChain();
-  const chain = new ChainMarket(surfnet, connection, admin);
+  let surfnet: SurfnetHandle;
+  let connection: Connection;
+  let admin: Keypair;
+  let chain: ChainMarket;
   let spec: MarketSpec;
-  after(() => surfnet.stop());
+  before(() => {
+    ({ surfnet, connection, admin } = startChain());
+    chain = new ChainMarket(surfnet, connection, admin);
+  });
+  after(() => surfnet?.stop());
 
   it("initializes the config once; the second run finds it", async () => {
     const first = await initializeGavel(connection, admin);

@@ -26,8 +26,8 @@ const USDC = (n: number) => new BN(Math.round(n * 1e6));
 
 describe("18 dashboard (chromium, embedded validator)", function () {
   this.timeout(180_000);
-  const chain = startChain();
-  const market = new ChainMarket(chain.surfnet, chain.connection, chain.admin);
+  let chain: ReturnType<typeof startChain>;
+  let market: ChainMarket;
   let dashboard: Dashboard;
   let browser: Browser;
   let page: Page;
@@ -36,6 +36,8 @@ describe("18 dashboard (chromium, embedded validator)", function () {
   let auction: PublicKey;
 
   before(async () => {
+    chain = startChain();
+    market = new ChainMarket(chain.surfnet, chain.connection, chain.admin);
     execFileSync("npx", ["vite", "build", "app/web", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
     await market.create(demoParams, 150);
     await market.lp(USDC(100_000), USDC(5_000));
@@ -62,7 +64,7 @@ describe("18 dashboard (chromium, embedded validator)", function () {
   after(async () => {
     await browser?.close();
     await dashboard?.stop();
-    chain.surfnet.stop();
+    chain?.surfnet.stop();
   });
 
   it("the analyst sees the market: oracle, liquidity, LTV distribution, no auctions yet", async () => {
