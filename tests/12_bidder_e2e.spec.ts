@@ -62,6 +62,7 @@ import {
   OracleKind,
   valueFloor,
 } from "../sdk/src";
+import { stopChain } from "../app/demo/chain";
 import { PROGRAM_SO } from "./helpers/svm";
 
 const ROOT = path.join(__dirname, "..");
@@ -426,7 +427,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     if (logsSub !== null) await connection.removeOnLogsListener(logsSub).catch(() => undefined);
     await rpcProxy?.kill();
     await wsProxy?.kill();
-    surfnet?.stop();
+    if (surfnet) stopChain(surfnet, connection);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -23,7 +23,7 @@ import {
 import { configPda, decodeConfig, decodeMarket, PROGRAM_ID, setStopIx } from "../sdk/src";
 import { applyMarkets, initializeGavel, MarketSpec } from "../migrations/deploy";
 import { deployProgram, holdsExactly, LOADER_ID, readProgramData } from "../migrations/loader";
-import { ChainMarket, startChain, SurfnetHandle } from "../app/demo/chain";
+import { ChainMarket, startChain, stopChain, SurfnetHandle } from "../app/demo/chain";
 import example from "../migrations/markets.example.json";
 
 const ROOT = path.join(__dirname, "..");
@@ -77,7 +77,7 @@ describe("15 deploy script: the program through the upgradeable loader (embedded
   });
   after(() => {
     fs.rmSync(keypairFile, { force: true });
-    surfnet?.stop();
+    if (surfnet) stopChain(surfnet, connection);
   });
 
   it("deploys gavel.so on a chain without Gavel, then creates the config through it", async () => {
@@ -183,7 +183,7 @@ describe("15 deploy script (embedded validator)", function () {
     ({ surfnet, connection, admin } = startChain());
     chain = new ChainMarket(surfnet, connection, admin);
   });
-  after(() => surfnet?.stop());
+  after(() => surfnet && stopChain(surfnet, connection));
 
   it("initializes the config once; the second run finds it", async () => {
     const first = await initializeGavel(connection, admin);

@@ -14,7 +14,7 @@ import BN from "bn.js";
 import { Browser, chromium, Page } from "playwright-core";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { GavelClient } from "../sdk/src";
-import { ChainMarket, startChain } from "../app/demo/chain";
+import { ChainMarket, startChain, stopChain } from "../app/demo/chain";
 import { demoParams } from "../app/demo/scenario";
 import { Dashboard, startDashboard } from "../app/web/server";
 
@@ -64,7 +64,7 @@ describe("18 dashboard (chromium, embedded validator)", function () {
   after(async () => {
     await browser?.close();
     await dashboard?.stop();
-    chain?.surfnet.stop();
+    if (chain) stopChain(chain.surfnet, chain.connection);
   });
 
   it("the analyst sees the market: oracle, liquidity, LTV distribution, no auctions yet", async () => {

@@ -77,6 +77,22 @@ export function startChain({ deploy = true }: { deploy?: boolean } = {}): {
   return { surfnet, connection, admin: Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey)) };
 }
 
+/**
+ * Closes `connection`'s websocket (if it opened one) with a normal close. web3.js reconnects a
+ * websocket the server dropped, forever; stopping an embedded chain under a connection that still
+ * has its socket open would leave that loop running ("ws error: connect ECONNREFUSED" every
+ * second). web3.js has no public close, hence the private field.
+ */
+export function closeWebSocket(connection: Connection): void {
+  (connection as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket?.close();
+}
+
+/** Closes `connection`'s websocket, then stops the chain. */
+export function stopChain(surfnet: { stop(): void }, connection: Connection): void {
+  closeWebSocket(connection);
+  surfnet.stop();
+}
+
 /** One market on the chain and the accounts the scenario created. */
 export class ChainMarket {
   readonly collateralMint = Keypair.generate();

@@ -5,7 +5,7 @@
  *
  *   npx ts-node app/demo/main.ts [--borrowers 50] [--seed 7] [--crash 0.30] [--steps 10]
  */
-import { startChain } from "./chain";
+import { startChain, stopChain } from "./chain";
 import { demoOptions, runDemo } from "./scenario";
 
 async function main(): Promise<number> {
@@ -14,7 +14,7 @@ async function main(): Promise<number> {
   try {
     return (await runDemo(chain, opts)) ? 0 : 1;
   } finally {
-    chain.surfnet.stop();
+    stopChain(chain.surfnet, chain.connection);
   }
 }
 

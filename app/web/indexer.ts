@@ -32,6 +32,7 @@ import {
   WAD,
   withdrawalValue,
 } from "../../sdk/src";
+import { closeWebSocket } from "../demo/chain";
 import { MarketState } from "../bidder/index";
 import {
   AuctionView,
@@ -158,8 +159,10 @@ export class Indexer {
     });
   }
 
+  /** Unsubscribes and closes the websocket. */
   async stop(): Promise<void> {
     await this.unsubscribe?.().catch(() => undefined);
+    closeWebSocket(this.connection);
   }
 
   /** Reads the chain once and rebuilds the snapshot; on failure keeps the old data with `error`. */

@@ -8,7 +8,7 @@
  * on start), --symbols <mint>=<SYM>,... ; in the default (demo) mode also the demo's --borrowers,
  * --seed, --crash, --steps, --stepSecs, --timeoutSecs.
  */
-import { startChain } from "../demo/chain";
+import { startChain, stopChain } from "../demo/chain";
 import { demoOptions, runDemo } from "../demo/scenario";
 import { DashboardOptions, startDashboard } from "./server";
 
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const dash = await startDashboard({ ...opts, rpc: chain.surfnet.rpcUrl, ws: chain.surfnet.wsUrl });
   const shutdown = () =>
     void dash.stop().finally(() => {
-      chain.surfnet.stop();
+      stopChain(chain.surfnet, chain.connection);
       process.exit(0);
     });
   process.once("SIGINT", shutdown);

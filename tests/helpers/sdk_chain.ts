@@ -31,6 +31,7 @@ import {
   rentExemptLamports,
 } from "../../sdk/src";
 import { defaultParams } from "./lending";
+import { closeWebSocket } from "../../app/demo/chain";
 import { PROGRAM_SO } from "./svm";
 
 /** The surfnet methods these specs use (argument formats found by experiment). */
@@ -79,6 +80,7 @@ export class SdkChain {
   }
 
   stop(): void {
+    closeWebSocket(this.connection);
     this.surfnet.stop();
   }
 

@@ -7,6 +7,7 @@
 import { Connection, Keypair } from "@solana/web3.js";
 import * as fs from "fs";
 import { PROGRAM_ID } from "../../sdk/src";
+import { closeWebSocket } from "../../app/demo/chain";
 import { PROGRAM_SO } from "./svm";
 
 /** What a spec needs from a running validator. */
@@ -48,11 +49,15 @@ export function startValidator(): LocalValidator {
   const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as { Surfnet: { start(): SurfnetHandle } };
   const surfnet = Surfnet.start();
   surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(PROGRAM_SO)) });
+  const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
   return {
-    connection: new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl }),
+    connection,
     rpcUrl: surfnet.rpcUrl,
     wsUrl: surfnet.wsUrl,
     payer: Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey)),
-    stop: () => surfnet.stop(),
+    stop: () => {
+      closeWebSocket(connection);
+      surfnet.stop();
+    },
   };
 }
