@@ -1,16 +1,19 @@
 /**
  * The calibration simulator (app/sim): a small run through the real gavel.so in LiteSVM writes
  * parseable outputs, keeps vault accounting exact after every step, reproduces from its seed, and
- * reports the fixed-bonus baseline beside the auction figures; the harsh calibration really makes
+ * reports the fixed-bonus baseline beside the auction figures, liquidated by the same bidders under the
+ * same frictions (offline, capital, margin, costs); the harsh calibration really makes
  * auctions need several takes; the CLI refuses bad input.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultConfig, RunResult, runSim, SimConfig } from "../app/sim/engine";
+import { PublicKey } from "@solana/web3.js";
+import { baseline, defaultConfig, makeBook, makePath, RunResult, runSim, SimConfig } from "../app/sim/engine";
 import { parseArgs } from "../app/sim/main";
 import { writeOutputs } from "../app/sim/output";
+import { defaultParams } from "./helpers/lending";
 
 const small = (stress: "default" | "harsh" = "default"): SimConfig => ({
   ...defaultConfig("blackthursday", stress),
@@ -62,6 +65,32 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     expect(run.baseline.liquidations).to.be.greaterThan(0);
     const md = fs.readFileSync(path.join(dir, "report.md"), "utf8");
     expect(md).to.include("fixed-bonus baseline");
+  });
+
+  it("the baseline faces the bidders' frictions: none online, no capital, no margin or costs covered → nothing liquidated", () => {
+    const c = { ...small("harsh"), hours: 6, drainSecs: 7200 };
+    const p = makePath(c);
+    const book = makeBook(c);
+    const params = defaultParams(PublicKey.default);
+    const free = baseline(c, p, book, params);
+    expect(free.liquidations).to.be.greaterThan(0);
+    expect(free.maxLtv).to.be.greaterThan(params.liquidationLtvBps / 10_000);
+    for (const over of [
+      { offlineShare: 1 },
+      { bidderCapitalUsd: 0 },
+      { bidders: 0 },
+      { marginBps: 9_999 },
+      { slippageBps: 9_999 },
+    ]) {
+      const b = baseline({ ...c, ...over }, p, book, params);
+      expect(b.liquidations, JSON.stringify(over)).to.equal(0);
+      expect(b.liquidatedDebt).to.equal(0);
+      expect(b.unsafeDebtAtEnd, JSON.stringify(over)).to.be.greaterThan(0);
+    }
+    // Inside runSim the baseline replays the auction run's own offline draws.
+    const off = runSim({ ...small(), offlineShare: 1 });
+    expect(off.takes).to.have.length(0);
+    expect(off.baseline.liquidations).to.equal(0);
   });
 
   it("harsh calibration: capital-bound bidders need several takes per auction, outputs parse", () => {

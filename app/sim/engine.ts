@@ -1,7 +1,8 @@
 /**
  * The simulator's engine: a LendingWorld (LiteSVM + the real gavel.so) driven along a price path
  * by a keeper (kicks, resets) and in-process bidders using the SDK's exact auction math, with a
- * price-impact feedback loop and an off-chain fixed-bonus baseline on the same path.
+ * price-impact feedback loop and an off-chain fixed-bonus baseline on the same path, liquidated by the
+ * same bidder population under the same frictions.
  */
 import BN from "bn.js";
 import { Keypair, PublicKey } from "@solana/web3.js";
@@ -52,7 +53,7 @@ export interface SimConfig {
   depthUsd: number;
   /** Half-life (s) of the price impact's recovery. */
   impactHalfLifeSecs: number;
-  /** USDC each bidder starts with (the baseline's liquidators pool the same total). */
+  /** USDC each bidder starts with (each baseline liquidator too: they are the same bidders). */
   bidderCapitalUsd: number;
   /** Delay (s) before a bidder's sale proceeds are USDC it can bid with again (0: at once). */
   recycleSecs: number;
@@ -195,13 +196,28 @@ export interface Summary {
 export interface BaselineSummary {
   liquidations: number;
   liquidatedDebt: number;
+  /** Realized bad debt (positions seized to zero collateral) plus `shortfallAtEnd`. */
   badDebt: number;
   badDebtRatio: number;
-  /** Positions still liquidatable when the path ends (their loss is in `badDebt`). */
+  /** Positions still liquidatable when the run ends, and their debt. */
   leftUnliquidated: number;
+  unsafeDebtAtEnd: number;
+  /** Debt minus collateral value (at the last oracle) of positions left underwater at the end. */
+  shortfallAtEnd: number;
   /** Liquidator's price discount vs oracle: 1 − 1/1.05. */
   discount: number;
   bonusPaid: number;
+  /** Liquidators' sale proceeds (after slippage, own impact, fees) minus repayments. */
+  liquidatorNetProfit: number;
+  /** Bidder-position chances (online, after latency, position unsafe) refused for want of USDC. */
+  capitalSkips: number;
+  /** … refused by the margin or cost check. */
+  costSkips: number;
+  /** Seconds from a position becoming unsafe to each liquidation of it (median, max). */
+  waitMedianSecs: number;
+  waitMaxSecs: number;
+  /** Highest debt / collateral value any position reached at a step's oracle (1: insolvent). */
+  maxLtv: number;
 }
 
 export interface RunResult {
@@ -324,6 +340,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const takes: TakeRecord[] = [];
   const outPath: RunResult["path"] = [];
   const oracleHist: number[] = [];
+  /** Who was online in which order at each step, for the baseline. */
+  const schedule: BidderStep[] = [];
   let impact = 1;
   let keeperRewards = 0;
   let lpLoss = 0;
@@ -441,6 +459,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
 
     // Bidders, in a seeded random order each step.
     const order = bidders.map((_, k) => k).sort(() => r() - 0.5);
+    const online = bidders.map(() => false);
+    schedule.push({ order, online });
     const fee = c.txFeeUsd + c.priorityFeeUsd + congestion * c.congestionPriorityFeeUsd;
     /** USD a sale of `coll` collateral at `px` brings after slippage, own impact and the fee. */
     const saleUsd = (coll: number, px: number): number =>
@@ -451,6 +471,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
       bd.pending = bd.pending.filter(([at]) => at > t);
       for (const [, usd] of due) w.fundDebt(bd.kp.publicKey, USDC(usd));
       if (r() < c.offlineShare + congestion * c.congestionOffline) continue;
+      online[k] = true;
       const latency = bd.latency + congestion * c.congestionLatencySecs;
       const seen = oracleHist[Math.max(0, oracleHist.length - 1 - Math.round(latency / c.stepSecs))];
       for (const a of [...auctions.values()].filter((x) => x.settleT === null)) {
@@ -598,77 +619,160 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   };
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { log, ...config } = c;
-  return { config, summary, baseline: baseline(c, path, book, params), auctions: recs, takes, path: outPath };
+  return {
+    config,
+    summary,
+    baseline: baseline(c, path, book, params, schedule),
+    auctions: recs,
+    takes,
+    path: outPath,
+  };
 }
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
+/** One step of the bidder population: the order they act in and who is online (from runSim). */
+export interface BidderStep {
+  order: number[];
+  online: boolean[];
+}
+
 /**
- * Fixed-bonus baseline (Compound/Aave style), off-chain on the same exogenous path with the same
- * impact model: when LTV > liquidation LTV, a liquidator (subject to the same congestion-driven
- * offline share) repays 50% of the debt and receives collateral worth repay × 1.05 at the oracle.
- * The liquidators pool the bidders' capital (bidders × capital), which comes back as the seized
- * collateral's sale proceeds (after slippage) `recycleSecs` later.
+ * Fixed-bonus baseline (Compound/Aave style): an off-chain model of the same borrower book on the
+ * same exogenous path, with its own market (the same impact model fed by its own sales, since it is
+ * the counterfactual where this protocol liquidates instead of Gavel). A position is unsafe when
+ * debt > collateral × oracle × liquidation LTV; a liquidation repays up to 50% of its debt (all of
+ * it under 20 USDC) and hands the liquidator collateral worth repay × 1.05 at the current oracle.
+ *
+ * It is done by the same bidder population as Gavel's, facing the same frictions and the same
+ * decision: each bidder i has its own `bidderCapitalUsd`, proceeds back after `recycleSecs`, the
+ * same latency (latency × (i + 1) + congestion extra; it acts on a position only once it has been
+ * unsafe that long, like a Gavel bidder on an auction once it has been live that long, and judges
+ * by the oracle that long ago), the same margin (the price it pays per unit of collateral, oracle /
+ * 1.05, must be at most seen × (1 − margin_i)) and the same cost check (the sale at the seen price,
+ * net of slippage, own impact and the step's fees, must exceed the repayment). Offline bidders and
+ * the order of bidders come from `schedule` (runSim's own draws, so the same bidders are offline in
+ * the same steps as in the Gavel run) and, past it, from a seeded draw with the same offline model.
+ * It runs over the path and the same drain at the last exogenous price as the Gavel run.
  */
 export function baseline(
   c: SimConfig,
   path: PathPoint[],
   book: { sol: number; usdc: number }[],
   params: MarketParams,
+  schedule: BidderStep[] = [],
 ): BaselineSummary {
   const r = rng(c.seed * 31 + 5);
-  const pos = book.map((b) => ({ coll: b.sol, debt: b.usdc }));
+  const pos = book.map((b) => ({ coll: b.sol, debt: b.usdc, unsafeSince: null as number | null }));
   const liqLtv = params.liquidationLtvBps / 10_000;
   const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
+  const bidders = Array.from({ length: c.bidders }, (_, i) => ({
+    cash: c.bidderCapitalUsd,
+    latency: c.latencySecs * (i + 1),
+    margin: (c.marginBps + i * c.marginStepBps) / 10_000,
+    pending: [] as [number, number][],
+  }));
+  const unsafe = (p: { coll: number; debt: number }, px: number): boolean =>
+    p.debt > 0 && p.coll > 0 && p.debt > p.coll * px * liqLtv;
+  const steps = path.length + Math.ceil(c.drainSecs / c.stepSecs);
+  const hist: number[] = [];
   let impact = 1;
   let liquidated = 0;
   let bonus = 0;
+  let profit = 0;
   let n = 0;
   let bad = 0;
+  let capitalSkips = 0;
+  let costSkips = 0;
+  let maxLtv = 0;
+  const waits: number[] = [];
   let price = c.startUsd;
-  let cash = c.bidders * c.bidderCapitalUsd;
-  const pending: [number, number][] = [];
-  for (const pt of path) {
+  for (let i = 0; i < steps; i++) {
+    const pt = path[Math.min(i, path.length - 1)];
+    const t = i * c.stepSecs;
+    const congestion = i < path.length ? pt.congestion : 0;
     impact = 1 - (1 - impact) * decay;
     price = pt.usd * impact;
-    while (pending.length && pending[0][0] <= pt.t) cash += pending.shift()![1];
-    if (r() < c.offlineShare + pt.congestion * c.congestionOffline) continue;
+    hist.push(price);
     for (const p of pos) {
-      if (p.debt <= 0 || p.coll <= 0 || p.debt <= p.coll * price * liqLtv || cash < 1) continue;
-      let repay = Math.min(cash, p.debt > 20 ? p.debt * 0.5 : p.debt);
-      let seize = (repay * 1.05) / price;
-      if (seize > p.coll) {
-        seize = p.coll;
-        repay = (p.coll * price) / 1.05;
-      }
-      const sale = seize * price * (1 - c.slippageBps / 10_000 - (seize * price) / (2 * c.depthUsd));
-      cash -= repay;
-      if (c.recycleSecs === 0) cash += sale;
-      else pending.push([pt.t + c.recycleSecs, sale]);
-      p.debt -= repay;
-      p.coll -= seize;
-      liquidated += repay;
-      bonus += seize * price - repay;
-      n++;
-      impact *= 1 - Math.min(0.5, (seize * price) / c.depthUsd);
-      if (p.coll <= 1e-9 && p.debt > 0) {
-        bad += p.debt;
-        p.debt = 0;
+      p.unsafeSince = unsafe(p, price) ? (p.unsafeSince ?? t) : null;
+      if (p.debt > 0 && p.coll > 0) maxLtv = Math.max(maxLtv, p.debt / (p.coll * price));
+    }
+    const fee = c.txFeeUsd + c.priorityFeeUsd + congestion * c.congestionPriorityFeeUsd;
+    const saleUsd = (coll: number, px: number): number =>
+      coll * px * (1 - c.slippageBps / 10_000 - (coll * px) / (2 * c.depthUsd)) - fee;
+    const drawn = i < schedule.length ? schedule[i] : null;
+    const order = drawn ? drawn.order : bidders.map((_, k) => k).sort(() => r() - 0.5);
+    for (const k of order) {
+      const bd = bidders[k];
+      for (const [, usd] of bd.pending.filter(([at]) => at <= t)) bd.cash += usd;
+      bd.pending = bd.pending.filter(([at]) => at > t);
+      const online = drawn ? drawn.online[k] : r() >= c.offlineShare + congestion * c.congestionOffline;
+      if (!online) continue;
+      const latency = bd.latency + congestion * c.congestionLatencySecs;
+      const seen = hist[Math.max(0, hist.length - 1 - Math.round(latency / c.stepSecs))];
+      for (const p of pos) {
+        if (p.unsafeSince === null || t - p.unsafeSince < latency || !unsafe(p, price)) continue;
+        if (bd.cash < 1) {
+          capitalSkips++;
+          continue;
+        }
+        let repay = Math.min(bd.cash, p.debt > 20 ? p.debt * 0.5 : p.debt);
+        let seize = (repay * 1.05) / price;
+        if (seize > p.coll) {
+          seize = p.coll;
+          repay = (p.coll * price) / 1.05;
+        }
+        // The Gavel bidders' decision: margin under the price seen, and the sale must cover the cost.
+        if (price / 1.05 > seen * (1 - bd.margin) || saleUsd(seize, seen) <= repay) {
+          costSkips++;
+          continue;
+        }
+        const proceeds = Math.max(0, saleUsd(seize, price));
+        bd.cash -= repay;
+        if (c.recycleSecs === 0) bd.cash += proceeds;
+        else bd.pending.push([t + c.recycleSecs, proceeds]);
+        p.debt -= repay;
+        p.coll -= seize;
+        liquidated += repay;
+        bonus += seize * price - repay;
+        profit += proceeds - repay;
+        n++;
+        waits.push(t - p.unsafeSince);
+        impact *= 1 - Math.min(0.5, (seize * price) / c.depthUsd);
+        if (p.coll <= 1e-9 && p.debt > 0) {
+          bad += p.debt;
+          p.debt = 0;
+        }
+        if (!unsafe(p, price)) p.unsafeSince = null;
       }
     }
   }
   let left = 0;
+  let unsafeDebt = 0;
+  let shortfall = 0;
   for (const p of pos) {
-    if (p.debt > p.coll * price) bad += p.debt - p.coll * price;
-    if (p.debt > 0 && p.debt > p.coll * price * liqLtv) left++;
+    if (p.debt > p.coll * price) shortfall += p.debt - p.coll * price;
+    if (unsafe(p, price)) {
+      left++;
+      unsafeDebt += p.debt;
+    }
   }
   return {
     liquidations: n,
     leftUnliquidated: left,
+    unsafeDebtAtEnd: round(unsafeDebt),
+    shortfallAtEnd: round(shortfall),
     liquidatedDebt: round(liquidated),
-    badDebt: round(bad),
-    badDebtRatio: liquidated > 0 ? bad / liquidated : 0,
+    badDebt: round(bad + shortfall),
+    badDebtRatio: liquidated > 0 ? (bad + shortfall) / liquidated : 0,
     discount: 1 - 1 / 1.05,
     bonusPaid: round(bonus),
+    liquidatorNetProfit: round(profit),
+    capitalSkips,
+    costSkips,
+    waitMedianSecs: quantile(waits, 0.5),
+    waitMaxSecs: waits.length ? Math.max(...waits) : 0,
+    maxLtv,
   };
 }

@@ -201,7 +201,7 @@ export function parseArgs(argv: string[]): Cli {
 const pc = (x: number, d = 2): string => `${(x * 100).toFixed(d)}%`;
 const line = (r: RunResult): string => {
   const s = r.summary;
-  return `bad debt ${pc(s.badDebtRatio, 3)} (+ shortfall at end ${pc(s.liquidatedDebt > 0 ? s.shortfallAtEnd / s.liquidatedDebt : 0, 3)}), discount median ${pc(s.discountMedian)} p95 ${pc(s.discountP95)}, ${s.takesPerAuction.toFixed(2)} takes and ${s.takersPerAuction.toFixed(2)} bidders per auction; baseline bad debt ${pc(r.baseline.badDebtRatio, 3)}`;
+  return `bad debt ${pc(s.badDebtRatio, 3)} (+ shortfall at end ${pc(s.liquidatedDebt > 0 ? s.shortfallAtEnd / s.liquidatedDebt : 0, 3)}), discount median ${pc(s.discountMedian)} p95 ${pc(s.discountP95)}, ${s.takesPerAuction.toFixed(2)} takes and ${s.takersPerAuction.toFixed(2)} bidders per auction; baseline bad debt ${pc(r.baseline.badDebtRatio, 3)} of ${r.baseline.liquidatedDebt.toFixed(0)} liquidated (${r.baseline.unsafeDebtAtEnd.toFixed(0)} unsafe at end)`;
 };
 
 function main(): void {

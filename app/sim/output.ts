@@ -140,6 +140,8 @@ function seedRows(runs: RunResult[], first: string): string[] {
       pct(s.discountP95),
       (s.durationMedianSecs / 60).toFixed(1),
       pct(r.baseline.badDebtRatio),
+      r.baseline.liquidatedDebt.toFixed(0),
+      r.baseline.unsafeDebtAtEnd.toFixed(0),
     ];
   };
   const rows = runs.length > 1 ? runs.map((r) => `| ${r.config.seed} | ${cols(r).join(" | ")} |`) : [];
@@ -161,10 +163,18 @@ function seedRows(runs: RunResult[], first: string): string[] {
       (x) => x.toFixed(1),
     ),
     sp((r) => r.baseline.badDebtRatio, pct),
+    sp(
+      (r) => r.baseline.liquidatedDebt,
+      (x) => x.toFixed(0),
+    ),
+    sp(
+      (r) => r.baseline.unsafeDebtAtEnd,
+      (x) => x.toFixed(0),
+    ),
   ];
   return [
-    `| ${first} | auctions (settled) | takes / auction | bidders / auction | bad debt / liquidated | bad debt + shortfall at end | median discount | p95 discount | median duration (min) | baseline bad debt |`,
-    `|---|---|---|---|---|---|---|---|---|---|`,
+    `| ${first} | auctions (settled) | takes / auction | bidders / auction | bad debt / liquidated | bad debt + shortfall at end | median discount | p95 discount | median duration (min) | baseline bad debt | baseline liquidated (USDC) | baseline unsafe debt at end (USDC) |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|---|`,
     ...rows,
     `| ${runs.length > 1 ? `median [min–max] of ${runs.length}` : runs[0].config.seed} | ${all.join(" | ")} |`,
   ];
@@ -191,18 +201,23 @@ export function report(runs: RunResult[], secs: number, sweep: SweepPoint[]): st
     ``,
     `| metric | Gavel (Dutch auction) | fixed-bonus baseline (5%, close factor 50%) |`,
     `|---|---|---|`,
-    `| liquidations | ${s.auctions} auctions (${s.settled} settled) | ${b.liquidations} (${b.leftUnliquidated} positions still liquidatable at the end) |`,
+    `| liquidations | ${s.auctions} auctions (${s.settled} settled) | ${b.liquidations} (${b.leftUnliquidated} positions, ${b.unsafeDebtAtEnd.toFixed(2)} USDC of debt, still liquidatable at the end) |`,
     `| takes / distinct bidders per auction | ${s.takesPerAuction.toFixed(2)} / ${s.takersPerAuction.toFixed(2)} (${pct(s.multiTakeShare)} of auctions took > 1 take) | — |`,
     `| liquidated debt (USDC) | ${s.liquidatedDebt.toFixed(2)} | ${b.liquidatedDebt.toFixed(2)} |`,
-    `| bad debt (USDC) | ${s.badDebt.toFixed(2)} (+ shortfall at end ${s.shortfallAtEnd.toFixed(2)}) | ${b.badDebt.toFixed(2)} |`,
-    `| bad debt / liquidated debt | ${pct(s.badDebtRatio)} (with shortfall ${pct(lossRatio(s))}) | ${pct(b.badDebtRatio)} |`,
+    `| bad debt (USDC) | ${s.badDebt.toFixed(2)} (+ shortfall at end ${s.shortfallAtEnd.toFixed(2)}) | ${b.badDebt.toFixed(2)} (of which shortfall at end ${b.shortfallAtEnd.toFixed(2)}) |`,
+    `| bad debt / liquidated debt | ${pct(s.badDebtRatio)} (with shortfall ${pct(lossRatio(s))}) | ${pct(b.badDebtRatio)} (with shortfall) |`,
     `| clearing discount vs oracle, median | ${pct(s.discountMedian)} | ${pct(b.discount)} (fixed) |`,
     `| clearing discount vs oracle, p95 | ${pct(s.discountP95)} | ${pct(b.discount)} (fixed) |`,
     `| auction duration, median | ${(s.durationMedianSecs / 60).toFixed(1)} min | — |`,
     `| keeper rewards (kick + reset) | ${s.keeperRewards.toFixed(2)} | — |`,
-    `| liquidator bonus | bidders' net profit ${s.bidderNetProfit.toFixed(2)} | ${b.bonusPaid.toFixed(2)} |`,
+    `| liquidator bonus | bidders' net profit ${s.bidderNetProfit.toFixed(2)} | bonus ${b.bonusPaid.toFixed(2)}, liquidators' net profit ${b.liquidatorNetProfit.toFixed(2)} |`,
+    `| chances refused (online, past latency, position unsafe) | — | ${b.capitalSkips} for want of USDC, ${b.costSkips} by the margin or cost check |`,
     `| LP loss (socialized bad debt) | ${s.lpLoss.toFixed(2)} (insurance used ${s.insuranceUsed.toFixed(2)}) | — |`,
+    `| wait from unsafe to liquidation | — | median ${(b.waitMedianSecs / 60).toFixed(1)} min, max ${(b.waitMaxSecs / 60).toFixed(1)} min |`,
+    `| highest LTV reached (1 = insolvent) | — | ${b.maxLtv.toFixed(3)} |`,
     `| lowest oracle price | $${s.minPriceUsd.toFixed(2)} | |`,
+    ``,
+    `The baseline is liquidated by the same bidders (own capital, recycle delay, offline draws, latency, margin and cost check as in the auctions) on its own copy of the market (same exogenous path and impact model, moved by its own sales).`,
     ``,
     `## Seeds`,
     ``,
