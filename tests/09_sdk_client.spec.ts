@@ -117,9 +117,11 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
 
   it("events stream to subscribeEvents over the websocket", async () => {
     const signatures: string[] = [];
+    const indexes: number[] = [];
     unsubscribe = lp.subscribeEvents((e, ctx) => {
       seen.push(e);
       signatures.push(ctx.signature);
+      indexes.push(ctx.index);
     });
     // The subscription becomes active asynchronously: fund the insurance by 1 USDC until a
     // notification arrives.
@@ -130,6 +132,7 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     }
     expect(seen[0].name).to.equal("insuranceFunded");
     expect(sent).to.include(signatures[0]);
+    expect(indexes[0]).to.equal(0); // the transaction's only Gavel event
   });
 
   it("Alice opens a position, deposits 10 SOL and borrows 1,000 USDC; each call returns its events", async () => {

@@ -28,6 +28,7 @@ import {
   PROGRAM_ID,
   ProgramAccount,
   settleReasonName,
+  subscribeEvents,
   valueFloor,
   WAD,
   withdrawalValue,
@@ -154,9 +155,15 @@ export class Indexer {
   /** Subscribes to events (one at a time, in log order: a settlement must see its takes first). */
   private subscribeOnce(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = subscribe(this.connection, this.programId, (e, sig, i, slot) => {
-      this.queue = this.queue.then(() => this.ingest(e, sig, i, slot, true)).catch(() => undefined);
-    });
+    this.unsubscribe = subscribeEvents(
+      this.connection,
+      (e, { signature, index, slot }) => {
+        this.queue = this.queue
+          .then(() => this.ingest(e, signature, index, slot, true))
+          .catch(() => undefined);
+      },
+      this.programId,
+    );
   }
 
   /** Unsubscribes and closes the websocket. */
@@ -472,23 +479,6 @@ export class Indexer {
       this.settled = [row, ...this.settled].sort((x, y) => y.time - x.time).slice(0, this.keep);
     }
   }
-}
-
-/** Every Gavel event of every successful transaction, with its index in the transaction. */
-function subscribe(
-  connection: Connection,
-  programId: PublicKey,
-  callback: (e: GavelEvent, signature: string, index: number, slot: number) => void,
-): () => Promise<void> {
-  const id = connection.onLogs(
-    programId,
-    (logs, ctx) => {
-      if (logs.err) return;
-      parseEvents(logs.logs, programId).forEach((e, i) => callback(e, logs.signature, i, ctx.slot));
-    },
-    "confirmed",
-  );
-  return () => connection.removeOnLogsListener(id);
 }
 
 function paramsView(m: MarketAccount): ParamsView {

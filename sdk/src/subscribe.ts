@@ -12,6 +12,8 @@ export interface EventContext {
   signature: string;
   /** Slot of the notification. */
   slot: number;
+  /** Position of the event among the transaction's Gavel events (signature + index is unique). */
+  index: number;
 }
 
 /** Receives each event, in log order. */
@@ -32,9 +34,9 @@ export function subscribeEvents(
     programId,
     (logs, ctx) => {
       if (logs.err) return;
-      for (const event of parseEvents(logs.logs, programId)) {
-        callback(event, { signature: logs.signature, slot: ctx.slot });
-      }
+      parseEvents(logs.logs, programId).forEach((event, index) =>
+        callback(event, { signature: logs.signature, slot: ctx.slot, index }),
+      );
     },
     commitment,
   );
