@@ -53,15 +53,7 @@ class LiquidationWorld extends LendingWorld {
     this.fundDebt(this.lp.publicKey, liquidity.add(insurance));
     this.mustSend(
       [
-        depositLiquidityIx(
-          {
-            ...this.ref,
-            lp: this.lp.publicKey,
-            lpDebtAccount: this.ata(this.ref.debtMint, this.lp.publicKey),
-            lpShareAccount: this.ata(this.addrs.shareMint, this.lp.publicKey),
-          },
-          liquidity,
-        ),
+        depositLiquidityIx(this.lpAccounts(this.lp), liquidity),
         ...(insurance.isZero()
           ? []
           : [
@@ -79,6 +71,16 @@ class LiquidationWorld extends LendingWorld {
     );
     this.kicker = this.actor();
     return this;
+  }
+
+  /** `lp`'s accounts for deposit_liquidity / withdraw_liquidity. */
+  lpAccounts(lp: Keypair) {
+    return {
+      ...this.ref,
+      lp: lp.publicKey,
+      lpDebtAccount: this.ata(this.ref.debtMint, lp.publicKey),
+      lpShareAccount: this.ata(this.addrs.shareMint, lp.publicKey),
+    };
   }
 
   /** A borrower with `sol` SOL of collateral who borrows `usdc`. */
@@ -364,15 +366,9 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
     const lpOf = (w: LiquidationWorld, usdc: BN): Keypair => {
       const lp = w.actor();
       w.fundDebt(lp.publicKey, usdc);
-      w.mustSend([depositLiquidityIx(lpAccounts(w, lp), usdc)], [lp]);
+      w.mustSend([depositLiquidityIx(w.lpAccounts(lp), usdc)], [lp]);
       return lp;
     };
-    const lpAccounts = (w: LiquidationWorld, lp: Keypair) => ({
-      ...w.ref,
-      lp: lp.publicKey,
-      lpDebtAccount: w.ata(w.ref.debtMint, lp.publicKey),
-      lpShareAccount: w.ata(w.addrs.shareMint, lp.publicKey),
-    });
 
     it("Lena withdraws while an auction heads for bad debt: she gets no better price than Otto, who stays", () => {
       const w = new LiquidationWorld().setup({}, USDC(1_000), USDC(40));
@@ -391,7 +387,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
         m.auctionDebt.sub(m.insurance).mul(shares).div(m.totalShares).toString(),
       );
       const before = w.balance(w.ata(w.ref.debtMint, lena.publicKey));
-      const res = w.mustSend([withdrawLiquidityIx(lpAccounts(w, lena), shares)], [lena]);
+      const res = w.mustSend([withdrawLiquidityIx(w.lpAccounts(lena), shares)], [lena]);
       const got = w.balance(w.ata(w.ref.debtMint, lena.publicKey)).sub(before);
       expect(got.toString()).to.equal(expected.toString());
       expect(res.events[0].data.amount.toString()).to.equal(expected.toString());
@@ -414,7 +410,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
       expect(withdrawalValue(m)!.toString()).to.equal(sdkPoolValue(m)!.toString());
       const shares = USDC(100);
       const before = w.balance(w.ata(w.ref.debtMint, w.lp.publicKey));
-      w.mustSend([withdrawLiquidityIx(lpAccounts(w, w.lp), shares)], [w.lp]);
+      w.mustSend([withdrawLiquidityIx(w.lpAccounts(w.lp), shares)], [w.lp]);
       const got = w.balance(w.ata(w.ref.debtMint, w.lp.publicKey)).sub(before);
       expect(got.toString()).to.equal(shares.mul(sdkPoolValue(m)!).div(m.totalShares).toString());
     });
@@ -428,11 +424,11 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
       // Her withdrawal value is exactly the idle cash (no insurance), but the auction's proceeds
       // would then belong to no shares at all.
       expect(withdrawalValue(w.market())!.toString()).to.equal(w.market().cash.toString());
-      const res = w.chain.send([withdrawLiquidityIx(lpAccounts(w, w.lp), all)], [w.lp]);
+      const res = w.chain.send([withdrawLiquidityIx(w.lpAccounts(w.lp), all)], [w.lp]);
       expect(res.error?.code).to.equal(ErrorCode.LiquidityInsufficient);
       w.mustSend([w.takeIx(auction, w.bidder(2_000), MAX, w.priceNow(auction))], [w.actorsLast()]);
       expect(w.market().auctionDebt.toNumber()).to.equal(0);
-      w.mustSend([withdrawLiquidityIx(lpAccounts(w, w.lp), all)], [w.lp]);
+      w.mustSend([withdrawLiquidityIx(w.lpAccounts(w.lp), all)], [w.lp]);
       expect(w.market().totalShares.toNumber()).to.equal(0);
       w.assertVaultsMatchAccounting();
     });
