@@ -21,6 +21,7 @@ import {
   GavelEvent,
   ltvBps,
   MarketAccount,
+  needsResetAt,
   parseEvents,
   poolValue,
   PositionAccount,
@@ -326,17 +327,26 @@ export class Indexer {
     const m = state.account;
     const p = m.params;
     const hp = (v: BN) => this.humanPrice(v, m);
+    const oracle = state.price();
     const elapsed = Math.max(0, now - a.tic.toNumber());
     const tail = p.tailSecs.toNumber();
+    // The program's reset rule (the SDK's mirror) at second `t` with price `v` on the curve.
+    const resetDue = (t: number, v: BN) =>
+      needsResetAt({
+        top: a.top,
+        price: v,
+        cuspBps: new BN(p.cuspBps),
+        elapsedSecs: new BN(t),
+        tailSecs: p.tailSecs,
+      });
     const price = auctionPrice(p.curve, a.top, elapsed);
-    const belowCusp = (v: BN) => v.mul(BPS).lt(a.top.muln(p.cuspBps));
-    const reset = elapsed > tail ? "tail" : belowCusp(price) ? "cusp" : null;
+    const reset = resetDue(elapsed, price) ? (elapsed > tail ? "tail" : "cusp") : null;
     const curve: CurvePoint[] = [];
     const step = Math.max(1, Math.ceil(tail / CURVE_SAMPLES));
     for (let t = 0; t <= tail; t += step) {
       const v = auctionPrice(p.curve, a.top, t);
       curve.push({ t, price: hp(v) });
-      if (belowCusp(v)) break;
+      if (resetDue(t, v)) break; // within the tail: below the cusp
     }
     const address = x.publicKey.toBase58();
     const takes = this.takes
@@ -358,7 +368,7 @@ export class Indexer {
       tic: a.tic.toNumber(),
       elapsedSecs: elapsed,
       price: hp(price),
-      oraclePrice: state.price() ? hp(state.price()!) : null,
+      oraclePrice: oracle ? hp(oracle) : null,
       reset,
       tailSecs: tail,
       cuspPrice: hp(a.top.muln(p.cuspBps).div(BPS)),
