@@ -10,8 +10,11 @@
  *    its upgrade authority (otherwise an error naming the authority). Same bytes: "program up to
  *    date", nothing sent. The balance is checked against rent and fees before anything is sent; a
  *    buffer left by a failed write or deploy is closed, or its address printed if that fails too.
- * 2. The Config (admin = the keypair) unless it exists.
- * 3. Each market of `--markets <file.json>` (see migrations/markets.example.json) unless it exists.
+ * 2. The IDL on chain (skipped with `--skip-idl`; migrations/idl.ts): idl/gavel.json, compressed,
+ *    in the IdlAccount where Anchor's `Program.at` and `anchor idl fetch` look; republished when it
+ *    differs; only the upgrade authority may publish it.
+ * 3. The Config (admin = the keypair) unless it exists.
+ * 4. Each market of `--markets <file.json>` (see migrations/markets.example.json) unless it exists.
  *    A market that exists with other parameters is an error, unless `--update` is given (then
  *    `update_market` applies the file's parameters).
  *
@@ -37,6 +40,8 @@ import {
   PROGRAM_ID,
   updateMarketIx,
 } from "../sdk/src";
+import { AnchorProvider, Wallet } from "@coral-xyz/anchor";
+import { publishIdl } from "./idl";
 import { deployProgram } from "./loader";
 
 /** What `initializeGavel` did. */
@@ -258,22 +263,54 @@ async function main(): Promise<void> {
         : `program ${deployed.programId} ${deployed.action}: ${deployed.transactions} transactions (${deployed.writes} buffer writes) in ${deployed.seconds.toFixed(1)} s`,
     );
   }
+  if (!process.argv.includes("--skip-idl")) console.log(await publishGavelIdl(connection, admin));
+  const marketsFile = process.argv.includes("--markets") ? arg("markets") : undefined;
+  await initializeAndApply(connection, admin, marketsFile, process.argv.includes("--update"));
+}
+
+/** Publishes idl/gavel.json on chain; returns a line saying what happened. */
+async function publishGavelIdl(connection: Connection, admin: Keypair): Promise<string> {
+  const idl = JSON.parse(fs.readFileSync(path.join(__dirname, "../idl/gavel.json"), "utf8")) as unknown;
+  const r = await publishIdl(connection, admin, PROGRAM_ID, idl);
+  return r.action === "up to date"
+    ? `IDL up to date at ${r.address}`
+    : `IDL ${r.action} at ${r.address}: ${r.bytes} compressed bytes in ${r.transactions} transactions`;
+}
+
+/** Steps 3 and 4: the Config, then the markets of `marketsFile` (if any). */
+async function initializeAndApply(
+  connection: Connection,
+  admin: Keypair,
+  marketsFile: string | undefined,
+  update: boolean,
+): Promise<void> {
   const res = await initializeGavel(connection, admin);
   console.log(res.created ? `config created (${res.signature})` : "config already exists", res);
-  const marketsFile = process.argv.includes("--markets") ? arg("markets") : undefined;
   if (marketsFile) {
     if (!fs.existsSync(marketsFile)) throw new Error(`markets file not found: ${marketsFile}`);
     const specs = JSON.parse(fs.readFileSync(marketsFile, "utf8")) as { markets: MarketSpec[] };
-    for (const line of await applyMarkets(
-      connection,
-      admin,
-      specs.markets,
-      process.argv.includes("--update"),
-    )) {
+    for (const line of await applyMarkets(connection, admin, specs.markets, update)) {
       console.log(line);
     }
   }
 }
+
+/**
+ * Anchor's migration entry (`anchor migrate`, or `anchor deploy` followed by it): `anchor` calls the
+ * module itself with its provider after deploying the program. Publishes the IDL, creates the
+ * Config and applies `GAVEL_MARKETS` (a markets file, optional); the provider's wallet pays and
+ * must be the upgrade authority.
+ */
+async function migrate(provider: AnchorProvider): Promise<void> {
+  const admin = (provider.wallet as Wallet).payer;
+  if (!admin) throw new Error("anchor migrate: the provider's wallet has no keypair (payer)");
+  console.log(await publishGavelIdl(provider.connection, admin));
+  await initializeAndApply(provider.connection, admin, process.env.GAVEL_MARKETS, false);
+}
+
+// `anchor migrate` requires this file and calls the module with its provider; the named exports
+// above stay available to importers.
+module.exports = Object.assign(migrate, module.exports);
 
 if (require.main === module) {
   main().catch((e: Error) => {

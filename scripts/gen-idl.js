@@ -520,7 +520,12 @@ const events = [
 
 const root = path.join(__dirname, "..");
 const out = path.join(root, "idl/gavel.json");
-const previous = JSON.parse(fs.readFileSync(out, "utf8"));
+// Errors: read from the program's one list (programs/gavel/src/error.rs: `Name = code => "message",`).
+const errorSource = fs.readFileSync(path.join(root, "programs/gavel/src/error.rs"), "utf8");
+const errors = [...errorSource.matchAll(/^\s+([A-Z][A-Za-z0-9]*) = (\d+) => "((?:[^"\\]|\\.)*)",$/gm)].map(
+  ([, name, code, msg]) => ({ code: Number(code), name, msg: msg.replace(/\\(.)/g, "$1") }),
+);
+if (errors.length === 0) throw new Error("no errors found in programs/gavel/src/error.rs");
 const idl = {
   address: "7GP234LwKLTdc6kkRBi2DE9vU4ATK3K5vYP8J1WZV1mM",
   metadata: {
@@ -535,8 +540,7 @@ const idl = {
     discriminator: disc("account", n),
   })),
   events: events.map(([n]) => ({ name: n, discriminator: disc("event", n) })),
-  // Errors are append-only; their list lives in programs/gavel/src/error.rs and is kept here verbatim.
-  errors: previous.errors,
+  errors,
   types: [...types, ...events.map(([n, fields]) => struct(n, fields))],
 };
 const text = JSON.stringify(idl, null, 2) + "\n";

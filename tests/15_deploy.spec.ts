@@ -20,8 +20,18 @@ import {
   sendAndConfirmTransaction,
   Transaction,
 } from "@solana/web3.js";
-import { configPda, decodeConfig, decodeMarket, PROGRAM_ID, setStopIx } from "../sdk/src";
+import {
+  configPda,
+  decodeConfig,
+  decodeMarket,
+  ErrorCode,
+  parseGavelError,
+  PROGRAM_ID,
+  setStopIx,
+} from "../sdk/src";
+import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
 import { applyMarkets, initializeGavel, MarketSpec } from "../migrations/deploy";
+import { idlAccountAddress, idlCloseIx, idlCreateIx, idlWriteIx } from "../migrations/idl";
 import { deployProgram, holdsExactly, LOADER_ID, readProgramData } from "../migrations/loader";
 import { ChainMarket, startChain, stopChain, SurfnetHandle } from "../app/demo/chain";
 import example from "../migrations/markets.example.json";
@@ -87,6 +97,7 @@ describe("15 deploy script: the program through the upgradeable loader (embedded
     const writes = Math.ceil(SO.length / 1012);
     expect(out).to.contain(`program ${PROGRAM_ID.toBase58()} deployed: ${writes + 2} transactions`);
     expect(out).to.contain(`wrote ${writes}/${writes} chunks`);
+    expect(out).to.match(/IDL published at \w+: \d+ compressed bytes/);
     expect(out).to.match(/config created/);
     const program = await connection.getAccountInfo(PROGRAM_ID);
     expect(program!.executable).to.equal(true);
@@ -104,7 +115,63 @@ describe("15 deploy script: the program through the upgradeable loader (embedded
     const balance = await connection.getBalance(admin.publicKey);
     const out = await cli();
     expect(out).to.contain(`program ${PROGRAM_ID.toBase58()} up to date`);
+    expect(out).to.contain(`IDL up to date at ${idlAccountAddress(PROGRAM_ID).toBase58()}`);
     expect(out).to.match(/config already exists/);
+    expect(await connection.getBalance(admin.publicKey)).to.equal(balance);
+  });
+
+  it("Anchor finds the IDL on chain: Program.at loads it, equal to idl/gavel.json", async () => {
+    const provider = new AnchorProvider(connection, new Wallet(admin), { commitment: "confirmed" });
+    const idl = JSON.parse(fs.readFileSync(path.join(ROOT, "idl/gavel.json"), "utf8"));
+    expect(await Program.fetchIdl(PROGRAM_ID, provider)).to.deep.equal(idl);
+    const program = await Program.at(PROGRAM_ID, provider);
+    expect(program.programId.equals(PROGRAM_ID)).to.equal(true);
+    expect(program.idl.instructions.length).to.equal(idl.instructions.length);
+    const config = await (
+      program.account as Record<string, { fetch(a: unknown): Promise<{ admin: unknown }> }>
+    )["config"].fetch(configPda()[0]);
+    expect(String(config.admin)).to.equal(admin.publicKey.toBase58());
+  });
+
+  it("only the upgrade authority creates the IDL account, only its authority writes or closes it", async () => {
+    const stranger = Keypair.generate();
+    await connection
+      .requestAirdrop(stranger.publicKey, LAMPORTS_PER_SOL)
+      .then((sig) => connection.confirmTransaction(sig, "confirmed"));
+    const as = (who: Keypair, ...ixs: Parameters<Transaction["add"]>) =>
+      sendAndConfirmTransaction(connection, new Transaction().add(...ixs), [who], {
+        commitment: "confirmed",
+      });
+    const refused = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (e) {
+        return parseGavelError(e)?.code;
+      }
+      throw new Error("expected a refusal");
+    };
+    expect(
+      await refused(as(stranger, idlWriteIx(PROGRAM_ID, stranger.publicKey, Buffer.from("x")))),
+    ).to.equal(ErrorCode.IdlAuthorityMismatch);
+    expect(
+      await refused(as(stranger, idlCloseIx(PROGRAM_ID, stranger.publicKey, stranger.publicKey))),
+    ).to.equal(ErrorCode.IdlAuthorityMismatch);
+    // The authority closes it; a stranger then cannot take the empty address.
+    await as(admin, idlCloseIx(PROGRAM_ID, admin.publicKey, admin.publicKey));
+    expect(await connection.getAccountInfo(idlAccountAddress(PROGRAM_ID))).to.equal(null);
+    expect(await refused(as(stranger, idlCreateIx(PROGRAM_ID, stranger.publicKey, 100)))).to.equal(
+      ErrorCode.IdlAuthorityMismatch,
+    );
+    // The deploy script publishes it again.
+    expect(await cli()).to.match(/IDL published at/);
+  });
+
+  it("`anchor migrate` calls the deploy module with its provider: IDL and config up to date", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const migrate = require("../migrations/deploy") as (provider: AnchorProvider) => Promise<void>;
+    expect(migrate).to.be.a("function");
+    const balance = await connection.getBalance(admin.publicKey);
+    await migrate(new AnchorProvider(connection, new Wallet(admin), { commitment: "confirmed" }));
     expect(await connection.getBalance(admin.publicKey)).to.equal(balance);
   });
 

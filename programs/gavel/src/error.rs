@@ -114,6 +114,9 @@ gavel_errors! {
     FlashTakeNotPending = 6049 => "take_end without a take_begin",
     KickerMismatch = 6050 => "Account is not the auction's kicker",
     AuctionMismatch = 6051 => "Auction belongs to another market or position",
+    IdlAuthorityMismatch = 6100 => "Signer is not the IDL account's authority or the program's upgrade authority",
+    IdlAccountFull = 6101 => "IDL data does not fit in the IDL account",
+    IdlAccountNotEmpty = 6102 => "Only an empty IDL account can be resized",
 }
 
 impl GavelError {

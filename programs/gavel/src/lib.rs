@@ -53,7 +53,11 @@ pub fn process_instruction(
         return Err(fail(error::GavelError::InstructionUnknown));
     }
     let (disc, args) = data.split_at(8);
-    let result = instructions::dispatch(disc, accounts, args);
+    let result = if disc == instructions::idl::IDL_IX_TAG {
+        instructions::idl::process(accounts, args)
+    } else {
+        instructions::dispatch(disc, accounts, args)
+    };
     if let Err(e) = &result {
         error::log_anchor_error(e);
     }

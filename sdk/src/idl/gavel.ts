@@ -2050,6 +2050,21 @@ export type Gavel = {
       "code": 6051,
       "name": "auctionMismatch",
       "msg": "Auction belongs to another market or position"
+    },
+    {
+      "code": 6100,
+      "name": "idlAuthorityMismatch",
+      "msg": "Signer is not the IDL account's authority or the program's upgrade authority"
+    },
+    {
+      "code": 6101,
+      "name": "idlAccountFull",
+      "msg": "IDL data does not fit in the IDL account"
+    },
+    {
+      "code": 6102,
+      "name": "idlAccountNotEmpty",
+      "msg": "Only an empty IDL account can be resized"
     }
   ],
   "types": [

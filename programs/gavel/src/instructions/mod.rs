@@ -9,6 +9,7 @@ pub mod create_market;
 pub mod deposit_collateral;
 pub mod deposit_liquidity;
 pub mod fund_insurance;
+pub mod idl;
 pub mod initialize_config;
 pub mod kick;
 pub mod open_position;
