@@ -1979,6 +1979,47 @@ describe("13 attacks: liquidation economics (LiteSVM, real gavel.so)", function 
       expect(spent.lten(0), `insurance lost ${spent}`).to.equal(true);
     });
 
+    // Found by an attack session (issue 15, Break 1; now fixed): the reward was capped per call at
+    // the auction's remaining penalty, so a kick plus k resets paid (k + 1) × the penalty. A
+    // borrower kicks their own 20-USDC position (tab 22, reward 2 = the whole penalty), resets it
+    // four times after the tail (+2 each) and buys it all back: 10 USDC of rewards for a 2 USDC
+    // penalty, the insurance fund −8. Fix: the Auction stores what its kick and resets paid
+    // (`rewards_paid`), and all of them together never exceed its initial penalty.
+    it("a kick and its resets pay at most the auction's penalty in total: the self-kick/reset loop gains nothing", () => {
+      const w = new Arena().setup(); // dust 10, tip 5, chop 10 %, tail 7,200 s, insurance 1,000 USDC
+      const b = w.borrower(0.2, 20); // 0.2 SOL at $150, 20 USDC borrowed
+      w.fundDebt(b.publicKey, USDC(100));
+      w.setPrice(120);
+      const insurance0 = w.market().insurance;
+      const before = netWorth(w, b, 120);
+      const [auction] = auctionPda(w.addrs.market, w.market().auctionCount);
+      const kick = w.mustSend([w.kickIx(b.publicKey, b)], [b]);
+      const started = kick.events.find((e) => e.name === "auctionStarted")!.data;
+      const penalty = (started.tab as BN).sub(started.debt as BN);
+      expect(started.tab.toString()).to.equal(USDC(22).toString());
+      expect(penalty.toString()).to.equal(USDC(2).toString());
+      expect(started.reward.toString()).to.equal(penalty.toString()); // the whole penalty
+      let rewards = started.reward as BN;
+      for (let i = 0; i < 4; i++) {
+        w.warp(7_201);
+        w.setPrice(120);
+        const res = w.mustSend([w.resetIx(auction, b)], [b]);
+        rewards = rewards.add(res.events.find((e) => e.name === "auctionReset")!.data.reward as BN);
+      }
+      expect(w.auction(auction)!.rewardsPaid.toString()).to.equal(rewards.toString());
+      w.mustSend([w.takeIx(auction, b, MAX, MAX)], [b]);
+      expect(w.auction(auction)).to.equal(null);
+      // Kick + 4 resets paid no more than the penalty; the tab was raised in full, so the fund's
+      // net is penalty − rewards ≥ 0 (here exactly 0) and the borrower gained nothing.
+      expect(rewards.lte(penalty), `rewards ${rewards} > penalty ${penalty}`).to.equal(true);
+      const fundNet = w.market().insurance.sub(insurance0);
+      expect(fundNet.toString()).to.equal(penalty.sub(rewards).toString());
+      expect(fundNet.isNeg(), `insurance fund net ${fundNet}`).to.equal(false);
+      const after = netWorth(w, b, 120);
+      expect(after.lte(before), `net worth ${before} → ${after}`).to.equal(true);
+      w.assertVaultsMatchAccounting();
+    });
+
     it("a position is kicked once: repeated kicks on it, or on its healthy remainder, are refused and pay nothing", () => {
       const w = new Arena().setup({ hole: USDC(600) });
       const alice = w.borrower(10, 1_000);

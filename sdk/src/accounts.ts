@@ -71,6 +71,10 @@ export interface AuctionAccount {
   pendingOwe: BN;
   flash: number;
   bump: number;
+  /** Debt part of the tab at the kick (the penalty is `initialTab − initialDebt`). */
+  initialDebt: BN;
+  /** Rewards paid so far by the kick and every reset (at most the penalty). */
+  rewardsPaid: BN;
 }
 
 /** Decodes a `Config` account's data (checks the discriminator). */

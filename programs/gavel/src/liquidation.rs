@@ -242,16 +242,26 @@ pub struct AuctionIds {
     pub now: i64,
 }
 
-/// Kicker (or resetter) reward: `tip + chip × tab`, capped by the auction's penalty
-/// (`tab − debt`) and by what the insurance fund holds. The penalty cap means a reward can never
-/// exceed what the auction pays back into the fund, so kicking (or resetting) one's own position
-/// is never profitable and kick loops cannot drain the fund (tests/13_attacks.spec.ts).
-/// Deducts the reward from the fund and returns it; the caller transfers it.
-pub fn take_reward(market: &mut Market, tab: u64, debt: u64) -> Result<u64, GavelError> {
-    let chip = math::bps_of(tab, market.params.chip_bps as u64).ok_or(GavelError::MathOverflow)?;
+/// Kicker (or resetter) reward: `tip + chip × tab`, capped by the auction's penalty still to
+/// raise (`tab − debt`), by the part of its initial penalty (`initial_tab − initial_debt`) not yet
+/// paid out as rewards (`rewards_paid`), and by what the insurance fund holds. The per-auction cap
+/// means the kick and all resets of one auction together never pay more than that auction pays
+/// back into the fund, so kicking (or resetting) one's own position is never profitable and
+/// neither kick loops nor reset loops drain the fund (tests/13_attacks.spec.ts).
+/// Deducts the reward from the fund, adds it to `rewards_paid` and returns it; the caller
+/// transfers it.
+pub fn take_reward(market: &mut Market, auction: &mut Auction) -> Result<u64, GavelError> {
+    let chip =
+        math::bps_of(auction.tab, market.params.chip_bps as u64).ok_or(GavelError::MathOverflow)?;
     let wanted = market.params.tip.saturating_add(chip);
-    let reward = wanted.min(tab.saturating_sub(debt)).min(market.insurance);
+    let penalty = auction.initial_tab.saturating_sub(auction.initial_debt);
+    let unpaid = penalty.saturating_sub(auction.rewards_paid);
+    let reward = wanted
+        .min(auction.tab.saturating_sub(auction.debt))
+        .min(unpaid)
+        .min(market.insurance);
     market.insurance -= reward;
+    auction.rewards_paid += reward;
     Ok(reward)
 }
 

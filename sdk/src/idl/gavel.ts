@@ -2418,11 +2418,19 @@ export type Gavel = {
             "type": "u8"
           },
           {
+            "name": "initialDebt",
+            "type": "u64"
+          },
+          {
+            "name": "rewardsPaid",
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                32
+                16
               ]
             }
           }

@@ -14,8 +14,8 @@
 //! at least `dust`. Collateral moves pro rata (rounded down).
 //! Changes: position `art`/`ink` shrink; a new `Auction` with `tab = debt × (1 + chop)` (rounded
 //! up), `top = oracle × buf`; `dirt += tab`; the kicker gets `tip + chip × tab` from the
-//! insurance fund, capped by the auction's penalty and by the fund's balance; emits
-//! `AuctionStarted`.
+//! insurance fund, capped by the auction's penalty and by the fund's balance (recorded in the
+//! auction's `rewards_paid`); emits `AuctionStarted`.
 
 use pinocchio::{
     account_info::AccountInfo,
@@ -147,9 +147,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .checked_add(tab)
         .ok_or(GavelError::MathOverflow)?;
     market.auction_count += 1;
-    let reward = take_reward(&mut market, tab, auction_debt)?;
 
-    let auction = Auction {
+    let mut auction = Auction {
         market: *market_info.key(),
         id,
         position: *position_info.key(),
@@ -165,7 +164,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         pending_owe: 0,
         flash: 0,
         bump,
+        initial_debt: auction_debt,
+        rewards_paid: 0,
     };
+    let reward = take_reward(&mut market, &mut auction)?;
     if reward > 0 {
         transfer_from_vault(
             &market,

@@ -8,9 +8,10 @@
 //! Args: none.
 //! Rules: only when the auction is past `tail_secs` or its price fell below `cusp_bps` of `top`;
 //! fresh, confident oracle price; no flash take open.
-//! Changes: `top = oracle × buf`, `tic = now`; pays `tip + chip × tab` (capped by the insurance
-//! fund) only when both the tab and the lot's value are at least `dust` (so resetting a dusty
-//! auction earns nothing: no reward farming); emits `AuctionReset`.
+//! Changes: `top = oracle × buf`, `tic = now`; pays `tip + chip × tab` only when both the tab and
+//! the lot's value are at least `dust` (so resetting a dusty auction earns nothing), capped by the
+//! insurance fund and by the part of the auction's penalty its kick and earlier resets have not
+//! paid out yet (`rewards_paid`, so a reset loop cannot farm rewards); emits `AuctionReset`.
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
@@ -60,7 +61,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     auction.tic = now.unix_timestamp;
     let lot_value = math::value_floor(auction.lot, prices.mid).ok_or(GavelError::MathOverflow)?;
     let reward = if auction.tab >= market.params.dust && lot_value >= market.params.dust {
-        take_reward(&mut market, auction.tab, auction.debt)?
+        take_reward(&mut market, &mut auction)?
     } else {
         0
     };
