@@ -11,7 +11,8 @@
 //! Changes: `top = oracle × buf`, `tic = now`; pays `tip + chip × tab` only when both the tab and
 //! the lot's value are at least `dust` (so resetting a dusty auction earns nothing), capped by the
 //! insurance fund and by the part of the auction's penalty its kick and earlier resets have not
-//! paid out yet (`rewards_paid`, so a reset loop cannot farm rewards); emits `AuctionReset`.
+//! paid out yet (`math::kick::reset_reward`; `rewards_paid` grows, so a reset loop cannot farm
+//! rewards); emits `AuctionReset`.
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
@@ -60,11 +61,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .ok_or(GavelError::MathOverflow)?;
     auction.tic = now.unix_timestamp;
     let lot_value = math::value_floor(auction.lot, prices.mid).ok_or(GavelError::MathOverflow)?;
-    let reward = if auction.tab >= market.params.dust && lot_value >= market.params.dust {
-        take_reward(&mut market, &mut auction)?
-    } else {
-        0
-    };
+    let reward = take_reward(&mut market, &mut auction, Some(lot_value));
     if reward > 0 {
         transfer_from_vault(
             &market,
