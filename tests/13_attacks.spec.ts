@@ -1275,6 +1275,51 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         w.setPrice(150);
       }
     });
+
+    /** Market B's liquidity vault minus its accounting (cash + insurance): 0 when they match. */
+    const surplusB = (): BN => {
+      const m = w.marketAt(s.B.market);
+      return w.balance(s.B.liquidityVault).sub(m.cash).sub(m.insurance);
+    };
+
+    // Found by an attack session (issue 15; now fixed): markets A and B share the debt mint, so
+    // B's liquidity vault is a valid debt-mint token account for a kick in A: the reward left A's
+    // fund and landed in B's vault, which then held more than B's accounting. Fix: the reward
+    // account must be owned by the signer (`require_token_owner`), which excludes the vaults of
+    // every market (their authority is a market PDA), and anyone else's account.
+    it("kick and reset refuse a reward account the signer does not own: another market's vault or another user's (RewardAccountOwnerInvalid)", () => {
+      const saved = { now: w.now, slot: w.slot };
+      w.setPrice(120);
+      try {
+        const kick = w.kickIx(s.alice.publicKey, s.attacker);
+        s.accepted([kick], [s.attacker], "kick into the attacker's own account");
+        s.refused(
+          [withKey(kick, 6, s.B.liquidityVault)],
+          [s.attacker],
+          "RewardAccountOwnerInvalid",
+          "B's vault",
+        );
+        const bobs = w.ata(w.ref.debtMint, s.bob.publicKey);
+        s.refused([withKey(kick, 6, bobs)], [s.attacker], "RewardAccountOwnerInvalid", "Bob's account");
+        w.warp(7_201);
+        w.setPrice(120);
+        const reset = w.resetIx(s.a1, s.attacker);
+        s.accepted([reset], [s.attacker], "reset into the attacker's own account");
+        s.refused(
+          [withKey(reset, 5, s.B.liquidityVault)],
+          [s.attacker],
+          "RewardAccountOwnerInvalid",
+          "B's vault",
+        );
+        expect(surplusB().toString()).to.equal("0");
+        w.assertVaultsMatchAccounting();
+      } finally {
+        w.now = saved.now;
+        w.slot = saved.slot;
+        w.warp(0);
+        w.setPrice(150);
+      }
+    });
   });
 
   // -------------------------------------------------------------------------------------------

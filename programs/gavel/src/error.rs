@@ -87,6 +87,7 @@ gavel_errors! {
     FlashTakeNotPending = 6049 => "take_end without a take_begin",
     KickerMismatch = 6050 => "Account is not the auction's kicker",
     AuctionMismatch = 6051 => "Auction belongs to another market or position",
+    RewardAccountOwnerInvalid = 6052 => "The reward token account must be owned by the signer",
 }
 
 impl GavelError {

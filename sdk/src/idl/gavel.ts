@@ -2050,6 +2050,11 @@ export type Gavel = {
       "code": 6051,
       "name": "auctionMismatch",
       "msg": "Auction belongs to another market or position"
+    },
+    {
+      "code": 6052,
+      "name": "rewardAccountOwnerInvalid",
+      "msg": "The reward token account must be owned by the signer"
     }
   ],
   "types": [

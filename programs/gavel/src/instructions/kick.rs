@@ -4,8 +4,9 @@
 //! Accounts: `kicker` (signer, writable: pays the auction's rent, gets it back at the close),
 //! `config`, `market` (writable), `position` (writable), `auction` (writable, PDA
 //! `["auction", market, market.auction_count as u64 LE]`), `liquidity_vault` (writable),
-//! `kicker_debt_account` (writable, debt mint: receives the reward), `token_program`,
-//! `system_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
+//! `kicker_debt_account` (writable, debt mint, owned by the kicker: receives the reward),
+//! `token_program`, `system_program`, `collateral_oracle`, and `debt_oracle` when the market has
+//! one.
 //! Args: none.
 //! Rules (sizing in `math::kick::kick_size`): the position's debt must exceed
 //! `liquidation_ltv_bps` of its collateral value at a fresh, confident oracle price (the price
@@ -33,7 +34,9 @@ use crate::{
     liquidation::take_reward,
     math::kick::{kick_size, KickError, KickInput, KickParams},
     state::{auction::AUCTION_SEED, Auction, Reader},
-    token::{require_token_account, require_token_program, transfer_from_vault},
+    token::{
+        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
+    },
     utils::{
         create_pda_account, require_distinct, require_pda, require_signer, require_system_program,
         require_writable,
@@ -63,6 +66,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_token_account(kicker_debt_account, &market.debt_mint)?;
     // Paying the vault to itself would reduce `insurance` without moving a token.
     require_distinct(kicker_debt_account, liquidity_vault)?;
+    // Nor into another market's vault (same debt mint): that vault would exceed its accounting.
+    require_token_owner(kicker_debt_account, kicker.key())?;
 
     let now = now()?;
     market.accrue(now.unix_timestamp)?;

@@ -3,8 +3,8 @@
 //!
 //! Who: anyone, while stop < 2.
 //! Accounts: `caller` (signer), `config`, `market` (writable), `auction` (writable),
-//! `liquidity_vault` (writable), `caller_debt_account` (writable, debt mint: the reward),
-//! `token_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
+//! `liquidity_vault` (writable), `caller_debt_account` (writable, debt mint, owned by the caller:
+//! the reward), `token_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
 //! Args: none.
 //! Rules: only when the auction is past `tail_secs` or its price fell below `cusp_bps` of `top`;
 //! fresh, confident oracle price; no flash take open.
@@ -23,7 +23,9 @@ use crate::{
     liquidation::{auction_price, load_auction_mut, take_reward},
     math::{self, BPS},
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_vault},
+    token::{
+        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
+    },
     utils::{require_distinct, require_signer},
 };
 
@@ -47,6 +49,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_token_account(caller_debt_account, &market.debt_mint)?;
     // Paying the vault to itself would reduce `insurance` without moving a token.
     require_distinct(caller_debt_account, liquidity_vault)?;
+    // Nor into another market's vault (same debt mint): that vault would exceed its accounting.
+    require_token_owner(caller_debt_account, caller.key())?;
     if auction.flash != 0 {
         return Err(GavelError::FlashTakePending.into());
     }
