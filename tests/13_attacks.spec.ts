@@ -2004,6 +2004,52 @@ describe("13 attacks: liquidation economics (LiteSVM, real gavel.so)", function 
       const after = netWorth(w, b, 120);
       expect(after.lte(before), `net worth ${before} → ${after}`).to.equal(true);
     });
+
+    // Measured risk (issue 15; THREAT_MODEL §3): with no other bidder, a borrower who kicks their
+    // own position and waits until just above the cusp buys the lot at cusp × buf ≈ 54 % of the
+    // oracle. The debt the sale does not raise is bad debt, paid by the insurance fund (then the
+    // LPs): the borrower keeps it. Bounded by cusp × buf (the lowest price an auction sells at);
+    // engine v2's anchored price mode caps the discount. This test pins the figures.
+    it("alone at the cusp, a borrower who kicks and buys their own 1,000 USDC position gains ≈ 355 USDC, paid by the insurance fund", () => {
+      const w = new Arena().setup();
+      const alice = w.borrower(10, 1_000);
+      w.fundDebt(alice.publicKey, USDC(1_000));
+      w.setPrice(120);
+      const before = netWorth(w, alice, 120);
+      const insurance0 = w.market().insurance;
+      const pool0 = w.poolValue();
+      const [auction] = auctionPda(w.addrs.market, w.market().auctionCount);
+      const kick = w.mustSend([w.kickIx(alice.publicKey, alice)], [alice]);
+      const started = kick.events.find((e) => e.name === "auctionStarted")!.data;
+      // 79 steps of 90 s: 0.99^79 = 45.2 % of top, the last price above the 45 % cusp.
+      w.warp(79 * 90);
+      w.setPrice(120);
+      const price = w.priceNow(auction);
+      const p = w.market().params;
+      expect(needsReset(p, w.auction(auction)!, new BN(w.now.toString()))).to.equal(false);
+      const take = w.mustSend([w.takeIx(auction, alice, MAX, price)], [alice]);
+      const taken = take.events.find((e) => e.name === "auctionTaken")!.data;
+      expect(taken.collateral.toString()).to.equal(SOL(10).toString()); // the whole lot
+      const oracleValue = valueFloor(SOL(10), w.programPrice(120))!;
+      const discountBps = (taken.owe as BN).muln(10_000).div(oracleValue).toNumber();
+      expect(discountBps).to.be.within(5_400, 5_430); // ≈ cusp × buf = 54 % of the oracle
+      const gain = netWorth(w, alice, 120).sub(before);
+      // Debt 1,000 − paid 650.94 (54.2 % of the oracle) + kick reward 6.10 = +355.16 USDC.
+      expect(gain.toString()).to.equal(
+        (started.debt as BN)
+          .sub(taken.owe as BN)
+          .add(started.reward as BN)
+          .toString(),
+      );
+      expect(gain.gt(USDC(354)) && gain.lt(USDC(356)), `gain ${gain}`).to.equal(true);
+      // The bound: the debt less the lot at cusp × buf × oracle, plus the reward.
+      const floor = valueFloor(SOL(10), w.programPrice(120 * 0.45 * 1.2))!;
+      expect(gain.lte((started.debt as BN).sub(floor).add(started.reward as BN))).to.equal(true);
+      // Paid by the insurance fund (the LPs' pool value is untouched while the fund covers it).
+      expect(insurance0.sub(w.market().insurance).toString()).to.equal(gain.toString());
+      expect(w.poolValue().toString()).to.equal(pool0.toString());
+      w.assertVaultsMatchAccounting();
+    });
   });
 
   describe("kick-reward farming", () => {
