@@ -17,7 +17,7 @@ use crate::{
 
 /// The cluster clock as the oracle guards need it.
 pub fn now() -> Result<Now, GavelError> {
-    let clock = Clock::get().map_err(|_| GavelError::MathOverflow)?;
+    let clock = Clock::get().map_err(|_| GavelError::ClockUnavailable)?;
     Ok(Now {
         unix_timestamp: clock.unix_timestamp,
         slot: clock.slot,

@@ -115,6 +115,7 @@ gavel_errors! {
     KickerMismatch = 6050 => "Account is not the auction's kicker",
     AuctionMismatch = 6051 => "Auction belongs to another market or position",
     RewardAccountOwnerInvalid = 6052 => "The reward token account must be owned by the signer",
+    ClockUnavailable = 6053 => "The Clock sysvar could not be read",
 }
 
 impl GavelError {

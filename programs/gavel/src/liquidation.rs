@@ -11,6 +11,7 @@ use pinocchio::{
     ProgramResult,
 };
 
+use crate::safe_math::SafeMath;
 use crate::{
     error::GavelError,
     events::{AuctionSettled, BadDebt, Event},
@@ -54,27 +55,33 @@ pub fn require_later_take_end(sysvar: &AccountInfo, auction: &Pubkey) -> Result<
         .try_borrow_data()
         .map_err(|_| GavelError::ProgramAccountInvalid)?;
     let u16_at = |at: usize| -> Option<usize> {
-        let b = data.get(at..at + 2)?;
+        let b = data.get(at..at.checked_add(2)?)?;
         Some(u16::from_le_bytes([b[0], b[1]]) as usize)
     };
     let bad = GavelError::ProgramAccountInvalid;
+    let add = |a: usize, b: usize| a.checked_add(b).ok_or(bad);
+    // Account-entry offsets: a count read from a u16 times 33 bytes cannot wrap (`wrapping_mul`
+    // lowers to a plain multiply; `checked_mul` would need `__multi3`).
+    let entries = |n: usize| n.wrapping_mul(33);
     let count = u16_at(0).ok_or(bad)?;
     let current = u16_at(data.len().checked_sub(2).ok_or(bad)?).ok_or(bad)?;
-    for i in current + 1..count {
-        let start = u16_at(2 + 2 * i).ok_or(bad)?;
+    for i in add(current, 1)?..count {
+        let start = u16_at(add(2, i.wrapping_mul(2))?).ok_or(bad)?; // i < count ≤ u16::MAX
         let accounts = u16_at(start).ok_or(bad)?;
-        let program_at = start + 2 + 33 * accounts;
-        let program = data.get(program_at..program_at + 32).ok_or(bad)?;
-        let data_len = u16_at(program_at + 32).ok_or(bad)?;
-        let ix_data = data
-            .get(program_at + 34..program_at + 34 + data_len)
-            .ok_or(bad)?;
+        let program_at = add(add(start, 2)?, entries(accounts))?;
+        let program = data.get(program_at..add(program_at, 32)?).ok_or(bad)?;
+        let data_len = u16_at(add(program_at, 32)?).ok_or(bad)?;
+        let ix_start = add(program_at, 34)?;
+        let ix_data = data.get(ix_start..add(ix_start, data_len)?).ok_or(bad)?;
         if program != crate::ID || ix_data.len() < 8 || ix_data[..8] != TAKE_END {
             continue;
         }
         if accounts > TAKE_END_AUCTION_INDEX {
-            let key_at = start + 2 + 33 * TAKE_END_AUCTION_INDEX + 1;
-            if data.get(key_at..key_at + 32) == Some(&auction[..]) {
+            let key_at = add(
+                add(start, 2)?,
+                entries(TAKE_END_AUCTION_INDEX).wrapping_add(1),
+            )?;
+            if data.get(key_at..add(key_at, 32)?) == Some(&auction[..]) {
                 return Ok(());
             }
         }
@@ -95,7 +102,7 @@ pub mod reason {
 /// The auction's price now and whether it needs a reset (past `tail` or below `cusp`).
 pub fn auction_price(market: &Market, auction: &Auction, now: i64) -> (u64, bool) {
     let elapsed_secs = if now > auction.tic {
-        (now - auction.tic) as u64
+        now.saturating_sub(auction.tic) as u64 // now > tic: positive
     } else {
         0
     };
@@ -164,8 +171,8 @@ pub fn apply_proceeds(
     owe: u64,
 ) -> Result<(), GavelError> {
     let to_debt = owe.min(auction.debt);
-    auction.debt -= to_debt;
-    auction.tab -= owe;
+    auction.debt = auction.debt.safe_sub(to_debt)?;
+    auction.tab = auction.tab.safe_sub(owe)?;
     market.auction_debt = market.auction_debt.saturating_sub(to_debt);
     market.cash = market
         .cash
@@ -173,7 +180,7 @@ pub fn apply_proceeds(
         .ok_or(GavelError::MathOverflow)?;
     market.insurance = market
         .insurance
-        .checked_add(owe - to_debt)
+        .checked_add(owe.safe_sub(to_debt)?)
         .ok_or(GavelError::MathOverflow)?;
     market.dirt = market.dirt.saturating_sub(owe);
     Ok(())
@@ -197,7 +204,7 @@ pub fn settle_if_done(
         market.dirt = market.dirt.saturating_sub(auction.tab);
         let bad = auction.debt;
         let covered = bad.min(market.insurance);
-        market.insurance -= covered;
+        market.insurance = market.insurance.safe_sub(covered)?;
         market.cash = market
             .cash
             .checked_add(covered)
@@ -209,7 +216,7 @@ pub fn settle_if_done(
             id: auction.id,
             debt: bad,
             covered_by_insurance: covered,
-            socialized: bad - covered,
+            socialized: bad.safe_sub(covered)?,
         }
         .emit();
         (reason::EXHAUSTED, 0, bad)
@@ -223,7 +230,7 @@ pub fn settle_if_done(
         id: auction.id,
         position: auction.position,
         reason: why,
-        raised: auction.initial_tab - auction.tab,
+        raised: auction.initial_tab.safe_sub(auction.tab)?,
         returned_collateral: returned,
         bad_debt: bad,
         unix_timestamp: ids.now,
@@ -263,16 +270,20 @@ fn reward_input(market: &Market, auction: &Auction) -> RewardInput {
 /// profitable and neither kick loops nor reset loops drain the fund (tests/13_attacks.spec.ts).
 /// Deducts the reward from the fund, adds it to `rewards_paid` and returns it; the caller
 /// transfers it.
-pub fn take_reward(market: &mut Market, auction: &mut Auction, lot_value: Option<u64>) -> u64 {
+pub fn take_reward(
+    market: &mut Market,
+    auction: &mut Auction,
+    lot_value: Option<u64>,
+) -> Result<u64, GavelError> {
     let input = reward_input(market, auction);
     let reward = match lot_value {
         None => kick_reward(&input),
         Some(value) => reset_reward(&input, value, market.params.dust),
     };
     // reward ≤ insurance and rewards_paid + reward ≤ initial_penalty: neither can wrap.
-    market.insurance -= reward;
-    auction.rewards_paid += reward;
-    reward
+    market.insurance = market.insurance.safe_sub(reward)?;
+    auction.rewards_paid = auction.rewards_paid.safe_add(reward)?;
+    Ok(reward)
 }
 
 /// Closes a settled auction: data zeroed, rent to the kicker (who must be `kicker_info`).

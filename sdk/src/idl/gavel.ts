@@ -2055,6 +2055,11 @@ export type Gavel = {
       "code": 6052,
       "name": "rewardAccountOwnerInvalid",
       "msg": "The reward token account must be owned by the signer"
+    },
+    {
+      "code": 6053,
+      "name": "clockUnavailable",
+      "msg": "The Clock sysvar could not be read"
     }
   ],
   "types": [

@@ -25,6 +25,7 @@ use pinocchio::{
     ProgramResult,
 };
 
+use crate::safe_math::SafeMath;
 use crate::{
     context::{
         load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
@@ -116,9 +117,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         &Signer::from(&seeds),
     )?;
 
-    position.art -= dart;
-    position.ink -= dink;
-    position.auctions += 1;
+    position.art = position.art.safe_sub(dart)?;
+    position.ink = position.ink.safe_sub(dink)?;
+    position.auctions = position.auctions.safe_add(1)?;
     market.art_total = market.art_total.saturating_sub(dart);
     market.auction_debt = market
         .auction_debt
@@ -128,7 +129,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .dirt
         .checked_add(tab)
         .ok_or(GavelError::MathOverflow)?;
-    market.auction_count += 1;
+    market.auction_count = market.auction_count.safe_add(1)?;
 
     let mut auction = Auction {
         market: *market_info.key(),
@@ -149,7 +150,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         initial_debt: auction_debt,
         rewards_paid: 0,
     };
-    let reward = take_reward(&mut market, &mut auction, None);
+    let reward = take_reward(&mut market, &mut auction, None)?;
     if reward > 0 {
         transfer_from_vault(
             &market,

@@ -65,7 +65,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .ok_or(GavelError::MathOverflow)?;
     auction.tic = now.unix_timestamp;
     let lot_value = math::value_floor(auction.lot, prices.mid).ok_or(GavelError::MathOverflow)?;
-    let reward = take_reward(&mut market, &mut auction, Some(lot_value));
+    let reward = take_reward(&mut market, &mut auction, Some(lot_value))?;
     if reward > 0 {
         transfer_from_vault(
             &market,

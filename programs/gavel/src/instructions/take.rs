@@ -17,6 +17,7 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
+use crate::safe_math::SafeMath;
 use crate::{
     context::{load_market_mut, load_position_mut, now, require_stop_below, require_vault},
     error::GavelError,
@@ -64,8 +65,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     // No accrual: a take does not read the borrow index (that keeps takes cheap).
     let now = now()?.unix_timestamp;
     let fill = quote_take(&market, &auction, now, max_collateral, max_price)?;
-    auction.lot -= fill.collateral;
-    market.collateral_total -= fill.collateral;
+    auction.lot = auction.lot.safe_sub(fill.collateral)?;
+    market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
     apply_proceeds(&mut market, &mut auction, fill.owe)?;
 
     transfer_from_user(debt_source, liquidity_vault, taker, fill.owe)?;

@@ -15,6 +15,7 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use super::take::STOP_TAKES;
+use crate::safe_math::SafeMath;
 use crate::{
     context::{load_market_mut, now, require_stop_below, require_vault},
     error::GavelError,
@@ -53,8 +54,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     // No accrual: a take does not read the borrow index (that keeps takes cheap).
     let now = now()?.unix_timestamp;
     let fill = quote_take(&market, &auction, now, max_collateral, max_price)?;
-    auction.lot -= fill.collateral;
-    market.collateral_total -= fill.collateral;
+    auction.lot = auction.lot.safe_sub(fill.collateral)?;
+    market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
     auction.pending_owe = fill.owe;
     auction.flash = 1;
 
@@ -75,7 +76,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         price: fill.price,
         collateral: fill.collateral,
         owe: fill.owe,
-        tab: auction.tab - fill.owe,
+        tab: auction.tab.safe_sub(fill.owe)?,
         lot: auction.lot,
         unix_timestamp: now,
     }

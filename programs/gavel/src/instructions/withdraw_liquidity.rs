@@ -15,6 +15,7 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use super::deposit_liquidity::STOP_LIQUIDITY;
+use crate::safe_math::SafeMath;
 use crate::{
     context::{load_market_mut, now, require_stop_below, require_vault},
     error::GavelError,
@@ -59,8 +60,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if amount > market.cash || (shares == market.total_shares && market.auction_debt > 0) {
         return Err(GavelError::LiquidityInsufficient.into());
     }
-    market.cash -= amount;
-    market.total_shares -= shares;
+    market.cash = market.cash.safe_sub(amount)?;
+    market.total_shares = market.total_shares.safe_sub(shares)?;
 
     burn_shares(share_mint, lp_share_account, lp, shares)?;
     transfer_from_vault(

@@ -165,7 +165,7 @@ fn kick_size_inner(k: &KickInput) -> Result<KickSize, KickError> {
     let mut dart = if room_art < k.art { room_art } else { k.art };
     if dart < k.art {
         // dart < art, so the subtraction cannot wrap.
-        let left = mul_div_ceil(k.art - dart, k.rate, RATE_SCALE).ok_or(of)?;
+        let left = mul_div_ceil(k.art.saturating_sub(dart), k.rate, RATE_SCALE).ok_or(of)?;
         if left < p.dust {
             dart = k.art;
         } else if mul_div_ceil(dart, k.rate, RATE_SCALE).ok_or(of)? < p.dust {

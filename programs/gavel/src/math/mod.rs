@@ -104,10 +104,8 @@ pub fn pow10(n: u32) -> Option<u64> {
         return None;
     }
     let mut p: u64 = 1;
-    let mut i = 0;
-    while i < n {
-        p *= 10; // at most 10^19 < 2^64
-        i += 1;
+    for _ in 0..n {
+        p = p.wrapping_mul(10); // at most 10^19 < 2^64: never wraps (`checked_mul` needs __multi3)
     }
     Some(p)
 }
@@ -202,14 +200,12 @@ fn accrue_rate_inner(rate: u64, rate_per_sec_wad: u64, secs: u64) -> Option<u64>
     let rest = secs % MAX_ACCRUAL_CHUNK_SECS;
     if years > 0 {
         let year_factor = compound_wad(rate_per_sec_wad, MAX_ACCRUAL_CHUNK_SECS)?;
-        let mut i = 0;
-        while i < years {
+        for _ in 0..years {
             let next = mul_div_floor(index, year_factor, WAD)?;
             if next == index {
                 break;
             }
             index = next;
-            i += 1;
         }
     }
     if rest > 0 {
@@ -341,16 +337,18 @@ fn price_from_pyth_inner(p: &PythPair) -> Option<u64> {
         return None;
     }
     // In i64 so that no i32 exponent can overflow.
-    let e = p.coll_expo as i64 - p.debt_expo as i64 - p.coll_decimals as i64
-        + p.debt_decimals as i64
-        + 12;
+    let e = (p.coll_expo as i64)
+        .checked_sub(p.debt_expo as i64)?
+        .checked_sub(p.coll_decimals as i64)?
+        .checked_add(p.debt_decimals as i64)?
+        .checked_add(12)?;
     let price = if e >= 0 {
         if e <= 19 {
             mul_div_floor(cp, pow10(e as u32)?, dp)?
         } else if e <= 38 {
             // floor(cp·10^19·10^k / dp) = q·10^k + floor(r·10^k / dp), with
             // q, r = divmod(cp·10^19, dp); r < dp, so the second term is below 10^k.
-            let k = (e - 19) as u32;
+            let k = e.checked_sub(19)? as u32;
             let p10k = pow10(k)?;
             let (q, r) = mul_div_rem(cp, pow10(19)?, dp)?;
             let (hi, lo) = mul_wide(q, p10k);
@@ -366,7 +364,7 @@ fn price_from_pyth_inner(p: &PythPair) -> Option<u64> {
         if k > 19 {
             return None; // 10^k > u64::MAX ≥ cp / dp: the price would be 0
         }
-        (cp / dp).checked_div(pow10(k as u32)?)?
+        cp.checked_div(dp)?.checked_div(pow10(k as u32)?)?
     };
     Some(price)
 }

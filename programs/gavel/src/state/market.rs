@@ -8,6 +8,7 @@
 use pinocchio::pubkey::Pubkey;
 
 use super::{account_io, discriminator, Reader, Writer};
+use crate::safe_math::SafeMath;
 use crate::{
     error::GavelError,
     math::{
@@ -214,7 +215,8 @@ impl MarketParams {
             && self.liquidation_ltv_bps < bps
             && self.chop_bps <= MAX_CHOP_BPS
             // The tab (debt × (1 + chop)) must stay below the collateral's value at the kick.
-            && (self.liquidation_ltv_bps as u64) * (BPS + self.chop_bps as u64) < BPS * BPS
+            && math::mul_wide(self.liquidation_ltv_bps as u64, BPS.saturating_add(self.chop_bps as u64))
+                < (0, BPS.saturating_mul(BPS))
             && self.buf_bps >= bps
             && self.buf_bps <= MAX_BUF_BPS
             && self.cusp_bps > 0
@@ -391,7 +393,7 @@ impl Market {
         if now <= self.last_accrual_ts {
             return Ok(0);
         }
-        let secs = (now - self.last_accrual_ts) as u64;
+        let secs = now.safe_sub(self.last_accrual_ts)? as u64; // now > last: positive
         self.rate = math::accrue_rate(self.rate, self.params.borrow_rate_per_sec_wad, secs)
             .map_or(MAX_RATE_INDEX, |r| r.min(MAX_RATE_INDEX));
         self.last_accrual_ts = now;

@@ -29,7 +29,10 @@ impl<'a> Reader<'a> {
     }
 
     fn take<const N: usize>(&mut self) -> Result<[u8; N], GavelError> {
-        let end = self.pos + N;
+        let end = self
+            .pos
+            .checked_add(N)
+            .ok_or(GavelError::InstructionDataInvalid)?;
         let bytes = self
             .data
             .get(self.pos..end)
@@ -89,8 +92,10 @@ impl<'a> Writer<'a> {
 
     /// Writes raw bytes.
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        self.data[self.pos..self.pos + b.len()].copy_from_slice(b);
-        self.pos += b.len();
+        // A write past the end panics on the slice bounds, as before; the offset cannot wrap.
+        let end = self.pos.saturating_add(b.len());
+        self.data[self.pos..end].copy_from_slice(b);
+        self.pos = end;
         self
     }
 
