@@ -73,6 +73,7 @@ import {
   resetAuctionIx,
   setStopIx,
   takeIx,
+  updateMarketIx,
   valueFloor,
   withdrawCollateralIx,
   withdrawLiquidityIx,
@@ -990,7 +991,12 @@ export class Fuzzer {
       case "bad":
         return this.badOp();
       case "resetLoop":
-        this.resetLoop();
+        try {
+          this.resetLoop();
+        } catch (e) {
+          if (e instanceof FuzzFailure) throw e;
+          throw new FuzzFailure(this.opts.seed, this.step, "resetLoop", String((e as Error).message));
+        }
         return null;
       default:
         return this.validOp(kind);
@@ -1205,13 +1211,23 @@ export class Fuzzer {
     const unsafe = this.openPositions().filter((x) => this.unsafe(a.positionAt(x.position)!, m));
     if (unsafe.length === 0) return;
     const owner = r.pick(unsafe);
-    const [auction] = auctionPda(a.addrs.market, a.market().auctionCount);
-    const insurance0 = a.market().insurance;
-    this.apply({
-      name: "resetLoop:kick",
-      ixs: [a.kickIx(owner.kp.publicKey, owner.kp)],
-      signers: [owner.kp],
-    });
+    const market = a.market();
+    const [auction] = auctionPda(a.addrs.market, market.auctionCount);
+    const insurance0 = market.insurance;
+    const kick = a.kickIx(owner.kp.publicKey, owner.kp);
+    // Half of the loops run on a dust-sized auction, where the penalty is below tip + chip (the
+    // case that paid (k + 1) × the penalty): in the same transaction the admin narrows the hole to
+    // 1.1–5 × dust of room, the owner kicks a hole-limited slice, the admin restores the hole.
+    const admin = { admin: a.admin.publicKey, market: a.addrs.market };
+    const room = r.scale(market.params.dust, 1.1, 5);
+    const ixs = r.chance(0.5)
+      ? [
+          updateMarketIx(admin, { ...market.params, hole: market.dirt.add(room) }),
+          kick,
+          updateMarketIx(admin, market.params),
+        ]
+      : [kick];
+    this.apply({ name: "resetLoop:kick", ixs, signers: [owner.kp, a.admin] });
     if (!a.auction(auction)) return;
     const tail = Number(m.params.tailSecs.toString());
     let resets = 0;
