@@ -87,6 +87,9 @@ gavel_errors! {
     FlashTakeNotPending = 6049 => "take_end without a take_begin",
     KickerMismatch = 6050 => "Account is not the auction's kicker",
     AuctionMismatch = 6051 => "Auction belongs to another market or position",
+    WithdrawalCooldownActive = 6060 => "The withdrawal request's cooldown is not over",
+    WithdrawalRequestMismatch = 6061 => "Withdrawal request belongs to another market or LP",
+    WithdrawalRequestExists = 6062 => "The LP already has a withdrawal request in this market",
 }
 
 impl GavelError {
