@@ -508,7 +508,9 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
       const back = w.mustSend([cancelWithdrawalIx(lpAccounts(lp))], [lp]);
       const ev = back.events.find((e) => e.name === "withdrawalCancelled")!.data;
       expect((ev.sharesReturned as BN).add(ev.sharesForfeited as BN).toString()).to.equal(shares.toString());
-      expect(w.balance(w.ata(w.addrs.shareMint, lp.publicKey)).toString()).to.equal(ev.sharesReturned.toString());
+      expect(w.balance(w.ata(w.addrs.shareMint, lp.publicKey)).toString()).to.equal(
+        ev.sharesReturned.toString(),
+      );
       expect(w.withdrawalRequest(lp.publicKey)).to.equal(null);
     });
   });

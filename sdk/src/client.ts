@@ -420,7 +420,11 @@ export class GavelClient {
   ): Promise<GavelTxResult> {
     const m = await this.loadMarket(market);
     const ix = requestWithdrawalIx(
-      { ...this.ref(m), lp: this.publicKey, lpShareAccount: opts.shareAccount ?? this.ata(m.account.shareMint) },
+      {
+        ...this.ref(m),
+        lp: this.publicKey,
+        lpShareAccount: opts.shareAccount ?? this.ata(m.account.shareMint),
+      },
       toBN(shares),
       this.programId,
     );

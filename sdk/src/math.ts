@@ -233,15 +233,18 @@ export function claimAmount(shares: BN, cap: BN, withdrawalValue: BN, totalShare
 }
 
 /**
- * `math::cancel_shares`: the shares `cancel_withdrawal` gives back: all of them when worth at most
- * `requestValue` now (at `poolValue` / `totalShares`), otherwise
- * min(requestShares, floor(requestValue × totalShares / poolValue)).
+ * `math::cancel_shares`: the shares `cancel_withdrawal` gives back (`totalShares` includes the
+ * request's): all of them when worth at most `requestValue` now (at `poolValue` / `totalShares`)
+ * or when no other shares exist; otherwise min(requestShares, floor(requestValue × others /
+ * (poolValue − requestValue))) with others = totalShares − requestShares, so that the shares given
+ * back are worth at most `requestValue` once the rest are forfeited.
  */
 export function cancelShares(requestShares: BN, requestValue: BN, poolValue: BN, totalShares: BN): BN | null {
   const now = amountForShares(requestShares, poolValue, totalShares);
-  if (now === null) return null;
-  if (now.lte(requestValue)) return requestShares;
-  const back = mulDivFloor(requestValue, totalShares, poolValue);
+  if (now === null || requestShares.gt(totalShares)) return null;
+  const others = totalShares.sub(requestShares);
+  if (now.lte(requestValue) || others.isZero()) return requestShares;
+  const back = mulDivFloor(requestValue, others, poolValue.sub(requestValue));
   return back === null ? null : BN.min(back, requestShares);
 }
 

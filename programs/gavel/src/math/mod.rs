@@ -309,11 +309,15 @@ pub fn claim_amount(
     Some(amount_for_shares(shares, withdrawal_value, total_shares)?.min(cap))
 }
 
-/// Shares a cancelled withdrawal request gives back: all `request_shares` when they are worth at
-/// most `request_value` now (at `pool_value` / `total_shares`), otherwise only as many as
-/// `request_value` buys now, `floor(request_value × total_shares / pool_value)`. The rest are
-/// forfeited to the pool: shares stop earning once their withdrawal is requested.
-/// `None` if `total_shares == 0`.
+/// Shares a cancelled withdrawal request gives back (`total_shares` includes the request's).
+/// All `request_shares` when they are worth at most `request_value` now (at `pool_value` /
+/// `total_shares`), or when no other shares exist (the interest belongs to no one else).
+/// Otherwise the most shares `b` still worth at most `request_value` once the others are
+/// forfeited, `b × pool_value / (others + b) ≤ request_value`, i.e.
+/// `b = floor(request_value × others / (pool_value − request_value))`, where
+/// `others = total_shares − request_shares`. The forfeited shares leave `total_shares`, so what
+/// the request's shares earned since the request goes to the other LPs: shares stop earning once
+/// their withdrawal is requested. `None` if `total_shares == 0` or `request_shares > total_shares`.
 #[inline(always)]
 pub fn cancel_shares(
     request_shares: u64,
@@ -322,11 +326,13 @@ pub fn cancel_shares(
     total_shares: u64,
 ) -> Option<u64> {
     let now = amount_for_shares(request_shares, pool_value, total_shares)?;
-    if now <= request_value {
+    let others = total_shares.checked_sub(request_shares)?;
+    if now <= request_value || others == 0 {
         return Some(request_shares);
     }
-    // `now > request_value ≥ 0` implies `pool_value > 0`.
-    Some(mul_div_floor(request_value, total_shares, pool_value)?.min(request_shares))
+    // `now > request_value` implies `pool_value > request_value` (the shares are at most all).
+    let back = mul_div_floor(request_value, others, pool_value - request_value)?;
+    Some(back.min(request_shares))
 }
 
 /// `floor(amount × bps / BPS)`.
