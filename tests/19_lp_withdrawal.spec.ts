@@ -22,6 +22,7 @@ import {
   poolValue,
   requestValueOf,
   requestWithdrawalIx,
+  setStopIx,
   withdrawalRequestPda,
   withdrawalValue,
   withdrawLiquidityIx,
@@ -348,6 +349,9 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
         v.chain.send([withdrawLiquidityIx(v.lpAccounts(mallory), shares)], [mallory]).error?.code,
       ).to.equal(ErrorCode.AccountOwnerInvalid);
       // Alice's accounts, Alice not signing (Mallory pays the fee).
+      const unsignedRequest = requestWithdrawalIx(v.lpAccounts(alice), new BN(1));
+      unsignedRequest.keys[0].isSigner = false;
+      expect(v.chain.send([unsignedRequest], [mallory]).error?.code).to.equal(ErrorCode.SignerMissing);
       const unsigned = withdrawLiquidityIx(v.lpAccounts(alice), shares);
       unsigned.keys[0].isSigner = false;
       expect(v.chain.send([unsigned], [mallory]).error?.code).to.equal(ErrorCode.SignerMissing);
@@ -385,6 +389,29 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
       expect(v.chain.send([cross], [alice]).error?.code).to.equal(ErrorCode.WithdrawalRequestMismatch);
       // The genuine request still pays.
       v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]);
+    });
+
+    it("claims wait while kicks are paused (stop ≥ 1); requests and cancels go on until stop 3", () => {
+      const { v, alice } = pool();
+      const shares = shareBalance(v, alice);
+      const stop = (level: number) => v.mustSend([setStopIx({ admin: v.admin.publicKey }, level)], [v.admin]);
+      stop(1);
+      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
+      v.warp(WITHDRAW_COOLDOWN_SECS);
+      for (const level of [1, 2]) {
+        stop(level);
+        expect(
+          v.chain.send([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]).error?.code,
+        ).to.equal(ErrorCode.ProtocolStopped);
+      }
+      stop(0);
+      v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), shares.divn(2))], [alice]);
+      stop(2);
+      v.mustSend([cancelWithdrawalIx(v.lpAccounts(alice))], [alice]);
+      stop(3);
+      expect(
+        v.chain.send([requestWithdrawalIx(v.lpAccounts(alice), new BN(1))], [alice]).error?.code,
+      ).to.equal(ErrorCode.ProtocolStopped);
     });
 
     it("a request must be worth something and hold shares the LP has", () => {

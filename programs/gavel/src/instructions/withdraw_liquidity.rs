@@ -1,7 +1,9 @@
 //! `withdraw_liquidity`: second step of an LP withdrawal. Claims shares of the LP's withdrawal
 //! request once its cooldown is over, for debt tokens paid from idle cash.
 //!
-//! Who: the LP who made the request, while stop < 3, from the request's `claimable_ts` on.
+//! Who: the LP who made the request, while stop < 1 (claims wait while kicks are paused: an unsafe
+//! position that cannot be kicked would still count at face value), from the request's
+//! `claimable_ts` on.
 //! Accounts: `lp` (signer, writable: gets the request's rent back when it closes), `config`,
 //! `market` (writable), `liquidity_vault` (writable), `lp_debt_account` (writable, debt mint),
 //! `withdrawal_request` (writable, the LP's request in this market), `token_program`.
@@ -20,7 +22,7 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
+use super::kick::STOP_KICKS;
 use crate::{
     context::{load_market_mut, load_request_mut, now, require_stop_below, require_vault},
     error::GavelError,
@@ -30,6 +32,10 @@ use crate::{
     token::{require_token_account, require_token_program, transfer_from_vault},
     utils::{close_program_account, require_distinct, require_signer, require_writable},
 };
+
+/// Stop level from which withdrawal claims are refused: the kicks' (requests and cancels go on
+/// until stop 3).
+pub const STOP_CLAIMS: u8 = STOP_KICKS;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
@@ -45,7 +51,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(lp)?;
     require_writable(lp)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop_below(config, STOP_CLAIMS)?;
     let mut market = load_market_mut(market_info)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(lp_debt_account, &market.debt_mint)?;
