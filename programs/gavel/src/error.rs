@@ -115,6 +115,9 @@ gavel_errors! {
     KickerMismatch = 6050 => "Account is not the auction's kicker",
     AuctionMismatch = 6051 => "Auction belongs to another market or position",
     RewardAccountOwnerInvalid = 6052 => "The reward token account must be owned by the signer",
+    WithdrawalCooldownActive = 6053 => "The withdrawal request's cooldown is not over",
+    WithdrawalRequestMismatch = 6054 => "Withdrawal request belongs to another market or LP",
+    WithdrawalRequestExists = 6055 => "The LP already has a withdrawal request in this market",
 }
 
 impl GavelError {
