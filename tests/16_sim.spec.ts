@@ -61,8 +61,16 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
   });
 
   it("reports the fixed-bonus baseline beside the auctions", () => {
-    expect(run.baseline.discount).to.be.closeTo(1 - 1 / 1.05, 1e-12);
+    expect(run.baseline.discountMedian).to.be.closeTo(1 - 1 / 1.05, 1e-9);
     expect(run.baseline.liquidations).to.be.greaterThan(0);
+    // The same metrics on both sides: bad debt counts the shortfall still open at the end.
+    for (const side of [run.summary, run.baseline]) {
+      expect(side.badDebt).to.be.closeTo(side.badDebtRealized + side.shortfallAtEnd, 1e-6);
+      expect(side.borrowerCostUsd).to.be.closeTo(side.penaltyUsd + side.discountCostUsd, 1e-6);
+      expect(side.collateralSold).to.be.greaterThan(0);
+      // Before the liquidations' own impact the market was higher, so the discount is deeper.
+      expect(side.discountPreImpactMedian).to.be.at.least(side.discountMedian - 1e-12);
+    }
     const md = fs.readFileSync(path.join(dir, "report.md"), "utf8");
     expect(md).to.include("fixed-bonus baseline");
   });
@@ -72,7 +80,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     const p = makePath(c);
     const book = makeBook(c);
     const params = defaultParams(PublicKey.default);
-    const free = baseline(c, p, book, params);
+    const free = baseline(c, p, book, params).summary;
     expect(free.liquidations).to.be.greaterThan(0);
     expect(free.maxLtv).to.be.greaterThan(params.liquidationLtvBps / 10_000);
     for (const over of [
@@ -82,7 +90,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       { marginBps: 9_999 },
       { slippageBps: 9_999 },
     ]) {
-      const b = baseline({ ...c, ...over }, p, book, params);
+      const b = baseline({ ...c, ...over }, p, book, params).summary;
       expect(b.liquidations, JSON.stringify(over)).to.equal(0);
       expect(b.liquidatedDebt).to.equal(0);
       expect(b.unsafeDebtAtEnd, JSON.stringify(over)).to.be.greaterThan(0);
@@ -91,6 +99,52 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     const off = runSim({ ...small(), offlineShare: 1 });
     expect(off.takes).to.have.length(0);
     expect(off.baseline.liquidations).to.equal(0);
+  });
+
+  it("keepers have frictions: the bidders kick and reset, so with every bidder offline nothing is kicked (the frictionless keeper still kicks)", () => {
+    const off = runSim({ ...small(), offlineShare: 1 });
+    expect(off.summary.kicks).to.equal(0);
+    expect(off.summary.shortfallAtEnd).to.be.greaterThan(0);
+    const free = runSim({ ...small(), offlineShare: 1, keeper: "free" });
+    expect(free.summary.kicks).to.be.greaterThan(0);
+    expect(run.summary.keeperFees).to.be.greaterThan(0);
+    expect(run.summary.kickWaitMedianSecs).to.be.at.least(run.config.latencySecs);
+  });
+
+  it("flash bidders take with no capital through take_begin/take_end, depth-bound; so do the baseline's", () => {
+    // (A frictionless keeper here: kicking bidders would earn keeper rewards to take with.)
+    const broke = { ...small("harsh"), bidderCapitalUsd: 0, keeper: "free" as const };
+    const none = runSim(broke);
+    expect(none.takes).to.have.length(0);
+    expect(none.baseline.liquidations).to.equal(0);
+    const flash = runSim({ ...broke, flashShare: 1 });
+    expect(flash.summary.flashTakes).to.be.greaterThan(0);
+    expect(flash.takes.every((t) => t.flash)).to.equal(true);
+    expect(flash.baseline.liquidations).to.be.greaterThan(0);
+    // A shallower market allows smaller flash takes.
+    const thin = runSim({ ...broke, flashShare: 1, depthUsd: 200_000 });
+    const biggest = (r: RunResult): number => Math.max(...r.takes.map((t) => t.collateral));
+    expect(biggest(thin)).to.be.lessThan(biggest(flash));
+  });
+
+  it("strategies: a waiter that never waits is the naive bidder; the strategic mix runs on both sides", () => {
+    const naive = runSim(small("harsh"));
+    const waiter0 = runSim({ ...small("harsh"), strategies: ["waiter"], waitBps: 0 });
+    expect(JSON.stringify(waiter0.summary)).to.equal(JSON.stringify(naive.summary));
+    const mix = runSim({ ...small("harsh"), strategies: ["best", "waiter", "naive"] });
+    expect(mix.summary.auctions).to.be.greaterThan(0);
+    // The baseline's bonus is fixed: strategies do not change it.
+    expect(JSON.stringify(mix.baseline)).to.equal(JSON.stringify(naive.baseline));
+  });
+
+  it("lagging oracle: kicks and baseline liquidations post the lowest price within max_age", () => {
+    const lag = runSim({ ...small("harsh"), oracleLag: true });
+    expect(lag.summary.kicks).to.be.greaterThan(0);
+    for (const l of lag.baselineLiquidations) {
+      const i = l.t / lag.config.stepSecs;
+      const window = lag.baselinePath.slice(Math.max(0, i - 1), i + 1);
+      expect(l.priceUsd * 1.05).to.be.closeTo(Math.min(...window), 1e-9);
+    }
   });
 
   it("harsh calibration: capital-bound bidders need several takes per auction, outputs parse", () => {
