@@ -13,6 +13,7 @@ import { PublicKey } from "@solana/web3.js";
 import { baseline, defaultConfig, makeBook, makePath, RunResult, runSim, SimConfig } from "../app/sim/engine";
 import { parseArgs } from "../app/sim/main";
 import { writeOutputs } from "../app/sim/output";
+import { main as simReport, SCENARIO_FLAGS } from "../app/sim/report";
 import { defaultParams } from "./helpers/lending";
 
 const small = (stress: "default" | "harsh" = "default"): SimConfig => ({
@@ -158,6 +159,35 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     expect(json.config.stress).to.equal("harsh");
     expect(json.summary.takesPerAuction).to.equal(harsh.summary.takesPerAuction);
     expect(fs.readFileSync(path.join(hdir, "report.md"), "utf8")).to.include("stress `harsh`");
+  });
+
+  it("npm run sim:report --small: REPORT.md with the verdict table, goal figures and attribution; SVG and PNG charts that parse", async function () {
+    this.timeout(600_000);
+    const out = path.join(dir, "report");
+    await simReport(["--small", "--out", out]);
+    const md = fs.readFileSync(path.join(out, "REPORT.md"), "utf8");
+    for (const h of [
+      "## Verdict per scenario",
+      "## Goal figures",
+      "## Which model fix moved which figure",
+      "## Capital sweep",
+    ])
+      expect(md).to.include(h);
+    const verdict = md.split("## Verdict per scenario")[1].split("\n## ")[0];
+    for (const [name] of SCENARIO_FLAGS) expect(verdict).to.include(`| ${name} | naive |`);
+    const rows = verdict.split("\n").filter((l) => /^\| [^-]/.test(l) && !l.startsWith("| scenario"));
+    expect(rows).to.have.length(SCENARIO_FLAGS.length * 2);
+    for (const row of rows) expect(row.split("|").length).to.equal(13);
+    for (const name of ["capital-bad-debt", "capital-discount", "heatmap-bad-debt", "harsh-price"]) {
+      const svg = fs.readFileSync(path.join(out, "report", `${name}.svg`), "utf8");
+      expect(svg).to.match(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>/);
+      expect(svg.trim().endsWith("</svg>")).to.equal(true);
+      expect(svg).to.match(/<text[^>]*>[^<]*(USD|USDC|%|hours)/); // axis labels with units
+      const png = fs.readFileSync(path.join(out, "report", `${name}.png`));
+      expect(png.subarray(0, 8).toString("hex")).to.equal("89504e470d0a1a0a");
+      expect(png.readUInt32BE(16)).to.be.greaterThan(400); // IHDR width
+      expect(png.readUInt32BE(20)).to.be.greaterThan(200); // IHDR height
+    }
   });
 
   it("CLI: flags override the preset in any order, bad input is one-line usage errors", () => {
