@@ -5,7 +5,7 @@
  * by default), printing progress. `--small` is the test command's version (tiny runs, same outputs).
  *
  * Flags: --out DIR (default app/sim), --jobs N (default 2), --seeds N (goal seeds, default 10),
- * --small, --no-png.
+ * --small, --no-png, --from FILE (re-render from the raw results a run saved in target/).
  */
 import { ChildProcess, fork } from "child_process";
 import * as fs from "fs";
@@ -253,62 +253,48 @@ export function writeReport(outDir: string, inp: ReportInput): { md: string; svg
   const old = group(results, "old model");
   const flash = group(results, "harsh, flash share 1/3|naive");
   const lag = group(results, "harsh, lagging oracle (max_age 300 s)|naive");
-  type Row = [string, number[], number[]];
+  type Row = { name: string; g: SideSummary[]; b: SideSummary[]; realizedOnly?: boolean; ref: number | null };
   const rows: Row[] = [
-    [
-      "old model, old metrics (frictionless keeper, naive bidders, bad debt realized only)",
-      old.g.map((x) => x.badDebtRealized / Math.max(1, x.liquidatedDebt)),
-      old.g.map((x) => x.discountMedian),
-    ],
-    [
-      "+ open shortfall counted as bad debt (same runs)",
-      old.g.map((x) => x.badDebtRatio),
-      old.g.map((x) => x.discountMedian),
-    ],
-    [
-      "+ keepers with frictions (bidders kick and reset)",
-      harsh.g.map((x) => x.badDebtRatio),
-      harsh.g.map((x) => x.discountMedian),
-    ],
-    [
-      "+ strategic bidders (instead of naive)",
-      harshS.g.map((x) => x.badDebtRatio),
-      harshS.g.map((x) => x.discountMedian),
-    ],
-    [
-      "+ flash share 1/3 (instead of none; naive)",
-      flash.g.map((x) => x.badDebtRatio),
-      flash.g.map((x) => x.discountMedian),
-    ],
-    [
-      "+ lagging oracle (instead of fresh; naive)",
-      lag.g.map((x) => x.badDebtRatio),
-      lag.g.map((x) => x.discountMedian),
-    ],
+    {
+      name: "old model, old metric (frictionless keeper, naive bidders, bad debt realized only)",
+      ...old,
+      realizedOnly: true,
+      ref: null,
+    },
+    { name: "+ open shortfall counted as bad debt (same runs)", ...old, ref: 0 },
+    { name: "+ keepers with frictions (bidders kick and reset)", ...harsh, ref: 1 },
+    { name: "+ strategic bidders (instead of naive)", ...harshS, ref: 2 },
+    { name: "+ flash share 1/3 (instead of none; naive)", ...flash, ref: 2 },
+    { name: "+ lagging oracle, max_age 300 s (instead of fresh; naive)", ...lag, ref: 2 },
   ];
-  const arrow = (a: number, b: number): string => (Math.abs(b - a) < 1e-5 ? "=" : b > a ? "↑" : "↓");
+  const bad = (row: Row, side: "g" | "b"): number[] =>
+    row[side].map((x) =>
+      row.realizedOnly ? x.badDebtRealized / Math.max(1, x.liquidatedDebt) : x.badDebtRatio,
+    );
+  const disc = (row: Row, side: "g" | "b"): number[] => row[side].map((x) => x.discountMedian);
+  const arrow = (ref: number[], now: number[]): string =>
+    !ref.length ? "" : Math.abs(med(now) - med(ref)) < 1e-5 ? "=" : med(now) > med(ref) ? "↑" : "↓";
   L.push(
     "",
     "## Which model fix moved which figure",
     "",
-    "Gavel, harsh calibration, median (worst) over seeds; the arrow compares with the row the fix applies to (the row above for the first three, the keeper row for the others, which are alternatives to it).",
+    "Harsh calibration, median (worst) over seeds, each arrow against the row the fix applies to: the row above for the first three; the keeper row for the last three, which are alternatives to it.",
     "",
-    "| model | seeds | bad debt G | | median discount G | | discount before impact G (median) |",
-    "|---|---|---|---|---|---|---|",
+    "| model | seeds | bad debt G | | median discount G | | discount before impact G | bad debt B | | median discount B | |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   );
-  rows.forEach(([name, bd, dm], i) => {
-    if (!bd.length) return;
-    const ref = i === 0 ? null : i <= 2 ? rows[i - 1] : rows[2];
+  for (const row of rows) {
+    if (!row.g.length) continue;
+    const ref = row.ref === null ? null : rows[row.ref];
+    const cell = (f: (r: Row, side: "g" | "b") => number[], side: "g" | "b", d: number): string =>
+      `${mw(f(row, side), d)} | ${ref ? arrow(f(ref, side), f(row, side)) : ""}`;
     L.push(
-      `| ${name} | ${bd.length} | ${mw(bd, 3)} | ${ref && ref[1].length ? arrow(med(ref[1]), med(bd)) : ""} | ${mw(dm)} | ${ref && ref[2].length ? arrow(med(ref[2]), med(dm)) : ""} | ${i === 0 ? pct(med(old.g.map((x) => x.discountPreImpactMedian))) : i === 1 ? "" : pct(med((i === 2 ? harsh : i === 3 ? harshS : i === 4 ? flash : lag).g.map((x) => x.discountPreImpactMedian)))} |`,
+      `| ${row.name} | ${row.g.length} | ${cell(bad, "g", 3)} | ${cell(disc, "g", 2)} | ${pct(med(row.g.map((x) => x.discountPreImpactMedian)))} | ${cell(bad, "b", 3)} | ${cell(disc, "b", 2)} |`,
     );
-  });
+  }
   L.push(
     "",
-    `The baseline under the old model's keeper is unchanged (it has no keeper): bad debt ${mw(
-      old.b.map((x) => x.badDebtRatio),
-      3,
-    )}. Measuring the discount before the liquidations' own impact moves both sides up: on harsh, G ${pct(med(harsh.g.map((x) => x.discountPreImpactMedian)))} vs ${pct(med(harsh.g.map((x) => x.discountMedian)))} after impact, B ${pct(med(harsh.b.map((x) => x.discountPreImpactMedian)))} vs ${pct(med(harsh.b.map((x) => x.discountMedian)))}.`,
+    `Measuring the discount before the liquidations' own impact (against the exogenous price) moves both sides up: on harsh, G ${pct(med(harsh.g.map((x) => x.discountPreImpactMedian)))} vs ${pct(med(harsh.g.map((x) => x.discountMedian)))} after impact, B ${pct(med(harsh.b.map((x) => x.discountPreImpactMedian)))} vs ${pct(med(harsh.b.map((x) => x.discountMedian)))}.`,
   );
 
   // Capital sweep.
@@ -458,12 +444,32 @@ function flag(argv: string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
+/** The raw results of a report run (to re-render the report with `--from` without re-running). */
+interface Saved {
+  plan: Plan;
+  secs: number;
+  load: string;
+  jobs: number;
+  small: boolean;
+  runs: { job: Job; brief: Brief }[];
+}
+
 export async function main(argv: string[]): Promise<void> {
   const small = argv.includes("--small");
   const plan = { ...(small ? SMALL_PLAN : FULL_PLAN) };
   const seeds = flag(argv, "--seeds");
   if (seeds) plan.goalSeeds = Number(seeds);
   const outDir = flag(argv, "--out") ?? path.join("app", "sim");
+  const raw = path.join("target", small ? "sim-report-small.json" : "sim-report.json");
+  const from = flag(argv, "--from");
+  if (from) {
+    const saved = JSON.parse(fs.readFileSync(from, "utf8")) as Saved;
+    const results = new Map(saved.runs.map((x) => [x.job, x.brief]));
+    const { svgs } = writeReport(outDir, { ...saved, results });
+    if (!argv.includes("--no-png")) await renderPngs(svgs);
+    console.log(`sim:report: re-rendered ${path.join(outDir, "REPORT.md")} from ${from}`);
+    return;
+  }
   const jobsN = Number(flag(argv, "--jobs") ?? 2);
   const jobs = planJobs(plan);
   const load0 = os.loadavg()[0].toFixed(2);
@@ -479,14 +485,18 @@ export async function main(argv: string[]): Promise<void> {
     );
   });
   const secs = (Date.now() - t0) / 1000;
-  const { svgs } = writeReport(outDir, {
-    results,
+  const load = `${load0} / ${os.loadavg()[0].toFixed(2)}`;
+  const saved: Saved = {
     plan,
     secs,
-    load: `${load0} / ${os.loadavg()[0].toFixed(2)}`,
+    load,
     jobs: jobsN,
     small,
-  });
+    runs: [...results].map(([job, brief]) => ({ job, brief })),
+  };
+  fs.mkdirSync(path.dirname(raw), { recursive: true });
+  fs.writeFileSync(raw, JSON.stringify(saved));
+  const { svgs } = writeReport(outDir, { results, plan, secs, load, jobs: jobsN, small });
   if (!argv.includes("--no-png")) await renderPngs(svgs);
   console.log(
     `sim:report: done in ${(secs / 60).toFixed(1)} min; ${path.join(outDir, "REPORT.md")} and ${svgs.length} charts`,
