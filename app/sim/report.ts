@@ -173,6 +173,7 @@ export interface ReportInput {
   small: boolean;
 }
 
+/** The report's Markdown and its charts (SVG files written under `outDir`/report). */
 export function writeReport(outDir: string, inp: ReportInput): { md: string; svgs: string[] } {
   const { results, plan } = inp;
   const chartDir = path.join(outDir, "report");
@@ -434,9 +435,16 @@ export function writeReport(outDir: string, inp: ReportInput): { md: string; svg
     "- A failed kick or reset costs nothing (bidders simulate first); each position gets one kick attempt per step.",
     "- Spreads are across seeds (each seed also draws a different borrower book), not confidence intervals.",
   );
-  const md = L.join("\n") + "\n";
-  fs.writeFileSync(path.join(outDir, "REPORT.md"), md);
-  return { md, svgs };
+  return { md: L.join("\n") + "\n", svgs };
+}
+
+/** Writes REPORT.md formatted by prettier (the repository's lint checks it) and renders the PNGs. */
+async function finish(outDir: string, md: string, svgs: string[], png: boolean): Promise<void> {
+  const prettier = await import("prettier");
+  const file = path.join(outDir, "REPORT.md");
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(md, { ...options, filepath: file }));
+  if (png) await renderPngs(svgs);
 }
 
 function flag(argv: string[], name: string): string | undefined {
@@ -465,8 +473,8 @@ export async function main(argv: string[]): Promise<void> {
   if (from) {
     const saved = JSON.parse(fs.readFileSync(from, "utf8")) as Saved;
     const results = new Map(saved.runs.map((x) => [x.job, x.brief]));
-    const { svgs } = writeReport(outDir, { ...saved, results });
-    if (!argv.includes("--no-png")) await renderPngs(svgs);
+    const { md, svgs } = writeReport(outDir, { ...saved, results });
+    await finish(outDir, md, svgs, !argv.includes("--no-png"));
     console.log(`sim:report: re-rendered ${path.join(outDir, "REPORT.md")} from ${from}`);
     return;
   }
@@ -496,8 +504,8 @@ export async function main(argv: string[]): Promise<void> {
   };
   fs.mkdirSync(path.dirname(raw), { recursive: true });
   fs.writeFileSync(raw, JSON.stringify(saved));
-  const { svgs } = writeReport(outDir, { results, plan, secs, load, jobs: jobsN, small });
-  if (!argv.includes("--no-png")) await renderPngs(svgs);
+  const { md, svgs } = writeReport(outDir, { results, plan, secs, load, jobs: jobsN, small });
+  await finish(outDir, md, svgs, !argv.includes("--no-png"));
   console.log(
     `sim:report: done in ${(secs / 60).toFixed(1)} min; ${path.join(outDir, "REPORT.md")} and ${svgs.length} charts`,
   );
