@@ -174,7 +174,9 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     ])
       expect(md).to.include(h);
     const verdict = md.split("## Verdict per scenario")[1].split("\n## ")[0];
-    for (const [name] of SCENARIO_FLAGS) expect(verdict).to.include(`| ${name} | naive |`);
+    const cell = (x: string): string => x.replace(/[$()/]/g, (ch) => `\\${ch}`);
+    for (const [name] of SCENARIO_FLAGS)
+      expect(verdict).to.match(new RegExp(`\\| ${cell(name)} +\\| naive +\\|`));
     const rows = verdict.split("\n").filter((l) => /^\| [^-]/.test(l) && !l.startsWith("| scenario"));
     expect(rows).to.have.length(SCENARIO_FLAGS.length * 2);
     for (const row of rows) expect(row.split("|").length).to.equal(13);
@@ -204,12 +206,37 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     expect(cfg.bidderCapitalUsd).to.equal(5000);
     expect(cfg.depthUsd).to.equal(defaultConfig("blackthursday", "harsh").depthUsd);
     expect([sweep, seeds]).to.deep.equal(["cut", 3]);
+    const v2 = parseArgs([
+      "--strategies",
+      "best,waiter",
+      "--keeper",
+      "free",
+      "--oracle-lag",
+      "on",
+      "--flash-share",
+      "0.5",
+      "--mode",
+      "dutch",
+    ]).cfg;
+    expect([v2.strategies, v2.keeper, v2.oracleLag, v2.flashShare, v2.mechanism]).to.deep.equal([
+      ["best", "waiter"],
+      "free",
+      true,
+      0.5,
+      { priceMode: "dutch", kickMode: "whole", backstopUsd: 0 },
+    ]);
     for (const bad of [
       ["--offline", "1.5"],
       ["--bidders", "2.5"],
       ["--sweep", "nope"],
       ["--curve", "exp", "--cut", "0.99"],
       ["--frob", "1"],
+      ["--strategies", "naive,greedy"],
+      ["--keeper", "nobody"],
+      ["--oracle-lag", "yes"],
+      ["--flash-share", "2"],
+      ["--mode", "anchored"], // not in this program yet
+      ["--kick-mode", "partial"],
     ])
       expect(() => parseArgs(bad)).to.throw(/^--|^unknown flag/);
   });
