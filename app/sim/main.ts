@@ -142,13 +142,13 @@ const label = (param: string, v: number): string => (param === "curve" ? CURVE_N
 
 export const USAGE = [
   "usage: ts-node app/sim/main.ts [flags]",
-  `  --scenario ${SCENARIOS.join("|")}`.padEnd(33) + " price path (default blackthursday)",
+  `  --scenario ${SCENARIOS.join("|")}`.padEnd(32) + " price path (default blackthursday)",
   "  --stress default|harsh         calibration preset; the flags below override it",
   `  --strategies S,S,…             bidder i's strategy is S[i mod n]: ${STRATEGIES.join(", ")} (default naive)`,
   "  --keeper bidders|free          who kicks and resets: the bidders (default) or a frictionless keeper",
   "  --oracle-lag on|off            kicks, resets, baseline liquidations post the lowest price within max age",
-  `  --mode ${PRICE_MODES.join("|")}`.padEnd(33) + " auction price mode",
-  `  --kick-mode ${KICK_MODES.join("|")}`.padEnd(33) + " what a kick takes into the auction",
+  `  --mode ${PRICE_MODES.join("|")}`.padEnd(32) + " auction price mode",
+  `  --kick-mode ${KICK_MODES.join("|")}`.padEnd(32) + " what a kick takes into the auction",
   `  --sweep ${Object.keys(PARAMS).join("|")}|none   re-run over the parameter's values`,
   "  --seeds N                      run seeds seed .. seed+N−1 (sweeps too) and report the spread",
   "  --out DIR                      output directory (default target/sim/<time>)",
