@@ -115,7 +115,10 @@ gavel_errors! {
     KickerMismatch = 6050 => "Account is not the auction's kicker",
     AuctionMismatch = 6051 => "Auction belongs to another market or position",
     RewardAccountOwnerInvalid = 6052 => "The reward token account must be owned by the signer",
-    ClockUnavailable = 6053 => "The Clock sysvar could not be read",
+    WithdrawalCooldownActive = 6053 => "The withdrawal request's cooldown is not over",
+    WithdrawalRequestMismatch = 6054 => "Withdrawal request belongs to another market or LP",
+    WithdrawalRequestExists = 6055 => "The LP already has a withdrawal request in this market",
+    ClockUnavailable = 6056 => "The Clock sysvar could not be read",
 }
 
 impl GavelError {
