@@ -31,10 +31,8 @@ impl<'a> Reader<'a> {
     }
 
     fn take<const N: usize>(&mut self) -> Result<[u8; N], GavelError> {
-        let end = self
-            .pos
-            .checked_add(N)
-            .ok_or(GavelError::InstructionDataInvalid)?;
+        // A wrapped end (below `pos`) is an empty range: `get` refuses it like any short read.
+        let end = self.pos.wrapping_add(N);
         let bytes = self
             .data
             .get(self.pos..end)
@@ -94,8 +92,9 @@ impl<'a> Writer<'a> {
 
     /// Writes raw bytes.
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        // A write past the end panics on the slice bounds, as before; the offset cannot wrap.
-        let end = self.pos.saturating_add(b.len());
+        // A wrapped end (below `pos`) or one past the data panics on the slice bounds, as a
+        // write past the end always did (layouts are fixed: it never happens).
+        let end = self.pos.wrapping_add(b.len());
         self.data[self.pos..end].copy_from_slice(b);
         self.pos = end;
         self
