@@ -87,6 +87,13 @@ gavel_errors! {
     FlashTakeNotPending = 6049 => "take_end without a take_begin",
     KickerMismatch = 6050 => "Account is not the auction's kicker",
     AuctionMismatch = 6051 => "Auction belongs to another market or position",
+    PriceModeInvalid = 6068 => "Price mode must be 0 (Maker curve) or 1 (anchored to the oracle)",
+    AnchorDiscountInvalid = 6069 => "Anchored discounts need start <= max base <= max cap < 100%",
+    AnchorRateInvalid = 6070 => "Anchored price mode needs a discount rate above zero",
+    KickTargetLtvInvalid = 6071 => "Kick target LTV must be below the liquidation LTV and leave room for penalty and discount",
+    KickFullLtvInvalid = 6072 => "Full-kick LTV must be above the liquidation LTV and at most 100%",
+    OraclePublishTimeOlder = 6073 => "Oracle price is older than one the market has already used",
+    PositionAuctionLive = 6074 => "Position already has a live auction (partial kicks: one at a time)",
 }
 
 impl GavelError {

@@ -192,6 +192,13 @@ fn sample_params() -> MarketParams {
             step_secs: 90,
             cut: 990_000_000_000_000_000,
         },
+        price_mode: 1,
+        anchor_start_bps: 50,
+        anchor_rate_bps_per_min: 51,
+        anchor_max_base_bps: 300,
+        anchor_max_cap_bps: 800,
+        kick_target_ltv_bps: 7_000,
+        kick_full_ltv_bps: 9_000,
     }
 }
 
@@ -237,6 +244,8 @@ fn market_and_position_layouts_match() {
                 curve,
                 ..sample_params()
             },
+            collateral_publish_time: -21,
+            debt_publish_time: 22,
         };
         let mut data = vec![0u8; Market::LEN];
         market.write(&mut data).unwrap();
@@ -246,6 +255,10 @@ fn market_and_position_layouts_match() {
         assert_eq!(v["auction_count"], 19);
         assert_eq!(v["params"]["max_conf_bps"], 200);
         assert_eq!(v["params"]["debt_oracle"], Value::from(vec![6u8; 32]));
+        assert_eq!(v["params"]["anchor_rate_bps_per_min"], 51);
+        assert_eq!(v["params"]["kick_full_ltv_bps"], 9_000);
+        assert_eq!(v["collateral_publish_time"], -21);
+        assert_eq!(v["debt_publish_time"], 22);
         let curve_json = &v["params"]["curve"];
         match curve {
             Curve::Linear { tau_secs } => assert_eq!(curve_json["Linear"]["tau_secs"], tau_secs),
@@ -257,11 +270,12 @@ fn market_and_position_layouts_match() {
         }
         assert_eq!(Market::read(&data).unwrap(), market);
     }
-    // The largest curve fills the account exactly.
+    // The largest curve fills the account exactly: the StairstepExp tag, then its 16 bytes, the
+    // 13 bytes of engine v2 parameters and the two publish times end the account.
     let mut data = vec![0u8; Market::LEN];
     let market = Market::read(&{
         let mut d = vec![0u8; Market::LEN];
-        d[Market::LEN - 17] = 1; // StairstepExp tag at the end
+        d[Market::LEN - 17 - 13 - 16] = 1;
         d
     })
     .unwrap();
@@ -307,6 +321,8 @@ fn market_and_position_layouts_match() {
         pending_owe: 13,
         flash: 1,
         bump: 14,
+        price_mode: 1,
+        d_max_bps: 650,
     };
     let mut data = vec![0u8; Auction::LEN];
     auction.write(&mut data).unwrap();
@@ -315,6 +331,8 @@ fn market_and_position_layouts_match() {
     assert_eq!(v["tic"], -10);
     assert_eq!(v["pending_owe"], 13);
     assert_eq!(v["kicker"], Value::from(vec![5u8; 32]));
+    assert_eq!(v["price_mode"], 1);
+    assert_eq!(v["d_max_bps"], 650);
     assert_eq!(Auction::read(&data).unwrap(), auction);
 }
 

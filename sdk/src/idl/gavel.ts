@@ -1131,7 +1131,7 @@ export type Gavel = {
     {
       "name": "take",
       "docs": [
-        "Anyone buys collateral at the auction's current price (stop < 3)."
+        "Anyone buys collateral at the auction's current price (stop < 3). Anchored auctions: Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
       ],
       "discriminator": [
         149,
@@ -1217,7 +1217,7 @@ export type Gavel = {
     {
       "name": "takeBegin",
       "docs": [
-        "Flash take, first half: collateral out now, payment by a take_end later in the same transaction."
+        "Flash take, first half: collateral out now, payment by a take_end later in the same transaction. Anchored auctions: Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
       ],
       "discriminator": [
         111,
@@ -2050,6 +2050,41 @@ export type Gavel = {
       "code": 6051,
       "name": "auctionMismatch",
       "msg": "Auction belongs to another market or position"
+    },
+    {
+      "code": 6068,
+      "name": "priceModeInvalid",
+      "msg": "Price mode must be 0 (Maker curve) or 1 (anchored to the oracle)"
+    },
+    {
+      "code": 6069,
+      "name": "anchorDiscountInvalid",
+      "msg": "Anchored discounts need start <= max base <= max cap < 100%"
+    },
+    {
+      "code": 6070,
+      "name": "anchorRateInvalid",
+      "msg": "Anchored price mode needs a discount rate above zero"
+    },
+    {
+      "code": 6071,
+      "name": "kickTargetLtvInvalid",
+      "msg": "Kick target LTV must be below the liquidation LTV and leave room for penalty and discount"
+    },
+    {
+      "code": 6072,
+      "name": "kickFullLtvInvalid",
+      "msg": "Full-kick LTV must be above the liquidation LTV and at most 100%"
+    },
+    {
+      "code": 6073,
+      "name": "oraclePublishTimeOlder",
+      "msg": "Oracle price is older than one the market has already used"
+    },
+    {
+      "code": 6074,
+      "name": "positionAuctionLive",
+      "msg": "Position already has a live auction (partial kicks: one at a time)"
     }
   ],
   "types": [
@@ -2186,6 +2221,34 @@ export type Gavel = {
                 "name": "curve"
               }
             }
+          },
+          {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "anchorStartBps",
+            "type": "u16"
+          },
+          {
+            "name": "anchorRateBpsPerMin",
+            "type": "u16"
+          },
+          {
+            "name": "anchorMaxBaseBps",
+            "type": "u16"
+          },
+          {
+            "name": "anchorMaxCapBps",
+            "type": "u16"
+          },
+          {
+            "name": "kickTargetLtvBps",
+            "type": "u16"
+          },
+          {
+            "name": "kickFullLtvBps",
+            "type": "u16"
           }
         ]
       }
@@ -2307,6 +2370,14 @@ export type Gavel = {
                 "name": "marketParams"
               }
             }
+          },
+          {
+            "name": "collateralPublishTime",
+            "type": "i64"
+          },
+          {
+            "name": "debtPublishTime",
+            "type": "i64"
           }
         ]
       }
@@ -2418,11 +2489,19 @@ export type Gavel = {
             "type": "u8"
           },
           {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "dMaxBps",
+            "type": "u16"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                32
+                29
               ]
             }
           }

@@ -8,12 +8,15 @@
 //! `system_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
 //! Args: none.
 //! Rules: the position's debt must exceed `liquidation_ltv_bps` of its collateral value at a
-//! fresh, confident oracle price (the price itself, not price − confidence). At most
+//! fresh, confident oracle price (the price itself, not price − confidence) whose publish time is
+//! not older than one the market has already read. At most
 //! `room = hole − dirt` of tab is started: debt moved = min(debt, room / (1 + chop)); if that would
 //! leave the position under `dust` the whole debt goes (Maker), else the auction itself must be
 //! at least `dust`. Collateral moves pro rata (rounded down).
 //! Changes: position `art`/`ink` shrink; a new `Auction` with `tab = debt × (1 + chop)` (rounded
-//! up), `top = oracle × buf`; `dirt += tab`; the kicker gets `tip + chip × tab` from the
+//! up), the market's price mode, `top = oracle × buf` (Maker mode) or `top = oracle` (anchored
+//! mode), and `d_max_bps` from the position's LTV bounded by the lot
+//! (`math::anchored::d_max_bps`); the market's newest oracle publish times; `dirt += tab`; the kicker gets `tip + chip × tab` from the
 //! insurance fund, capped by the auction's penalty and by the fund's balance; emits
 //! `AuctionStarted`.
 
@@ -25,11 +28,12 @@ use pinocchio::{
 
 use crate::{
     context::{
-        load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
+        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop_below,
+        require_vault,
     },
     error::GavelError,
     events::{AuctionStarted, Event},
-    liquidation::take_reward,
+    liquidation::{auction_d_max, take_reward},
     math::{self, BPS, RATE_SCALE},
     state::{auction::AUCTION_SEED, Auction, Reader},
     token::{require_token_account, require_token_program, transfer_from_vault},
@@ -65,7 +69,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     let now = now()?;
     market.accrue(now.unix_timestamp)?;
-    let prices = load_prices(&market, oracles, &now)?;
+    let prices = load_liquidation_prices(&mut market, oracles, &now)?;
     let p = market.params;
     let debt = math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;
     let value = math::value_floor(position.ink, prices.mid).ok_or(GavelError::MathOverflow)?;
@@ -110,8 +114,14 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     };
     let tab = math::mul_div_ceil(auction_debt, BPS + p.chop_bps as u64, BPS)
         .ok_or(GavelError::MathOverflow)?;
-    let top =
-        math::mul_div_floor(prices.mid, p.buf_bps as u64, BPS).ok_or(GavelError::MathOverflow)?;
+    let top = if p.is_anchored() {
+        prices.mid
+    } else {
+        math::mul_div_floor(prices.mid, p.buf_bps as u64, BPS).ok_or(GavelError::MathOverflow)?
+    };
+    let ltv = math::ltv_bps(debt, value).ok_or(GavelError::MathOverflow)?;
+    let lot_value = math::value_floor(dink, prices.mid).ok_or(GavelError::MathOverflow)?;
+    let d_max_bps = auction_d_max(&market, ltv, tab, lot_value);
 
     let id = market.auction_count;
     let id_bytes = id.to_le_bytes();
@@ -165,6 +175,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         pending_owe: 0,
         flash: 0,
         bump,
+        price_mode: p.price_mode,
+        d_max_bps,
     };
     if reward > 0 {
         transfer_from_vault(
