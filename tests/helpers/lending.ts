@@ -21,14 +21,15 @@ import {
   encodePriceUpdateV2,
   encodePythLegacyPrice,
   initializeConfigIx,
+  MAKER_ENGINE,
   MarketAccount,
-  marketAddresses,
   MarketAddresses,
+  marketAddresses,
   MarketParams,
   MarketRef,
   OracleKind,
-  positionPda,
   PositionAccount,
+  positionPda,
   PYTH_LEGACY_PROGRAM_ID,
   PYTH_RECEIVER_PROGRAM_ID,
   pythAccountInfo,
@@ -63,6 +64,7 @@ export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): 
     maxAgeSlots: new BN(0),
     maxConfBps: 200,
     curve: { stairstepExp: { stepSecs: new BN(90), cut: new BN("990000000000000000") } },
+    ...MAKER_ENGINE,
   };
 }
 
