@@ -453,6 +453,8 @@ describe("19 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       expect(reset([older]).error?.code).to.equal(ErrorCode.OraclePublishTimeOlder);
       const res = reset([w.print]);
       expect(res.ok, res.logs.join("\n")).to.equal(true);
+      // The caller is paid like a kicker (the auction is still worth resetting).
+      expect(res.events.find((e) => e.name === "auctionReset")!.data.reward.gtn(0)).to.equal(true);
       const a = w.auction(auction)!;
       const mid = w.mid();
       expect(a.tic.toString()).to.equal(w.now.toString());
