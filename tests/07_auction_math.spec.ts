@@ -10,6 +10,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import {
+  auctionDiscountBps,
   auctionPrice,
   CUT_SCALE,
   expPrice,
@@ -19,9 +20,12 @@ import {
   needsResetAt,
   rpowFloor,
   stairstepPrice,
+  takePrice,
   takeQuote,
   TakeQuoteError,
 } from "../sdk/src/auction";
+import { anchoredPrice, discountBps, dMaxBps } from "../sdk/src/anchored";
+import { PRICE_MODE_ANCHORED } from "../sdk/src/types";
 import type { Curve } from "../sdk/src/types";
 
 /** One golden case: u64 arguments as decimal strings; see the file's `_format`. */
@@ -219,5 +223,69 @@ describe("07 auction math mirror: sdk/src/auction.ts prices, resets and takes ex
         RangeError,
       );
     });
+  });
+});
+
+/** The anchored price mode's golden vectors (`scripts/gen-anchored-vectors.py`). */
+const anchoredVectors = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "vectors", "anchored.json"), "utf8"),
+) as Record<string, unknown>;
+
+/** Each anchored vector key (the Rust function name) and the TypeScript code that mirrors it. */
+const ANCHORED: Record<string, (a: string[]) => string> = {
+  d_max_bps: (a) =>
+    str(
+      dMaxBps({
+        ltvBps: u(a[0]),
+        liquidationLtvBps: u(a[1]),
+        maxBaseBps: u(a[2]),
+        maxCapBps: u(a[3]),
+        tab: u(a[4]),
+        lotValue: u(a[5]),
+      }),
+    ),
+  discount_bps: (a) => str(discountBps(u(a[0]), u(a[1]), u(a[2]), u(a[3]))),
+  anchored_price: (a) => str(anchoredPrice(u(a[0]), u(a[1]))),
+};
+
+describe("07 anchored price mirror: sdk/src/anchored.ts bounds, discounts and prices exactly like the program", () => {
+  it("the vector file covers exactly the mirrored functions", () => {
+    const keys = Object.keys(anchoredVectors).filter((k) => !k.startsWith("_"));
+    expect(keys.sort()).to.deep.equal(Object.keys(ANCHORED).sort());
+  });
+
+  for (const [name, mirror] of Object.entries(ANCHORED)) {
+    const list = (anchoredVectors[name] ?? []) as Case[];
+    it(`${name}: all ${list.length} cases match the exact reference`, () => {
+      expect(list.length).to.be.greaterThan(300);
+      const failures = list
+        .filter((c) => mirror(c.args) !== c.expected)
+        .map((c) => `${name}(${c.args.join(", ")}) = ${mirror(c.args)}, want ${String(c.expected)}`);
+      expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+    });
+  }
+
+  it("takePrice: Maker auctions price from the curve, anchored ones from the oracle less the grown discount", () => {
+    const params = {
+      curve: STAIRSTEP,
+      cuspBps: 4_500,
+      tailSecs: new BN(7_200),
+      anchorStartBps: 50,
+      anchorRateBpsPerMin: 50,
+    };
+    const tic = new BN(1_700_000_000);
+    const maker = { top: TOP, tic };
+    expect(str(takePrice(params, maker, tic.addn(90)))).to.equal("178200000000");
+    const anchored = { top: PRICE, tic, priceMode: PRICE_MODE_ANCHORED, dMaxBps: 634 };
+    // 90 s in: 0.5 % + 0.75 % = 1.25 % off $150 = $148.125; the cap holds from 11 min 24 s on.
+    expect(str(takePrice(params, anchored, tic.addn(90), PRICE))).to.equal("148125000000");
+    expect(str(auctionDiscountBps(params, anchored, tic.addn(684)))).to.equal("620");
+    expect(str(auctionDiscountBps(params, anchored, tic.addn(3_600)))).to.equal("634");
+    // The price follows whatever oracle price the take presents.
+    expect(str(takePrice(params, anchored, tic, new BN(120_000_000_000)))).to.equal("119400000000");
+    expect(() => takePrice(params, anchored, tic)).to.throw(RangeError);
+    // No cusp in anchored mode: only the tail.
+    expect(needsReset(params, anchored, tic.addn(7_200))).to.equal(false);
+    expect(needsReset(params, anchored, tic.addn(7_201))).to.equal(true);
   });
 });
