@@ -25,6 +25,7 @@ import {
   TakeQuoteError,
 } from "../sdk/src/auction";
 import { anchoredPrice, discountBps, dMaxBps } from "../sdk/src/anchored";
+import { partialKick } from "../sdk/src/partial";
 import { PRICE_MODE_ANCHORED } from "../sdk/src/types";
 import type { Curve } from "../sdk/src/types";
 
@@ -287,5 +288,40 @@ describe("07 anchored price mirror: sdk/src/anchored.ts bounds, discounts and pr
     // No cusp in anchored mode: only the tail.
     expect(needsReset(params, anchored, tic.addn(7_200))).to.equal(false);
     expect(needsReset(params, anchored, tic.addn(7_201))).to.equal(true);
+  });
+});
+
+describe("07 partial kick mirror: sdk/src/partial.ts sizes kicks exactly like the program", () => {
+  const list = (
+    JSON.parse(fs.readFileSync(path.join(__dirname, "vectors", "partial.json"), "utf8")) as Record<
+      string,
+      unknown
+    >
+  ).partial_kick as { args: string[]; expected: { art: string; ink: string } }[];
+
+  it(`partial_kick: all ${list.length} cases match the exact reference`, () => {
+    expect(list.length).to.be.greaterThan(400);
+    const failures: string[] = [];
+    for (const c of list) {
+      const a = c.args.map(u);
+      const got = partialKick({
+        ink: a[0],
+        art: a[1],
+        rate: a[2],
+        price: a[3],
+        targetLtvBps: a[4],
+        fullLtvBps: a[5],
+        chopBps: a[6],
+        discountBps: a[7],
+        dust: a[8],
+      });
+      if (str(got.art) !== c.expected.art || str(got.ink) !== c.expected.ink) {
+        failures.push(`partial_kick(${c.args.join(", ")}) = ${str(got.art)}/${str(got.ink)}`);
+      }
+    }
+    expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+    // Both outcomes are covered.
+    expect(list.filter((c) => c.expected.art !== c.args[1]).length).to.be.greaterThan(100);
+    expect(list.filter((c) => c.expected.art === c.args[1]).length).to.be.greaterThan(100);
   });
 });

@@ -14,6 +14,7 @@ export * from "./errors";
 export * from "./math";
 export * from "./auction";
 export * from "./anchored";
+export * from "./partial";
 export * from "./oracle";
 export type { Gavel } from "./idl/gavel";
 export * from "./fetch";

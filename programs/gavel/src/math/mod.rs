@@ -17,6 +17,7 @@
 
 pub mod anchored;
 pub mod auction;
+pub mod partial;
 mod wide;
 
 #[cfg(test)]

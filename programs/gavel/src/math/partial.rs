@@ -1,0 +1,129 @@
+//! Partial kick sizing (liquidation engine v2): a kick moves only the debt that brings the
+//! position back to the market's target LTV, with the collateral that debt's tab needs at the
+//! auction's largest discount; the whole position when it is deeply unhealthy or the remainder
+//! would be dust. Exact integer arithmetic, `core` only, host-tested.
+//!
+//! With debt `D`, collateral value `V`, target `T`, penalty `c` and discount `d`, moving debt `x`
+//! with collateral worth `x(1 + c)/(1 − d)` leaves `(D − x) / (V − x(1 + c)/(1 − d)) = T`, so
+//! `x = (D − T·V)(1 − d) / ((1 − d) − T(1 + c))`. The hole and dust rules of the kick apply to the
+//! result afterwards (`instructions/kick.rs`).
+//!
+//! The TypeScript mirror is `sdk/src/partial.ts`; both are checked against the golden vectors in
+//! `tests/vectors/partial.json`, produced by `scripts/gen-partial-vectors.py` with Python's exact
+//! integers.
+//!
+//! On-chain codegen (see [`super`]): [`partial_kick`] writes through `&mut` and returns nothing
+//! (it cannot fail: every failure of an intermediate means "the whole position").
+
+use super::{mul_div_ceil, mul_div_floor, BPS, PRICE_SCALE, RATE_SCALE};
+
+#[cfg(test)]
+#[path = "partial_tests.rs"]
+mod tests;
+
+/// Input of [`partial_kick`]: the position, the oracle price and the market's parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartialInput {
+    /// Collateral of the position (collateral base units).
+    pub ink: u64,
+    /// Normalized debt of the position.
+    pub art: u64,
+    /// The market's borrow index, accrued to now (RATE_SCALE).
+    pub rate: u64,
+    /// Oracle price (PRICE_SCALE): the price itself.
+    pub price: u64,
+    /// `kick_target_ltv_bps`: the LTV the kick restores; 0 = whole positions.
+    pub target_ltv_bps: u64,
+    /// `kick_full_ltv_bps`: at or above this LTV the whole position goes.
+    pub full_ltv_bps: u64,
+    /// Liquidation penalty.
+    pub chop_bps: u64,
+    /// The auction's largest discount, `d` (the health bound: `math::anchored::d_max_bps` without
+    /// a lot).
+    pub discount_bps: u64,
+    /// Smallest debt the position may keep.
+    pub dust: u64,
+}
+
+/// What a kick moves into the auction before the hole and dust rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartialSize {
+    /// Normalized debt moved (`art` itself for the whole position).
+    pub art: u64,
+    /// Collateral moved (`ink` itself for the whole position).
+    pub ink: u64,
+}
+
+/// Sizes a kick, in exactly this order (any intermediate beyond u64, or a non-positive
+/// denominator, means the whole position):
+///
+/// ```text
+/// whole = (art, ink)
+/// if target == 0: whole
+/// debt = ceil(art × rate / RATE_SCALE); value = floor(ink × price / PRICE_SCALE)
+/// if value == 0 or debt × BPS ≥ full × value: whole           // LTV at or above the full-kick LTV
+/// target_debt = floor(value × target / BPS); if debt ≤ target_debt: whole
+/// den = (BPS − d) × BPS − target × (BPS + chop);  if d ≥ BPS or den ≤ 0: whole
+/// x = ceil((debt − target_debt) × (BPS − d) × BPS / den)       // debt to move
+/// dart = ceil(x × RATE_SCALE / rate);  if dart ≥ art: whole
+/// if ceil((art − dart) × rate / RATE_SCALE) < dust: whole       // the remainder would be dust
+/// tab = ceil(ceil(dart × rate / RATE_SCALE) × (BPS + chop) / BPS)
+/// dink = ceil(ceil(tab × PRICE_SCALE / price) × BPS / (BPS − d)); if dink ≥ ink: whole
+/// (dart, dink)
+/// ```
+///
+/// Every rounding moves more, never less: the debt up, its collateral up (so the lot raises the
+/// tab at the discount `d`), never beyond the position.
+#[inline(never)]
+pub fn partial_kick(i: &PartialInput, out: &mut PartialSize) {
+    *out = partial_inner(i).unwrap_or(PartialSize {
+        art: i.art,
+        ink: i.ink,
+    });
+}
+
+/// Body of [`partial_kick`]: `None` means the whole position.
+#[inline(always)]
+fn partial_inner(i: &PartialInput) -> Option<PartialSize> {
+    if i.target_ltv_bps == 0 {
+        return None;
+    }
+    let debt = mul_div_ceil(i.art, i.rate, RATE_SCALE)?;
+    let value = mul_div_floor(i.ink, i.price, PRICE_SCALE)?;
+    if value == 0 {
+        return None;
+    }
+    // debt × BPS ≥ full × value, exactly: compare debt with ceil(full × value / BPS).
+    let full_debt = mul_div_ceil(value, i.full_ltv_bps, BPS)?;
+    if debt >= full_debt {
+        return None;
+    }
+    let target_debt = mul_div_floor(value, i.target_ltv_bps, BPS)?;
+    if debt <= target_debt || i.discount_bps >= BPS {
+        return None;
+    }
+    let keep = BPS - i.discount_bps;
+    let penalized = BPS.checked_add(i.chop_bps)?;
+    let moved = mul_div_floor(i.target_ltv_bps, penalized, 1)?;
+    // keep × BPS ≤ 1e8, so this product cannot overflow.
+    let den = (keep * BPS).checked_sub(moved).filter(|&d| d > 0)?;
+    let x = mul_div_ceil(debt - target_debt, keep * BPS, den)?;
+    let dart = mul_div_ceil(x, RATE_SCALE, i.rate)?;
+    if dart >= i.art {
+        return None;
+    }
+    if mul_div_ceil(i.art - dart, i.rate, RATE_SCALE)? < i.dust {
+        return None;
+    }
+    let auction_debt = mul_div_ceil(dart, i.rate, RATE_SCALE)?;
+    let tab = mul_div_ceil(auction_debt, penalized, BPS)?;
+    let at_price = mul_div_ceil(tab, PRICE_SCALE, i.price)?;
+    let dink = mul_div_ceil(at_price, BPS, keep)?;
+    if dink >= i.ink {
+        return None;
+    }
+    Some(PartialSize {
+        art: dart,
+        ink: dink,
+    })
+}
