@@ -9,16 +9,21 @@
 //! Args: none.
 //! Rules: the position's debt must exceed `liquidation_ltv_bps` of its collateral value at a
 //! fresh, confident oracle price (the price itself, not price − confidence) whose publish time is
-//! not older than one the market has already read. At most
-//! `room = hole − dirt` of tab is started: debt moved = min(debt, room / (1 + chop)); if that would
-//! leave the position under `dust` the whole debt goes (Maker), else the auction itself must be
-//! at least `dust`. Collateral moves pro rata (rounded down).
+//! not older than one the market has already read. With partial kicks on
+//! (`kick_target_ltv_bps` > 0) the position may have no live auction (`PositionAuctionLive`), and
+//! the kick moves only the debt that brings it back to the target LTV, with the collateral its
+//! tab needs at the health discount (`math::partial`); the whole position at or above
+//! `kick_full_ltv_bps`, when the remainder would be dust or when the collateral would run out.
+//! Of that, at most `room = hole − dirt` of tab is started: debt moved = min(debt, room / (1 +
+//! chop)); if that would leave the position under `dust` the whole debt goes (Maker), else the
+//! auction itself must be at least `dust`. Collateral: the sized lot, or its share (rounded down)
+//! when the hole cut the debt.
 //! Changes: position `art`/`ink` shrink; a new `Auction` with `tab = debt × (1 + chop)` (rounded
-//! up), the market's price mode, `top = oracle × buf` (Maker mode) or `top = oracle` (anchored
-//! mode), and `d_max_bps` from the position's LTV bounded by the lot
-//! (`math::anchored::d_max_bps`); the market's newest oracle publish times; `dirt += tab`; the kicker gets `tip + chip × tab` from the
-//! insurance fund, capped by the auction's penalty and by the fund's balance; emits
-//! `AuctionStarted`.
+//! up, the penalty on the moved debt only), the market's price mode, `top = oracle × buf` (Maker
+//! mode) or `top = oracle` (anchored mode), and `d_max_bps` from the position's LTV bounded by
+//! the lot (`math::anchored::d_max_bps`); the market's newest oracle publish times;
+//! `dirt += tab`; the kicker gets `tip + chip × tab` from the insurance fund, capped by the
+//! auction's penalty and by the fund's balance; emits `AuctionStarted`.
 
 use pinocchio::{
     account_info::AccountInfo,
@@ -34,7 +39,11 @@ use crate::{
     error::GavelError,
     events::{AuctionStarted, Event},
     liquidation::{auction_d_max, take_reward},
-    math::{self, BPS, RATE_SCALE},
+    math::{
+        self,
+        partial::{partial_kick, PartialInput, PartialSize},
+        BPS, RATE_SCALE,
+    },
     state::{auction::AUCTION_SEED, Auction, Reader},
     token::{require_token_account, require_token_program, transfer_from_vault},
     utils::{
@@ -78,6 +87,29 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if debt == 0 || debt <= limit {
         return Err(GavelError::PositionSafe.into());
     }
+    // Partial kicks: one live auction per position, so a position cannot be split into many
+    // auctions (each paying a reward) while the first is still selling.
+    if p.partial_kicks() && position.auctions > 0 {
+        return Err(GavelError::PositionAuctionLive.into());
+    }
+    let ltv = math::ltv_bps(debt, value).ok_or(GavelError::MathOverflow)?;
+    // What partial sizing moves (the whole position unless partial kicks are on), at the
+    // discount from the position's health (`d_max` without the lot bound).
+    let mut sized = PartialSize { art: 0, ink: 0 };
+    partial_kick(
+        &PartialInput {
+            ink: position.ink,
+            art: position.art,
+            rate: market.rate,
+            price: prices.mid,
+            target_ltv_bps: p.kick_target_ltv_bps as u64,
+            full_ltv_bps: p.kick_full_ltv_bps as u64,
+            chop_bps: p.chop_bps as u64,
+            discount_bps: auction_d_max(&market, ltv, 0, 0) as u64,
+            dust: p.dust,
+        },
+        &mut sized,
+    );
 
     // How much fits under the hole (Maker's `room`), in normalized debt.
     let room = p.hole.saturating_sub(market.dirt);
@@ -88,7 +120,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         math::mul_div_floor(room, BPS, BPS + p.chop_bps as u64).ok_or(GavelError::MathOverflow)?;
     let room_art =
         math::mul_div_floor(room_debt, RATE_SCALE, market.rate).ok_or(GavelError::MathOverflow)?;
-    let mut dart = position.art.min(room_art);
+    let mut dart = sized.art.min(room_art);
     if dart < position.art {
         let left = math::debt_from_art(position.art - dart, market.rate)
             .ok_or(GavelError::MathOverflow)?;
@@ -102,8 +134,14 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
             }
         }
     }
-    let dink =
-        math::mul_div_floor(position.ink, dart, position.art).ok_or(GavelError::MathOverflow)?;
+    // The sized lot, or its share when the hole cut the debt (the whole position: pro rata).
+    let dink = if dart == sized.art {
+        sized.ink
+    } else if dart == position.art {
+        position.ink
+    } else {
+        math::mul_div_floor(sized.ink, dart, sized.art).ok_or(GavelError::MathOverflow)?
+    };
     if dink == 0 {
         return Err(GavelError::AuctionDusty.into());
     }
@@ -119,7 +157,6 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     } else {
         math::mul_div_floor(prices.mid, p.buf_bps as u64, BPS).ok_or(GavelError::MathOverflow)?
     };
-    let ltv = math::ltv_bps(debt, value).ok_or(GavelError::MathOverflow)?;
     let lot_value = math::value_floor(dink, prices.mid).ok_or(GavelError::MathOverflow)?;
     let d_max_bps = auction_d_max(&market, ltv, tab, lot_value);
 
