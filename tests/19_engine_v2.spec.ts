@@ -31,6 +31,7 @@ import {
   marketOraclePrice,
   MarketParams,
   OracleKind,
+  partialKick,
   openPositionIx,
   PRICE_MODE_ANCHORED,
   resetAuctionIx,
@@ -279,7 +280,7 @@ describe("19 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       expect(w.position(alice.publicKey)!.ink.toString()).to.equal(SOL(10).toString());
     });
 
-    it("SOL falls to $120: the kick reads the oracle, records its publish time and fixes d_max from Alice's health", () => {
+    it("SOL falls to $120: a partial kick reads the oracle, records its publish time, moves the debt that restores 70 % LTV and fixes d_max from Alice's health", () => {
       w.warp(600);
       w.post(120);
       const before = w.market();
@@ -310,6 +311,30 @@ describe("19 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       // Alice is at 83.4 % LTV: 3 % + 3.4 points = 6.34 %, inside both bounds.
       expect(ltv.toNumber()).to.be.within(8_330, 8_340);
       expect(a.dMaxBps).to.equal(300 + ltv.toNumber() - 8_000);
+      // Partial: exactly what the SDK's sizing moves at the health discount, the penalty on the
+      // moved debt only.
+      const sized = partialKick({
+        ink: pos.ink,
+        art: pos.art,
+        rate,
+        price: mid,
+        targetLtvBps: new BN(7_000),
+        fullLtvBps: new BN(9_000),
+        chopBps: new BN(1_000),
+        discountBps: new BN(a.dMaxBps),
+        dust: USDC(10),
+      });
+      expect(a.lot.toString()).to.equal(sized.ink.toString());
+      expect(a.debt.toString()).to.equal(debtFromArt(sized.art, rate)!.toString());
+      expect(a.tab.toString()).to.equal(a.debt.muln(11_000).addn(9_999).divn(10_000).toString());
+      const left = w.position(alice.publicKey)!;
+      expect(left.art.toString()).to.equal(pos.art.sub(sized.art).toString());
+      expect(left.ink.toString()).to.equal(pos.ink.sub(sized.ink).toString());
+      // About 900 of Alice's 1,000 USDC and 8.8 of her 10 SOL move; she keeps ~100 USDC against
+      // ~1.2 SOL: 70 % LTV.
+      expect(a.debt.toNumber()).to.be.within(USDC(895).toNumber(), USDC(905).toNumber());
+      const leftLtv = ltvBps(debtFromArt(left.art, rate)!, valueFloor(left.ink, mid)!)!.toNumber();
+      expect(leftLtv).to.be.within(6_990, 7_010);
     });
 
     it("right after the kick the price is the live oracle less d_start (0.5 %), to the unit; the take costs ≤ 8,000 CU with the oracle read", () => {
@@ -492,6 +517,135 @@ describe("19 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       expect(back.gtn(0)).to.equal(true);
       expect(back.toString()).to.equal(settled.returnedCollateral.toString());
       expect(before.lot.sub(back).gtn(0)).to.equal(true);
+    });
+  });
+
+  describe("partial kicks: whole positions when deep or dusty, the hole, one live auction per position", () => {
+    /** A fresh world and a kick of a borrower with `sol` SOL and `usdc` of debt at `usd`. */
+    function kicked(sol: number, usdc: number, usd: number, over: Partial<MarketParams> = {}) {
+      const w = new EngineWorld().setup(over);
+      const b = w.borrower(sol, usdc);
+      w.warp(1);
+      w.post(usd);
+      const pos = w.position(b.publicKey)!;
+      const [auction] = auctionPda(w.addrs.market, w.market().auctionCount);
+      const res = w.chain.send([w.kickIx(b.publicKey)], [w.kicker]);
+      expect(res.ok, res.logs.join("\n")).to.equal(true);
+      w.assertVaultsMatchAccounting();
+      return { w, b, pos, a: w.auction(auction)!, auction, res };
+    }
+
+    it("at or above the full-kick LTV the whole position is kicked", () => {
+      // Alice's 83.4 % is partially kicked with the defaults (full at 90 %: the story above); with
+      // the full-kick LTV at 83 % the same position goes whole.
+      const { w, b, pos, a } = kicked(10, 1_000, 120, { kickFullLtvBps: 8_300 });
+      expect(a.lot.toString()).to.equal(pos.ink.toString());
+      expect(w.position(b.publicKey)!.art.toString()).to.equal("0");
+    });
+
+    it("a position whose remainder would be dust is kicked whole", () => {
+      // 0.1 SOL against 10.4 USDC at $125 (83 %): restoring 70 % would leave ~1.2 USDC < 10 USDC dust.
+      const { w, b, pos, a } = kicked(0.1, 10.4, 125);
+      expect(a.lot.toString()).to.equal(pos.ink.toString());
+      expect(w.position(b.publicKey)!.ink.toString()).to.equal("0");
+      // Without a dust limit the same position would be kicked partially: dust is the reason.
+      const m = w.market();
+      const ltv = ltvBps(debtFromArt(pos.art, m.rate)!, valueFloor(pos.ink, w.mid())!)!.toNumber();
+      const sized = partialKick({
+        ink: pos.ink,
+        art: pos.art,
+        rate: m.rate,
+        price: w.mid(),
+        targetLtvBps: new BN(7_000),
+        fullLtvBps: new BN(9_000),
+        chopBps: new BN(1_000),
+        discountBps: new BN(300 + ltv - 8_000),
+        dust: new BN(0),
+      });
+      expect(sized.art.lt(pos.art)).to.equal(true);
+    });
+
+    it("the hole caps a partial kick: the auction gets the sized lot's share of the debt that fits", () => {
+      const { w, b, pos, a } = kicked(10, 1_000, 120, { hole: USDC(300) });
+      expect(a.tab.lte(USDC(300))).to.equal(true);
+      const m = w.market();
+      const sized = partialKick({
+        ink: pos.ink,
+        art: pos.art,
+        rate: m.rate,
+        price: w.mid(),
+        targetLtvBps: new BN(7_000),
+        fullLtvBps: new BN(9_000),
+        chopBps: new BN(1_000),
+        discountBps: new BN(
+          300 + ltvBps(debtFromArt(pos.art, m.rate)!, valueFloor(pos.ink, w.mid())!)!.toNumber() - 8_000,
+        ),
+        dust: USDC(10),
+      });
+      const moved = pos.art.sub(w.position(b.publicKey)!.art);
+      expect(moved.lt(sized.art)).to.equal(true);
+      expect(a.lot.toString()).to.equal(sized.ink.mul(moved).div(sized.art).toString());
+    });
+
+    it("a partial kick cannot be repeated to extract rewards: while its auction lives a second kick is refused, even when the rest is unsafe again", () => {
+      const { w, b, a, auction, res } = kicked(10, 1_000, 120);
+      const reward = res.events.find((e) => e.name === "auctionStarted")!.data.reward as BN;
+      expect(reward.gtn(0)).to.equal(true);
+      // SOL falls again: what Alice kept (70 % LTV at $120) is at 84 % at $100.
+      w.warp(30);
+      w.post(100);
+      const insurance = w.market().insurance;
+      const again = w.chain.send([w.kickIx(b.publicKey)], [w.kicker]);
+      expect(again.error?.code).to.equal(ErrorCode.PositionAuctionLive);
+      expect(w.market().insurance.toString()).to.equal(insurance.toString());
+      expect(w.position(b.publicKey)!.auctions.toString()).to.equal("1");
+      // The kicker's reward is within the auction's penalty.
+      expect(reward.lte(a.tab.sub(a.debt))).to.equal(true);
+      // Once the auction settles, the still-unsafe rest may be kicked: a new auction, a new penalty.
+      const bidder = w.bidder(5_000);
+      expect(w.take(auction, bidder, MAX, MAX).ok).to.equal(true);
+      expect(w.auction(auction)).to.equal(null);
+      const later = w.chain.send([w.kickIx(b.publicKey)], [w.kicker]);
+      expect(later.ok, later.logs.join("\n")).to.equal(true);
+    });
+  });
+
+  describe("a manipulated oracle print extracts at most the stated bound (THREAT_MODEL.md)", () => {
+    it("a print 2 % under the fair price with a 2 % confidence (the most the guard lets through) takes the lot for at most (max_conf + d_max) of its value; the LPs are paid in full", () => {
+      const w = new EngineWorld().setup();
+      const alice = w.borrower(10, 1_000);
+      w.warp(1);
+      w.post(120); // the fair price
+      const [auction] = auctionPda(w.addrs.market, w.market().auctionCount);
+      w.mustSend([w.kickIx(alice.publicKey)], [w.kicker]);
+      const fair = w.mid();
+      const a = w.auction(auction)!;
+      // A wider confidence than max_conf_bps (2 %) is refused...
+      w.warp(1);
+      w.post(117.6, { confBps: 201 });
+      const attacker = w.bidder(5_000);
+      expect(w.take(auction, attacker, MAX, MAX).error?.code).to.equal(ErrorCode.OracleConfidenceTooWide);
+      // ...the lowest print it accepts is about 2 % under the fair price (confidence 2 %).
+      w.post(117.6, { confBps: 200 });
+      const print = w.mid();
+      const price = w.expectedPrice(auction);
+      const res = w.take(auction, attacker, MAX, price);
+      expect(res.ok, res.logs.join("\n")).to.equal(true);
+      const ev = res.events.find((e) => e.name === "auctionTaken")!.data;
+      // The taker pays at least print × (1 − d_max) per unit.
+      expect(new BN(ev.price).mul(new BN(10_000)).gte(print.muln(10_000 - a.dMaxBps))).to.equal(true);
+      // Value extracted against the fair price: within (max_conf + d_max) of the value bought.
+      const valueBought = valueFloor(ev.collateral, fair)!;
+      const extracted = valueBought.sub(ev.owe);
+      const bound = valueBought.muln(200 + a.dMaxBps).divn(10_000);
+      expect(extracted.lte(bound), `${extracted} > ${bound}`).to.equal(true);
+      // The tab is raised in full: the LPs and the insurance fund lose nothing; the rest of the lot
+      // goes back to Alice.
+      const settled = res.events.find((e) => e.name === "auctionSettled")!.data;
+      expect(settled.reason).to.equal(0);
+      expect(settled.badDebt.toString()).to.equal("0");
+      expect(ev.owe.toString()).to.equal(a.tab.toString());
+      w.assertVaultsMatchAccounting();
     });
   });
 
