@@ -297,7 +297,7 @@ describe("07 partial kick mirror: sdk/src/partial.ts sizes kicks exactly like th
       string,
       unknown
     >
-  ).partial_kick as { args: string[]; expected: { art: string; ink: string } }[];
+  ).partial_kick as { args: string[]; expected: Record<string, string> }[];
 
   it(`partial_kick: all ${list.length} cases match the exact reference`, () => {
     expect(list.length).to.be.greaterThan(400);
@@ -309,14 +309,17 @@ describe("07 partial kick mirror: sdk/src/partial.ts sizes kicks exactly like th
         art: a[1],
         rate: a[2],
         price: a[3],
-        targetLtvBps: a[4],
-        fullLtvBps: a[5],
-        chopBps: a[6],
-        discountBps: a[7],
-        dust: a[8],
+        debt: a[4],
+        value: a[5],
+        targetLtvBps: a[6],
+        fullLtvBps: a[7],
+        chopBps: a[8],
+        discountBps: a[9],
+        dust: a[10],
       });
-      if (str(got.art) !== c.expected.art || str(got.ink) !== c.expected.ink) {
-        failures.push(`partial_kick(${c.args.join(", ")}) = ${str(got.art)}/${str(got.ink)}`);
+      const json = { art: str(got.art), ink: str(got.ink), debt: str(got.debt), tab: str(got.tab) };
+      if (JSON.stringify(json) !== JSON.stringify(c.expected)) {
+        failures.push(`partial_kick(${c.args.join(", ")}) = ${JSON.stringify(json)}`);
       }
     }
     expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);

@@ -25,6 +25,10 @@ export interface PartialInput {
   rate: BN;
   /** Oracle price (PRICE_SCALE). */
   price: BN;
+  /** The position's debt, `ceil(art × rate / RATE_SCALE)`. */
+  debt: BN;
+  /** The collateral's value, `floor(ink × price / PRICE_SCALE)`. */
+  value: BN;
   /** `kickTargetLtvBps`; 0 = whole positions. */
   targetLtvBps: BN;
   /** `kickFullLtvBps`. */
@@ -35,10 +39,14 @@ export interface PartialInput {
   dust: BN;
 }
 
-/** What a kick moves before the hole and dust rules (the whole position: `art` and `ink` themselves). */
+/** What a kick moves before the hole and dust rules (the whole position: `art`, `ink`, `debt` themselves). */
 export interface PartialSize {
   art: BN;
   ink: BN;
+  /** Debt moved, `ceil(art × rate / RATE_SCALE)`. */
+  debt: BN;
+  /** Its tab, `ceil(debt × (BPS + chop) / BPS)` (0 when that exceeds u64). */
+  tab: BN;
 }
 
 /**
@@ -47,10 +55,10 @@ export interface PartialSize {
  * ```text
  * whole unless: target > 0, value > 0, debt × BPS < full × value, debt > floor(value × target / BPS),
  *               d < BPS and den = (BPS − d) × BPS − target × (BPS + chop) > 0
- * x = ceil((debt − floor(value × target / BPS)) × (BPS − d) × BPS / den)
+ * x = max(ceil((debt − floor(value × target / BPS)) × (BPS − d) × BPS / den), dust)
  * dart = ceil(x × RATE_SCALE / rate)                         whole if dart ≥ art
  * whole if ceil((art − dart) × rate / RATE_SCALE) < dust
- * tab = ceil(ceil(dart × rate / RATE_SCALE) × (BPS + chop) / BPS)
+ * auctionDebt = ceil(dart × rate / RATE_SCALE); tab = ceil(auctionDebt × (BPS + chop) / BPS)
  * dink = ceil(ceil(tab × PRICE_SCALE / price) × BPS / (BPS − d))   whole if dink ≥ ink
  * ```
  */
@@ -58,11 +66,15 @@ export function partialKick(i: PartialInput): PartialSize {
   for (const [k, v] of Object.entries(i)) {
     if (!BN.isBN(v) || !fits(v)) throw new RangeError(`${k} must be a u64 BN, got ${String(v)}`);
   }
-  const whole = { art: i.art.clone(), ink: i.ink.clone() };
-  if (i.targetLtvBps.isZero()) return whole;
-  const debt = ceilDiv(i.art.mul(i.rate), RATE_SCALE);
-  const value = i.ink.mul(i.price).div(PRICE_SCALE);
-  if (!fits(debt) || !fits(value) || value.isZero()) return whole;
+  const wholeTab = ceilDiv(i.debt.mul(BPS.add(i.chopBps)), BPS);
+  const whole = {
+    art: i.art.clone(),
+    ink: i.ink.clone(),
+    debt: i.debt.clone(),
+    tab: fits(BPS.add(i.chopBps)) && fits(wholeTab) ? wholeTab : new BN(0),
+  };
+  const { debt, value } = i;
+  if (i.targetLtvBps.isZero() || value.isZero()) return whole;
   if (debt.mul(BPS).gte(i.fullLtvBps.mul(value))) return whole;
   const targetDebt = value.mul(i.targetLtvBps).div(BPS);
   if (debt.lte(targetDebt) || i.discountBps.gte(BPS)) return whole;
@@ -71,7 +83,7 @@ export function partialKick(i: PartialInput): PartialSize {
   if (!fits(penalized) || !fits(i.targetLtvBps.mul(penalized))) return whole;
   const den = keep.mul(BPS).sub(i.targetLtvBps.mul(penalized));
   if (den.lten(0) || i.rate.isZero()) return whole;
-  const x = ceilDiv(debt.sub(targetDebt).mul(keep).mul(BPS), den);
+  const x = BN.max(ceilDiv(debt.sub(targetDebt).mul(keep).mul(BPS), den), i.dust);
   const dart = ceilDiv(x.mul(RATE_SCALE), i.rate);
   if (!fits(x) || !fits(dart) || dart.gte(i.art)) return whole;
   if (ceilDiv(i.art.sub(dart).mul(i.rate), RATE_SCALE).lt(i.dust)) return whole;
@@ -80,5 +92,5 @@ export function partialKick(i: PartialInput): PartialSize {
   const atPrice = ceilDiv(tab.mul(PRICE_SCALE), i.price);
   const dink = ceilDiv(atPrice.mul(BPS), keep);
   if (!fits(tab) || !fits(atPrice) || !fits(dink) || dink.gte(i.ink)) return whole;
-  return { art: dart, ink: dink };
+  return { art: dart, ink: dink, debt: auctionDebt, tab };
 }

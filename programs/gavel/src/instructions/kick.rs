@@ -95,13 +95,20 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     let ltv = math::ltv_bps(debt, value).ok_or(GavelError::MathOverflow)?;
     // What partial sizing moves (the whole position unless partial kicks are on), at the
     // discount from the position's health (`d_max` without the lot bound).
-    let mut sized = PartialSize { art: 0, ink: 0 };
+    let mut sized = PartialSize {
+        art: 0,
+        ink: 0,
+        debt: 0,
+        tab: 0,
+    };
     partial_kick(
         &PartialInput {
             ink: position.ink,
             art: position.art,
             rate: market.rate,
             price: prices.mid,
+            debt,
+            value,
             target_ltv_bps: p.kick_target_ltv_bps as u64,
             full_ltv_bps: p.kick_full_ltv_bps as u64,
             chop_bps: p.chop_bps as u64,
@@ -120,38 +127,41 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         math::mul_div_floor(room, BPS, BPS + p.chop_bps as u64).ok_or(GavelError::MathOverflow)?;
     let room_art =
         math::mul_div_floor(room_debt, RATE_SCALE, market.rate).ok_or(GavelError::MathOverflow)?;
-    let mut dart = sized.art.min(room_art);
-    if dart < position.art {
+    let (dart, dink, auction_debt, tab) = if sized.art <= room_art {
+        // It all fits: the sized auction as it is (partial sizing kept both the remainder and the
+        // auction at or above dust).
+        (sized.art, sized.ink, sized.debt, sized.tab)
+    } else {
+        // The hole cuts the debt (Maker): the whole position if the rest would be dust, else the
+        // auction must reach dust; the lot is the sized lot's share.
+        let mut dart = room_art;
         let left = math::debt_from_art(position.art - dart, market.rate)
             .ok_or(GavelError::MathOverflow)?;
-        if left < p.dust {
+        let auction_debt = if left < p.dust {
             dart = position.art;
+            debt
         } else {
-            let auction_debt =
-                math::debt_from_art(dart, market.rate).ok_or(GavelError::MathOverflow)?;
-            if auction_debt < p.dust {
-                return Err(GavelError::AuctionDusty.into());
-            }
+            math::debt_from_art(dart, market.rate).ok_or(GavelError::MathOverflow)?
+        };
+        if auction_debt < p.dust {
+            return Err(GavelError::AuctionDusty.into());
         }
-    }
-    // The sized lot, or its share when the hole cut the debt (the whole position: pro rata).
-    let dink = if dart == sized.art {
-        sized.ink
-    } else if dart == position.art {
-        position.ink
-    } else {
-        math::mul_div_floor(sized.ink, dart, sized.art).ok_or(GavelError::MathOverflow)?
+        let dink = if dart == position.art {
+            position.ink
+        } else {
+            math::mul_div_floor(sized.ink, dart, sized.art).ok_or(GavelError::MathOverflow)?
+        };
+        let tab = math::mul_div_ceil(auction_debt, BPS + p.chop_bps as u64, BPS)
+            .ok_or(GavelError::MathOverflow)?;
+        (dart, dink, auction_debt, tab)
     };
+    // A tab of 0 is the sizing's overflow signal (the debt is above 0).
+    if tab == 0 {
+        return Err(GavelError::MathOverflow.into());
+    }
     if dink == 0 {
         return Err(GavelError::AuctionDusty.into());
     }
-    let auction_debt = if dart == position.art {
-        debt
-    } else {
-        math::debt_from_art(dart, market.rate).ok_or(GavelError::MathOverflow)?
-    };
-    let tab = math::mul_div_ceil(auction_debt, BPS + p.chop_bps as u64, BPS)
-        .ok_or(GavelError::MathOverflow)?;
     let top = if p.is_anchored() {
         prices.mid
     } else {

@@ -15,7 +15,7 @@
 //! On-chain codegen (see [`super`]): [`partial_kick`] writes through `&mut` and returns nothing
 //! (it cannot fail: every failure of an intermediate means "the whole position").
 
-use super::{mul_div_ceil, mul_div_floor, BPS, PRICE_SCALE, RATE_SCALE};
+use super::{mul_div_ceil, mul_div_floor, mul_wide, BPS, PRICE_SCALE, RATE_SCALE};
 
 #[cfg(test)]
 #[path = "partial_tests.rs"]
@@ -32,6 +32,10 @@ pub struct PartialInput {
     pub rate: u64,
     /// Oracle price (PRICE_SCALE): the price itself.
     pub price: u64,
+    /// The position's debt, `ceil(art × rate / RATE_SCALE)` (the kick has it already).
+    pub debt: u64,
+    /// The collateral's value, `floor(ink × price / PRICE_SCALE)` (the kick has it already).
+    pub value: u64,
     /// `kick_target_ltv_bps`: the LTV the kick restores; 0 = whole positions.
     pub target_ltv_bps: u64,
     /// `kick_full_ltv_bps`: at or above this LTV the whole position goes.
@@ -52,34 +56,49 @@ pub struct PartialSize {
     pub art: u64,
     /// Collateral moved (`ink` itself for the whole position).
     pub ink: u64,
+    /// Debt moved: `ceil(art_moved × rate / RATE_SCALE)` (`debt` itself for the whole position).
+    pub debt: u64,
+    /// Its tab, `ceil(debt_moved × (BPS + chop) / BPS)` (0 when that overflows: the kick's own
+    /// arithmetic then refuses).
+    pub tab: u64,
 }
 
 /// Sizes a kick, in exactly this order (any intermediate beyond u64, or a non-positive
 /// denominator, means the whole position):
 ///
 /// ```text
-/// whole = (art, ink)
+/// whole = (art, ink, debt, ceil(debt × (BPS + chop) / BPS))
 /// if target == 0: whole
-/// debt = ceil(art × rate / RATE_SCALE); value = floor(ink × price / PRICE_SCALE)
 /// if value == 0 or debt × BPS ≥ full × value: whole           // LTV at or above the full-kick LTV
 /// target_debt = floor(value × target / BPS); if debt ≤ target_debt: whole
 /// den = (BPS − d) × BPS − target × (BPS + chop);  if d ≥ BPS or den ≤ 0: whole
-/// x = ceil((debt − target_debt) × (BPS − d) × BPS / den)       // debt to move
+/// x = max(ceil((debt − target_debt) × (BPS − d) × BPS / den), dust)   // debt to move, ≥ dust
 /// dart = ceil(x × RATE_SCALE / rate);  if dart ≥ art: whole
 /// if ceil((art − dart) × rate / RATE_SCALE) < dust: whole       // the remainder would be dust
-/// tab = ceil(ceil(dart × rate / RATE_SCALE) × (BPS + chop) / BPS)
+/// auction_debt = ceil(dart × rate / RATE_SCALE); tab = ceil(auction_debt × (BPS + chop) / BPS)
 /// dink = ceil(ceil(tab × PRICE_SCALE / price) × BPS / (BPS − d)); if dink ≥ ink: whole
-/// (dart, dink)
+/// (dart, dink, auction_debt, tab)
 /// ```
+///
+/// A partial auction holds at least `dust` of debt, so a position just over the liquidation LTV
+/// can always be kicked (the debt that restores the target may be smaller than `dust`).
 ///
 /// Every rounding moves more, never less: the debt up, its collateral up (so the lot raises the
 /// tab at the discount `d`), never beyond the position.
 #[inline(never)]
 pub fn partial_kick(i: &PartialInput, out: &mut PartialSize) {
-    *out = partial_inner(i).unwrap_or(PartialSize {
-        art: i.art,
-        ink: i.ink,
-    });
+    *out = match partial_inner(i) {
+        Some(s) => s,
+        None => PartialSize {
+            art: i.art,
+            ink: i.ink,
+            debt: i.debt,
+            tab: BPS
+                .checked_add(i.chop_bps)
+                .and_then(|c| mul_div_ceil(i.debt, c, BPS))
+                .unwrap_or(0),
+        },
+    };
 }
 
 /// Body of [`partial_kick`]: `None` means the whole position.
@@ -88,8 +107,7 @@ fn partial_inner(i: &PartialInput) -> Option<PartialSize> {
     if i.target_ltv_bps == 0 {
         return None;
     }
-    let debt = mul_div_ceil(i.art, i.rate, RATE_SCALE)?;
-    let value = mul_div_floor(i.ink, i.price, PRICE_SCALE)?;
+    let (debt, value) = (i.debt, i.value);
     if value == 0 {
         return None;
     }
@@ -104,10 +122,13 @@ fn partial_inner(i: &PartialInput) -> Option<PartialSize> {
     }
     let keep = BPS - i.discount_bps;
     let penalized = BPS.checked_add(i.chop_bps)?;
-    let moved = mul_div_floor(i.target_ltv_bps, penalized, 1)?;
+    let (hi, moved) = mul_wide(i.target_ltv_bps, penalized);
+    if hi != 0 {
+        return None;
+    }
     // keep × BPS ≤ 1e8, so this product cannot overflow.
     let den = (keep * BPS).checked_sub(moved).filter(|&d| d > 0)?;
-    let x = mul_div_ceil(debt - target_debt, keep * BPS, den)?;
+    let x = mul_div_ceil(debt - target_debt, keep * BPS, den)?.max(i.dust);
     let dart = mul_div_ceil(x, RATE_SCALE, i.rate)?;
     if dart >= i.art {
         return None;
@@ -125,5 +146,7 @@ fn partial_inner(i: &PartialInput) -> Option<PartialSize> {
     Some(PartialSize {
         art: dart,
         ink: dink,
+        debt: auction_debt,
+        tab,
     })
 }

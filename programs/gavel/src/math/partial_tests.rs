@@ -15,23 +15,40 @@ fn vectors() -> Value {
 }
 
 fn size(i: &PartialInput) -> PartialSize {
-    let mut out = PartialSize { art: 0, ink: 0 };
+    let mut out = PartialSize {
+        art: 0,
+        ink: 0,
+        debt: 0,
+        tab: 0,
+    };
     partial_kick(i, &mut out);
     out
 }
 
-fn input(a: &[u64]) -> PartialInput {
+/// From the vector arguments (with the position's debt and value).
+fn input_full(a: &[u64]) -> PartialInput {
     PartialInput {
         ink: a[0],
         art: a[1],
         rate: a[2],
         price: a[3],
-        target_ltv_bps: a[4],
-        full_ltv_bps: a[5],
-        chop_bps: a[6],
-        discount_bps: a[7],
-        dust: a[8],
+        debt: a[4],
+        value: a[5],
+        target_ltv_bps: a[6],
+        full_ltv_bps: a[7],
+        chop_bps: a[8],
+        discount_bps: a[9],
+        dust: a[10],
     }
+}
+
+/// From `[ink, art, rate, price, target, full, chop, d, dust]`, computing debt and value.
+fn input(a: &[u64]) -> PartialInput {
+    let debt = (a[1] as u128 * a[2] as u128).div_ceil(RATE_SCALE as u128) as u64;
+    let value = (a[0] as u128 * a[3] as u128 / PRICE_SCALE as u128) as u64;
+    input_full(&[
+        a[0], a[1], a[2], a[3], debt, value, a[4], a[5], a[6], a[7], a[8],
+    ])
 }
 
 #[test]
@@ -47,8 +64,13 @@ fn golden_vectors_match() {
             .iter()
             .map(|a| a.as_str().expect("string").parse().expect("u64"))
             .collect();
-        let got = size(&input(&args));
-        let got = json!({ "art": got.art.to_string(), "ink": got.ink.to_string() });
+        let got = size(&input_full(&args));
+        let got = json!({
+            "art": got.art.to_string(),
+            "ink": got.ink.to_string(),
+            "debt": got.debt.to_string(),
+            "tab": got.tab.to_string(),
+        });
         if got != case["expected"] {
             failures.push(format!("{args:?}: got {got}, want {}", case["expected"]));
         }
@@ -84,6 +106,7 @@ fn readable_examples() {
     ];
     let s = size(&input(&alice));
     assert_eq!((s.art, s.ink), (899_495_799, 8_803_521_417));
+    assert_eq!((s.debt, s.tab), (899_495_799, 989_445_379));
     let left_debt = (1_000 * USDC - s.art) as u128;
     let left_value = ((10 * SOL - s.ink) as u128 * P120 as u128) / PRICE_SCALE as u128;
     // The position left behind is at the target LTV (70 %), to within rounding.
@@ -91,7 +114,7 @@ fn readable_examples() {
         left_debt * 10_000 <= left_value * 7_000 + 10_000,
         "{left_debt} {left_value}"
     );
-    // At 90 % LTV the whole position goes; just below it, a partial kick.
+    // At 90 % LTV the whole position goes (the full-kick LTV).
     let at_full = [
         10 * SOL,
         1_080 * USDC,
@@ -103,13 +126,9 @@ fn readable_examples() {
         634,
         10 * USDC,
     ];
-    assert_eq!(
-        size(&input(&at_full)),
-        PartialSize {
-            art: 1_080 * USDC,
-            ink: 10 * SOL
-        }
-    );
+    let whole = size(&input(&at_full));
+    assert_eq!((whole.art, whole.ink), (1_080 * USDC, 10 * SOL));
+    assert_eq!((whole.debt, whole.tab), (1_080 * USDC, 1_188 * USDC));
     // Any position above (1 − d) / (1 + c) = 85.1 % LTV goes whole too: restoring 70 % would
     // need more debt than it has (x ≥ D). At 84 % a partial kick still leaves a position.
     let above = [
@@ -191,14 +210,16 @@ fn partial_kicks_restore_the_target_and_their_lot_raises_the_tab() {
         let ltv = liq + next(&mut x) % (full - liq);
         let art = (value as u128 * ltv as u128 / BPS as u128) as u64 + 1;
         let i = input(&[ink, art, RS, price, target, full, chop, d, 0]);
+        assert_eq!(i.debt, art); // rate 1.0
         let s = size(&i);
-        assert!(s.art <= art && s.ink <= ink);
+        assert!(s.art <= art && s.ink <= ink && s.debt <= i.debt);
         if s.art == art {
             continue;
         }
         partial += 1;
         // The lot at the discount raises the tab: ink × price × (1 − d) ≥ tab.
         let tab = (s.art as u128 * (BPS + chop) as u128).div_ceil(BPS as u128);
+        assert_eq!(s.tab as u128, tab);
         let raised = s.ink as u128 * price as u128 * (BPS - d) as u128;
         assert!(
             raised >= tab * PRICE_SCALE as u128 * BPS as u128,
