@@ -370,8 +370,8 @@ const types = [
     ["market", P], ["id", "u64"], ["position", P], ["owner", P], ["kicker", P],
     ["tab", "u64"], ["lot", "u64"], ["debt", "u64"], ["top", "u64"], ["tic", "i64"],
     ["initial_tab", "u64"], ["initial_lot", "u64"], ["pending_owe", "u64"], ["flash", "u8"], ["bump", "u8"],
-    ["price_mode", "u8"], ["d_max_bps", "u16"],
-    ["reserved", { array: ["u8", 29] }],
+    ["initial_debt", "u64"], ["rewards_paid", "u64"], ["price_mode", "u8"], ["d_max_bps", "u16"],
+    ["reserved", { array: ["u8", 13] }],
   ]),
 ];
 

@@ -75,6 +75,10 @@ export interface AuctionAccount {
   pendingOwe: BN;
   flash: number;
   bump: number;
+  /** Debt part of the tab at the kick (the penalty is `initialTab − initialDebt`). */
+  initialDebt: BN;
+  /** Rewards paid so far by the kick and every reset (at most the penalty). */
+  rewardsPaid: BN;
   /** The market's price mode at the kick (`PRICE_MODE_MAKER` or `PRICE_MODE_ANCHORED`). */
   priceMode: number;
   /** Anchored mode: the largest discount, fixed at the kick or last reset. */

@@ -447,8 +447,8 @@ export class GavelClient {
 
   /**
    * `kick`: starts the auction of `owner`'s unsafe position. The reward goes to `rewardAccount`
-   * (default the signer's associated debt-token account, created when missing). Returns the new
-   * auction's address with the result.
+   * (default the signer's associated debt-token account, created when missing; the program
+   * requires an account owned by the signer). Returns the new auction's address with the result.
    */
   async kick(
     market: MarketLike,
@@ -510,7 +510,8 @@ export class GavelClient {
 
   /**
    * `reset_auction`: restarts an auction past its tail or below its cusp from a fresh price; the
-   * reward goes to `rewardAccount` (default the signer's associated debt-token account).
+   * reward goes to `rewardAccount` (default the signer's associated debt-token account; the program
+   * requires an account owned by the signer).
    */
   async resetAuction(
     auction: AuctionLike,

@@ -15,6 +15,7 @@ export * from "./math";
 export * from "./auction";
 export * from "./anchored";
 export * from "./partial";
+export * from "./kick";
 export * from "./oracle";
 export type { Gavel } from "./idl/gavel";
 export * from "./fetch";

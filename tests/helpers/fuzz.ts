@@ -460,6 +460,12 @@ export interface Tracked {
   knownCount?: number;
   /** Auctions settled since the last check (must be closed). */
   closed?: PublicKey[];
+  /**
+   * Per live auction: the rewards its `AuctionStarted` and `AuctionReset` events paid, and its
+   * penalty at the kick (`tab − debt` of `AuctionStarted`), counted from the events independently
+   * of the program's `rewards_paid`.
+   */
+  rewards?: Map<string, { paid: BN; penalty: BN }>;
 }
 
 /**
@@ -467,7 +473,8 @@ export interface Tracked {
  * `liquidity vault == cash + insurance`), `Σ ink + Σ lot == collateral_total`,
  * `dirt == Σ tab`, `auction_debt == Σ debt`, `art_total == Σ art`, share mint supply ==
  * `total_shares`, per-auction sanity (`debt ≤ tab ≤ initial_tab`, `lot ≤ initial_lot`, no open
- * flash take, live tab ≥ dust), per-position sanity (debt 0 or ≥ dust, live auction count), and
+ * flash take, live tab ≥ dust, the kick and all resets together paid at most the penalty
+ * `initial_tab − initial_debt`, and `rewards_paid` equals the reward events), per-position sanity (debt 0 or ≥ dust, live auction count), and
  * `rate ≥ 1.0`. The tracked live auctions must be exactly the auction accounts that exist.
  */
 export function checkInvariants(arena: Arena, tracked: Tracked): void {
@@ -516,6 +523,15 @@ export function checkInvariants(arena: Arena, tracked: Tracked): void {
     if (au.tab.isZero() || au.lot.isZero()) fail(`auction ${key} done but not closed`);
     if (au.tab.lt(m.params.dust)) fail(`auction ${key} tab ${au.tab} below dust`);
     if (au.id.gte(m.auctionCount)) fail(`auction ${key} id beyond auction_count`);
+    if (au.initialDebt.gt(au.initialTab)) fail(`auction ${key} initial debt above initial tab`);
+    const penalty = au.initialTab.sub(au.initialDebt);
+    if (au.rewardsPaid.gt(penalty))
+      fail(`auction ${key} paid ${au.rewardsPaid} of rewards > penalty ${penalty}`);
+    const seen = tracked.rewards?.get(key);
+    if (seen && !seen.paid.eq(au.rewardsPaid))
+      fail(`auction ${key} rewards_paid ${au.rewardsPaid} != Σ reward events ${seen.paid}`);
+    if (seen && !seen.penalty.eq(penalty))
+      fail(`auction ${key} penalty ${penalty} != kick event's ${seen.penalty}`);
     const pk = au.position.toBase58();
     liveByPosition.set(pk, (liveByPosition.get(pk) ?? 0) + 1);
     lot = lot.add(au.lot);
@@ -708,6 +724,10 @@ export interface FuzzStats {
   badDebts: number;
   socialized: BN;
   rewardsPaid: BN;
+  /** Reset loops (a borrower kicks their own position, resets it after each tail, buys it back). */
+  resetLoops: number;
+  /** Of those, loops whose tab was raised in full: the insurance fund's net was checked ≥ 0. */
+  resetLoopsRaised: number;
 }
 
 /** Thrown with the seed and step on the first broken invariant. */
@@ -735,7 +755,7 @@ export class Fuzzer {
   readonly arena = new Arena();
   readonly rng: Rng;
   readonly actors: Actor[] = [];
-  readonly tracked: Tracked = { positions: [], auctions: new Set(), closed: [] };
+  readonly tracked: Tracked = { positions: [], auctions: new Set(), closed: [], rewards: new Map() };
   /** The most recently closed auctions (kept as garbage inputs). */
   readonly closedAuctions: PublicKey[] = [];
   readonly stats: FuzzStats = {
@@ -753,6 +773,8 @@ export class Fuzzer {
     badDebts: 0,
     socialized: new BN(0),
     rewardsPaid: new BN(0),
+    resetLoops: 0,
+    resetLoopsRaised: 0,
   };
   /** Oracle price in cents and its confidence. */
   private cents = 15_000;
@@ -950,6 +972,7 @@ export class Fuzzer {
       take: 12,
       flash: 5,
       reset: 4,
+      resetLoop: 2,
       stop: 0.5,
       topUp: 1,
       bad: 8,
@@ -966,6 +989,9 @@ export class Fuzzer {
         return null;
       case "bad":
         return this.badOp();
+      case "resetLoop":
+        this.resetLoop();
+        return null;
       default:
         return this.validOp(kind);
     }
@@ -1163,6 +1189,67 @@ export class Fuzzer {
       }
     }
     return null;
+  }
+
+  /**
+   * Issue 15's reward loop: a borrower kicks their own unsafe position, resets the auction after
+   * each tail (1 to 5 times) and, most of the time, buys it all back. Every transaction goes
+   * through {@link apply} (so every invariant is checked after each); the kick and the resets
+   * together may pay at most the auction's penalty, and when the tab is raised in full the
+   * insurance fund must not end the loop with less than it started with.
+   */
+  private resetLoop(): void {
+    const a = this.arena;
+    const r = this.rng;
+    const m = this.accrued(a.market());
+    const unsafe = this.openPositions().filter((x) => this.unsafe(a.positionAt(x.position)!, m));
+    if (unsafe.length === 0) return;
+    const owner = r.pick(unsafe);
+    const [auction] = auctionPda(a.addrs.market, a.market().auctionCount);
+    const insurance0 = a.market().insurance;
+    this.apply({
+      name: "resetLoop:kick",
+      ixs: [a.kickIx(owner.kp.publicKey, owner.kp)],
+      signers: [owner.kp],
+    });
+    if (!a.auction(auction)) return;
+    const tail = Number(m.params.tailSecs.toString());
+    let resets = 0;
+    for (let i = r.range(1, 5); i > 0; i--) {
+      a.warp(tail + 1);
+      this.publishPrice();
+      const before = this.stats.resets;
+      this.apply({ name: "resetLoop:reset", ixs: [a.resetIx(auction, owner.kp)], signers: [owner.kp] });
+      resets += this.stats.resets - before;
+    }
+    if (resets === 0) return;
+    this.stats.resetLoops++;
+    if (r.chance(0.3)) return; // left for the other bidders
+    const au = a.auction(auction)!;
+    const price = a.priceNow(auction);
+    const check = this.takePrediction(au, price, U64_MAX, U64_MAX, a.market());
+    const settledBefore = this.stats.settled;
+    const acc = a.takeAccounts(auction, owner.kp);
+    let raised = false;
+    this.apply({
+      name: "resetLoop:take",
+      ixs: [takeIx(acc, { maxCollateral: U64_MAX, maxPrice: U64_MAX })],
+      signers: [owner.kp],
+      check: (res) => {
+        check(res);
+        raised = res.events.some((e) => e.name === "auctionSettled" && e.data.reason === 0);
+      },
+    });
+    if (!raised || this.stats.settled === settledBefore) return;
+    this.stats.resetLoopsRaised++;
+    const net = a.market().insurance.sub(insurance0);
+    if (net.isNeg())
+      throw new FuzzFailure(
+        this.opts.seed,
+        this.step,
+        "resetLoop",
+        `insurance fund lost ${net.neg()} on a raised auction`,
+      );
   }
 
   /** Every address an operation may read or write, for the snapshot of a failing transaction. */
@@ -1363,6 +1450,10 @@ export class Fuzzer {
       switch (e.name) {
         case "auctionStarted":
           this.tracked.auctions.add((e.data.auction as PublicKey).toBase58());
+          this.tracked.rewards!.set((e.data.auction as PublicKey).toBase58(), {
+            paid: e.data.reward as BN,
+            penalty: (e.data.tab as BN).sub(e.data.debt as BN),
+          });
           st.kicks++;
           st.rewardsPaid = st.rewardsPaid.add(e.data.reward as BN);
           break;
@@ -1371,16 +1462,24 @@ export class Fuzzer {
           this.closedAuctions.push(e.data.auction as PublicKey);
           if (this.closedAuctions.length > 16) this.closedAuctions.shift();
           this.tracked.closed!.push(e.data.auction as PublicKey);
+          this.tracked.rewards!.delete((e.data.auction as PublicKey).toBase58());
           st.settled++;
           if (e.data.reason === 2) st.cancels++;
           break;
         case "auctionTaken":
           st.takes++;
           break;
-        case "auctionReset":
+        case "auctionReset": {
           st.resets++;
           st.rewardsPaid = st.rewardsPaid.add(e.data.reward as BN);
+          const r = this.tracked.rewards!.get((e.data.auction as PublicKey).toBase58());
+          if (r) {
+            r.paid = r.paid.add(e.data.reward as BN);
+            if (r.paid.gt(r.penalty))
+              throw new Error(`invariant: auction rewards ${r.paid} > penalty ${r.penalty}`);
+          }
           break;
+        }
         case "badDebt":
           st.badDebts++;
           st.socialized = st.socialized.add(e.data.socialized as BN);

@@ -321,6 +321,8 @@ fn market_and_position_layouts_match() {
         pending_owe: 13,
         flash: 1,
         bump: 14,
+        initial_debt: 15,
+        rewards_paid: 16,
         price_mode: 1,
         d_max_bps: 650,
     };
@@ -330,6 +332,10 @@ fn market_and_position_layouts_match() {
     assert_eq!(8 + n, Auction::LEN);
     assert_eq!(v["tic"], -10);
     assert_eq!(v["pending_owe"], 13);
+    assert_eq!(
+        (v["initial_debt"].clone(), v["rewards_paid"].clone()),
+        (15.into(), 16.into())
+    );
     assert_eq!(v["kicker"], Value::from(vec![5u8; 32]));
     assert_eq!(v["price_mode"], 1);
     assert_eq!(v["d_max_bps"], 650);

@@ -2052,6 +2052,11 @@ export type Gavel = {
       "msg": "Auction belongs to another market or position"
     },
     {
+      "code": 6052,
+      "name": "rewardAccountOwnerInvalid",
+      "msg": "The reward token account must be owned by the signer"
+    },
+    {
       "code": 6068,
       "name": "priceModeInvalid",
       "msg": "Price mode must be 0 (Maker curve) or 1 (anchored to the oracle)"
@@ -2489,6 +2494,14 @@ export type Gavel = {
             "type": "u8"
           },
           {
+            "name": "initialDebt",
+            "type": "u64"
+          },
+          {
+            "name": "rewardsPaid",
+            "type": "u64"
+          },
+          {
             "name": "priceMode",
             "type": "u8"
           },
@@ -2501,7 +2514,7 @@ export type Gavel = {
             "type": {
               "array": [
                 "u8",
-                29
+                13
               ]
             }
           }

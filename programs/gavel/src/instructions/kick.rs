@@ -4,26 +4,28 @@
 //! Accounts: `kicker` (signer, writable: pays the auction's rent, gets it back at the close),
 //! `config`, `market` (writable), `position` (writable), `auction` (writable, PDA
 //! `["auction", market, market.auction_count as u64 LE]`), `liquidity_vault` (writable),
-//! `kicker_debt_account` (writable, debt mint: receives the reward), `token_program`,
-//! `system_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
+//! `kicker_debt_account` (writable, debt mint, owned by the kicker: receives the reward),
+//! `token_program`, `system_program`, `collateral_oracle`, and `debt_oracle` when the market has
+//! one.
 //! Args: none.
-//! Rules: the position's debt must exceed `liquidation_ltv_bps` of its collateral value at a
-//! fresh, confident oracle price (the price itself, not price − confidence) whose publish time is
-//! not older than one the market has already read. With partial kicks on
-//! (`kick_target_ltv_bps` > 0) the position may have no live auction (`PositionAuctionLive`), and
-//! the kick moves only the debt that brings it back to the target LTV, with the collateral its
-//! tab needs at the health discount (`math::partial`); the whole position at or above
-//! `kick_full_ltv_bps`, when the remainder would be dust or when the collateral would run out.
-//! Of that, at most `room = hole − dirt` of tab is started: debt moved = min(debt, room / (1 +
-//! chop)); if that would leave the position under `dust` the whole debt goes (Maker), else the
-//! auction itself must be at least `dust`. Collateral: the sized lot, or its share (rounded down)
-//! when the hole cut the debt.
+//! Rules (sizing in `math::kick::kick_size`): the position's debt must exceed
+//! `liquidation_ltv_bps` of its collateral value at a fresh, confident oracle price (the price
+//! itself, not price − confidence) whose publish time is not older than one the market has
+//! already read. With partial kicks on (`kick_target_ltv_bps` > 0) the position may have no live
+//! auction (`PositionAuctionLive`), and the kick moves only the debt that brings it back to the
+//! target LTV, with the collateral its tab needs at the health discount (`math::partial`); the
+//! whole position at or above `kick_full_ltv_bps`, when the remainder would be dust or the
+//! collateral would run out. Of that, at most `room = hole − dirt` of tab is started: debt moved
+//! = min(debt, room / (1 + chop)); if that would leave the position under `dust` the whole debt
+//! goes (Maker), else the auction itself must be at least `dust`. Collateral: the sized lot, or
+//! its share (rounded down) when the hole cut the debt.
 //! Changes: position `art`/`ink` shrink; a new `Auction` with `tab = debt × (1 + chop)` (rounded
-//! up, the penalty on the moved debt only), the market's price mode, `top = oracle × buf` (Maker
+//! up; the penalty on the moved debt only), the market's price mode, `top = oracle × buf` (Maker
 //! mode) or `top = oracle` (anchored mode), and `d_max_bps` from the position's LTV bounded by
 //! the lot (`math::anchored::d_max_bps`); the market's newest oracle publish times;
 //! `dirt += tab`; the kicker gets `tip + chip × tab` from the insurance fund, capped by the
-//! auction's penalty and by the fund's balance; emits `AuctionStarted`.
+//! auction's penalty and by the fund's balance (`math::kick::kick_reward`, recorded in the
+//! auction's `rewards_paid`); emits `AuctionStarted`.
 
 use pinocchio::{
     account_info::AccountInfo,
@@ -38,14 +40,15 @@ use crate::{
     },
     error::GavelError,
     events::{AuctionStarted, Event},
-    liquidation::{auction_d_max, take_reward},
+    liquidation::take_reward,
     math::{
-        self,
-        partial::{partial_kick, PartialInput, PartialSize},
-        BPS, RATE_SCALE,
+        kick::{kick_size, KickError, KickInput, KickParams},
+        BPS,
     },
     state::{auction::AUCTION_SEED, Auction, Reader},
-    token::{require_token_account, require_token_program, transfer_from_vault},
+    token::{
+        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
+    },
     utils::{
         create_pda_account, require_distinct, require_pda, require_signer, require_system_program,
         require_writable,
@@ -75,100 +78,48 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_token_account(kicker_debt_account, &market.debt_mint)?;
     // Paying the vault to itself would reduce `insurance` without moving a token.
     require_distinct(kicker_debt_account, liquidity_vault)?;
+    // Nor into another market's vault (same debt mint): that vault would exceed its accounting.
+    require_token_owner(kicker_debt_account, kicker.key())?;
 
     let now = now()?;
     market.accrue(now.unix_timestamp)?;
     let prices = load_liquidation_prices(&mut market, oracles, &now)?;
     let p = market.params;
-    let debt = math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;
-    let value = math::value_floor(position.ink, prices.mid).ok_or(GavelError::MathOverflow)?;
-    let limit =
-        math::max_debt_for(value, p.liquidation_ltv_bps as u64).ok_or(GavelError::MathOverflow)?;
-    if debt == 0 || debt <= limit {
-        return Err(GavelError::PositionSafe.into());
-    }
     // Partial kicks: one live auction per position, so a position cannot be split into many
     // auctions (each paying a reward) while the first is still selling.
     if p.partial_kicks() && position.auctions > 0 {
         return Err(GavelError::PositionAuctionLive.into());
     }
-    let ltv = math::ltv_bps(debt, value).ok_or(GavelError::MathOverflow)?;
-    // What partial sizing moves (the whole position unless partial kicks are on), at the
-    // discount from the position's health (`d_max` without the lot bound).
-    let mut sized = PartialSize {
-        art: 0,
-        ink: 0,
-        debt: 0,
-        tab: 0,
-    };
-    partial_kick(
-        &PartialInput {
-            ink: position.ink,
-            art: position.art,
-            rate: market.rate,
-            price: prices.mid,
-            debt,
-            value,
+    let size = kick_size(&KickInput {
+        ink: position.ink,
+        art: position.art,
+        rate: market.rate,
+        price: prices.mid,
+        dirt: market.dirt,
+        params: KickParams {
+            liquidation_ltv_bps: p.liquidation_ltv_bps as u64,
+            chop_bps: p.chop_bps as u64,
+            // Anchored auctions start at the oracle price itself (`top` is for display).
+            buf_bps: if p.is_anchored() {
+                BPS
+            } else {
+                p.buf_bps as u64
+            },
+            hole: p.hole,
+            dust: p.dust,
             target_ltv_bps: p.kick_target_ltv_bps as u64,
             full_ltv_bps: p.kick_full_ltv_bps as u64,
-            chop_bps: p.chop_bps as u64,
-            discount_bps: auction_d_max(&market, ltv, 0, 0) as u64,
-            dust: p.dust,
+            max_base_bps: p.anchor_max_base_bps as u64,
+            max_cap_bps: p.anchor_max_cap_bps as u64,
         },
-        &mut sized,
-    );
-
-    // How much fits under the hole (Maker's `room`), in normalized debt.
-    let room = p.hole.saturating_sub(market.dirt);
-    if room == 0 {
-        return Err(GavelError::HoleFull.into());
-    }
-    let room_debt =
-        math::mul_div_floor(room, BPS, BPS + p.chop_bps as u64).ok_or(GavelError::MathOverflow)?;
-    let room_art =
-        math::mul_div_floor(room_debt, RATE_SCALE, market.rate).ok_or(GavelError::MathOverflow)?;
-    let (dart, dink, auction_debt, tab) = if sized.art <= room_art {
-        // It all fits: the sized auction as it is (partial sizing kept both the remainder and the
-        // auction at or above dust).
-        (sized.art, sized.ink, sized.debt, sized.tab)
-    } else {
-        // The hole cuts the debt (Maker): the whole position if the rest would be dust, else the
-        // auction must reach dust; the lot is the sized lot's share.
-        let mut dart = room_art;
-        let left = math::debt_from_art(position.art - dart, market.rate)
-            .ok_or(GavelError::MathOverflow)?;
-        let auction_debt = if left < p.dust {
-            dart = position.art;
-            debt
-        } else {
-            math::debt_from_art(dart, market.rate).ok_or(GavelError::MathOverflow)?
-        };
-        if auction_debt < p.dust {
-            return Err(GavelError::AuctionDusty.into());
-        }
-        let dink = if dart == position.art {
-            position.ink
-        } else {
-            math::mul_div_floor(sized.ink, dart, sized.art).ok_or(GavelError::MathOverflow)?
-        };
-        let tab = math::mul_div_ceil(auction_debt, BPS + p.chop_bps as u64, BPS)
-            .ok_or(GavelError::MathOverflow)?;
-        (dart, dink, auction_debt, tab)
-    };
-    // A tab of 0 is the sizing's overflow signal (the debt is above 0).
-    if tab == 0 {
-        return Err(GavelError::MathOverflow.into());
-    }
-    if dink == 0 {
-        return Err(GavelError::AuctionDusty.into());
-    }
-    let top = if p.is_anchored() {
-        prices.mid
-    } else {
-        math::mul_div_floor(prices.mid, p.buf_bps as u64, BPS).ok_or(GavelError::MathOverflow)?
-    };
-    let lot_value = math::value_floor(dink, prices.mid).ok_or(GavelError::MathOverflow)?;
-    let d_max_bps = auction_d_max(&market, ltv, tab, lot_value);
+    })
+    .map_err(|e| match e {
+        KickError::Safe => GavelError::PositionSafe,
+        KickError::HoleFull => GavelError::HoleFull,
+        KickError::Dusty => GavelError::AuctionDusty,
+        KickError::Overflow => GavelError::MathOverflow,
+    })?;
+    let (dart, dink, auction_debt, tab, top) = (size.art, size.ink, size.debt, size.tab, size.top);
 
     let id = market.auction_count;
     let id_bytes = id.to_le_bytes();
@@ -204,9 +155,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .checked_add(tab)
         .ok_or(GavelError::MathOverflow)?;
     market.auction_count += 1;
-    let reward = take_reward(&mut market, tab, auction_debt)?;
 
-    let auction = Auction {
+    let mut auction = Auction {
         market: *market_info.key(),
         id,
         position: *position_info.key(),
@@ -222,9 +172,13 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         pending_owe: 0,
         flash: 0,
         bump,
+        initial_debt: auction_debt,
+        rewards_paid: 0,
         price_mode: p.price_mode,
-        d_max_bps,
+        // At most `anchor_max_cap_bps` (a u16).
+        d_max_bps: size.d_max_bps as u16,
     };
+    let reward = take_reward(&mut market, &mut auction, None);
     if reward > 0 {
         transfer_from_vault(
             &market,
