@@ -263,6 +263,7 @@ def kick_size_cases():
     yield ks(10 * SOL, 1_000 * USDC, r, usd(60), **V2)  # insolvent: whole, health d_max (the cap)
     yield ks(10 * SOL, 1_000 * USDC, r, 0, **V2)  # no value: whole
     yield ks(10 * SOL, 1_000 * USDC, r, usd(120), chop=M, **V2)  # BPS + chop overflows
+    yield ks(1, 10 * USDC, r, 12 * 10**18, dust=0, **V2)  # whole: the lot would be all the collateral
     for _ in range(250):
         ink = rng.choice([rng.randint(10**6, 10**13), rng.randint(1, 10**9)])
         price = rng.choice([usd(rng.randint(1, 400)), rng.randint(1, 10**15)])

@@ -131,6 +131,9 @@ def cases_partial():
         (ink, 1_000 * USDC, RS, p120, t, f, c, d, 400 * USDC), (ink, 1_000 * USDC, RS, p120, t, f, c, d, 398 * USDC),
         # Whole when the collateral would run out: a huge discount and penalty.
         (ink, 1_070 * USDC, RS, p120, 6_000, 9_999, 5_000, 3_000, dust),
+        # Whole when the lot would be the whole collateral (rounding on a one- or two-unit lot).
+        (1, 10 * USDC, RS, 12 * 10**18, t, f, c, d, 0), (2, 20 * USDC, RS, 12 * 10**18, t, f, c, d, 0),
+        (3, 30 * USDC, RS, 12 * 10**18, t, f, c, d, 0),
         # Already below the target (cannot be kicked; still defined): whole.
         (ink, 800 * USDC, RS, p120, t, f, c, d, dust), (ink, 840 * USDC, RS, p120, t, f, c, d, dust),
         # No collateral value; a zero price; a discount of 100 %; a denominator at or below 0.
@@ -199,11 +202,20 @@ def case_lines(name, args):
 
 
 def outcome(name, args):
-    """Coarse label of a case, for the coverage summary printed on stdout."""
-    r = sized(*args)
-    if r is None:
-        return "whole"
-    return "partial"
+    """Coarse label of a case (why it is whole), for the coverage summary printed on stdout."""
+    if sized(*args) is not None:
+        return "partial"
+    ink, art, rate, price, debt, value, target, full, chop, d, dust = args
+    if target == 0:
+        return "whole: target 0"
+    if value == 0 or debt * BPS >= full * value:
+        return "whole: full-kick LTV"
+    # Which later rule made it whole: rerun without the dust and collateral checks.
+    if sized(ink, art, rate, price, debt, value, target, full, chop, d, 0) is not None:
+        return "whole: dust remainder"
+    if sized(M, art, rate, price, debt, value, target, full, chop, d, dust) is not None:
+        return "whole: collateral"
+    return "whole: other (below target, x >= debt, overflow)"
 
 
 def main():
