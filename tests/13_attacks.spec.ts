@@ -66,9 +66,12 @@ import {
   valueFloor,
   withdrawCollateralIx,
   withdrawLiquidityIx,
+  cancelWithdrawalIx,
+  requestWithdrawalIx,
+  withdrawalRequestPda,
 } from "../sdk/src";
 import { Arena, diffSnapshots, snapshot, SOL, U64_MAX, USDC } from "./helpers/fuzz";
-import { defaultParams } from "./helpers/lending";
+import { defaultParams, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 import { GavelSvm, SendResult } from "./helpers/svm";
 
 const MAX = U64_MAX;
@@ -108,6 +111,10 @@ class Scene {
 
   constructor() {
     const w = this.w;
+    // The LP has a withdrawal request past its cooldown, so withdraw_liquidity claims can be tried.
+    w.mustSend([requestWithdrawalIx(w.lpAccounts(w.lp), USDC(100_000))], [w.lp]);
+    w.warp(WITHDRAW_COOLDOWN_SECS);
+    w.setPrice(150);
     this.alice = w.borrower(10, 1_000);
     w.fundCollateral(this.alice.publicKey, SOL(5));
     w.fundDebt(this.alice.publicKey, USDC(500));
@@ -208,6 +215,7 @@ class Scene {
       this.b0,
       ...people.map((p) => positionPda(w.addrs.market, p.publicKey)[0]),
       ...[this.bob, this.bea].map((p) => positionPda(this.B.market, p.publicKey)[0]),
+      withdrawalRequestPda(w.addrs.market, w.lp.publicKey)[0],
       ...people.flatMap((p) => [
         w.ata(w.ref.collateralMint, p.publicKey),
         w.ata(w.ref.debtMint, p.publicKey),
@@ -443,6 +451,9 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
           signers: [w.lp],
           flip: [0, 0],
         }),
+      },
+      cancel_withdrawal: {
+        build: () => ({ ixs: [cancelWithdrawalIx(w.lpAccounts(w.lp))], signers: [w.lp], flip: [0, 0] }),
       },
       fund_insurance: {
         build: () => ({
@@ -802,13 +813,15 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         "TokenAccountInvalid",
         "B-share account",
       );
-      const out = withdrawLiquidityIx(w.lpAccounts(w.lp), USDC(1));
+      const out = requestWithdrawalIx(w.lpAccounts(w.lp), USDC(1));
       s.refused(
-        [withKey(out, 6, w.tokenAccount(w.lp, s.B.shareMint))],
+        [withKey(out, 4, w.tokenAccount(w.lp, s.B.shareMint))],
         [w.lp],
         "TokenAccountInvalid",
         "burn B shares",
       );
+      const back = cancelWithdrawalIx(w.lpAccounts(w.lp));
+      s.refused([withKey(back, 3, s.B.shareMint)], [w.lp], "VaultInvalid", "mint B shares back");
     });
 
     it("token accounts of the wrong mint are refused in every role (TokenAccountInvalid)", () => {
@@ -1206,7 +1219,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
 
     it("withdraw liquidity into the liquidity vault itself is refused (AccountDuplicate)", () => {
       const ix = withdrawLiquidityIx(w.lpAccounts(w.lp), USDC(1));
-      s.refused([withKey(ix, 5, w.addrs.liquidityVault)], [w.lp], "AccountDuplicate");
+      s.refused([withKey(ix, 4, w.addrs.liquidityVault)], [w.lp], "AccountDuplicate");
     });
 
     it("create_market with the same mint as collateral and debt is refused (AccountDuplicate)", () => {
@@ -1869,14 +1882,8 @@ describe("13 attacks: amounts at the u64 limits (LiteSVM, real gavel.so)", funct
     const m = v.market();
     expect(m.cash.toString()).to.equal(MAX.toString());
     expect(m.totalShares.toString()).to.equal(MAX.toString());
-    v.mustSend(
-      [withdrawLiquidityIx(v.lpAccounts(whale), v.balance(v.ata(v.addrs.shareMint, whale.publicKey)))],
-      [whale],
-    );
-    v.mustSend(
-      [withdrawLiquidityIx(v.lpAccounts(small), v.balance(v.ata(v.addrs.shareMint, small.publicKey)))],
-      [small],
-    );
+    v.withdrawAfterCooldown(v.lpAccounts(whale), whale, v.balance(v.ata(v.addrs.shareMint, whale.publicKey)));
+    v.withdrawAfterCooldown(v.lpAccounts(small), small, v.balance(v.ata(v.addrs.shareMint, small.publicKey)));
     expect(v.balance(v.ata(v.ref.debtMint, whale.publicKey)).toString()).to.equal(whaleAmount.toString());
     expect(v.balance(v.ata(v.ref.debtMint, small.publicKey)).toString()).to.equal(smallAmount.toString());
     expect(v.market().cash.toNumber()).to.equal(0);
@@ -1895,7 +1902,7 @@ describe("13 attacks: amounts at the u64 limits (LiteSVM, real gavel.so)", funct
     v.mintTo(v.ref.debtMint, v.addrs.liquidityVault, USDC(1_000_000));
     v.mustSend([depositLiquidityIx(v.lpAccounts(victim), USDC(1_000))], [victim]);
     expect(v.balance(v.ata(v.addrs.shareMint, victim.publicKey)).toString()).to.equal(USDC(1_000).toString());
-    v.mustSend([withdrawLiquidityIx(v.lpAccounts(victim), USDC(1_000))], [victim]);
+    v.withdrawAfterCooldown(v.lpAccounts(victim), victim, USDC(1_000));
     expect(v.balance(v.ata(v.ref.debtMint, victim.publicKey)).toString()).to.equal(USDC(1_000).toString());
   });
 
@@ -1939,6 +1946,7 @@ describe("13 attacks: amounts at the u64 limits (LiteSVM, real gavel.so)", funct
     const { rate, overflowYear } = highestRate();
     const v = new Arena().setup({ borrowRatePerSecWad: rate });
     const bob = v.borrower(10, 0); // collateral, no debt
+    v.mustSend([requestWithdrawalIx(v.lpAccounts(v.lp), USDC(1))], [v.lp]);
     v.warp((overflowYear ?? 8) * 31_536_000);
     v.setPrice(150);
     const res = v.chain.send([withdrawCollateralIx(v.withdrawAccounts(bob), SOL(10))], [bob]);

@@ -53,6 +53,21 @@ export interface PositionAccount {
   bump: number;
 }
 
+/** Decoded `WithdrawalRequest` account: an LP's pending withdrawal. */
+export interface WithdrawalRequestAccount {
+  market: PublicKey;
+  lp: PublicKey;
+  /** Shares in the request (burned from the LP, still counted in the market's `totalShares`). */
+  shares: BN;
+  /** Their value at the request: the most a claim or a cancel gives for them. */
+  value: BN;
+  /** Unix time of the request. */
+  requestedTs: BN;
+  /** First unix time `withdraw_liquidity` accepts a claim. */
+  claimableTs: BN;
+  bump: number;
+}
+
 /** Decoded `Auction` account. */
 export interface AuctionAccount {
   market: PublicKey;
@@ -105,6 +120,20 @@ export function decodePosition(data: Buffer | Uint8Array): PositionAccount {
     ink: raw.ink,
     art: raw.art,
     auctions: raw.auctions,
+    bump: raw.bump,
+  };
+}
+
+/** Decodes a `WithdrawalRequest` account's data (checks the discriminator). */
+export function decodeWithdrawalRequest(data: Buffer | Uint8Array): WithdrawalRequestAccount {
+  const raw = coder.accounts.decode("withdrawalRequest", Buffer.from(data));
+  return {
+    market: raw.market,
+    lp: raw.lp,
+    shares: raw.shares,
+    value: raw.value,
+    requestedTs: raw.requestedTs,
+    claimableTs: raw.claimableTs,
     bump: raw.bump,
   };
 }

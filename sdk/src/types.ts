@@ -32,6 +32,8 @@ export interface MarketParams {
   maxAgeSlots: BN;
   maxConfBps: number;
   curve: Curve;
+  /** Seconds between `request_withdrawal` and its first claim (60 s to 7 days; e.g. 3,600). */
+  withdrawCooldownSecs: BN;
   /** {@link PRICE_MODE_MAKER} (the `curve` from `top`) or {@link PRICE_MODE_ANCHORED} (oracle × (1 − d)). */
   priceMode: number;
   /** Anchored mode: discount at the kick and after a reset (`d_start`). */

@@ -76,6 +76,14 @@ import {
   valueFloor,
   withdrawCollateralIx,
   withdrawLiquidityIx,
+  requestWithdrawalIx,
+  cancelWithdrawalIx,
+  withdrawalRequestPda,
+  decodeWithdrawalRequest,
+  WithdrawalRequestAccount,
+  claimAmount,
+  requestValueOf,
+  withdrawalValue,
   accrueIx,
   accrueRate,
   coder,
@@ -466,15 +474,24 @@ export interface Tracked {
    * of the program's `rewards_paid`.
    */
   rewards?: Map<string, { paid: BN; penalty: BN }>;
+  /** Withdrawal request addresses of the LPs (absent ones are skipped). */
+  requests?: PublicKey[];
+}
+
+/** The withdrawal request at `address`, decoded (null when there is none). */
+function requestAt(arena: Arena, address: PublicKey): WithdrawalRequestAccount | null {
+  const data = arena.chain.data(address);
+  return data && data.length > 0 ? decodeWithdrawalRequest(data) : null;
 }
 
 /**
  * Throws unless the market's accounting holds: vaults match (`collateral vault == collateral_total`,
  * `liquidity vault == cash + insurance`), `Σ ink + Σ lot == collateral_total`,
- * `dirt == Σ tab`, `auction_debt == Σ debt`, `art_total == Σ art`, share mint supply ==
- * `total_shares`, per-auction sanity (`debt ≤ tab ≤ initial_tab`, `lot ≤ initial_lot`, no open
- * flash take, live tab ≥ dust, the kick and all resets together paid at most the penalty
- * `initial_tab − initial_debt`, and `rewards_paid` equals the reward events), per-position sanity (debt 0 or ≥ dust, live auction count), and
+ * `dirt == Σ tab`, `auction_debt == Σ debt`, `art_total == Σ art`, share mint supply + shares
+ * in withdrawal requests == `total_shares`, per-auction sanity (`debt ≤ tab ≤ initial_tab`, `lot ≤
+ * initial_lot`, no open flash take, live tab ≥ dust, the kick and all resets together paid at most
+ * the penalty `initial_tab − initial_debt`, and `rewards_paid` equals the reward events),
+ * per-position sanity (debt 0 or ≥ dust, live auction count), and
  * `rate ≥ 1.0`. The tracked live auctions must be exactly the auction accounts that exist.
  */
 export function checkInvariants(arena: Arena, tracked: Tracked): void {
@@ -488,8 +505,18 @@ export function checkInvariants(arena: Arena, tracked: Tracked): void {
     fail(`collateral vault ${collVault} != collateral_total ${m.collateralTotal}`);
   if (!liqVault.eq(m.cash.add(m.insurance)))
     fail(`liquidity vault ${liqVault} != cash ${m.cash} + insurance ${m.insurance}`);
+  // Shares in withdrawal requests are burned from their owners but still counted by the market.
+  let requested = new BN(0);
+  for (const address of tracked.requests ?? []) {
+    const req = requestAt(arena, address);
+    if (!req) continue;
+    if (!req.market.equals(arena.addrs.market)) fail(`request ${address} of another market`);
+    if (req.shares.isZero()) fail(`request ${address} empty but not closed`);
+    requested = requested.add(req.shares);
+  }
   const supply = mintSupply(arena.chain.data(arena.addrs.shareMint)!);
-  if (!supply.eq(m.totalShares)) fail(`share supply ${supply} != total_shares ${m.totalShares}`);
+  if (!supply.add(requested).eq(m.totalShares))
+    fail(`share supply ${supply} + requested ${requested} != total_shares ${m.totalShares}`);
   if (m.rate.lt(RATE_SCALE)) fail(`rate ${m.rate} below 1.0`);
 
   let ink = new BN(0);
@@ -687,6 +714,8 @@ interface Actor {
   debt: PublicKey;
   share: PublicKey;
   position: PublicKey;
+  /** The actor's withdrawal request PDA. */
+  request: PublicKey;
 }
 
 /** An operation: what to send, by whom, and a label for the log. */
@@ -755,7 +784,13 @@ export class Fuzzer {
   readonly arena = new Arena();
   readonly rng: Rng;
   readonly actors: Actor[] = [];
-  readonly tracked: Tracked = { positions: [], auctions: new Set(), closed: [], rewards: new Map() };
+  readonly tracked: Tracked = {
+    positions: [],
+    auctions: new Set(),
+    closed: [],
+    rewards: new Map(),
+    requests: [],
+  };
   /** The most recently closed auctions (kept as garbage inputs). */
   readonly closedAuctions: PublicKey[] = [];
   readonly stats: FuzzStats = {
@@ -801,8 +836,10 @@ export class Fuzzer {
         debt: a.ata(a.ref.debtMint, kp.publicKey),
         share: a.ata(a.addrs.shareMint, kp.publicKey),
         position: positionPda(a.addrs.market, kp.publicKey)[0],
+        request: withdrawalRequestPda(a.addrs.market, kp.publicKey)[0],
       });
       this.tracked.positions.push(positionPda(a.addrs.market, kp.publicKey)[0]);
+      this.tracked.requests!.push(withdrawalRequestPda(a.addrs.market, kp.publicKey)[0]);
       // Most actors start with an open position holding collateral (and some debt).
       if (i % 3 !== 2) {
         a.mustSend(
@@ -856,6 +893,28 @@ export class Fuzzer {
 
   private openPositions(): Actor[] {
     return this.actors.filter((x) => this.arena.positionAt(x.position) !== null);
+  }
+
+  /**
+   * A successful claim happened after the request's cooldown and paid exactly what the SDK's
+   * mirror says: min(value at request, value now at the withdrawal value), never more.
+   */
+  private checkClaim(
+    res: SendResult,
+    req: WithdrawalRequestAccount | null,
+    shares: BN,
+    m: MarketAccount,
+  ): void {
+    if (!res.ok) return;
+    if (!req) throw new Error("withdraw_liquidity paid without a request");
+    if (BigInt(req.claimableTs.toString()) > this.arena.now)
+      throw new Error(`claim paid before the cooldown ended (${req.claimableTs} > ${this.arena.now})`);
+    const now = this.accrued(m);
+    const cap = requestValueOf(shares, req.shares, req.value)!;
+    const expected = claimAmount(shares, cap, withdrawalValue(now)!, now.totalShares)!;
+    const ev = res.events.find((e) => e.name === "liquidityWithdrawn");
+    const paid = ev?.data.amount as BN | undefined;
+    if (!paid || !paid.eq(expected)) throw new Error(`claim paid ${paid}, the rule says ${expected}`);
   }
 
   /** Max additional debt of `pos` at the current (price − confidence), as the program computes it. */
@@ -959,7 +1018,10 @@ export class Fuzzer {
       price: 10,
       warp: 8,
       lpDeposit: 3,
+      lpRequest: 2,
       lpWithdraw: 3,
+      lpCancel: 1,
+      runAhead: 1,
       insurance: 1,
       open: 2,
       deposit: 5,
@@ -1046,12 +1108,50 @@ export class Fuzzer {
           signers: [actor.kp],
         };
       }
-      case "lpWithdraw": {
-        const shares = a.balance(actor.share);
+      case "lpRequest":
         return {
           name: kind,
-          ixs: [withdrawLiquidityIx(a.lpAccounts(actor.kp), this.amountAround(shares))],
+          ixs: [requestWithdrawalIx(a.lpAccounts(actor.kp), this.amountAround(a.balance(actor.share)))],
           signers: [actor.kp],
+        };
+      case "lpWithdraw": {
+        const req = requestAt(a, actor.request);
+        const shares = this.amountAround(req?.shares ?? a.balance(actor.share));
+        return {
+          name: kind,
+          ixs: [withdrawLiquidityIx(a.lpAccounts(actor.kp), shares)],
+          signers: [actor.kp],
+          check: (res) => this.checkClaim(res, req, shares, m),
+        };
+      }
+      case "lpCancel":
+        return { name: kind, ixs: [cancelWithdrawalIx(a.lpAccounts(actor.kp))], signers: [actor.kp] };
+      case "runAhead": {
+        // Issue 15's attack: an LP who sees an unsafe position leaves in the same transaction as
+        // its kick — asking for a withdrawal (which then waits the cooldown, its shares sharing
+        // the loss), or claiming a request made earlier (paid at most its value now, with the
+        // auction's debt counted only up to the insurance fund).
+        const unsafe = this.openPositions().filter((x) => this.unsafe(a.positionAt(x.position)!, m));
+        const target = unsafe.length > 0 ? r.pick(unsafe) : other;
+        const req = requestAt(a, actor.request);
+        if (!req) {
+          return {
+            name: kind,
+            ixs: [
+              requestWithdrawalIx(a.lpAccounts(actor.kp), a.balance(actor.share)),
+              a.kickIx(target.kp.publicKey, actor.kp),
+            ],
+            signers: [actor.kp],
+          };
+        }
+        return {
+          name: kind,
+          ixs: [
+            withdrawLiquidityIx(a.lpAccounts(actor.kp), req.shares),
+            a.kickIx(target.kp.publicKey, actor.kp),
+          ],
+          signers: [actor.kp],
+          check: (res) => this.checkClaim(res, req, req.shares, m),
         };
       }
       case "insurance":
@@ -1264,7 +1364,7 @@ export class Fuzzer {
       ...this.tracked.positions,
       ...this.liveAuctions(),
       ...this.closedAuctions,
-      ...this.actors.flatMap((x) => [x.coll, x.debt, x.share, x.kp.publicKey]),
+      ...this.actors.flatMap((x) => [x.coll, x.debt, x.share, x.request, x.kp.publicKey]),
       a.admin.publicKey,
     ];
   }
@@ -1277,7 +1377,9 @@ export class Fuzzer {
       base = this.validOp(
         r.pick([
           "lpDeposit",
+          "lpRequest",
           "lpWithdraw",
+          "lpCancel",
           "deposit",
           "withdraw",
           "borrow",
