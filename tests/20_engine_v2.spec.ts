@@ -206,7 +206,7 @@ class EngineWorld extends LendingWorld {
   }
 }
 
-describe("19 engine v2: the anchored auction follows the live oracle (LiteSVM)", () => {
+describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)", () => {
   describe("the admin's engine v2 parameters", () => {
     const w = new EngineWorld();
 
