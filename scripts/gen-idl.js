@@ -201,7 +201,7 @@ const instructions = [
   ]),
   ix(
     "take",
-    "Anyone buys collateral at the auction's current price (stop < 3).",
+    "Anyone buys collateral at the auction's current price (stop < 3). Anchored auctions: " + oracleDocs[0],
     [
       a("taker", "s"),
       config(),
@@ -222,7 +222,8 @@ const instructions = [
   ),
   ix(
     "take_begin",
-    "Flash take, first half: collateral out now, payment by a take_end later in the same transaction.",
+    "Flash take, first half: collateral out now, payment by a take_end later in the same transaction. Anchored auctions: " +
+      oracleDocs[0],
     [
       a("taker", "s"),
       config(),
@@ -346,6 +347,13 @@ const types = [
       ["max_conf_bps", "u16"],
       ["curve", defined("Curve")],
       ["withdraw_cooldown_secs", "u64"],
+      ["price_mode", "u8"],
+      ["anchor_start_bps", "u16"],
+      ["anchor_rate_bps_per_min", "u16"],
+      ["anchor_max_base_bps", "u16"],
+      ["anchor_max_cap_bps", "u16"],
+      ["kick_target_ltv_bps", "u16"],
+      ["kick_full_ltv_bps", "u16"],
     ],
     "Everything the admin sets on a market.",
   ),
@@ -376,6 +384,8 @@ const types = [
     ["auction_debt", "u64"],
     ["auction_count", "u64"],
     ["params", defined("MarketParams")],
+    ["collateral_publish_time", "i64"],
+    ["debt_publish_time", "i64"],
   ]),
   struct("Position", [
     ["market", P],
@@ -401,8 +411,8 @@ const types = [
     ["market", P], ["id", "u64"], ["position", P], ["owner", P], ["kicker", P],
     ["tab", "u64"], ["lot", "u64"], ["debt", "u64"], ["top", "u64"], ["tic", "i64"],
     ["initial_tab", "u64"], ["initial_lot", "u64"], ["pending_owe", "u64"], ["flash", "u8"], ["bump", "u8"],
-    ["initial_debt", "u64"], ["rewards_paid", "u64"],
-    ["reserved", { array: ["u8", 16] }],
+    ["initial_debt", "u64"], ["rewards_paid", "u64"], ["price_mode", "u8"], ["d_max_bps", "u16"],
+    ["reserved", { array: ["u8", 13] }],
   ]),
 ];
 

@@ -1,7 +1,9 @@
 /**
  * Pure decision functions of the bidder: health, kick reward, take profitability at a margin,
  * sizing (inventory, tab, dust via the SDK's `takeQuote`), priority-fee bidding and the earliest
- * profitable second of an auction's (deterministic) price curve.
+ * profitable second of an auction's price: deterministic on a Maker curve; for an anchored auction
+ * (engine v2) the live oracle less a growing discount, so the plan holds for the oracle price the
+ * bot sees and is made again on every oracle update.
  *
  * Everything is computed with the SDK's exact mirrors of the program's math (`sdk/src/math.ts`,
  * `sdk/src/auction.ts`), so a decision here is the program's outcome to the base unit. No I/O.
@@ -14,6 +16,7 @@ import {
   BPS,
   Curve,
   debtFromArt,
+  isAnchored,
   kickParamsOf,
   kickReward,
   kickSize,
@@ -24,6 +27,7 @@ import {
   mulDivFloor,
   needsReset,
   PRICE_SCALE,
+  takePrice,
   resetReward,
   rewardInputOf,
   takeQuote,
@@ -111,6 +115,12 @@ export interface KickMarket {
     hole: BN;
     dust: BN;
     borrowRatePerSecWad: BN;
+    /** Engine v2 (absent: Maker curve, whole positions); see the SDK's `kickParamsOf`. */
+    priceMode?: number;
+    kickTargetLtvBps?: number;
+    kickFullLtvBps?: number;
+    anchorMaxBaseBps?: number;
+    anchorMaxCapBps?: number;
   };
 }
 
@@ -252,11 +262,34 @@ export function takeLimitPrice(valuePrice: BN, minProfitBps: number): BN {
   return lessBps(valuePrice, minProfitBps);
 }
 
-/** Market parameters of the auction curve and its reset rule. */
+/** Market parameters of the auction price and its reset rule. */
 export interface CurveParams {
   curve: Curve;
   tailSecs: BN;
   cuspBps: number;
+  /** Anchored mode: discount at the kick / last reset (absent = 0). */
+  anchorStartBps?: number;
+  /** Anchored mode: discount growth per minute (absent = 0). */
+  anchorRateBpsPerMin?: number;
+}
+
+/** Auction fields its price depends on (a decoded `Auction` fits). */
+export interface PricedAuction {
+  top: BN;
+  tic: BN;
+  /** `PRICE_MODE_ANCHORED` for an anchored auction (absent: Maker). */
+  priceMode?: number;
+  dMaxBps?: number;
+}
+
+/**
+ * The auction's price `elapsed` seconds after `tic`, as a take pays it: the Maker curve from `top`,
+ * or for an anchored auction `oracleMid × (1 − d)` (the SDK's `takePrice`); `oracleMid` is the
+ * market price of the oracle update the bot's take will carry.
+ */
+function priceAfter(params: CurveParams, auction: PricedAuction, elapsed: number, oracleMid?: BN): BN {
+  if (!isAnchored(auction)) return auctionPrice(params.curve, auction.top, elapsed);
+  return takePrice(params, auction, auction.tic.toNumber() + elapsed, oracleMid);
 }
 
 /** Whether `price × BPS < top × cuspBps` (below the cusp: reset needed). */
@@ -269,12 +302,15 @@ function belowCusp(price: BN, top: BN, cuspBps: number): boolean {
  * can still be taken (elapsed ≤ tail, price not below the cusp), with that price; null when the
  * price reaches the limit only after the auction needs a reset. Exact for every curve: the price
  * is non-increasing in time, so a binary search over the SDK's `auctionPrice` finds the crossing.
+ * An anchored auction (no cusp) is priced at `oracleMid` throughout: its discount only grows, so
+ * the search is exact for that oracle price; a new oracle price means a new plan.
  */
 export function earliestProfitableSecond(
   params: CurveParams,
-  auction: { top: BN; tic: BN },
+  auction: PricedAuction,
   limit: BN,
   fromSecs: number,
+  oracleMid?: BN,
 ): { at: number; price: BN } | null {
   const tic = auction.tic.toNumber();
   const tail = params.tailSecs.gt(new BN(Number.MAX_SAFE_INTEGER - tic))
@@ -282,7 +318,7 @@ export function earliestProfitableSecond(
     : params.tailSecs.toNumber();
   let lo = Math.max(0, fromSecs - tic);
   if (lo > tail) return null;
-  const priceAt = (e: number): BN => auctionPrice(params.curve, auction.top, e);
+  const priceAt = (e: number): BN => priceAfter(params, auction, e, oracleMid);
   if (priceAt(tail).gt(limit)) return null;
   let hi = tail; // invariant: priceAt(hi) ≤ limit
   while (lo < hi) {
@@ -291,14 +327,18 @@ export function earliestProfitableSecond(
     else lo = mid + 1;
   }
   const price = priceAt(hi);
-  if (belowCusp(price, auction.top, params.cuspBps)) return null;
+  if (!isAnchored(auction) && belowCusp(price, auction.top, params.cuspBps)) return null;
   return { at: tic + hi, price };
 }
 
-/** The first unix second at which the auction needs a reset (past tail, or price below the cusp). */
-export function resetDueSecond(params: CurveParams, auction: { top: BN; tic: BN }): number {
+/**
+ * The first unix second at which the auction needs a reset (past tail, or price below the cusp;
+ * an anchored auction has no cusp).
+ */
+export function resetDueSecond(params: CurveParams, auction: PricedAuction): number {
   const tic = auction.tic.toNumber();
   const tail = Math.min(params.tailSecs.toNumber(), Number.MAX_SAFE_INTEGER - tic - 1);
+  if (isAnchored(auction)) return tic + tail + 1;
   const priceAt = (e: number): BN => auctionPrice(params.curve, auction.top, e);
   if (!belowCusp(priceAt(tail), auction.top, params.cuspBps)) return tic + tail + 1;
   let lo = 0;
@@ -359,8 +399,13 @@ export function sizeTake(
 
 /** Everything {@link decideTake} needs. */
 export interface TakeInputs {
-  auction: { tab: BN; lot: BN; top: BN; tic: BN };
+  auction: PricedAuction & { tab: BN; lot: BN };
   params: CurveParams & { dust: BN };
+  /**
+   * Anchored auctions: the market price (PRICE_SCALE, see the SDK's `marketOraclePrice`) of the
+   * oracle update the take will carry; the program prices the take from it.
+   */
+  oracleMid?: BN;
   /** Chain time (unix seconds) the transaction is expected to execute at. */
   nowSecs: number;
   /** What one collateral base unit is worth to the bot (PRICE_SCALE), after slippage/fees. */
@@ -402,10 +447,13 @@ export type TakeDecision =
 export function decideTake(i: TakeInputs): TakeDecision {
   const { auction, params, nowSecs } = i;
   if (needsReset(params, auction, nowSecs)) return { action: "reset" };
-  const price = auctionPrice(params.curve, auction.top, nowSecs - auction.tic.toNumber());
+  if (isAnchored(auction) && i.oracleMid === undefined) {
+    return { action: "skip", reason: "no_oracle_price" };
+  }
+  const price = priceAfter(params, auction, nowSecs - auction.tic.toNumber(), i.oracleMid);
   const limit = takeLimitPrice(i.valuePrice, i.minProfitBps);
   if (price.gt(limit)) {
-    const next = earliestProfitableSecond(params, auction, limit, nowSecs + 1);
+    const next = earliestProfitableSecond(params, auction, limit, nowSecs + 1, i.oracleMid);
     if (next === null) {
       return { action: "skip", reason: "not_profitable_before_reset", price, limit };
     }

@@ -36,6 +36,10 @@ export interface MarketAccount {
   auctionDebt: BN;
   auctionCount: BN;
   params: MarketParams;
+  /** Newest collateral-oracle publish time the market has read (unix seconds); older prices are refused. */
+  collateralPublishTime: BN;
+  /** The same for the debt oracle (0 without one). */
+  debtPublishTime: BN;
 }
 
 /** Decoded `Position` account. */
@@ -77,7 +81,7 @@ export interface AuctionAccount {
   lot: BN;
   /** Debt part of the tab. */
   debt: BN;
-  /** Start price (PRICE_SCALE). */
+  /** Maker mode: start price (PRICE_SCALE). Anchored mode: the oracle price at the kick or last reset. */
   top: BN;
   /** Start time of the current curve (unix seconds). */
   tic: BN;
@@ -90,6 +94,10 @@ export interface AuctionAccount {
   initialDebt: BN;
   /** Rewards paid so far by the kick and every reset (at most the penalty). */
   rewardsPaid: BN;
+  /** The market's price mode at the kick (`PRICE_MODE_MAKER` or `PRICE_MODE_ANCHORED`). */
+  priceMode: number;
+  /** Anchored mode: the largest discount, fixed at the kick or last reset. */
+  dMaxBps: number;
 }
 
 /** Decodes a `Config` account's data (checks the discriminator). */

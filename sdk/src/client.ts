@@ -33,7 +33,7 @@ import {
   PositionAccount,
   WithdrawalRequestAccount,
 } from "./accounts";
-import { auctionPrice } from "./auction";
+import { isAnchored, takePrice } from "./auction";
 import { PROGRAM_ID } from "./constants";
 import { GavelEvent, parseEvents } from "./events";
 import {
@@ -69,7 +69,7 @@ import {
   withdrawCollateralIx,
   withdrawLiquidityIx,
 } from "./instructions";
-import { OracleKind } from "./oracle";
+import { marketOraclePrice, OracleKind } from "./oracle";
 import { auctionPda, marketPda, positionPda, withdrawalRequestPda } from "./pda";
 import { EventCallback, subscribeEvents } from "./subscribe";
 import { AuctionGoneError, toGavelError } from "./tx-errors";
@@ -150,8 +150,11 @@ export interface OracleOptions extends SendOptions {
   oracles?: PublicKey[];
 }
 
-/** Call options of {@link GavelClient.take} and {@link GavelClient.flashTake}. */
-export interface TakeOptions extends SendOptions {
+/**
+ * Call options of {@link GavelClient.take} and {@link GavelClient.flashTake} (`oracles`: an
+ * anchored auction's oracle accounts, default the client's resolution; Maker-mode takes pass none).
+ */
+export interface TakeOptions extends OracleOptions {
   /** Most collateral to buy (base units); default the whole lot. */
   maxCollateral?: Amount;
   /** Highest acceptable price (PRICE_SCALE); default the auction's price at the chain's clock now. */
@@ -277,14 +280,17 @@ export class GavelClient {
   }
 
   /**
-   * An auction's price now (PRICE_SCALE), from the program's curve at the chain's clock; `null`
-   * when the auction is gone. (Whether it may be taken also depends on `needsReset`.)
+   * An auction's price now (PRICE_SCALE) at the chain's clock, as a take would pay it: Maker mode
+   * from the program's curve; anchored mode from the market's oracle accounts now (`oracles`, or
+   * the client's resolution). `null` when the auction is gone. (Whether it may be taken also
+   * depends on `needsReset`.)
    */
-  async getAuctionPrice(auction: AuctionLike): Promise<BN | null> {
+  async getAuctionPrice(auction: AuctionLike, oracles?: PublicKey[]): Promise<BN | null> {
     const a = await this.loadAuction(auction);
     if (!a) return null;
     const [market, clock] = await Promise.all([this.loadMarket(a.account.market), this.getClock()]);
-    return auctionPrice(market.account.params.curve, a.account.top, clock.unixTimestamp.sub(a.account.tic));
+    const mid = isAnchored(a.account) ? await this.oracleMid(market, oracles) : undefined;
+    return takePrice(market.account.params, a.account, clock.unixTimestamp, mid);
   }
 
   /** Subscribes to Gavel's events (see `subscribeEvents`); returns the unsubscribe function. */
@@ -783,6 +789,19 @@ export class GavelClient {
     return out;
   }
 
+  /** The market's oracle price now (the program's `mid`) from its oracle accounts. */
+  private async oracleMid(m: ProgramAccount<MarketAccount>, given?: PublicKey[]): Promise<BN> {
+    const keys = await this.oracles(m, given);
+    const infos = await this.connection.getMultipleAccountsInfo(keys, this.commitment);
+    const data = infos.map((info, i) => {
+      if (!info) throw new Error(`oracle account ${keys[i].toBase58()} does not exist`);
+      return info.data;
+    });
+    const mid = marketOraclePrice(m.account, data);
+    if (!mid) throw new Error(`market ${m.publicKey.toBase58()}: oracle price out of range`);
+    return mid;
+  }
+
   private auctionAddress(auction: AuctionLike): PublicKey {
     return "account" in auction ? auction.publicKey : auction;
   }
@@ -818,11 +837,13 @@ export class GavelClient {
       m.account.collateralMint,
       opts.collateralDestination,
     );
+    const oracles = isAnchored(a.account) ? await this.oracles(m, opts.oracles) : [];
     let maxPrice: BN;
     if (opts.maxPrice !== undefined) maxPrice = toBN(opts.maxPrice);
     else {
       const clock = await this.getClock();
-      maxPrice = auctionPrice(m.account.params.curve, a.account.top, clock.unixTimestamp.sub(a.account.tic));
+      const mid = isAnchored(a.account) ? await this.oracleMid(m, oracles) : undefined;
+      maxPrice = takePrice(m.account.params, a.account, clock.unixTimestamp, mid);
     }
     return {
       ixs: create,
@@ -834,6 +855,7 @@ export class GavelClient {
         taker: this.publicKey,
         collateralDestination,
         debtSource: opts.debtSource ?? this.ata(m.account.debtMint),
+        oracles,
       },
       limits: {
         maxCollateral: opts.maxCollateral !== undefined ? toBN(opts.maxCollateral) : a.account.lot,

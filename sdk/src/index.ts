@@ -13,6 +13,8 @@ export * from "./events";
 export * from "./errors";
 export * from "./math";
 export * from "./auction";
+export * from "./anchored";
+export * from "./partial";
 export * from "./kick";
 export * from "./oracle";
 export type { Gavel } from "./idl/gavel";

@@ -437,9 +437,18 @@ export interface TakeLimits {
   maxPrice: BN;
 }
 
+/**
+ * Oracle accounts a take passes: none for a Maker-mode auction; the market's oracles (collateral,
+ * then debt) for an anchored auction, whose price the program reads at the take.
+ */
+export interface TakeOracles {
+  oracles?: OracleAccounts;
+}
+
 /** `take`: buys up to `maxCollateral` at the current price if it is ≤ `maxPrice`. */
 export function takeIx(
-  accounts: AuctionRef & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
+  accounts: AuctionRef &
+    TakeOracles & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
   limits: TakeLimits,
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
@@ -459,6 +468,7 @@ export function takeIx(
       w(accounts.debtSource),
       w(accounts.kicker),
       r(TOKEN_PROGRAM_ID),
+      ...(accounts.oracles ?? []).map(r),
     ],
     programId,
   );
@@ -466,7 +476,7 @@ export function takeIx(
 
 /** `take_begin`: flash take, first half (collateral out). Use {@link flashTakeIxs}. */
 export function takeBeginIx(
-  accounts: AuctionRef & { taker: PublicKey; collateralDestination: PublicKey },
+  accounts: AuctionRef & TakeOracles & { taker: PublicKey; collateralDestination: PublicKey },
   limits: TakeLimits,
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
@@ -483,6 +493,7 @@ export function takeBeginIx(
       w(accounts.collateralDestination),
       r(SYSVAR_INSTRUCTIONS_PUBKEY),
       r(TOKEN_PROGRAM_ID),
+      ...(accounts.oracles ?? []).map(r),
     ],
     programId,
   );
@@ -516,7 +527,8 @@ export function takeEndIx(
  * into the debt token), `take_end` paying from `debtSource` — all for one transaction.
  */
 export function flashTakeIxs(
-  accounts: AuctionRef & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
+  accounts: AuctionRef &
+    TakeOracles & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
   limits: TakeLimits,
   middle: TransactionInstruction[],
   programId: PublicKey = PROGRAM_ID,

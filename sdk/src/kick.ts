@@ -12,7 +12,10 @@
  * @module
  */
 import BN from "bn.js";
-import { BPS, mulDivCeil, mulDivFloor, PRICE_SCALE, RATE_SCALE } from "./math";
+import { dMaxBps } from "./anchored";
+import { BPS, ltvBps, mulDivCeil, mulDivFloor, PRICE_SCALE, RATE_SCALE } from "./math";
+import { partialKick } from "./partial";
+import { PRICE_MODE_ANCHORED } from "./types";
 
 const U64_MAX = new BN(1).shln(64).subn(1);
 const ZERO = new BN(0);
@@ -36,6 +39,14 @@ export interface KickParams {
   hole: BN;
   /** Smallest debt an auction, or the position it leaves behind, may hold. */
   dust: BN;
+  /** Partial kicks restore this LTV (`kickTargetLtvBps`); 0 = whole positions. */
+  targetLtvBps: BN;
+  /** At or above this LTV the whole position goes (`kickFullLtvBps`). */
+  fullLtvBps: BN;
+  /** `anchorMaxBaseBps`: the auction's d_max at the liquidation LTV. */
+  maxBaseBps: BN;
+  /** `anchorMaxCapBps`: the largest d_max. */
+  maxCapBps: BN;
 }
 
 /** Input of {@link kickSize} (Rust `KickInput`). */
@@ -65,6 +76,8 @@ export interface KickSize {
   tab: BN;
   /** Start price (PRICE_SCALE). */
   top: BN;
+  /** The auction's largest discount (bps): health at the kick, bounded by the lot. */
+  dMaxBps: BN;
 }
 
 /** Why the program refuses a kick: see {@link KickSizeError}. */
@@ -93,17 +106,21 @@ function must(x: BN | null): BN {
 }
 
 /**
- * Sizes a kick exactly as the program does:
+ * Sizes a kick exactly as the program does (Maker's sizing, with engine v2's partial kicks):
  *
  * ```text
  * debt = ceil(art × rate / RATE_SCALE); value = floor(ink × price / PRICE_SCALE)
  * if debt == 0 or debt ≤ floor(value × liquidationLtvBps / BPS): refuse Safe
+ * ltv = ltvBps(debt, value); health = dMaxBps(ltv, …, tab 0, lot value 0)
+ * sized = partialKick(…, discount health)     // the whole position unless partial kicks are on
  * room = hole − dirt (0 if dirt ≥ hole); if room == 0: refuse HoleFull
- * dart = min(art, floor(floor(room × BPS / (BPS + chop)) × RATE_SCALE / rate))
- * if dart < art: if debt of (art − dart) < dust: dart = art
- *                elif debt of dart < dust: refuse Dusty
- * dink = floor(ink × dart / art); if dink == 0: refuse Dusty
+ * roomArt = floor(floor(room × BPS / (BPS + chop)) × RATE_SCALE / rate)
+ * if sized.art ≤ roomArt: the sized auction
+ * else: if debt of (art − roomArt) < dust: the whole position (dart = art)
+ *       else dart = roomArt, refuse Dusty if its debt < dust; lot = floor(sized.ink × dart / sized.art)
+ * if lot == 0: refuse Dusty
  * tab = ceil(auction debt × (BPS + chop) / BPS); top = floor(price × buf / BPS)
+ * dMaxBps = dMaxBps(ltv, …, tab, floor(lot × price / PRICE_SCALE))
  * ```
  * @throws KickSizeError where the program refuses the kick.
  */
@@ -120,46 +137,99 @@ export function kickSize(k: KickInput): KickSize {
     ["bufBps", p.bufBps],
     ["hole", p.hole],
     ["dust", p.dust],
+    ["targetLtvBps", p.targetLtvBps],
+    ["fullLtvBps", p.fullLtvBps],
+    ["maxBaseBps", p.maxBaseBps],
+    ["maxCapBps", p.maxCapBps],
   ] as const)
     checkU64(x, name);
   const debt = must(mulDivCeil(k.art, k.rate, RATE_SCALE));
   const value = must(mulDivFloor(k.ink, k.price, PRICE_SCALE));
   const limit = must(mulDivFloor(value, p.liquidationLtvBps, BPS));
   if (debt.isZero() || debt.lte(limit)) throw new KickSizeError("Safe");
+  const ltv = must(ltvBps(debt, value));
+  const dMax = (tab: BN, lotValue: BN): BN =>
+    dMaxBps({
+      ltvBps: ltv,
+      liquidationLtvBps: p.liquidationLtvBps,
+      maxBaseBps: p.maxBaseBps,
+      maxCapBps: p.maxCapBps,
+      tab,
+      lotValue,
+    });
+  const sized = partialKick({
+    ink: k.ink,
+    art: k.art,
+    rate: k.rate,
+    price: k.price,
+    debt,
+    value,
+    targetLtvBps: p.targetLtvBps,
+    fullLtvBps: p.fullLtvBps,
+    chopBps: p.chopBps,
+    discountBps: dMax(ZERO, ZERO),
+    dust: p.dust,
+  });
   const room = p.hole.gt(k.dirt) ? p.hole.sub(k.dirt) : ZERO;
   if (room.isZero()) throw new KickSizeError("HoleFull");
   const chop = BPS.add(p.chopBps);
   if (chop.gt(U64_MAX)) throw new KickSizeError("Overflow");
   const roomDebt = must(mulDivFloor(room, BPS, chop));
   const roomArt = must(mulDivFloor(roomDebt, RATE_SCALE, k.rate));
-  let dart = BN.min(k.art, roomArt);
-  if (dart.lt(k.art)) {
-    const left = must(mulDivCeil(k.art.sub(dart), k.rate, RATE_SCALE));
-    if (left.lt(p.dust)) dart = k.art;
-    else if (must(mulDivCeil(dart, k.rate, RATE_SCALE)).lt(p.dust)) throw new KickSizeError("Dusty");
+  let { art: dart, ink: dink, debt: auctionDebt, tab } = sized;
+  if (sized.art.gt(roomArt)) {
+    const left = must(mulDivCeil(k.art.sub(roomArt), k.rate, RATE_SCALE));
+    if (left.lt(p.dust)) {
+      dart = k.art;
+      auctionDebt = debt;
+    } else {
+      dart = roomArt;
+      auctionDebt = must(mulDivCeil(dart, k.rate, RATE_SCALE));
+      if (auctionDebt.lt(p.dust)) throw new KickSizeError("Dusty");
+    }
+    dink = dart.eq(k.art) ? k.ink : must(mulDivFloor(sized.ink, dart, sized.art));
+    tab = mulDivCeil(auctionDebt, chop, BPS) ?? ZERO;
   }
-  const dink = must(mulDivFloor(k.ink, dart, k.art));
   if (dink.isZero()) throw new KickSizeError("Dusty");
-  const auctionDebt = dart.eq(k.art) ? debt : must(mulDivCeil(dart, k.rate, RATE_SCALE));
-  const tab = must(mulDivCeil(auctionDebt, chop, BPS));
+  if (tab.isZero()) throw new KickSizeError("Overflow"); // the debt is above 0: only an overflow
   const top = must(mulDivFloor(k.price, p.bufBps, BPS));
-  return { art: dart.clone(), ink: dink, debt: auctionDebt.clone(), tab, top };
+  const lotValue = must(mulDivFloor(dink, k.price, PRICE_SCALE));
+  return {
+    art: dart.clone(),
+    ink: dink.clone(),
+    debt: auctionDebt.clone(),
+    tab: tab.clone(),
+    top,
+    dMaxBps: dMax(tab, lotValue),
+  };
 }
 
-/** The kick parameters of a decoded `MarketParams`. */
+/**
+ * The kick parameters of a decoded `MarketParams`. An anchored market's auctions start at the
+ * oracle price itself, so its `bufBps` counts as 100 % (as the program passes it).
+ */
 export function kickParamsOf(params: {
   liquidationLtvBps: number;
   chopBps: number;
   bufBps: number;
   hole: BN;
   dust: BN;
+  priceMode?: number;
+  kickTargetLtvBps?: number;
+  kickFullLtvBps?: number;
+  anchorMaxBaseBps?: number;
+  anchorMaxCapBps?: number;
 }): KickParams {
   return {
     liquidationLtvBps: new BN(params.liquidationLtvBps),
     chopBps: new BN(params.chopBps),
-    bufBps: new BN(params.bufBps),
+    bufBps: params.priceMode === PRICE_MODE_ANCHORED ? BPS.clone() : new BN(params.bufBps),
     hole: params.hole,
     dust: params.dust,
+    targetLtvBps: new BN(params.kickTargetLtvBps ?? 0),
+    fullLtvBps: new BN(params.kickFullLtvBps ?? 0),
+    maxBaseBps: new BN(params.anchorMaxBaseBps ?? 0),
+    maxCapBps: new BN(params.anchorMaxCapBps ?? 0),
   };
 }
 

@@ -21,16 +21,19 @@ import {
   encodePriceUpdateV2,
   encodePythLegacyPrice,
   decodeWithdrawalRequest,
+  EngineParams,
   initializeConfigIx,
   LiquidityAccounts,
+  MAKER_ENGINE,
   MarketAccount,
-  marketAddresses,
   MarketAddresses,
+  marketAddresses,
   MarketParams,
   MarketRef,
   OracleKind,
-  positionPda,
   PositionAccount,
+  positionPda,
+  PRICE_MODE_ANCHORED,
   PYTH_LEGACY_PROGRAM_ID,
   PYTH_RECEIVER_PROGRAM_ID,
   pythAccountInfo,
@@ -76,7 +79,29 @@ export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): 
     maxConfBps: 200,
     curve: { stairstepExp: { stepSecs: new BN(90), cut: new BN("990000000000000000") } },
     withdrawCooldownSecs: new BN(WITHDRAW_COOLDOWN_SECS),
+    ...MAKER_ENGINE,
   };
+}
+
+/**
+ * Engine v2 defaults (DESIGN.md, "Liquidation v2"): the anchored price (0.5 % off the live oracle
+ * at the kick, +0.5 % a minute, up to 3 % + the LTV's excess over the liquidation LTV, at most
+ * 8 %) and partial kicks back to 70 % LTV, whole positions from 90 %. {@link defaultParams} keeps
+ * the original engine so the specs written for it stay valid.
+ */
+export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
+  priceMode: PRICE_MODE_ANCHORED,
+  anchorStartBps: 50,
+  anchorRateBpsPerMin: 50,
+  anchorMaxBaseBps: 300,
+  anchorMaxCapBps: 800,
+  kickTargetLtvBps: 7_000,
+  kickFullLtvBps: 9_000,
+});
+
+/** {@link defaultParams} with the engine v2 defaults ({@link V2_ENGINE}). */
+export function v2Params(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
+  return { ...defaultParams(oracle, kind), ...V2_ENGINE };
 }
 
 /** One lending market and the tools to drive it. */
@@ -169,20 +194,24 @@ export class LendingWorld {
     this.chain.svm.setAccount(opts.account ?? this.oracle, pythAccountInfo(OracleKind.PythLegacy, data));
   }
 
-  /** Publishes a pull-oracle `PriceUpdateV2` at `account` for `feedId`. */
+  /**
+   * Publishes a pull-oracle `PriceUpdateV2` at `account` for `feedId`, published `ageSecs` ago
+   * (default now) with confidence `confBps` (default 10 bps).
+   */
   setPullPrice(
     account: PublicKey,
     feedId: Buffer,
     usd: number,
     verification: "full" | { partial: number } = "full",
+    opts: { ageSecs?: number; confBps?: number } = {},
   ): void {
     const price = new BN(Math.round(usd * 1e8));
     const data = encodePriceUpdateV2({
       feedId,
       price,
-      conf: price.divn(1000),
+      conf: price.muln(opts.confBps ?? 10).divn(10_000),
       expo: -8,
-      publishTime: new BN(this.now.toString()),
+      publishTime: new BN((this.now - BigInt(opts.ageSecs ?? 0)).toString()),
       postedSlot: new BN(this.slot.toString()),
       verification,
     });

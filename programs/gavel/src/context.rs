@@ -101,6 +101,10 @@ pub struct MarketPrices {
     /// Conservative: collateral at price − confidence, debt at price + confidence (used when a
     /// borrower takes value out: borrow, withdraw collateral).
     pub low: u64,
+    /// Publish time of the collateral price.
+    pub collateral_publish_time: i64,
+    /// Publish time of the debt price (0 when the market has no debt oracle).
+    pub debt_publish_time: i64,
 }
 
 /// Inlined: six registers with the result pointer.
@@ -142,12 +146,12 @@ pub fn load_prices(
         &p.collateral_oracle,
         now,
     )?;
-    let (debt_price, debt_conf, debt_expo) = if p.has_debt_oracle() {
+    let (debt_price, debt_conf, debt_expo, debt_publish_time) = if p.has_debt_oracle() {
         let debt_info = oracles.get(1).ok_or(GavelError::AccountsMissing)?;
         let d = read_oracle(market, debt_info, p.debt_oracle_kind, &p.debt_oracle, now)?;
-        (d.price, d.conf, d.expo)
+        (d.price, d.conf, d.expo, d.publish_time)
     } else {
-        (1, 0, 0)
+        (1, 0, 0, 0)
     };
     let pair = |coll_price: u64, debt_price: u64| PythPair {
         coll_price,
@@ -165,5 +169,31 @@ pub fn load_prices(
         .ok_or(GavelError::OraclePriceInvalid)?;
     let low =
         math::price_from_pyth(&pair(coll_low, debt_high)).ok_or(GavelError::OraclePriceInvalid)?;
-    Ok(MarketPrices { mid, low })
+    Ok(MarketPrices {
+        mid,
+        low,
+        collateral_publish_time: coll.publish_time,
+        debt_publish_time,
+    })
+}
+
+/// Reads prices for the liquidation instructions (kick, take and take_begin in anchored mode,
+/// reset): every guard of [`load_prices`], and publish times that never go backwards. A price
+/// older than one the market has already read is refused (`OraclePublishTimeOlder`), so nobody
+/// can present a lower pull-oracle print than one already seen; the market keeps the newest.
+#[inline(always)]
+pub fn load_liquidation_prices(
+    market: &mut Market,
+    oracles: &[AccountInfo],
+    now: &Now,
+) -> Result<MarketPrices, GavelError> {
+    let prices = load_prices(market, oracles, now)?;
+    if prices.collateral_publish_time < market.collateral_publish_time
+        || prices.debt_publish_time < market.debt_publish_time
+    {
+        return Err(GavelError::OraclePublishTimeOlder);
+    }
+    market.collateral_publish_time = prices.collateral_publish_time;
+    market.debt_publish_time = prices.debt_publish_time;
+    Ok(prices)
 }

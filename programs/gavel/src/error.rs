@@ -119,6 +119,13 @@ gavel_errors! {
     WithdrawalRequestMismatch = 6054 => "Withdrawal request belongs to another market or LP",
     WithdrawalRequestExists = 6055 => "The LP already has a withdrawal request in this market",
     ClockUnavailable = 6056 => "The Clock sysvar could not be read",
+    PriceModeInvalid = 6057 => "Price mode must be 0 (Maker curve) or 1 (anchored to the oracle)",
+    AnchorDiscountInvalid = 6058 => "Anchored discounts need start <= max base <= max cap < 100%",
+    AnchorRateInvalid = 6059 => "Anchored price mode needs a discount rate above zero",
+    KickTargetLtvInvalid = 6060 => "Kick target LTV must be below the liquidation LTV and leave room for penalty and discount",
+    KickFullLtvInvalid = 6061 => "Full-kick LTV must be above the liquidation LTV and at most 100%",
+    OraclePublishTimeOlder = 6062 => "Oracle price is older than one the market has already used",
+    PositionAuctionLive = 6063 => "Position already has a live auction (partial kicks: one at a time)",
 }
 
 impl GavelError {

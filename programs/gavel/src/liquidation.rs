@@ -13,14 +13,17 @@ use pinocchio::{
 
 use crate::safe_math::SafeMath;
 use crate::{
+    context::load_liquidation_prices,
     error::GavelError,
     events::{AuctionSettled, BadDebt, Event},
     instructions::TAKE_END,
     math::{
+        anchored::{anchored_price, d_max_bps, discount_bps, DmaxInput},
         auction::{needs_reset, take_quote, ResetInput, TakeError, TakeInput},
         kick::{kick_reward, reset_reward, RewardInput},
     },
-    state::{Auction, Market, Position},
+    oracle::Now,
+    state::{market::PRICE_MODE_ANCHORED, Auction, Market, Position},
     utils::{close_program_account, require_writable},
 };
 
@@ -99,13 +102,25 @@ pub mod reason {
     pub const CANCELLED: u8 = 2;
 }
 
-/// The auction's price now and whether it needs a reset (past `tail` or below `cusp`).
-pub fn auction_price(market: &Market, auction: &Auction, now: i64) -> (u64, bool) {
+/// The auction's price now and whether it needs a reset. Maker mode: the market's curve from
+/// `top`, reset past `tail` or below `cusp`. Anchored mode: `oracle_mid × (1 − d)` with the
+/// discount `d` grown since `tic` up to the auction's `d_max_bps`, reset only past `tail`.
+pub fn auction_price(market: &Market, auction: &Auction, now: i64, oracle_mid: u64) -> (u64, bool) {
     let elapsed_secs = if now > auction.tic {
         now.saturating_sub(auction.tic) as u64 // now > tic: positive
     } else {
         0
     };
+    let p = &market.params;
+    if auction.price_mode == PRICE_MODE_ANCHORED {
+        let d = discount_bps(
+            p.anchor_start_bps as u64,
+            p.anchor_rate_bps_per_min as u64,
+            auction.d_max_bps as u64,
+            elapsed_secs,
+        );
+        return (anchored_price(oracle_mid, d), elapsed_secs > p.tail_secs);
+    }
     let price = market.params.curve.price(auction.top, elapsed_secs);
     let reset = needs_reset(&ResetInput {
         top: auction.top,
@@ -127,17 +142,49 @@ pub struct Fill {
     pub owe: u64,
 }
 
-/// Prices a take: refuses when the auction needs a reset or its price is above `max_price`;
-/// then Maker's slice/owe rule (`math::auction::take_quote`).
+/// The oracle price a take needs: none in Maker mode (0; its takes stay oracle-free); in
+/// anchored mode the market's oracles (`oracles`, as `kick` takes them) read with kick's guards
+/// and a publish time that never goes backwards ([`load_liquidation_prices`]).
+#[inline(always)]
+pub fn take_oracle_mid(
+    market: &mut Market,
+    auction: &Auction,
+    oracles: &[AccountInfo],
+    now: &Now,
+) -> Result<u64, GavelError> {
+    if auction.price_mode != PRICE_MODE_ANCHORED {
+        return Ok(0);
+    }
+    Ok(load_liquidation_prices(market, oracles, now)?.mid)
+}
+
+/// The largest discount of an auction raising `tab` from a lot worth `lot_value` at the oracle
+/// mid, for a position (or auction) at `ltv_bps` (`math::anchored::d_max_bps`; at most
+/// `anchor_max_cap_bps`, so it fits a u16).
+pub fn auction_d_max(market: &Market, ltv_bps: u64, tab: u64, lot_value: u64) -> u16 {
+    let p = &market.params;
+    d_max_bps(&DmaxInput {
+        ltv_bps,
+        liquidation_ltv_bps: p.liquidation_ltv_bps as u64,
+        max_base_bps: p.anchor_max_base_bps as u64,
+        max_cap_bps: p.anchor_max_cap_bps as u64,
+        tab,
+        lot_value,
+    }) as u16
+}
+
+/// Prices a take at `oracle_mid` (see [`auction_price`]): refuses when the auction needs a reset
+/// or its price is above `max_price`; then Maker's slice/owe rule (`math::auction::take_quote`).
 #[inline(always)]
 pub fn quote_take(
     market: &Market,
     auction: &Auction,
     now: i64,
-    max_collateral: u64,
-    max_price: u64,
+    oracle_mid: u64,
+    limits: (u64, u64),
 ) -> Result<Fill, GavelError> {
-    let (price, reset) = auction_price(market, auction, now);
+    let (max_collateral, max_price) = limits;
+    let (price, reset) = auction_price(market, auction, now, oracle_mid);
     if reset {
         return Err(GavelError::AuctionNeedsReset);
     }

@@ -198,6 +198,13 @@ fn sample_params() -> MarketParams {
             cut: 990_000_000_000_000_000,
         },
         withdraw_cooldown_secs: 3_600,
+        price_mode: 1,
+        anchor_start_bps: 50,
+        anchor_rate_bps_per_min: 51,
+        anchor_max_base_bps: 300,
+        anchor_max_cap_bps: 800,
+        kick_target_ltv_bps: 7_000,
+        kick_full_ltv_bps: 9_000,
     }
 }
 
@@ -243,6 +250,8 @@ fn market_and_position_layouts_match() {
                 curve,
                 ..sample_params()
             },
+            collateral_publish_time: -21,
+            debt_publish_time: 22,
         };
         let mut data = vec![0u8; Market::LEN];
         market.write(&mut data).unwrap();
@@ -253,6 +262,10 @@ fn market_and_position_layouts_match() {
         assert_eq!(v["params"]["max_conf_bps"], 200);
         assert_eq!(v["params"]["debt_oracle"], Value::from(vec![6u8; 32]));
         assert_eq!(v["params"]["withdraw_cooldown_secs"], 3_600);
+        assert_eq!(v["params"]["anchor_rate_bps_per_min"], 51);
+        assert_eq!(v["params"]["kick_full_ltv_bps"], 9_000);
+        assert_eq!(v["collateral_publish_time"], -21);
+        assert_eq!(v["debt_publish_time"], 22);
         let curve_json = &v["params"]["curve"];
         match curve {
             Curve::Linear { tau_secs } => assert_eq!(curve_json["Linear"]["tau_secs"], tau_secs),
@@ -268,7 +281,9 @@ fn market_and_position_layouts_match() {
     let mut data = vec![0u8; Market::LEN];
     let market = Market::read(&{
         let mut d = vec![0u8; Market::LEN];
-        d[Market::LEN - 8 - 17] = 1; // StairstepExp tag before the last field
+        // The StairstepExp tag, its 16 bytes, the cooldown (8), the engine v2 parameters (13) and
+        // the two publish times (16) end the account.
+        d[Market::LEN - 17 - 8 - 13 - 16] = 1;
         d
     })
     .unwrap();
@@ -316,6 +331,8 @@ fn market_and_position_layouts_match() {
         bump: 14,
         initial_debt: 15,
         rewards_paid: 16,
+        price_mode: 1,
+        d_max_bps: 650,
     };
     let mut data = vec![0u8; Auction::LEN];
     auction.write(&mut data).unwrap();
@@ -328,6 +345,8 @@ fn market_and_position_layouts_match() {
         (15.into(), 16.into())
     );
     assert_eq!(v["kicker"], Value::from(vec![5u8; 32]));
+    assert_eq!(v["price_mode"], 1);
+    assert_eq!(v["d_max_bps"], 650);
     assert_eq!(Auction::read(&data).unwrap(), auction);
 }
 

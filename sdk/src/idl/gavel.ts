@@ -1155,7 +1155,7 @@ export type Gavel = {
     {
       "name": "take",
       "docs": [
-        "Anyone buys collateral at the auction's current price (stop < 3)."
+        "Anyone buys collateral at the auction's current price (stop < 3). Anchored auctions: Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
       ],
       "discriminator": [
         149,
@@ -1241,7 +1241,7 @@ export type Gavel = {
     {
       "name": "takeBegin",
       "docs": [
-        "Flash take, first half: collateral out now, payment by a take_end later in the same transaction."
+        "Flash take, first half: collateral out now, payment by a take_end later in the same transaction. Anchored auctions: Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
       ],
       "discriminator": [
         111,
@@ -2325,6 +2325,41 @@ export type Gavel = {
       "code": 6056,
       "name": "clockUnavailable",
       "msg": "The Clock sysvar could not be read"
+    },
+    {
+      "code": 6057,
+      "name": "priceModeInvalid",
+      "msg": "Price mode must be 0 (Maker curve) or 1 (anchored to the oracle)"
+    },
+    {
+      "code": 6058,
+      "name": "anchorDiscountInvalid",
+      "msg": "Anchored discounts need start <= max base <= max cap < 100%"
+    },
+    {
+      "code": 6059,
+      "name": "anchorRateInvalid",
+      "msg": "Anchored price mode needs a discount rate above zero"
+    },
+    {
+      "code": 6060,
+      "name": "kickTargetLtvInvalid",
+      "msg": "Kick target LTV must be below the liquidation LTV and leave room for penalty and discount"
+    },
+    {
+      "code": 6061,
+      "name": "kickFullLtvInvalid",
+      "msg": "Full-kick LTV must be above the liquidation LTV and at most 100%"
+    },
+    {
+      "code": 6062,
+      "name": "oraclePublishTimeOlder",
+      "msg": "Oracle price is older than one the market has already used"
+    },
+    {
+      "code": 6063,
+      "name": "positionAuctionLive",
+      "msg": "Position already has a live auction (partial kicks: one at a time)"
     }
   ],
   "types": [
@@ -2465,6 +2500,34 @@ export type Gavel = {
           {
             "name": "withdrawCooldownSecs",
             "type": "u64"
+          },
+          {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "anchorStartBps",
+            "type": "u16"
+          },
+          {
+            "name": "anchorRateBpsPerMin",
+            "type": "u16"
+          },
+          {
+            "name": "anchorMaxBaseBps",
+            "type": "u16"
+          },
+          {
+            "name": "anchorMaxCapBps",
+            "type": "u16"
+          },
+          {
+            "name": "kickTargetLtvBps",
+            "type": "u16"
+          },
+          {
+            "name": "kickFullLtvBps",
+            "type": "u16"
           }
         ]
       }
@@ -2586,6 +2649,14 @@ export type Gavel = {
                 "name": "marketParams"
               }
             }
+          },
+          {
+            "name": "collateralPublishTime",
+            "type": "i64"
+          },
+          {
+            "name": "debtPublishTime",
+            "type": "i64"
           }
         ]
       }
@@ -2750,11 +2821,19 @@ export type Gavel = {
             "type": "u64"
           },
           {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "dMaxBps",
+            "type": "u16"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                16
+                13
               ]
             }
           }

@@ -10,14 +10,22 @@
 //! Args: none.
 //! Rules (sizing in `math::kick::kick_size`): the position's debt must exceed
 //! `liquidation_ltv_bps` of its collateral value at a fresh, confident oracle price (the price
-//! itself, not price − confidence). At most `room = hole − dirt` of tab is started: debt moved =
-//! min(debt, room / (1 + chop)); if that would leave the position under `dust` the whole debt goes
-//! (Maker), else the auction itself must be at least `dust`. Collateral moves pro rata (rounded
-//! down).
+//! itself, not price − confidence) whose publish time is not older than one the market has
+//! already read. With partial kicks on (`kick_target_ltv_bps` > 0) the position may have no live
+//! auction (`PositionAuctionLive`), and the kick moves only the debt that brings it back to the
+//! target LTV, with the collateral its tab needs at the health discount (`math::partial`); the
+//! whole position at or above `kick_full_ltv_bps`, when the remainder would be dust or the
+//! collateral would run out. Of that, at most `room = hole − dirt` of tab is started: debt moved
+//! = min(debt, room / (1 + chop)); if that would leave the position under `dust` the whole debt
+//! goes (Maker), else the auction itself must be at least `dust`. Collateral: the sized lot, or
+//! its share (rounded down) when the hole cut the debt.
 //! Changes: position `art`/`ink` shrink; a new `Auction` with `tab = debt × (1 + chop)` (rounded
-//! up), `top = oracle × buf`; `dirt += tab`; the kicker gets `tip + chip × tab` from the
-//! insurance fund, capped by the auction's penalty and by the fund's balance
-//! (`math::kick::kick_reward`, recorded in the auction's `rewards_paid`); emits `AuctionStarted`.
+//! up; the penalty on the moved debt only), the market's price mode, `top = oracle × buf` (Maker
+//! mode) or `top = oracle` (anchored mode), and `d_max_bps` from the position's LTV bounded by
+//! the lot (`math::anchored::d_max_bps`); the market's newest oracle publish times;
+//! `dirt += tab`; the kicker gets `tip + chip × tab` from the insurance fund, capped by the
+//! auction's penalty and by the fund's balance (`math::kick::kick_reward`, recorded in the
+//! auction's `rewards_paid`); emits `AuctionStarted`.
 
 use pinocchio::{
     account_info::AccountInfo,
@@ -28,12 +36,16 @@ use pinocchio::{
 use crate::safe_math::SafeMath;
 use crate::{
     context::{
-        load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
+        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop_below,
+        require_vault,
     },
     error::GavelError,
     events::{AuctionStarted, Event},
     liquidation::take_reward,
-    math::kick::{kick_size, KickError, KickInput, KickParams},
+    math::{
+        kick::{kick_size, KickError, KickInput, KickParams},
+        BPS,
+    },
     state::{auction::AUCTION_SEED, Auction, Reader},
     token::{
         require_token_account, require_token_owner, require_token_program, transfer_from_vault,
@@ -72,8 +84,13 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     let now = now()?;
     market.accrue(now.unix_timestamp)?;
-    let prices = load_prices(&market, oracles, &now)?;
+    let prices = load_liquidation_prices(&mut market, oracles, &now)?;
     let p = market.params;
+    // Partial kicks: one live auction per position, so a position cannot be split into many
+    // auctions (each paying a reward) while the first is still selling.
+    if p.partial_kicks() && position.auctions > 0 {
+        return Err(GavelError::PositionAuctionLive.into());
+    }
     let size = kick_size(&KickInput {
         ink: position.ink,
         art: position.art,
@@ -83,9 +100,18 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         params: KickParams {
             liquidation_ltv_bps: p.liquidation_ltv_bps as u64,
             chop_bps: p.chop_bps as u64,
-            buf_bps: p.buf_bps as u64,
+            // Anchored auctions start at the oracle price itself (`top` is for display).
+            buf_bps: if p.is_anchored() {
+                BPS
+            } else {
+                p.buf_bps as u64
+            },
             hole: p.hole,
             dust: p.dust,
+            target_ltv_bps: p.kick_target_ltv_bps as u64,
+            full_ltv_bps: p.kick_full_ltv_bps as u64,
+            max_base_bps: p.anchor_max_base_bps as u64,
+            max_cap_bps: p.anchor_max_cap_bps as u64,
         },
     })
     .map_err(|e| match e {
@@ -149,6 +175,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         bump,
         initial_debt: auction_debt,
         rewards_paid: 0,
+        price_mode: p.price_mode,
+        // At most `anchor_max_cap_bps` (a u16).
+        d_max_bps: size.d_max_bps as u16,
     };
     let reward = take_reward(&mut market, &mut auction, None)?;
     if reward > 0 {

@@ -8,15 +8,21 @@
 //! `tests/vectors/kick.json`, produced by `scripts/gen-kick-vectors.py` with Python's exact
 //! integers.
 //!
-//! Extending: a new sizing mode (e.g. partial kicks) adds a field to [`KickParams`] and a branch
-//! in `kick_size_inner`; the result stays a [`KickSize`].
+//! Partial kicks (engine v2): with `target_ltv_bps` set, the debt and collateral to move come
+//! from `math::partial::partial_kick` at the health discount, before the hole and dust rules; every
+//! kick also fixes the auction's `d_max_bps` (`math::anchored::d_max_bps`).
 //!
 //! On-chain codegen (see [`super`]): [`kick_size`] returns a `Result`, so it is an
 //! `#[inline(always)]` wrapper around an out-of-line worker that writes through `&mut` and returns
 //! an error code; the rewards return a scalar and are `#[inline(never)]`. No function here can
 //! panic: every product and quotient goes through [`mul_div_floor`] / [`mul_div_ceil`].
 
-use super::{mul_div_ceil, mul_div_floor, BPS, PRICE_SCALE, RATE_SCALE};
+use super::{
+    anchored::{d_max_bps, DmaxInput},
+    ltv_bps, mul_div_ceil, mul_div_floor,
+    partial::{partial_kick, PartialInput, PartialSize},
+    BPS, PRICE_SCALE, RATE_SCALE,
+};
 
 #[cfg(test)]
 #[path = "kick_tests.rs"]
@@ -35,6 +41,14 @@ pub struct KickParams {
     pub hole: u64,
     /// Smallest debt an auction, or the position it leaves behind, may hold (Maker's `dust`).
     pub dust: u64,
+    /// Partial kicks restore this LTV (`kick_target_ltv_bps`); 0 = whole positions.
+    pub target_ltv_bps: u64,
+    /// At or above this LTV the whole position goes (`kick_full_ltv_bps`).
+    pub full_ltv_bps: u64,
+    /// `anchor_max_base_bps`: the auction's d_max at the liquidation LTV.
+    pub max_base_bps: u64,
+    /// `anchor_max_cap_bps`: the largest d_max.
+    pub max_cap_bps: u64,
 }
 
 /// Input of [`kick_size`]: the position, the market's state and parameters, the oracle price.
@@ -67,6 +81,8 @@ pub struct KickSize {
     pub tab: u64,
     /// Start price: `floor(price × buf_bps / BPS)`.
     pub top: u64,
+    /// The auction's largest discount: `d_max_bps` at the position's LTV, bounded by the lot.
+    pub d_max_bps: u64,
 }
 
 /// Why [`kick_size`] refuses a kick.
@@ -89,28 +105,35 @@ const KICK_HOLE_FULL: u64 = 2;
 const KICK_DUSTY: u64 = 3;
 const KICK_OVERFLOW: u64 = 4;
 
-/// Sizes a kick (Maker's `dog.bark`), in exactly this order:
+/// Sizes a kick (Maker's `dog.bark`, with engine v2's partial kicks), in exactly this order:
 ///
 /// ```text
 /// debt  = ceil(art × rate / RATE_SCALE)
 /// value = floor(ink × price / PRICE_SCALE)
 /// if debt == 0 || debt <= floor(value × liquidation_ltv_bps / BPS) { refuse Safe }
+/// ltv = ltv_bps(debt, value)                          // rounded up, saturating
+/// health = d_max_bps(ltv, liquidation_ltv, max_base, max_cap, tab 0, lot_value 0)
+/// sized = partial_kick(ink, art, rate, price, debt, value, target, full, chop, health, dust)
+///         // (art, ink, debt, tab) of the whole position unless partial kicks are on
 /// room = hole − dirt (0 if dirt ≥ hole);  if room == 0 { refuse HoleFull }
 /// room_art = floor(floor(room × BPS / (BPS + chop_bps)) × RATE_SCALE / rate)
-/// dart = min(art, room_art)
-/// if dart < art {                                       // only part fits under the hole
-///     if ceil((art − dart) × rate / RATE_SCALE) < dust { dart = art }   // take it all
-///     else if ceil(dart × rate / RATE_SCALE) < dust { refuse Dusty }
+/// if sized.art ≤ room_art { (dart, dink, auction_debt, tab) = sized }
+/// else {                                              // only part fits under the hole
+///     if ceil((art − room_art) × rate / RATE_SCALE) < dust { dart = art; auction_debt = debt }
+///     else { dart = room_art; auction_debt = ceil(dart × rate / RATE_SCALE)
+///            if auction_debt < dust { refuse Dusty } }
+///     dink = ink if dart == art else floor(sized.ink × dart / sized.art)
+///     tab = ceil(auction_debt × (BPS + chop_bps) / BPS)
 /// }
-/// dink = floor(ink × dart / art);  if dink == 0 { refuse Dusty }
-/// auction_debt = debt if dart == art else ceil(dart × rate / RATE_SCALE)
-/// tab = ceil(auction_debt × (BPS + chop_bps) / BPS)
+/// if dink == 0 { refuse Dusty }
 /// top = floor(price × buf_bps / BPS)
+/// d_max_bps = d_max_bps(ltv, …, tab, floor(dink × price / PRICE_SCALE))
 /// ```
 ///
 /// Any intermediate beyond u64 (or `rate == 0` at the room step) refuses with `Overflow`.
 /// The result satisfies `art ≤ input.art`, `ink ≤ input.ink`, `tab ≥ debt`, and
-/// `tab ≤ room` unless the whole position was taken to avoid leaving dust.
+/// `tab ≤ room` unless the whole position was taken to avoid leaving dust. With
+/// `target_ltv_bps` 0 it is Maker's sizing exactly (whole positions, pro-rata lots).
 #[inline(always)]
 pub fn kick_size(k: &KickInput) -> Result<KickSize, KickError> {
     let mut out = KickSize {
@@ -119,6 +142,7 @@ pub fn kick_size(k: &KickInput) -> Result<KickSize, KickError> {
         debt: 0,
         tab: 0,
         top: 0,
+        d_max_bps: 0,
     };
     match kick_size_raw(k, &mut out) {
         KICK_OK => Ok(out),
@@ -155,6 +179,41 @@ fn kick_size_inner(k: &KickInput) -> Result<KickSize, KickError> {
     if debt == 0 || debt <= limit {
         return Err(KickError::Safe);
     }
+    // Engine v2: what partial sizing moves at the health discount (the whole position unless
+    // partial kicks are on).
+    let ltv = ltv_bps(debt, value).ok_or(of)?;
+    let dmax = |tab: u64, lot_value: u64| {
+        d_max_bps(&DmaxInput {
+            ltv_bps: ltv,
+            liquidation_ltv_bps: p.liquidation_ltv_bps,
+            max_base_bps: p.max_base_bps,
+            max_cap_bps: p.max_cap_bps,
+            tab,
+            lot_value,
+        })
+    };
+    let mut sized = PartialSize {
+        art: 0,
+        ink: 0,
+        debt: 0,
+        tab: 0,
+    };
+    partial_kick(
+        &PartialInput {
+            ink: k.ink,
+            art: k.art,
+            rate: k.rate,
+            price: k.price,
+            debt,
+            value,
+            target_ltv_bps: p.target_ltv_bps,
+            full_ltv_bps: p.full_ltv_bps,
+            chop_bps: p.chop_bps,
+            discount_bps: dmax(0, 0),
+            dust: p.dust,
+        },
+        &mut sized,
+    );
     let room = p.hole.saturating_sub(k.dirt);
     if room == 0 {
         return Err(KickError::HoleFull);
@@ -162,34 +221,52 @@ fn kick_size_inner(k: &KickInput) -> Result<KickSize, KickError> {
     let chop = BPS.checked_add(p.chop_bps).ok_or(of)?;
     let room_debt = mul_div_floor(room, BPS, chop).ok_or(of)?;
     let room_art = mul_div_floor(room_debt, RATE_SCALE, k.rate).ok_or(of)?;
-    let mut dart = if room_art < k.art { room_art } else { k.art };
-    if dart < k.art {
-        // dart < art, so the subtraction cannot wrap.
-        let left = mul_div_ceil(k.art.saturating_sub(dart), k.rate, RATE_SCALE).ok_or(of)?;
-        if left < p.dust {
-            dart = k.art;
-        } else if mul_div_ceil(dart, k.rate, RATE_SCALE).ok_or(of)? < p.dust {
-            return Err(KickError::Dusty);
-        }
-    }
-    // art > 0 here (debt > 0), and dart ≤ art, so the lot is at most ink.
-    let dink = mul_div_floor(k.ink, dart, k.art).ok_or(of)?;
+    let (dart, dink, auction_debt, tab) = if sized.art <= room_art {
+        // It all fits: the sized auction as it is (partial sizing kept the remainder and the
+        // auction at or above dust; a tab of 0 is its overflow signal).
+        (sized.art, sized.ink, sized.debt, sized.tab)
+    } else {
+        // The hole cuts the debt (Maker): the whole position if the rest would be dust, else the
+        // auction must reach dust; the lot is the sized lot's share (the whole one: pro rata).
+        // room_art < sized.art ≤ art, so the subtraction cannot wrap.
+        let left = mul_div_ceil(k.art.saturating_sub(room_art), k.rate, RATE_SCALE).ok_or(of)?;
+        let (dart, auction_debt) = if left < p.dust {
+            (k.art, debt)
+        } else {
+            let d = mul_div_ceil(room_art, k.rate, RATE_SCALE).ok_or(of)?;
+            if d < p.dust {
+                return Err(KickError::Dusty);
+            }
+            (room_art, d)
+        };
+        let dink = if dart == k.art {
+            k.ink
+        } else {
+            mul_div_floor(sized.ink, dart, sized.art).ok_or(of)?
+        };
+        (
+            dart,
+            dink,
+            auction_debt,
+            mul_div_ceil(auction_debt, chop, BPS).unwrap_or(0),
+        )
+    };
     if dink == 0 {
         return Err(KickError::Dusty);
     }
-    let auction_debt = if dart == k.art {
-        debt
-    } else {
-        mul_div_ceil(dart, k.rate, RATE_SCALE).ok_or(of)?
-    };
-    let tab = mul_div_ceil(auction_debt, chop, BPS).ok_or(of)?;
+    if tab == 0 {
+        return Err(of); // the debt is above 0, so only an overflow gives a tab of 0
+    }
     let top = mul_div_floor(k.price, p.buf_bps, BPS).ok_or(of)?;
+    // dink ≤ ink, so its value is at most `value`.
+    let lot_value = mul_div_floor(dink, k.price, PRICE_SCALE).ok_or(of)?;
     Ok(KickSize {
         art: dart,
         ink: dink,
         debt: auction_debt,
         tab,
         top,
+        d_max_bps: dmax(tab, lot_value),
     })
 }
 

@@ -48,6 +48,10 @@ fn run(name: &str, args: &[Value]) -> Value {
                 buf_bps: a(7),
                 hole: a(8),
                 dust: a(9),
+                target_ltv_bps: a(10),
+                full_ltv_bps: a(11),
+                max_base_bps: a(12),
+                max_cap_bps: a(13),
             },
         }) {
             Ok(s) => json!({
@@ -56,6 +60,7 @@ fn run(name: &str, args: &[Value]) -> Value {
                 "debt": s.debt.to_string(),
                 "tab": s.tab.to_string(),
                 "top": s.top.to_string(),
+                "d_max_bps": s.d_max_bps.to_string(),
             }),
             Err(e) => Value::String(format!("{e:?}")),
         },
@@ -124,6 +129,10 @@ const PARAMS: KickParams = KickParams {
     buf_bps: 12_000,
     hole: 1_000_000_000_000,
     dust: 10_000_000,
+    target_ltv_bps: 0,
+    full_ltv_bps: 0,
+    max_base_bps: 0,
+    max_cap_bps: 0,
 };
 const USD_120: u64 = 120_000_000_000; // $120 per SOL in USDC base units per lamport × 1e12
 
@@ -271,6 +280,10 @@ fn kick_sizes_respect_the_hole_and_the_position() {
                 buf_bps: 10_000 + rng.below(10_000),
                 hole: rng.below(1 << 41),
                 dust: rng.below(1 << 30),
+                target_ltv_bps: rng.below(2) * (2_000 + rng.below(2_000)),
+                full_ltv_bps: 10_000,
+                max_base_bps: 300,
+                max_cap_bps: 800,
             },
         };
         if let Ok(s) = kick_size(&k) {

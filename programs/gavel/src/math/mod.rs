@@ -15,8 +15,10 @@
 //! `Option`-returning function here is `#[inline(always)]`, and the heavy work sits in
 //! `#[inline(never)]` `*_raw` functions that return a scalar and write through `&mut u64`.
 
+pub mod anchored;
 pub mod auction;
 pub mod kick;
+pub mod partial;
 mod wide;
 
 #[cfg(test)]
