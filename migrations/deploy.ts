@@ -22,7 +22,7 @@
  * `--in-flight <n>` caps concurrent buffer writes (default 32; fewer for rate-limited public RPCs).
  */
 import BN from "bn.js";
-import { Connection, Keypair, PublicKey, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
+import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -35,6 +35,7 @@ import {
   marketPda,
   MarketParams,
   PROGRAM_ID,
+  sendAndConfirm,
   updateMarketIx,
 } from "../sdk/src";
 import { deployProgram } from "./loader";
@@ -68,11 +69,10 @@ export async function initializeGavel(connection: Connection, admin: Keypair): P
   if (balance < 5_000_000) {
     throw new Error(`admin ${admin.publicKey.toBase58()} has ${balance} lamports; needs at least 0.005 SOL`);
   }
-  const signature = await sendAndConfirmTransaction(
+  const signature = await sendAndConfirm(
     connection,
-    new Transaction().add(initializeConfigIx({ admin: admin.publicKey })),
+    [initializeConfigIx({ admin: admin.publicKey })],
     [admin],
-    { commitment: "confirmed" },
   );
   const cfg = decodeConfig((await connection.getAccountInfo(config))!.data);
   return { created: true, admin: cfg.admin.toBase58(), stop: cfg.stop, signature };
@@ -179,11 +179,10 @@ export async function applyMarkets(
     const [market] = marketPda(collateralMint, debtMint);
     const existing = await connection.getAccountInfo(market);
     if (!existing) {
-      const sig = await sendAndConfirmTransaction(
+      const sig = await sendAndConfirm(
         connection,
-        new Transaction().add(createMarketIx({ admin: admin.publicKey, collateralMint, debtMint }, params)),
+        [createMarketIx({ admin: admin.publicKey, collateralMint, debtMint }, params)],
         [admin],
-        { commitment: "confirmed" },
       );
       lines.push(`${where}: market ${market.toBase58()} created (${sig})`);
       continue;
@@ -192,11 +191,10 @@ export async function applyMarkets(
     if (paramsKey(onChain) === paramsKey(params)) {
       lines.push(`${where}: market ${market.toBase58()} exists with the same parameters`);
     } else if (update) {
-      const sig = await sendAndConfirmTransaction(
+      const sig = await sendAndConfirm(
         connection,
-        new Transaction().add(updateMarketIx({ admin: admin.publicKey, market }, params)),
+        [updateMarketIx({ admin: admin.publicKey, market }, params)],
         [admin],
-        { commitment: "confirmed" },
       );
       lines.push(`${where}: market ${market.toBase58()} updated (${sig})`);
     } else {

@@ -28,16 +28,7 @@ import {
   MINT_SIZE,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
-import {
-  Connection,
-  Keypair,
-  Logs,
-  PublicKey,
-  sendAndConfirmTransaction,
-  SystemProgram,
-  Transaction,
-  TransactionInstruction,
-} from "@solana/web3.js";
+import { Connection, Keypair, Logs, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import {
   borrowIx,
   createMarketIx,
@@ -61,6 +52,7 @@ import {
   PYTH_LEGACY_PROGRAM_ID,
   OracleKind,
   valueFloor,
+  sendAndConfirm,
 } from "../sdk/src";
 import { stopChain } from "../app/demo/chain";
 import { PROGRAM_SO } from "./helpers/svm";
@@ -257,9 +249,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   });
 
   const send = (ixs: TransactionInstruction[], signers: Keypair[]): Promise<string> =>
-    sendAndConfirmTransaction(connection, new Transaction().add(...ixs), signers, {
-      commitment: "confirmed",
-    });
+    sendAndConfirm(connection, ixs, signers);
 
   /** Publishes the collateral price (USD, expo −8, 5 bps confidence), stamped now. */
   const setPrice = async (price: number): Promise<void> => {

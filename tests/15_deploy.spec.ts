@@ -13,14 +13,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import {
-  Connection,
-  Keypair,
-  LAMPORTS_PER_SOL,
-  sendAndConfirmTransaction,
-  Transaction,
-} from "@solana/web3.js";
-import { configPda, decodeConfig, decodeMarket, PROGRAM_ID, setStopIx } from "../sdk/src";
+import { Connection, Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
+import { configPda, decodeConfig, decodeMarket, PROGRAM_ID, sendAndConfirm, setStopIx } from "../sdk/src";
 import { applyMarkets, initializeGavel, MarketSpec } from "../migrations/deploy";
 import { deployProgram, holdsExactly, LOADER_ID, readProgramData } from "../migrations/loader";
 import { ChainMarket, startChain, stopChain, SurfnetHandle } from "../app/demo/chain";
@@ -110,12 +104,7 @@ describe("15 deploy script: the program through the upgradeable loader (embedded
 
   it("other bytes upgrade the program in place; it executes after each upgrade", async () => {
     const setStop = async (stop: number) => {
-      await sendAndConfirmTransaction(
-        connection,
-        new Transaction().add(setStopIx({ admin: admin.publicKey }, stop)),
-        [admin],
-        { commitment: "confirmed" },
-      );
+      await sendAndConfirm(connection, [setStopIx({ admin: admin.publicKey }, stop)], [admin]);
       const config = await connection.getAccountInfo(configPda()[0]);
       expect(decodeConfig(config!.data).stop).to.equal(stop);
     };

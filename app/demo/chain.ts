@@ -14,15 +14,7 @@ import {
   MINT_SIZE,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
-import {
-  Connection,
-  Keypair,
-  PublicKey,
-  sendAndConfirmTransaction,
-  SystemProgram,
-  Transaction,
-  TransactionInstruction,
-} from "@solana/web3.js";
+import { Connection, Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -40,6 +32,7 @@ import {
   OracleKind,
   PROGRAM_ID,
   PYTH_LEGACY_PROGRAM_ID,
+  sendAndConfirm,
 } from "../../sdk/src";
 import { initializeGavel } from "../../migrations/deploy";
 
@@ -112,9 +105,7 @@ export class ChainMarket {
   }
 
   async send(ixs: TransactionInstruction[], signers: Keypair[]): Promise<string> {
-    return sendAndConfirmTransaction(this.connection, new Transaction().add(...ixs), signers, {
-      commitment: "confirmed",
-    });
+    return sendAndConfirm(this.connection, ixs, signers);
   }
 
   /** Publishes the collateral price (USD per token, expo −8, 10 bps confidence) as of now. */
