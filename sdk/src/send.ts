@@ -46,6 +46,11 @@ export interface BlockhashRetryOptions {
   maxAttempts?: number;
   /** Overall limit, ms (default 120,000): then a {@link SendTimeoutError}. */
   timeoutMs?: number;
+  /**
+   * Limit of each RPC call, ms (default 10,000): a call that hangs counts as failed (retried), so
+   * no stuck request can hold the routine past `timeoutMs`.
+   */
+  rpcTimeoutMs?: number;
   /** Period of signature-status polls, ms (default 250). */
   pollMs?: number;
   /** Period at which the same signed bytes are sent again while unconfirmed, ms (default 2,000). */
@@ -115,6 +120,15 @@ const BLOCKHASH_NOT_FOUND = /blockhash not found/i;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** `p`, or a rejection once `ms` passed. */
+function timed<T>(p: Promise<T>, ms: number, op: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${op}: no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 function commitmentRank(c: string | null | undefined): number {
   if (c === "finalized" || c === "max" || c === "root") return 2;
   if (c === "confirmed" || c === "single" || c === "singleGossip") return 1;
@@ -166,6 +180,7 @@ export async function sendWithBlockhashRetry(
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const pollMs = opts.pollMs ?? 250;
   const rebroadcastMs = opts.rebroadcastMs ?? 2_000;
+  const rpcMs = opts.rpcTimeoutMs ?? 10_000;
   const getBlockhash = opts.blockhash ?? (() => connection.getLatestBlockhash(commitment));
   const rpcError = (op: string, e: unknown) => opts.onRpcError?.(op, e);
   const deadline = Date.now() + timeoutMs;
@@ -176,7 +191,7 @@ export async function sendWithBlockhashRetry(
     let bh: BlockhashInfo | null = null;
     while (!bh) {
       try {
-        bh = await getBlockhash(attempt);
+        bh = await timed(getBlockhash(attempt), rpcMs, "getLatestBlockhash");
       } catch (e) {
         rpcError("getLatestBlockhash", e);
         if (Date.now() > deadline) throw new SendTimeoutError(signatures, timeoutMs);
@@ -186,11 +201,12 @@ export async function sendWithBlockhashRetry(
     const { raw, signature } = serialize(await build(bh.blockhash, attempt));
     signatures.push(signature);
     opts.onSent?.(signature, attempt);
-    const sent = await sendRaw(connection, raw, opts, deadline, rpcError);
+    const sent = await sendRaw(connection, raw, opts, deadline, rpcError, rpcMs);
     if (sent === "blockhash not found") continue; // preflight does not know it: expired
     if (sent === "timeout") throw new SendTimeoutError(signatures, timeoutMs);
     const landed = await watch(connection, signature, raw, bh.lastValidBlockHeight, {
       commitment,
+      rpcMs,
       pollMs,
       rebroadcastMs,
       deadline,
@@ -218,14 +234,19 @@ async function sendRaw(
   opts: BlockhashRetryOptions,
   deadline: number,
   rpcError: (op: string, e: unknown) => void,
+  rpcMs: number,
 ): Promise<"sent" | "blockhash not found" | "timeout"> {
   for (;;) {
     try {
-      await connection.sendRawTransaction(raw, {
-        skipPreflight: opts.skipPreflight ?? false,
-        preflightCommitment: opts.commitment ?? "confirmed",
-        maxRetries: opts.maxRetries ?? 0,
-      });
+      await timed(
+        connection.sendRawTransaction(raw, {
+          skipPreflight: opts.skipPreflight ?? false,
+          preflightCommitment: opts.commitment ?? "confirmed",
+          maxRetries: opts.maxRetries ?? 0,
+        }),
+        rpcMs,
+        "sendTransaction",
+      );
       return "sent";
     } catch (e) {
       if (e instanceof SendTransactionError) {
@@ -250,6 +271,7 @@ async function watch(
   lastValidBlockHeight: number,
   o: {
     commitment: Commitment;
+    rpcMs: number;
     pollMs: number;
     rebroadcastMs: number;
     deadline: number;
@@ -260,7 +282,8 @@ async function watch(
   let lastBroadcast = Date.now();
   let lastHeightCheck = 0;
   const status = async () => {
-    const st = (await connection.getSignatureStatuses([signature])).value[0];
+    const st = (await timed(connection.getSignatureStatuses([signature]), o.rpcMs, "getSignatureStatuses"))
+      .value[0];
     return st && (st.err || commitmentRank(st.confirmationStatus) >= want)
       ? { slot: st.slot, err: st.err }
       : null;
@@ -283,7 +306,10 @@ async function watch(
     if (now - lastHeightCheck >= Math.max(1_000, o.pollMs * 4)) {
       lastHeightCheck = now;
       try {
-        if ((await connection.getBlockHeight(o.commitment)) > lastValidBlockHeight) {
+        if (
+          (await timed(connection.getBlockHeight(o.commitment), o.rpcMs, "getBlockHeight")) >
+          lastValidBlockHeight
+        ) {
           // Past its last valid height it can no longer land; one last look in case it just did.
           const st = await status();
           return st ?? "expired";
