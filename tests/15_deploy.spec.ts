@@ -161,6 +161,47 @@ describe("15 deploy script: the program through the upgradeable loader (embedded
   });
 });
 
+describe("15 deploy script on surfpool's default block production (no Gavel yet)", function () {
+  this.timeout(300_000);
+  let surfnet: SurfnetHandle;
+  let connection: Connection;
+  let keypairFile: string;
+  before(() => {
+    let admin: Keypair;
+    // ~13 blocks a second: a blockhash lives ~11 s, less than web3.js's 30-second cache.
+    ({ surfnet, connection, admin } = startChain({ deploy: false, blockProduction: "default" }));
+    keypairFile = path.join(os.tmpdir(), `gavel-deploy-default-${admin.publicKey.toBase58()}.json`);
+    fs.writeFileSync(keypairFile, JSON.stringify(Array.from(admin.secretKey)));
+  });
+  after(() => {
+    fs.rmSync(keypairFile, { force: true });
+    if (surfnet) stopChain(surfnet, connection);
+  });
+
+  it("deploys gavel.so and creates the config through it", async () => {
+    const out = (
+      await promisify(execFile)(
+        "npx",
+        [
+          "ts-node",
+          "migrations/deploy.ts",
+          "--rpc",
+          surfnet.rpcUrl,
+          "--ws",
+          surfnet.wsUrl,
+          "--keypair",
+          keypairFile,
+        ],
+        { cwd: ROOT },
+      )
+    ).stdout;
+    expect(out).to.contain(`program ${PROGRAM_ID.toBase58()} deployed`);
+    expect(out).to.match(/config created/);
+    const data = await readProgramData(connection, PROGRAM_ID);
+    expect(data!.code.subarray(0, SO.length).equals(SO)).to.equal(true);
+  });
+});
+
 describe("15 deploy script (embedded validator)", function () {
   this.timeout(120_000);
   let surfnet: SurfnetHandle;
