@@ -221,7 +221,8 @@ export async function sendWithBlockhashRetry(
       attempts: attempt,
       logs: [],
     };
-    if (opts.fetchLogs) Object.assign(out, await fetchLogs(connection, signature, commitment, rpcError));
+    if (opts.fetchLogs)
+      Object.assign(out, await fetchLogs(connection, signature, commitment, rpcError, rpcMs));
     return out;
   }
   throw new BlockhashExpiredError(signatures);
@@ -327,14 +328,16 @@ async function fetchLogs(
   signature: string,
   commitment: Commitment,
   rpcError: (op: string, e: unknown) => void,
+  rpcMs: number,
 ): Promise<{ logs: string[]; computeUnits?: number }> {
   const finality: Finality = commitment === "finalized" ? "finalized" : "confirmed";
   for (let i = 0; i < 20; i++) {
     try {
-      const tx = await connection.getTransaction(signature, {
-        commitment: finality,
-        maxSupportedTransactionVersion: 0,
-      });
+      const tx = await timed(
+        connection.getTransaction(signature, { commitment: finality, maxSupportedTransactionVersion: 0 }),
+        rpcMs,
+        "getTransaction",
+      );
       if (tx) {
         return { logs: tx.meta?.logMessages ?? [], computeUnits: tx.meta?.computeUnitsConsumed };
       }
@@ -378,6 +381,7 @@ export async function sendAndConfirm(
       res.signature,
       opts.commitment ?? "confirmed",
       () => undefined,
+      opts.rpcTimeoutMs ?? 10_000,
     );
     throw new SendTransactionError({
       action: "send",
