@@ -120,13 +120,14 @@ describe("20 the bidder and the dashboard as services (the README's commands, si
       ({ surfnet, connection, admin } = startChain());
       market = new ChainMarket(surfnet, connection, admin);
       await market.create(demoParams, 150);
+      await market.lp(new BN(100_000e6), new BN(0));
       await market.borrower(new BN(10e9), new BN(500e6));
       const keeper = await market.keeper(new BN(1_000e6));
       keyFile = path.join(os.tmpdir(), `gavel-service-${keeper.publicKey.toBase58()}.json`);
       fs.writeFileSync(keyFile, JSON.stringify(Array.from(keeper.secretKey)));
     });
     after(() => {
-      fs.rmSync(keyFile, { force: true });
+      if (keyFile) fs.rmSync(keyFile, { force: true });
       if (surfnet) stopChain(surfnet, connection);
     });
 
