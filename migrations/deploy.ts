@@ -18,7 +18,8 @@
  *   npx ts-node migrations/deploy.ts --rpc http://127.0.0.1:8899 --keypair ~/.config/solana/id.json \
  *     --markets migrations/markets.example.json
  *
- * `--ws <url>` names the websocket endpoint when it is not the RPC port + 1 (confirmations use it);
+ * `--ws <url>` names the websocket endpoint when it is not the RPC port + 1 (sends go through the
+ * SDK's `sendAndConfirm`, which polls over HTTP, so nothing needs it today);
  * `--in-flight <n>` caps concurrent buffer writes (default 32; fewer for rate-limited public RPCs).
  */
 import BN from "bn.js";
