@@ -86,7 +86,16 @@ export interface MarketSpec {
   params: Record<string, unknown>;
 }
 
-const U64_FIELDS = ["tip", "tailSecs", "hole", "dust", "borrowRatePerSecWad", "maxAgeSecs", "maxAgeSlots"];
+const U64_FIELDS = [
+  "tip",
+  "tailSecs",
+  "hole",
+  "dust",
+  "borrowRatePerSecWad",
+  "maxAgeSecs",
+  "maxAgeSlots",
+  "withdrawCooldownSecs",
+];
 const KEY_FIELDS = ["oracleProgram", "collateralOracle", "debtOracle"];
 const SMALL_FIELDS = [
   "maxLtvBps",

@@ -58,8 +58,10 @@ import {
   updateMarketIx,
   withdrawCollateralIx,
   withdrawLiquidityIx,
+  requestWithdrawalIx,
+  cancelWithdrawalIx,
 } from "../sdk/src";
-import { defaultParams, LendingWorld } from "../tests/helpers/lending";
+import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "../tests/helpers/lending";
 import { GavelSvm, PROGRAM_SO, SendResult } from "../tests/helpers/svm";
 
 const OUT = path.join(__dirname, "../bench");
@@ -220,7 +222,25 @@ function main(): void {
   const repaySource = { payer: b.publicKey, source: w.ata(w.ref.debtMint, b.publicKey) };
   twice("repay", () => [[repayIx({ ...owner, ...repaySource }, USDC(100))], [b]]);
   twice("accrue", () => [[accrueIx({ market: w.addrs.market })], [lp]]);
-  twice("withdraw_liquidity", () => [[withdrawLiquidityIx(lpAccounts, USDC(1_000))], [lp]]);
+  // LP withdrawal: a request; after the cooldown a partial claim (first) and the claim that closes
+  // the request (steady); then a second request (steady) and two cancels.
+  const request = () => w.chain.send([requestWithdrawalIx(lpAccounts, USDC(2_000))], [lp]);
+  const claim = () => w.chain.send([withdrawLiquidityIx(lpAccounts, USDC(1_000))], [lp]);
+  const cancel = () => w.chain.send([cancelWithdrawalIx(lpAccounts)], [lp]);
+  const requestFirst = must("request_withdrawal", request());
+  w.warp(WITHDRAW_COOLDOWN_SECS);
+  w.setPrice(usd);
+  const claimPart = must("withdraw_liquidity", claim());
+  minute();
+  cu.withdraw_liquidity = { first: claimPart, steady: must("withdraw_liquidity", claim()) };
+  minute();
+  cu.request_withdrawal = { first: requestFirst, steady: must("request_withdrawal", request()) };
+  minute();
+  const cancelFirst = must("cancel_withdrawal", cancel());
+  must("request_withdrawal", request());
+  minute();
+  cu.cancel_withdrawal = { first: cancelFirst, steady: must("cancel_withdrawal", cancel()) };
+  minute();
 
   // Both borrowers leave: repay all, withdraw everything, close (the second close is recorded).
   const closes = borrowers.map((who) => {

@@ -22,6 +22,7 @@ import {
   takeQuote,
   TakeQuoteError,
 } from "../sdk/src/auction";
+import { kickReward, KickSizeError, kickSize, resetReward, RewardInput } from "../sdk/src/kick";
 import type { Curve } from "../sdk/src/types";
 
 /** One golden case: u64 arguments as decimal strings; see the file's `_format`. */
@@ -219,5 +220,124 @@ describe("07 auction math mirror: sdk/src/auction.ts prices, resets and takes ex
         RangeError,
       );
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Kick sizing and keeper rewards: sdk/src/kick.ts against tests/vectors/kick.json
+// (scripts/gen-kick-vectors.py), the same file programs/gavel/src/math/kick.rs is tested with.
+// ---------------------------------------------------------------------------------------------
+
+interface KickCase {
+  args: string[];
+  expected: string | Record<string, string>;
+  binds: string;
+}
+
+const KICK_VECTORS = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "vectors", "kick.json"), "utf8"),
+) as Record<string, unknown>;
+const kickCases = (name: string): KickCase[] => (KICK_VECTORS[name] ?? []) as KickCase[];
+
+const rewardOf = (a: string[]): RewardInput => ({
+  tip: u(a[0]),
+  chipBps: u(a[1]),
+  tab: u(a[2]),
+  debt: u(a[3]),
+  initialPenalty: u(a[4]),
+  rewardsPaid: u(a[5]),
+  insurance: u(a[6]),
+});
+
+/** Each vector key (the Rust function name) and the TypeScript code that mirrors it. */
+const KICK_MIRROR: Record<string, (a: string[]) => KickCase["expected"]> = {
+  kick_size: (a) => {
+    try {
+      const s = kickSize({
+        ink: u(a[0]),
+        art: u(a[1]),
+        rate: u(a[2]),
+        price: u(a[3]),
+        dirt: u(a[4]),
+        params: {
+          liquidationLtvBps: u(a[5]),
+          chopBps: u(a[6]),
+          bufBps: u(a[7]),
+          hole: u(a[8]),
+          dust: u(a[9]),
+        },
+      });
+      return { art: str(s.art), ink: str(s.ink), debt: str(s.debt), tab: str(s.tab), top: str(s.top) };
+    } catch (e) {
+      if (e instanceof KickSizeError) return e.reason;
+      throw e;
+    }
+  },
+  kick_reward: (a) => str(kickReward(rewardOf(a))),
+  reset_reward: (a) => str(resetReward(rewardOf(a), u(a[7]), u(a[8]))),
+};
+
+describe("07 kick math mirror: sdk/src/kick.ts sizes kicks and pays rewards exactly like the program", () => {
+  it("the vector file covers exactly the mirrored functions, with a case where each cap binds", () => {
+    const keys = Object.keys(KICK_VECTORS).filter((k) => !k.startsWith("_"));
+    expect(keys.sort()).to.deep.equal(Object.keys(KICK_MIRROR).sort());
+    const binds = new Set(keys.flatMap((k) => kickCases(k).map((c) => `${k}: ${c.binds}`)));
+    for (const label of [
+      "kick_size: hole (partial)",
+      "kick_size: hole full",
+      "kick_size: dust-whole (the rest would be dust)",
+      "kick_size: dust-refuse (the auction would be dust)",
+      "kick_reward: penalty still to raise",
+      "kick_reward: cumulative per-auction cap",
+      "kick_reward: insurance",
+      "kick_reward: tip + chip",
+    ])
+      expect(binds.has(label), label).to.equal(true);
+  });
+
+  for (const [name, mirror] of Object.entries(KICK_MIRROR)) {
+    it(`${name}: all ${kickCases(name).length} cases match the exact reference`, () => {
+      expect(kickCases(name).length).to.be.greaterThan(250);
+      const failures: string[] = [];
+      for (const c of kickCases(name)) {
+        const got = mirror(c.args);
+        if (JSON.stringify(got) !== JSON.stringify(c.expected))
+          failures.push(
+            `${name}(${c.args.join(", ")}) = ${JSON.stringify(got)}, want ${JSON.stringify(c.expected)}`,
+          );
+      }
+      expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+    });
+  }
+
+  it("issue 15's loop: a 2 USDC penalty pays 2 at the kick and nothing at any reset after it", () => {
+    const s = kickSize({
+      ink: new BN(200_000_000),
+      art: new BN(20_000_000),
+      rate: new BN("1000000000000"),
+      price: new BN("120000000000"),
+      dirt: new BN(0),
+      params: {
+        liquidationLtvBps: new BN(8_000),
+        chopBps: new BN(1_000),
+        bufBps: new BN(12_000),
+        hole: new BN("1000000000000"),
+        dust: new BN(10_000_000),
+      },
+    });
+    expect([s.tab.toNumber(), s.debt.toNumber()]).to.deep.equal([22_000_000, 20_000_000]);
+    const r: RewardInput = {
+      tip: new BN(5_000_000),
+      chipBps: new BN(10),
+      tab: s.tab,
+      debt: s.debt,
+      initialPenalty: s.tab.sub(s.debt),
+      rewardsPaid: new BN(0),
+      insurance: new BN(1_000_000_000),
+    };
+    const kick = kickReward(r);
+    expect(kick.toNumber()).to.equal(2_000_000);
+    const reset = resetReward({ ...r, rewardsPaid: kick }, new BN(24_000_000), new BN(10_000_000));
+    expect(reset.toNumber()).to.equal(0);
   });
 });

@@ -34,6 +34,7 @@ import {
   WalletSigner,
 } from "../sdk/src";
 import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
+import { WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 
 /** A wallet that signs like a browser wallet: no key material exposed, `signTransaction` only. */
 function walletOf(kp: Keypair): WalletSigner & { signed: number } {
@@ -322,9 +323,23 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect(await flash.getAuction(ethAuction)).to.equal(null);
   });
 
-  it("the LP withdraws shares", async () => {
+  it("the LP asks to withdraw, claims part after the cooldown, and cancels the rest", async () => {
+    const req = await lp.requestWithdrawal(a, USDC(2_000));
+    expect(req.events[0].name).to.equal("withdrawalRequested");
+    const pending = (await lp.getWithdrawalRequest(a, lp.publicKey))!;
+    expect(pending.shares.toString()).to.equal(USDC(2_000).toString());
+    expect(pending.claimableTs.sub(pending.requestedTs).toNumber()).to.equal(WITHDRAW_COOLDOWN_SECS);
+    const early = (await rejects(lp.withdrawLiquidity(a, USDC(1_000)))) as GavelError;
+    expect(early.code).to.equal(ErrorCode.WithdrawalCooldownActive);
+    await chain.warp(WITHDRAW_COOLDOWN_SECS + 1);
     const res = await lp.withdrawLiquidity(a, USDC(1_000));
     expect(res.events[0].name).to.equal("liquidityWithdrawn");
+    expect((await lp.getWithdrawalRequest(a, lp.publicKey))!.shares.toString()).to.equal(
+      USDC(1_000).toString(),
+    );
+    const back = await lp.cancelWithdrawal(a);
+    expect(back.events[0].name).to.equal("withdrawalCancelled");
+    expect(await lp.getWithdrawalRequest(a, lp.publicKey)).to.equal(null);
   });
 
   it("error mapping: SendTransactionError, Anchor errors and raw results → GavelError only when the failing program is Gavel", async () => {

@@ -45,6 +45,7 @@ import {
   priorityFeeMicroLamports,
   rateAt,
   resetDueSecond,
+  resetRewardAt,
   scanUnsafe,
   sizeTake,
   takeLimitPrice,
@@ -56,6 +57,7 @@ import { encodeBase58 as base58 } from "../sdk/src";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { LocalTestVenue } from "../app/bidder/venue";
 import { ResilientWs } from "../app/bidder/ws";
+import { Arena } from "./helpers/fuzz";
 import { defaultParams, LendingWorld } from "./helpers/lending";
 
 const ROOT = path.join(__dirname, "..");
@@ -440,6 +442,50 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
       expect(part.partial).to.equal(true);
       expect(part.debt.toString()).to.equal(USDC(500).toString());
       expect(part.lot.toString()).to.equal(SOL(5).toString());
+    });
+
+    // Issue 15: kickQuote and the reset path used to omit the cap at the penalty, overstating the
+    // reward of auctions under ~50 USDC of debt (and the priority fee bid on it).
+    it("kick and reset rewards are capped by the auction's penalty, also across resets (SDK kickReward/resetReward)", () => {
+      const pos = { ink: SOL(0.2), art: USDC(20) }; // tab 22, penalty 2 < tip 5
+      const q = kickQuote(market, pos, px(120), 0);
+      if ("skip" in q) throw new Error(q.skip);
+      expect([q.tab.toString(), q.reward.toString()]).to.deep.equal([
+        USDC(22).toString(),
+        USDC(2).toString(),
+      ]);
+      const auction = {
+        tab: q.tab,
+        lot: q.lot,
+        debt: q.debt,
+        initialTab: q.tab,
+        initialDebt: q.debt,
+        rewardsPaid: q.reward,
+      };
+      expect(resetRewardAt(market, auction, px(120)).toString()).to.equal("0"); // the kick paid it all
+      const fresh = { ...auction, rewardsPaid: new BN(0) };
+      expect(resetRewardAt(market, fresh, px(120)).toString()).to.equal(USDC(2).toString());
+      expect(resetRewardAt(market, fresh, px(40)).toString()).to.equal("0"); // lot worth 8 < dust
+    });
+
+    it("resetRewardAt equals the program's reset reward on LiteSVM (kick, then resets after the tail)", () => {
+      const w = new Arena().setup();
+      const b = w.borrower(0.2, 20);
+      const big = w.borrower(10, 1_000);
+      w.setPrice(120);
+      const auctions = [w.kick(b.publicKey), w.kick(big.publicKey)];
+      for (let round = 0; round < 3; round++) {
+        w.warp(7_201);
+        w.setPrice(120);
+        for (const key of auctions) {
+          const predicted = resetRewardAt(w.market(), w.auction(key)!, px(120));
+          const res = w.mustSend([w.resetIx(key, w.kicker)], [w.kicker]);
+          const paid = res.events.find((e) => e.name === "auctionReset")!.data.reward as BN;
+          expect(predicted.toString(), `round ${round}`).to.equal(paid.toString());
+        }
+      }
+      expect(w.auction(auctions[0])!.rewardsPaid.toString()).to.equal(USDC(2).toString());
+      expect(w.auction(auctions[1])!.rewardsPaid.gt(USDC(20))).to.equal(true);
     });
 
     it("kickQuote equals the program's kick on LiteSVM (tab, lot, top, reward; partial under the hole)", () => {

@@ -246,6 +246,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     // 2 % per second from 102 % of the oracle: margins of 1 %, 3 % and ~5.5 % are reached 2, 3
     // and 4 seconds after a kick.
     curve: { exp: { cut: new BN("980000000000000000") } },
+    withdrawCooldownSecs: new BN(3_600),
   });
 
   const send = (ixs: TransactionInstruction[], signers: Keypair[]): Promise<string> =>

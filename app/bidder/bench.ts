@@ -216,6 +216,7 @@ async function main(): Promise<void> {
       maxAgeSlots: new BN(0),
       maxConfBps: 200,
       curve: { exp: { cut: new BN("980000000000000000") } },
+      withdrawCooldownSecs: new BN(3_600),
     },
   });
   chain.accounts.set(market.toBase58(), marketData);

@@ -17,14 +17,13 @@ import {
 } from "@solana/spl-token";
 import type { Logger } from "pino";
 import {
-  bpsOf,
+  encodeBase58,
   GavelEvent,
   kickIx,
   needsReset,
   resetAuctionIx,
   valueFloor,
   auctionPrice,
-  encodeBase58,
 } from "../../sdk/src";
 import { BidderConfig } from "./config";
 import {
@@ -36,6 +35,7 @@ import {
   positionHealth,
   rateAt,
   resetDueSecond,
+  resetRewardAt,
   scanUnsafe,
   sizeTake,
 } from "./decide";
@@ -1155,12 +1155,7 @@ export class Bidder {
       },
       this.programId,
     );
-    const p = m.account.params;
-    const price = m.price()!;
-    const lotValue = valueFloor(a.lot, price) ?? new BN(0);
-    const chip = bpsOf(a.tab, new BN(p.chipBps)) ?? new BN(0);
-    const reward =
-      a.tab.gte(p.dust) && lotValue.gte(p.dust) ? BN.min(p.tip.add(chip), m.account.insurance) : new BN(0);
+    const reward = resetRewardAt(m.account, a, m.price()!);
     const cuKey = `reset:${m.key}`;
     const cuLimit = this.sender.cachedCu(cuKey) ?? DEFAULT_CU.reset;
     const microLamports = priorityFeeMicroLamports(reward, cuLimit, this.fees(m));

@@ -12,15 +12,20 @@ import {
   accrueRate,
   auctionPrice,
   BPS,
-  bpsOf,
   Curve,
   debtFromArt,
+  kickParamsOf,
+  kickReward,
+  kickSize,
+  KickSize,
+  KickSizeError,
+  KickSizeErrorReason,
   maxDebtFor,
-  mulDivCeil,
   mulDivFloor,
   needsReset,
   PRICE_SCALE,
-  RATE_SCALE,
+  resetReward,
+  rewardInputOf,
   takeQuote,
   TakeQuote,
   TakeQuoteError,
@@ -109,14 +114,14 @@ export interface KickMarket {
   };
 }
 
-/** What a kick would start and pay, exactly as `kick.rs` computes it. */
+/** What a kick would start and pay, from the SDK's mirror of the program's kick math. */
 export interface KickQuote {
   /** Debt moved into the auction. */
   debt: BN;
   tab: BN;
   lot: BN;
   top: BN;
-  /** `min(tip + chip × tab, insurance)`: paid to the kicker. */
+  /** `min(tip + chip × tab, tab − debt, insurance)` (SDK `kickReward`): paid to the kicker. */
   reward: BN;
   /** Only part of the position fits under the hole. */
   partial: boolean;
@@ -125,48 +130,66 @@ export interface KickQuote {
 /** Why a kick is not possible: `safe`, `hole_full`, `auction_dusty` or `overflow` (program errors). */
 export type KickSkip = "safe" | "hole_full" | "auction_dusty" | "overflow";
 
-/** The program's kick at `price` and `nowSecs`: the auction it starts, or why it is refused. */
+const KICK_SKIP: Record<KickSizeErrorReason, KickSkip> = {
+  Safe: "safe",
+  HoleFull: "hole_full",
+  Dusty: "auction_dusty",
+  Overflow: "overflow",
+};
+
+/**
+ * The program's kick at `price` and `nowSecs` (the index accrued to then): the auction it starts
+ * and the reward, by the SDK's `kickSize` and `kickReward`, or why it is refused.
+ */
 export function kickQuote(
   market: KickMarket,
   position: { ink: BN; art: BN },
   price: BN,
   nowSecs: number,
 ): KickQuote | { skip: KickSkip } {
-  const p = market.params;
   const rate = rateAt(market, nowSecs);
   if (rate === null) return { skip: "overflow" };
-  const h = positionHealth(position, rate, price, new BN(p.liquidationLtvBps));
-  if (h === null) return { skip: "overflow" };
-  if (!h.unsafe) return { skip: "safe" };
-  const room = p.hole.gt(market.dirt) ? p.hole.sub(market.dirt) : ZERO;
-  if (room.isZero()) return { skip: "hole_full" };
-  const chop = new BN(BPS.toNumber() + p.chopBps);
-  const roomDebt = mulDivFloor(room, BPS, chop);
-  const roomArt = roomDebt && mulDivFloor(roomDebt, RATE_SCALE, rate);
-  if (roomArt === null) return { skip: "overflow" };
-  let dart = BN.min(position.art, roomArt);
-  if (dart.lt(position.art)) {
-    const left = debtFromArt(position.art.sub(dart), rate);
-    if (left === null) return { skip: "overflow" };
-    if (left.lt(p.dust)) {
-      dart = position.art;
-    } else {
-      const d = debtFromArt(dart, rate);
-      if (d === null) return { skip: "overflow" };
-      if (d.lt(p.dust)) return { skip: "auction_dusty" };
-    }
+  let size: KickSize;
+  try {
+    size = kickSize({
+      ink: position.ink,
+      art: position.art,
+      rate,
+      price,
+      dirt: market.dirt,
+      params: kickParamsOf(market.params),
+    });
+  } catch (e) {
+    if (e instanceof KickSizeError) return { skip: KICK_SKIP[e.reason] };
+    throw e;
   }
-  const lot = mulDivFloor(position.ink, dart, position.art);
-  if (lot === null) return { skip: "overflow" };
-  if (lot.isZero()) return { skip: "auction_dusty" };
-  const debt = dart.eq(position.art) ? h.debt : debtFromArt(dart, rate);
-  const tab = debt && mulDivCeil(debt, chop, BPS);
-  const top = mulDivFloor(price, new BN(p.bufBps), BPS);
-  if (debt === null || tab === null || top === null) return { skip: "overflow" };
-  const chip = bpsOf(tab, new BN(p.chipBps));
-  if (chip === null) return { skip: "overflow" };
-  const wanted = BN.min(p.tip.add(chip), U64_MAX);
-  return { debt, tab, lot, top, reward: BN.min(wanted, market.insurance), partial: dart.lt(position.art) };
+  const reward = kickReward({
+    tip: market.params.tip,
+    chipBps: new BN(market.params.chipBps),
+    tab: size.tab,
+    debt: size.debt,
+    initialPenalty: size.tab.sub(size.debt),
+    rewardsPaid: ZERO,
+    insurance: market.insurance,
+  });
+  const { debt, tab, ink: lot, top } = size;
+  return { debt, tab, lot, top, reward, partial: size.art.lt(position.art) };
+}
+
+/**
+ * What `reset_auction` would pay now at the oracle `price` (SDK `resetReward`): nothing when the
+ * tab or the lot's value is under dust, else `tip + chip × tab` capped by the penalty still to
+ * raise, by the part of the auction's penalty its kick and resets have not paid yet, and by the
+ * insurance fund.
+ */
+export function resetRewardAt(
+  market: { insurance: BN; params: { tip: BN; chipBps: number; dust: BN } },
+  auction: { tab: BN; lot: BN; debt: BN; initialTab: BN; initialDebt: BN; rewardsPaid: BN },
+  price: BN,
+): BN {
+  const lotValue = valueFloor(auction.lot, price);
+  if (lotValue === null) return new BN(0); // the program's reset fails with MathOverflow
+  return resetReward(rewardInputOf(market, auction), lotValue, market.params.dust);
 }
 
 /** How the bot bids priority fees and converts lamports into debt units. */

@@ -108,6 +108,7 @@ export function demoParams(oracle: PublicKey): MarketParams {
     maxAgeSlots: new BN(0),
     maxConfBps: 200,
     curve: { exp: { cut: new BN("995000000000000000") } }, // −0.5% per second
+    withdrawCooldownSecs: new BN(3_600),
   };
 }
 

@@ -509,6 +509,7 @@ function paramsView(m: MarketAccount): ParamsView {
     borrowApy: Math.expm1(Math.log1p(perSec) * YEAR_SECS),
     maxAgeSecs: p.maxAgeSecs.toNumber(),
     maxConfBps: p.maxConfBps,
+    withdrawCooldownSecs: p.withdrawCooldownSecs.toNumber(),
     curve: curveName(p.curve),
   };
 }

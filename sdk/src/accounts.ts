@@ -49,6 +49,21 @@ export interface PositionAccount {
   bump: number;
 }
 
+/** Decoded `WithdrawalRequest` account: an LP's pending withdrawal. */
+export interface WithdrawalRequestAccount {
+  market: PublicKey;
+  lp: PublicKey;
+  /** Shares in the request (burned from the LP, still counted in the market's `totalShares`). */
+  shares: BN;
+  /** Their value at the request: the most a claim or a cancel gives for them. */
+  value: BN;
+  /** Unix time of the request. */
+  requestedTs: BN;
+  /** First unix time `withdraw_liquidity` accepts a claim. */
+  claimableTs: BN;
+  bump: number;
+}
+
 /** Decoded `Auction` account. */
 export interface AuctionAccount {
   market: PublicKey;
@@ -71,6 +86,10 @@ export interface AuctionAccount {
   pendingOwe: BN;
   flash: number;
   bump: number;
+  /** Debt part of the tab at the kick (the penalty is `initialTab − initialDebt`). */
+  initialDebt: BN;
+  /** Rewards paid so far by the kick and every reset (at most the penalty). */
+  rewardsPaid: BN;
 }
 
 /** Decodes a `Config` account's data (checks the discriminator). */
@@ -93,6 +112,20 @@ export function decodePosition(data: Buffer | Uint8Array): PositionAccount {
     ink: raw.ink,
     art: raw.art,
     auctions: raw.auctions,
+    bump: raw.bump,
+  };
+}
+
+/** Decodes a `WithdrawalRequest` account's data (checks the discriminator). */
+export function decodeWithdrawalRequest(data: Buffer | Uint8Array): WithdrawalRequestAccount {
+  const raw = coder.accounts.decode("withdrawalRequest", Buffer.from(data));
+  return {
+    market: raw.market,
+    lp: raw.lp,
+    shares: raw.shares,
+    value: raw.value,
+    requestedTs: raw.requestedTs,
+    claimableTs: raw.claimableTs,
     bump: raw.bump,
   };
 }

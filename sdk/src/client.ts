@@ -24,7 +24,13 @@ import {
   createAssociatedTokenAccountIdempotentInstruction,
   getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
-import { AuctionAccount, ConfigAccount, MarketAccount, PositionAccount } from "./accounts";
+import {
+  AuctionAccount,
+  ConfigAccount,
+  MarketAccount,
+  PositionAccount,
+  WithdrawalRequestAccount,
+} from "./accounts";
 import { auctionPrice } from "./auction";
 import { PROGRAM_ID } from "./constants";
 import { GavelEvent, parseEvents } from "./events";
@@ -38,11 +44,13 @@ import {
   fetchMarkets,
   fetchPosition,
   fetchPositions,
+  fetchWithdrawalRequest,
   ProgramAccount,
 } from "./fetch";
 import {
   accrueIx,
   borrowIx,
+  cancelWithdrawalIx,
   closePositionIx,
   depositCollateralIx,
   depositLiquidityIx,
@@ -53,13 +61,14 @@ import {
   openPositionIx,
   REPAY_ALL,
   repayIx,
+  requestWithdrawalIx,
   resetAuctionIx,
   takeIx,
   withdrawCollateralIx,
   withdrawLiquidityIx,
 } from "./instructions";
 import { OracleKind } from "./oracle";
-import { auctionPda, marketPda, positionPda } from "./pda";
+import { auctionPda, marketPda, positionPda, withdrawalRequestPda } from "./pda";
 import { EventCallback, subscribeEvents } from "./subscribe";
 import { sendWithBlockhashRetry, SentTransaction } from "./send";
 import { AuctionGoneError, toGavelError } from "./tx-errors";
@@ -237,6 +246,15 @@ export class GavelClient {
     );
   }
 
+  /** `lp`'s pending withdrawal request in `market` (address or mints), or `null`. */
+  async getWithdrawalRequest(market: MarketLike, lp: PublicKey): Promise<WithdrawalRequestAccount | null> {
+    return fetchWithdrawalRequest(
+      this.connection,
+      withdrawalRequestPda(this.marketAddress(market), lp, this.programId)[0],
+      this.fetchOpts(),
+    );
+  }
+
   /** The auction at `address`, or `null` (never kicked, or already settled). */
   getAuction(address: PublicKey): Promise<AuctionAccount | null> {
     return fetchAuction(this.connection, address, this.fetchOpts());
@@ -395,24 +413,55 @@ export class GavelClient {
     return this.send([...create, ix], opts);
   }
 
-  /** `withdraw_liquidity`: burns `shares` for debt tokens (paid from idle cash). */
-  async withdrawLiquidity(
+  /**
+   * `request_withdrawal`: moves `shares` into this wallet's withdrawal request; claim them with
+   * {@link withdrawLiquidity} once the market's `withdrawCooldownSecs` has passed.
+   */
+  async requestWithdrawal(
     market: MarketLike,
     shares: Amount,
-    opts: SendOptions & { debtAccount?: PublicKey; shareAccount?: PublicKey } = {},
+    opts: SendOptions & { shareAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
     const m = await this.loadMarket(market);
-    const [lpDebtAccount, create] = await this.payee(m.account.debtMint, opts.debtAccount);
-    const ix = withdrawLiquidityIx(
+    const ix = requestWithdrawalIx(
       {
         ...this.ref(m),
         lp: this.publicKey,
-        lpDebtAccount,
         lpShareAccount: opts.shareAccount ?? this.ata(m.account.shareMint),
       },
       toBN(shares),
       this.programId,
     );
+    return this.send([ix], opts);
+  }
+
+  /**
+   * `withdraw_liquidity`: claims `shares` of this wallet's withdrawal request (after its cooldown)
+   * for debt tokens, at min(value at request, value now), paid from idle cash.
+   */
+  async withdrawLiquidity(
+    market: MarketLike,
+    shares: Amount,
+    opts: SendOptions & { debtAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [lpDebtAccount, create] = await this.payee(m.account.debtMint, opts.debtAccount);
+    const ix = withdrawLiquidityIx(
+      { ...this.ref(m), lp: this.publicKey, lpDebtAccount },
+      toBN(shares),
+      this.programId,
+    );
+    return this.send([...create, ix], opts);
+  }
+
+  /** `cancel_withdrawal`: takes back the shares of this wallet's withdrawal request. */
+  async cancelWithdrawal(
+    market: MarketLike,
+    opts: SendOptions & { shareAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [lpShareAccount, create] = await this.payee(m.account.shareMint, opts.shareAccount);
+    const ix = cancelWithdrawalIx({ ...this.ref(m), lp: this.publicKey, lpShareAccount }, this.programId);
     return this.send([...create, ix], opts);
   }
 
@@ -445,8 +494,8 @@ export class GavelClient {
 
   /**
    * `kick`: starts the auction of `owner`'s unsafe position. The reward goes to `rewardAccount`
-   * (default the signer's associated debt-token account, created when missing). Returns the new
-   * auction's address with the result.
+   * (default the signer's associated debt-token account, created when missing; the program
+   * requires an account owned by the signer). Returns the new auction's address with the result.
    */
   async kick(
     market: MarketLike,
@@ -508,7 +557,8 @@ export class GavelClient {
 
   /**
    * `reset_auction`: restarts an auction past its tail or below its cusp from a fresh price; the
-   * reward goes to `rewardAccount` (default the signer's associated debt-token account).
+   * reward goes to `rewardAccount` (default the signer's associated debt-token account; the program
+   * requires an account owned by the signer).
    */
   async resetAuction(
     auction: AuctionLike,

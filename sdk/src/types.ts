@@ -32,4 +32,6 @@ export interface MarketParams {
   maxAgeSlots: BN;
   maxConfBps: number;
   curve: Curve;
+  /** Seconds between `request_withdrawal` and its first claim (60 s to 7 days; e.g. 3,600). */
+  withdrawCooldownSecs: BN;
 }

@@ -20,7 +20,9 @@ import {
   decodePosition,
   encodePriceUpdateV2,
   encodePythLegacyPrice,
+  decodeWithdrawalRequest,
   initializeConfigIx,
+  LiquidityAccounts,
   MarketAccount,
   marketAddresses,
   MarketAddresses,
@@ -32,6 +34,10 @@ import {
   PYTH_LEGACY_PROGRAM_ID,
   PYTH_RECEIVER_PROGRAM_ID,
   pythAccountInfo,
+  requestWithdrawalIx,
+  withdrawalRequestPda,
+  WithdrawalRequestAccount,
+  withdrawLiquidityIx,
 } from "../../sdk/src";
 import { GavelSvm, SendResult } from "./svm";
 
@@ -39,6 +45,12 @@ import { GavelSvm, SendResult } from "./svm";
 export const T0 = 1_760_000_000n;
 /** 5% a year, compounding per second, on WAD: ln(1.05) / 31_536_000 × 1e18. */
 export const RATE_5_PCT_APY_WAD = new BN("1547125957");
+
+/**
+ * LP withdrawal cooldown of the test markets: one hour, far above the seconds a keeper takes to
+ * kick an unsafe position (THREAT_MODEL.md, "LP run-ahead").
+ */
+export const WITHDRAW_COOLDOWN_SECS = 3_600;
 
 /** Market parameters close to Maker ETH-A, scaled to USDC (6 decimals). */
 export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
@@ -63,6 +75,7 @@ export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): 
     maxAgeSlots: new BN(0),
     maxConfBps: 200,
     curve: { stairstepExp: { stepSecs: new BN(90), cut: new BN("990000000000000000") } },
+    withdrawCooldownSecs: new BN(WITHDRAW_COOLDOWN_SECS),
   };
 }
 
@@ -134,11 +147,15 @@ export class LendingWorld {
     this.chain.svm.setClock(new Clock(this.slot, this.now, 0n, 0n, this.now));
   }
 
+  /** The last price published by {@link setPrice} on the market's oracle (USD per SOL). */
+  lastUsd = 150;
+
   /** Publishes a legacy Pyth price for the collateral: `usd` per SOL, confidence `confBps`. */
   setPrice(
     usd: number,
     opts: { confBps?: number; ageSecs?: number; status?: number; account?: PublicKey } = {},
   ): void {
+    if (!opts.account) this.lastUsd = usd;
     const price = new BN(Math.round(usd * 1e8));
     const conf = price.muln(opts.confBps ?? 10).divn(10_000);
     const data = encodePythLegacyPrice({
@@ -256,6 +273,24 @@ export class LendingWorld {
   position(owner: PublicKey): PositionAccount | null {
     const data = this.chain.data(positionPda(this.addrs.market, owner)[0]);
     return data && data.length > 0 ? decodePosition(data) : null;
+  }
+
+  /** `lp`'s pending withdrawal request, decoded (null when there is none). */
+  withdrawalRequest(lp: PublicKey): WithdrawalRequestAccount | null {
+    const data = this.chain.data(withdrawalRequestPda(this.addrs.market, lp)[0]);
+    return data && data.length > 0 ? decodeWithdrawalRequest(data) : null;
+  }
+
+  /**
+   * An LP withdrawal the way an honest LP does it: `request_withdrawal(shares)`, wait out the
+   * market's cooldown (the clock moves; the oracle is republished at its last price so that
+   * later oracle reads stay fresh), then `withdraw_liquidity(shares)`. Returns the claim.
+   */
+  withdrawAfterCooldown(accounts: LiquidityAccounts, lp: Keypair, shares: BN): SendResult {
+    this.mustSend([requestWithdrawalIx(accounts, shares)], [lp]);
+    this.warp(this.market().params.withdrawCooldownSecs.toNumber());
+    this.setPrice(this.lastUsd);
+    return this.mustSend([withdrawLiquidityIx(accounts, shares)], [lp]);
   }
 
   /**

@@ -21,6 +21,8 @@ export interface ParamsView {
   borrowApy: number;
   maxAgeSecs: number;
   maxConfBps: number;
+  /** LP withdrawal cooldown: seconds from `request_withdrawal` to the first claim. */
+  withdrawCooldownSecs: number;
   /** The auction curve in words, e.g. "exponential, −0.50%/s". */
   curve: string;
 }

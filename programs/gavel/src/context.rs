@@ -11,7 +11,7 @@ use crate::{
     error::GavelError,
     math::{self, PythPair},
     oracle::{self, Now, OracleGuards, OracleKind, OraclePrice, OracleSpec},
-    state::{Config, Market, Position},
+    state::{Config, Market, Position, WithdrawalRequest},
     utils::require_writable,
 };
 
@@ -51,6 +51,21 @@ pub fn load_position_mut(
         return Err(GavelError::PositionMismatch);
     }
     Ok(position)
+}
+
+/// Loads a writable withdrawal request of `market` made by `lp` (the request's owner, discriminator,
+/// market and LP are all checked: another LP's or another market's request is refused).
+pub fn load_request_mut(
+    account: &AccountInfo,
+    market: &Pubkey,
+    lp: &Pubkey,
+) -> Result<WithdrawalRequest, GavelError> {
+    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
+    let request = WithdrawalRequest::load(account)?;
+    if &request.market != market || &request.lp != lp {
+        return Err(GavelError::WithdrawalRequestMismatch);
+    }
+    Ok(request)
 }
 
 /// Requires `account` to be the market's vault (or share mint) `expected`.

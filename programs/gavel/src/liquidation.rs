@@ -16,8 +16,8 @@ use crate::{
     events::{AuctionSettled, BadDebt, Event},
     instructions::TAKE_END,
     math::{
-        self,
         auction::{needs_reset, take_quote, ResetInput, TakeError, TakeInput},
+        kick::{kick_reward, reset_reward, RewardInput},
     },
     state::{Auction, Market, Position},
     utils::{close_program_account, require_writable},
@@ -242,17 +242,37 @@ pub struct AuctionIds {
     pub now: i64,
 }
 
-/// Kicker (or resetter) reward: `tip + chip × tab`, capped by the auction's penalty
-/// (`tab − debt`) and by what the insurance fund holds. The penalty cap means a reward can never
-/// exceed what the auction pays back into the fund, so kicking (or resetting) one's own position
-/// is never profitable and kick loops cannot drain the fund (tests/13_attacks.spec.ts).
-/// Deducts the reward from the fund and returns it; the caller transfers it.
-pub fn take_reward(market: &mut Market, tab: u64, debt: u64) -> Result<u64, GavelError> {
-    let chip = math::bps_of(tab, market.params.chip_bps as u64).ok_or(GavelError::MathOverflow)?;
-    let wanted = market.params.tip.saturating_add(chip);
-    let reward = wanted.min(tab.saturating_sub(debt)).min(market.insurance);
+/// The reward inputs of `auction` (`math::kick::RewardInput`).
+fn reward_input(market: &Market, auction: &Auction) -> RewardInput {
+    RewardInput {
+        tip: market.params.tip,
+        chip_bps: market.params.chip_bps as u64,
+        tab: auction.tab,
+        debt: auction.debt,
+        initial_penalty: auction.initial_tab.saturating_sub(auction.initial_debt),
+        rewards_paid: auction.rewards_paid,
+        insurance: market.insurance,
+    }
+}
+
+/// Pays a kicker (`lot_value == None`) or a resetter (`Some(value of the lot at the fresh price)`)
+/// from the insurance fund: [`kick_reward`] / [`reset_reward`], i.e. `tip + chip × tab` capped by
+/// the penalty still to raise, by the part of the auction's penalty its kick and resets have not
+/// paid out yet, and by the fund. The per-auction cap means one auction's rewards together never
+/// exceed what it pays back into the fund, so kicking (or resetting) one's own position is never
+/// profitable and neither kick loops nor reset loops drain the fund (tests/13_attacks.spec.ts).
+/// Deducts the reward from the fund, adds it to `rewards_paid` and returns it; the caller
+/// transfers it.
+pub fn take_reward(market: &mut Market, auction: &mut Auction, lot_value: Option<u64>) -> u64 {
+    let input = reward_input(market, auction);
+    let reward = match lot_value {
+        None => kick_reward(&input),
+        Some(value) => reset_reward(&input, value, market.params.dust),
+    };
+    // reward ≤ insurance and rewards_paid + reward ≤ initial_penalty: neither can wrap.
     market.insurance -= reward;
-    Ok(reward)
+    auction.rewards_paid += reward;
+    reward
 }
 
 /// Closes a settled auction: data zeroed, rent to the kicker (who must be `kicker_info`).

@@ -503,7 +503,7 @@ export type Gavel = {
     {
       "name": "withdrawLiquidity",
       "docs": [
-        "LP burns shares for debt tokens, paid from idle cash; live auctions count only up to the insurance fund."
+        "LP claims shares of their withdrawal request after its cooldown, at min(value at request, value now), from idle cash; live auctions count only up to the insurance fund."
       ],
       "discriminator": [
         149,
@@ -518,6 +518,7 @@ export type Gavel = {
       "accounts": [
         {
           "name": "lp",
+          "writable": true,
           "signer": true
         },
         {
@@ -547,16 +548,39 @@ export type Gavel = {
           "writable": true
         },
         {
-          "name": "shareMint",
-          "writable": true
-        },
-        {
           "name": "lpDebtAccount",
           "writable": true
         },
         {
-          "name": "lpShareAccount",
-          "writable": true
+          "name": "withdrawalRequest",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  105,
+                  116,
+                  104,
+                  100,
+                  114,
+                  97,
+                  119,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "lp"
+              }
+            ]
+          }
         },
         {
           "name": "tokenProgram",
@@ -1459,6 +1483,193 @@ export type Gavel = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "requestWithdrawal",
+      "docs": [
+        "LP moves shares into a withdrawal request (one per LP and market); they keep sharing losses until claimed after the market's cooldown."
+      ],
+      "discriminator": [
+        251,
+        85,
+        121,
+        205,
+        56,
+        201,
+        12,
+        177
+      ],
+      "accounts": [
+        {
+          "name": "lp",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "shareMint",
+          "writable": true
+        },
+        {
+          "name": "lpShareAccount",
+          "writable": true
+        },
+        {
+          "name": "withdrawalRequest",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  105,
+                  116,
+                  104,
+                  100,
+                  114,
+                  97,
+                  119,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "lp"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "shares",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "cancelWithdrawal",
+      "docs": [
+        "LP takes back the shares of their withdrawal request, worth at most their value at the request (any excess is forfeited to the pool)."
+      ],
+      "discriminator": [
+        183,
+        104,
+        181,
+        250,
+        28,
+        128,
+        210,
+        70
+      ],
+      "accounts": [
+        {
+          "name": "lp",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "shareMint",
+          "writable": true
+        },
+        {
+          "name": "lpShareAccount",
+          "writable": true
+        },
+        {
+          "name": "withdrawalRequest",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  105,
+                  116,
+                  104,
+                  100,
+                  114,
+                  97,
+                  119,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "lp"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -1512,6 +1723,19 @@ export type Gavel = {
         233,
         131,
         81
+      ]
+    },
+    {
+      "name": "withdrawalRequest",
+      "discriminator": [
+        242,
+        88,
+        147,
+        173,
+        182,
+        62,
+        229,
+        193
       ]
     }
   ],
@@ -1788,6 +2012,32 @@ export type Gavel = {
         37,
         34
       ]
+    },
+    {
+      "name": "withdrawalRequested",
+      "discriminator": [
+        75,
+        207,
+        21,
+        12,
+        160,
+        102,
+        150,
+        55
+      ]
+    },
+    {
+      "name": "withdrawalCancelled",
+      "discriminator": [
+        119,
+        175,
+        207,
+        80,
+        186,
+        237,
+        229,
+        9
+      ]
     }
   ],
   "errors": [
@@ -2050,6 +2300,26 @@ export type Gavel = {
       "code": 6051,
       "name": "auctionMismatch",
       "msg": "Auction belongs to another market or position"
+    },
+    {
+      "code": 6052,
+      "name": "rewardAccountOwnerInvalid",
+      "msg": "The reward token account must be owned by the signer"
+    },
+    {
+      "code": 6053,
+      "name": "withdrawalCooldownActive",
+      "msg": "The withdrawal request's cooldown is not over"
+    },
+    {
+      "code": 6054,
+      "name": "withdrawalRequestMismatch",
+      "msg": "Withdrawal request belongs to another market or LP"
+    },
+    {
+      "code": 6055,
+      "name": "withdrawalRequestExists",
+      "msg": "The LP already has a withdrawal request in this market"
     }
   ],
   "types": [
@@ -2186,6 +2456,10 @@ export type Gavel = {
                 "name": "curve"
               }
             }
+          },
+          {
+            "name": "withdrawCooldownSecs",
+            "type": "u64"
           }
         ]
       }
@@ -2353,6 +2627,51 @@ export type Gavel = {
       }
     },
     {
+      "name": "withdrawalRequest",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "value",
+            "type": "u64"
+          },
+          {
+            "name": "requestedTs",
+            "type": "i64"
+          },
+          {
+            "name": "claimableTs",
+            "type": "i64"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                23
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
       "name": "auction",
       "type": {
         "kind": "struct",
@@ -2418,11 +2737,19 @@ export type Gavel = {
             "type": "u8"
           },
           {
+            "name": "initialDebt",
+            "type": "u64"
+          },
+          {
+            "name": "rewardsPaid",
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                32
+                16
               ]
             }
           }
@@ -3052,6 +3379,66 @@ export type Gavel = {
           },
           {
             "name": "socialized",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "withdrawalRequested",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "value",
+            "type": "u64"
+          },
+          {
+            "name": "claimableTs",
+            "type": "i64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "withdrawalCancelled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "sharesReturned",
+            "type": "u64"
+          },
+          {
+            "name": "sharesForfeited",
+            "type": "u64"
+          },
+          {
+            "name": "totalShares",
             "type": "u64"
           }
         ]

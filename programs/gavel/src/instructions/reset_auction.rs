@@ -3,14 +3,16 @@
 //!
 //! Who: anyone, while stop < 2.
 //! Accounts: `caller` (signer), `config`, `market` (writable), `auction` (writable),
-//! `liquidity_vault` (writable), `caller_debt_account` (writable, debt mint: the reward),
-//! `token_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
+//! `liquidity_vault` (writable), `caller_debt_account` (writable, debt mint, owned by the caller:
+//! the reward), `token_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
 //! Args: none.
 //! Rules: only when the auction is past `tail_secs` or its price fell below `cusp_bps` of `top`;
 //! fresh, confident oracle price; no flash take open.
-//! Changes: `top = oracle × buf`, `tic = now`; pays `tip + chip × tab` (capped by the insurance
-//! fund) only when both the tab and the lot's value are at least `dust` (so resetting a dusty
-//! auction earns nothing: no reward farming); emits `AuctionReset`.
+//! Changes: `top = oracle × buf`, `tic = now`; pays `tip + chip × tab` only when both the tab and
+//! the lot's value are at least `dust` (so resetting a dusty auction earns nothing), capped by the
+//! insurance fund and by the part of the auction's penalty its kick and earlier resets have not
+//! paid out yet (`math::kick::reset_reward`; `rewards_paid` grows, so a reset loop cannot farm
+//! rewards); emits `AuctionReset`.
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
@@ -21,7 +23,9 @@ use crate::{
     liquidation::{auction_price, load_auction_mut, take_reward},
     math::{self, BPS},
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_vault},
+    token::{
+        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
+    },
     utils::{require_distinct, require_signer},
 };
 
@@ -45,6 +49,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_token_account(caller_debt_account, &market.debt_mint)?;
     // Paying the vault to itself would reduce `insurance` without moving a token.
     require_distinct(caller_debt_account, liquidity_vault)?;
+    // Nor into another market's vault (same debt mint): that vault would exceed its accounting.
+    require_token_owner(caller_debt_account, caller.key())?;
     if auction.flash != 0 {
         return Err(GavelError::FlashTakePending.into());
     }
@@ -59,11 +65,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .ok_or(GavelError::MathOverflow)?;
     auction.tic = now.unix_timestamp;
     let lot_value = math::value_floor(auction.lot, prices.mid).ok_or(GavelError::MathOverflow)?;
-    let reward = if auction.tab >= market.params.dust && lot_value >= market.params.dust {
-        take_reward(&mut market, auction.tab, auction.debt)?
-    } else {
-        0
-    };
+    let reward = take_reward(&mut market, &mut auction, Some(lot_value));
     if reward > 0 {
         transfer_from_vault(
             &market,

@@ -16,6 +16,7 @@
 //! `#[inline(never)]` `*_raw` functions that return a scalar and write through `&mut u64`.
 
 pub mod auction;
+pub mod kick;
 mod wide;
 
 #[cfg(test)]
@@ -280,6 +281,59 @@ pub fn shares_for_deposit(amount: u64, total_liquidity: u64, total_shares: u64) 
 #[inline(always)]
 pub fn amount_for_shares(shares: u64, total_liquidity: u64, total_shares: u64) -> Option<u64> {
     mul_div_floor(shares, total_liquidity, total_shares)
+}
+
+/// The at-request value of `shares` of a withdrawal request holding `request_shares` worth
+/// `request_value` when it was made: `floor(shares × request_value / request_shares)`, and exactly
+/// `request_value` when `shares == request_shares` (so partial claims never add up to more than
+/// the request's value). `None` if `shares > request_shares` or `request_shares == 0`.
+#[inline(always)]
+pub fn request_value_of(shares: u64, request_shares: u64, request_value: u64) -> Option<u64> {
+    if shares > request_shares {
+        return None;
+    }
+    if shares == request_shares {
+        return Some(request_value);
+    }
+    mul_div_floor(shares, request_value, request_shares)
+}
+
+/// What a withdrawal claim pays: the lower of the shares' value at request (`cap`) and their
+/// value now at `withdrawal_value` / `total_shares` (rounded down). `None` if `total_shares == 0`.
+#[inline(always)]
+pub fn claim_amount(
+    shares: u64,
+    cap: u64,
+    withdrawal_value: u64,
+    total_shares: u64,
+) -> Option<u64> {
+    Some(amount_for_shares(shares, withdrawal_value, total_shares)?.min(cap))
+}
+
+/// Shares a cancelled withdrawal request gives back (`total_shares` includes the request's).
+/// All `request_shares` when they are worth at most `request_value` now (at `pool_value` /
+/// `total_shares`), or when no other shares exist (the interest belongs to no one else).
+/// Otherwise the most shares `b` still worth at most `request_value` once the others are
+/// forfeited, `b × pool_value / (others + b) ≤ request_value`, i.e.
+/// `b = floor(request_value × others / (pool_value − request_value))`, where
+/// `others = total_shares − request_shares`. The forfeited shares leave `total_shares`, so what
+/// the request's shares earned since the request goes to the other LPs: shares stop earning once
+/// their withdrawal is requested. `None` if `total_shares == 0` or `request_shares > total_shares`.
+#[inline(always)]
+pub fn cancel_shares(
+    request_shares: u64,
+    request_value: u64,
+    pool_value: u64,
+    total_shares: u64,
+) -> Option<u64> {
+    let now = amount_for_shares(request_shares, pool_value, total_shares)?;
+    let others = total_shares.checked_sub(request_shares)?;
+    if now <= request_value || others == 0 {
+        return Some(request_shares);
+    }
+    // `now > request_value` implies `pool_value > request_value` (the shares are at most all).
+    let back = mul_div_floor(request_value, others, pool_value - request_value)?;
+    Some(back.min(request_shares))
 }
 
 /// `floor(amount × bps / BPS)`.

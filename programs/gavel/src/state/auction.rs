@@ -43,15 +43,20 @@ pub struct Auction {
     pub flash: u8,
     /// Canonical bump of the PDA.
     pub bump: u8,
+    /// Debt part of the tab at the kick: the auction's penalty is `initial_tab − initial_debt`.
+    pub initial_debt: u64,
+    /// Rewards paid so far by the kick and every reset; never above the penalty.
+    pub rewards_paid: u64,
 }
 
 impl Auction {
     /// `sha256("account:Auction")[..8]`.
     pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Auction");
-    /// Bytes reserved after the fields for future versions (zero).
-    pub const RESERVED: usize = 32;
+    /// Bytes reserved after the fields for future versions (zero). `initial_debt` and
+    /// `rewards_paid` took the first 16 of the original 32, so the size did not change.
+    pub const RESERVED: usize = 16;
     /// Account size.
-    pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + Self::RESERVED;
+    pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + 8 * 2 + Self::RESERVED;
 
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
@@ -72,6 +77,8 @@ impl Auction {
             pending_owe: r.u64()?,
             flash: r.u8()?,
             bump: r.u8()?,
+            initial_debt: r.u64()?,
+            rewards_paid: r.u64()?,
         })
     }
 
@@ -96,7 +103,9 @@ impl Auction {
             .u64(self.initial_lot)
             .u64(self.pending_owe)
             .u8(self.flash)
-            .u8(self.bump);
+            .u8(self.bump)
+            .u64(self.initial_debt)
+            .u64(self.rewards_paid);
         Ok(())
     }
 }

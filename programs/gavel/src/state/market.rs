@@ -40,6 +40,12 @@ pub const MAX_CHOP_BPS: u16 = 5_000;
 pub const MAX_CHIP_BPS: u16 = 1_000;
 /// Longest allowed oracle age.
 pub const MAX_ORACLE_AGE_SECS: u64 = 3_600;
+/// Shortest allowed LP withdrawal cooldown. Zero is refused: a request and its claim in one
+/// transaction would let an LP leave ahead of a bad debt that is visible but not yet kicked (the
+/// reason the cooldown exists; THREAT_MODEL.md §LP run-ahead).
+pub const MIN_WITHDRAW_COOLDOWN_SECS: u64 = 60;
+/// Longest allowed LP withdrawal cooldown (7 days).
+pub const MAX_WITHDRAW_COOLDOWN_SECS: u64 = 604_800;
 
 /// Auction price curve (DESIGN.md; Maker's `abaci`). Borsh enum: tag byte, then fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,11 +151,15 @@ pub struct MarketParams {
     pub max_conf_bps: u16,
     /// Auction price curve.
     pub curve: Curve,
+    /// Seconds between an LP's `request_withdrawal` and the first `withdraw_liquidity` claim of
+    /// it (fixed in the request when it is made).
+    pub withdraw_cooldown_secs: u64,
 }
 
 impl MarketParams {
     /// Largest Borsh size of the params.
-    pub const MAX_LEN: usize = 6 * 2 + 5 * 8 + 32 + 1 + 32 + 1 + 32 + 8 + 8 + 2 + Curve::MAX_LEN;
+    pub const MAX_LEN: usize =
+        6 * 2 + 5 * 8 + 32 + 1 + 32 + 1 + 32 + 8 + 8 + 2 + Curve::MAX_LEN + 8;
 
     /// Decodes params (Borsh).
     pub fn read(r: &mut Reader) -> Result<Self, GavelError> {
@@ -174,6 +184,7 @@ impl MarketParams {
             max_age_slots: r.u64()?,
             max_conf_bps: r.u16()?,
             curve: Curve::read(r)?,
+            withdraw_cooldown_secs: r.u64()?,
         })
     }
 
@@ -199,6 +210,7 @@ impl MarketParams {
             .u64(self.max_age_slots)
             .u16(self.max_conf_bps);
         self.curve.write(w);
+        w.u64(self.withdraw_cooldown_secs);
     }
 
     /// True when the market has its own debt-token oracle.
@@ -224,7 +236,9 @@ impl MarketParams {
             && self.dust > 0
             && self.hole >= self.dust
             && self.borrow_rate_per_sec_wad <= MAX_BORROW_RATE_PER_SEC_WAD
-            && self.curve.is_valid();
+            && self.curve.is_valid()
+            && self.withdraw_cooldown_secs >= MIN_WITHDRAW_COOLDOWN_SECS
+            && self.withdraw_cooldown_secs <= MAX_WITHDRAW_COOLDOWN_SECS;
         if !ok {
             return Err(GavelError::MarketParamsInvalid);
         }

@@ -6,11 +6,13 @@ pub mod config;
 pub mod discriminator;
 pub mod market;
 pub mod position;
+pub mod withdrawal;
 
 pub use auction::Auction;
 pub use config::Config;
 pub use market::{Curve, Market, MarketParams};
 pub use position::Position;
+pub use withdrawal::WithdrawalRequest;
 
 use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
 
