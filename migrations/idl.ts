@@ -4,18 +4,11 @@
  * "anchor:idl", program)`, holding the zlib-compressed IDL JSON. The program's IDL instructions
  * (programs/gavel/src/instructions/idl.rs) let only its upgrade authority create that account.
  */
-import {
-  Connection,
-  Keypair,
-  PublicKey,
-  sendAndConfirmTransaction,
-  SystemProgram,
-  Transaction,
-  TransactionInstruction,
-} from "@solana/web3.js";
+import { Connection, Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import { createHash } from "crypto";
 import { isDeepStrictEqual } from "util";
 import * as zlib from "zlib";
+import { sendAndConfirm } from "../sdk/src";
 import { programDataAddress } from "./loader";
 
 /** anchor-lang's `IDL_IX_TAG` (little endian): the first 8 bytes of every IDL instruction. */
@@ -140,10 +133,7 @@ export async function publishIdl(
       `compressed IDL is ${compressed.length} bytes; at most ${IDL_MAX_SPACE - IDL_HEADER_LEN} fit`,
     );
   }
-  const send = (ix: TransactionInstruction): Promise<string> =>
-    sendAndConfirmTransaction(connection, new Transaction().add(ix), [authority], {
-      commitment: "confirmed",
-    });
+  const send = (ix: TransactionInstruction): Promise<string> => sendAndConfirm(connection, [ix], [authority]);
   let transactions = 0;
   const existing = await readOnChainIdl(connection, programId);
   if (existing && isDeepStrictEqual(existing.idl, idl)) {

@@ -75,4 +75,7 @@ if [ -n "$bad" ]; then
 fi
 mkdir -p target/deploy
 cp target/sbpf/bpfel-unknown-none/release/libgavel.so target/deploy/gavel.so
+# Where `anchor build` / `anchor deploy` / `anchor keys sync` look for the program keypair: a copy
+# of the committed local-test key, so Anchor keeps the program id instead of generating a new one.
+cp keys/gavel-program-keypair.json target/deploy/gavel-keypair.json
 log "target/deploy/gavel.so: $(stat -c %s target/deploy/gavel.so) bytes in $(($(date +%s) - start)) s"

@@ -23,18 +23,19 @@ import pino from "pino";
 import {
   coder,
   encodePythLegacyPrice,
+  MAKER_ENGINE,
   marketAddresses,
   PRICE_SCALE,
   PROGRAM_ID,
   PYTH_LEGACY_PROGRAM_ID,
   RATE_SCALE,
+  encodeBase58,
 } from "../../sdk/src";
 import { Bidder } from "./bidder";
 import { DEFAULTS } from "./config";
 import { rateAt, scanUnsafe } from "./decide";
 import { BidderIndex, DISCRIMINATORS } from "./index";
 import { BidderMetrics } from "./metrics";
-import { base58 } from "./sender";
 import { Inventory, InventoryStrategy } from "./strategies";
 import { ResilientWs, WsAccount } from "./ws";
 
@@ -110,7 +111,7 @@ class StubChain {
         cfg: { filters: { memcmp: { offset: number; bytes: string } }[] },
       ) => {
         const isPosition = cfg.filters.some(
-          (f) => f.memcmp.offset === 0 && f.memcmp.bytes === base58(DISCRIMINATORS.position),
+          (f) => f.memcmp.offset === 0 && f.memcmp.bytes === encodeBase58(DISCRIMINATORS.position),
         );
         const list = isPosition ? this.positions : this.auctions;
         return { context: ctx, value: list.map((a) => ({ pubkey: a.pubkey, account: this.info(a.data) })) };
@@ -216,7 +217,11 @@ async function main(): Promise<void> {
       maxAgeSlots: new BN(0),
       maxConfBps: 200,
       curve: { exp: { cut: new BN("980000000000000000") } },
+      withdrawCooldownSecs: new BN(3_600),
+      ...MAKER_ENGINE,
     },
+    collateralPublishTime: new BN(0),
+    debtPublishTime: new BN(0),
   });
   chain.accounts.set(market.toBase58(), marketData);
   chain.accounts.set(oracle.toBase58(), oracleData(90, now));

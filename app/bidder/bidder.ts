@@ -17,13 +17,14 @@ import {
 } from "@solana/spl-token";
 import type { Logger } from "pino";
 import {
-  bpsOf,
+  encodeBase58,
   GavelEvent,
   kickIx,
   needsReset,
   resetAuctionIx,
   valueFloor,
-  auctionPrice,
+  isAnchored,
+  takePrice,
 } from "../../sdk/src";
 import { BidderConfig } from "./config";
 import {
@@ -35,12 +36,13 @@ import {
   positionHealth,
   rateAt,
   resetDueSecond,
+  resetRewardAt,
   scanUnsafe,
   sizeTake,
 } from "./decide";
 import { DISCRIMINATORS, BidderIndex, MarketState, positionOwner } from "./index";
 import { BidderMetrics } from "./metrics";
-import { base58, ChainClock, readChainTime, Sender, SendOutcome } from "./sender";
+import { ChainClock, readChainTime, Sender, SendOutcome } from "./sender";
 import { BotAccounts, Inventory, TakeStrategy } from "./strategies";
 import { ResilientWs, WsAccount } from "./ws";
 
@@ -351,7 +353,7 @@ export class Bidder {
       const res = await conn.getProgramAccounts(this.programId, {
         commitment: "confirmed",
         withContext: true,
-        filters: [{ memcmp: { offset: 0, bytes: base58(DISCRIMINATORS.market) } }],
+        filters: [{ memcmp: { offset: 0, bytes: encodeBase58(DISCRIMINATORS.market) } }],
       });
       slot = res.context.slot;
       marketAccounts = res.value.map((a) => ({ pubkey: a.pubkey, data: a.account.data }));
@@ -368,7 +370,7 @@ export class Bidder {
 
     for (const m of this.index.markets.values()) {
       const filters = (d: Buffer) => [
-        { memcmp: { offset: 0, bytes: base58(d) } },
+        { memcmp: { offset: 0, bytes: encodeBase58(d) } },
         { memcmp: { offset: 8, bytes: m.key } },
       ];
       const [positions, auctions, extra] = await Promise.all([
@@ -546,7 +548,9 @@ export class Bidder {
     const cuKey = `take:${this.strategy.kind}:${m.key}`;
     const a = m.auctions.get(key)?.account;
     if (this.cfg.dryRun || !a || this.sender.cachedCu(cuKey) !== undefined) return;
-    const price = auctionPrice(m.account.params.curve, a.top, this.clock.nowSecs() - a.tic.toNumber());
+    const oracleMid = m.price();
+    if (isAnchored(a) && oracleMid === null) return;
+    const price = takePrice(m.account.params, a, this.clock.nowSecs(), oracleMid ?? undefined);
     const sized = sizeTake(a, price, m.account.params.dust, this.strategy.budget(m));
     if ("skip" in sized) return;
     try {
@@ -557,6 +561,8 @@ export class Bidder {
           auction: new PublicKey(key),
           position: a.position,
           kicker: a.kicker,
+          // An anchored take reads the market's oracle(s); a Maker-mode take needs none.
+          oracles: isAnchored(a) ? m.oracleAccounts() : undefined,
         },
         maxPrice: price,
         maxCollateral: this.strategy.maxCollateralFor(sized),
@@ -923,8 +929,17 @@ export class Bidder {
       this.sender.cachedCu(cuKey) ?? (strategyKind === "flash" ? DEFAULT_CU.flash : DEFAULT_CU.take);
     const d = decideTake({
       auction: a,
-      params: { curve: p.curve, tailSecs: p.tailSecs, cuspBps: p.cuspBps, dust: p.dust },
+      params: {
+        curve: p.curve,
+        tailSecs: p.tailSecs,
+        cuspBps: p.cuspBps,
+        dust: p.dust,
+        anchorStartBps: p.anchorStartBps,
+        anchorRateBpsPerMin: p.anchorRateBpsPerMin,
+      },
       nowSecs: now,
+      // Anchored auctions are priced off the live oracle (the take carries the oracle accounts).
+      oracleMid: oraclePrice,
       valuePrice,
       minProfitBps: this.cfg.minProfitBps,
       budget: this.strategy.budget(m),
@@ -970,6 +985,8 @@ export class Bidder {
         auction: new PublicKey(key),
         position: a.position,
         kicker: a.kicker,
+        // An anchored take reads the market's oracle(s); a Maker-mode take needs none.
+        oracles: isAnchored(a) ? m.oracleAccounts() : undefined,
       },
       maxPrice: d.limit,
       maxCollateral: this.strategy.maxCollateralFor(d),
@@ -1031,7 +1048,9 @@ export class Bidder {
         stillWanted: () => {
           const cur = m.auctions.get(key)?.account;
           if (!cur || this.stopping) return false;
-          const price = auctionPrice(p.curve, cur.top, this.clock.nowSecs() - cur.tic.toNumber());
+          const mid = m.price();
+          if (isAnchored(cur) && mid === null) return false;
+          const price = takePrice(p, cur, this.clock.nowSecs(), mid ?? undefined);
           return price.lte(d.limit);
         },
       });
@@ -1154,12 +1173,7 @@ export class Bidder {
       },
       this.programId,
     );
-    const p = m.account.params;
-    const price = m.price()!;
-    const lotValue = valueFloor(a.lot, price) ?? new BN(0);
-    const chip = bpsOf(a.tab, new BN(p.chipBps)) ?? new BN(0);
-    const reward =
-      a.tab.gte(p.dust) && lotValue.gte(p.dust) ? BN.min(p.tip.add(chip), m.account.insurance) : new BN(0);
+    const reward = resetRewardAt(m.account, a, m.price()!);
     const cuKey = `reset:${m.key}`;
     const cuLimit = this.sender.cachedCu(cuKey) ?? DEFAULT_CU.reset;
     const microLamports = priorityFeeMicroLamports(reward, cuLimit, this.fees(m));

@@ -1,7 +1,8 @@
 /**
  * `GavelClient`: the high-level client. Each action builds its instructions with the builders of
  * `./instructions`, simulates (a failure throws the typed {@link GavelError} before anything is
- * signed or sent), signs, sends, confirms, and returns the signature with the events parsed from
+ * signed or sent), signs with a fresh blockhash, sends and confirms through `sendWithBlockhashRetry`
+ * (re-signed with a new blockhash if one expires), and returns the signature with the events parsed from
  * the confirmed transaction's logs.
  * @module
  */
@@ -10,14 +11,11 @@ import {
   Commitment,
   ComputeBudgetProgram,
   Connection,
-  Finality,
   Keypair,
   PublicKey,
   SendTransactionError,
   Signer,
   Transaction,
-  TransactionError,
-  TransactionExpiredBlockheightExceededError,
   TransactionInstruction,
   TransactionMessage,
   VersionedTransaction,
@@ -26,8 +24,14 @@ import {
   createAssociatedTokenAccountIdempotentInstruction,
   getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
-import { AuctionAccount, ConfigAccount, MarketAccount, PositionAccount } from "./accounts";
-import { auctionPrice } from "./auction";
+import {
+  AuctionAccount,
+  ConfigAccount,
+  MarketAccount,
+  PositionAccount,
+  WithdrawalRequestAccount,
+} from "./accounts";
+import { isAnchored, takePrice } from "./auction";
 import { PROGRAM_ID } from "./constants";
 import { GavelEvent, parseEvents } from "./events";
 import {
@@ -40,11 +44,13 @@ import {
   fetchMarkets,
   fetchPosition,
   fetchPositions,
+  fetchWithdrawalRequest,
   ProgramAccount,
 } from "./fetch";
 import {
   accrueIx,
   borrowIx,
+  cancelWithdrawalIx,
   closePositionIx,
   depositCollateralIx,
   depositLiquidityIx,
@@ -55,14 +61,16 @@ import {
   openPositionIx,
   REPAY_ALL,
   repayIx,
+  requestWithdrawalIx,
   resetAuctionIx,
   takeIx,
   withdrawCollateralIx,
   withdrawLiquidityIx,
 } from "./instructions";
-import { OracleKind } from "./oracle";
-import { auctionPda, marketPda, positionPda } from "./pda";
+import { marketOraclePrice, OracleKind } from "./oracle";
+import { auctionPda, marketPda, positionPda, withdrawalRequestPda } from "./pda";
 import { EventCallback, subscribeEvents } from "./subscribe";
+import { sendWithBlockhashRetry, SentTransaction } from "./send";
 import { AuctionGoneError, toGavelError } from "./tx-errors";
 
 /** A wallet (wallet adapter, Anchor `Wallet`): signs without exposing its key. */
@@ -87,8 +95,13 @@ export interface SendOptions {
   computeUnitLimit?: ComputeUnitLimit;
   /** Skip the RPC node's own preflight simulation (default `false`; the client simulates anyway). */
   skipPreflight?: boolean;
-  /** RPC send retries (`maxRetries` of `sendRawTransaction`). */
+  /** RPC send retries (`maxRetries` of `sendRawTransaction`; the client rebroadcasts itself). */
   maxRetries?: number;
+  /**
+   * Signed versions tried: each gets a fresh blockhash, and the next one is signed only once the
+   * previous blockhash expired unconfirmed (default 5; then a `BlockhashExpiredError`).
+   */
+  maxAttempts?: number;
   /** Extra signers (e.g. for instructions of a flash take's middle). */
   signers?: Signer[];
 }
@@ -141,8 +154,11 @@ export interface OracleOptions extends SendOptions {
   oracles?: PublicKey[];
 }
 
-/** Call options of {@link GavelClient.take} and {@link GavelClient.flashTake}. */
-export interface TakeOptions extends SendOptions {
+/**
+ * Call options of {@link GavelClient.take} and {@link GavelClient.flashTake} (`oracles`: an
+ * anchored auction's oracle accounts, default the client's resolution; Maker-mode takes pass none).
+ */
+export interface TakeOptions extends OracleOptions {
   /** Most collateral to buy (base units); default the whole lot. */
   maxCollateral?: Amount;
   /** Highest acceptable price (PRICE_SCALE); default the auction's price at the chain's clock now. */
@@ -154,7 +170,6 @@ export interface TakeOptions extends SendOptions {
 }
 
 const MAX_COMPUTE_UNITS = 1_400_000;
-const CONFIRM_POLL_MS = 250;
 
 function toBN(x: Amount): BN {
   if (BN.isBN(x)) return x;
@@ -200,6 +215,7 @@ export class GavelClient {
       computeUnitLimit: options.computeUnitLimit,
       skipPreflight: options.skipPreflight,
       maxRetries: options.maxRetries,
+      maxAttempts: options.maxAttempts,
     };
   }
 
@@ -233,6 +249,15 @@ export class GavelClient {
     );
   }
 
+  /** `lp`'s pending withdrawal request in `market` (address or mints), or `null`. */
+  async getWithdrawalRequest(market: MarketLike, lp: PublicKey): Promise<WithdrawalRequestAccount | null> {
+    return fetchWithdrawalRequest(
+      this.connection,
+      withdrawalRequestPda(this.marketAddress(market), lp, this.programId)[0],
+      this.fetchOpts(),
+    );
+  }
+
   /** The auction at `address`, or `null` (never kicked, or already settled). */
   getAuction(address: PublicKey): Promise<AuctionAccount | null> {
     return fetchAuction(this.connection, address, this.fetchOpts());
@@ -259,14 +284,17 @@ export class GavelClient {
   }
 
   /**
-   * An auction's price now (PRICE_SCALE), from the program's curve at the chain's clock; `null`
-   * when the auction is gone. (Whether it may be taken also depends on `needsReset`.)
+   * An auction's price now (PRICE_SCALE) at the chain's clock, as a take would pay it: Maker mode
+   * from the program's curve; anchored mode from the market's oracle accounts now (`oracles`, or
+   * the client's resolution). `null` when the auction is gone. (Whether it may be taken also
+   * depends on `needsReset`.)
    */
-  async getAuctionPrice(auction: AuctionLike): Promise<BN | null> {
+  async getAuctionPrice(auction: AuctionLike, oracles?: PublicKey[]): Promise<BN | null> {
     const a = await this.loadAuction(auction);
     if (!a) return null;
     const [market, clock] = await Promise.all([this.loadMarket(a.account.market), this.getClock()]);
-    return auctionPrice(market.account.params.curve, a.account.top, clock.unixTimestamp.sub(a.account.tic));
+    const mid = isAnchored(a.account) ? await this.oracleMid(market, oracles) : undefined;
+    return takePrice(market.account.params, a.account, clock.unixTimestamp, mid);
   }
 
   /** Subscribes to Gavel's events (see `subscribeEvents`); returns the unsubscribe function. */
@@ -391,24 +419,55 @@ export class GavelClient {
     return this.send([...create, ix], opts);
   }
 
-  /** `withdraw_liquidity`: burns `shares` for debt tokens (paid from idle cash). */
-  async withdrawLiquidity(
+  /**
+   * `request_withdrawal`: moves `shares` into this wallet's withdrawal request; claim them with
+   * {@link withdrawLiquidity} once the market's `withdrawCooldownSecs` has passed.
+   */
+  async requestWithdrawal(
     market: MarketLike,
     shares: Amount,
-    opts: SendOptions & { debtAccount?: PublicKey; shareAccount?: PublicKey } = {},
+    opts: SendOptions & { shareAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
     const m = await this.loadMarket(market);
-    const [lpDebtAccount, create] = await this.payee(m.account.debtMint, opts.debtAccount);
-    const ix = withdrawLiquidityIx(
+    const ix = requestWithdrawalIx(
       {
         ...this.ref(m),
         lp: this.publicKey,
-        lpDebtAccount,
         lpShareAccount: opts.shareAccount ?? this.ata(m.account.shareMint),
       },
       toBN(shares),
       this.programId,
     );
+    return this.send([ix], opts);
+  }
+
+  /**
+   * `withdraw_liquidity`: claims `shares` of this wallet's withdrawal request (after its cooldown)
+   * for debt tokens, at min(value at request, value now), paid from idle cash.
+   */
+  async withdrawLiquidity(
+    market: MarketLike,
+    shares: Amount,
+    opts: SendOptions & { debtAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [lpDebtAccount, create] = await this.payee(m.account.debtMint, opts.debtAccount);
+    const ix = withdrawLiquidityIx(
+      { ...this.ref(m), lp: this.publicKey, lpDebtAccount },
+      toBN(shares),
+      this.programId,
+    );
+    return this.send([...create, ix], opts);
+  }
+
+  /** `cancel_withdrawal`: takes back the shares of this wallet's withdrawal request. */
+  async cancelWithdrawal(
+    market: MarketLike,
+    opts: SendOptions & { shareAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [lpShareAccount, create] = await this.payee(m.account.shareMint, opts.shareAccount);
+    const ix = cancelWithdrawalIx({ ...this.ref(m), lp: this.publicKey, lpShareAccount }, this.programId);
     return this.send([...create, ix], opts);
   }
 
@@ -441,8 +500,8 @@ export class GavelClient {
 
   /**
    * `kick`: starts the auction of `owner`'s unsafe position. The reward goes to `rewardAccount`
-   * (default the signer's associated debt-token account, created when missing). Returns the new
-   * auction's address with the result.
+   * (default the signer's associated debt-token account, created when missing; the program
+   * requires an account owned by the signer). Returns the new auction's address with the result.
    */
   async kick(
     market: MarketLike,
@@ -504,7 +563,8 @@ export class GavelClient {
 
   /**
    * `reset_auction`: restarts an auction past its tail or below its cusp from a fresh price; the
-   * reward goes to `rewardAccount` (default the signer's associated debt-token account).
+   * reward goes to `rewardAccount` (default the signer's associated debt-token account; the program
+   * requires an account owned by the signer).
    */
   async resetAuction(
     auction: AuctionLike,
@@ -549,10 +609,8 @@ export class GavelClient {
     };
     const fixed = typeof o.computeUnitLimit === "number" ? o.computeUnitLimit : undefined;
     let ixs = [...budget(o.computeUnitLimit === "simulate" ? MAX_COMPUTE_UNITS : fixed), ...instructions];
-    const { blockhash, lastValidBlockHeight } = await this.connection.getLatestBlockhash(this.commitment);
-
-    // 1. Simulate (unsigned).
-    const sim = await this.connection.simulateTransaction(this.compile(ixs, blockhash), {
+    // 1. Simulate (unsigned; the node substitutes a recent blockhash).
+    const sim = await this.connection.simulateTransaction(this.compile(ixs, PublicKey.default.toBase58()), {
       sigVerify: false,
       replaceRecentBlockhash: true,
       commitment: this.commitment,
@@ -576,24 +634,29 @@ export class GavelClient {
       ixs = [...budget(Math.min(MAX_COMPUTE_UNITS, Math.ceil(used * 1.2))), ...instructions];
     }
 
-    // 2. Sign and send.
-    const tx = await this.sign(this.compile(ixs, blockhash), o.signers ?? []);
-    let signature: string;
+    // 2. Sign with a fresh blockhash, send, confirm; re-signed with a new one if it expires.
+    let sent: SentTransaction;
     try {
-      signature = await this.connection.sendRawTransaction(tx.serialize(), {
-        skipPreflight: o.skipPreflight ?? false,
-        preflightCommitment: this.commitment,
-        maxRetries: o.maxRetries,
-      });
+      sent = await sendWithBlockhashRetry(
+        this.connection,
+        (blockhash) => this.sign(this.compile(ixs, blockhash), o.signers ?? []),
+        {
+          commitment: this.commitment,
+          skipPreflight: o.skipPreflight ?? false,
+          maxRetries: o.maxRetries,
+          maxAttempts: o.maxAttempts,
+          fetchLogs: true,
+        },
+      );
     } catch (e) {
-      throw toGavelError(e, { instructions: ixs, programId: this.programId });
+      if (e instanceof SendTransactionError) {
+        throw toGavelError(e, { instructions: ixs, programId: this.programId });
+      }
+      throw e;
     }
 
-    // 3. Confirm and read the logs.
-    const status = await this.confirm(signature, lastValidBlockHeight);
-    const info = await this.fetchTransaction(signature);
-    const logs = info?.meta?.logMessages ?? [];
-    const err = status.err ?? info?.meta?.err;
+    // 3. The outcome and its events.
+    const { signature, logs, err } = sent;
     if (err) {
       const mapped = toGavelError({ err, logs }, { instructions: ixs, programId: this.programId, logs });
       if (mapped instanceof Error) throw mapped;
@@ -608,8 +671,8 @@ export class GavelClient {
       signature,
       events: parseEvents(logs, this.programId),
       logs,
-      slot: info?.slot ?? status.slot,
-      computeUnits: info?.meta?.computeUnitsConsumed,
+      slot: sent.slot,
+      computeUnits: sent.computeUnits,
     };
   }
 
@@ -636,43 +699,6 @@ export class GavelClient {
       return tx;
     }
     return this.signer.signTransaction(tx);
-  }
-
-  /**
-   * Polls the signature's status (no websocket needed) until it reaches the client's commitment,
-   * or throws once the blockhash has expired.
-   */
-  private async confirm(
-    signature: string,
-    lastValidBlockHeight: number,
-  ): Promise<{ err: TransactionError | null; slot: number }> {
-    const rank = (c: string | null | undefined): number =>
-      c === "finalized" ? 2 : c === "confirmed" ? 1 : c === "processed" ? 0 : -1;
-    const c = this.commitment;
-    const want = ["finalized", "max", "root"].includes(c) ? 2 : ["processed", "recent"].includes(c) ? 0 : 1;
-    for (let i = 0; ; i++) {
-      const { value } = await this.connection.getSignatureStatuses([signature]);
-      const st = value[0];
-      if (st && (st.err || rank(st.confirmationStatus) >= want)) return { err: st.err, slot: st.slot };
-      if (i % 5 === 4) {
-        const height = await this.connection.getBlockHeight(this.commitment);
-        if (height > lastValidBlockHeight) throw new TransactionExpiredBlockheightExceededError(signature);
-      }
-      await new Promise((r) => setTimeout(r, CONFIRM_POLL_MS));
-    }
-  }
-
-  private async fetchTransaction(signature: string) {
-    const finality: Finality = this.commitment === "finalized" ? "finalized" : "confirmed";
-    for (let i = 0; i < 20; i++) {
-      const info = await this.connection.getTransaction(signature, {
-        commitment: finality,
-        maxSupportedTransactionVersion: 0,
-      });
-      if (info) return info;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    return null;
   }
 
   private marketAddress(market: MarketLike): PublicKey {
@@ -733,6 +759,19 @@ export class GavelClient {
     return out;
   }
 
+  /** The market's oracle price now (the program's `mid`) from its oracle accounts. */
+  private async oracleMid(m: ProgramAccount<MarketAccount>, given?: PublicKey[]): Promise<BN> {
+    const keys = await this.oracles(m, given);
+    const infos = await this.connection.getMultipleAccountsInfo(keys, this.commitment);
+    const data = infos.map((info, i) => {
+      if (!info) throw new Error(`oracle account ${keys[i].toBase58()} does not exist`);
+      return info.data;
+    });
+    const mid = marketOraclePrice(m.account, data);
+    if (!mid) throw new Error(`market ${m.publicKey.toBase58()}: oracle price out of range`);
+    return mid;
+  }
+
   private auctionAddress(auction: AuctionLike): PublicKey {
     return "account" in auction ? auction.publicKey : auction;
   }
@@ -768,11 +807,13 @@ export class GavelClient {
       m.account.collateralMint,
       opts.collateralDestination,
     );
+    const oracles = isAnchored(a.account) ? await this.oracles(m, opts.oracles) : [];
     let maxPrice: BN;
     if (opts.maxPrice !== undefined) maxPrice = toBN(opts.maxPrice);
     else {
       const clock = await this.getClock();
-      maxPrice = auctionPrice(m.account.params.curve, a.account.top, clock.unixTimestamp.sub(a.account.tic));
+      const mid = isAnchored(a.account) ? await this.oracleMid(m, oracles) : undefined;
+      maxPrice = takePrice(m.account.params, a.account, clock.unixTimestamp, mid);
     }
     return {
       ixs: create,
@@ -784,6 +825,7 @@ export class GavelClient {
         taker: this.publicKey,
         collateralDestination,
         debtSource: opts.debtSource ?? this.ata(m.account.debtMint),
+        oracles,
       },
       limits: {
         maxCollateral: opts.maxCollateral !== undefined ? toBN(opts.maxCollateral) : a.account.lot,

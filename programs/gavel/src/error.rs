@@ -114,9 +114,20 @@ gavel_errors! {
     FlashTakeNotPending = 6049 => "take_end without a take_begin",
     KickerMismatch = 6050 => "Account is not the auction's kicker",
     AuctionMismatch = 6051 => "Auction belongs to another market or position",
-    IdlAuthorityMismatch = 6100 => "Signer is not the IDL account's authority or the program's upgrade authority",
-    IdlAccountFull = 6101 => "IDL data does not fit in the IDL account",
-    IdlAccountNotEmpty = 6102 => "Only an empty IDL account can be resized",
+    RewardAccountOwnerInvalid = 6052 => "The reward token account must be owned by the signer",
+    WithdrawalCooldownActive = 6053 => "The withdrawal request's cooldown is not over",
+    WithdrawalRequestMismatch = 6054 => "Withdrawal request belongs to another market or LP",
+    WithdrawalRequestExists = 6055 => "The LP already has a withdrawal request in this market",
+    ClockUnavailable = 6056 => "The Clock sysvar could not be read",
+    PriceModeInvalid = 6057 => "Price mode must be 0 (Maker curve) or 1 (anchored to the oracle)",
+    AnchorDiscountInvalid = 6058 => "Anchored discounts need start <= max base <= max cap < 100%",
+    AnchorRateInvalid = 6059 => "Anchored price mode needs a discount rate above zero",
+    KickTargetLtvInvalid = 6060 => "Kick target LTV must be below the liquidation LTV and leave room for penalty and discount",
+    KickFullLtvInvalid = 6061 => "Full-kick LTV must be above the liquidation LTV and at most 100%",
+    OraclePublishTimeOlder = 6062 => "Oracle price is older than one the market has already used",
+    PositionAuctionLive = 6063 => "Position already has a live auction (partial kicks: one at a time)",
+    IdlAuthorityMismatch = 6064 => "Signer is not the IDL account's authority or the program's upgrade authority",
+    IdlAccountFull = 6065 => "IDL data does not fit in the IDL account",
 }
 
 impl GavelError {

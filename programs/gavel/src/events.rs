@@ -254,6 +254,18 @@ gavel_event! {
     }
 }
 
+gavel_event! {
+    /// An LP asked to withdraw: `shares` burned from their account into a request worth at most
+    /// `value`, claimable from `claimable_ts`.
+    WithdrawalRequested { market: Pubkey, lp: Pubkey, shares: u64, value: u64, claimable_ts: i64, unix_timestamp: i64 }
+}
+
+gavel_event! {
+    /// An LP cancelled their withdrawal request: `shares_returned` minted back, `shares_forfeited`
+    /// (the interest earned since the request) left to the pool.
+    WithdrawalCancelled { market: Pubkey, lp: Pubkey, shares_returned: u64, shares_forfeited: u64, total_shares: u64 }
+}
+
 /// Every event's `(name, fields)`, for the IDL check.
 pub const ALL: &[(&str, &[(&str, &str)])] = &[
     (ConfigInitialized::NAME, ConfigInitialized::FIELDS),
@@ -277,4 +289,6 @@ pub const ALL: &[(&str, &[(&str, &str)])] = &[
     (AuctionReset::NAME, AuctionReset::FIELDS),
     (AuctionSettled::NAME, AuctionSettled::FIELDS),
     (BadDebt::NAME, BadDebt::FIELDS),
+    (WithdrawalRequested::NAME, WithdrawalRequested::FIELDS),
+    (WithdrawalCancelled::NAME, WithdrawalCancelled::FIELDS),
 ];

@@ -503,7 +503,7 @@ export type Gavel = {
     {
       "name": "withdrawLiquidity",
       "docs": [
-        "LP burns shares for debt tokens, paid from idle cash; live auctions count only up to the insurance fund."
+        "LP claims shares of their withdrawal request after its cooldown, at min(value at request, value now), from idle cash; live auctions count only up to the insurance fund."
       ],
       "discriminator": [
         149,
@@ -518,6 +518,7 @@ export type Gavel = {
       "accounts": [
         {
           "name": "lp",
+          "writable": true,
           "signer": true
         },
         {
@@ -547,16 +548,39 @@ export type Gavel = {
           "writable": true
         },
         {
-          "name": "shareMint",
-          "writable": true
-        },
-        {
           "name": "lpDebtAccount",
           "writable": true
         },
         {
-          "name": "lpShareAccount",
-          "writable": true
+          "name": "withdrawalRequest",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  105,
+                  116,
+                  104,
+                  100,
+                  114,
+                  97,
+                  119,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "lp"
+              }
+            ]
+          }
         },
         {
           "name": "tokenProgram",
@@ -1131,7 +1155,7 @@ export type Gavel = {
     {
       "name": "take",
       "docs": [
-        "Anyone buys collateral at the auction's current price (stop < 3)."
+        "Anyone buys collateral at the auction's current price (stop < 3). Anchored auctions: Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
       ],
       "discriminator": [
         149,
@@ -1217,7 +1241,7 @@ export type Gavel = {
     {
       "name": "takeBegin",
       "docs": [
-        "Flash take, first half: collateral out now, payment by a take_end later in the same transaction."
+        "Flash take, first half: collateral out now, payment by a take_end later in the same transaction. Anchored auctions: Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
       ],
       "discriminator": [
         111,
@@ -1459,6 +1483,193 @@ export type Gavel = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "requestWithdrawal",
+      "docs": [
+        "LP moves shares into a withdrawal request (one per LP and market); they keep sharing losses until claimed after the market's cooldown."
+      ],
+      "discriminator": [
+        251,
+        85,
+        121,
+        205,
+        56,
+        201,
+        12,
+        177
+      ],
+      "accounts": [
+        {
+          "name": "lp",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "shareMint",
+          "writable": true
+        },
+        {
+          "name": "lpShareAccount",
+          "writable": true
+        },
+        {
+          "name": "withdrawalRequest",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  105,
+                  116,
+                  104,
+                  100,
+                  114,
+                  97,
+                  119,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "lp"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "shares",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "cancelWithdrawal",
+      "docs": [
+        "LP takes back the shares of their withdrawal request, worth at most their value at the request (any excess is forfeited to the pool)."
+      ],
+      "discriminator": [
+        183,
+        104,
+        181,
+        250,
+        28,
+        128,
+        210,
+        70
+      ],
+      "accounts": [
+        {
+          "name": "lp",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "shareMint",
+          "writable": true
+        },
+        {
+          "name": "lpShareAccount",
+          "writable": true
+        },
+        {
+          "name": "withdrawalRequest",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  105,
+                  116,
+                  104,
+                  100,
+                  114,
+                  97,
+                  119,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "lp"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -1512,6 +1723,19 @@ export type Gavel = {
         233,
         131,
         81
+      ]
+    },
+    {
+      "name": "withdrawalRequest",
+      "discriminator": [
+        242,
+        88,
+        147,
+        173,
+        182,
+        62,
+        229,
+        193
       ]
     }
   ],
@@ -1788,6 +2012,32 @@ export type Gavel = {
         37,
         34
       ]
+    },
+    {
+      "name": "withdrawalRequested",
+      "discriminator": [
+        75,
+        207,
+        21,
+        12,
+        160,
+        102,
+        150,
+        55
+      ]
+    },
+    {
+      "name": "withdrawalCancelled",
+      "discriminator": [
+        119,
+        175,
+        207,
+        80,
+        186,
+        237,
+        229,
+        9
+      ]
     }
   ],
   "errors": [
@@ -2052,19 +2302,74 @@ export type Gavel = {
       "msg": "Auction belongs to another market or position"
     },
     {
-      "code": 6100,
+      "code": 6052,
+      "name": "rewardAccountOwnerInvalid",
+      "msg": "The reward token account must be owned by the signer"
+    },
+    {
+      "code": 6053,
+      "name": "withdrawalCooldownActive",
+      "msg": "The withdrawal request's cooldown is not over"
+    },
+    {
+      "code": 6054,
+      "name": "withdrawalRequestMismatch",
+      "msg": "Withdrawal request belongs to another market or LP"
+    },
+    {
+      "code": 6055,
+      "name": "withdrawalRequestExists",
+      "msg": "The LP already has a withdrawal request in this market"
+    },
+    {
+      "code": 6056,
+      "name": "clockUnavailable",
+      "msg": "The Clock sysvar could not be read"
+    },
+    {
+      "code": 6057,
+      "name": "priceModeInvalid",
+      "msg": "Price mode must be 0 (Maker curve) or 1 (anchored to the oracle)"
+    },
+    {
+      "code": 6058,
+      "name": "anchorDiscountInvalid",
+      "msg": "Anchored discounts need start <= max base <= max cap < 100%"
+    },
+    {
+      "code": 6059,
+      "name": "anchorRateInvalid",
+      "msg": "Anchored price mode needs a discount rate above zero"
+    },
+    {
+      "code": 6060,
+      "name": "kickTargetLtvInvalid",
+      "msg": "Kick target LTV must be below the liquidation LTV and leave room for penalty and discount"
+    },
+    {
+      "code": 6061,
+      "name": "kickFullLtvInvalid",
+      "msg": "Full-kick LTV must be above the liquidation LTV and at most 100%"
+    },
+    {
+      "code": 6062,
+      "name": "oraclePublishTimeOlder",
+      "msg": "Oracle price is older than one the market has already used"
+    },
+    {
+      "code": 6063,
+      "name": "positionAuctionLive",
+      "msg": "Position already has a live auction (partial kicks: one at a time)"
+    },
+    {
+      "code": 6064,
       "name": "idlAuthorityMismatch",
       "msg": "Signer is not the IDL account's authority or the program's upgrade authority"
     },
     {
-      "code": 6101,
+      "code": 6065,
       "name": "idlAccountFull",
       "msg": "IDL data does not fit in the IDL account"
-    },
-    {
-      "code": 6102,
-      "name": "idlAccountNotEmpty",
-      "msg": "Only an empty IDL account can be resized"
     }
   ],
   "types": [
@@ -2201,6 +2506,38 @@ export type Gavel = {
                 "name": "curve"
               }
             }
+          },
+          {
+            "name": "withdrawCooldownSecs",
+            "type": "u64"
+          },
+          {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "anchorStartBps",
+            "type": "u16"
+          },
+          {
+            "name": "anchorRateBpsPerMin",
+            "type": "u16"
+          },
+          {
+            "name": "anchorMaxBaseBps",
+            "type": "u16"
+          },
+          {
+            "name": "anchorMaxCapBps",
+            "type": "u16"
+          },
+          {
+            "name": "kickTargetLtvBps",
+            "type": "u16"
+          },
+          {
+            "name": "kickFullLtvBps",
+            "type": "u16"
           }
         ]
       }
@@ -2322,6 +2659,14 @@ export type Gavel = {
                 "name": "marketParams"
               }
             }
+          },
+          {
+            "name": "collateralPublishTime",
+            "type": "i64"
+          },
+          {
+            "name": "debtPublishTime",
+            "type": "i64"
           }
         ]
       }
@@ -2361,6 +2706,51 @@ export type Gavel = {
               "array": [
                 "u8",
                 24
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "withdrawalRequest",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "value",
+            "type": "u64"
+          },
+          {
+            "name": "requestedTs",
+            "type": "i64"
+          },
+          {
+            "name": "claimableTs",
+            "type": "i64"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                23
               ]
             }
           }
@@ -2433,11 +2823,27 @@ export type Gavel = {
             "type": "u8"
           },
           {
+            "name": "initialDebt",
+            "type": "u64"
+          },
+          {
+            "name": "rewardsPaid",
+            "type": "u64"
+          },
+          {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "dMaxBps",
+            "type": "u16"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                32
+                13
               ]
             }
           }
@@ -3067,6 +3473,66 @@ export type Gavel = {
           },
           {
             "name": "socialized",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "withdrawalRequested",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "value",
+            "type": "u64"
+          },
+          {
+            "name": "claimableTs",
+            "type": "i64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "withdrawalCancelled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "sharesReturned",
+            "type": "u64"
+          },
+          {
+            "name": "sharesForfeited",
+            "type": "u64"
+          },
+          {
+            "name": "totalShares",
             "type": "u64"
           }
         ]

@@ -31,6 +31,7 @@ use pinocchio_system::instructions::CreateAccountWithSeed;
 
 use crate::{
     error::GavelError,
+    safe_math::SafeMath,
     state::{discriminator, Reader, Writer},
     utils::{close_program_account, rent_exempt_minimum, require_signer, require_system_program},
 };
@@ -232,8 +233,8 @@ fn write(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if bytes.len() != n as usize {
         return Err(GavelError::InstructionDataInvalid.into());
     }
-    let start = IDL_HEADER_LEN + data_len as usize;
-    let end = start + n as usize;
+    let start = IDL_HEADER_LEN.safe_add(data_len as usize)?;
+    let end = start.safe_add(n as usize)?;
     {
         let mut data = idl.try_borrow_mut_data()?;
         data.get_mut(start..end)
@@ -254,13 +255,16 @@ fn set_buffer(accounts: &[AccountInfo]) -> ProgramResult {
     }
     let buffer_len = load(buffer, authority)?;
     load(idl, authority)?;
-    let n = buffer_len as usize;
+    let end = IDL_HEADER_LEN.safe_add(buffer_len as usize)?;
     {
         let from = buffer.try_borrow_data()?;
         let mut to = idl.try_borrow_mut_data()?;
-        to.get_mut(IDL_HEADER_LEN..IDL_HEADER_LEN + n)
+        to.get_mut(IDL_HEADER_LEN..end)
             .ok_or(GavelError::IdlAccountFull)?
-            .copy_from_slice(&from[IDL_HEADER_LEN..IDL_HEADER_LEN + n]);
+            .copy_from_slice(
+                from.get(IDL_HEADER_LEN..end)
+                    .ok_or(GavelError::AccountDiscriminatorInvalid)?,
+            );
     }
     store_header(idl, authority.key(), buffer_len)
 }

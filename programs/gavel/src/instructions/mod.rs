@@ -4,6 +4,7 @@ pub mod accept_admin;
 pub mod accrue;
 pub mod borrow;
 pub mod cancel_auction;
+pub mod cancel_withdrawal;
 pub mod close_position;
 pub mod create_market;
 pub mod deposit_collateral;
@@ -14,6 +15,7 @@ pub mod initialize_config;
 pub mod kick;
 pub mod open_position;
 pub mod repay;
+pub mod request_withdrawal;
 pub mod reset_auction;
 pub mod set_stop;
 pub mod take;
@@ -73,4 +75,6 @@ instructions! {
     take_end => TAKE_END,
     reset_auction => RESET_AUCTION,
     cancel_auction => CANCEL_AUCTION,
+    request_withdrawal => REQUEST_WITHDRAWAL,
+    cancel_withdrawal => CANCEL_WITHDRAWAL,
 }
