@@ -87,6 +87,14 @@ gavel_errors! {
     FlashTakeNotPending = 6049 => "take_end without a take_begin",
     KickerMismatch = 6050 => "Account is not the auction's kicker",
     AuctionMismatch = 6051 => "Auction belongs to another market or position",
+    BackstopParamsInvalid = 6084 => "Backstop parameters are out of range",
+    BackstopMismatch = 6085 => "Backstop or depositor account belongs to another market or owner",
+    BackstopNotAbsorbable = 6086 => "Auction is neither open past absorb_after_secs nor near insolvency",
+    BackstopEmpty = 6087 => "The backstop has no debt tokens to absorb with",
+    BackstopInsolvent = 6088 => "The backstop has shares but no value; deposits are refused",
+    BackstopWithdrawalNotReady = 6089 => "No withdrawal request, or its cooldown has not ended",
+    BackstopAuctionsLive = 6090 => "Backstop withdrawals wait while the market has live auctions",
+    BackstopCollateralInsufficient = 6091 => "Not enough collateral in the backstop",
 }
 
 impl GavelError {

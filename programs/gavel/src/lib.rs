@@ -6,6 +6,7 @@
 //! route (`scripts/build-program.sh`) and with `cargo build-sbf`.
 #![cfg_attr(target_os = "solana", no_std)]
 
+pub mod backstop;
 pub mod context;
 pub mod error;
 pub mod events;

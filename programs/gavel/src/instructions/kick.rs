@@ -165,6 +165,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         pending_owe: 0,
         flash: 0,
         bump,
+        kicked_at: now.unix_timestamp,
     };
     if reward > 0 {
         transfer_from_vault(

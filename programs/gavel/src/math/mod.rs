@@ -16,6 +16,7 @@
 //! `#[inline(never)]` `*_raw` functions that return a scalar and write through `&mut u64`.
 
 pub mod auction;
+pub mod backstop;
 mod wide;
 
 #[cfg(test)]

@@ -43,15 +43,19 @@ pub struct Auction {
     pub flash: u8,
     /// Canonical bump of the PDA.
     pub bump: u8,
+    /// Unix time of the kick (resets do not move it): the backstop's `absorb_after_secs` runs
+    /// from here.
+    pub kicked_at: i64,
 }
 
 impl Auction {
     /// `sha256("account:Auction")[..8]`.
     pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Auction");
-    /// Bytes reserved after the fields for future versions (zero).
-    pub const RESERVED: usize = 32;
+    /// Bytes reserved after the fields for future versions (zero). `kicked_at` took 8 of the
+    /// original 32, so the size did not change.
+    pub const RESERVED: usize = 24;
     /// Account size.
-    pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + Self::RESERVED;
+    pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + 8 + Self::RESERVED;
 
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
@@ -72,6 +76,7 @@ impl Auction {
             pending_owe: r.u64()?,
             flash: r.u8()?,
             bump: r.u8()?,
+            kicked_at: r.i64()?,
         })
     }
 
@@ -96,7 +101,8 @@ impl Auction {
             .u64(self.initial_lot)
             .u64(self.pending_owe)
             .u8(self.flash)
-            .u8(self.bump);
+            .u8(self.bump)
+            .i64(self.kicked_at);
         Ok(())
     }
 }
