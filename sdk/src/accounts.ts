@@ -5,7 +5,7 @@
 import BN from "bn.js";
 import { PublicKey } from "@solana/web3.js";
 import { coder } from "./program";
-import { MarketParams } from "./types";
+import { BackstopParams, MarketParams } from "./types";
 
 /** Decoded `Config` account. */
 export interface ConfigAccount {
@@ -71,6 +71,37 @@ export interface AuctionAccount {
   pendingOwe: BN;
   flash: number;
   bump: number;
+  /** Unix time of the kick (the backstop's `absorbAfterSecs` runs from here). */
+  kickedAt: BN;
+}
+
+/** Decoded `Backstop` account (a market's backstop pool). */
+export interface BackstopAccount {
+  market: PublicKey;
+  shareMint: PublicKey;
+  debtVault: PublicKey;
+  collateralVault: PublicKey;
+  /** Share mint supply + shares of pending withdrawal requests. */
+  totalShares: BN;
+  /** Debt tokens that belong to the shares (accounting, not the vault balance). */
+  debt: BN;
+  /** Collateral that belongs to the shares. */
+  collateral: BN;
+  /** Deposits still warming up (not shares yet). */
+  warming: BN;
+  params: BackstopParams;
+  bump: number;
+}
+
+/** Decoded `BackstopDepositor` account. */
+export interface BackstopDepositorAccount {
+  backstop: PublicKey;
+  owner: PublicKey;
+  warming: BN;
+  warmAt: BN;
+  withdrawShares: BN;
+  withdrawAt: BN;
+  bump: number;
 }
 
 /** Decodes a `Config` account's data (checks the discriminator). */
@@ -100,4 +131,16 @@ export function decodePosition(data: Buffer | Uint8Array): PositionAccount {
 /** Decodes an `Auction` account's data (checks the discriminator). */
 export function decodeAuction(data: Buffer | Uint8Array): AuctionAccount {
   return coder.accounts.decode("auction", Buffer.from(data)) as AuctionAccount;
+}
+
+/** Decodes a `Backstop` account's data (checks the discriminator). */
+export function decodeBackstop(data: Buffer | Uint8Array): BackstopAccount {
+  const { reserved: _reserved, ...raw } = coder.accounts.decode("backstop", Buffer.from(data));
+  return raw as BackstopAccount;
+}
+
+/** Decodes a `BackstopDepositor` account's data (checks the discriminator). */
+export function decodeBackstopDepositor(data: Buffer | Uint8Array): BackstopDepositorAccount {
+  const { reserved: _reserved, ...raw } = coder.accounts.decode("backstopDepositor", Buffer.from(data));
+  return raw as BackstopDepositorAccount;
 }

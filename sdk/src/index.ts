@@ -13,6 +13,7 @@ export * from "./events";
 export * from "./errors";
 export * from "./math";
 export * from "./auction";
+export * from "./backstop";
 export * from "./oracle";
 export type { Gavel } from "./idl/gavel";
 export * from "./fetch";

@@ -7,7 +7,10 @@ use gavel::{
     error::GavelError,
     events::{self, ConfigInitialized, Event, MarketCreated, StopChanged, EVENT_BUF_LEN},
     instructions,
-    state::{discriminator, Auction, Config, Curve, Market, MarketParams, Position},
+    state::{
+        discriminator, Auction, Backstop, BackstopDepositor, BackstopParams, Config, Curve, Market,
+        MarketParams, Position,
+    },
 };
 use serde_json::Value;
 
@@ -307,6 +310,7 @@ fn market_and_position_layouts_match() {
         pending_owe: 13,
         flash: 1,
         bump: 14,
+        kicked_at: -15,
     };
     let mut data = vec![0u8; Auction::LEN];
     auction.write(&mut data).unwrap();
@@ -315,7 +319,62 @@ fn market_and_position_layouts_match() {
     assert_eq!(v["tic"], -10);
     assert_eq!(v["pending_owe"], 13);
     assert_eq!(v["kicker"], Value::from(vec![5u8; 32]));
+    assert_eq!(v["kicked_at"], -15);
     assert_eq!(Auction::read(&data).unwrap(), auction);
+
+    assert_eq!(
+        disc(find(&idl["accounts"], "Backstop")),
+        Backstop::DISCRIMINATOR
+    );
+    let backstop = Backstop {
+        market: [1u8; 32],
+        share_mint: [2u8; 32],
+        debt_vault: [3u8; 32],
+        collateral_vault: [4u8; 32],
+        total_shares: 5,
+        debt: 6,
+        collateral: 7,
+        warming: 8,
+        params: BackstopParams {
+            absorb_after_secs: 9,
+            absorb_near_bps: 10,
+            buy_discount_bps: 11,
+            withdraw_cooldown_secs: 12,
+            warmup_secs: 13,
+        },
+        bump: 14,
+    };
+    let mut data = vec![0u8; Backstop::LEN];
+    backstop.write(&mut data).unwrap();
+    let (v, n) = decode_struct(&idl, "Backstop", &data[8..]);
+    assert_eq!(8 + n, Backstop::LEN);
+    assert_eq!(v["warming"], 8);
+    assert_eq!(v["params"]["buy_discount_bps"], 11);
+    assert_eq!(v["params"]["warmup_secs"], 13);
+    assert_eq!(v["bump"], 14);
+    assert_eq!(Backstop::read(&data).unwrap(), backstop);
+
+    assert_eq!(
+        disc(find(&idl["accounts"], "BackstopDepositor")),
+        BackstopDepositor::DISCRIMINATOR
+    );
+    let depositor = BackstopDepositor {
+        backstop: [1u8; 32],
+        owner: [2u8; 32],
+        warming: 3,
+        warm_at: -4,
+        withdraw_shares: 5,
+        withdraw_at: -6,
+        bump: 7,
+    };
+    let mut data = vec![0u8; BackstopDepositor::LEN];
+    depositor.write(&mut data).unwrap();
+    let (v, n) = decode_struct(&idl, "BackstopDepositor", &data[8..]);
+    assert_eq!(8 + n, BackstopDepositor::LEN);
+    assert_eq!(v["warm_at"], -4);
+    assert_eq!(v["withdraw_at"], -6);
+    assert_eq!(v["bump"], 7);
+    assert_eq!(BackstopDepositor::read(&data).unwrap(), depositor);
 }
 
 #[test]
