@@ -135,12 +135,14 @@ export function decodeAuction(data: Buffer | Uint8Array): AuctionAccount {
 
 /** Decodes a `Backstop` account's data (checks the discriminator). */
 export function decodeBackstop(data: Buffer | Uint8Array): BackstopAccount {
-  const { reserved: _reserved, ...raw } = coder.accounts.decode("backstop", Buffer.from(data));
+  const raw = coder.accounts.decode("backstop", Buffer.from(data));
+  delete raw.reserved;
   return raw as BackstopAccount;
 }
 
 /** Decodes a `BackstopDepositor` account's data (checks the discriminator). */
 export function decodeBackstopDepositor(data: Buffer | Uint8Array): BackstopDepositorAccount {
-  const { reserved: _reserved, ...raw } = coder.accounts.decode("backstopDepositor", Buffer.from(data));
+  const raw = coder.accounts.decode("backstopDepositor", Buffer.from(data));
+  delete raw.reserved;
   return raw as BackstopDepositorAccount;
 }
