@@ -3,7 +3,7 @@
  * transaction through Anchor's `Program.rpc()`, an indexer subscribed over websocket sees each
  * event, and a stranger's attempt fails with a typed error.
  */
-import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
+import { AnchorError, AnchorProvider, Idl, Program, Wallet } from "@coral-xyz/anchor";
 import { Keypair, LAMPORTS_PER_SOL, Logs, SystemProgram, Transaction } from "@solana/web3.js";
 import { expect } from "chai";
 import {
@@ -19,6 +19,8 @@ import {
   setStopIx,
 } from "../sdk/src";
 import { LocalValidator, startValidator } from "./helpers/validator";
+import * as fs from "fs";
+import * as path from "path";
 
 describe("02 config on a local validator (RPC + websocket)", () => {
   let v: LocalValidator;
@@ -109,5 +111,52 @@ describe("02 config on a local validator (RPC + websocket)", () => {
       caught = e;
     }
     expect(parseGavelError(caught)?.code).to.equal(ErrorCode.StopLevelInvalid);
+  });
+
+  describe("a plain @coral-xyz/anchor client (only idl/gavel.json, no SDK)", () => {
+    const idl = JSON.parse(fs.readFileSync(path.join(__dirname, "../idl/gavel.json"), "utf8")) as Idl;
+    const plain = (): Program => {
+      return new Program(
+        idl,
+        new AnchorProvider(v.connection, new Wallet(v.payer), { commitment: "confirmed" }),
+      );
+    };
+
+    it("gets an AnchorError with the IDL's error name, number and message", async () => {
+      let caught: unknown;
+      try {
+        await plain().methods.setStop(7).accounts({ admin: v.payer.publicKey }).rpc();
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).to.be.instanceOf(AnchorError);
+      const err = caught as AnchorError;
+      const idlError = (idl.errors ?? []).find((e) => e.name === "StopLevelInvalid");
+      expect(err.error.errorCode).to.deep.equal({ code: "StopLevelInvalid", number: 6012 });
+      expect(err.error.errorMessage).to.equal(idlError?.msg);
+      expect(err.program.toBase58()).to.equal(PROGRAM_ID.toBase58());
+    });
+
+    it("without preflight the landed failure's logs parse into the same AnchorError", async () => {
+      // anchor 0.32.1's provider rebuilds the confirm error with web3.js's pre-1.95
+      // SendTransactionError signature, so `.rpc({ skipPreflight: true })` throws an error without
+      // logs; the program's log line is still on chain, where AnchorError.parse reads it.
+      const tx = await plain().methods.setStop(9).accounts({ admin: v.payer.publicKey }).transaction();
+      tx.feePayer = v.payer.publicKey;
+      tx.recentBlockhash = (await v.connection.getLatestBlockhash("confirmed")).blockhash;
+      tx.sign(v.payer);
+      const signature = await v.connection.sendRawTransaction(tx.serialize(), { skipPreflight: true });
+      let landed = null;
+      for (let i = 0; i < 100 && !landed; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        landed = await v.connection.getTransaction(signature, {
+          commitment: "confirmed",
+          maxSupportedTransactionVersion: 0,
+        });
+      }
+      expect(landed?.meta?.err).to.deep.equal({ InstructionError: [0, { Custom: 6012 }] });
+      const parsed = AnchorError.parse(landed?.meta?.logMessages ?? []);
+      expect(parsed?.error.errorCode).to.deep.equal({ code: "StopLevelInvalid", number: 6012 });
+    });
   });
 });

@@ -30,6 +30,33 @@ macro_rules! gavel_errors {
                     $(Self::$name => $msg,)+
                 }
             }
+
+            /// The error with this code, if it is one of Gavel's.
+            pub fn from_code(code: u32) -> Option<Self> {
+                match code {
+                    $($code => Some(Self::$name),)+
+                    _ => None,
+                }
+            }
+
+            /// The line anchor-lang logs for this error (`AnchorError occurred. Error Code: <name>.
+            /// Error Number: <code>. Error Message: <message>.`), which `@coral-xyz/anchor`'s
+            /// `AnchorError.parse` reads from the transaction logs. Each arm goes through
+            /// `black_box` so the optimizer cannot fold the arms into a `.rodata` table of string
+            /// pointers, which sbpf-linker 0.1.9 would leave unrelocated.
+            pub fn anchor_log_line(self) -> &'static str {
+                match self {
+                    $(Self::$name => core::hint::black_box(concat!(
+                        "AnchorError occurred. Error Code: ",
+                        stringify!($name),
+                        ". Error Number: ",
+                        stringify!($code),
+                        ". Error Message: ",
+                        $msg,
+                        "."
+                    )),)+
+                }
+            }
         }
     };
 }
@@ -104,8 +131,41 @@ impl GavelError {
     }
 }
 
+/// Logs Anchor's error line when `error` is one of Gavel's codes (program errors from other
+/// sources, e.g. a failed token CPI, are left as the runtime reports them).
+pub fn log_anchor_error(error: &ProgramError) {
+    if let ProgramError::Custom(code) = error {
+        if let Some(e) = GavelError::from_code(*code) {
+            pinocchio::log::sol_log(e.anchor_log_line());
+        }
+    }
+}
+
 impl From<GavelError> for ProgramError {
     fn from(e: GavelError) -> Self {
         ProgramError::Custom(e as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_anchors_log_line() {
+        for &e in GavelError::ALL {
+            assert_eq!(GavelError::from_code(e.code()), Some(e));
+            assert_eq!(
+                e.anchor_log_line(),
+                format!(
+                    "AnchorError occurred. Error Code: {}. Error Number: {}. Error Message: {}.",
+                    e.name(),
+                    e.code(),
+                    e.message()
+                )
+            );
+        }
+        assert_eq!(GavelError::from_code(5999), None);
+        assert_eq!(GavelError::from_code(u32::MAX), None);
     }
 }

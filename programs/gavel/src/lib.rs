@@ -32,6 +32,13 @@ mod entrypoint {
     pinocchio::nostd_panic_handler!();
 }
 
+/// Logs Anchor's error line for `e` and returns it as a program error.
+fn fail(e: error::GavelError) -> pinocchio::program_error::ProgramError {
+    let e = e.into();
+    error::log_anchor_error(&e);
+    e
+}
+
 /// Dispatches an instruction by its Anchor discriminator (`sha256("global:<name>")[..8]`).
 /// Inlined into the entrypoint: with the result pointer it takes six registers.
 #[inline(always)]
@@ -41,11 +48,15 @@ pub fn process_instruction(
     data: &[u8],
 ) -> ProgramResult {
     if program_id != &ID {
-        return Err(error::GavelError::ProgramIdInvalid.into());
+        return Err(fail(error::GavelError::ProgramIdInvalid));
     }
     if data.len() < 8 {
-        return Err(error::GavelError::InstructionUnknown.into());
+        return Err(fail(error::GavelError::InstructionUnknown));
     }
     let (disc, args) = data.split_at(8);
-    instructions::dispatch(disc, accounts, args)
+    let result = instructions::dispatch(disc, accounts, args);
+    if let Err(e) = &result {
+        error::log_anchor_error(e);
+    }
+    result
 }
