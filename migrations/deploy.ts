@@ -32,6 +32,7 @@ import {
   decodeConfig,
   decodeMarket,
   initializeConfigIx,
+  MAKER_ENGINE,
   marketPda,
   MarketParams,
   PROGRAM_ID,
@@ -85,7 +86,16 @@ export interface MarketSpec {
   params: Record<string, unknown>;
 }
 
-const U64_FIELDS = ["tip", "tailSecs", "hole", "dust", "borrowRatePerSecWad", "maxAgeSecs", "maxAgeSlots"];
+const U64_FIELDS = [
+  "tip",
+  "tailSecs",
+  "hole",
+  "dust",
+  "borrowRatePerSecWad",
+  "maxAgeSecs",
+  "maxAgeSlots",
+  "withdrawCooldownSecs",
+];
 const KEY_FIELDS = ["oracleProgram", "collateralOracle", "debtOracle"];
 const SMALL_FIELDS = [
   "maxLtvBps",
@@ -113,6 +123,13 @@ export function parseParams(raw: Record<string, unknown>, where: string): Market
   }
   for (const k of SMALL_FIELDS) {
     const v = Number(need(k));
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`${where}: params.${k} must be a non-negative integer`);
+    out[k] = v;
+  }
+  // Engine v2 fields are optional: absent = the original engine (Maker curve, whole positions).
+  for (const k of Object.keys(MAKER_ENGINE)) {
+    const v = raw[k] === undefined ? 0 : Number(raw[k]);
     if (!Number.isInteger(v) || v < 0)
       throw new Error(`${where}: params.${k} must be a non-negative integer`);
     out[k] = v;

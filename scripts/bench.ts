@@ -20,6 +20,10 @@
  * legacy Pyth account; `withdraw_collateral` is measured with debt outstanding (oracle read);
  * `take`, `take_begin` and `take_end` buy 1 SOL slices that leave the auction open.
  *
+ * The liquidation instructions are measured a second time on a market in the anchored price mode
+ * (engine v2 defaults, `V2_ENGINE`): `kick_anchored`, `take_anchored`, `take_begin_anchored`,
+ * `reset_auction_anchored`, where takes read the oracle too (a legacy Pyth account, as above).
+ *
  * `create_market`, `open_position` and `kick` derive their PDAs on chain (`find_program_address`),
  * whose cost grows by about 1,500 CU per bump tried, so with random keys they vary from run to run.
  * The recorded calls use keys whose PDAs all have the canonical bump 255 (one try): the floor, and
@@ -63,6 +67,7 @@ import {
   kickIx,
   liquidityVaultPda,
   marketPda,
+  MarketParams,
   openPositionIx,
   positionPda,
   PROGRAM_ID,
@@ -76,8 +81,10 @@ import {
   updateMarketIx,
   withdrawCollateralIx,
   withdrawLiquidityIx,
+  requestWithdrawalIx,
+  cancelWithdrawalIx,
 } from "../sdk/src";
-import { defaultParams, LendingWorld } from "../tests/helpers/lending";
+import { defaultParams, LendingWorld, v2Params, WITHDRAW_COOLDOWN_SECS } from "../tests/helpers/lending";
 import { GavelSvm, PROGRAM_SO, SendResult } from "../tests/helpers/svm";
 
 const OUT = path.join(__dirname, "../bench");
@@ -103,6 +110,118 @@ const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 interface Measure {
   first: number;
   steady: number;
+}
+
+/**
+ * Kick, take, flash take and reset on a fresh world whose market has `params(oracle)`: three
+ * borrowers at 10 SOL / 1,000 USDC, SOL from $150 to $120, the second kick (auction #1, bump 255)
+ * and the second of each other call recorded. Takes pass the oracle (anchored takes read it; Maker
+ * takes ignore it). Returns the measures under `<instruction><suffix>`.
+ */
+function liquidations(params: (oracle: PublicKey) => MarketParams, suffix: string): Record<string, Measure> {
+  const cu: Record<string, Measure> = {};
+  let w = new LendingWorld();
+  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LendingWorld();
+  w.createMarket(params(w.oracle));
+  let usd = 150;
+  const minute = () => {
+    w.warp(60);
+    w.setPrice(usd);
+  };
+  const lp = w.actor();
+  w.fundDebt(lp.publicKey, USDC(1_001_000));
+  const lpDebt = w.ata(w.ref.debtMint, lp.publicKey);
+  w.mustSend(
+    [
+      depositLiquidityIx(
+        {
+          ...w.ref,
+          lp: lp.publicKey,
+          lpDebtAccount: lpDebt,
+          lpShareAccount: w.ata(w.addrs.shareMint, lp.publicKey),
+        },
+        USDC(1_000_000),
+      ),
+      fundInsuranceIx({ ...w.ref, funder: lp.publicKey, funderDebtAccount: lpDebt }, USDC(1_000)),
+    ],
+    [lp],
+  );
+  const victims = [w.actor(), w.actor(), w.actor()];
+  for (const v of victims) {
+    w.fundCollateral(v.publicKey, SOL(10));
+    const o = { ...w.ref, owner: v.publicKey };
+    w.mustSend(
+      [
+        openPositionIx(o),
+        depositCollateralIx(
+          { ...o, depositor: v.publicKey, source: w.ata(w.ref.collateralMint, v.publicKey) },
+          SOL(10),
+        ),
+        borrowIx({ ...o, destination: w.ata(w.ref.debtMint, v.publicKey), oracles: [w.oracle] }, USDC(1_000)),
+      ],
+      [v],
+    );
+  }
+  usd = 120;
+  minute();
+  const keeper = w.actor();
+  w.fundDebt(keeper.publicKey, USDC(5_000));
+  const keeperDebt = w.ata(w.ref.debtMint, keeper.publicKey);
+  const auctions: PublicKey[] = [];
+  const kicks = victims.slice(0, 2).map((v) => {
+    const id = w.market().auctionCount;
+    auctions.push(auctionPda(w.addrs.market, id)[0]);
+    const ix = kickIx({
+      ...w.ref,
+      kicker: keeper.publicKey,
+      owner: v.publicKey,
+      auctionId: id,
+      kickerDebtAccount: keeperDebt,
+      oracles: [w.oracle],
+    });
+    const units = must(`kick${suffix}`, w.chain.send([ix], [keeper]));
+    minute();
+    return units;
+  });
+  cu[`kick${suffix}`] = { first: kicks[0], steady: kicks[1] };
+  const ref = () => {
+    const a = decodeAuction(w.chain.data(auctions[0])!);
+    return { ...w.ref, auction: auctions[0], position: a.position, kicker: a.kicker, oracles: [w.oracle] };
+  };
+  const bid = {
+    taker: keeper.publicKey,
+    collateralDestination: w.ata(w.ref.collateralMint, keeper.publicKey),
+    debtSource: keeperDebt,
+  };
+  const slice = { maxCollateral: SOL(1), maxPrice: new BN("18446744073709551615") };
+  const takes = [0, 1].map(() => {
+    const units = must(`take${suffix}`, w.chain.send([takeIx({ ...ref(), ...bid }, slice)], [keeper]));
+    minute();
+    return units;
+  });
+  cu[`take${suffix}`] = { first: takes[0], steady: takes[1] };
+  const flashes = [0, 1].map(() => {
+    const res = w.chain.send(flashTakeIxs({ ...ref(), ...bid }, slice, []), [keeper]);
+    must(`flash take${suffix}`, res);
+    minute();
+    return programUnits(res.logs);
+  });
+  cu[`take_begin${suffix}`] = { first: flashes[0][0], steady: flashes[1][0] };
+  const resets = [0, 1].map(() => {
+    w.warp(7_201);
+    w.setPrice(usd);
+    const ix = resetAuctionIx({
+      ...w.ref,
+      caller: keeper.publicKey,
+      auction: auctions[1],
+      callerDebtAccount: keeperDebt,
+      oracles: [w.oracle],
+    });
+    return must(`reset_auction${suffix}`, w.chain.send([ix], [keeper]));
+  });
+  cu[`reset_auction${suffix}`] = { first: resets[0], steady: resets[1] };
+  w.assertVaultsMatchAccounting();
+  return cu;
 }
 
 function main(): void {
@@ -238,7 +357,25 @@ function main(): void {
   const repaySource = { payer: b.publicKey, source: w.ata(w.ref.debtMint, b.publicKey) };
   twice("repay", () => [[repayIx({ ...owner, ...repaySource }, USDC(100))], [b]]);
   twice("accrue", () => [[accrueIx({ market: w.addrs.market })], [lp]]);
-  twice("withdraw_liquidity", () => [[withdrawLiquidityIx(lpAccounts, USDC(1_000))], [lp]]);
+  // LP withdrawal: a request; after the cooldown a partial claim (first) and the claim that closes
+  // the request (steady); then a second request (steady) and two cancels.
+  const request = () => w.chain.send([requestWithdrawalIx(lpAccounts, USDC(2_000))], [lp]);
+  const claim = () => w.chain.send([withdrawLiquidityIx(lpAccounts, USDC(1_000))], [lp]);
+  const cancel = () => w.chain.send([cancelWithdrawalIx(lpAccounts)], [lp]);
+  const requestFirst = must("request_withdrawal", request());
+  w.warp(WITHDRAW_COOLDOWN_SECS);
+  w.setPrice(usd);
+  const claimPart = must("withdraw_liquidity", claim());
+  minute();
+  cu.withdraw_liquidity = { first: claimPart, steady: must("withdraw_liquidity", claim()) };
+  minute();
+  cu.request_withdrawal = { first: requestFirst, steady: must("request_withdrawal", request()) };
+  minute();
+  const cancelFirst = must("cancel_withdrawal", cancel());
+  must("request_withdrawal", request());
+  minute();
+  cu.cancel_withdrawal = { first: cancelFirst, steady: must("cancel_withdrawal", cancel()) };
+  minute();
 
   // Both borrowers leave: repay all, withdraw everything, close (the second close is recorded).
   const closes = borrowers.map((who) => {
@@ -509,14 +646,17 @@ function main(): void {
       `bench out of date: not measured ${missing.join(", ")}; not in the IDL ${unknown.join(", ")}`,
     );
   }
-  const out: Record<string, number> = Object.fromEntries(names.map((n) => [n, cu[n].steady]));
+  const anchored = liquidations(v2Params, "_anchored");
+  const rows = [...names, ...Object.keys(anchored)];
+  Object.assign(cu, anchored);
+  const out: Record<string, number> = Object.fromEntries(rows.map((n) => [n, cu[n].steady]));
 
   const program = { "gavel.so_bytes": fs.statSync(PROGRAM_SO).size };
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, "cu.json"), JSON.stringify(out, null, 2) + "\n");
   fs.writeFileSync(path.join(OUT, "program.json"), JSON.stringify(program, null, 2) + "\n");
   console.table(
-    names.map((instruction) => ({
+    rows.map((instruction) => ({
       instruction,
       "compute units": cu[instruction].steady,
       "first call": cu[instruction].first,

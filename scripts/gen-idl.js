@@ -28,6 +28,9 @@ const position = (flags, ownerName) =>
   a("position", flags, { pda: { seeds: [seed("position"), acc("market"), acc(ownerName)] } });
 const marketPda = { pda: { seeds: [seed("market"), acc("collateral_mint"), acc("debt_mint")] } };
 const vaultPda = (s) => ({ pda: { seeds: [seed(s), acc("market")] } });
+const withdrawalRequest = a("withdrawal_request", "w", {
+  pda: { seeds: [seed("withdrawal"), acc("market"), acc("lp")] },
+});
 const backstopDepositorPda = (owner) => ({
   pda: { seeds: [seed("backstop_depositor"), acc("backstop"), acc(owner)] },
 });
@@ -100,15 +103,14 @@ const instructions = [
   ),
   ix(
     "withdraw_liquidity",
-    "LP burns shares for debt tokens, paid from idle cash; live auctions count only up to the insurance fund.",
+    "LP claims shares of their withdrawal request after its cooldown, at min(value at request, value now), from idle cash; live auctions count only up to the insurance fund.",
     [
-      a("lp", "s"),
+      a("lp", "ws"),
       config(),
       a("market", "w"),
       a("liquidity_vault", "w"),
-      a("share_mint", "w"),
       a("lp_debt_account", "w"),
-      a("lp_share_account", "w"),
+      withdrawalRequest,
       token,
     ],
     [{ name: "shares", type: "u64" }],
@@ -202,7 +204,7 @@ const instructions = [
   ]),
   ix(
     "take",
-    "Anyone buys collateral at the auction's current price (stop < 3).",
+    "Anyone buys collateral at the auction's current price (stop < 3). Anchored auctions: " + oracleDocs[0],
     [
       a("taker", "s"),
       config(),
@@ -223,7 +225,8 @@ const instructions = [
   ),
   ix(
     "take_begin",
-    "Flash take, first half: collateral out now, payment by a take_end later in the same transaction.",
+    "Flash take, first half: collateral out now, payment by a take_end later in the same transaction. Anchored auctions: " +
+      oracleDocs[0],
     [
       a("taker", "s"),
       config(),
@@ -271,6 +274,34 @@ const instructions = [
     a("position", "w"),
     a("kicker", "w"),
   ]),
+  ix(
+    "request_withdrawal",
+    "LP moves shares into a withdrawal request (one per LP and market); they keep sharing losses until claimed after the market's cooldown.",
+    [
+      a("lp", "ws"),
+      config(),
+      a("market", "w"),
+      a("share_mint", "w"),
+      a("lp_share_account", "w"),
+      withdrawalRequest,
+      token,
+      system,
+    ],
+    [{ name: "shares", type: "u64" }],
+  ),
+  ix(
+    "cancel_withdrawal",
+    "LP takes back the shares of their withdrawal request, worth at most their value at the request (any excess is forfeited to the pool).",
+    [
+      a("lp", "ws"),
+      config(),
+      a("market", "w"),
+      a("share_mint", "w"),
+      a("lp_share_account", "w"),
+      withdrawalRequest,
+      token,
+    ],
+  ),
   ix(
     "create_backstop",
     "Admin: creates a market's backstop pool with its share mint and debt and collateral vaults.",
@@ -433,6 +464,14 @@ const types = [
       ["max_age_slots", "u64"],
       ["max_conf_bps", "u16"],
       ["curve", defined("Curve")],
+      ["withdraw_cooldown_secs", "u64"],
+      ["price_mode", "u8"],
+      ["anchor_start_bps", "u16"],
+      ["anchor_rate_bps_per_min", "u16"],
+      ["anchor_max_base_bps", "u16"],
+      ["anchor_max_cap_bps", "u16"],
+      ["kick_target_ltv_bps", "u16"],
+      ["kick_full_ltv_bps", "u16"],
     ],
     "Everything the admin sets on a market.",
   ),
@@ -474,6 +513,8 @@ const types = [
     ["auction_debt", "u64"],
     ["auction_count", "u64"],
     ["params", defined("MarketParams")],
+    ["collateral_publish_time", "i64"],
+    ["debt_publish_time", "i64"],
   ]),
   struct("Position", [
     ["market", P],
@@ -484,13 +525,24 @@ const types = [
     ["bump", "u8"],
     ["reserved", { array: ["u8", 24] }],
   ]),
+  struct("WithdrawalRequest", [
+    ["market", P],
+    ["lp", P],
+    ["shares", "u64"],
+    ["value", "u64"],
+    ["requested_ts", "i64"],
+    ["claimable_ts", "i64"],
+    ["bump", "u8"],
+    ["reserved", { array: ["u8", 23] }],
+  ]),
   // prettier-ignore
   struct("Auction", [
     ["market", P], ["id", "u64"], ["position", P], ["owner", P], ["kicker", P],
     ["tab", "u64"], ["lot", "u64"], ["debt", "u64"], ["top", "u64"], ["tic", "i64"],
     ["initial_tab", "u64"], ["initial_lot", "u64"], ["pending_owe", "u64"], ["flash", "u8"], ["bump", "u8"],
+    ["initial_debt", "u64"], ["rewards_paid", "u64"], ["price_mode", "u8"], ["d_max_bps", "u16"],
     ["kicked_at", "i64"],
-    ["reserved", { array: ["u8", 24] }],
+    ["reserved", { array: ["u8", 5] }],
   ]),
   // prettier-ignore
   struct("Backstop", [
@@ -659,6 +711,10 @@ const events = [
   ["AuctionSettled", [["market", P], ["auction", P], ["id", "u64"], ["position", P], ["reason", "u8"], ["raised", "u64"], ["returned_collateral", "u64"], ["bad_debt", "u64"], ["unix_timestamp", "i64"]]],
   // prettier-ignore
   ["BadDebt", [["market", P], ["auction", P], ["id", "u64"], ["debt", "u64"], ["covered_by_insurance", "u64"], ["socialized", "u64"]]],
+  // prettier-ignore
+  ["WithdrawalRequested", [["market", P], ["lp", P], ["shares", "u64"], ["value", "u64"], ["claimable_ts", "i64"], ["unix_timestamp", "i64"]]],
+  // prettier-ignore
+  ["WithdrawalCancelled", [["market", P], ["lp", P], ["shares_returned", "u64"], ["shares_forfeited", "u64"], ["total_shares", "u64"]]],
   [
     "BackstopCreated",
     [
@@ -689,7 +745,12 @@ const events = [
 
 const root = path.join(__dirname, "..");
 const out = path.join(root, "idl/gavel.json");
-const previous = JSON.parse(fs.readFileSync(out, "utf8"));
+// Errors: read from the program's one list (programs/gavel/src/error.rs: `Name = code => "message",`).
+const errorSource = fs.readFileSync(path.join(root, "programs/gavel/src/error.rs"), "utf8");
+const errors = [...errorSource.matchAll(/^\s+([A-Z][A-Za-z0-9]*) = (\d+) => "((?:[^"\\]|\\.)*)",$/gm)].map(
+  ([, name, code, msg]) => ({ code: Number(code), name, msg: msg.replace(/\\(.)/g, "$1") }),
+);
+if (errors.length === 0) throw new Error("no errors found in programs/gavel/src/error.rs");
 const idl = {
   address: "7GP234LwKLTdc6kkRBi2DE9vU4ATK3K5vYP8J1WZV1mM",
   metadata: {
@@ -699,13 +760,12 @@ const idl = {
     description: "Gavel: Dutch-auction liquidation protocol for Solana",
   },
   instructions,
-  accounts: ["Config", "Market", "Position", "Auction", "Backstop", "BackstopDepositor"].map((n) => ({
+  accounts: ["Config", "Market", "Position", "Auction", "WithdrawalRequest", "Backstop", "BackstopDepositor"].map((n) => ({
     name: n,
     discriminator: disc("account", n),
   })),
   events: events.map(([n]) => ({ name: n, discriminator: disc("event", n) })),
-  // Errors are append-only; their list lives in programs/gavel/src/error.rs and is kept here verbatim.
-  errors: previous.errors,
+  errors,
   types: [...types, ...events.map(([n, fields]) => struct(n, fields))],
 };
 const text = JSON.stringify(idl, null, 2) + "\n";

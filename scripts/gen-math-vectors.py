@@ -136,6 +136,34 @@ def amount_for_shares(shares, liquidity, total_shares):
     return mul_div_floor(shares, liquidity, total_shares)
 
 
+def request_value_of(shares, request_shares, request_value):
+    # The at-request value of part of a withdrawal request; all of it is exactly its value.
+    if shares > request_shares:
+        return None
+    if shares == request_shares:
+        return request_value
+    return mul_div_floor(shares, request_value, request_shares)
+
+
+def claim_amount(shares, cap, withdrawal_value, total_shares):
+    # A claim pays the lower of the value at request and the value now (rounded down).
+    now = amount_for_shares(shares, withdrawal_value, total_shares)
+    return None if now is None else min(now, cap)
+
+
+def cancel_shares(request_shares, request_value, pool_value, total_shares):
+    # Largest b with b * pool_value / (others + b) <= request_value, capped at the request's shares;
+    # all shares when they are worth no more than the request's value or nobody else holds shares.
+    now = amount_for_shares(request_shares, pool_value, total_shares)
+    if now is None or request_shares > total_shares:
+        return None
+    others = total_shares - request_shares
+    if now <= request_value or others == 0:
+        return request_shares
+    back = (request_value * others) // (pool_value - request_value)
+    return u64(min(back, request_shares))
+
+
 def bps_of(amount, bps):
     return mul_div_floor(amount, bps, BPS)
 
@@ -168,6 +196,9 @@ FUNCS = {
     "amount_for_shares": amount_for_shares,
     "bps_of": bps_of,
     "price_from_pyth": price_from_pyth,
+    "request_value_of": request_value_of,
+    "claim_amount": claim_amount,
+    "cancel_shares": cancel_shares,
 }
 
 # Which arguments are JSON numbers (all others are u64 decimal strings).
@@ -351,6 +382,38 @@ def cases_amount_for_shares():
     return c
 
 
+def cases_request_value_of():
+    c = [(0, 0, 0), (1, 0, 5), (0, 5, 7), (5, 5, 7), (2, 3, 10), (M, M, M), (1, M, M), (M - 1, M, M),
+         (10**6, 3 * 10**6, 2 * 10**6 + 1)]
+    for _ in range(200):
+        rs = rand_u64()
+        c.append((rng.randint(0, rs) if rng.random() < 0.9 else rand_u64(), rs, rand_u64()))
+    return c
+
+
+def cases_claim_amount():
+    c = [(0, 0, 0, 0), (10**6, 10**6, 10**6, 10**6), (10**6, 10**6, 2 * 10**6, 10**6),
+         (10**6, 2 * 10**6, 10**6, 10**6), (M, M, M, M), (M, 0, M, 1), (1, M, M, 1), (5, 5, 5, 0)]
+    for _ in range(200):
+        ts = rand_u64()
+        c.append((rng.randint(0, ts), rand_u64(), rand_u64(), ts if rng.random() < 0.95 else 0))
+    return c
+
+
+def cases_cancel_shares():
+    c = [(0, 0, 0, 0), (10, 10, 20, 20), (10, 10, 21, 20), (10, 11, 21, 20), (20, 10, 40, 20),
+         (10**6, 10**6, 2 * 10**6 + 10, 2 * 10**6), (M, M, M, M), (M, 1, M, M), (1, 0, M, M),
+         (5, 5, 5, 4), (10**12, 10**12, 10**18, 10**13)]
+    for _ in range(300):
+        ts = rand_u64()
+        rs = rng.randint(0, ts) if rng.random() < 0.95 else rand_u64()
+        pv = rand_u64()
+        now = (rs * pv) // ts if ts else 0
+        rv = min(rng.randint(0, now), M) if rng.random() < 0.7 and now > 0 else rand_u64()
+        c.append((rs, rv, pv, ts))
+    return c
+
+
 def cases_bps_of():
     c = [(0, 0), (M, 0), (M, BPS), (M, BPS + 1), (M, 1), (9_999, 1), (10_000, 1), (10**6, 50),
          (1, M), (BPS, M)]
@@ -418,6 +481,9 @@ CASES = {
     "amount_for_shares": cases_amount_for_shares,
     "bps_of": cases_bps_of,
     "price_from_pyth": cases_price_from_pyth,
+    "request_value_of": cases_request_value_of,
+    "claim_amount": cases_claim_amount,
+    "cancel_shares": cases_cancel_shares,
 }
 
 
@@ -435,7 +501,13 @@ def case_lines(name, args):
     one = '    { "args": %s, "expected": %s },' % (args_json, exp_json)
     if len(one) <= PRINT_WIDTH:
         return [one]
-    return ["    {", '      "args": %s,' % args_json, '      "expected": %s' % exp_json, "    },"]
+    args_line = '      "args": %s,' % args_json
+    if len(args_line) <= PRINT_WIDTH:
+        args_lines = [args_line]
+    else:  # one argument per line, as prettier breaks a long array
+        items = [json.dumps(a) for a in enc]
+        args_lines = ['      "args": ['] + ["        %s," % i for i in items[:-1]] + ["        %s" % items[-1], "      ],"]
+    return ["    {"] + args_lines + ['      "expected": %s' % exp_json, "    },"]
 
 
 def main():

@@ -15,6 +15,9 @@ import {
   artFromDebtCeil,
   artFromDebtFloor,
   bpsOf,
+  cancelShares,
+  claimAmount,
+  requestValueOf,
   compoundWad,
   debtFromArt,
   ltvBps,
@@ -69,6 +72,9 @@ const MIRROR: Record<string, (a: Case["args"]) => BN | null> = {
   shares_for_deposit: (a) => sharesForDeposit(u(a[0]), u(a[1]), u(a[2])),
   amount_for_shares: (a) => amountForShares(u(a[0]), u(a[1]), u(a[2])),
   bps_of: (a) => bpsOf(u(a[0]), u(a[1])),
+  request_value_of: (a) => requestValueOf(u(a[0]), u(a[1]), u(a[2])),
+  claim_amount: (a) => claimAmount(u(a[0]), u(a[1]), u(a[2]), u(a[3])),
+  cancel_shares: (a) => cancelShares(u(a[0]), u(a[1]), u(a[2]), u(a[3])),
   price_from_pyth: (a) =>
     priceFromPyth({
       collPrice: u(a[0]),

@@ -6,11 +6,12 @@
  */
 import BN from "bn.js";
 import { expect } from "chai";
-import { Keypair, PublicKey } from "@solana/web3.js";
+import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
 import {
   acceptAdminIx,
   accrueIx,
   borrowIx,
+  cancelWithdrawalIx,
   closePositionIx,
   createMarketIx,
   decodeConfig,
@@ -23,6 +24,8 @@ import {
   positionPda,
   priceFromPyth,
   repayIx,
+  requestWithdrawalIx,
+  withdrawalRequestPda,
   REPAY_ALL,
   setStopIx,
   transferAdminIx,
@@ -35,7 +38,7 @@ import {
   configPda,
   MarketParams,
 } from "../sdk/src";
-import { defaultParams, LendingWorld } from "./helpers/lending";
+import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 
 const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
@@ -100,6 +103,10 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
           "MarketParamsInvalid",
         ],
         ["exp cut of 0", { curve: { exp: { cut: new BN(0) } } }, "MarketParamsInvalid"],
+        // A request and its claim in one transaction would reopen the LP run-ahead.
+        ["zero withdrawal cooldown", { withdrawCooldownSecs: new BN(0) }, "MarketParamsInvalid"],
+        ["withdrawal cooldown under a minute", { withdrawCooldownSecs: new BN(59) }, "MarketParamsInvalid"],
+        ["withdrawal cooldown over 7 days", { withdrawCooldownSecs: new BN(604_801) }, "MarketParamsInvalid"],
         ["unknown oracle kind", { collateralOracleKind: 7 }, "OracleParamsInvalid"],
         [
           "debt oracle of another kind than the collateral oracle",
@@ -189,9 +196,52 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
         depositLiquidityIx(lpA, amount),
         program.methods.depositLiquidity(amount).accountsStrict(lpAnchor).instruction(),
       );
+      const [withdrawalRequest] = withdrawalRequestPda(w.addrs.market, owner);
+      await check(
+        requestWithdrawalIx(lpA, amount),
+        program.methods
+          .requestWithdrawal(amount)
+          .accountsStrict({
+            lp: owner,
+            config,
+            market: w.addrs.market,
+            shareMint: w.addrs.shareMint,
+            lpShareAccount: y,
+            withdrawalRequest,
+            tokenProgram: tok,
+            systemProgram: SystemProgram.programId,
+          })
+          .instruction(),
+      );
       await check(
         withdrawLiquidityIx(lpA, amount),
-        program.methods.withdrawLiquidity(amount).accountsStrict(lpAnchor).instruction(),
+        program.methods
+          .withdrawLiquidity(amount)
+          .accountsStrict({
+            lp: owner,
+            config,
+            market: w.addrs.market,
+            liquidityVault: w.addrs.liquidityVault,
+            lpDebtAccount: x,
+            withdrawalRequest,
+            tokenProgram: tok,
+          })
+          .instruction(),
+      );
+      await check(
+        cancelWithdrawalIx(lpA),
+        program.methods
+          .cancelWithdrawal()
+          .accountsStrict({
+            lp: owner,
+            config,
+            market: w.addrs.market,
+            shareMint: w.addrs.shareMint,
+            lpShareAccount: y,
+            withdrawalRequest,
+            tokenProgram: tok,
+          })
+          .instruction(),
       );
       await check(
         fundInsuranceIx({ ...w.ref, funder: owner, funderDebtAccount: x }, amount),
@@ -446,9 +496,22 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
       expect(w.chain.send([ix], [stranger]).error?.code).to.equal(ErrorCode.PositionMismatch);
     });
 
-    it("the LP cannot withdraw more than idle cash", () => {
-      const res = w.chain.send([withdrawLiquidityIx(lpAccounts(lp), USDC(1_000_000))], [lp]);
+    it("the LP cannot withdraw more than idle cash (the request waits; cancelling returns every share)", () => {
+      const shares = w.balance(w.ata(w.addrs.shareMint, lp.publicKey));
+      w.mustSend([requestWithdrawalIx(lpAccounts(lp), shares)], [lp]);
+      w.warp(WITHDRAW_COOLDOWN_SECS);
+      w.setPrice(150);
+      const res = w.chain.send([withdrawLiquidityIx(lpAccounts(lp), shares)], [lp]);
       expect(res.error?.code).to.equal(ErrorCode.LiquidityInsufficient);
+      // Interest accrued during the cooldown, so the shares are worth more than at the request:
+      // cancelling gives back all but the few shares that interest would have bought.
+      const back = w.mustSend([cancelWithdrawalIx(lpAccounts(lp))], [lp]);
+      const ev = back.events.find((e) => e.name === "withdrawalCancelled")!.data;
+      expect((ev.sharesReturned as BN).add(ev.sharesForfeited as BN).toString()).to.equal(shares.toString());
+      expect(w.balance(w.ata(w.addrs.shareMint, lp.publicKey)).toString()).to.equal(
+        ev.sharesReturned.toString(),
+      );
+      expect(w.withdrawalRequest(lp.publicKey)).to.equal(null);
     });
   });
 
@@ -587,7 +650,7 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
 
     it("the LP withdraws everything with about 5% on the borrowed part", () => {
       const shares = w.balance(w.ata(w.addrs.shareMint, lp.publicKey));
-      const res = w.mustSend([withdrawLiquidityIx(lpAccounts(lp), shares)], [lp]);
+      const res = w.withdrawAfterCooldown(lpAccounts(lp), lp, shares);
       const got = res.events.find((e) => e.name === "liquidityWithdrawn")!.data.amount as BN;
       const interest = got.sub(USDC(1_000_000)).toNumber() / 1e6;
       const borrowed = maxBorrow(SOL(10), 150, 7_000).toNumber() / 1e6;

@@ -39,8 +39,9 @@ import {
   REPAY_ALL,
   valueFloor,
   withdrawLiquidityIx,
+  requestWithdrawalIx,
 } from "../sdk/src";
-import { defaultParams, LendingWorld } from "./helpers/lending";
+import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 
 const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
@@ -452,19 +453,26 @@ describe("06 lending: oracles and edge cases (LiteSVM)", () => {
       expect(w.market().cash.toString()).to.equal(USDC(101_000).toString());
     });
 
-    it("30 days later LP1 cannot withdraw everything: the vault's idle cash is short (LiquidityInsufficient)", () => {
+    it("30 days later LP1 asks to withdraw everything; after the cooldown the claim is refused: the vault's idle cash is short (LiquidityInsufficient)", () => {
       w.warp(30 * 86_400);
       w.setPrice(150);
-      const res = w.chain.send([withdrawLiquidityIx(lpAccounts(w, lp1), sharesOf(lp1))], [lp1]);
+      w.mustSend([requestWithdrawalIx(lpAccounts(w, lp1), sharesOf(lp1))], [lp1]);
+      expect(sharesOf(lp1).toNumber()).to.equal(0);
+      w.warp(WITHDRAW_COOLDOWN_SECS);
+      w.setPrice(150);
+      const res = w.chain.send([withdrawLiquidityIx(lpAccounts(w, lp1), USDC(1_000_000))], [lp1]);
       expect(res.error?.errorName).to.equal("LiquidityInsufficient");
-      expect(sharesOf(lp1).toString()).to.equal(USDC(1_000_000).toString());
+      // The request waits, its shares still in the pool.
+      expect(w.withdrawalRequest(lp1.publicKey)!.shares.toString()).to.equal(USDC(1_000_000).toString());
+      expect(w.market().totalShares.toString()).to.equal(USDC(1_000_000 + 1_000).toString());
     });
 
-    it("anyone accrues the 30 days (InterestAccrued); a second accrue in the same second emits nothing and changes nothing", () => {
+    it("anyone accrues the cooldown since the request (InterestAccrued); a second accrue in the same second emits nothing and changes nothing", () => {
       const before = w.market();
       const first = w.mustSend([accrueIx({ market: w.addrs.market })], [lp1]);
       expect(first.events.map((e) => e.name)).to.deep.equal(["interestAccrued"]);
-      expect(first.events[0].data.elapsedSecs.toNumber()).to.equal(30 * 86_400);
+      // The request accrued the 30 days; the refused claim changed nothing.
+      expect(first.events[0].data.elapsedSecs.toNumber()).to.equal(WITHDRAW_COOLDOWN_SECS);
       const accrued = w.market();
       expect(accrued.rate.gt(before.rate)).to.equal(true);
       const bytes = w.chain.data(w.addrs.market)!;
@@ -507,26 +515,42 @@ describe("06 lending: oracles and edge cases (LiteSVM)", () => {
       );
       const paid = repay.events.find((e) => e.name === "debtRepaid")!.data.amount as BN;
       const interest = paid.sub(borrowed);
-      // 5% a year on 900,000 for 30 days: 900,000 × (1.05^(30/365) − 1) ≈ 3,616.5 USDC.
-      expect(interest.toNumber() / 1e6).to.be.closeTo(900_000 * (Math.pow(1.05, 30 / 365) - 1), 0.5);
+      // 5% a year on 900,000 for 30 days and the one-hour cooldown:
+      // 900,000 × (1.05^((30 × 86,400 + 3,600) / 31,536,000) − 1) ≈ 3,621.4 USDC.
+      const years = (30 * 86_400 + WITHDRAW_COOLDOWN_SECS) / 31_536_000;
+      expect(interest.toNumber() / 1e6).to.be.closeTo(900_000 * (Math.pow(1.05, years) - 1), 0.5);
       const got = new Map<Keypair, BN>();
+      // LP1's request is waiting and claimed first; then the small LP and LP2 ask, wait out the
+      // cooldown and claim (the pool is all cash: no interest accrues any more).
+      const lp1Request = w.withdrawalRequest(lp1.publicKey)!;
       for (const who of [lp1, small, lp2]) {
-        // Each LP gets floor(shares × pool value / total shares), the pool value being all cash now.
-        const shares = sharesOf(who);
-        const expected = shares.mul(poolValue()).div(w.market().totalShares);
-        const res = w.mustSend([withdrawLiquidityIx(lpAccounts(w, who), shares)], [who]);
+        if (who !== lp1) {
+          w.mustSend([requestWithdrawalIx(lpAccounts(w, who), sharesOf(who))], [who]);
+          w.warp(WITHDRAW_COOLDOWN_SECS);
+        }
+        // Each LP gets min(value at request, floor(shares × pool value / total shares)), the pool
+        // value being all cash now.
+        const req = w.withdrawalRequest(who.publicKey)!;
+        const now = req.shares.mul(poolValue()).div(w.market().totalShares);
+        const expected = BN.min(now, req.value);
+        const res = w.mustSend([withdrawLiquidityIx(lpAccounts(w, who), req.shares)], [who]);
         got.set(who, res.events.find((e) => e.name === "liquidityWithdrawn")!.data.amount as BN);
         expect(got.get(who)!.toString()).to.equal(expected.toString());
-        expect(sharesOf(who).toNumber()).to.equal(0);
+        expect(w.withdrawalRequest(who.publicKey)).to.equal(null);
       }
-      // LP2 came after the interest: it neither earns nor pays for it. Only rounding units move:
-      // its shares were rounded down, and as the last one out it sweeps what the earlier floors left.
-      expect(got.get(lp2)!.sub(lp2Deposit).abs().toNumber()).to.be.at.most(3);
-      // LP1 and the small LP split the interest in proportion to their shares (1000 : 1).
+      // LP1 asked to leave after 30 days: it got its shares' value then, no more. The interest
+      // they earned after the request (their part of the cooldown's) went to the LPs who stayed.
+      expect(got.get(lp1)!.toString()).to.equal(lp1Request.value.toString());
       const lp1Gain = got.get(lp1)!.sub(USDC(1_000_000));
       const smallGain = got.get(small)!.sub(USDC(1_000));
-      expect(lp1Gain.toNumber() / 1e6).to.be.closeTo((interest.toNumber() / 1e6) * (1_000 / 1_001), 0.01);
-      expect(smallGain.toNumber() / 1e6).to.be.closeTo(interest.toNumber() / 1e6 / 1_001, 0.01);
+      expect(lp1Gain.toNumber() / 1e6).to.be.closeTo((interest.toNumber() / 1e6) * (1_000 / 1_001), 6);
+      expect(lp1Gain.toNumber() / 1e6).to.be.lessThan((interest.toNumber() / 1e6) * (1_000 / 1_001));
+      // Per share, the small LP (there from the start, no request until the end) earned at least
+      // what LP1 earned: 1,000 of its shares vs LP1's 1,000,000.
+      expect(smallGain.muln(1_000).gte(lp1Gain)).to.equal(true);
+      // LP2 came after the 30 days' interest: it only shares the cooldown's (a few USDC; its
+      // shares were rounded down, and as the last one out it sweeps what earlier floors left).
+      expect(got.get(lp2)!.sub(lp2Deposit).toNumber()).to.be.within(-3, USDC(10).toNumber());
       // Conservation: everything paid in (deposits + interest) went out, nothing is stranded.
       const out = got.get(lp1)!.add(got.get(small)!).add(got.get(lp2)!);
       expect(out.toString()).to.equal(

@@ -10,6 +10,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import {
+  auctionDiscountBps,
   auctionPrice,
   CUT_SCALE,
   expPrice,
@@ -19,9 +20,14 @@ import {
   needsResetAt,
   rpowFloor,
   stairstepPrice,
+  takePrice,
   takeQuote,
   TakeQuoteError,
 } from "../sdk/src/auction";
+import { anchoredPrice, discountBps, dMaxBps } from "../sdk/src/anchored";
+import { kickReward, KickSizeError, kickSize, resetReward, RewardInput } from "../sdk/src/kick";
+import { partialKick } from "../sdk/src/partial";
+import { PRICE_MODE_ANCHORED } from "../sdk/src/types";
 import type { Curve } from "../sdk/src/types";
 
 /** One golden case: u64 arguments as decimal strings; see the file's `_format`. */
@@ -219,5 +225,243 @@ describe("07 auction math mirror: sdk/src/auction.ts prices, resets and takes ex
         RangeError,
       );
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Kick sizing and keeper rewards: sdk/src/kick.ts against tests/vectors/kick.json
+// (scripts/gen-kick-vectors.py), the same file programs/gavel/src/math/kick.rs is tested with.
+// ---------------------------------------------------------------------------------------------
+
+interface KickCase {
+  args: string[];
+  expected: string | Record<string, string>;
+  binds: string;
+}
+
+const KICK_VECTORS = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "vectors", "kick.json"), "utf8"),
+) as Record<string, unknown>;
+const kickCases = (name: string): KickCase[] => (KICK_VECTORS[name] ?? []) as KickCase[];
+
+const rewardOf = (a: string[]): RewardInput => ({
+  tip: u(a[0]),
+  chipBps: u(a[1]),
+  tab: u(a[2]),
+  debt: u(a[3]),
+  initialPenalty: u(a[4]),
+  rewardsPaid: u(a[5]),
+  insurance: u(a[6]),
+});
+
+/** Each vector key (the Rust function name) and the TypeScript code that mirrors it. */
+const KICK_MIRROR: Record<string, (a: string[]) => KickCase["expected"]> = {
+  kick_size: (a) => {
+    try {
+      const s = kickSize({
+        ink: u(a[0]),
+        art: u(a[1]),
+        rate: u(a[2]),
+        price: u(a[3]),
+        dirt: u(a[4]),
+        params: {
+          liquidationLtvBps: u(a[5]),
+          chopBps: u(a[6]),
+          bufBps: u(a[7]),
+          hole: u(a[8]),
+          dust: u(a[9]),
+          targetLtvBps: u(a[10]),
+          fullLtvBps: u(a[11]),
+          maxBaseBps: u(a[12]),
+          maxCapBps: u(a[13]),
+        },
+      });
+      return {
+        art: str(s.art),
+        ink: str(s.ink),
+        debt: str(s.debt),
+        tab: str(s.tab),
+        top: str(s.top),
+        d_max_bps: str(s.dMaxBps),
+      };
+    } catch (e) {
+      if (e instanceof KickSizeError) return e.reason;
+      throw e;
+    }
+  },
+  kick_reward: (a) => str(kickReward(rewardOf(a))),
+  reset_reward: (a) => str(resetReward(rewardOf(a), u(a[7]), u(a[8]))),
+};
+
+describe("07 kick math mirror: sdk/src/kick.ts sizes kicks and pays rewards exactly like the program", () => {
+  it("the vector file covers exactly the mirrored functions, with a case where each cap binds", () => {
+    const keys = Object.keys(KICK_VECTORS).filter((k) => !k.startsWith("_"));
+    expect(keys.sort()).to.deep.equal(Object.keys(KICK_MIRROR).sort());
+    const binds = new Set(keys.flatMap((k) => kickCases(k).map((c) => `${k}: ${c.binds}`)));
+    for (const label of [
+      "kick_size: hole (partial)",
+      "kick_size: hole full",
+      "kick_size: dust-whole (the rest would be dust)",
+      "kick_size: dust-refuse (the auction would be dust)",
+      "kick_size: partial (target LTV)",
+      "kick_size: hole (of a partial kick)",
+      "kick_reward: penalty still to raise",
+      "kick_reward: cumulative per-auction cap",
+      "kick_reward: insurance",
+      "kick_reward: tip + chip",
+    ])
+      expect(binds.has(label), label).to.equal(true);
+  });
+
+  for (const [name, mirror] of Object.entries(KICK_MIRROR)) {
+    it(`${name}: all ${kickCases(name).length} cases match the exact reference`, () => {
+      expect(kickCases(name).length).to.be.greaterThan(250);
+      const failures: string[] = [];
+      for (const c of kickCases(name)) {
+        const got = mirror(c.args);
+        if (JSON.stringify(got) !== JSON.stringify(c.expected))
+          failures.push(
+            `${name}(${c.args.join(", ")}) = ${JSON.stringify(got)}, want ${JSON.stringify(c.expected)}`,
+          );
+      }
+      expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+    });
+  }
+
+  it("issue 15's loop: a 2 USDC penalty pays 2 at the kick and nothing at any reset after it", () => {
+    const s = kickSize({
+      ink: new BN(200_000_000),
+      art: new BN(20_000_000),
+      rate: new BN("1000000000000"),
+      price: new BN("120000000000"),
+      dirt: new BN(0),
+      params: {
+        liquidationLtvBps: new BN(8_000),
+        chopBps: new BN(1_000),
+        bufBps: new BN(12_000),
+        hole: new BN("1000000000000"),
+        dust: new BN(10_000_000),
+        targetLtvBps: new BN(0),
+        fullLtvBps: new BN(0),
+        maxBaseBps: new BN(0),
+        maxCapBps: new BN(0),
+      },
+    });
+    expect([s.tab.toNumber(), s.debt.toNumber()]).to.deep.equal([22_000_000, 20_000_000]);
+    const r: RewardInput = {
+      tip: new BN(5_000_000),
+      chipBps: new BN(10),
+      tab: s.tab,
+      debt: s.debt,
+      initialPenalty: s.tab.sub(s.debt),
+      rewardsPaid: new BN(0),
+      insurance: new BN(1_000_000_000),
+    };
+    const kick = kickReward(r);
+    expect(kick.toNumber()).to.equal(2_000_000);
+    const reset = resetReward({ ...r, rewardsPaid: kick }, new BN(24_000_000), new BN(10_000_000));
+    expect(reset.toNumber()).to.equal(0);
+  });
+});
+
+/** The anchored price mode's golden vectors (`scripts/gen-anchored-vectors.py`). */
+const anchoredVectors = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "vectors", "anchored.json"), "utf8"),
+) as Record<string, unknown>;
+
+/** Each anchored vector key (the Rust function name) and the TypeScript code that mirrors it. */
+const ANCHORED: Record<string, (a: string[]) => string> = {
+  d_max_bps: (a) =>
+    str(
+      dMaxBps({
+        ltvBps: u(a[0]),
+        liquidationLtvBps: u(a[1]),
+        maxBaseBps: u(a[2]),
+        maxCapBps: u(a[3]),
+        tab: u(a[4]),
+        lotValue: u(a[5]),
+      }),
+    ),
+  discount_bps: (a) => str(discountBps(u(a[0]), u(a[1]), u(a[2]), u(a[3]))),
+  anchored_price: (a) => str(anchoredPrice(u(a[0]), u(a[1]))),
+};
+
+describe("07 anchored price mirror: sdk/src/anchored.ts bounds, discounts and prices exactly like the program", () => {
+  it("the vector file covers exactly the mirrored functions", () => {
+    const keys = Object.keys(anchoredVectors).filter((k) => !k.startsWith("_"));
+    expect(keys.sort()).to.deep.equal(Object.keys(ANCHORED).sort());
+  });
+
+  for (const [name, mirror] of Object.entries(ANCHORED)) {
+    const list = (anchoredVectors[name] ?? []) as Case[];
+    it(`${name}: all ${list.length} cases match the exact reference`, () => {
+      expect(list.length).to.be.greaterThan(300);
+      const failures = list
+        .filter((c) => mirror(c.args) !== c.expected)
+        .map((c) => `${name}(${c.args.join(", ")}) = ${mirror(c.args)}, want ${String(c.expected)}`);
+      expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+    });
+  }
+
+  it("takePrice: Maker auctions price from the curve, anchored ones from the oracle less the grown discount", () => {
+    const params = {
+      curve: STAIRSTEP,
+      cuspBps: 4_500,
+      tailSecs: new BN(7_200),
+      anchorStartBps: 50,
+      anchorRateBpsPerMin: 50,
+    };
+    const tic = new BN(1_700_000_000);
+    const maker = { top: TOP, tic };
+    expect(str(takePrice(params, maker, tic.addn(90)))).to.equal("178200000000");
+    const anchored = { top: PRICE, tic, priceMode: PRICE_MODE_ANCHORED, dMaxBps: 634 };
+    // 90 s in: 0.5 % + 0.75 % = 1.25 % off $150 = $148.125; the cap holds from 11 min 24 s on.
+    expect(str(takePrice(params, anchored, tic.addn(90), PRICE))).to.equal("148125000000");
+    expect(str(auctionDiscountBps(params, anchored, tic.addn(684)))).to.equal("620");
+    expect(str(auctionDiscountBps(params, anchored, tic.addn(3_600)))).to.equal("634");
+    // The price follows whatever oracle price the take presents.
+    expect(str(takePrice(params, anchored, tic, new BN(120_000_000_000)))).to.equal("119400000000");
+    expect(() => takePrice(params, anchored, tic)).to.throw(RangeError);
+    // No cusp in anchored mode: only the tail.
+    expect(needsReset(params, anchored, tic.addn(7_200))).to.equal(false);
+    expect(needsReset(params, anchored, tic.addn(7_201))).to.equal(true);
+  });
+});
+
+describe("07 partial kick mirror: sdk/src/partial.ts sizes kicks exactly like the program", () => {
+  const list = (
+    JSON.parse(fs.readFileSync(path.join(__dirname, "vectors", "partial.json"), "utf8")) as Record<
+      string,
+      unknown
+    >
+  ).partial_kick as { args: string[]; expected: Record<string, string> }[];
+
+  it(`partial_kick: all ${list.length} cases match the exact reference`, () => {
+    expect(list.length).to.be.greaterThan(400);
+    const failures: string[] = [];
+    for (const c of list) {
+      const a = c.args.map(u);
+      const got = partialKick({
+        ink: a[0],
+        art: a[1],
+        rate: a[2],
+        price: a[3],
+        debt: a[4],
+        value: a[5],
+        targetLtvBps: a[6],
+        fullLtvBps: a[7],
+        chopBps: a[8],
+        discountBps: a[9],
+        dust: a[10],
+      });
+      const json = { art: str(got.art), ink: str(got.ink), debt: str(got.debt), tab: str(got.tab) };
+      if (JSON.stringify(json) !== JSON.stringify(c.expected)) {
+        failures.push(`partial_kick(${c.args.join(", ")}) = ${JSON.stringify(json)}`);
+      }
+    }
+    expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+    // Both outcomes are covered.
+    expect(list.filter((c) => c.expected.art !== c.args[1]).length).to.be.greaterThan(100);
+    expect(list.filter((c) => c.expected.art === c.args[1]).length).to.be.greaterThan(100);
   });
 });

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { createTransferInstruction } from "@solana/spl-token";
 import {
+  accrueIx,
   AuctionAccount,
   auctionPda,
   auctionPrice,
@@ -34,8 +35,9 @@ import {
   takeQuote,
   withdrawalValue,
   withdrawLiquidityIx,
+  requestWithdrawalIx,
 } from "../sdk/src";
-import { defaultParams, LendingWorld } from "./helpers/lending";
+import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 
 const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
@@ -375,24 +377,30 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
       const lena = w.lp;
       lpOf(w, USDC(1_000)); // Otto, who stays
       const alice = w.borrower(10, 1_000);
+      // Lena asks to withdraw half her shares before the crash, at 1.000 a share.
+      const shares = w.balance(w.ata(w.addrs.shareMint, lena.publicKey)).divn(2);
+      w.mustSend([requestWithdrawalIx(w.lpAccounts(lena), shares)], [lena]);
       w.setPrice(100);
       const auction = w.kick(alice.publicKey);
+      w.warp(WITHDRAW_COOLDOWN_SECS);
+      w.setPrice(100);
+      w.mustSend([accrueIx({ market: w.addrs.market })], [lena]);
       const m = w.market();
       expect(m.auctionDebt.gt(m.insurance)).to.equal(true);
       // Face value counts the whole auction debt; withdrawals count it only up to the insurance.
-      const shares = w.balance(w.ata(w.addrs.shareMint, lena.publicKey)).divn(2);
       const face = shares.mul(sdkPoolValue(m)!).div(m.totalShares);
       const expected = shares.mul(withdrawalValue(m)!).div(m.totalShares);
       expect(face.sub(expected).toString()).to.equal(
         m.auctionDebt.sub(m.insurance).mul(shares).div(m.totalShares).toString(),
       );
+      expect(expected.lt(w.withdrawalRequest(lena.publicKey)!.value)).to.equal(true);
       const before = w.balance(w.ata(w.ref.debtMint, lena.publicKey));
       const res = w.mustSend([withdrawLiquidityIx(w.lpAccounts(lena), shares)], [lena]);
       const got = w.balance(w.ata(w.ref.debtMint, lena.publicKey)).sub(before);
       expect(got.toString()).to.equal(expected.toString());
       expect(res.events[0].data.amount.toString()).to.equal(expected.toString());
       // The auction raises less than the debt; the rest beyond insurance is socialized.
-      w.warp(90 * 30);
+      w.warp(90 * 20);
       const price = w.priceNow(auction);
       const take = w.mustSend([w.takeIx(auction, w.bidder(2_000), MAX, price)], [w.actorsLast()]);
       expect(take.events.find((e) => e.name === "badDebt")!.data.socialized.gtn(0)).to.equal(true);
@@ -410,7 +418,8 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
       expect(withdrawalValue(m)!.toString()).to.equal(sdkPoolValue(m)!.toString());
       const shares = USDC(100);
       const before = w.balance(w.ata(w.ref.debtMint, w.lp.publicKey));
-      w.mustSend([withdrawLiquidityIx(w.lpAccounts(w.lp), shares)], [w.lp]);
+      // Interest accrues during the cooldown; the claim pays the value at the request.
+      w.withdrawAfterCooldown(w.lpAccounts(w.lp), w.lp, shares);
       const got = w.balance(w.ata(w.ref.debtMint, w.lp.publicKey)).sub(before);
       expect(got.toString()).to.equal(shares.mul(sdkPoolValue(m)!).div(m.totalShares).toString());
     });
@@ -418,9 +427,13 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
     it("the last LP cannot take everything while an auction is live; after it settles she can", () => {
       const w = new LiquidationWorld().setup({}, USDC(2_000), new BN(0));
       const alice = w.borrower(10, 1_000);
+      const all = w.balance(w.ata(w.addrs.shareMint, w.lp.publicKey));
+      w.mustSend([requestWithdrawalIx(w.lpAccounts(w.lp), all)], [w.lp]);
       w.setPrice(100);
       const auction = w.kick(alice.publicKey);
-      const all = w.balance(w.ata(w.addrs.shareMint, w.lp.publicKey));
+      w.warp(WITHDRAW_COOLDOWN_SECS);
+      w.setPrice(100);
+      w.mustSend([accrueIx({ market: w.addrs.market })], [w.lp]);
       // Her withdrawal value is exactly the idle cash (no insurance), but the auction's proceeds
       // would then belong to no shares at all.
       expect(withdrawalValue(w.market())!.toString()).to.equal(w.market().cash.toString());

@@ -26,14 +26,19 @@ import {
   GavelEvent,
   gavelProgram,
   isAuctionGone,
+  marketOraclePrice,
   marketPda,
+  PRICE_MODE_ANCHORED,
   PROGRAM_ID,
   REPAY_ALL,
   setStopIx,
+  takePrice,
   toGavelError,
   WalletSigner,
 } from "../sdk/src";
+import { V2_ENGINE } from "./helpers/lending";
 import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
+import { WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 
 /** A wallet that signs like a browser wallet: no key material exposed, `signTransaction` only. */
 function walletOf(kp: Keypair): WalletSigner & { signed: number } {
@@ -322,9 +327,69 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect(await flash.getAuction(ethAuction)).to.equal(null);
   });
 
-  it("the LP withdraws shares", async () => {
+  it("the LP asks to withdraw, claims part after the cooldown, and cancels the rest", async () => {
+    const req = await lp.requestWithdrawal(a, USDC(2_000));
+    expect(req.events[0].name).to.equal("withdrawalRequested");
+    const pending = (await lp.getWithdrawalRequest(a, lp.publicKey))!;
+    expect(pending.shares.toString()).to.equal(USDC(2_000).toString());
+    expect(pending.claimableTs.sub(pending.requestedTs).toNumber()).to.equal(WITHDRAW_COOLDOWN_SECS);
+    const early = (await rejects(lp.withdrawLiquidity(a, USDC(1_000)))) as GavelError;
+    expect(early.code).to.equal(ErrorCode.WithdrawalCooldownActive);
+    await chain.warp(WITHDRAW_COOLDOWN_SECS + 1);
     const res = await lp.withdrawLiquidity(a, USDC(1_000));
     expect(res.events[0].name).to.equal("liquidityWithdrawn");
+    expect((await lp.getWithdrawalRequest(a, lp.publicKey))!.shares.toString()).to.equal(
+      USDC(1_000).toString(),
+    );
+    const back = await lp.cancelWithdrawal(a);
+    expect(back.events[0].name).to.equal("withdrawalCancelled");
+    expect(await lp.getWithdrawalRequest(a, lp.publicKey)).to.equal(null);
+  });
+
+  it("an anchored market (engine v2): the client prices takes from the oracle and passes it to take and flash take", async () => {
+    const c = await chain.createMarket(usdc, 150, V2_ENGINE);
+    const funder = chain.actor();
+    await chain.mint(usdc, funder.publicKey, USDC(101_000));
+    const funderClient = new GavelClient(chain.connection, funder);
+    await funderClient.depositLiquidity(c, USDC(100_000));
+    await funderClient.fundInsurance(c, USDC(1_000));
+    const dave = chain.actor();
+    await chain.mint(c.collateralMint, dave.publicKey, SOL(10));
+    const daveClient = new GavelClient(chain.connection, dave);
+    await daveClient.openPosition(c);
+    await daveClient.depositCollateral(c, SOL(10));
+    await daveClient.borrow(c, USDC(1_000));
+    await chain.setPrice(c.oracle, 120);
+    const kicked = await keeper.kick(c, dave.publicKey);
+    const a0 = (await keeper.getAuction(kicked.auction))!;
+    expect(a0.priceMode).to.equal(PRICE_MODE_ANCHORED);
+    expect(a0.lot.lt(SOL(10))).to.equal(true); // a partial kick
+    // The oracle moves after the kick: the client's price follows it.
+    await chain.setPrice(c.oracle, 125);
+    const market = (await keeper.getMarket(c.collateralMint, c.debtMint))!;
+    const info = (await chain.connection.getAccountInfo(c.oracle))!;
+    const mid = marketOraclePrice(market, [info.data])!;
+    const before = await keeper.getClock();
+    const quoted = (await keeper.getAuctionPrice(kicked.auction))!;
+    const after = await keeper.getClock();
+    // The SDK's program mirror at the client's clock (which lies between the two reads).
+    expect(quoted.lte(takePrice(market.params, a0, before.unixTimestamp, mid))).to.equal(true);
+    expect(quoted.gte(takePrice(market.params, a0, after.unixTimestamp, mid))).to.equal(true);
+    expect(quoted.gt(a0.top)).to.equal(true); // above the oracle price at the kick ($120)
+    const bidderKey = chain.actor();
+    await chain.mint(usdc, bidderKey.publicKey, USDC(2_000));
+    const bidder = new GavelClient(chain.connection, bidderKey);
+    const res = await bidder.take(kicked.auction, { maxCollateral: SOL(1) });
+    const taken = res.events.find((e) => e.name === "auctionTaken")!;
+    expect(taken.data.price.lte(quoted)).to.equal(true);
+    expect(taken.data.price.gte(mid.muln(10_000 - a0.dMaxBps).divn(10_000))).to.equal(true);
+    const tx = (await chain.connection.getTransaction(res.signature, {
+      commitment: "confirmed",
+      maxSupportedTransactionVersion: 0,
+    }))!;
+    expect(tx.transaction.message.staticAccountKeys.some((k) => k.equals(c.oracle))).to.equal(true);
+    const flash = await bidder.flashTake(kicked.auction, [], { maxCollateral: SOL(1) });
+    expect(flash.events.map((e) => e.name)).to.include("auctionTaken");
   });
 
   it("error mapping: SendTransactionError, Anchor errors and raw results → GavelError only when the failing program is Gavel", async () => {

@@ -28,8 +28,10 @@ import {
   kickIx,
   needsReset,
   openPositionIx,
+  PRICE_MODE_ANCHORED,
   PRICE_SCALE,
   RATE_SCALE,
+  takePrice,
   takeQuote,
 } from "../sdk/src";
 import { ConfigError, defaultWsUrl, loadKeypair, parseConfig } from "../app/bidder/config";
@@ -45,6 +47,7 @@ import {
   priorityFeeMicroLamports,
   rateAt,
   resetDueSecond,
+  resetRewardAt,
   scanUnsafe,
   sizeTake,
   takeLimitPrice,
@@ -55,6 +58,7 @@ import { ChainClock, base58 } from "../app/bidder/sender";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { LocalTestVenue } from "../app/bidder/venue";
 import { ResilientWs } from "../app/bidder/ws";
+import { Arena } from "./helpers/fuzz";
 import { defaultParams, LendingWorld } from "./helpers/lending";
 
 const ROOT = path.join(__dirname, "..");
@@ -78,6 +82,73 @@ const CURVES: Record<string, Curve> = {
 };
 
 describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)", () => {
+  describe("anchored auctions (engine v2): the price follows the oracle the bot sees", () => {
+    const tic = 2_000_000;
+    const params = {
+      curve: CURVES.linear,
+      tailSecs: new BN(7_200),
+      cuspBps: 4_500,
+      anchorStartBps: 50,
+      anchorRateBpsPerMin: 50,
+      dust: USDC(10),
+    };
+    const auction = {
+      tab: USDC(1_000),
+      lot: SOL(10),
+      top: px(120),
+      tic: new BN(tic),
+      priceMode: PRICE_MODE_ANCHORED,
+      dMaxBps: 634,
+    };
+    const base = {
+      auction,
+      params,
+      valuePrice: px(120), // the collateral is worth the oracle price to the bot
+      budget: null,
+      fees: NO_FEES,
+      cuLimit: 50_000,
+      signatures: 1,
+    };
+
+    it("takes at the oracle less the grown discount, exactly the SDK's (and the program's) takePrice", () => {
+      const d = decideTake({ ...base, nowSecs: tic + 90, minProfitBps: 100, oracleMid: px(120) });
+      // 0.5 % + 0.75 % = 1.25 % off $120 ≥ the 1 % margin: take now at $118.50.
+      expect(d.action).to.equal("take");
+      if (d.action !== "take") return;
+      expect(d.price.toString()).to.equal(px(118.5).toString());
+      expect(d.price.toString()).to.equal(takePrice(params, auction, tic + 90, px(120)).toString());
+    });
+
+    it("waits for the first second the discount reaches the margin, and re-plans when the oracle moves", () => {
+      // A 3 % margin at a constant oracle: 0.5 % + 50 × e / 60 bps ≥ 3 % from e = 300 s.
+      const plan = decideTake({ ...base, nowSecs: tic, minProfitBps: 300, oracleMid: px(120) });
+      expect(plan.action).to.equal("wait");
+      if (plan.action !== "wait") return;
+      expect(plan.at).to.equal(tic + 300);
+      expect(plan.price.toString()).to.equal(px(116.4).toString());
+      expect(earliestProfitableSecond(params, auction, plan.limit, tic, px(120))!.at).to.equal(tic + 300);
+      // The oracle falls to $118 while the bot values the collateral at $120: profitable sooner.
+      const replanned = decideTake({ ...base, nowSecs: tic, minProfitBps: 300, oracleMid: px(118) });
+      expect(replanned.action).to.equal("wait");
+      if (replanned.action !== "wait") return;
+      expect(replanned.at).to.be.below(plan.at);
+      expect(takePrice(params, auction, replanned.at, px(118)).lte(replanned.limit)).to.equal(true);
+      expect(takePrice(params, auction, replanned.at - 1, px(118)).gt(replanned.limit)).to.equal(true);
+    });
+
+    it("beyond d_max the margin is never reached; past the tail a reset is due (no cusp)", () => {
+      const never = decideTake({ ...base, nowSecs: tic, minProfitBps: 700, oracleMid: px(120) });
+      expect(never.action).to.equal("skip");
+      expect(resetDueSecond(params, auction)).to.equal(tic + 7_201);
+      expect(
+        decideTake({ ...base, nowSecs: tic + 7_201, minProfitBps: 0, oracleMid: px(120) }).action,
+      ).to.equal("reset");
+      // Without the oracle price the bot cannot price an anchored take.
+      const blind = decideTake({ ...base, nowSecs: tic, minProfitBps: 0 });
+      expect(blind).to.deep.equal({ action: "skip", reason: "no_oracle_price" });
+    });
+  });
+
   describe("profitability at the margin", () => {
     const tic = 1_000_000;
     const value = px(100); // the collateral is worth $100 to the bot
@@ -439,6 +510,50 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
       expect(part.partial).to.equal(true);
       expect(part.debt.toString()).to.equal(USDC(500).toString());
       expect(part.lot.toString()).to.equal(SOL(5).toString());
+    });
+
+    // Issue 15: kickQuote and the reset path used to omit the cap at the penalty, overstating the
+    // reward of auctions under ~50 USDC of debt (and the priority fee bid on it).
+    it("kick and reset rewards are capped by the auction's penalty, also across resets (SDK kickReward/resetReward)", () => {
+      const pos = { ink: SOL(0.2), art: USDC(20) }; // tab 22, penalty 2 < tip 5
+      const q = kickQuote(market, pos, px(120), 0);
+      if ("skip" in q) throw new Error(q.skip);
+      expect([q.tab.toString(), q.reward.toString()]).to.deep.equal([
+        USDC(22).toString(),
+        USDC(2).toString(),
+      ]);
+      const auction = {
+        tab: q.tab,
+        lot: q.lot,
+        debt: q.debt,
+        initialTab: q.tab,
+        initialDebt: q.debt,
+        rewardsPaid: q.reward,
+      };
+      expect(resetRewardAt(market, auction, px(120)).toString()).to.equal("0"); // the kick paid it all
+      const fresh = { ...auction, rewardsPaid: new BN(0) };
+      expect(resetRewardAt(market, fresh, px(120)).toString()).to.equal(USDC(2).toString());
+      expect(resetRewardAt(market, fresh, px(40)).toString()).to.equal("0"); // lot worth 8 < dust
+    });
+
+    it("resetRewardAt equals the program's reset reward on LiteSVM (kick, then resets after the tail)", () => {
+      const w = new Arena().setup();
+      const b = w.borrower(0.2, 20);
+      const big = w.borrower(10, 1_000);
+      w.setPrice(120);
+      const auctions = [w.kick(b.publicKey), w.kick(big.publicKey)];
+      for (let round = 0; round < 3; round++) {
+        w.warp(7_201);
+        w.setPrice(120);
+        for (const key of auctions) {
+          const predicted = resetRewardAt(w.market(), w.auction(key)!, px(120));
+          const res = w.mustSend([w.resetIx(key, w.kicker)], [w.kicker]);
+          const paid = res.events.find((e) => e.name === "auctionReset")!.data.reward as BN;
+          expect(predicted.toString(), `round ${round}`).to.equal(paid.toString());
+        }
+      }
+      expect(w.auction(auctions[0])!.rewardsPaid.toString()).to.equal(USDC(2).toString());
+      expect(w.auction(auctions[1])!.rewardsPaid.gt(USDC(20))).to.equal(true);
     });
 
     it("kickQuote equals the program's kick on LiteSVM (tab, lot, top, reward; partial under the hole)", () => {

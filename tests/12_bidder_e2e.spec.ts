@@ -50,16 +50,17 @@ import {
   fundInsuranceIx,
   GavelEvent,
   initializeConfigIx,
+  MAKER_ENGINE,
   marketAddresses,
   MarketParams,
   maxDebtFor,
   openPositionIx,
+  OracleKind,
   parseEvents,
   positionPda,
   PRICE_SCALE,
   PROGRAM_ID,
   PYTH_LEGACY_PROGRAM_ID,
-  OracleKind,
   valueFloor,
 } from "../sdk/src";
 import { stopChain } from "../app/demo/chain";
@@ -254,6 +255,8 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     // 2 % per second from 102 % of the oracle: margins of 1 %, 3 % and ~5.5 % are reached 2, 3
     // and 4 seconds after a kick.
     curve: { exp: { cut: new BN("980000000000000000") } },
+    withdrawCooldownSecs: new BN(3_600),
+    ...MAKER_ENGINE,
   });
 
   const send = (ixs: TransactionInstruction[], signers: Keypair[]): Promise<string> =>

@@ -66,9 +66,12 @@ import {
   valueFloor,
   withdrawCollateralIx,
   withdrawLiquidityIx,
+  cancelWithdrawalIx,
+  requestWithdrawalIx,
+  withdrawalRequestPda,
 } from "../sdk/src";
 import { Arena, diffSnapshots, snapshot, SOL, U64_MAX, USDC } from "./helpers/fuzz";
-import { defaultParams } from "./helpers/lending";
+import { defaultParams, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 import { GavelSvm, SendResult } from "./helpers/svm";
 
 const MAX = U64_MAX;
@@ -108,6 +111,10 @@ class Scene {
 
   constructor() {
     const w = this.w;
+    // The LP has a withdrawal request past its cooldown, so withdraw_liquidity claims can be tried.
+    w.mustSend([requestWithdrawalIx(w.lpAccounts(w.lp), USDC(100_000))], [w.lp]);
+    w.warp(WITHDRAW_COOLDOWN_SECS);
+    w.setPrice(150);
     this.alice = w.borrower(10, 1_000);
     w.fundCollateral(this.alice.publicKey, SOL(5));
     w.fundDebt(this.alice.publicKey, USDC(500));
@@ -208,6 +215,7 @@ class Scene {
       this.b0,
       ...people.map((p) => positionPda(w.addrs.market, p.publicKey)[0]),
       ...[this.bob, this.bea].map((p) => positionPda(this.B.market, p.publicKey)[0]),
+      withdrawalRequestPda(w.addrs.market, w.lp.publicKey)[0],
       ...people.flatMap((p) => [
         w.ata(w.ref.collateralMint, p.publicKey),
         w.ata(w.ref.debtMint, p.publicKey),
@@ -443,6 +451,9 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
           signers: [w.lp],
           flip: [0, 0],
         }),
+      },
+      cancel_withdrawal: {
+        build: () => ({ ixs: [cancelWithdrawalIx(w.lpAccounts(w.lp))], signers: [w.lp], flip: [0, 0] }),
       },
       fund_insurance: {
         build: () => ({
@@ -802,13 +813,15 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         "TokenAccountInvalid",
         "B-share account",
       );
-      const out = withdrawLiquidityIx(w.lpAccounts(w.lp), USDC(1));
+      const out = requestWithdrawalIx(w.lpAccounts(w.lp), USDC(1));
       s.refused(
-        [withKey(out, 6, w.tokenAccount(w.lp, s.B.shareMint))],
+        [withKey(out, 4, w.tokenAccount(w.lp, s.B.shareMint))],
         [w.lp],
         "TokenAccountInvalid",
         "burn B shares",
       );
+      const back = cancelWithdrawalIx(w.lpAccounts(w.lp));
+      s.refused([withKey(back, 3, s.B.shareMint)], [w.lp], "VaultInvalid", "mint B shares back");
     });
 
     it("token accounts of the wrong mint are refused in every role (TokenAccountInvalid)", () => {
@@ -1206,7 +1219,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
 
     it("withdraw liquidity into the liquidity vault itself is refused (AccountDuplicate)", () => {
       const ix = withdrawLiquidityIx(w.lpAccounts(w.lp), USDC(1));
-      s.refused([withKey(ix, 5, w.addrs.liquidityVault)], [w.lp], "AccountDuplicate");
+      s.refused([withKey(ix, 4, w.addrs.liquidityVault)], [w.lp], "AccountDuplicate");
     });
 
     it("create_market with the same mint as collateral and debt is refused (AccountDuplicate)", () => {
@@ -1267,6 +1280,51 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         const ix = w.resetIx(s.a1, s.attacker);
         s.accepted([ix], [s.attacker]);
         s.refused([withKey(ix, 5, w.addrs.liquidityVault)], [s.attacker], "AccountDuplicate");
+        w.assertVaultsMatchAccounting();
+      } finally {
+        w.now = saved.now;
+        w.slot = saved.slot;
+        w.warp(0);
+        w.setPrice(150);
+      }
+    });
+
+    /** Market B's liquidity vault minus its accounting (cash + insurance): 0 when they match. */
+    const surplusB = (): BN => {
+      const m = w.marketAt(s.B.market);
+      return w.balance(s.B.liquidityVault).sub(m.cash).sub(m.insurance);
+    };
+
+    // Found by an attack session (issue 15; now fixed): markets A and B share the debt mint, so
+    // B's liquidity vault is a valid debt-mint token account for a kick in A: the reward left A's
+    // fund and landed in B's vault, which then held more than B's accounting. Fix: the reward
+    // account must be owned by the signer (`require_token_owner`), which excludes the vaults of
+    // every market (their authority is a market PDA), and anyone else's account.
+    it("kick and reset refuse a reward account the signer does not own: another market's vault or another user's (RewardAccountOwnerInvalid)", () => {
+      const saved = { now: w.now, slot: w.slot };
+      w.setPrice(120);
+      try {
+        const kick = w.kickIx(s.alice.publicKey, s.attacker);
+        s.accepted([kick], [s.attacker], "kick into the attacker's own account");
+        s.refused(
+          [withKey(kick, 6, s.B.liquidityVault)],
+          [s.attacker],
+          "RewardAccountOwnerInvalid",
+          "B's vault",
+        );
+        const bobs = w.ata(w.ref.debtMint, s.bob.publicKey);
+        s.refused([withKey(kick, 6, bobs)], [s.attacker], "RewardAccountOwnerInvalid", "Bob's account");
+        w.warp(7_201);
+        w.setPrice(120);
+        const reset = w.resetIx(s.a1, s.attacker);
+        s.accepted([reset], [s.attacker], "reset into the attacker's own account");
+        s.refused(
+          [withKey(reset, 5, s.B.liquidityVault)],
+          [s.attacker],
+          "RewardAccountOwnerInvalid",
+          "B's vault",
+        );
+        expect(surplusB().toString()).to.equal("0");
         w.assertVaultsMatchAccounting();
       } finally {
         w.now = saved.now;
@@ -1824,14 +1882,8 @@ describe("13 attacks: amounts at the u64 limits (LiteSVM, real gavel.so)", funct
     const m = v.market();
     expect(m.cash.toString()).to.equal(MAX.toString());
     expect(m.totalShares.toString()).to.equal(MAX.toString());
-    v.mustSend(
-      [withdrawLiquidityIx(v.lpAccounts(whale), v.balance(v.ata(v.addrs.shareMint, whale.publicKey)))],
-      [whale],
-    );
-    v.mustSend(
-      [withdrawLiquidityIx(v.lpAccounts(small), v.balance(v.ata(v.addrs.shareMint, small.publicKey)))],
-      [small],
-    );
+    v.withdrawAfterCooldown(v.lpAccounts(whale), whale, v.balance(v.ata(v.addrs.shareMint, whale.publicKey)));
+    v.withdrawAfterCooldown(v.lpAccounts(small), small, v.balance(v.ata(v.addrs.shareMint, small.publicKey)));
     expect(v.balance(v.ata(v.ref.debtMint, whale.publicKey)).toString()).to.equal(whaleAmount.toString());
     expect(v.balance(v.ata(v.ref.debtMint, small.publicKey)).toString()).to.equal(smallAmount.toString());
     expect(v.market().cash.toNumber()).to.equal(0);
@@ -1850,7 +1902,7 @@ describe("13 attacks: amounts at the u64 limits (LiteSVM, real gavel.so)", funct
     v.mintTo(v.ref.debtMint, v.addrs.liquidityVault, USDC(1_000_000));
     v.mustSend([depositLiquidityIx(v.lpAccounts(victim), USDC(1_000))], [victim]);
     expect(v.balance(v.ata(v.addrs.shareMint, victim.publicKey)).toString()).to.equal(USDC(1_000).toString());
-    v.mustSend([withdrawLiquidityIx(v.lpAccounts(victim), USDC(1_000))], [victim]);
+    v.withdrawAfterCooldown(v.lpAccounts(victim), victim, USDC(1_000));
     expect(v.balance(v.ata(v.ref.debtMint, victim.publicKey)).toString()).to.equal(USDC(1_000).toString());
   });
 
@@ -1894,6 +1946,7 @@ describe("13 attacks: amounts at the u64 limits (LiteSVM, real gavel.so)", funct
     const { rate, overflowYear } = highestRate();
     const v = new Arena().setup({ borrowRatePerSecWad: rate });
     const bob = v.borrower(10, 0); // collateral, no debt
+    v.mustSend([requestWithdrawalIx(v.lpAccounts(v.lp), USDC(1))], [v.lp]);
     v.warp((overflowYear ?? 8) * 31_536_000);
     v.setPrice(150);
     const res = v.chain.send([withdrawCollateralIx(v.withdrawAccounts(bob), SOL(10))], [bob]);
@@ -1959,6 +2012,52 @@ describe("13 attacks: liquidation economics (LiteSVM, real gavel.so)", function 
       const after = netWorth(w, b, 120);
       expect(after.lte(before), `net worth ${before} → ${after}`).to.equal(true);
     });
+
+    // Measured risk (issue 15; THREAT_MODEL §3): with no other bidder, a borrower who kicks their
+    // own position and waits until just above the cusp buys the lot at cusp × buf ≈ 54 % of the
+    // oracle. The debt the sale does not raise is bad debt, paid by the insurance fund (then the
+    // LPs): the borrower keeps it. Bounded by cusp × buf (the lowest price an auction sells at);
+    // engine v2's anchored price mode caps the discount. This test pins the figures.
+    it("alone at the cusp, a borrower who kicks and buys their own 1,000 USDC position gains ≈ 355 USDC, paid by the insurance fund", () => {
+      const w = new Arena().setup();
+      const alice = w.borrower(10, 1_000);
+      w.fundDebt(alice.publicKey, USDC(1_000));
+      w.setPrice(120);
+      const before = netWorth(w, alice, 120);
+      const insurance0 = w.market().insurance;
+      const pool0 = w.poolValue();
+      const [auction] = auctionPda(w.addrs.market, w.market().auctionCount);
+      const kick = w.mustSend([w.kickIx(alice.publicKey, alice)], [alice]);
+      const started = kick.events.find((e) => e.name === "auctionStarted")!.data;
+      // 79 steps of 90 s: 0.99^79 = 45.2 % of top, the last price above the 45 % cusp.
+      w.warp(79 * 90);
+      w.setPrice(120);
+      const price = w.priceNow(auction);
+      const p = w.market().params;
+      expect(needsReset(p, w.auction(auction)!, new BN(w.now.toString()))).to.equal(false);
+      const take = w.mustSend([w.takeIx(auction, alice, MAX, price)], [alice]);
+      const taken = take.events.find((e) => e.name === "auctionTaken")!.data;
+      expect(taken.collateral.toString()).to.equal(SOL(10).toString()); // the whole lot
+      const oracleValue = valueFloor(SOL(10), w.programPrice(120))!;
+      const discountBps = (taken.owe as BN).muln(10_000).div(oracleValue).toNumber();
+      expect(discountBps).to.be.within(5_400, 5_430); // ≈ cusp × buf = 54 % of the oracle
+      const gain = netWorth(w, alice, 120).sub(before);
+      // Debt 1,000 − paid 650.94 (54.2 % of the oracle) + kick reward 6.10 = +355.16 USDC.
+      expect(gain.toString()).to.equal(
+        (started.debt as BN)
+          .sub(taken.owe as BN)
+          .add(started.reward as BN)
+          .toString(),
+      );
+      expect(gain.gt(USDC(354)) && gain.lt(USDC(356)), `gain ${gain}`).to.equal(true);
+      // The bound: the debt less the lot at cusp × buf × oracle, plus the reward.
+      const floor = valueFloor(SOL(10), w.programPrice(120 * 0.45 * 1.2))!;
+      expect(gain.lte((started.debt as BN).sub(floor).add(started.reward as BN))).to.equal(true);
+      // Paid by the insurance fund (the LPs' pool value is untouched while the fund covers it).
+      expect(insurance0.sub(w.market().insurance).toString()).to.equal(gain.toString());
+      expect(w.poolValue().toString()).to.equal(pool0.toString());
+      w.assertVaultsMatchAccounting();
+    });
   });
 
   describe("kick-reward farming", () => {
@@ -1977,6 +2076,47 @@ describe("13 attacks: liquidation economics (LiteSVM, real gavel.so)", function 
       }
       const spent = insuranceBefore.sub(w.market().insurance);
       expect(spent.lten(0), `insurance lost ${spent}`).to.equal(true);
+    });
+
+    // Found by an attack session (issue 15, Break 1; now fixed): the reward was capped per call at
+    // the auction's remaining penalty, so a kick plus k resets paid (k + 1) × the penalty. A
+    // borrower kicks their own 20-USDC position (tab 22, reward 2 = the whole penalty), resets it
+    // four times after the tail (+2 each) and buys it all back: 10 USDC of rewards for a 2 USDC
+    // penalty, the insurance fund −8. Fix: the Auction stores what its kick and resets paid
+    // (`rewards_paid`), and all of them together never exceed its initial penalty.
+    it("a kick and its resets pay at most the auction's penalty in total: the self-kick/reset loop gains nothing", () => {
+      const w = new Arena().setup(); // dust 10, tip 5, chop 10 %, tail 7,200 s, insurance 1,000 USDC
+      const b = w.borrower(0.2, 20); // 0.2 SOL at $150, 20 USDC borrowed
+      w.fundDebt(b.publicKey, USDC(100));
+      w.setPrice(120);
+      const insurance0 = w.market().insurance;
+      const before = netWorth(w, b, 120);
+      const [auction] = auctionPda(w.addrs.market, w.market().auctionCount);
+      const kick = w.mustSend([w.kickIx(b.publicKey, b)], [b]);
+      const started = kick.events.find((e) => e.name === "auctionStarted")!.data;
+      const penalty = (started.tab as BN).sub(started.debt as BN);
+      expect(started.tab.toString()).to.equal(USDC(22).toString());
+      expect(penalty.toString()).to.equal(USDC(2).toString());
+      expect(started.reward.toString()).to.equal(penalty.toString()); // the whole penalty
+      let rewards = started.reward as BN;
+      for (let i = 0; i < 4; i++) {
+        w.warp(7_201);
+        w.setPrice(120);
+        const res = w.mustSend([w.resetIx(auction, b)], [b]);
+        rewards = rewards.add(res.events.find((e) => e.name === "auctionReset")!.data.reward as BN);
+      }
+      expect(w.auction(auction)!.rewardsPaid.toString()).to.equal(rewards.toString());
+      w.mustSend([w.takeIx(auction, b, MAX, MAX)], [b]);
+      expect(w.auction(auction)).to.equal(null);
+      // Kick + 4 resets paid no more than the penalty; the tab was raised in full, so the fund's
+      // net is penalty − rewards ≥ 0 (here exactly 0) and the borrower gained nothing.
+      expect(rewards.lte(penalty), `rewards ${rewards} > penalty ${penalty}`).to.equal(true);
+      const fundNet = w.market().insurance.sub(insurance0);
+      expect(fundNet.toString()).to.equal(penalty.sub(rewards).toString());
+      expect(fundNet.isNeg(), `insurance fund net ${fundNet}`).to.equal(false);
+      const after = netWorth(w, b, 120);
+      expect(after.lte(before), `net worth ${before} → ${after}`).to.equal(true);
+      w.assertVaultsMatchAccounting();
     });
 
     it("a position is kicked once: repeated kicks on it, or on its healthy remainder, are refused and pay nothing", () => {

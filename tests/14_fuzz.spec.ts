@@ -7,6 +7,9 @@
  * conservation, `Σ ink + Σ lot == collateral_total`, `dirt == Σ tab`, `auction_debt == Σ debt`,
  * `art_total == Σ art`, share supply, per-account sanity, that the LP share price never falls
  * except by a `BadDebt` event's socialized amount, and that a failed transaction changed nothing.
+ * Its reset-loop move replays issue 15's reward loop (self-kick, resets after each tail, buy back):
+ * per auction, the kick and resets together never pay more than the penalty, and a loop whose
+ * tab is raised in full never leaves the insurance fund with less.
  *
  * `GAVEL_FUZZ_SEED` (default 20240312) and `GAVEL_FUZZ_OPS` (default 40,000, about 50 s on 2 cores)
  * choose the run; a failure prints the seed and step and how to replay it.
@@ -30,6 +33,7 @@ function summary(st: FuzzStats): string {
   return [
     `      ${st.ops} transactions (${st.ok} ok, ${st.failed} refused)`,
     `      kicks ${st.kicks}, takes ${st.takes} (flash ${st.flashTakes}), resets ${st.resets}, cancels ${st.cancels}, settled ${st.settled}, bad debts ${st.badDebts} (socialized ${st.socialized}), rewards ${st.rewardsPaid}`,
+    `      reset loops ${st.resetLoops} (${st.resetLoopsRaised} bought back in full: insurance fund net ≥ 0)`,
     `      ok/sent: ${ops}`,
     `      refusals: ${errors}`,
   ].join("\n");
@@ -66,6 +70,7 @@ describe("14 fuzz: random operations keep the accounting invariants (LiteSVM, re
       expect(stats.takes, "takes").to.be.greaterThan(0);
       expect(stats.settled, "settled auctions").to.be.greaterThan(0);
     }
+    if (OPS >= 20_000) expect(stats.resetLoopsRaised, "reset loops bought back").to.be.greaterThan(0);
   });
 
   it("the same seed replays the same run (first 300 steps, twice)", () => {

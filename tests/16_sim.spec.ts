@@ -13,6 +13,7 @@ import { PublicKey } from "@solana/web3.js";
 import { baseline, defaultConfig, makeBook, makePath, RunResult, runSim, SimConfig } from "../app/sim/engine";
 import { parseArgs } from "../app/sim/main";
 import { writeOutputs } from "../app/sim/output";
+import { main as simReport, SCENARIO_FLAGS } from "../app/sim/report";
 import { defaultParams } from "./helpers/lending";
 
 const small = (stress: "default" | "harsh" = "default"): SimConfig => ({
@@ -61,8 +62,16 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
   });
 
   it("reports the fixed-bonus baseline beside the auctions", () => {
-    expect(run.baseline.discount).to.be.closeTo(1 - 1 / 1.05, 1e-12);
+    expect(run.baseline.discountMedian).to.be.closeTo(1 - 1 / 1.05, 1e-9);
     expect(run.baseline.liquidations).to.be.greaterThan(0);
+    // The same metrics on both sides: bad debt counts the shortfall still open at the end.
+    for (const side of [run.summary, run.baseline]) {
+      expect(side.badDebt).to.be.closeTo(side.badDebtRealized + side.shortfallAtEnd, 1e-6);
+      expect(side.borrowerCostUsd).to.be.closeTo(side.penaltyUsd + side.discountCostUsd, 1e-6);
+      expect(side.collateralSold).to.be.greaterThan(0);
+      // Before the liquidations' own impact the market was higher, so the discount is deeper.
+      expect(side.discountPreImpactMedian).to.be.at.least(side.discountMedian - 1e-12);
+    }
     const md = fs.readFileSync(path.join(dir, "report.md"), "utf8");
     expect(md).to.include("fixed-bonus baseline");
   });
@@ -72,7 +81,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     const p = makePath(c);
     const book = makeBook(c);
     const params = defaultParams(PublicKey.default);
-    const free = baseline(c, p, book, params);
+    const free = baseline(c, p, book, params).summary;
     expect(free.liquidations).to.be.greaterThan(0);
     expect(free.maxLtv).to.be.greaterThan(params.liquidationLtvBps / 10_000);
     for (const over of [
@@ -82,7 +91,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       { marginBps: 9_999 },
       { slippageBps: 9_999 },
     ]) {
-      const b = baseline({ ...c, ...over }, p, book, params);
+      const b = baseline({ ...c, ...over }, p, book, params).summary;
       expect(b.liquidations, JSON.stringify(over)).to.equal(0);
       expect(b.liquidatedDebt).to.equal(0);
       expect(b.unsafeDebtAtEnd, JSON.stringify(over)).to.be.greaterThan(0);
@@ -91,6 +100,52 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     const off = runSim({ ...small(), offlineShare: 1 });
     expect(off.takes).to.have.length(0);
     expect(off.baseline.liquidations).to.equal(0);
+  });
+
+  it("keepers have frictions: the bidders kick and reset, so with every bidder offline nothing is kicked (the frictionless keeper still kicks)", () => {
+    const off = runSim({ ...small(), offlineShare: 1 });
+    expect(off.summary.kicks).to.equal(0);
+    expect(off.summary.shortfallAtEnd).to.be.greaterThan(0);
+    const free = runSim({ ...small(), offlineShare: 1, keeper: "free" });
+    expect(free.summary.kicks).to.be.greaterThan(0);
+    expect(run.summary.keeperFees).to.be.greaterThan(0);
+    expect(run.summary.kickWaitMedianSecs).to.be.at.least(run.config.latencySecs);
+  });
+
+  it("flash bidders take with no capital through take_begin/take_end, depth-bound; so do the baseline's", () => {
+    // (A frictionless keeper here: kicking bidders would earn keeper rewards to take with.)
+    const broke = { ...small("harsh"), bidderCapitalUsd: 0, keeper: "free" as const };
+    const none = runSim(broke);
+    expect(none.takes).to.have.length(0);
+    expect(none.baseline.liquidations).to.equal(0);
+    const flash = runSim({ ...broke, flashShare: 1 });
+    expect(flash.summary.flashTakes).to.be.greaterThan(0);
+    expect(flash.takes.every((t) => t.flash)).to.equal(true);
+    expect(flash.baseline.liquidations).to.be.greaterThan(0);
+    // A shallower market allows smaller flash takes.
+    const thin = runSim({ ...broke, flashShare: 1, depthUsd: 200_000 });
+    const biggest = (r: RunResult): number => Math.max(...r.takes.map((t) => t.collateral));
+    expect(biggest(thin)).to.be.lessThan(biggest(flash));
+  });
+
+  it("strategies: a waiter that never waits is the naive bidder; the strategic mix runs on both sides", () => {
+    const naive = runSim(small("harsh"));
+    const waiter0 = runSim({ ...small("harsh"), strategies: ["waiter"], waitBps: 0 });
+    expect(JSON.stringify(waiter0.summary)).to.equal(JSON.stringify(naive.summary));
+    const mix = runSim({ ...small("harsh"), strategies: ["best", "waiter", "naive"] });
+    expect(mix.summary.auctions).to.be.greaterThan(0);
+    // The baseline's bonus is fixed: strategies do not change it.
+    expect(JSON.stringify(mix.baseline)).to.equal(JSON.stringify(naive.baseline));
+  });
+
+  it("lagging oracle: kicks and baseline liquidations post the lowest price within max_age", () => {
+    const lag = runSim({ ...small("harsh"), oracleLag: true });
+    expect(lag.summary.kicks).to.be.greaterThan(0);
+    for (const l of lag.baselineLiquidations) {
+      const i = l.t / lag.config.stepSecs;
+      const window = lag.baselinePath.slice(Math.max(0, i - 1), i + 1);
+      expect(l.priceUsd * 1.05).to.be.closeTo(Math.min(...window), 1e-9);
+    }
   });
 
   it("harsh calibration: capital-bound bidders need several takes per auction, outputs parse", () => {
@@ -104,6 +159,37 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     expect(json.config.stress).to.equal("harsh");
     expect(json.summary.takesPerAuction).to.equal(harsh.summary.takesPerAuction);
     expect(fs.readFileSync(path.join(hdir, "report.md"), "utf8")).to.include("stress `harsh`");
+  });
+
+  it("npm run sim:report --small: REPORT.md with the verdict table, goal figures and attribution; SVG and PNG charts that parse", async function () {
+    this.timeout(600_000);
+    const out = path.join(dir, "report");
+    await simReport(["--small", "--out", out]);
+    const md = fs.readFileSync(path.join(out, "REPORT.md"), "utf8");
+    for (const h of [
+      "## Verdict per scenario",
+      "## Goal figures",
+      "## Which model fix moved which figure",
+      "## Capital sweep",
+    ])
+      expect(md).to.include(h);
+    const verdict = md.split("## Verdict per scenario")[1].split("\n## ")[0];
+    const cell = (x: string): string => x.replace(/[$()/]/g, (ch) => `\\${ch}`);
+    for (const [name] of SCENARIO_FLAGS)
+      expect(verdict).to.match(new RegExp(`\\| ${cell(name)} +\\| naive +\\|`));
+    const rows = verdict.split("\n").filter((l) => /^\| [^-]/.test(l) && !l.startsWith("| scenario"));
+    expect(rows).to.have.length(SCENARIO_FLAGS.length * 2);
+    for (const row of rows) expect(row.split("|").length).to.equal(13);
+    for (const name of ["capital-bad-debt", "capital-discount", "heatmap-bad-debt", "harsh-price"]) {
+      const svg = fs.readFileSync(path.join(out, "report", `${name}.svg`), "utf8");
+      expect(svg).to.match(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>/);
+      expect(svg.trim().endsWith("</svg>")).to.equal(true);
+      expect(svg).to.match(/<text[^>]*>[^<]*(USD|USDC|%|hours)/); // axis labels with units
+      const png = fs.readFileSync(path.join(out, "report", `${name}.png`));
+      expect(png.subarray(0, 8).toString("hex")).to.equal("89504e470d0a1a0a");
+      expect(png.readUInt32BE(16)).to.be.greaterThan(400); // IHDR width
+      expect(png.readUInt32BE(20)).to.be.greaterThan(200); // IHDR height
+    }
   });
 
   it("CLI: flags override the preset in any order, bad input is one-line usage errors", () => {
@@ -120,12 +206,37 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     expect(cfg.bidderCapitalUsd).to.equal(5000);
     expect(cfg.depthUsd).to.equal(defaultConfig("blackthursday", "harsh").depthUsd);
     expect([sweep, seeds]).to.deep.equal(["cut", 3]);
+    const v2 = parseArgs([
+      "--strategies",
+      "best,waiter",
+      "--keeper",
+      "free",
+      "--oracle-lag",
+      "on",
+      "--flash-share",
+      "0.5",
+      "--mode",
+      "dutch",
+    ]).cfg;
+    expect([v2.strategies, v2.keeper, v2.oracleLag, v2.flashShare, v2.mechanism]).to.deep.equal([
+      ["best", "waiter"],
+      "free",
+      true,
+      0.5,
+      { priceMode: "dutch", kickMode: "whole", backstopUsd: 0 },
+    ]);
     for (const bad of [
       ["--offline", "1.5"],
       ["--bidders", "2.5"],
       ["--sweep", "nope"],
       ["--curve", "exp", "--cut", "0.99"],
       ["--frob", "1"],
+      ["--strategies", "naive,greedy"],
+      ["--keeper", "nobody"],
+      ["--oracle-lag", "yes"],
+      ["--flash-share", "2"],
+      ["--mode", "anchored"], // not in this program yet
+      ["--kick-mode", "partial"],
     ])
       expect(() => parseArgs(bad)).to.throw(/^--|^unknown flag/);
   });

@@ -23,6 +23,7 @@ import pino from "pino";
 import {
   coder,
   encodePythLegacyPrice,
+  MAKER_ENGINE,
   marketAddresses,
   PRICE_SCALE,
   PROGRAM_ID,
@@ -216,7 +217,11 @@ async function main(): Promise<void> {
       maxAgeSlots: new BN(0),
       maxConfBps: 200,
       curve: { exp: { cut: new BN("980000000000000000") } },
+      withdrawCooldownSecs: new BN(3_600),
+      ...MAKER_ENGINE,
     },
+    collateralPublishTime: new BN(0),
+    debtPublishTime: new BN(0),
   });
   chain.accounts.set(market.toBase58(), marketData);
   chain.accounts.set(oracle.toBase58(), oracleData(90, now));

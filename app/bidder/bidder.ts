@@ -16,15 +16,7 @@ import {
   getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
 import type { Logger } from "pino";
-import {
-  bpsOf,
-  GavelEvent,
-  kickIx,
-  needsReset,
-  resetAuctionIx,
-  valueFloor,
-  auctionPrice,
-} from "../../sdk/src";
+import { GavelEvent, kickIx, needsReset, resetAuctionIx, valueFloor, auctionPrice } from "../../sdk/src";
 import { BidderConfig } from "./config";
 import {
   decideKick,
@@ -35,6 +27,7 @@ import {
   positionHealth,
   rateAt,
   resetDueSecond,
+  resetRewardAt,
   scanUnsafe,
   sizeTake,
 } from "./decide";
@@ -1154,12 +1147,7 @@ export class Bidder {
       },
       this.programId,
     );
-    const p = m.account.params;
-    const price = m.price()!;
-    const lotValue = valueFloor(a.lot, price) ?? new BN(0);
-    const chip = bpsOf(a.tab, new BN(p.chipBps)) ?? new BN(0);
-    const reward =
-      a.tab.gte(p.dust) && lotValue.gte(p.dust) ? BN.min(p.tip.add(chip), m.account.insurance) : new BN(0);
+    const reward = resetRewardAt(m.account, a, m.price()!);
     const cuKey = `reset:${m.key}`;
     const cuLimit = this.sender.cachedCu(cuKey) ?? DEFAULT_CU.reset;
     const microLamports = priorityFeeMicroLamports(reward, cuLimit, this.fees(m));

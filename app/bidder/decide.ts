@@ -1,7 +1,9 @@
 /**
  * Pure decision functions of the bidder: health, kick reward, take profitability at a margin,
  * sizing (inventory, tab, dust via the SDK's `takeQuote`), priority-fee bidding and the earliest
- * profitable second of an auction's (deterministic) price curve.
+ * profitable second of an auction's price: deterministic on a Maker curve; for an anchored auction
+ * (engine v2) the live oracle less a growing discount, so the plan holds for the oracle price the
+ * bot sees and is made again on every oracle update.
  *
  * Everything is computed with the SDK's exact mirrors of the program's math (`sdk/src/math.ts`,
  * `sdk/src/auction.ts`), so a decision here is the program's outcome to the base unit. No I/O.
@@ -12,15 +14,22 @@ import {
   accrueRate,
   auctionPrice,
   BPS,
-  bpsOf,
   Curve,
   debtFromArt,
+  isAnchored,
+  kickParamsOf,
+  kickReward,
+  kickSize,
+  KickSize,
+  KickSizeError,
+  KickSizeErrorReason,
   maxDebtFor,
-  mulDivCeil,
   mulDivFloor,
   needsReset,
   PRICE_SCALE,
-  RATE_SCALE,
+  takePrice,
+  resetReward,
+  rewardInputOf,
   takeQuote,
   TakeQuote,
   TakeQuoteError,
@@ -106,17 +115,23 @@ export interface KickMarket {
     hole: BN;
     dust: BN;
     borrowRatePerSecWad: BN;
+    /** Engine v2 (absent: Maker curve, whole positions); see the SDK's `kickParamsOf`. */
+    priceMode?: number;
+    kickTargetLtvBps?: number;
+    kickFullLtvBps?: number;
+    anchorMaxBaseBps?: number;
+    anchorMaxCapBps?: number;
   };
 }
 
-/** What a kick would start and pay, exactly as `kick.rs` computes it. */
+/** What a kick would start and pay, from the SDK's mirror of the program's kick math. */
 export interface KickQuote {
   /** Debt moved into the auction. */
   debt: BN;
   tab: BN;
   lot: BN;
   top: BN;
-  /** `min(tip + chip × tab, insurance)`: paid to the kicker. */
+  /** `min(tip + chip × tab, tab − debt, insurance)` (SDK `kickReward`): paid to the kicker. */
   reward: BN;
   /** Only part of the position fits under the hole. */
   partial: boolean;
@@ -125,48 +140,66 @@ export interface KickQuote {
 /** Why a kick is not possible: `safe`, `hole_full`, `auction_dusty` or `overflow` (program errors). */
 export type KickSkip = "safe" | "hole_full" | "auction_dusty" | "overflow";
 
-/** The program's kick at `price` and `nowSecs`: the auction it starts, or why it is refused. */
+const KICK_SKIP: Record<KickSizeErrorReason, KickSkip> = {
+  Safe: "safe",
+  HoleFull: "hole_full",
+  Dusty: "auction_dusty",
+  Overflow: "overflow",
+};
+
+/**
+ * The program's kick at `price` and `nowSecs` (the index accrued to then): the auction it starts
+ * and the reward, by the SDK's `kickSize` and `kickReward`, or why it is refused.
+ */
 export function kickQuote(
   market: KickMarket,
   position: { ink: BN; art: BN },
   price: BN,
   nowSecs: number,
 ): KickQuote | { skip: KickSkip } {
-  const p = market.params;
   const rate = rateAt(market, nowSecs);
   if (rate === null) return { skip: "overflow" };
-  const h = positionHealth(position, rate, price, new BN(p.liquidationLtvBps));
-  if (h === null) return { skip: "overflow" };
-  if (!h.unsafe) return { skip: "safe" };
-  const room = p.hole.gt(market.dirt) ? p.hole.sub(market.dirt) : ZERO;
-  if (room.isZero()) return { skip: "hole_full" };
-  const chop = new BN(BPS.toNumber() + p.chopBps);
-  const roomDebt = mulDivFloor(room, BPS, chop);
-  const roomArt = roomDebt && mulDivFloor(roomDebt, RATE_SCALE, rate);
-  if (roomArt === null) return { skip: "overflow" };
-  let dart = BN.min(position.art, roomArt);
-  if (dart.lt(position.art)) {
-    const left = debtFromArt(position.art.sub(dart), rate);
-    if (left === null) return { skip: "overflow" };
-    if (left.lt(p.dust)) {
-      dart = position.art;
-    } else {
-      const d = debtFromArt(dart, rate);
-      if (d === null) return { skip: "overflow" };
-      if (d.lt(p.dust)) return { skip: "auction_dusty" };
-    }
+  let size: KickSize;
+  try {
+    size = kickSize({
+      ink: position.ink,
+      art: position.art,
+      rate,
+      price,
+      dirt: market.dirt,
+      params: kickParamsOf(market.params),
+    });
+  } catch (e) {
+    if (e instanceof KickSizeError) return { skip: KICK_SKIP[e.reason] };
+    throw e;
   }
-  const lot = mulDivFloor(position.ink, dart, position.art);
-  if (lot === null) return { skip: "overflow" };
-  if (lot.isZero()) return { skip: "auction_dusty" };
-  const debt = dart.eq(position.art) ? h.debt : debtFromArt(dart, rate);
-  const tab = debt && mulDivCeil(debt, chop, BPS);
-  const top = mulDivFloor(price, new BN(p.bufBps), BPS);
-  if (debt === null || tab === null || top === null) return { skip: "overflow" };
-  const chip = bpsOf(tab, new BN(p.chipBps));
-  if (chip === null) return { skip: "overflow" };
-  const wanted = BN.min(p.tip.add(chip), U64_MAX);
-  return { debt, tab, lot, top, reward: BN.min(wanted, market.insurance), partial: dart.lt(position.art) };
+  const reward = kickReward({
+    tip: market.params.tip,
+    chipBps: new BN(market.params.chipBps),
+    tab: size.tab,
+    debt: size.debt,
+    initialPenalty: size.tab.sub(size.debt),
+    rewardsPaid: ZERO,
+    insurance: market.insurance,
+  });
+  const { debt, tab, ink: lot, top } = size;
+  return { debt, tab, lot, top, reward, partial: size.art.lt(position.art) };
+}
+
+/**
+ * What `reset_auction` would pay now at the oracle `price` (SDK `resetReward`): nothing when the
+ * tab or the lot's value is under dust, else `tip + chip × tab` capped by the penalty still to
+ * raise, by the part of the auction's penalty its kick and resets have not paid yet, and by the
+ * insurance fund.
+ */
+export function resetRewardAt(
+  market: { insurance: BN; params: { tip: BN; chipBps: number; dust: BN } },
+  auction: { tab: BN; lot: BN; debt: BN; initialTab: BN; initialDebt: BN; rewardsPaid: BN },
+  price: BN,
+): BN {
+  const lotValue = valueFloor(auction.lot, price);
+  if (lotValue === null) return new BN(0); // the program's reset fails with MathOverflow
+  return resetReward(rewardInputOf(market, auction), lotValue, market.params.dust);
 }
 
 /** How the bot bids priority fees and converts lamports into debt units. */
@@ -229,11 +262,34 @@ export function takeLimitPrice(valuePrice: BN, minProfitBps: number): BN {
   return lessBps(valuePrice, minProfitBps);
 }
 
-/** Market parameters of the auction curve and its reset rule. */
+/** Market parameters of the auction price and its reset rule. */
 export interface CurveParams {
   curve: Curve;
   tailSecs: BN;
   cuspBps: number;
+  /** Anchored mode: discount at the kick / last reset (absent = 0). */
+  anchorStartBps?: number;
+  /** Anchored mode: discount growth per minute (absent = 0). */
+  anchorRateBpsPerMin?: number;
+}
+
+/** Auction fields its price depends on (a decoded `Auction` fits). */
+export interface PricedAuction {
+  top: BN;
+  tic: BN;
+  /** `PRICE_MODE_ANCHORED` for an anchored auction (absent: Maker). */
+  priceMode?: number;
+  dMaxBps?: number;
+}
+
+/**
+ * The auction's price `elapsed` seconds after `tic`, as a take pays it: the Maker curve from `top`,
+ * or for an anchored auction `oracleMid × (1 − d)` (the SDK's `takePrice`); `oracleMid` is the
+ * market price of the oracle update the bot's take will carry.
+ */
+function priceAfter(params: CurveParams, auction: PricedAuction, elapsed: number, oracleMid?: BN): BN {
+  if (!isAnchored(auction)) return auctionPrice(params.curve, auction.top, elapsed);
+  return takePrice(params, auction, auction.tic.toNumber() + elapsed, oracleMid);
 }
 
 /** Whether `price × BPS < top × cuspBps` (below the cusp: reset needed). */
@@ -246,12 +302,15 @@ function belowCusp(price: BN, top: BN, cuspBps: number): boolean {
  * can still be taken (elapsed ≤ tail, price not below the cusp), with that price; null when the
  * price reaches the limit only after the auction needs a reset. Exact for every curve: the price
  * is non-increasing in time, so a binary search over the SDK's `auctionPrice` finds the crossing.
+ * An anchored auction (no cusp) is priced at `oracleMid` throughout: its discount only grows, so
+ * the search is exact for that oracle price; a new oracle price means a new plan.
  */
 export function earliestProfitableSecond(
   params: CurveParams,
-  auction: { top: BN; tic: BN },
+  auction: PricedAuction,
   limit: BN,
   fromSecs: number,
+  oracleMid?: BN,
 ): { at: number; price: BN } | null {
   const tic = auction.tic.toNumber();
   const tail = params.tailSecs.gt(new BN(Number.MAX_SAFE_INTEGER - tic))
@@ -259,7 +318,7 @@ export function earliestProfitableSecond(
     : params.tailSecs.toNumber();
   let lo = Math.max(0, fromSecs - tic);
   if (lo > tail) return null;
-  const priceAt = (e: number): BN => auctionPrice(params.curve, auction.top, e);
+  const priceAt = (e: number): BN => priceAfter(params, auction, e, oracleMid);
   if (priceAt(tail).gt(limit)) return null;
   let hi = tail; // invariant: priceAt(hi) ≤ limit
   while (lo < hi) {
@@ -268,14 +327,18 @@ export function earliestProfitableSecond(
     else lo = mid + 1;
   }
   const price = priceAt(hi);
-  if (belowCusp(price, auction.top, params.cuspBps)) return null;
+  if (!isAnchored(auction) && belowCusp(price, auction.top, params.cuspBps)) return null;
   return { at: tic + hi, price };
 }
 
-/** The first unix second at which the auction needs a reset (past tail, or price below the cusp). */
-export function resetDueSecond(params: CurveParams, auction: { top: BN; tic: BN }): number {
+/**
+ * The first unix second at which the auction needs a reset (past tail, or price below the cusp;
+ * an anchored auction has no cusp).
+ */
+export function resetDueSecond(params: CurveParams, auction: PricedAuction): number {
   const tic = auction.tic.toNumber();
   const tail = Math.min(params.tailSecs.toNumber(), Number.MAX_SAFE_INTEGER - tic - 1);
+  if (isAnchored(auction)) return tic + tail + 1;
   const priceAt = (e: number): BN => auctionPrice(params.curve, auction.top, e);
   if (!belowCusp(priceAt(tail), auction.top, params.cuspBps)) return tic + tail + 1;
   let lo = 0;
@@ -336,8 +399,13 @@ export function sizeTake(
 
 /** Everything {@link decideTake} needs. */
 export interface TakeInputs {
-  auction: { tab: BN; lot: BN; top: BN; tic: BN };
+  auction: PricedAuction & { tab: BN; lot: BN };
   params: CurveParams & { dust: BN };
+  /**
+   * Anchored auctions: the market price (PRICE_SCALE, see the SDK's `marketOraclePrice`) of the
+   * oracle update the take will carry; the program prices the take from it.
+   */
+  oracleMid?: BN;
   /** Chain time (unix seconds) the transaction is expected to execute at. */
   nowSecs: number;
   /** What one collateral base unit is worth to the bot (PRICE_SCALE), after slippage/fees. */
@@ -379,10 +447,13 @@ export type TakeDecision =
 export function decideTake(i: TakeInputs): TakeDecision {
   const { auction, params, nowSecs } = i;
   if (needsReset(params, auction, nowSecs)) return { action: "reset" };
-  const price = auctionPrice(params.curve, auction.top, nowSecs - auction.tic.toNumber());
+  if (isAnchored(auction) && i.oracleMid === undefined) {
+    return { action: "skip", reason: "no_oracle_price" };
+  }
+  const price = priceAfter(params, auction, nowSecs - auction.tic.toNumber(), i.oracleMid);
   const limit = takeLimitPrice(i.valuePrice, i.minProfitBps);
   if (price.gt(limit)) {
-    const next = earliestProfitableSecond(params, auction, limit, nowSecs + 1);
+    const next = earliestProfitableSecond(params, auction, limit, nowSecs + 1, i.oracleMid);
     if (next === null) {
       return { action: "skip", reason: "not_profitable_before_reset", price, limit };
     }

@@ -12,10 +12,11 @@ import * as path from "path";
 import { Connection, Keypair, Logs, PublicKey } from "@solana/web3.js";
 import {
   ACCOUNT_DISCRIMINATORS,
+  debtFromArt,
   decodeMarket,
   decodePosition,
-  debtFromArt,
   GavelEvent,
+  MAKER_ENGINE,
   MarketParams,
   maxDebtFor,
   OracleKind,
@@ -80,6 +81,8 @@ export function demoParams(oracle: PublicKey): MarketParams {
     maxAgeSlots: new BN(0),
     maxConfBps: 200,
     curve: { exp: { cut: new BN("995000000000000000") } }, // −0.5% per second
+    withdrawCooldownSecs: new BN(3_600),
+    ...MAKER_ENGINE,
   };
 }
 

@@ -1,10 +1,16 @@
 /**
  * The simulator's engine: a LendingWorld (LiteSVM + the real gavel.so) driven along a price path
- * by a keeper (kicks, resets) and in-process bidders using the SDK's exact auction math, with a
- * price-impact feedback loop and an off-chain fixed-bonus baseline on the same path, liquidated by the
- * same bidder population under the same frictions.
+ * by a population of bidders (who also kick and reset, under the same latency, outages and costs)
+ * using the SDK's exact auction math, with a price-impact feedback loop, and a fixed-bonus baseline
+ * on its own copy of the market, liquidated by the same bidders under the same frictions. Both sides
+ * are measured with the same metrics ({@link SideSummary}).
+ *
+ * What the market is — its parameters, its price mode, its kick mode, its backstop — is a plain input
+ * of a run ({@link SimConfig.mechanism}, {@link SimConfig.params}), turned into `MarketParams` in one
+ * place ({@link marketParams}).
  */
 import BN from "bn.js";
+import { createTransferInstruction } from "@solana/spl-token";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import {
   auctionPda,
@@ -12,8 +18,12 @@ import {
   borrowIx,
   debtFromArt,
   decodeAuction,
+  decodePosition,
+  PositionAccount,
+  positionPda,
   depositCollateralIx,
   depositLiquidityIx,
+  flashTakeIxs,
   fundInsuranceIx,
   kickIx,
   MarketParams,
@@ -26,7 +36,7 @@ import {
   TakeQuote,
 } from "../../sdk/src";
 import { defaultParams, LendingWorld } from "../../tests/helpers/lending";
-import { blackThursdayPath, GBM_DEFAULTS, gbmPath, PathPoint, quantile, rng } from "./paths";
+import { blackThursdayPath, GBM_DEFAULTS, gbmPath, PathPoint, quantile, reboundPath, rng } from "./paths";
 
 const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
@@ -34,8 +44,40 @@ const num = (b: BN, scale: number): number => Number(b.toString()) / scale;
 /** PRICE_SCALE price (USDC base per SOL base × 1e12) → USD per SOL. */
 const usdOf = (p: BN): number => num(p, 1e9);
 
-export type Scenario = "gbm" | "blackthursday";
+export type Scenario = "gbm" | "blackthursday" | "rebound";
+export const SCENARIOS: Scenario[] = ["blackthursday", "rebound", "gbm"];
 export type Stress = "default" | "harsh";
+/**
+ * How a bidder chooses: `naive` takes the oldest auction first at the first price under its limit;
+ * `best` takes the auctions with the deepest discount first; `waiter` is naive except that while every
+ * rival's on-chain USDC is under {@link RIVAL_DRY_USD} it holds out for `waitBps` more discount (but
+ * takes at its plain limit when the auction would need a reset by the next step).
+ */
+export type Strategy = "naive" | "best" | "waiter";
+export const STRATEGIES: Strategy[] = ["naive", "best", "waiter"];
+/** Who kicks and resets: the bidders (their latency, outages and fees) or a frictionless keeper. */
+export type KeeperModel = "bidders" | "free";
+/** The auction's price curve (the program's only mode today). */
+export type PriceMode = "dutch";
+export const PRICE_MODES: PriceMode[] = ["dutch"];
+/** What a kick takes into the auction (the whole position, today). */
+export type KickMode = "whole";
+export const KICK_MODES: KickMode[] = ["whole"];
+
+/** The liquidation mechanism of the simulated market: plain inputs of a run. */
+export interface Mechanism {
+  priceMode: PriceMode;
+  kickMode: KickMode;
+  /** Backstop pool (USD); 0 is the only size this program build has (no backstop pool yet). */
+  backstopUsd: number;
+}
+
+/** A waiter believes a rival has no capital when the rival's USDC balance is below this (USD). */
+export const RIVAL_DRY_USD = 100;
+/** Fixed bonus of the baseline (Compound/Aave style): collateral worth repay × 1.05. */
+export const BASELINE_BONUS = 1.05;
+/** Close factor of the baseline: at most this share of a position's debt per liquidation. */
+export const BASELINE_CLOSE_FACTOR = 0.5;
 
 export interface SimConfig {
   scenario: Scenario;
@@ -69,10 +111,28 @@ export interface SimConfig {
   congestionLatencySecs: number;
   txFeeUsd: number;
   priorityFeeUsd: number;
-  /** Extra priority fee (USD per take) at full congestion. */
+  /** Extra priority fee (USD per transaction) at full congestion. */
   congestionPriorityFeeUsd: number;
   /** Cost of selling collateral on top of the seller's own price impact (value / (2 × depth)). */
   slippageBps: number;
+  /** Strategy of bidder i: strategies[i mod length]. */
+  strategies: Strategy[];
+  /** Extra discount (bps) a waiter holds out for while it believes its rivals have no capital. */
+  waitBps: number;
+  /**
+   * Share of bidders (the last round(share × bidders)) that take with no capital: a flash take that
+   * sells the collateral in the same transaction, sized so the sale (slippage, own impact) still
+   * clears their margin. In the baseline the same bidders liquidate without capital, sized alike.
+   */
+  flashShare: number;
+  keeper: KeeperModel;
+  /**
+   * Lagging oracle: every transaction that reads the oracle (kick, reset, baseline liquidation)
+   * posts the pull update that suits its sender best among the market prices of the last
+   * `maxAgeSecs` (the lowest), instead of the price of the moment.
+   */
+  oracleLag: boolean;
+  mechanism: Mechanism;
   /** Market parameter overrides (buf, chop, curve…). */
   params: Partial<MarketParams>;
   /** Check vault accounting after every step (throws on a mismatch). */
@@ -128,6 +188,12 @@ export function defaultConfig(scenario: Scenario = "blackthursday", stress: Stre
     priorityFeeUsd: 0.05,
     congestionPriorityFeeUsd: 0,
     slippageBps: 30,
+    strategies: ["naive"],
+    waitBps: 500,
+    flashShare: 0,
+    keeper: "bidders",
+    oracleLag: false,
+    mechanism: { priceMode: "dutch", kickMode: "whole", backstopUsd: 0 },
     params: {},
     checkInvariants: true,
     progressSecs: 3600,
@@ -136,12 +202,69 @@ export function defaultConfig(scenario: Scenario = "blackthursday", stress: Stre
   return stress === "harsh" ? { ...base, ...HARSH } : base;
 }
 
+/**
+ * The market's parameters for a run: the test defaults, the run's overrides, and its mechanism. The
+ * one place a simulated market is defined (engine v2's price and kick modes, and the backstop, map
+ * here onto their MarketParams fields).
+ */
+export function marketParams(c: Pick<SimConfig, "params" | "mechanism">, oracle: PublicKey): MarketParams {
+  const m = c.mechanism;
+  if (!PRICE_MODES.includes(m.priceMode)) throw new Error(`price mode ${m.priceMode} is not in this program`);
+  if (!KICK_MODES.includes(m.kickMode)) throw new Error(`kick mode ${m.kickMode} is not in this program`);
+  if (m.backstopUsd !== 0) throw new Error("this program has no backstop pool: backstop size must be 0");
+  return { ...defaultParams(oracle), ...c.params, collateralOracle: oracle };
+}
+
+/** Metrics measured the same way on both sides (Gavel and the fixed-bonus baseline). */
+export interface SideSummary {
+  /** Auctions kicked (Gavel) or liquidation calls (baseline). */
+  liquidations: number;
+  /** Debt taken into liquidation: kicked positions' debt (Gavel), repaid debt (baseline), USDC. */
+  liquidatedDebt: number;
+  /** Collateral sold to liquidators (SOL). */
+  collateralSold: number;
+  /** Bad debt realized by the mechanism (USDC). */
+  badDebtRealized: number;
+  /**
+   * Loss still open when the run stops, at the last market price: open auctions' tab minus their lot's
+   * value, plus debt minus collateral value of positions left underwater.
+   */
+  shortfallAtEnd: number;
+  /** badDebtRealized + shortfallAtEnd, and its ratio to liquidatedDebt. */
+  badDebt: number;
+  badDebtRatio: number;
+  /**
+   * Clearing discount vs the market price at the liquidation (after the liquidations' own impact),
+   * collateral-weighted per auction (Gavel) or per position (baseline): median and p95 over them.
+   */
+  discountMedian: number;
+  discountP95: number;
+  /** The same against the exogenous price (before the liquidations' own impact). */
+  discountPreImpactMedian: number;
+  discountPreImpactP95: number;
+  /** Borrowers' cost: penalty (proceeds over the debt, Gavel's chop) + discount (value over price paid). */
+  penaltyUsd: number;
+  discountCostUsd: number;
+  borrowerCostUsd: number;
+  /** borrowerCostUsd / liquidatedDebt. */
+  borrowerCostRatio: number;
+  /** Liquidators' sale proceeds minus payments, plus keeper rewards minus keeper fees (Gavel). */
+  liquidatorNetProfit: number;
+  /** Largest gap between the market price and the exogenous price (1 − market/exogenous). */
+  maxImpact: number;
+  /** Lowest market price (USD). */
+  minPriceUsd: number;
+}
+
 export interface TakeRecord {
   auctionId: number;
   t: number;
   bidder: number;
+  flash: boolean;
   priceUsd: number;
+  /** Market price (exogenous × impact) and exogenous price at the take. */
   oracleUsd: number;
+  exoUsd: number;
   discount: number;
   collateral: number;
   owe: number;
@@ -163,52 +286,37 @@ export interface AuctionRecord {
   /** Distinct bidders that took from it. */
   takers: number;
   clearingPrices: number[];
-  /** Collateral-weighted discount of its takes vs the oracle at each take. */
+  /** Collateral-weighted discount of its takes vs the market price (and the exogenous price). */
   discount: number | null;
+  discountPreImpact: number | null;
 }
 
-export interface Summary {
+export interface Summary extends SideSummary {
   auctions: number;
   settled: number;
   /** Mean takes and mean distinct takers per auction, and the share of auctions with > 1 take. */
   takesPerAuction: number;
   takersPerAuction: number;
   multiTakeShare: number;
-  /**
-   * Loss not yet realized when the run stops: remaining tab minus lot value of auctions still open,
-   * plus debt minus collateral value of positions never kicked, at the last oracle price.
-   */
-  shortfallAtEnd: number;
-  liquidatedDebt: number;
-  badDebt: number;
-  badDebtRatio: number;
-  discountMedian: number;
-  discountP95: number;
+  flashTakes: number;
   durationMedianSecs: number;
+  /** Kicks and resets, who did them (keeper rewards paid by the market, fees paid by the keepers). */
+  kicks: number;
+  resets: number;
   keeperRewards: number;
+  keeperFees: number;
+  /** Seconds from a position becoming unsafe to its kick (median, max). */
+  kickWaitMedianSecs: number;
+  kickWaitMaxSecs: number;
   lpLoss: number;
   insuranceUsed: number;
-  bidderNetProfit: number;
-  minPriceUsd: number;
   invariantChecks: number;
 }
 
-export interface BaselineSummary {
-  liquidations: number;
-  liquidatedDebt: number;
-  /** Realized bad debt (positions seized to zero collateral) plus `shortfallAtEnd`. */
-  badDebt: number;
-  badDebtRatio: number;
+export interface BaselineSummary extends SideSummary {
   /** Positions still liquidatable when the run ends, and their debt. */
   leftUnliquidated: number;
   unsafeDebtAtEnd: number;
-  /** Debt minus collateral value (at the last oracle) of positions left underwater at the end. */
-  shortfallAtEnd: number;
-  /** Liquidator's price discount vs oracle: 1 − 1/1.05. */
-  discount: number;
-  bonusPaid: number;
-  /** Liquidators' sale proceeds (after slippage, own impact, fees) minus repayments. */
-  liquidatorNetProfit: number;
   /** Bidder-position chances (online, after latency, position unsafe) refused for want of USDC. */
   capitalSkips: number;
   /** … refused by the margin or cost check. */
@@ -227,18 +335,16 @@ export interface RunResult {
   auctions: AuctionRecord[];
   takes: TakeRecord[];
   path: { t: number; exo: number; oracle: number; congestion: number }[];
+  /** The baseline's liquidations (time, price paid per SOL, SOL seized) and its market price path. */
+  baselineLiquidations: { t: number; priceUsd: number; collateral: number }[];
+  baselinePath: number[];
 }
 
 export function makePath(c: SimConfig): PathPoint[] {
-  return c.scenario === "gbm"
-    ? gbmPath({ ...GBM_DEFAULTS, start: c.startUsd, hours: c.hours, stepSecs: c.stepSecs }, c.seed)
-    : blackThursdayPath(c.startUsd, c.stepSecs, c.seed, c.hours);
-}
-
-interface BookEntry {
-  kp: Keypair;
-  sol: number;
-  usdc: number;
+  if (c.scenario === "gbm")
+    return gbmPath({ ...GBM_DEFAULTS, start: c.startUsd, hours: c.hours, stepSecs: c.stepSecs }, c.seed);
+  if (c.scenario === "rebound") return reboundPath(c.startUsd, c.stepSecs, c.seed, c.hours);
+  return blackThursdayPath(c.startUsd, c.stepSecs, c.seed, c.hours);
 }
 
 /** Seeded borrower book: collateral 10..200 SOL, LTV 55..69% at the start price. */
@@ -249,6 +355,78 @@ export function makeBook(c: SimConfig): { sol: number; usdc: number }[] {
     const ltv = 0.55 + r() * 0.14;
     return { sol, usdc: Math.floor(sol * c.startUsd * ltv) };
   });
+}
+
+/** Bidder i's fixed traits (the same bidder in the Gavel run and the baseline). */
+export interface BidderTraits {
+  latency: number;
+  margin: number;
+  strategy: Strategy;
+  flash: boolean;
+}
+
+export function bidderTraits(c: SimConfig): BidderTraits[] {
+  const flashN = Math.round(c.flashShare * c.bidders);
+  return Array.from({ length: c.bidders }, (_, i) => ({
+    latency: c.latencySecs * (i + 1),
+    margin: (c.marginBps + i * c.marginStepBps) / 10_000,
+    strategy: c.strategies[i % c.strategies.length],
+    flash: i >= c.bidders - flashN,
+  }));
+}
+
+/** Fee (USD) of one transaction at a congestion level. */
+const feeUsd = (c: SimConfig, congestion: number): number =>
+  c.txFeeUsd + c.priorityFeeUsd + congestion * c.congestionPriorityFeeUsd;
+
+/** USD a sale of `coll` SOL at `px` brings after slippage and the seller's own impact, minus `fee`. */
+const saleUsd = (c: SimConfig, coll: number, px: number, fee: number): number =>
+  coll * px * (1 - c.slippageBps / 10_000 - (coll * px) / (2 * c.depthUsd)) - fee;
+
+/**
+ * Largest sale (USD at `seen`) a flash liquidator makes when it pays `paidPerSol` per SOL: the
+ * average sale price after slippage and its own impact must stay `margin` above what it pays.
+ */
+const flashMaxUsd = (c: SimConfig, paidPerSol: number, seen: number, margin: number): number =>
+  2 * c.depthUsd * (1 - c.slippageBps / 10_000 - margin - paidPerSol / seen);
+
+/**
+ * The oracle price a sender posts at step `i` (and its age): the market price, or with `oracleLag`
+ * the lowest market price of the steps within `maxAgeSecs`.
+ */
+function postedPrice(c: SimConfig, hist: number[], maxAgeSecs: number): { usd: number; ageSecs: number } {
+  const now = hist.length - 1;
+  if (!c.oracleLag) return { usd: hist[now], ageSecs: 0 };
+  let best = { usd: hist[now], ageSecs: 0 };
+  for (let k = 1; k * c.stepSecs <= maxAgeSecs && now - k >= 0; k++)
+    if (hist[now - k] < best.usd) best = { usd: hist[now - k], ageSecs: k * c.stepSecs };
+  return best;
+}
+
+/** Collateral-weighted discount accumulator. */
+class Weighted {
+  post = 0;
+  pre = 0;
+  coll = 0;
+  add(coll: number, paid: number, market: number, exo: number): void {
+    this.post += coll * (1 - paid / market);
+    this.pre += coll * (1 - paid / exo);
+    this.coll += coll;
+  }
+}
+
+const round = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+interface BookEntry {
+  kp: Keypair;
+  sol: number;
+  usdc: number;
+  /** Position address. */
+  addr: PublicKey;
+  /** Step time since which the position has been unsafe (null: it is safe). */
+  unsafeSince: number | null;
+  /** Step time of the last kick attempt (one attempt per step). */
+  triedAt: number;
 }
 
 class SimWorld extends LendingWorld {
@@ -311,55 +489,78 @@ class SimWorld extends LendingWorld {
   }
 }
 
+type LiveAuction = AuctionRecord & {
+  addr: PublicKey;
+  w: Weighted;
+  takerSet: Set<number>;
+  /** Step time since which it has needed a reset (null: it does not). */
+  dueSince: number | null;
+};
+
 /** Runs one simulation on `path` (default: the config's scenario path). */
 export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult {
   const r = rng(c.seed * 7919 + 17);
-  const params: MarketParams = { ...defaultParams(PublicKey.default), ...c.params };
   const w = new SimWorld();
-  params.collateralOracle = w.oracle;
+  const params = marketParams(c, w.oracle);
   const book = makeBook(c);
   const totalBorrow = book.reduce((s, b) => s + b.usdc, 0);
   w.setup(params, USDC(totalBorrow * 1.5 + 100_000), USDC(Math.max(10_000, totalBorrow * 0.01)), c.startUsd);
-  const borrowers: BookEntry[] = book.map((b) => ({ ...b, kp: w.borrower(b.sol, b.usdc) }));
-  const bidders = Array.from({ length: c.bidders }, (_, i) => {
+  const borrowers = book.map((b): BookEntry => {
+    const kp = w.borrower(b.sol, b.usdc);
+    // The position's address, derived once (PDA derivation dominates a run's time otherwise).
+    return { ...b, kp, addr: positionPda(w.addrs.market, kp.publicKey)[0], unsafeSince: null, triedAt: -1 };
+  });
+  const position = (b: BookEntry): PositionAccount | null => {
+    const data = w.chain.data(b.addr);
+    return data && data.length > 0 ? decodePosition(data) : null;
+  };
+  const debtMint = w.ref.debtMint;
+  const collMint = w.ref.collateralMint;
+  const bidders = bidderTraits(c).map((tr) => {
     const kp = w.actor();
     w.fundDebt(kp.publicKey, USDC(c.bidderCapitalUsd));
     return {
+      ...tr,
       kp,
-      latency: c.latencySecs * (i + 1),
-      margin: (c.marginBps + i * c.marginStepBps) / 10_000,
+      usdc: w.ata(debtMint, kp.publicKey),
+      sol: w.ata(collMint, kp.publicKey),
       /** Sale proceeds not yet back as USDC: [due time, amount]. */
       pending: [] as [number, number][],
     };
   });
+  // The swap venue flash takers sell into, inside their take transaction.
+  const venue = bidders.some((b) => b.flash) ? w.actor() : null;
+  if (venue) w.fundDebt(venue.publicKey, USDC(1e9));
 
-  const auctions = new Map<
-    number,
-    AuctionRecord & { addr: PublicKey; weighted: number; coll: number; takerSet: Set<number> }
-  >();
+  const auctions = new Map<number, LiveAuction>();
   const takes: TakeRecord[] = [];
   const outPath: RunResult["path"] = [];
-  const oracleHist: number[] = [];
+  const hist: number[] = [];
   /** Who was online in which order at each step, for the baseline. */
   const schedule: BidderStep[] = [];
+  const kickWaits: number[] = [];
   let impact = 1;
   let keeperRewards = 0;
+  let bidderKeeperRewards = 0;
+  let keeperFees = 0;
+  let kicks = 0;
+  let resets = 0;
   let lpLoss = 0;
   let insuranceUsed = 0;
   let invariantChecks = 0;
   let minPrice = Infinity;
-  let lastOracle = c.startUsd;
+  let maxImpact = 0;
+  let lastMarket = c.startUsd;
+  const maxAgeSecs = params.maxAgeSecs.toNumber();
   const drainSteps = Math.ceil(c.drainSecs / c.stepSecs);
   const steps = path.length + drainSteps;
   const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
+  const live = (): LiveAuction[] => [...auctions.values()].filter((a) => a.settleT === null);
 
-  const onEvents = (events: { name: string; data: Record<string, BN> }[], t: number): void => {
+  const onEvents = (events: { name: string; data: Record<string, BN> }[], t: number): number => {
+    let reward = 0;
     for (const e of events) {
-      if (e.name === "auctionStarted" || e.name === "auctionReset") keeperRewards += num(e.data.reward, 1e6);
-      if (e.name === "auctionReset") {
-        const a = auctions.get(e.data.id.toNumber());
-        if (a) a.resets++;
-      }
+      if (e.name === "auctionStarted" || e.name === "auctionReset") reward += num(e.data.reward, 1e6);
       if (e.name === "auctionSettled") {
         const a = auctions.get(e.data.id.toNumber());
         if (a) {
@@ -373,6 +574,75 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
         insuranceUsed += num(e.data.coveredByInsurance, 1e6);
       }
     }
+    keeperRewards += reward;
+    return reward;
+  };
+
+  /** `kp` kicks borrower `b`; the keeper reward it earned (null: refused). */
+  const kick = (b: BookEntry, kp: Keypair, t: number): number | null => {
+    b.triedAt = t;
+    const id = w.market().auctionCount;
+    const [addr] = auctionPda(w.addrs.market, id);
+    const res = w.chain.send(
+      [
+        kickIx({
+          ...w.ref,
+          kicker: kp.publicKey,
+          owner: b.kp.publicKey,
+          auctionId: id,
+          kickerDebtAccount: w.ata(debtMint, kp.publicKey),
+          oracles: [w.oracle],
+        }),
+      ],
+      [kp],
+    );
+    if (!res.ok) return null;
+    const ev = res.events.find((e) => e.name === "auctionStarted")!;
+    auctions.set(id.toNumber(), {
+      addr,
+      id: id.toNumber(),
+      kickT: t,
+      settleT: null,
+      duration: null,
+      debt: num(ev.data.debt, 1e6),
+      tab: num(ev.data.tab, 1e6),
+      lot: num(ev.data.lot, 1e9),
+      raised: 0,
+      badDebt: 0,
+      resets: 0,
+      takes: 0,
+      takers: 0,
+      clearingPrices: [],
+      discount: null,
+      discountPreImpact: null,
+      w: new Weighted(),
+      takerSet: new Set(),
+      dueSince: null,
+    });
+    kicks++;
+    kickWaits.push(t - (b.unsafeSince ?? t));
+    return onEvents(res.events, t);
+  };
+
+  /** `kp` resets auction `a`; the keeper reward it earned (null: refused). */
+  const reset = (a: LiveAuction, kp: Keypair, t: number): number | null => {
+    const res = w.chain.send(
+      [
+        resetAuctionIx({
+          ...w.ref,
+          caller: kp.publicKey,
+          auction: a.addr,
+          callerDebtAccount: w.ata(debtMint, kp.publicKey),
+          oracles: [w.oracle],
+        }),
+      ],
+      [kp],
+    );
+    if (!res.ok) return null;
+    a.resets++;
+    a.dueSince = null;
+    resets++;
+    return onEvents(res.events, t);
   };
 
   for (let i = 0; i < steps; i++) {
@@ -381,90 +651,44 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     const congestion = i < path.length ? pt.congestion : 0;
     if (i > 0) w.warp(c.stepSecs);
     impact = 1 - (1 - impact) * decay;
-    const oracle = pt.usd * impact;
-    minPrice = Math.min(minPrice, oracle);
-    lastOracle = oracle;
-    w.setPrice(oracle);
-    oracleHist.push(oracle);
-    outPath.push({ t, exo: pt.usd, oracle, congestion });
+    const exo = pt.usd;
+    const market = exo * impact;
+    minPrice = Math.min(minPrice, market);
+    maxImpact = Math.max(maxImpact, 1 - impact);
+    lastMarket = market;
+    hist.push(market);
+    outPath.push({ t, exo, oracle: market, congestion });
+    const posted = postedPrice(c, hist, maxAgeSecs);
+    w.setPrice(posted.usd, { ageSecs: posted.ageSecs });
     const m = w.market();
     const nowBN = new BN(w.now.toString());
+    const fee = feeUsd(c, congestion);
 
-    // Keeper: kick every unsafe position (at the oracle price), then reset what needs it.
-    const priceBN = new BN(Math.round(oracle * 1e9));
+    // What a keeper sees this step: unsafe positions (at the posted price) and auctions due a reset.
+    const postedBN = new BN(Math.round(posted.usd * 1e9));
     for (const b of borrowers) {
-      const pos = w.position(b.kp.publicKey);
-      if (!pos || pos.ink.isZero() || pos.art.isZero()) continue;
-      const debt = debtFromArt(pos.art, m.rate)!;
-      const value = pos.ink.mul(priceBN).div(PRICE_SCALE);
-      if (debt.muln(10_000).lte(value.muln(m.params.liquidationLtvBps))) continue;
-      const id = w.market().auctionCount;
-      const [addr] = auctionPda(w.addrs.market, id);
-      const res = w.chain.send(
-        [
-          kickIx({
-            ...w.ref,
-            kicker: w.kicker.publicKey,
-            owner: b.kp.publicKey,
-            auctionId: id,
-            kickerDebtAccount: w.ata(w.ref.debtMint, w.kicker.publicKey),
-            oracles: [w.oracle],
-          }),
-        ],
-        [w.kicker],
-      );
-      if (!res.ok) continue;
-      const ev = res.events.find((e) => e.name === "auctionStarted")!;
-      auctions.set(id.toNumber(), {
-        addr,
-        id: id.toNumber(),
-        kickT: t,
-        settleT: null,
-        duration: null,
-        debt: num(ev.data.debt, 1e6),
-        tab: num(ev.data.tab, 1e6),
-        lot: num(ev.data.lot, 1e9),
-        raised: 0,
-        badDebt: 0,
-        resets: 0,
-        takes: 0,
-        takers: 0,
-        clearingPrices: [],
-        discount: null,
-        weighted: 0,
-        coll: 0,
-        takerSet: new Set(),
-      });
-      onEvents(res.events, t);
-    }
-    const live = [...auctions.values()].filter((a) => a.settleT === null);
-    for (const a of live) {
-      const acc = decodeAuction(w.chain.data(a.addr)!);
-      if (needsReset(m.params, acc, nowBN)) {
-        const res = w.chain.send(
-          [
-            resetAuctionIx({
-              ...w.ref,
-              caller: w.kicker.publicKey,
-              auction: a.addr,
-              callerDebtAccount: w.ata(w.ref.debtMint, w.kicker.publicKey),
-              oracles: [w.oracle],
-            }),
-          ],
-          [w.kicker],
-        );
-        if (res.ok) onEvents(res.events, t);
+      const pos = position(b);
+      let unsafe = false;
+      if (pos && !pos.ink.isZero() && !pos.art.isZero()) {
+        const debt = debtFromArt(pos.art, m.rate)!;
+        const value = pos.ink.mul(postedBN).div(PRICE_SCALE);
+        unsafe = debt.muln(10_000).gt(value.muln(m.params.liquidationLtvBps));
       }
+      b.unsafeSince = unsafe ? (b.unsafeSince ?? t) : null;
+    }
+    for (const a of live()) {
+      const due = needsReset(m.params, decodeAuction(w.chain.data(a.addr)!), nowBN);
+      a.dueSince = due ? (a.dueSince ?? t) : null;
+    }
+    if (c.keeper === "free") {
+      for (const b of borrowers) if (b.unsafeSince !== null) kick(b, w.kicker, t);
+      for (const a of live()) if (a.dueSince !== null) reset(a, w.kicker, t);
     }
 
     // Bidders, in a seeded random order each step.
     const order = bidders.map((_, k) => k).sort(() => r() - 0.5);
     const online = bidders.map(() => false);
     schedule.push({ order, online });
-    const fee = c.txFeeUsd + c.priorityFeeUsd + congestion * c.congestionPriorityFeeUsd;
-    /** USD a sale of `coll` collateral at `px` brings after slippage, own impact and the fee. */
-    const saleUsd = (coll: number, px: number): number =>
-      coll * px * (1 - c.slippageBps / 10_000 - (coll * px) / (2 * c.depthUsd)) - fee;
     for (const k of order) {
       const bd = bidders[k];
       const due = bd.pending.filter(([at]) => at <= t);
@@ -473,18 +697,55 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
       if (r() < c.offlineShare + congestion * c.congestionOffline) continue;
       online[k] = true;
       const latency = bd.latency + congestion * c.congestionLatencySecs;
-      const seen = oracleHist[Math.max(0, oracleHist.length - 1 - Math.round(latency / c.stepSecs))];
-      for (const a of [...auctions.values()].filter((x) => x.settleT === null)) {
+      const seen = hist[Math.max(0, hist.length - 1 - Math.round(latency / c.stepSecs))];
+
+      // Keeping: kick what has been unsafe for at least its latency, reset what has been due as long.
+      if (c.keeper === "bidders") {
+        for (const b of borrowers) {
+          if (b.unsafeSince === null || b.triedAt === t || t - b.unsafeSince < latency) continue;
+          const reward = kick(b, bd.kp, t);
+          if (reward === null) continue;
+          bidderKeeperRewards += reward;
+          keeperFees += fee;
+        }
+        for (const a of live()) {
+          if (a.dueSince === null || t - a.dueSince < latency) continue;
+          const reward = reset(a, bd.kp, t);
+          if (reward === null) continue;
+          bidderKeeperRewards += reward;
+          keeperFees += fee;
+        }
+      }
+
+      // Takes: every live auction it has seen for its latency whose price is under its limit.
+      const cands: { a: LiveAuction; disc: number }[] = [];
+      for (const a of live()) {
+        const acc = decodeAuction(w.chain.data(a.addr)!);
+        if (Number(nowBN.sub(acc.tic).toString()) < latency || needsReset(m.params, acc, nowBN)) continue;
+        const disc = 1 - usdOf(auctionPrice(m.params.curve, acc.top, nowBN.sub(acc.tic))) / seen;
+        if (disc >= bd.margin) cands.push({ a, disc });
+      }
+      if (bd.strategy === "best") cands.sort((x, y) => y.disc - x.disc);
+      const dry =
+        bd.strategy === "waiter" &&
+        bidders.every((o, j) => j === k || num(w.balance(o.usdc), 1e6) < RIVAL_DRY_USD);
+      for (const { a, disc } of cands) {
         const data = w.chain.data(a.addr);
         if (!data || data.length === 0) continue;
         const acc = decodeAuction(data);
-        if (Number(nowBN.sub(acc.tic).toString()) < latency) continue;
-        if (needsReset(m.params, acc, nowBN)) continue;
+        if (
+          dry &&
+          disc < bd.margin + c.waitBps / 10_000 &&
+          !needsReset(m.params, acc, nowBN.addn(c.stepSecs))
+        )
+          continue;
         const price = auctionPrice(m.params.curve, acc.top, nowBN.sub(acc.tic));
-        if (usdOf(price) > seen * (1 - bd.margin)) continue;
-        const debtAcc = w.ata(w.ref.debtMint, bd.kp.publicKey);
-        const inv = w.balance(debtAcc);
-        let maxColl = inv.mul(PRICE_SCALE).div(price).subn(1);
+        let maxColl: BN;
+        if (bd.flash) {
+          const maxUsd = flashMaxUsd(c, usdOf(price), seen, bd.margin);
+          if (maxUsd <= 0) continue;
+          maxColl = BN.min(acc.lot, SOL(maxUsd / seen));
+        } else maxColl = w.balance(bd.usdc).mul(PRICE_SCALE).div(price).subn(1);
         if (maxColl.lten(0)) continue;
         let q: TakeQuote;
         try {
@@ -493,59 +754,75 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           maxColl = acc.lot; // a partial take would leave dust: try to take it all
           try {
             q = takeQuote(acc, maxColl, price, m.params.dust);
-            if (q.owe.gt(inv)) continue;
+            if (!bd.flash && q.owe.gt(w.balance(bd.usdc))) continue;
           } catch {
             continue;
           }
         }
+        const collQ = num(q.collateral, 1e9);
+        const oweQ = num(q.owe, 1e6);
         // Costs: skip a take whose expected sale (at the price the bidder sees) does not cover it.
-        if (saleUsd(num(q.collateral, 1e9), seen) <= num(q.owe, 1e6)) continue;
-        const res = w.chain.send(
-          [
-            takeIx(
-              {
-                ...w.ref,
-                auction: a.addr,
-                position: acc.position,
-                kicker: acc.kicker,
-                taker: bd.kp.publicKey,
-                collateralDestination: w.ata(w.ref.collateralMint, bd.kp.publicKey),
-                debtSource: debtAcc,
-              },
-              { maxCollateral: maxColl, maxPrice: price },
+        if (saleUsd(c, collQ, seen, fee) <= oweQ) continue;
+        const proceeds = Math.max(0, saleUsd(c, collQ, market, fee));
+        const accounts = {
+          ...w.ref,
+          auction: a.addr,
+          position: acc.position,
+          kicker: acc.kicker,
+          taker: bd.kp.publicKey,
+          collateralDestination: bd.sol,
+          debtSource: bd.usdc,
+        };
+        const limits = { maxCollateral: maxColl, maxPrice: price };
+        let res;
+        if (bd.flash && venue) {
+          // The sale happens inside the transaction: a flash taker with no capital cannot pay more.
+          if (proceeds < oweQ) continue;
+          const swap = [
+            createTransferInstruction(
+              bd.sol,
+              w.ata(collMint, venue.publicKey),
+              bd.kp.publicKey,
+              BigInt(q.collateral.toString()),
             ),
-          ],
-          [bd.kp],
-        );
+            createTransferInstruction(
+              w.ata(debtMint, venue.publicKey),
+              bd.usdc,
+              venue.publicKey,
+              BigInt(USDC(proceeds).toString()),
+            ),
+          ];
+          res = w.chain.send(flashTakeIxs(accounts, limits, swap), [bd.kp, venue]);
+        } else res = w.chain.send([takeIx(accounts, limits)], [bd.kp]);
         if (!res.ok) continue;
         const ev = res.events.find((e) => e.name === "auctionTaken")!;
         const coll = num(ev.data.collateral, 1e9);
         const owe = num(ev.data.owe, 1e6);
         const px = usdOf(ev.data.price);
-        const proceeds = Math.max(0, saleUsd(coll, oracle));
-        const net = proceeds - owe;
         // Sell the collateral into the market: the price moves, proceeds return as USDC (later).
-        if (c.recycleSecs === 0) w.fundDebt(bd.kp.publicKey, USDC(proceeds));
-        else bd.pending.push([t + c.recycleSecs, proceeds]);
-        impact *= 1 - Math.min(0.5, (coll * oracle) / c.depthUsd);
-        const disc = 1 - px / oracle;
+        if (!bd.flash) {
+          if (c.recycleSecs === 0) w.fundDebt(bd.kp.publicKey, USDC(proceeds));
+          else bd.pending.push([t + c.recycleSecs, proceeds]);
+        }
+        impact *= 1 - Math.min(0.5, (coll * market) / c.depthUsd);
         takes.push({
           auctionId: a.id,
           t,
           bidder: k,
+          flash: bd.flash,
           priceUsd: px,
-          oracleUsd: oracle,
-          discount: disc,
+          oracleUsd: market,
+          exoUsd: exo,
+          discount: 1 - px / market,
           collateral: coll,
           owe,
-          netProfitUsd: net,
+          netProfitUsd: proceeds - owe,
         });
         a.takes++;
         a.takerSet.add(k);
         a.raised += owe;
         a.clearingPrices.push(px);
-        a.weighted += disc * coll;
-        a.coll += coll;
+        a.w.add(coll, px, market, exo);
         onEvents(res.events, t);
       }
     }
@@ -554,27 +831,26 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
       invariantChecks++;
     }
     if (c.progressSecs > 0 && t % c.progressSecs < c.stepSecs) {
-      const liveN = [...auctions.values()].filter((a) => a.settleT === null).length;
       c.log(
-        `t=${(t / 3600).toFixed(2)}h oracle=$${oracle.toFixed(2)} auctions=${auctions.size} live=${liveN} takes=${takes.length}`,
+        `t=${(t / 3600).toFixed(2)}h market=$${market.toFixed(2)} auctions=${auctions.size} live=${live().length} takes=${takes.length}`,
       );
     }
-    if (i >= path.length && [...auctions.values()].every((a) => a.settleT !== null)) break;
+    if (i >= path.length && live().length === 0) break;
   }
 
   let shortfallAtEnd = 0;
-  for (const a of auctions.values()) {
-    const data = a.settleT === null ? w.chain.data(a.addr) : null;
+  for (const a of live()) {
+    const data = w.chain.data(a.addr);
     if (!data || data.length === 0) continue;
     const acc = decodeAuction(data);
-    shortfallAtEnd += Math.max(0, num(acc.tab, 1e6) - num(acc.lot, 1e9) * lastOracle);
+    shortfallAtEnd += Math.max(0, num(acc.tab, 1e6) - num(acc.lot, 1e9) * lastMarket);
   }
   const rate = w.market().rate;
   for (const b of borrowers) {
-    const pos = w.position(b.kp.publicKey);
+    const pos = position(b);
     if (!pos || pos.art.isZero()) continue;
     const debt = num(debtFromArt(pos.art, rate)!, 1e6);
-    shortfallAtEnd += Math.max(0, debt - num(pos.ink, 1e9) * lastOracle);
+    shortfallAtEnd += Math.max(0, debt - num(pos.ink, 1e9) * lastMarket);
   }
   const recs: AuctionRecord[] = [...auctions.values()].map((a) => ({
     id: a.id,
@@ -590,46 +866,69 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     takes: a.takes,
     takers: a.takerSet.size,
     clearingPrices: a.clearingPrices,
-    discount: a.coll > 0 ? a.weighted / a.coll : null,
+    discount: a.w.coll > 0 ? a.w.post / a.w.coll : null,
+    discountPreImpact: a.w.coll > 0 ? a.w.pre / a.w.coll : null,
   }));
   const liquidated = recs.reduce((s, a) => s + a.debt, 0);
-  const bad = recs.reduce((s, a) => s + a.badDebt, 0);
+  const realized = recs.reduce((s, a) => s + a.badDebt, 0);
   const discs = recs.filter((a) => a.discount !== null).map((a) => a.discount as number);
+  const pre = recs.filter((a) => a.discountPreImpact !== null).map((a) => a.discountPreImpact as number);
   const durs = recs.filter((a) => a.duration !== null).map((a) => a.duration as number);
   const mean = (xs: number[]): number => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
+  const penalty = recs.reduce((s, a) => s + Math.max(0, a.raised - a.debt), 0);
+  const discountCost = takes.reduce((s, x) => s + x.collateral * x.oracleUsd - x.owe, 0);
   const summary: Summary = {
+    liquidations: recs.length,
+    liquidatedDebt: round(liquidated),
+    collateralSold: round(takes.reduce((s, x) => s + x.collateral, 0)),
+    badDebtRealized: round(realized),
+    shortfallAtEnd: round(shortfallAtEnd),
+    badDebt: round(realized + shortfallAtEnd),
+    badDebtRatio: liquidated > 0 ? (realized + shortfallAtEnd) / liquidated : 0,
+    discountMedian: quantile(discs, 0.5),
+    discountP95: quantile(discs, 0.95),
+    discountPreImpactMedian: quantile(pre, 0.5),
+    discountPreImpactP95: quantile(pre, 0.95),
+    penaltyUsd: round(penalty),
+    discountCostUsd: round(discountCost),
+    borrowerCostUsd: round(penalty + discountCost),
+    borrowerCostRatio: liquidated > 0 ? (penalty + discountCost) / liquidated : 0,
+    liquidatorNetProfit: round(
+      takes.reduce((s, x) => s + x.netProfitUsd, 0) + bidderKeeperRewards - keeperFees,
+    ),
+    maxImpact,
+    minPriceUsd: minPrice,
     auctions: recs.length,
     settled: durs.length,
     takesPerAuction: mean(recs.map((a) => a.takes)),
     takersPerAuction: mean(recs.map((a) => a.takers)),
     multiTakeShare: mean(recs.map((a) => (a.takes > 1 ? 1 : 0))),
-    shortfallAtEnd: round(shortfallAtEnd),
-    liquidatedDebt: round(liquidated),
-    badDebt: round(bad),
-    badDebtRatio: liquidated > 0 ? bad / liquidated : 0,
-    discountMedian: quantile(discs, 0.5),
-    discountP95: quantile(discs, 0.95),
+    flashTakes: takes.filter((x) => x.flash).length,
     durationMedianSecs: quantile(durs, 0.5),
+    kicks,
+    resets,
     keeperRewards: round(keeperRewards),
+    keeperFees: round(keeperFees),
+    kickWaitMedianSecs: quantile(kickWaits, 0.5),
+    kickWaitMaxSecs: kickWaits.length ? Math.max(...kickWaits) : 0,
     lpLoss: round(lpLoss),
     insuranceUsed: round(insuranceUsed),
-    bidderNetProfit: round(takes.reduce((s, x) => s + x.netProfitUsd, 0)),
-    minPriceUsd: minPrice,
     invariantChecks,
   };
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { log, ...config } = c;
+  const base = baseline(c, path, book, params, schedule);
   return {
     config,
     summary,
-    baseline: baseline(c, path, book, params, schedule),
+    baseline: base.summary,
     auctions: recs,
     takes,
     path: outPath,
+    baselineLiquidations: base.liquidations,
+    baselinePath: base.path,
   };
 }
-
-const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /** One step of the bidder population: the order they act in and who is online (from runSim). */
 export interface BidderStep {
@@ -637,22 +936,31 @@ export interface BidderStep {
   online: boolean[];
 }
 
+export interface BaselineRun {
+  summary: BaselineSummary;
+  liquidations: RunResult["baselineLiquidations"];
+  /** Its market price at each step. */
+  path: number[];
+}
+
 /**
  * Fixed-bonus baseline (Compound/Aave style): an off-chain model of the same borrower book on the
  * same exogenous path, with its own market (the same impact model fed by its own sales, since it is
  * the counterfactual where this protocol liquidates instead of Gavel). A position is unsafe when
  * debt > collateral × oracle × liquidation LTV; a liquidation repays up to 50% of its debt (all of
- * it under 20 USDC) and hands the liquidator collateral worth repay × 1.05 at the current oracle.
+ * it under 20 USDC) and hands the liquidator collateral worth repay × 1.05 at the oracle it posts.
  *
  * It is done by the same bidder population as Gavel's, facing the same frictions and the same
- * decision: each bidder i has its own `bidderCapitalUsd`, proceeds back after `recycleSecs`, the
- * same latency (latency × (i + 1) + congestion extra; it acts on a position only once it has been
- * unsafe that long, like a Gavel bidder on an auction once it has been live that long, and judges
- * by the oracle that long ago), the same margin (the price it pays per unit of collateral, oracle /
- * 1.05, must be at most seen × (1 − margin_i)) and the same cost check (the sale at the seen price,
- * net of slippage, own impact and the step's fees, must exceed the repayment). Offline bidders and
- * the order of bidders come from `schedule` (runSim's own draws, so the same bidders are offline in
- * the same steps as in the Gavel run) and, past it, from a seeded draw with the same offline model.
+ * decision: each bidder i has its own `bidderCapitalUsd` (flash bidders need none: their repayment is
+ * capped by the sale the market's depth and slippage allow at their margin), proceeds back after
+ * `recycleSecs`, the same latency (latency × (i + 1) + congestion extra; it acts on a position only
+ * once it has been unsafe that long, like a Gavel bidder kicking, and judges by the market that long
+ * ago), the same margin (the price it pays per unit of collateral, oracle / 1.05, must be at most
+ * seen × (1 − margin_i)) and the same cost check (the sale at the seen price, net of slippage, own
+ * impact and the step's fees, must exceed the repayment). With `oracleLag` it posts the lowest price
+ * within max_age, as Gavel's kickers do. Strategies change nothing here: the bonus is fixed, so there
+ * is no better auction to pick and nothing to wait for. Offline bidders and the order of bidders come
+ * from `schedule` (runSim's own draws) and, past it, from a seeded draw with the same offline model.
  * It runs over the path and the same drain at the last exogenous price as the Gavel run.
  */
 export function baseline(
@@ -661,46 +969,56 @@ export function baseline(
   book: { sol: number; usdc: number }[],
   params: MarketParams,
   schedule: BidderStep[] = [],
-): BaselineSummary {
+): BaselineRun {
   const r = rng(c.seed * 31 + 5);
-  const pos = book.map((b) => ({ coll: b.sol, debt: b.usdc, unsafeSince: null as number | null }));
+  const pos = book.map((b) => ({
+    coll: b.sol,
+    debt: b.usdc,
+    unsafeSince: null as number | null,
+    w: new Weighted(),
+  }));
   const liqLtv = params.liquidationLtvBps / 10_000;
+  const maxAgeSecs = params.maxAgeSecs.toNumber();
   const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
-  const bidders = Array.from({ length: c.bidders }, (_, i) => ({
+  const bidders = bidderTraits(c).map((tr) => ({
+    ...tr,
     cash: c.bidderCapitalUsd,
-    latency: c.latencySecs * (i + 1),
-    margin: (c.marginBps + i * c.marginStepBps) / 10_000,
     pending: [] as [number, number][],
   }));
   const unsafe = (p: { coll: number; debt: number }, px: number): boolean =>
     p.debt > 0 && p.coll > 0 && p.debt > p.coll * px * liqLtv;
   const steps = path.length + Math.ceil(c.drainSecs / c.stepSecs);
   const hist: number[] = [];
+  const liqs: BaselineRun["liquidations"] = [];
   let impact = 1;
   let liquidated = 0;
-  let bonus = 0;
+  let collSold = 0;
+  let discountCost = 0;
   let profit = 0;
-  let n = 0;
   let bad = 0;
   let capitalSkips = 0;
   let costSkips = 0;
   let maxLtv = 0;
+  let maxImpact = 0;
+  let minPrice = Infinity;
   const waits: number[] = [];
-  let price = c.startUsd;
+  let market = c.startUsd;
   for (let i = 0; i < steps; i++) {
     const pt = path[Math.min(i, path.length - 1)];
     const t = i * c.stepSecs;
     const congestion = i < path.length ? pt.congestion : 0;
     impact = 1 - (1 - impact) * decay;
-    price = pt.usd * impact;
-    hist.push(price);
+    const exo = pt.usd;
+    market = exo * impact;
+    minPrice = Math.min(minPrice, market);
+    maxImpact = Math.max(maxImpact, 1 - impact);
+    hist.push(market);
+    const posted = postedPrice(c, hist, maxAgeSecs).usd;
     for (const p of pos) {
-      p.unsafeSince = unsafe(p, price) ? (p.unsafeSince ?? t) : null;
-      if (p.debt > 0 && p.coll > 0) maxLtv = Math.max(maxLtv, p.debt / (p.coll * price));
+      p.unsafeSince = unsafe(p, posted) ? (p.unsafeSince ?? t) : null;
+      if (p.debt > 0 && p.coll > 0) maxLtv = Math.max(maxLtv, p.debt / (p.coll * market));
     }
-    const fee = c.txFeeUsd + c.priorityFeeUsd + congestion * c.congestionPriorityFeeUsd;
-    const saleUsd = (coll: number, px: number): number =>
-      coll * px * (1 - c.slippageBps / 10_000 - (coll * px) / (2 * c.depthUsd)) - fee;
+    const fee = feeUsd(c, congestion);
     const drawn = i < schedule.length ? schedule[i] : null;
     const order = drawn ? drawn.order : bidders.map((_, k) => k).sort(() => r() - 0.5);
     for (const k of order) {
@@ -711,40 +1029,58 @@ export function baseline(
       if (!online) continue;
       const latency = bd.latency + congestion * c.congestionLatencySecs;
       const seen = hist[Math.max(0, hist.length - 1 - Math.round(latency / c.stepSecs))];
+      const paidPerSol = posted / BASELINE_BONUS;
       for (const p of pos) {
-        if (p.unsafeSince === null || t - p.unsafeSince < latency || !unsafe(p, price)) continue;
-        if (bd.cash < 1) {
-          capitalSkips++;
-          continue;
+        if (p.unsafeSince === null || t - p.unsafeSince < latency || !unsafe(p, posted)) continue;
+        let repay = p.debt > 20 ? p.debt * BASELINE_CLOSE_FACTOR : p.debt;
+        if (bd.flash) {
+          const maxUsd = flashMaxUsd(c, paidPerSol, seen, bd.margin);
+          repay = Math.min(repay, Math.max(0, (maxUsd * posted) / (BASELINE_BONUS * seen)));
+        } else {
+          if (bd.cash < 1) {
+            capitalSkips++;
+            continue;
+          }
+          repay = Math.min(repay, bd.cash);
         }
-        let repay = Math.min(bd.cash, p.debt > 20 ? p.debt * 0.5 : p.debt);
-        let seize = (repay * 1.05) / price;
+        let seize = (repay * BASELINE_BONUS) / posted;
         if (seize > p.coll) {
           seize = p.coll;
-          repay = (p.coll * price) / 1.05;
+          repay = (p.coll * posted) / BASELINE_BONUS;
         }
-        // The Gavel bidders' decision: margin under the price seen, and the sale must cover the cost.
-        if (price / 1.05 > seen * (1 - bd.margin) || saleUsd(seize, seen) <= repay) {
+        const proceeds = Math.max(0, saleUsd(c, seize, market, fee));
+        // The Gavel bidders' decision: margin under the price seen, and the sale must cover the cost
+        // (for a flash liquidator, the sale in the same transaction must actually cover it).
+        if (
+          repay <= 0 ||
+          paidPerSol > seen * (1 - bd.margin) ||
+          saleUsd(c, seize, seen, fee) <= repay ||
+          (bd.flash && proceeds < repay)
+        ) {
           costSkips++;
           continue;
         }
-        const proceeds = Math.max(0, saleUsd(seize, price));
-        bd.cash -= repay;
-        if (c.recycleSecs === 0) bd.cash += proceeds;
-        else bd.pending.push([t + c.recycleSecs, proceeds]);
+        if (bd.flash) bd.cash += proceeds - repay;
+        else {
+          bd.cash -= repay;
+          if (c.recycleSecs === 0) bd.cash += proceeds;
+          else bd.pending.push([t + c.recycleSecs, proceeds]);
+        }
         p.debt -= repay;
         p.coll -= seize;
         liquidated += repay;
-        bonus += seize * price - repay;
+        collSold += seize;
+        discountCost += seize * market - repay;
         profit += proceeds - repay;
-        n++;
         waits.push(t - p.unsafeSince);
-        impact *= 1 - Math.min(0.5, (seize * price) / c.depthUsd);
+        p.w.add(seize, paidPerSol, market, exo);
+        liqs.push({ t, priceUsd: paidPerSol, collateral: seize });
+        impact *= 1 - Math.min(0.5, (seize * market) / c.depthUsd);
         if (p.coll <= 1e-9 && p.debt > 0) {
           bad += p.debt;
           p.debt = 0;
         }
-        if (!unsafe(p, price)) p.unsafeSince = null;
+        if (!unsafe(p, posted)) p.unsafeSince = null;
       }
     }
   }
@@ -752,27 +1088,44 @@ export function baseline(
   let unsafeDebt = 0;
   let shortfall = 0;
   for (const p of pos) {
-    if (p.debt > p.coll * price) shortfall += p.debt - p.coll * price;
-    if (unsafe(p, price)) {
+    if (p.debt > p.coll * market) shortfall += p.debt - p.coll * market;
+    if (unsafe(p, market)) {
       left++;
       unsafeDebt += p.debt;
     }
   }
+  const hit = pos.filter((p) => p.w.coll > 0);
+  const discs = hit.map((p) => p.w.post / p.w.coll);
+  const pre = hit.map((p) => p.w.pre / p.w.coll);
   return {
-    liquidations: n,
-    leftUnliquidated: left,
-    unsafeDebtAtEnd: round(unsafeDebt),
-    shortfallAtEnd: round(shortfall),
-    liquidatedDebt: round(liquidated),
-    badDebt: round(bad + shortfall),
-    badDebtRatio: liquidated > 0 ? (bad + shortfall) / liquidated : 0,
-    discount: 1 - 1 / 1.05,
-    bonusPaid: round(bonus),
-    liquidatorNetProfit: round(profit),
-    capitalSkips,
-    costSkips,
-    waitMedianSecs: quantile(waits, 0.5),
-    waitMaxSecs: waits.length ? Math.max(...waits) : 0,
-    maxLtv,
+    summary: {
+      liquidations: liqs.length,
+      liquidatedDebt: round(liquidated),
+      collateralSold: round(collSold),
+      badDebtRealized: round(bad),
+      shortfallAtEnd: round(shortfall),
+      badDebt: round(bad + shortfall),
+      badDebtRatio: liquidated > 0 ? (bad + shortfall) / liquidated : 0,
+      discountMedian: quantile(discs, 0.5),
+      discountP95: quantile(discs, 0.95),
+      discountPreImpactMedian: quantile(pre, 0.5),
+      discountPreImpactP95: quantile(pre, 0.95),
+      penaltyUsd: 0,
+      discountCostUsd: round(discountCost),
+      borrowerCostUsd: round(discountCost),
+      borrowerCostRatio: liquidated > 0 ? discountCost / liquidated : 0,
+      liquidatorNetProfit: round(profit),
+      maxImpact,
+      minPriceUsd: minPrice,
+      leftUnliquidated: left,
+      unsafeDebtAtEnd: round(unsafeDebt),
+      capitalSkips,
+      costSkips,
+      waitMedianSecs: quantile(waits, 0.5),
+      waitMaxSecs: waits.length ? Math.max(...waits) : 0,
+      maxLtv,
+    },
+    liquidations: liqs,
+    path: hist,
   };
 }

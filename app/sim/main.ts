@@ -5,7 +5,22 @@
 import BN from "bn.js";
 import * as path from "path";
 import { Curve, MarketParams } from "../../sdk/src";
-import { defaultConfig, makePath, RunResult, runSim, Scenario, SimConfig, Stress } from "./engine";
+import {
+  defaultConfig,
+  KICK_MODES,
+  KickMode,
+  makePath,
+  PRICE_MODES,
+  PriceMode,
+  RunResult,
+  runSim,
+  Scenario,
+  SCENARIOS,
+  SimConfig,
+  STRATEGIES,
+  Strategy,
+  Stress,
+} from "./engine";
 import { SweepPoint, writeOutputs } from "./output";
 
 type NumKey = { [K in keyof SimConfig]: SimConfig[K] extends number ? K : never }[keyof SimConfig];
@@ -33,6 +48,15 @@ export const KNOBS: [string, NumKey, number, number, boolean, string][] = [
   ["--priority-fee", "priorityFeeUsd", 0, 1e6, false, "priority fee per take, USD"],
   ["--congestion-fee", "congestionPriorityFeeUsd", 0, 1e6, false, "extra priority fee at full congestion"],
   ["--slippage", "slippageBps", 0, 9_999, false, "sale cost (bps) on top of the seller's own impact"],
+  [
+    "--flash-share",
+    "flashShare",
+    0,
+    1,
+    false,
+    "share of bidders taking with no capital (flash, depth-bound)",
+  ],
+  ["--wait", "waitBps", 0, 9_999, false, "extra discount (bps) a waiter holds out for when rivals are dry"],
 ];
 
 /** Curves of about equal speed at the start: −1% per 90 s. */
@@ -99,6 +123,13 @@ const PARAMS: Record<
     values: [50_000, 100_000, 250_000, 1_000_000],
     apply: (v) => ({ hole: new BN(Math.round(v)).mul(new BN(1e6)) }),
   },
+  "max-age": {
+    min: 1,
+    max: 3_600,
+    doc: "oracle max age (s); with --oracle-lag the window senders cherry-pick from",
+    values: [30, 60, 120, 300],
+    apply: (v) => ({ maxAgeSecs: new BN(v) }),
+  },
   curve: {
     min: 0,
     max: CURVE_NAMES.length - 1,
@@ -111,8 +142,13 @@ const label = (param: string, v: number): string => (param === "curve" ? CURVE_N
 
 export const USAGE = [
   "usage: ts-node app/sim/main.ts [flags]",
-  "  --scenario gbm|blackthursday   price path (default blackthursday)",
+  `  --scenario ${SCENARIOS.join("|")}`.padEnd(32) + " price path (default blackthursday)",
   "  --stress default|harsh         calibration preset; the flags below override it",
+  `  --strategies S,S,…             bidder i's strategy is S[i mod n]: ${STRATEGIES.join(", ")} (default naive)`,
+  "  --keeper bidders|free          who kicks and resets: the bidders (default) or a frictionless keeper",
+  "  --oracle-lag on|off            kicks, resets, baseline liquidations post the lowest price within max age",
+  `  --mode ${PRICE_MODES.join("|")}`.padEnd(32) + " auction price mode",
+  `  --kick-mode ${KICK_MODES.join("|")}`.padEnd(32) + " what a kick takes into the auction",
   `  --sweep ${Object.keys(PARAMS).join("|")}|none   re-run over the parameter's values`,
   "  --seeds N                      run seeds seed .. seed+N−1 (sweeps too) and report the spread",
   "  --out DIR                      output directory (default target/sim/<time>)",
@@ -147,6 +183,9 @@ export interface Cli {
 export function parseArgs(argv: string[]): Cli {
   let scenario: Scenario = "blackthursday";
   let stress: Stress = "default";
+  const extra: Partial<SimConfig> = {};
+  let priceMode: PriceMode = "dutch";
+  let kickMode: KickMode = "whole";
   const over: Partial<Record<NumKey, number>> = {};
   const params: Partial<MarketParams> = {};
   let sweep = "none";
@@ -168,9 +207,30 @@ export function parseArgs(argv: string[]): Cli {
         throw new UsageError("--curve and --cut both set the curve: give one");
       Object.assign(params, param.apply(number(f, v, param.min, param.max, f !== "--cut")));
     } else if (f === "--scenario") {
-      if (v !== "gbm" && v !== "blackthursday")
-        throw new UsageError(`--scenario must be gbm or blackthursday, got ${v ?? "nothing"}`);
-      scenario = v;
+      if (!SCENARIOS.includes(v as Scenario))
+        throw new UsageError(`--scenario must be ${SCENARIOS.join(", ")}, got ${v ?? "nothing"}`);
+      scenario = v as Scenario;
+    } else if (f === "--strategies") {
+      const list = (v ?? "").split(",");
+      if (!v || !list.every((x) => STRATEGIES.includes(x as Strategy)))
+        throw new UsageError(`--strategies must list ${STRATEGIES.join(", ")}, got ${v ?? "nothing"}`);
+      extra.strategies = list as Strategy[];
+    } else if (f === "--keeper") {
+      if (v !== "bidders" && v !== "free")
+        throw new UsageError(`--keeper must be bidders or free, got ${v ?? "nothing"}`);
+      extra.keeper = v;
+    } else if (f === "--oracle-lag") {
+      if (v !== "on" && v !== "off")
+        throw new UsageError(`--oracle-lag must be on or off, got ${v ?? "nothing"}`);
+      extra.oracleLag = v === "on";
+    } else if (f === "--mode") {
+      if (!PRICE_MODES.includes(v as PriceMode))
+        throw new UsageError(`--mode must be ${PRICE_MODES.join(", ")}, got ${v ?? "nothing"}`);
+      priceMode = v as PriceMode;
+    } else if (f === "--kick-mode") {
+      if (!KICK_MODES.includes(v as KickMode))
+        throw new UsageError(`--kick-mode must be ${KICK_MODES.join(", ")}, got ${v ?? "nothing"}`);
+      kickMode = v as KickMode;
     } else if (f === "--stress") {
       if (v !== "default" && v !== "harsh")
         throw new UsageError(`--stress must be default or harsh, got ${v ?? "nothing"}`);
@@ -191,6 +251,8 @@ export function parseArgs(argv: string[]): Cli {
   const cfg: SimConfig = {
     ...base,
     ...over,
+    ...extra,
+    mechanism: { ...base.mechanism, priceMode, kickMode },
     params: { ...base.params, ...params },
     stress,
     log: (l: string) => console.log(l),
@@ -201,7 +263,8 @@ export function parseArgs(argv: string[]): Cli {
 const pc = (x: number, d = 2): string => `${(x * 100).toFixed(d)}%`;
 const line = (r: RunResult): string => {
   const s = r.summary;
-  return `bad debt ${pc(s.badDebtRatio, 3)} (+ shortfall at end ${pc(s.liquidatedDebt > 0 ? s.shortfallAtEnd / s.liquidatedDebt : 0, 3)}), discount median ${pc(s.discountMedian)} p95 ${pc(s.discountP95)}, ${s.takesPerAuction.toFixed(2)} takes and ${s.takersPerAuction.toFixed(2)} bidders per auction; baseline bad debt ${pc(r.baseline.badDebtRatio, 3)} of ${r.baseline.liquidatedDebt.toFixed(0)} liquidated (${r.baseline.unsafeDebtAtEnd.toFixed(0)} unsafe at end)`;
+  const b = r.baseline;
+  return `Gavel: bad debt ${pc(s.badDebtRatio, 3)} (open at end ${pc(s.liquidatedDebt > 0 ? s.shortfallAtEnd / s.liquidatedDebt : 0, 3)}), discount median ${pc(s.discountMedian)} (vs exogenous ${pc(s.discountPreImpactMedian)}), ${s.takesPerAuction.toFixed(2)} takes per auction; baseline: bad debt ${pc(b.badDebtRatio, 3)} of ${b.liquidatedDebt.toFixed(0)} liquidated, discount ${pc(b.discountMedian)} (vs exogenous ${pc(b.discountPreImpactMedian)})`;
 };
 
 function main(): void {

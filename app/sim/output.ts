@@ -5,7 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { RunResult, Summary } from "./engine";
+import { lineChart, Series } from "./charts";
+import { RunResult, SideSummary, Summary } from "./engine";
+import { quantile } from "./paths";
 
 /** One value of a swept parameter, run on every seed. */
 export interface SweepPoint {
@@ -17,12 +19,8 @@ export interface SweepPoint {
 
 const pct = (x: number): string => `${(x * 100).toFixed(3)}%`;
 
-/** Bad debt plus the unrealized shortfall at the end, over liquidated debt. */
-export const lossRatio = (s: Summary): number =>
-  s.liquidatedDebt > 0 ? (s.badDebt + s.shortfallAtEnd) / s.liquidatedDebt : 0;
-
 /** "median [min–max]" of a metric over seeds (just the value for one seed). */
-function spread(xs: number[], f: (x: number) => string): string {
+export function spread(xs: number[], f: (x: number) => string): string {
   if (xs.length === 1) return f(xs[0]);
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -31,7 +29,7 @@ function spread(xs: number[], f: (x: number) => string): string {
 
 export function csv(run: RunResult): string {
   const head =
-    "id,kick_t,settle_t,duration,debt,tab,raised,bad_debt,takes,takers,resets,clearing_prices,discount_vs_oracle";
+    "id,kick_t,settle_t,duration,debt,tab,raised,bad_debt,takes,takers,resets,clearing_prices,discount_vs_market,discount_vs_exogenous";
   const rows = run.auctions.map((a) =>
     [
       a.id,
@@ -47,179 +45,216 @@ export function csv(run: RunResult): string {
       a.resets,
       a.clearingPrices.map((p) => p.toFixed(4)).join(";"),
       a.discount === null ? "" : a.discount.toFixed(6),
+      a.discountPreImpact === null ? "" : a.discountPreImpact.toFixed(6),
     ].join(","),
   );
   return [head, ...rows].join("\n") + "\n";
 }
 
+/** Price path with the takes (and the baseline's liquidations on its own market). */
 export function priceChart(run: RunResult): string {
-  const W = 900;
-  const H = 360;
-  const pad = 50;
-  const tMax = Math.max(1, run.path[run.path.length - 1].t);
-  const ps = run.path.flatMap((p) => [p.exo, p.oracle]).concat(run.takes.map((t) => t.priceUsd));
-  const lo = Math.min(...ps) * 0.97;
-  const hi = Math.max(...ps) * 1.03;
-  const x = (t: number): number => pad + ((W - 2 * pad) * t) / tMax;
-  const y = (p: number): number => H - pad - ((H - 2 * pad) * (p - lo)) / (hi - lo);
-  // At most ~300 points per line keeps the file small (takes are all drawn).
-  const every = Math.ceil(run.path.length / 300);
-  const pts = run.path.filter((_, i) => i % every === 0 || i === run.path.length - 1);
-  const line = (k: "exo" | "oracle"): string =>
-    pts.map((p, i) => `${i ? "L" : "M"}${x(p.t).toFixed(0)},${y(p[k]).toFixed(0)}`).join(" ");
-  const dots = run.takes
-    .map((t) => `<circle cx="${x(t.t).toFixed(1)}" cy="${y(t.priceUsd).toFixed(1)}" r="2.5" fill="#d62728"/>`)
-    .join("");
-  const ticks = [lo, (lo + hi) / 2, hi]
-    .map((p) => `<text x="5" y="${y(p).toFixed(1)}" font-size="11">$${p.toFixed(0)}</text>`)
-    .join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
-<rect width="100%" height="100%" fill="white"/>
-<text x="${pad}" y="20" font-size="14">Price path (${run.config.scenario}, seed ${run.config.seed}): exogenous (grey), oracle with impact (blue), takes (red)</text>
-<path d="${line("exo")}" fill="none" stroke="#999" stroke-width="1"/>
-<path d="${line("oracle")}" fill="none" stroke="#1f77b4" stroke-width="1.5"/>
-${dots}${ticks}
-<text x="${W / 2}" y="${H - 10}" font-size="11">time (h), 0 .. ${(tMax / 3600).toFixed(1)}</text>
-</svg>
-`;
+  // At most ~400 points per line keeps the file small (takes are all drawn).
+  const every = Math.ceil(run.path.length / 400);
+  const keep = <T>(xs: T[]): T[] => xs.filter((_, i) => i % every === 0 || i === xs.length - 1);
+  const h = (t: number): number => t / 3600;
+  const step = run.config.stepSecs;
+  return lineChart({
+    title: `Price path and liquidations: ${run.config.scenario}, ${run.config.stress}, seed ${run.config.seed}`,
+    xLabel: "time (hours)",
+    yLabel: "price (USD per SOL)",
+    yFmt: (y) => `$${y.toFixed(0)}`,
+    xFmt: (x) => x.toFixed(0),
+    series: [
+      { name: "exogenous price", color: "#888", points: keep(run.path).map((p) => [h(p.t), p.exo]) },
+      {
+        name: "Gavel market (impact)",
+        color: "#1f77b4",
+        points: keep(run.path).map((p) => [h(p.t), p.oracle]),
+      },
+      {
+        name: "baseline market (impact)",
+        color: "#2ca02c",
+        dashed: true,
+        points: keep(run.baselinePath.map((p, i): [number, number] => [h(i * step), p])),
+      },
+      {
+        name: "Gavel takes",
+        color: "#d62728",
+        dots: true,
+        points: run.takes.map((t) => [h(t.t), t.priceUsd]),
+      },
+      {
+        name: "baseline liquidations",
+        color: "#9467bd",
+        dots: true,
+        points: run.baselineLiquidations.map((l) => [h(l.t), l.priceUsd]),
+      },
+    ],
+  });
 }
 
+/** Discount and bad debt against a swept parameter (median over seeds, min–max band). */
 export function sweepChart(points: SweepPoint[]): string {
-  const W = 600;
-  const H = 320;
-  const pad = 50;
-  // Values evenly spaced; each series is the mean over seeds.
-  const avg = (p: SweepPoint, f: (s: Summary) => number): number =>
-    p.results.reduce((a, r) => a + f(r.summary), 0) / p.results.length;
-  const series: [(s: Summary) => number, string][] = [
-    [(s) => s.discountMedian, "#1f77b4"],
-    [(s) => s.discountP95, "#ff7f0e"],
-    [lossRatio, "#d62728"],
-  ];
-  const ds = points.flatMap((p) => series.map(([f]) => avg(p, f)));
-  const dhi = Math.max(0.01, ...ds) * 1.1;
-  const dlo = Math.min(0, ...ds);
-  const x = (i: number): number => pad + ((W - 2 * pad) * i) / Math.max(1, points.length - 1);
-  const y = (d: number): number => H - pad - ((H - 2 * pad) * (d - dlo)) / (dhi - dlo);
-  const lines = series
-    .map(
-      ([f, color]) =>
-        `<path d="${points.map((p, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${y(avg(p, f)).toFixed(1)}`).join(" ")}" fill="none" stroke="${color}" stroke-width="2"/>` +
-        points
-          .map(
-            (p, i) =>
-              `<circle cx="${x(i).toFixed(1)}" cy="${y(avg(p, f)).toFixed(1)}" r="3" fill="${color}"/>`,
-          )
-          .join(""),
-    )
-    .join("");
-  const labels = points
-    .map((p, i) => `<text x="${x(i).toFixed(1)}" y="${H - pad + 15}" font-size="11">${p.label}</text>`)
-    .join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
-<rect width="100%" height="100%" fill="white"/>
-<text x="${pad}" y="20" font-size="13">${points[0]?.param ?? "param"} (mean of ${points[0]?.results.length ?? 0} seeds): discount median (blue), p95 (orange); bad debt + shortfall / liquidated (red)</text>
-${lines}${labels}
-<text x="5" y="${y(dhi / 1.1).toFixed(1)}" font-size="11">${pct(dhi / 1.1)}</text>
-<text x="5" y="${y(dlo).toFixed(1)}" font-size="11">${pct(dlo)}</text>
-</svg>
-`;
+  const med = (xs: number[]): number => quantile(xs, 0.5);
+  const at = (f: (r: RunResult) => number): Series["band"] =>
+    points.map((p, i) => [i, Math.min(...p.results.map(f)), Math.max(...p.results.map(f))]);
+  const line = (f: (r: RunResult) => number): [number, number][] =>
+    points.map((p, i) => [i, med(p.results.map(f))]);
+  const g = (r: RunResult): Summary => r.summary;
+  return lineChart({
+    title: `Sweep of ${points[0]?.param ?? "?"} (median of ${points[0]?.results.length ?? 0} seeds, band min–max)`,
+    xLabel: points[0]?.param ?? "",
+    yLabel: "% (of liquidated debt / vs market price)",
+    xTicks: points.map((_, i) => i),
+    xFmt: (i) => points[i]?.label ?? "",
+    yFmt: (y) => `${(y * 100).toFixed(1)}%`,
+    yZero: true,
+    series: [
+      {
+        name: "Gavel median discount",
+        color: "#1f77b4",
+        points: line((r) => g(r).discountMedian),
+        band: at((r) => g(r).discountMedian),
+      },
+      {
+        name: "Gavel bad debt",
+        color: "#d62728",
+        points: line((r) => g(r).badDebtRatio),
+        band: at((r) => g(r).badDebtRatio),
+      },
+      {
+        name: "baseline median discount",
+        color: "#2ca02c",
+        dashed: true,
+        points: line((r) => r.baseline.discountMedian),
+      },
+      {
+        name: "baseline bad debt",
+        color: "#9467bd",
+        dashed: true,
+        points: line((r) => r.baseline.badDebtRatio),
+      },
+    ],
+  });
 }
 
-/** Markdown rows (one per seed, then the spread) of the headline figures. */
+/** Markdown rows (one per seed, then the spread) of the headline figures, Gavel / baseline. */
 function seedRows(runs: RunResult[], first: string): string[] {
-  const cols = (r: RunResult): string[] => {
-    const s = r.summary;
-    return [
-      `${s.auctions} (${s.settled})`,
-      s.takesPerAuction.toFixed(2),
-      s.takersPerAuction.toFixed(2),
-      pct(s.badDebtRatio),
-      pct(lossRatio(s)),
-      pct(s.discountMedian),
-      pct(s.discountP95),
-      (s.durationMedianSecs / 60).toFixed(1),
-      pct(r.baseline.badDebtRatio),
-      r.baseline.liquidatedDebt.toFixed(0),
-      r.baseline.unsafeDebtAtEnd.toFixed(0),
-    ];
-  };
-  const rows = runs.length > 1 ? runs.map((r) => `| ${r.config.seed} | ${cols(r).join(" | ")} |`) : [];
-  const sp = (f: (r: RunResult) => number, fmt: (x: number) => string): string => spread(runs.map(f), fmt);
-  const f2 = (x: number): string => x.toFixed(2);
-  const all = [
-    spread(
-      runs.map((r) => r.summary.auctions),
-      (x) => x.toFixed(0),
+  const both = (f: (x: SideSummary) => number, fmt: (x: number) => string) => ({
+    one: (r: RunResult) => `${fmt(f(r.summary))} / ${fmt(f(r.baseline))}`,
+    all: () =>
+      `${spread(
+        runs.map((r) => f(r.summary)),
+        fmt,
+      )} / ${spread(
+        runs.map((r) => f(r.baseline)),
+        fmt,
+      )}`,
+  });
+  const usd = (x: number): string => x.toFixed(0);
+  const cols = [
+    both((x) => x.liquidatedDebt, usd),
+    both((x) => x.badDebtRatio, pct),
+    both((x) => x.discountMedian, pct),
+    both((x) => x.discountPreImpactMedian, pct),
+    both((x) => x.borrowerCostRatio, pct),
+  ];
+  const g = (f: (s: Summary) => number, fmt: (x: number) => string) => ({
+    one: (r: RunResult) => fmt(f(r.summary)),
+    all: () =>
+      spread(
+        runs.map((r) => f(r.summary)),
+        fmt,
+      ),
+  });
+  const gcols = [
+    g(
+      (s) => s.takesPerAuction,
+      (x) => x.toFixed(2),
     ),
-    sp((r) => r.summary.takesPerAuction, f2),
-    sp((r) => r.summary.takersPerAuction, f2),
-    sp((r) => r.summary.badDebtRatio, pct),
-    sp((r) => lossRatio(r.summary), pct),
-    sp((r) => r.summary.discountMedian, pct),
-    sp((r) => r.summary.discountP95, pct),
-    sp(
-      (r) => r.summary.durationMedianSecs / 60,
+    g(
+      (s) => s.durationMedianSecs / 60,
       (x) => x.toFixed(1),
     ),
-    sp((r) => r.baseline.badDebtRatio, pct),
-    sp(
-      (r) => r.baseline.liquidatedDebt,
-      (x) => x.toFixed(0),
-    ),
-    sp(
-      (r) => r.baseline.unsafeDebtAtEnd,
-      (x) => x.toFixed(0),
+    g(
+      (s) => s.kickWaitMedianSecs / 60,
+      (x) => x.toFixed(1),
     ),
   ];
+  const rows =
+    runs.length > 1
+      ? runs.map((r) => `| ${r.config.seed} | ${[...cols, ...gcols].map((c) => c.one(r)).join(" | ")} |`)
+      : [];
   return [
-    `| ${first} | auctions (settled) | takes / auction | bidders / auction | bad debt / liquidated | bad debt + shortfall at end | median discount | p95 discount | median duration (min) | baseline bad debt | baseline liquidated (USDC) | baseline unsafe debt at end (USDC) |`,
-    `|---|---|---|---|---|---|---|---|---|---|---|---|`,
+    `| ${first} | liquidated debt (USDC) G / B | bad debt incl. open shortfall / liquidated G / B | median discount vs market G / B | median discount vs exogenous price G / B | borrower cost / liquidated G / B | takes / auction | median auction duration (min) | median wait unsafe → kick (min) |`,
+    `|---|---|---|---|---|---|---|---|---|`,
     ...rows,
-    `| ${runs.length > 1 ? `median [min–max] of ${runs.length}` : runs[0].config.seed} | ${all.join(" | ")} |`,
+    `| ${runs.length > 1 ? `median [min–max] of ${runs.length}` : runs[0].config.seed} | ${[...cols, ...gcols].map((c) => c.all()).join(" | ")} |`,
+  ];
+}
+
+/** The side-by-side table of one run: the same metrics for Gavel and the baseline. */
+export function sideTable(run: RunResult): string[] {
+  const s = run.summary;
+  const b = run.baseline;
+  const u = (x: number): string => x.toFixed(2);
+  const row = (name: string, f: (x: SideSummary) => string): string => `| ${name} | ${f(s)} | ${f(b)} |`;
+  return [
+    `| metric | Gavel (Dutch auction) | fixed-bonus baseline (5%, close factor 50%) |`,
+    `|---|---|---|`,
+    row("liquidations (auctions / calls)", (x) => String(x.liquidations)),
+    row("liquidated debt (USDC)", (x) => u(x.liquidatedDebt)),
+    row("collateral sold (SOL)", (x) => x.collateralSold.toFixed(3)),
+    row("bad debt realized (USDC)", (x) => u(x.badDebtRealized)),
+    row("shortfall still open at the end (USDC)", (x) => u(x.shortfallAtEnd)),
+    row("bad debt incl. open shortfall / liquidated debt", (x) => pct(x.badDebtRatio)),
+    row(
+      "discount vs market (after own impact), median / p95",
+      (x) => `${pct(x.discountMedian)} / ${pct(x.discountP95)}`,
+    ),
+    row(
+      "discount vs exogenous price (before own impact), median / p95",
+      (x) => `${pct(x.discountPreImpactMedian)} / ${pct(x.discountPreImpactP95)}`,
+    ),
+    row("borrower cost: penalty (USDC)", (x) => u(x.penaltyUsd)),
+    row("borrower cost: discount (USDC)", (x) => u(x.discountCostUsd)),
+    row(
+      "borrower total cost (USDC) and / liquidated debt",
+      (x) => `${u(x.borrowerCostUsd)} (${pct(x.borrowerCostRatio)})`,
+    ),
+    row("liquidators' net profit (USDC)", (x) => u(x.liquidatorNetProfit)),
+    row("largest own price impact", (x) => pct(x.maxImpact)),
+    row("lowest market price", (x) => `$${x.minPriceUsd.toFixed(2)}`),
+    `| takes / distinct bidders per auction (flash takes) | ${s.takesPerAuction.toFixed(2)} / ${s.takersPerAuction.toFixed(2)} (${s.flashTakes}) | — |`,
+    `| kicks, resets; keeper rewards / keeper fees (USDC) | ${s.kicks}, ${s.resets}; ${u(s.keeperRewards)} / ${u(s.keeperFees)} | — |`,
+    `| wait unsafe → kick (Gavel) or → liquidation (baseline), median / max (min) | ${(s.kickWaitMedianSecs / 60).toFixed(1)} / ${(s.kickWaitMaxSecs / 60).toFixed(1)} | ${(b.waitMedianSecs / 60).toFixed(1)} / ${(b.waitMaxSecs / 60).toFixed(1)} |`,
+    `| chances refused: no USDC / margin or cost | — | ${b.capitalSkips} / ${b.costSkips} |`,
+    `| LP loss (insurance used) (USDC) | ${u(s.lpLoss)} (${u(s.insuranceUsed)}) | — |`,
   ];
 }
 
 export function report(runs: RunResult[], secs: number, sweep: SweepPoint[]): string {
   const run = runs[0];
-  const s = run.summary;
-  const b = run.baseline;
-  const worstLoss = Math.max(...runs.map((r) => lossRatio(r.summary)));
+  const worstLoss = Math.max(...runs.map((r) => r.summary.badDebtRatio));
   const worstDisc = Math.max(...runs.map((r) => r.summary.discountMedian));
   const cfg = Object.entries(run.config)
     .filter(([k]) => k !== "params")
-    .map(([k, v]) => `${k}=${String(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
     .join(", ");
   const lines = [
     `# Gavel simulation report`,
     ``,
-    `Scenario \`${run.config.scenario}\`, stress \`${run.config.stress}\`, seeds ${runs.map((r) => r.config.seed).join(", ")}, ${run.config.borrowers} borrowers, ${run.config.bidders} bidders, step ${run.config.stepSecs} s, wall time ${secs.toFixed(1)} s. Every auction ran through the real gavel.so in LiteSVM; vault accounting was checked after ${s.invariantChecks} steps (first seed).`,
+    `Scenario \`${run.config.scenario}\`, stress \`${run.config.stress}\`, seeds ${runs.map((r) => r.config.seed).join(", ")}, ${run.config.borrowers} borrowers, ${run.config.bidders} bidders, step ${run.config.stepSecs} s, wall time ${secs.toFixed(1)} s. Every auction ran through the real gavel.so in LiteSVM; vault accounting was checked after ${run.summary.invariantChecks} steps (first seed).`,
     ``,
     `Configuration: ${cfg}; market parameter overrides: ${JSON.stringify(run.config.params)}.`,
     ``,
     `## Summary (seed ${run.config.seed})`,
     ``,
-    `| metric | Gavel (Dutch auction) | fixed-bonus baseline (5%, close factor 50%) |`,
-    `|---|---|---|`,
-    `| liquidations | ${s.auctions} auctions (${s.settled} settled) | ${b.liquidations} (${b.leftUnliquidated} positions, ${b.unsafeDebtAtEnd.toFixed(2)} USDC of debt, still liquidatable at the end) |`,
-    `| takes / distinct bidders per auction | ${s.takesPerAuction.toFixed(2)} / ${s.takersPerAuction.toFixed(2)} (${pct(s.multiTakeShare)} of auctions took > 1 take) | — |`,
-    `| liquidated debt (USDC) | ${s.liquidatedDebt.toFixed(2)} | ${b.liquidatedDebt.toFixed(2)} |`,
-    `| bad debt (USDC) | ${s.badDebt.toFixed(2)} (+ shortfall at end ${s.shortfallAtEnd.toFixed(2)}) | ${b.badDebt.toFixed(2)} (of which shortfall at end ${b.shortfallAtEnd.toFixed(2)}) |`,
-    `| bad debt / liquidated debt | ${pct(s.badDebtRatio)} (with shortfall ${pct(lossRatio(s))}) | ${pct(b.badDebtRatio)} (with shortfall) |`,
-    `| clearing discount vs oracle, median | ${pct(s.discountMedian)} | ${pct(b.discount)} (fixed) |`,
-    `| clearing discount vs oracle, p95 | ${pct(s.discountP95)} | ${pct(b.discount)} (fixed) |`,
-    `| auction duration, median | ${(s.durationMedianSecs / 60).toFixed(1)} min | — |`,
-    `| keeper rewards (kick + reset) | ${s.keeperRewards.toFixed(2)} | — |`,
-    `| liquidator bonus | bidders' net profit ${s.bidderNetProfit.toFixed(2)} | bonus ${b.bonusPaid.toFixed(2)}, liquidators' net profit ${b.liquidatorNetProfit.toFixed(2)} |`,
-    `| chances refused (online, past latency, position unsafe) | — | ${b.capitalSkips} for want of USDC, ${b.costSkips} by the margin or cost check |`,
-    `| LP loss (socialized bad debt) | ${s.lpLoss.toFixed(2)} (insurance used ${s.insuranceUsed.toFixed(2)}) | — |`,
-    `| wait from unsafe to liquidation | — | median ${(b.waitMedianSecs / 60).toFixed(1)} min, max ${(b.waitMaxSecs / 60).toFixed(1)} min |`,
-    `| highest LTV reached (1 = insolvent) | — | ${b.maxLtv.toFixed(3)} |`,
-    `| lowest oracle price | $${s.minPriceUsd.toFixed(2)} | |`,
+    ...sideTable(run),
     ``,
-    `The baseline is liquidated by the same bidders (own capital, recycle delay, offline draws, latency, margin and cost check as in the auctions) on its own copy of the market (same exogenous path and impact model, moved by its own sales).`,
+    `The baseline is liquidated by the same bidders (own capital or flash, recycle delay, offline draws, latency, margin and cost check as in the auctions) on its own copy of the market (same exogenous path and impact model, moved by its own sales).`,
     ``,
-    `## Seeds`,
+    `## Seeds (G = Gavel, B = baseline)`,
     ``,
     ...seedRows(runs, "seed"),
     ``,
@@ -227,8 +262,6 @@ export function report(runs: RunResult[], secs: number, sweep: SweepPoint[]): st
     ``,
     `- bad debt (with the shortfall still open at the end) ≤ 0.1% of liquidated debt: **${worstLoss <= 0.001 ? "met" : "NOT met"}** (${pct(worstLoss)})`,
     `- median clearing discount ≤ 3%: **${worstDisc <= 0.03 ? "met" : "NOT met"}** (${pct(worstDisc)})`,
-    ``,
-    `The goals are stated for the crash scenario (\`blackthursday\`) with default parameters and three bidders.`,
     ``,
     `## Files`,
     ``,

@@ -86,6 +86,39 @@ export const BLACK_THURSDAY_KNOTS: [number, number, number][] = [
 ];
 
 export function blackThursdayPath(start: number, stepSecs: number, seed: number, hours = 24): PathPoint[] {
+  return knotPath(BLACK_THURSDAY_KNOTS, start, stepSecs, seed, hours);
+}
+
+/**
+ * A crash then a rebound (a V): the same fall as {@link BLACK_THURSDAY_KNOTS} down to 58% by hour
+ * 12, then back to 75% by hour 14 and 90% by hour 20, congestion easing as the price recovers. The
+ * auctions still open in the rebound are where a slow Dutch curve can recover value (or not).
+ */
+export const REBOUND_KNOTS: [number, number, number][] = [
+  [0, 1.0, 0],
+  [4, 0.96, 0.1],
+  [8, 0.9, 0.3],
+  [10, 0.78, 0.8],
+  [12, 0.58, 1],
+  [13, 0.62, 0.9],
+  [14, 0.75, 0.7],
+  [16, 0.85, 0.4],
+  [20, 0.9, 0.2],
+  [24, 0.92, 0.1],
+];
+
+export function reboundPath(start: number, stepSecs: number, seed: number, hours = 24): PathPoint[] {
+  return knotPath(REBOUND_KNOTS, start, stepSecs, seed, hours);
+}
+
+/** Stepped log-linear segments through `knots` (hour of a 24 h day, fraction of start, congestion). */
+function knotPath(
+  knots: [number, number, number][],
+  start: number,
+  stepSecs: number,
+  seed: number,
+  hours: number,
+): PathPoint[] {
   const r = rng(seed);
   const n = Math.ceil((hours * 3600) / stepSecs);
   const scale = 24 / hours; // compress the day when fewer hours are asked for
@@ -93,9 +126,9 @@ export function blackThursdayPath(start: number, stepSecs: number, seed: number,
   for (let i = 0; i <= n; i++) {
     const h = ((i * stepSecs) / 3600) * scale;
     let k = 0;
-    while (k < BLACK_THURSDAY_KNOTS.length - 2 && BLACK_THURSDAY_KNOTS[k + 1][0] <= h) k++;
-    const [h0, f0, c0] = BLACK_THURSDAY_KNOTS[k];
-    const [h1, f1, c1] = BLACK_THURSDAY_KNOTS[k + 1];
+    while (k < knots.length - 2 && knots[k + 1][0] <= h) k++;
+    const [h0, f0, c0] = knots[k];
+    const [h1, f1, c1] = knots[k + 1];
     const x = Math.min(1, Math.max(0, (h - h0) / (h1 - h0)));
     const f = Math.exp(Math.log(f0) + x * (Math.log(f1) - Math.log(f0)));
     const noise = i === 0 ? 0 : 0.003 * normal(r);

@@ -9,7 +9,9 @@ import BN from "bn.js";
 import { Connection, PublicKey } from "@solana/web3.js";
 import {
   accrueRate,
+  anchoredPrice,
   AuctionAccount,
+  auctionDiscountBps,
   auctionPrice,
   BPS,
   debtFromArt,
@@ -19,6 +21,7 @@ import {
   fetchMarkets,
   fetchPositions,
   GavelEvent,
+  isAnchored,
   ltvBps,
   MarketAccount,
   needsResetAt,
@@ -339,14 +342,28 @@ export class Indexer {
         elapsedSecs: new BN(t),
         tailSecs: p.tailSecs,
       });
-    const price = auctionPrice(p.curve, a.top, elapsed);
-    const reset = resetDue(elapsed, price) ? (elapsed > tail ? "tail" : "cusp") : null;
+    const anchored = isAnchored(a);
+    // Anchored auctions price at the live oracle (the one at the kick or reset while none is
+    // readable) less the discount grown since `tic`; the curve is the projection at today's oracle.
+    const mid = oracle ?? a.top;
+    const anchoredAt = (t: number) => anchoredPrice(mid, auctionDiscountBps(p, a, a.tic.toNumber() + t));
+    const priceAt = (t: number) => (anchored ? anchoredAt(t) : auctionPrice(p.curve, a.top, t));
+    const price = priceAt(elapsed);
+    const reset = anchored
+      ? elapsed > tail
+        ? "tail"
+        : null
+      : resetDue(elapsed, price)
+        ? elapsed > tail
+          ? "tail"
+          : "cusp"
+        : null;
     const curve: CurvePoint[] = [];
     const step = Math.max(1, Math.ceil(tail / CURVE_SAMPLES));
     for (let t = 0; t <= tail; t += step) {
-      const v = auctionPrice(p.curve, a.top, t);
+      const v = priceAt(t);
       curve.push({ t, price: hp(v) });
-      if (resetDue(t, v)) break; // within the tail: below the cusp
+      if (!anchored && resetDue(t, v)) break; // within the tail: below the cusp
     }
     const address = x.publicKey.toBase58();
     const takes = this.takes
@@ -372,6 +389,10 @@ export class Indexer {
       reset,
       tailSecs: tail,
       cuspPrice: hp(a.top.muln(p.cuspBps).div(BPS)),
+      anchored,
+      discountBps: anchored ? auctionDiscountBps(p, a, now).toNumber() : null,
+      dMaxBps: anchored ? a.dMaxBps : null,
+      boundPrice: anchored ? hp(anchoredPrice(mid, new BN(a.dMaxBps))) : null,
       curve,
       takes,
     };
@@ -509,6 +530,7 @@ function paramsView(m: MarketAccount): ParamsView {
     borrowApy: Math.expm1(Math.log1p(perSec) * YEAR_SECS),
     maxAgeSecs: p.maxAgeSecs.toNumber(),
     maxConfBps: p.maxConfBps,
+    withdrawCooldownSecs: p.withdrawCooldownSecs.toNumber(),
     curve: curveName(p.curve),
   };
 }

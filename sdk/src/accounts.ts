@@ -36,6 +36,10 @@ export interface MarketAccount {
   auctionDebt: BN;
   auctionCount: BN;
   params: MarketParams;
+  /** Newest collateral-oracle publish time the market has read (unix seconds); older prices are refused. */
+  collateralPublishTime: BN;
+  /** The same for the debt oracle (0 without one). */
+  debtPublishTime: BN;
 }
 
 /** Decoded `Position` account. */
@@ -46,6 +50,21 @@ export interface PositionAccount {
   art: BN;
   /** Live auctions of this position. */
   auctions: BN;
+  bump: number;
+}
+
+/** Decoded `WithdrawalRequest` account: an LP's pending withdrawal. */
+export interface WithdrawalRequestAccount {
+  market: PublicKey;
+  lp: PublicKey;
+  /** Shares in the request (burned from the LP, still counted in the market's `totalShares`). */
+  shares: BN;
+  /** Their value at the request: the most a claim or a cancel gives for them. */
+  value: BN;
+  /** Unix time of the request. */
+  requestedTs: BN;
+  /** First unix time `withdraw_liquidity` accepts a claim. */
+  claimableTs: BN;
   bump: number;
 }
 
@@ -62,7 +81,7 @@ export interface AuctionAccount {
   lot: BN;
   /** Debt part of the tab. */
   debt: BN;
-  /** Start price (PRICE_SCALE). */
+  /** Maker mode: start price (PRICE_SCALE). Anchored mode: the oracle price at the kick or last reset. */
   top: BN;
   /** Start time of the current curve (unix seconds). */
   tic: BN;
@@ -71,6 +90,14 @@ export interface AuctionAccount {
   pendingOwe: BN;
   flash: number;
   bump: number;
+  /** Debt part of the tab at the kick (the penalty is `initialTab − initialDebt`). */
+  initialDebt: BN;
+  /** Rewards paid so far by the kick and every reset (at most the penalty). */
+  rewardsPaid: BN;
+  /** The market's price mode at the kick (`PRICE_MODE_MAKER` or `PRICE_MODE_ANCHORED`). */
+  priceMode: number;
+  /** Anchored mode: the largest discount, fixed at the kick or last reset. */
+  dMaxBps: number;
   /** Unix time of the kick (the backstop's `absorbAfterSecs` runs from here). */
   kickedAt: BN;
 }
@@ -124,6 +151,20 @@ export function decodePosition(data: Buffer | Uint8Array): PositionAccount {
     ink: raw.ink,
     art: raw.art,
     auctions: raw.auctions,
+    bump: raw.bump,
+  };
+}
+
+/** Decodes a `WithdrawalRequest` account's data (checks the discriminator). */
+export function decodeWithdrawalRequest(data: Buffer | Uint8Array): WithdrawalRequestAccount {
+  const raw = coder.accounts.decode("withdrawalRequest", Buffer.from(data));
+  return {
+    market: raw.market,
+    lp: raw.lp,
+    shares: raw.shares,
+    value: raw.value,
+    requestedTs: raw.requestedTs,
+    claimableTs: raw.claimableTs,
     bump: raw.bump,
   };
 }

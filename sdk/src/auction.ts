@@ -11,7 +11,9 @@
  * @module
  */
 import BN from "bn.js";
+import { anchoredPrice, discountBps } from "./anchored";
 import { BPS, PRICE_SCALE } from "./math";
+import { PRICE_MODE_ANCHORED } from "./types";
 import type { Curve } from "./types";
 
 /** Fixed point of curve cut factors: 1e18 = 1.0, so a cut of 0.99 is 990_000_000_000_000_000. */
@@ -155,17 +157,83 @@ export function needsResetAt(r: ResetInput): boolean {
   return r.elapsedSecs.gt(r.tailSecs) || r.price.mul(BPS).lt(r.top.mul(r.cuspBps));
 }
 
+/** Market parameters an auction's price depends on (a decoded `MarketParams` fits). */
+export interface AuctionPriceParams {
+  curve: Curve;
+  cuspBps: number | BN;
+  tailSecs: BN;
+  /** Anchored mode only (absent = 0). */
+  anchorStartBps?: number;
+  /** Anchored mode only (absent = 0). */
+  anchorRateBpsPerMin?: number;
+}
+
+/** Auction fields its price depends on (a decoded `Auction` fits). */
+export interface AuctionPriceState {
+  top: BN;
+  tic: BN;
+  /** `PRICE_MODE_MAKER` (absent) or `PRICE_MODE_ANCHORED`. */
+  priceMode?: number;
+  /** Anchored mode: the auction's largest discount. */
+  dMaxBps?: number;
+}
+
+/** True when the auction's price follows the oracle (anchored mode). */
+export function isAnchored(auction: { priceMode?: number }): boolean {
+  return auction.priceMode === PRICE_MODE_ANCHORED;
+}
+
+/**
+ * Anchored mode: the auction's discount (bps) at `nowSecs`, `min(dMax, start + rate × elapsed / 60)`
+ * (see `discountBps`); a negative elapsed time counts as 0.
+ */
+export function auctionDiscountBps(
+  params: AuctionPriceParams,
+  auction: AuctionPriceState,
+  nowSecs: BN | number,
+): BN {
+  const elapsedSecs = elapsedOf(toBN(nowSecs, "nowSecs").sub(auction.tic));
+  return discountBps(
+    new BN(params.anchorStartBps ?? 0),
+    new BN(params.anchorRateBpsPerMin ?? 0),
+    new BN(auction.dMaxBps ?? 0),
+    elapsedSecs,
+  );
+}
+
+/**
+ * The price (PRICE_SCALE) a take of `auction` pays at `nowSecs`, exactly as the program computes
+ * it, in either price mode. Maker mode: the market's curve from `top` (`oracleMid` is not needed).
+ * Anchored mode: `oracleMid × (1 − d)` rounded up, where `oracleMid` is the market price (see
+ * `priceFromPyth`) of the oracle update the take will present — the program reads the oracle at the
+ * take, so the price moves with it.
+ * @throws RangeError for an anchored auction without `oracleMid`.
+ */
+export function takePrice(
+  params: AuctionPriceParams,
+  auction: AuctionPriceState,
+  nowSecs: BN | number,
+  oracleMid?: BN,
+): BN {
+  if (!isAnchored(auction)) {
+    return auctionPrice(params.curve, auction.top, toBN(nowSecs, "nowSecs").sub(auction.tic));
+  }
+  if (oracleMid === undefined) throw new RangeError("an anchored auction's price needs the oracle price");
+  return anchoredPrice(oracleMid, auctionDiscountBps(params, auction, nowSecs));
+}
+
 /**
  * Whether the auction must be reset (`reset_auction`) before it can be taken at `nowSecs`: more
- * than `tailSecs` since `tic`, or the price below `cuspBps` of `top`. `params` is a decoded
- * `MarketParams` (or anything with these fields), `auction` a decoded `Auction`.
+ * than `tailSecs` since `tic`, or (Maker mode only) the price below `cuspBps` of `top`. `params` is
+ * a decoded `MarketParams` (or anything with these fields), `auction` a decoded `Auction`.
  */
 export function needsReset(
   params: { cuspBps: number | BN; tailSecs: BN; curve: Curve },
-  auction: { top: BN; tic: BN },
+  auction: { top: BN; tic: BN; priceMode?: number },
   nowSecs: BN | number,
 ): boolean {
   const elapsedSecs = elapsedOf(toBN(nowSecs, "nowSecs").sub(auction.tic));
+  if (isAnchored(auction)) return elapsedSecs.gt(params.tailSecs);
   return needsResetAt({
     top: auction.top,
     price: auctionPrice(params.curve, auction.top, elapsedSecs),

@@ -26,8 +26,14 @@ import {
   createAssociatedTokenAccountIdempotentInstruction,
   getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
-import { AuctionAccount, ConfigAccount, MarketAccount, PositionAccount } from "./accounts";
-import { auctionPrice } from "./auction";
+import {
+  AuctionAccount,
+  ConfigAccount,
+  MarketAccount,
+  PositionAccount,
+  WithdrawalRequestAccount,
+} from "./accounts";
+import { isAnchored, takePrice } from "./auction";
 import { PROGRAM_ID } from "./constants";
 import { GavelEvent, parseEvents } from "./events";
 import {
@@ -40,11 +46,13 @@ import {
   fetchMarkets,
   fetchPosition,
   fetchPositions,
+  fetchWithdrawalRequest,
   ProgramAccount,
 } from "./fetch";
 import {
   accrueIx,
   borrowIx,
+  cancelWithdrawalIx,
   closePositionIx,
   depositCollateralIx,
   depositLiquidityIx,
@@ -55,13 +63,14 @@ import {
   openPositionIx,
   REPAY_ALL,
   repayIx,
+  requestWithdrawalIx,
   resetAuctionIx,
   takeIx,
   withdrawCollateralIx,
   withdrawLiquidityIx,
 } from "./instructions";
-import { OracleKind } from "./oracle";
-import { auctionPda, marketPda, positionPda } from "./pda";
+import { marketOraclePrice, OracleKind } from "./oracle";
+import { auctionPda, marketPda, positionPda, withdrawalRequestPda } from "./pda";
 import { EventCallback, subscribeEvents } from "./subscribe";
 import { AuctionGoneError, toGavelError } from "./tx-errors";
 
@@ -141,8 +150,11 @@ export interface OracleOptions extends SendOptions {
   oracles?: PublicKey[];
 }
 
-/** Call options of {@link GavelClient.take} and {@link GavelClient.flashTake}. */
-export interface TakeOptions extends SendOptions {
+/**
+ * Call options of {@link GavelClient.take} and {@link GavelClient.flashTake} (`oracles`: an
+ * anchored auction's oracle accounts, default the client's resolution; Maker-mode takes pass none).
+ */
+export interface TakeOptions extends OracleOptions {
   /** Most collateral to buy (base units); default the whole lot. */
   maxCollateral?: Amount;
   /** Highest acceptable price (PRICE_SCALE); default the auction's price at the chain's clock now. */
@@ -233,6 +245,15 @@ export class GavelClient {
     );
   }
 
+  /** `lp`'s pending withdrawal request in `market` (address or mints), or `null`. */
+  async getWithdrawalRequest(market: MarketLike, lp: PublicKey): Promise<WithdrawalRequestAccount | null> {
+    return fetchWithdrawalRequest(
+      this.connection,
+      withdrawalRequestPda(this.marketAddress(market), lp, this.programId)[0],
+      this.fetchOpts(),
+    );
+  }
+
   /** The auction at `address`, or `null` (never kicked, or already settled). */
   getAuction(address: PublicKey): Promise<AuctionAccount | null> {
     return fetchAuction(this.connection, address, this.fetchOpts());
@@ -259,14 +280,17 @@ export class GavelClient {
   }
 
   /**
-   * An auction's price now (PRICE_SCALE), from the program's curve at the chain's clock; `null`
-   * when the auction is gone. (Whether it may be taken also depends on `needsReset`.)
+   * An auction's price now (PRICE_SCALE) at the chain's clock, as a take would pay it: Maker mode
+   * from the program's curve; anchored mode from the market's oracle accounts now (`oracles`, or
+   * the client's resolution). `null` when the auction is gone. (Whether it may be taken also
+   * depends on `needsReset`.)
    */
-  async getAuctionPrice(auction: AuctionLike): Promise<BN | null> {
+  async getAuctionPrice(auction: AuctionLike, oracles?: PublicKey[]): Promise<BN | null> {
     const a = await this.loadAuction(auction);
     if (!a) return null;
     const [market, clock] = await Promise.all([this.loadMarket(a.account.market), this.getClock()]);
-    return auctionPrice(market.account.params.curve, a.account.top, clock.unixTimestamp.sub(a.account.tic));
+    const mid = isAnchored(a.account) ? await this.oracleMid(market, oracles) : undefined;
+    return takePrice(market.account.params, a.account, clock.unixTimestamp, mid);
   }
 
   /** Subscribes to Gavel's events (see `subscribeEvents`); returns the unsubscribe function. */
@@ -391,24 +415,55 @@ export class GavelClient {
     return this.send([...create, ix], opts);
   }
 
-  /** `withdraw_liquidity`: burns `shares` for debt tokens (paid from idle cash). */
-  async withdrawLiquidity(
+  /**
+   * `request_withdrawal`: moves `shares` into this wallet's withdrawal request; claim them with
+   * {@link withdrawLiquidity} once the market's `withdrawCooldownSecs` has passed.
+   */
+  async requestWithdrawal(
     market: MarketLike,
     shares: Amount,
-    opts: SendOptions & { debtAccount?: PublicKey; shareAccount?: PublicKey } = {},
+    opts: SendOptions & { shareAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
     const m = await this.loadMarket(market);
-    const [lpDebtAccount, create] = await this.payee(m.account.debtMint, opts.debtAccount);
-    const ix = withdrawLiquidityIx(
+    const ix = requestWithdrawalIx(
       {
         ...this.ref(m),
         lp: this.publicKey,
-        lpDebtAccount,
         lpShareAccount: opts.shareAccount ?? this.ata(m.account.shareMint),
       },
       toBN(shares),
       this.programId,
     );
+    return this.send([ix], opts);
+  }
+
+  /**
+   * `withdraw_liquidity`: claims `shares` of this wallet's withdrawal request (after its cooldown)
+   * for debt tokens, at min(value at request, value now), paid from idle cash.
+   */
+  async withdrawLiquidity(
+    market: MarketLike,
+    shares: Amount,
+    opts: SendOptions & { debtAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [lpDebtAccount, create] = await this.payee(m.account.debtMint, opts.debtAccount);
+    const ix = withdrawLiquidityIx(
+      { ...this.ref(m), lp: this.publicKey, lpDebtAccount },
+      toBN(shares),
+      this.programId,
+    );
+    return this.send([...create, ix], opts);
+  }
+
+  /** `cancel_withdrawal`: takes back the shares of this wallet's withdrawal request. */
+  async cancelWithdrawal(
+    market: MarketLike,
+    opts: SendOptions & { shareAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [lpShareAccount, create] = await this.payee(m.account.shareMint, opts.shareAccount);
+    const ix = cancelWithdrawalIx({ ...this.ref(m), lp: this.publicKey, lpShareAccount }, this.programId);
     return this.send([...create, ix], opts);
   }
 
@@ -441,8 +496,8 @@ export class GavelClient {
 
   /**
    * `kick`: starts the auction of `owner`'s unsafe position. The reward goes to `rewardAccount`
-   * (default the signer's associated debt-token account, created when missing). Returns the new
-   * auction's address with the result.
+   * (default the signer's associated debt-token account, created when missing; the program
+   * requires an account owned by the signer). Returns the new auction's address with the result.
    */
   async kick(
     market: MarketLike,
@@ -504,7 +559,8 @@ export class GavelClient {
 
   /**
    * `reset_auction`: restarts an auction past its tail or below its cusp from a fresh price; the
-   * reward goes to `rewardAccount` (default the signer's associated debt-token account).
+   * reward goes to `rewardAccount` (default the signer's associated debt-token account; the program
+   * requires an account owned by the signer).
    */
   async resetAuction(
     auction: AuctionLike,
@@ -733,6 +789,19 @@ export class GavelClient {
     return out;
   }
 
+  /** The market's oracle price now (the program's `mid`) from its oracle accounts. */
+  private async oracleMid(m: ProgramAccount<MarketAccount>, given?: PublicKey[]): Promise<BN> {
+    const keys = await this.oracles(m, given);
+    const infos = await this.connection.getMultipleAccountsInfo(keys, this.commitment);
+    const data = infos.map((info, i) => {
+      if (!info) throw new Error(`oracle account ${keys[i].toBase58()} does not exist`);
+      return info.data;
+    });
+    const mid = marketOraclePrice(m.account, data);
+    if (!mid) throw new Error(`market ${m.publicKey.toBase58()}: oracle price out of range`);
+    return mid;
+  }
+
   private auctionAddress(auction: AuctionLike): PublicKey {
     return "account" in auction ? auction.publicKey : auction;
   }
@@ -768,11 +837,13 @@ export class GavelClient {
       m.account.collateralMint,
       opts.collateralDestination,
     );
+    const oracles = isAnchored(a.account) ? await this.oracles(m, opts.oracles) : [];
     let maxPrice: BN;
     if (opts.maxPrice !== undefined) maxPrice = toBN(opts.maxPrice);
     else {
       const clock = await this.getClock();
-      maxPrice = auctionPrice(m.account.params.curve, a.account.top, clock.unixTimestamp.sub(a.account.tic));
+      const mid = isAnchored(a.account) ? await this.oracleMid(m, oracles) : undefined;
+      maxPrice = takePrice(m.account.params, a.account, clock.unixTimestamp, mid);
     }
     return {
       ixs: create,
@@ -784,6 +855,7 @@ export class GavelClient {
         taker: this.publicKey,
         collateralDestination,
         debtSource: opts.debtSource ?? this.ata(m.account.debtMint),
+        oracles,
       },
       limits: {
         maxCollateral: opts.maxCollateral !== undefined ? toBN(opts.maxCollateral) : a.account.lot,

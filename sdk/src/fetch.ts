@@ -21,8 +21,10 @@ import {
   decodeConfig,
   decodeMarket,
   decodePosition,
+  decodeWithdrawalRequest,
   MarketAccount,
   PositionAccount,
+  WithdrawalRequestAccount,
 } from "./accounts";
 import { PROGRAM_ID } from "./constants";
 import { configPda } from "./pda";
@@ -132,6 +134,15 @@ export function fetchPosition(
   opts: FetchOptions = {},
 ): Promise<PositionAccount | null> {
   return fetchOne(connection, address, decodePosition, opts);
+}
+
+/** The withdrawal request at `address`, or `null` when there is none (claimed or cancelled). */
+export function fetchWithdrawalRequest(
+  connection: Connection,
+  address: PublicKey,
+  opts: FetchOptions = {},
+): Promise<WithdrawalRequestAccount | null> {
+  return fetchOne(connection, address, decodeWithdrawalRequest, opts);
 }
 
 /** The auction at `address`, or `null` when there is none (never kicked, or settled). */

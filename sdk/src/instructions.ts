@@ -21,6 +21,7 @@ import {
   configPda,
   marketAddresses,
   positionPda,
+  withdrawalRequestPda,
 } from "./pda";
 import { coder } from "./program";
 import { BackstopParams, MarketParams } from "./types";
@@ -156,13 +157,83 @@ export function depositLiquidityIx(
   return build("depositLiquidity", { amount }, liquidityKeys(accounts, programId), programId);
 }
 
-/** `withdraw_liquidity`: LP burns `shares` for debt tokens. */
-export function withdrawLiquidityIx(
-  accounts: LiquidityAccounts,
+/**
+ * `request_withdrawal`: first step of a withdrawal. Moves `shares` out of the LP's share account
+ * into the LP's `WithdrawalRequest` PDA (rent paid by the LP), claimable after the market's
+ * `withdrawCooldownSecs` with {@link withdrawLiquidityIx}.
+ */
+export function requestWithdrawalIx(
+  accounts: Omit<LiquidityAccounts, "lpDebtAccount">,
   shares: BN,
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
-  return build("withdrawLiquidity", { shares }, liquidityKeys(accounts, programId), programId);
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "requestWithdrawal",
+    { shares },
+    [
+      sw(accounts.lp),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(m.shareMint),
+      w(accounts.lpShareAccount),
+      w(withdrawalRequestPda(m.market, accounts.lp, programId)[0]),
+      r(TOKEN_PROGRAM_ID),
+      r(SystemProgram.programId),
+    ],
+    programId,
+  );
+}
+
+/**
+ * `withdraw_liquidity`: claims `shares` of the LP's withdrawal request (after its cooldown) for
+ * debt tokens, at min(value at request, value now); closes the request when it is empty.
+ */
+export function withdrawLiquidityIx(
+  accounts: Omit<LiquidityAccounts, "lpShareAccount">,
+  shares: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "withdrawLiquidity",
+    { shares },
+    [
+      sw(accounts.lp),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(m.liquidityVault),
+      w(accounts.lpDebtAccount),
+      w(withdrawalRequestPda(m.market, accounts.lp, programId)[0]),
+      r(TOKEN_PROGRAM_ID),
+    ],
+    programId,
+  );
+}
+
+/**
+ * `cancel_withdrawal`: returns the shares of the LP's withdrawal request to `lpShareAccount`
+ * (those worth more than the request's value now are forfeited to the pool) and closes it.
+ */
+export function cancelWithdrawalIx(
+  accounts: Omit<LiquidityAccounts, "lpDebtAccount">,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "cancelWithdrawal",
+    {},
+    [
+      sw(accounts.lp),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(m.shareMint),
+      w(accounts.lpShareAccount),
+      w(withdrawalRequestPda(m.market, accounts.lp, programId)[0]),
+      r(TOKEN_PROGRAM_ID),
+    ],
+    programId,
+  );
 }
 
 /** `fund_insurance`: anyone adds `amount` to the insurance fund. */
@@ -374,9 +445,18 @@ export interface TakeLimits {
   maxPrice: BN;
 }
 
+/**
+ * Oracle accounts a take passes: none for a Maker-mode auction; the market's oracles (collateral,
+ * then debt) for an anchored auction, whose price the program reads at the take.
+ */
+export interface TakeOracles {
+  oracles?: OracleAccounts;
+}
+
 /** `take`: buys up to `maxCollateral` at the current price if it is ≤ `maxPrice`. */
 export function takeIx(
-  accounts: AuctionRef & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
+  accounts: AuctionRef &
+    TakeOracles & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
   limits: TakeLimits,
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
@@ -396,6 +476,7 @@ export function takeIx(
       w(accounts.debtSource),
       w(accounts.kicker),
       r(TOKEN_PROGRAM_ID),
+      ...(accounts.oracles ?? []).map(r),
     ],
     programId,
   );
@@ -403,7 +484,7 @@ export function takeIx(
 
 /** `take_begin`: flash take, first half (collateral out). Use {@link flashTakeIxs}. */
 export function takeBeginIx(
-  accounts: AuctionRef & { taker: PublicKey; collateralDestination: PublicKey },
+  accounts: AuctionRef & TakeOracles & { taker: PublicKey; collateralDestination: PublicKey },
   limits: TakeLimits,
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
@@ -420,6 +501,7 @@ export function takeBeginIx(
       w(accounts.collateralDestination),
       r(SYSVAR_INSTRUCTIONS_PUBKEY),
       r(TOKEN_PROGRAM_ID),
+      ...(accounts.oracles ?? []).map(r),
     ],
     programId,
   );
@@ -453,7 +535,8 @@ export function takeEndIx(
  * into the debt token), `take_end` paying from `debtSource` — all for one transaction.
  */
 export function flashTakeIxs(
-  accounts: AuctionRef & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
+  accounts: AuctionRef &
+    TakeOracles & { taker: PublicKey; collateralDestination: PublicKey; debtSource: PublicKey },
   limits: TakeLimits,
   middle: TransactionInstruction[],
   programId: PublicKey = PROGRAM_ID,

@@ -212,6 +212,42 @@ function valueWithAuctionsAt(m: PoolState, auctions: BN): BN | null {
   return v.gt(U64_MAX) ? null : v;
 }
 
+/**
+ * `math::request_value_of`: the at-request value of `shares` of a withdrawal request holding
+ * `requestShares` worth `requestValue` (exactly `requestValue` for all of them); null if
+ * `shares > requestShares` or `requestShares` is 0.
+ */
+export function requestValueOf(shares: BN, requestShares: BN, requestValue: BN): BN | null {
+  if (shares.gt(requestShares)) return null;
+  if (shares.eq(requestShares)) return requestValue;
+  return mulDivFloor(shares, requestValue, requestShares);
+}
+
+/**
+ * `math::claim_amount`: what `withdraw_liquidity` pays for `shares` whose value at request is
+ * `cap`: min(cap, floor(shares × withdrawalValue / totalShares)).
+ */
+export function claimAmount(shares: BN, cap: BN, withdrawalValue: BN, totalShares: BN): BN | null {
+  const now = amountForShares(shares, withdrawalValue, totalShares);
+  return now === null ? null : BN.min(now, cap);
+}
+
+/**
+ * `math::cancel_shares`: the shares `cancel_withdrawal` gives back (`totalShares` includes the
+ * request's): all of them when worth at most `requestValue` now (at `poolValue` / `totalShares`)
+ * or when no other shares exist; otherwise min(requestShares, floor(requestValue × others /
+ * (poolValue − requestValue))) with others = totalShares − requestShares, so that the shares given
+ * back are worth at most `requestValue` once the rest are forfeited.
+ */
+export function cancelShares(requestShares: BN, requestValue: BN, poolValue: BN, totalShares: BN): BN | null {
+  const now = amountForShares(requestShares, poolValue, totalShares);
+  if (now === null || requestShares.gt(totalShares)) return null;
+  const others = totalShares.sub(requestShares);
+  if (now.lte(requestValue) || others.isZero()) return requestShares;
+  const back = mulDivFloor(requestValue, others, poolValue.sub(requestValue));
+  return back === null ? null : BN.min(back, requestShares);
+}
+
 /** `floor(amount × bps / BPS)`. */
 export function bpsOf(amount: BN, bps: BN): BN | null {
   return mulDivFloor(amount, bps, BPS);

@@ -12,6 +12,7 @@
 import BN from "bn.js";
 import { PublicKey } from "@solana/web3.js";
 import { parsePriceData, PriceStatus } from "@pythnetwork/client";
+import { priceFromPyth } from "./math";
 
 /** Mainnet Pyth oracle v2 program, owner of legacy price accounts. */
 export const PYTH_LEGACY_PROGRAM_ID = new PublicKey("FsJ3A3u2vn5cTVofAjvy6y5kwABJAqYWpe4975bi2epH");
@@ -311,4 +312,38 @@ export function pythAccountInfo(
     lamports: lamports ?? rentExemptLamports(data.length),
     executable: false,
   };
+}
+
+/** Decodes an oracle account of `kind` (legacy price account or `PriceUpdateV2`). */
+export function readOracle(kind: number, data: Buffer | Uint8Array): OraclePriceData {
+  return kind === OracleKind.PythPull ? readPriceUpdateV2(data) : readPythLegacy(data);
+}
+
+/**
+ * A market's price (PRICE_SCALE, the program's `mid`: the oracle prices themselves, rounded down)
+ * from the data of its oracle accounts, collateral first, then the debt oracle when the market has
+ * one — what `kick` and anchored takes compute on chain. Applies none of the program's guards
+ * (age, confidence, status); null when a price is not positive or out of range.
+ */
+export function marketOraclePrice(
+  market: {
+    collateralDecimals: number;
+    debtDecimals: number;
+    params: { collateralOracleKind: number; debtOracleKind: number; debtOracle: PublicKey };
+  },
+  oracleData: (Buffer | Uint8Array)[],
+): BN | null {
+  const p = market.params;
+  const coll = readOracle(p.collateralOracleKind, oracleData[0]);
+  const hasDebt = !p.debtOracle.equals(PublicKey.default);
+  const debt = hasDebt ? readOracle(p.debtOracleKind, oracleData[1]) : null;
+  if (coll.price.lten(0) || (debt && debt.price.lten(0))) return null;
+  return priceFromPyth({
+    collPrice: coll.price,
+    collExpo: coll.expo,
+    debtPrice: debt ? debt.price : new BN(1),
+    debtExpo: debt ? debt.expo : 0,
+    collDecimals: market.collateralDecimals,
+    debtDecimals: market.debtDecimals,
+  });
 }

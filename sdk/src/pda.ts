@@ -65,6 +65,18 @@ export function positionPda(
   return PublicKey.findProgramAddressSync([POSITION_SEED, market.toBuffer(), owner.toBuffer()], programId);
 }
 
+/** Seed of withdrawal request PDAs (`state/withdrawal.rs: WITHDRAWAL_SEED`). */
+export const WITHDRAWAL_SEED = Buffer.from("withdrawal");
+
+/** The `WithdrawalRequest` PDA `["withdrawal", market, lp]`. */
+export function withdrawalRequestPda(
+  market: PublicKey,
+  lp: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([WITHDRAWAL_SEED, market.toBuffer(), lp.toBuffer()], programId);
+}
+
 /** Every PDA of a market, derived from its mints. */
 export interface MarketAddresses {
   market: PublicKey;

@@ -32,7 +32,51 @@ export interface MarketParams {
   maxAgeSlots: BN;
   maxConfBps: number;
   curve: Curve;
+  /** Seconds between `request_withdrawal` and its first claim (60 s to 7 days; e.g. 3,600). */
+  withdrawCooldownSecs: BN;
+  /** {@link PRICE_MODE_MAKER} (the `curve` from `top`) or {@link PRICE_MODE_ANCHORED} (oracle × (1 − d)). */
+  priceMode: number;
+  /** Anchored mode: discount at the kick and after a reset (`d_start`). */
+  anchorStartBps: number;
+  /** Anchored mode: discount growth per minute (`d_rate`). */
+  anchorRateBpsPerMin: number;
+  /** Largest discount of a position kicked at exactly the liquidation LTV; +1 point per point of LTV above. */
+  anchorMaxBaseBps: number;
+  /** Largest discount of any auction. */
+  anchorMaxCapBps: number;
+  /** Partial kicks bring the position back to this LTV; 0 = whole positions. */
+  kickTargetLtvBps: number;
+  /** Partial kicks: at or above this LTV the whole position is kicked. */
+  kickFullLtvBps: number;
 }
+
+/** `price_mode` 0: Maker's price curve falling from `top` (the original engine). */
+export const PRICE_MODE_MAKER = 0;
+/** `price_mode` 1: the price follows the live oracle minus a growing, bounded discount. */
+export const PRICE_MODE_ANCHORED = 1;
+
+/** The engine v2 parameters of a market. */
+export type EngineParams = Pick<
+  MarketParams,
+  | "priceMode"
+  | "anchorStartBps"
+  | "anchorRateBpsPerMin"
+  | "anchorMaxBaseBps"
+  | "anchorMaxCapBps"
+  | "kickTargetLtvBps"
+  | "kickFullLtvBps"
+>;
+
+/** Engine v2 parameters of a market that keeps the original engine: Maker curve, whole positions. */
+export const MAKER_ENGINE: Readonly<EngineParams> = Object.freeze({
+  priceMode: PRICE_MODE_MAKER,
+  anchorStartBps: 0,
+  anchorRateBpsPerMin: 0,
+  anchorMaxBaseBps: 0,
+  anchorMaxCapBps: 0,
+  kickTargetLtvBps: 0,
+  kickFullLtvBps: 0,
+});
 
 /** Everything the admin sets on a backstop pool (`BackstopParams`). */
 export interface BackstopParams {

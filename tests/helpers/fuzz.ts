@@ -73,9 +73,18 @@ import {
   resetAuctionIx,
   setStopIx,
   takeIx,
+  updateMarketIx,
   valueFloor,
   withdrawCollateralIx,
   withdrawLiquidityIx,
+  requestWithdrawalIx,
+  cancelWithdrawalIx,
+  withdrawalRequestPda,
+  decodeWithdrawalRequest,
+  WithdrawalRequestAccount,
+  claimAmount,
+  requestValueOf,
+  withdrawalValue,
   accrueIx,
   accrueRate,
   coder,
@@ -460,14 +469,30 @@ export interface Tracked {
   knownCount?: number;
   /** Auctions settled since the last check (must be closed). */
   closed?: PublicKey[];
+  /**
+   * Per live auction: the rewards its `AuctionStarted` and `AuctionReset` events paid, and its
+   * penalty at the kick (`tab − debt` of `AuctionStarted`), counted from the events independently
+   * of the program's `rewards_paid`.
+   */
+  rewards?: Map<string, { paid: BN; penalty: BN }>;
+  /** Withdrawal request addresses of the LPs (absent ones are skipped). */
+  requests?: PublicKey[];
+}
+
+/** The withdrawal request at `address`, decoded (null when there is none). */
+function requestAt(arena: Arena, address: PublicKey): WithdrawalRequestAccount | null {
+  const data = arena.chain.data(address);
+  return data && data.length > 0 ? decodeWithdrawalRequest(data) : null;
 }
 
 /**
  * Throws unless the market's accounting holds: vaults match (`collateral vault == collateral_total`,
  * `liquidity vault == cash + insurance`), `Σ ink + Σ lot == collateral_total`,
- * `dirt == Σ tab`, `auction_debt == Σ debt`, `art_total == Σ art`, share mint supply ==
- * `total_shares`, per-auction sanity (`debt ≤ tab ≤ initial_tab`, `lot ≤ initial_lot`, no open
- * flash take, live tab ≥ dust), per-position sanity (debt 0 or ≥ dust, live auction count), and
+ * `dirt == Σ tab`, `auction_debt == Σ debt`, `art_total == Σ art`, share mint supply + shares
+ * in withdrawal requests == `total_shares`, per-auction sanity (`debt ≤ tab ≤ initial_tab`, `lot ≤
+ * initial_lot`, no open flash take, live tab ≥ dust, the kick and all resets together paid at most
+ * the penalty `initial_tab − initial_debt`, and `rewards_paid` equals the reward events),
+ * per-position sanity (debt 0 or ≥ dust, live auction count), and
  * `rate ≥ 1.0`. The tracked live auctions must be exactly the auction accounts that exist.
  */
 export function checkInvariants(arena: Arena, tracked: Tracked): void {
@@ -481,8 +506,18 @@ export function checkInvariants(arena: Arena, tracked: Tracked): void {
     fail(`collateral vault ${collVault} != collateral_total ${m.collateralTotal}`);
   if (!liqVault.eq(m.cash.add(m.insurance)))
     fail(`liquidity vault ${liqVault} != cash ${m.cash} + insurance ${m.insurance}`);
+  // Shares in withdrawal requests are burned from their owners but still counted by the market.
+  let requested = new BN(0);
+  for (const address of tracked.requests ?? []) {
+    const req = requestAt(arena, address);
+    if (!req) continue;
+    if (!req.market.equals(arena.addrs.market)) fail(`request ${address} of another market`);
+    if (req.shares.isZero()) fail(`request ${address} empty but not closed`);
+    requested = requested.add(req.shares);
+  }
   const supply = mintSupply(arena.chain.data(arena.addrs.shareMint)!);
-  if (!supply.eq(m.totalShares)) fail(`share supply ${supply} != total_shares ${m.totalShares}`);
+  if (!supply.add(requested).eq(m.totalShares))
+    fail(`share supply ${supply} + requested ${requested} != total_shares ${m.totalShares}`);
   if (m.rate.lt(RATE_SCALE)) fail(`rate ${m.rate} below 1.0`);
 
   let ink = new BN(0);
@@ -516,6 +551,15 @@ export function checkInvariants(arena: Arena, tracked: Tracked): void {
     if (au.tab.isZero() || au.lot.isZero()) fail(`auction ${key} done but not closed`);
     if (au.tab.lt(m.params.dust)) fail(`auction ${key} tab ${au.tab} below dust`);
     if (au.id.gte(m.auctionCount)) fail(`auction ${key} id beyond auction_count`);
+    if (au.initialDebt.gt(au.initialTab)) fail(`auction ${key} initial debt above initial tab`);
+    const penalty = au.initialTab.sub(au.initialDebt);
+    if (au.rewardsPaid.gt(penalty))
+      fail(`auction ${key} paid ${au.rewardsPaid} of rewards > penalty ${penalty}`);
+    const seen = tracked.rewards?.get(key);
+    if (seen && !seen.paid.eq(au.rewardsPaid))
+      fail(`auction ${key} rewards_paid ${au.rewardsPaid} != Σ reward events ${seen.paid}`);
+    if (seen && !seen.penalty.eq(penalty))
+      fail(`auction ${key} penalty ${penalty} != kick event's ${seen.penalty}`);
     const pk = au.position.toBase58();
     liveByPosition.set(pk, (liveByPosition.get(pk) ?? 0) + 1);
     lot = lot.add(au.lot);
@@ -671,6 +715,8 @@ interface Actor {
   debt: PublicKey;
   share: PublicKey;
   position: PublicKey;
+  /** The actor's withdrawal request PDA. */
+  request: PublicKey;
 }
 
 /** An operation: what to send, by whom, and a label for the log. */
@@ -708,6 +754,10 @@ export interface FuzzStats {
   badDebts: number;
   socialized: BN;
   rewardsPaid: BN;
+  /** Reset loops (a borrower kicks their own position, resets it after each tail, buys it back). */
+  resetLoops: number;
+  /** Of those, loops whose tab was raised in full: the insurance fund's net was checked ≥ 0. */
+  resetLoopsRaised: number;
 }
 
 /** Thrown with the seed and step on the first broken invariant. */
@@ -735,7 +785,13 @@ export class Fuzzer {
   readonly arena = new Arena();
   readonly rng: Rng;
   readonly actors: Actor[] = [];
-  readonly tracked: Tracked = { positions: [], auctions: new Set(), closed: [] };
+  readonly tracked: Tracked = {
+    positions: [],
+    auctions: new Set(),
+    closed: [],
+    rewards: new Map(),
+    requests: [],
+  };
   /** The most recently closed auctions (kept as garbage inputs). */
   readonly closedAuctions: PublicKey[] = [];
   readonly stats: FuzzStats = {
@@ -753,6 +809,8 @@ export class Fuzzer {
     badDebts: 0,
     socialized: new BN(0),
     rewardsPaid: new BN(0),
+    resetLoops: 0,
+    resetLoopsRaised: 0,
   };
   /** Oracle price in cents and its confidence. */
   private cents = 15_000;
@@ -779,8 +837,10 @@ export class Fuzzer {
         debt: a.ata(a.ref.debtMint, kp.publicKey),
         share: a.ata(a.addrs.shareMint, kp.publicKey),
         position: positionPda(a.addrs.market, kp.publicKey)[0],
+        request: withdrawalRequestPda(a.addrs.market, kp.publicKey)[0],
       });
       this.tracked.positions.push(positionPda(a.addrs.market, kp.publicKey)[0]);
+      this.tracked.requests!.push(withdrawalRequestPda(a.addrs.market, kp.publicKey)[0]);
       // Most actors start with an open position holding collateral (and some debt).
       if (i % 3 !== 2) {
         a.mustSend(
@@ -834,6 +894,28 @@ export class Fuzzer {
 
   private openPositions(): Actor[] {
     return this.actors.filter((x) => this.arena.positionAt(x.position) !== null);
+  }
+
+  /**
+   * A successful claim happened after the request's cooldown and paid exactly what the SDK's
+   * mirror says: min(value at request, value now at the withdrawal value), never more.
+   */
+  private checkClaim(
+    res: SendResult,
+    req: WithdrawalRequestAccount | null,
+    shares: BN,
+    m: MarketAccount,
+  ): void {
+    if (!res.ok) return;
+    if (!req) throw new Error("withdraw_liquidity paid without a request");
+    if (BigInt(req.claimableTs.toString()) > this.arena.now)
+      throw new Error(`claim paid before the cooldown ended (${req.claimableTs} > ${this.arena.now})`);
+    const now = this.accrued(m);
+    const cap = requestValueOf(shares, req.shares, req.value)!;
+    const expected = claimAmount(shares, cap, withdrawalValue(now)!, now.totalShares)!;
+    const ev = res.events.find((e) => e.name === "liquidityWithdrawn");
+    const paid = ev?.data.amount as BN | undefined;
+    if (!paid || !paid.eq(expected)) throw new Error(`claim paid ${paid}, the rule says ${expected}`);
   }
 
   /** Max additional debt of `pos` at the current (price − confidence), as the program computes it. */
@@ -937,7 +1019,10 @@ export class Fuzzer {
       price: 10,
       warp: 8,
       lpDeposit: 3,
+      lpRequest: 2,
       lpWithdraw: 3,
+      lpCancel: 1,
+      runAhead: 1,
       insurance: 1,
       open: 2,
       deposit: 5,
@@ -950,6 +1035,7 @@ export class Fuzzer {
       take: 12,
       flash: 5,
       reset: 4,
+      resetLoop: 2,
       stop: 0.5,
       topUp: 1,
       bad: 8,
@@ -966,6 +1052,14 @@ export class Fuzzer {
         return null;
       case "bad":
         return this.badOp();
+      case "resetLoop":
+        try {
+          this.resetLoop();
+        } catch (e) {
+          if (e instanceof FuzzFailure) throw e;
+          throw new FuzzFailure(this.opts.seed, this.step, "resetLoop", String((e as Error).message));
+        }
+        return null;
       default:
         return this.validOp(kind);
     }
@@ -1020,12 +1114,50 @@ export class Fuzzer {
           signers: [actor.kp],
         };
       }
-      case "lpWithdraw": {
-        const shares = a.balance(actor.share);
+      case "lpRequest":
         return {
           name: kind,
-          ixs: [withdrawLiquidityIx(a.lpAccounts(actor.kp), this.amountAround(shares))],
+          ixs: [requestWithdrawalIx(a.lpAccounts(actor.kp), this.amountAround(a.balance(actor.share)))],
           signers: [actor.kp],
+        };
+      case "lpWithdraw": {
+        const req = requestAt(a, actor.request);
+        const shares = this.amountAround(req?.shares ?? a.balance(actor.share));
+        return {
+          name: kind,
+          ixs: [withdrawLiquidityIx(a.lpAccounts(actor.kp), shares)],
+          signers: [actor.kp],
+          check: (res) => this.checkClaim(res, req, shares, m),
+        };
+      }
+      case "lpCancel":
+        return { name: kind, ixs: [cancelWithdrawalIx(a.lpAccounts(actor.kp))], signers: [actor.kp] };
+      case "runAhead": {
+        // Issue 15's attack: an LP who sees an unsafe position leaves in the same transaction as
+        // its kick — asking for a withdrawal (which then waits the cooldown, its shares sharing
+        // the loss), or claiming a request made earlier (paid at most its value now, with the
+        // auction's debt counted only up to the insurance fund).
+        const unsafe = this.openPositions().filter((x) => this.unsafe(a.positionAt(x.position)!, m));
+        const target = unsafe.length > 0 ? r.pick(unsafe) : other;
+        const req = requestAt(a, actor.request);
+        if (!req) {
+          return {
+            name: kind,
+            ixs: [
+              requestWithdrawalIx(a.lpAccounts(actor.kp), a.balance(actor.share)),
+              a.kickIx(target.kp.publicKey, actor.kp),
+            ],
+            signers: [actor.kp],
+          };
+        }
+        return {
+          name: kind,
+          ixs: [
+            withdrawLiquidityIx(a.lpAccounts(actor.kp), req.shares),
+            a.kickIx(target.kp.publicKey, actor.kp),
+          ],
+          signers: [actor.kp],
+          check: (res) => this.checkClaim(res, req, req.shares, m),
         };
       }
       case "insurance":
@@ -1165,6 +1297,77 @@ export class Fuzzer {
     return null;
   }
 
+  /**
+   * Issue 15's reward loop: a borrower kicks their own unsafe position, resets the auction after
+   * each tail (1 to 5 times) and, most of the time, buys it all back. Every transaction goes
+   * through {@link apply} (so every invariant is checked after each); the kick and the resets
+   * together may pay at most the auction's penalty, and when the tab is raised in full the
+   * insurance fund must not end the loop with less than it started with.
+   */
+  private resetLoop(): void {
+    const a = this.arena;
+    const r = this.rng;
+    const m = this.accrued(a.market());
+    const unsafe = this.openPositions().filter((x) => this.unsafe(a.positionAt(x.position)!, m));
+    if (unsafe.length === 0) return;
+    const owner = r.pick(unsafe);
+    const market = a.market();
+    const [auction] = auctionPda(a.addrs.market, market.auctionCount);
+    const insurance0 = market.insurance;
+    const kick = a.kickIx(owner.kp.publicKey, owner.kp);
+    // Half of the loops run on a dust-sized auction, where the penalty is below tip + chip (the
+    // case that paid (k + 1) × the penalty): in the same transaction the admin narrows the hole to
+    // 1.1–5 × dust of room, the owner kicks a hole-limited slice, the admin restores the hole.
+    const admin = { admin: a.admin.publicKey, market: a.addrs.market };
+    const room = r.scale(market.params.dust, 1.1, 5);
+    const ixs = r.chance(0.5)
+      ? [
+          updateMarketIx(admin, { ...market.params, hole: market.dirt.add(room) }),
+          kick,
+          updateMarketIx(admin, market.params),
+        ]
+      : [kick];
+    this.apply({ name: "resetLoop:kick", ixs, signers: [owner.kp, a.admin] });
+    if (!a.auction(auction)) return;
+    const tail = Number(m.params.tailSecs.toString());
+    let resets = 0;
+    for (let i = r.range(1, 5); i > 0; i--) {
+      a.warp(tail + 1);
+      this.publishPrice();
+      const before = this.stats.resets;
+      this.apply({ name: "resetLoop:reset", ixs: [a.resetIx(auction, owner.kp)], signers: [owner.kp] });
+      resets += this.stats.resets - before;
+    }
+    if (resets === 0) return;
+    this.stats.resetLoops++;
+    if (r.chance(0.3)) return; // left for the other bidders
+    const au = a.auction(auction)!;
+    const price = a.priceNow(auction);
+    const check = this.takePrediction(au, price, U64_MAX, U64_MAX, a.market());
+    const settledBefore = this.stats.settled;
+    const acc = a.takeAccounts(auction, owner.kp);
+    let raised = false;
+    this.apply({
+      name: "resetLoop:take",
+      ixs: [takeIx(acc, { maxCollateral: U64_MAX, maxPrice: U64_MAX })],
+      signers: [owner.kp],
+      check: (res) => {
+        check(res);
+        raised = res.events.some((e) => e.name === "auctionSettled" && e.data.reason === 0);
+      },
+    });
+    if (!raised || this.stats.settled === settledBefore) return;
+    this.stats.resetLoopsRaised++;
+    const net = a.market().insurance.sub(insurance0);
+    if (net.isNeg())
+      throw new FuzzFailure(
+        this.opts.seed,
+        this.step,
+        "resetLoop",
+        `insurance fund lost ${net.neg()} on a raised auction`,
+      );
+  }
+
   /** Every address an operation may read or write, for the snapshot of a failing transaction. */
   private watched(): PublicKey[] {
     const a = this.arena;
@@ -1177,7 +1380,7 @@ export class Fuzzer {
       ...this.tracked.positions,
       ...this.liveAuctions(),
       ...this.closedAuctions,
-      ...this.actors.flatMap((x) => [x.coll, x.debt, x.share, x.kp.publicKey]),
+      ...this.actors.flatMap((x) => [x.coll, x.debt, x.share, x.request, x.kp.publicKey]),
       a.admin.publicKey,
     ];
   }
@@ -1190,7 +1393,9 @@ export class Fuzzer {
       base = this.validOp(
         r.pick([
           "lpDeposit",
+          "lpRequest",
           "lpWithdraw",
+          "lpCancel",
           "deposit",
           "withdraw",
           "borrow",
@@ -1363,6 +1568,10 @@ export class Fuzzer {
       switch (e.name) {
         case "auctionStarted":
           this.tracked.auctions.add((e.data.auction as PublicKey).toBase58());
+          this.tracked.rewards!.set((e.data.auction as PublicKey).toBase58(), {
+            paid: e.data.reward as BN,
+            penalty: (e.data.tab as BN).sub(e.data.debt as BN),
+          });
           st.kicks++;
           st.rewardsPaid = st.rewardsPaid.add(e.data.reward as BN);
           break;
@@ -1371,16 +1580,24 @@ export class Fuzzer {
           this.closedAuctions.push(e.data.auction as PublicKey);
           if (this.closedAuctions.length > 16) this.closedAuctions.shift();
           this.tracked.closed!.push(e.data.auction as PublicKey);
+          this.tracked.rewards!.delete((e.data.auction as PublicKey).toBase58());
           st.settled++;
           if (e.data.reason === 2) st.cancels++;
           break;
         case "auctionTaken":
           st.takes++;
           break;
-        case "auctionReset":
+        case "auctionReset": {
           st.resets++;
           st.rewardsPaid = st.rewardsPaid.add(e.data.reward as BN);
+          const r = this.tracked.rewards!.get((e.data.auction as PublicKey).toBase58());
+          if (r) {
+            r.paid = r.paid.add(e.data.reward as BN);
+            if (r.paid.gt(r.penalty))
+              throw new Error(`invariant: auction rewards ${r.paid} > penalty ${r.penalty}`);
+          }
           break;
+        }
         case "badDebt":
           st.badDebts++;
           st.socialized = st.socialized.add(e.data.socialized as BN);

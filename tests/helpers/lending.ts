@@ -20,18 +20,27 @@ import {
   decodePosition,
   encodePriceUpdateV2,
   encodePythLegacyPrice,
+  decodeWithdrawalRequest,
+  EngineParams,
   initializeConfigIx,
+  LiquidityAccounts,
+  MAKER_ENGINE,
   MarketAccount,
-  marketAddresses,
   MarketAddresses,
+  marketAddresses,
   MarketParams,
   MarketRef,
   OracleKind,
-  positionPda,
   PositionAccount,
+  positionPda,
+  PRICE_MODE_ANCHORED,
   PYTH_LEGACY_PROGRAM_ID,
   PYTH_RECEIVER_PROGRAM_ID,
   pythAccountInfo,
+  requestWithdrawalIx,
+  withdrawalRequestPda,
+  WithdrawalRequestAccount,
+  withdrawLiquidityIx,
 } from "../../sdk/src";
 import { GavelSvm, SendResult } from "./svm";
 
@@ -39,6 +48,12 @@ import { GavelSvm, SendResult } from "./svm";
 export const T0 = 1_760_000_000n;
 /** 5% a year, compounding per second, on WAD: ln(1.05) / 31_536_000 × 1e18. */
 export const RATE_5_PCT_APY_WAD = new BN("1547125957");
+
+/**
+ * LP withdrawal cooldown of the test markets: one hour, far above the seconds a keeper takes to
+ * kick an unsafe position (THREAT_MODEL.md, "LP run-ahead").
+ */
+export const WITHDRAW_COOLDOWN_SECS = 3_600;
 
 /** Market parameters close to Maker ETH-A, scaled to USDC (6 decimals). */
 export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
@@ -63,7 +78,30 @@ export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): 
     maxAgeSlots: new BN(0),
     maxConfBps: 200,
     curve: { stairstepExp: { stepSecs: new BN(90), cut: new BN("990000000000000000") } },
+    withdrawCooldownSecs: new BN(WITHDRAW_COOLDOWN_SECS),
+    ...MAKER_ENGINE,
   };
+}
+
+/**
+ * Engine v2 defaults (DESIGN.md, "Liquidation v2"): the anchored price (0.5 % off the live oracle
+ * at the kick, +0.5 % a minute, up to 3 % + the LTV's excess over the liquidation LTV, at most
+ * 8 %) and partial kicks back to 70 % LTV, whole positions from 90 %. {@link defaultParams} keeps
+ * the original engine so the specs written for it stay valid.
+ */
+export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
+  priceMode: PRICE_MODE_ANCHORED,
+  anchorStartBps: 50,
+  anchorRateBpsPerMin: 50,
+  anchorMaxBaseBps: 300,
+  anchorMaxCapBps: 800,
+  kickTargetLtvBps: 7_000,
+  kickFullLtvBps: 9_000,
+});
+
+/** {@link defaultParams} with the engine v2 defaults ({@link V2_ENGINE}). */
+export function v2Params(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
+  return { ...defaultParams(oracle, kind), ...V2_ENGINE };
 }
 
 /** One lending market and the tools to drive it. */
@@ -134,11 +172,15 @@ export class LendingWorld {
     this.chain.svm.setClock(new Clock(this.slot, this.now, 0n, 0n, this.now));
   }
 
+  /** The last price published by {@link setPrice} on the market's oracle (USD per SOL). */
+  lastUsd = 150;
+
   /** Publishes a legacy Pyth price for the collateral: `usd` per SOL, confidence `confBps`. */
   setPrice(
     usd: number,
     opts: { confBps?: number; ageSecs?: number; status?: number; account?: PublicKey } = {},
   ): void {
+    if (!opts.account) this.lastUsd = usd;
     const price = new BN(Math.round(usd * 1e8));
     const conf = price.muln(opts.confBps ?? 10).divn(10_000);
     const data = encodePythLegacyPrice({
@@ -152,20 +194,24 @@ export class LendingWorld {
     this.chain.svm.setAccount(opts.account ?? this.oracle, pythAccountInfo(OracleKind.PythLegacy, data));
   }
 
-  /** Publishes a pull-oracle `PriceUpdateV2` at `account` for `feedId`. */
+  /**
+   * Publishes a pull-oracle `PriceUpdateV2` at `account` for `feedId`, published `ageSecs` ago
+   * (default now) with confidence `confBps` (default 10 bps).
+   */
   setPullPrice(
     account: PublicKey,
     feedId: Buffer,
     usd: number,
     verification: "full" | { partial: number } = "full",
+    opts: { ageSecs?: number; confBps?: number } = {},
   ): void {
     const price = new BN(Math.round(usd * 1e8));
     const data = encodePriceUpdateV2({
       feedId,
       price,
-      conf: price.divn(1000),
+      conf: price.muln(opts.confBps ?? 10).divn(10_000),
       expo: -8,
-      publishTime: new BN(this.now.toString()),
+      publishTime: new BN((this.now - BigInt(opts.ageSecs ?? 0)).toString()),
       postedSlot: new BN(this.slot.toString()),
       verification,
     });
@@ -256,6 +302,24 @@ export class LendingWorld {
   position(owner: PublicKey): PositionAccount | null {
     const data = this.chain.data(positionPda(this.addrs.market, owner)[0]);
     return data && data.length > 0 ? decodePosition(data) : null;
+  }
+
+  /** `lp`'s pending withdrawal request, decoded (null when there is none). */
+  withdrawalRequest(lp: PublicKey): WithdrawalRequestAccount | null {
+    const data = this.chain.data(withdrawalRequestPda(this.addrs.market, lp)[0]);
+    return data && data.length > 0 ? decodeWithdrawalRequest(data) : null;
+  }
+
+  /**
+   * An LP withdrawal the way an honest LP does it: `request_withdrawal(shares)`, wait out the
+   * market's cooldown (the clock moves; the oracle is republished at its last price so that
+   * later oracle reads stay fresh), then `withdraw_liquidity(shares)`. Returns the claim.
+   */
+  withdrawAfterCooldown(accounts: LiquidityAccounts, lp: Keypair, shares: BN): SendResult {
+    this.mustSend([requestWithdrawalIx(accounts, shares)], [lp]);
+    this.warp(this.market().params.withdrawCooldownSecs.toNumber());
+    this.setPrice(this.lastUsd);
+    return this.mustSend([withdrawLiquidityIx(accounts, shares)], [lp]);
   }
 
   /**

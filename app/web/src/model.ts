@@ -21,6 +21,8 @@ export interface ParamsView {
   borrowApy: number;
   maxAgeSecs: number;
   maxConfBps: number;
+  /** LP withdrawal cooldown: seconds from `request_withdrawal` to the first claim. */
+  withdrawCooldownSecs: number;
   /** The auction curve in words, e.g. "exponential, −0.50%/s". */
   curve: string;
 }
@@ -107,7 +109,15 @@ export interface AuctionView {
   /** Why a reset is due (none: takeable). */
   reset: "tail" | "cusp" | null;
   tailSecs: number;
+  /** Maker mode: the price below which a reset is due. */
   cuspPrice: number;
+  /** Engine v2: the price follows the live oracle less a growing discount. */
+  anchored: boolean;
+  /** Anchored: the discount now (bps), and its bound `d_max` fixed at the kick or reset. */
+  discountBps: number | null;
+  dMaxBps: number | null;
+  /** Anchored: the lowest price at today's oracle, oracle × (1 − d_max). */
+  boundPrice: number | null;
   /** The whole curve from `tic` to the tail or just below the cusp (past and projected). */
   curve: CurvePoint[];
   /** Takes of this auction on the current curve. */

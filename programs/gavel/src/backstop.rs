@@ -7,6 +7,7 @@ use pinocchio::{
     pubkey::Pubkey,
 };
 
+use crate::safe_math::SafeMath;
 use crate::{
     context::load_prices,
     error::GavelError,
@@ -112,7 +113,7 @@ pub fn activate_warm_deposit(
         return Err(GavelError::DepositTooSmall);
     }
     depositor.warming = 0;
-    backstop.warming -= amount;
+    backstop.warming = backstop.warming.safe_sub(amount)?;
     backstop.debt = backstop
         .debt
         .checked_add(amount)

@@ -11,13 +11,13 @@ use crate::{
     error::GavelError,
     math::{self, PythPair},
     oracle::{self, Now, OracleGuards, OracleKind, OraclePrice, OracleSpec},
-    state::{Config, Market, Position},
+    state::{Config, Market, Position, WithdrawalRequest},
     utils::require_writable,
 };
 
 /// The cluster clock as the oracle guards need it.
 pub fn now() -> Result<Now, GavelError> {
-    let clock = Clock::get().map_err(|_| GavelError::MathOverflow)?;
+    let clock = Clock::get().map_err(|_| GavelError::ClockUnavailable)?;
     Ok(Now {
         unix_timestamp: clock.unix_timestamp,
         slot: clock.slot,
@@ -53,6 +53,21 @@ pub fn load_position_mut(
     Ok(position)
 }
 
+/// Loads a writable withdrawal request of `market` made by `lp` (the request's owner, discriminator,
+/// market and LP are all checked: another LP's or another market's request is refused).
+pub fn load_request_mut(
+    account: &AccountInfo,
+    market: &Pubkey,
+    lp: &Pubkey,
+) -> Result<WithdrawalRequest, GavelError> {
+    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
+    let request = WithdrawalRequest::load(account)?;
+    if &request.market != market || &request.lp != lp {
+        return Err(GavelError::WithdrawalRequestMismatch);
+    }
+    Ok(request)
+}
+
 /// Requires `account` to be the market's vault (or share mint) `expected`.
 pub fn require_vault(account: &AccountInfo, expected: &Pubkey) -> Result<(), GavelError> {
     if account.key() == expected {
@@ -86,6 +101,10 @@ pub struct MarketPrices {
     /// Conservative: collateral at price − confidence, debt at price + confidence (used when a
     /// borrower takes value out: borrow, withdraw collateral).
     pub low: u64,
+    /// Publish time of the collateral price.
+    pub collateral_publish_time: i64,
+    /// Publish time of the debt price (0 when the market has no debt oracle).
+    pub debt_publish_time: i64,
 }
 
 /// Inlined: six registers with the result pointer.
@@ -127,12 +146,12 @@ pub fn load_prices(
         &p.collateral_oracle,
         now,
     )?;
-    let (debt_price, debt_conf, debt_expo) = if p.has_debt_oracle() {
+    let (debt_price, debt_conf, debt_expo, debt_publish_time) = if p.has_debt_oracle() {
         let debt_info = oracles.get(1).ok_or(GavelError::AccountsMissing)?;
         let d = read_oracle(market, debt_info, p.debt_oracle_kind, &p.debt_oracle, now)?;
-        (d.price, d.conf, d.expo)
+        (d.price, d.conf, d.expo, d.publish_time)
     } else {
-        (1, 0, 0)
+        (1, 0, 0, 0)
     };
     let pair = |coll_price: u64, debt_price: u64| PythPair {
         coll_price,
@@ -150,5 +169,31 @@ pub fn load_prices(
         .ok_or(GavelError::OraclePriceInvalid)?;
     let low =
         math::price_from_pyth(&pair(coll_low, debt_high)).ok_or(GavelError::OraclePriceInvalid)?;
-    Ok(MarketPrices { mid, low })
+    Ok(MarketPrices {
+        mid,
+        low,
+        collateral_publish_time: coll.publish_time,
+        debt_publish_time,
+    })
+}
+
+/// Reads prices for the liquidation instructions (kick, take and take_begin in anchored mode,
+/// reset): every guard of [`load_prices`], and publish times that never go backwards. A price
+/// older than one the market has already read is refused (`OraclePublishTimeOlder`), so nobody
+/// can present a lower pull-oracle print than one already seen; the market keeps the newest.
+#[inline(always)]
+pub fn load_liquidation_prices(
+    market: &mut Market,
+    oracles: &[AccountInfo],
+    now: &Now,
+) -> Result<MarketPrices, GavelError> {
+    let prices = load_prices(market, oracles, now)?;
+    if prices.collateral_publish_time < market.collateral_publish_time
+        || prices.debt_publish_time < market.debt_publish_time
+    {
+        return Err(GavelError::OraclePublishTimeOlder);
+    }
+    market.collateral_publish_time = prices.collateral_publish_time;
+    market.debt_publish_time = prices.debt_publish_time;
+    Ok(prices)
 }

@@ -261,6 +261,18 @@ gavel_event! {
 }
 
 gavel_event! {
+    /// An LP asked to withdraw: `shares` burned from their account into a request worth at most
+    /// `value`, claimable from `claimable_ts`.
+    WithdrawalRequested { market: Pubkey, lp: Pubkey, shares: u64, value: u64, claimable_ts: i64, unix_timestamp: i64 }
+}
+
+gavel_event! {
+    /// An LP cancelled their withdrawal request: `shares_returned` minted back, `shares_forfeited`
+    /// (the interest earned since the request) left to the pool.
+    WithdrawalCancelled { market: Pubkey, lp: Pubkey, shares_returned: u64, shares_forfeited: u64, total_shares: u64 }
+}
+
+gavel_event! {
     /// A market's backstop pool was created.
     BackstopCreated { market: Pubkey, backstop: Pubkey, params: BackstopParams }
 }
@@ -368,6 +380,8 @@ pub const ALL: &[(&str, &[(&str, &str)])] = &[
     (AuctionReset::NAME, AuctionReset::FIELDS),
     (AuctionSettled::NAME, AuctionSettled::FIELDS),
     (BadDebt::NAME, BadDebt::FIELDS),
+    (WithdrawalRequested::NAME, WithdrawalRequested::FIELDS),
+    (WithdrawalCancelled::NAME, WithdrawalCancelled::FIELDS),
     (BackstopCreated::NAME, BackstopCreated::FIELDS),
     (BackstopUpdated::NAME, BackstopUpdated::FIELDS),
     (BackstopDeposited::NAME, BackstopDeposited::FIELDS),

@@ -5,6 +5,8 @@
 //! the committed IDL in `idl/gavel.json`. It is `no_std` on Solana and builds both with the offline
 //! route (`scripts/build-program.sh`) and with `cargo build-sbf`.
 #![cfg_attr(target_os = "solana", no_std)]
+// Every integer operation is checked (`safe_math`, `checked_*`); bare `+ - * /` do not compile.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod backstop;
 pub mod context;
@@ -14,6 +16,7 @@ pub mod instructions;
 pub mod liquidation;
 pub mod math;
 pub mod oracle;
+pub mod safe_math;
 pub mod state;
 pub mod token;
 pub mod utils;

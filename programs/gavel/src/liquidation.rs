@@ -11,15 +11,19 @@ use pinocchio::{
     ProgramResult,
 };
 
+use crate::safe_math::SafeMath;
 use crate::{
+    context::load_liquidation_prices,
     error::GavelError,
     events::{AuctionSettled, BadDebt, Event},
     instructions::TAKE_END,
     math::{
-        self,
+        anchored::{anchored_price, d_max_bps, discount_bps, DmaxInput},
         auction::{needs_reset, take_quote, ResetInput, TakeError, TakeInput},
+        kick::{kick_reward, reset_reward, RewardInput},
     },
-    state::{Auction, Market, Position},
+    oracle::Now,
+    state::{market::PRICE_MODE_ANCHORED, Auction, Market, Position},
     utils::{close_program_account, require_writable},
 };
 
@@ -54,27 +58,33 @@ pub fn require_later_take_end(sysvar: &AccountInfo, auction: &Pubkey) -> Result<
         .try_borrow_data()
         .map_err(|_| GavelError::ProgramAccountInvalid)?;
     let u16_at = |at: usize| -> Option<usize> {
-        let b = data.get(at..at + 2)?;
+        let b = data.get(at..at.checked_add(2)?)?;
         Some(u16::from_le_bytes([b[0], b[1]]) as usize)
     };
     let bad = GavelError::ProgramAccountInvalid;
+    let add = |a: usize, b: usize| a.checked_add(b).ok_or(bad);
+    // Account-entry offsets: a count read from a u16 times 33 bytes cannot wrap (`wrapping_mul`
+    // lowers to a plain multiply; `checked_mul` would need `__multi3`).
+    let entries = |n: usize| n.wrapping_mul(33);
     let count = u16_at(0).ok_or(bad)?;
     let current = u16_at(data.len().checked_sub(2).ok_or(bad)?).ok_or(bad)?;
-    for i in current + 1..count {
-        let start = u16_at(2 + 2 * i).ok_or(bad)?;
+    for i in add(current, 1)?..count {
+        let start = u16_at(add(2, i.wrapping_mul(2))?).ok_or(bad)?; // i < count ≤ u16::MAX
         let accounts = u16_at(start).ok_or(bad)?;
-        let program_at = start + 2 + 33 * accounts;
-        let program = data.get(program_at..program_at + 32).ok_or(bad)?;
-        let data_len = u16_at(program_at + 32).ok_or(bad)?;
-        let ix_data = data
-            .get(program_at + 34..program_at + 34 + data_len)
-            .ok_or(bad)?;
+        let program_at = add(add(start, 2)?, entries(accounts))?;
+        let program = data.get(program_at..add(program_at, 32)?).ok_or(bad)?;
+        let data_len = u16_at(add(program_at, 32)?).ok_or(bad)?;
+        let ix_start = add(program_at, 34)?;
+        let ix_data = data.get(ix_start..add(ix_start, data_len)?).ok_or(bad)?;
         if program != crate::ID || ix_data.len() < 8 || ix_data[..8] != TAKE_END {
             continue;
         }
         if accounts > TAKE_END_AUCTION_INDEX {
-            let key_at = start + 2 + 33 * TAKE_END_AUCTION_INDEX + 1;
-            if data.get(key_at..key_at + 32) == Some(&auction[..]) {
+            let key_at = add(
+                add(start, 2)?,
+                entries(TAKE_END_AUCTION_INDEX).wrapping_add(1),
+            )?;
+            if data.get(key_at..add(key_at, 32)?) == Some(&auction[..]) {
                 return Ok(());
             }
         }
@@ -92,13 +102,25 @@ pub mod reason {
     pub const CANCELLED: u8 = 2;
 }
 
-/// The auction's price now and whether it needs a reset (past `tail` or below `cusp`).
-pub fn auction_price(market: &Market, auction: &Auction, now: i64) -> (u64, bool) {
+/// The auction's price now and whether it needs a reset. Maker mode: the market's curve from
+/// `top`, reset past `tail` or below `cusp`. Anchored mode: `oracle_mid × (1 − d)` with the
+/// discount `d` grown since `tic` up to the auction's `d_max_bps`, reset only past `tail`.
+pub fn auction_price(market: &Market, auction: &Auction, now: i64, oracle_mid: u64) -> (u64, bool) {
     let elapsed_secs = if now > auction.tic {
-        (now - auction.tic) as u64
+        now.saturating_sub(auction.tic) as u64 // now > tic: positive
     } else {
         0
     };
+    let p = &market.params;
+    if auction.price_mode == PRICE_MODE_ANCHORED {
+        let d = discount_bps(
+            p.anchor_start_bps as u64,
+            p.anchor_rate_bps_per_min as u64,
+            auction.d_max_bps as u64,
+            elapsed_secs,
+        );
+        return (anchored_price(oracle_mid, d), elapsed_secs > p.tail_secs);
+    }
     let price = market.params.curve.price(auction.top, elapsed_secs);
     let reset = needs_reset(&ResetInput {
         top: auction.top,
@@ -120,17 +142,49 @@ pub struct Fill {
     pub owe: u64,
 }
 
-/// Prices a take: refuses when the auction needs a reset or its price is above `max_price`;
-/// then Maker's slice/owe rule (`math::auction::take_quote`).
+/// The oracle price a take needs: none in Maker mode (0; its takes stay oracle-free); in
+/// anchored mode the market's oracles (`oracles`, as `kick` takes them) read with kick's guards
+/// and a publish time that never goes backwards ([`load_liquidation_prices`]).
+#[inline(always)]
+pub fn take_oracle_mid(
+    market: &mut Market,
+    auction: &Auction,
+    oracles: &[AccountInfo],
+    now: &Now,
+) -> Result<u64, GavelError> {
+    if auction.price_mode != PRICE_MODE_ANCHORED {
+        return Ok(0);
+    }
+    Ok(load_liquidation_prices(market, oracles, now)?.mid)
+}
+
+/// The largest discount of an auction raising `tab` from a lot worth `lot_value` at the oracle
+/// mid, for a position (or auction) at `ltv_bps` (`math::anchored::d_max_bps`; at most
+/// `anchor_max_cap_bps`, so it fits a u16).
+pub fn auction_d_max(market: &Market, ltv_bps: u64, tab: u64, lot_value: u64) -> u16 {
+    let p = &market.params;
+    d_max_bps(&DmaxInput {
+        ltv_bps,
+        liquidation_ltv_bps: p.liquidation_ltv_bps as u64,
+        max_base_bps: p.anchor_max_base_bps as u64,
+        max_cap_bps: p.anchor_max_cap_bps as u64,
+        tab,
+        lot_value,
+    }) as u16
+}
+
+/// Prices a take at `oracle_mid` (see [`auction_price`]): refuses when the auction needs a reset
+/// or its price is above `max_price`; then Maker's slice/owe rule (`math::auction::take_quote`).
 #[inline(always)]
 pub fn quote_take(
     market: &Market,
     auction: &Auction,
     now: i64,
-    max_collateral: u64,
-    max_price: u64,
+    oracle_mid: u64,
+    limits: (u64, u64),
 ) -> Result<Fill, GavelError> {
-    let (price, reset) = auction_price(market, auction, now);
+    let (max_collateral, max_price) = limits;
+    let (price, reset) = auction_price(market, auction, now, oracle_mid);
     if reset {
         return Err(GavelError::AuctionNeedsReset);
     }
@@ -164,8 +218,8 @@ pub fn apply_proceeds(
     owe: u64,
 ) -> Result<(), GavelError> {
     let to_debt = owe.min(auction.debt);
-    auction.debt -= to_debt;
-    auction.tab -= owe;
+    auction.debt = auction.debt.safe_sub(to_debt)?;
+    auction.tab = auction.tab.safe_sub(owe)?;
     market.auction_debt = market.auction_debt.saturating_sub(to_debt);
     market.cash = market
         .cash
@@ -173,7 +227,7 @@ pub fn apply_proceeds(
         .ok_or(GavelError::MathOverflow)?;
     market.insurance = market
         .insurance
-        .checked_add(owe - to_debt)
+        .checked_add(owe.safe_sub(to_debt)?)
         .ok_or(GavelError::MathOverflow)?;
     market.dirt = market.dirt.saturating_sub(owe);
     Ok(())
@@ -197,7 +251,7 @@ pub fn settle_if_done(
         market.dirt = market.dirt.saturating_sub(auction.tab);
         let bad = auction.debt;
         let covered = bad.min(market.insurance);
-        market.insurance -= covered;
+        market.insurance = market.insurance.safe_sub(covered)?;
         market.cash = market
             .cash
             .checked_add(covered)
@@ -209,7 +263,7 @@ pub fn settle_if_done(
             id: auction.id,
             debt: bad,
             covered_by_insurance: covered,
-            socialized: bad - covered,
+            socialized: bad.safe_sub(covered)?,
         }
         .emit();
         (reason::EXHAUSTED, 0, bad)
@@ -223,7 +277,7 @@ pub fn settle_if_done(
         id: auction.id,
         position: auction.position,
         reason: why,
-        raised: auction.initial_tab - auction.tab,
+        raised: auction.initial_tab.safe_sub(auction.tab)?,
         returned_collateral: returned,
         bad_debt: bad,
         unix_timestamp: ids.now,
@@ -242,16 +296,40 @@ pub struct AuctionIds {
     pub now: i64,
 }
 
-/// Kicker (or resetter) reward: `tip + chip × tab`, capped by the auction's penalty
-/// (`tab − debt`) and by what the insurance fund holds. The penalty cap means a reward can never
-/// exceed what the auction pays back into the fund, so kicking (or resetting) one's own position
-/// is never profitable and kick loops cannot drain the fund (tests/13_attacks.spec.ts).
-/// Deducts the reward from the fund and returns it; the caller transfers it.
-pub fn take_reward(market: &mut Market, tab: u64, debt: u64) -> Result<u64, GavelError> {
-    let chip = math::bps_of(tab, market.params.chip_bps as u64).ok_or(GavelError::MathOverflow)?;
-    let wanted = market.params.tip.saturating_add(chip);
-    let reward = wanted.min(tab.saturating_sub(debt)).min(market.insurance);
-    market.insurance -= reward;
+/// The reward inputs of `auction` (`math::kick::RewardInput`).
+fn reward_input(market: &Market, auction: &Auction) -> RewardInput {
+    RewardInput {
+        tip: market.params.tip,
+        chip_bps: market.params.chip_bps as u64,
+        tab: auction.tab,
+        debt: auction.debt,
+        initial_penalty: auction.initial_tab.saturating_sub(auction.initial_debt),
+        rewards_paid: auction.rewards_paid,
+        insurance: market.insurance,
+    }
+}
+
+/// Pays a kicker (`lot_value == None`) or a resetter (`Some(value of the lot at the fresh price)`)
+/// from the insurance fund: [`kick_reward`] / [`reset_reward`], i.e. `tip + chip × tab` capped by
+/// the penalty still to raise, by the part of the auction's penalty its kick and resets have not
+/// paid out yet, and by the fund. The per-auction cap means one auction's rewards together never
+/// exceed what it pays back into the fund, so kicking (or resetting) one's own position is never
+/// profitable and neither kick loops nor reset loops drain the fund (tests/13_attacks.spec.ts).
+/// Deducts the reward from the fund, adds it to `rewards_paid` and returns it; the caller
+/// transfers it.
+pub fn take_reward(
+    market: &mut Market,
+    auction: &mut Auction,
+    lot_value: Option<u64>,
+) -> Result<u64, GavelError> {
+    let input = reward_input(market, auction);
+    let reward = match lot_value {
+        None => kick_reward(&input),
+        Some(value) => reset_reward(&input, value, market.params.dust),
+    };
+    // reward ≤ insurance and rewards_paid + reward ≤ initial_penalty: neither can wrap.
+    market.insurance = market.insurance.safe_sub(reward)?;
+    auction.rewards_paid = auction.rewards_paid.safe_add(reward)?;
     Ok(reward)
 }
 

@@ -19,7 +19,7 @@
 
 use pinocchio::account_info::AccountInfo;
 
-use crate::{error::GavelError, state::discriminator};
+use crate::{error::GavelError, math::mul_wide, state::discriminator};
 
 /// Basis points in 100 %.
 const BPS: u64 = 10_000;
@@ -166,7 +166,7 @@ const MSG_LEN: usize = 84;
 #[inline(always)]
 fn bytes_at<const N: usize>(data: &[u8], at: usize) -> Result<[u8; N], GavelError> {
     let src = data
-        .get(at..at + N)
+        .get(at..at.checked_add(N).ok_or(GavelError::OracleAccountInvalid)?)
         .ok_or(GavelError::OracleAccountInvalid)?;
     let mut out = [0u8; N];
     out.copy_from_slice(src);
@@ -271,11 +271,11 @@ fn pull_decode(data: &[u8], u: &mut PullUpdate) -> Result<(), GavelError> {
     *u = PullUpdate {
         feed_id: bytes_at(data, msg)?,
         fully_verified: tag == PULL_TAG_FULL,
-        price: i64_at(data, msg + MSG_OFF_PRICE)?,
-        conf: u64_at(data, msg + MSG_OFF_CONF)?,
-        expo: i32_at(data, msg + MSG_OFF_EXPO)?,
-        publish_time: i64_at(data, msg + MSG_OFF_PUBLISH_TIME)?,
-        posted_slot: u64_at(data, msg + MSG_LEN)?,
+        price: i64_at(data, msg.saturating_add(MSG_OFF_PRICE))?,
+        conf: u64_at(data, msg.saturating_add(MSG_OFF_CONF))?,
+        expo: i32_at(data, msg.saturating_add(MSG_OFF_EXPO))?,
+        publish_time: i64_at(data, msg.saturating_add(MSG_OFF_PUBLISH_TIME))?,
+        posted_slot: u64_at(data, msg.saturating_add(MSG_LEN))?,
     };
     Ok(())
 }
@@ -317,27 +317,6 @@ pub fn read_pyth_pull(data: &[u8]) -> Result<(OraclePrice, [u8; 32]), GavelError
 // ---------------------------------------------------------------------------------------------
 // Guards.
 // ---------------------------------------------------------------------------------------------
-
-/// Full 128-bit product `a × b` as `(high, low)` 64-bit words, from 32-bit halves (the BPF
-/// target has no 128-bit multiply). As in `crate::math`, one half goes through `black_box` so
-/// LLVM does not fold the schoolbook product back into an `i128` multiply (`__multi3`).
-#[inline(always)]
-fn mul_wide(a: u64, b: u64) -> (u64, u64) {
-    const MASK: u64 = 0xffff_ffff;
-    let (a0, a1) = (a & MASK, a >> 32);
-    let (b0, b1) = (core::hint::black_box(b & MASK), b >> 32);
-    // Each partial product of two 32-bit halves fits in 64 bits.
-    let p00 = a0.wrapping_mul(b0);
-    let p01 = a0.wrapping_mul(b1);
-    let p10 = a1.wrapping_mul(b0);
-    let p11 = a1.wrapping_mul(b1);
-    // Middle column: three values below 2^32 each, so below 2^34.
-    let mid = (p00 >> 32) + (p01 & MASK) + (p10 & MASK);
-    let lo = (mid << 32) | (p00 & MASK);
-    // The full product is below 2^128, so the high word cannot overflow.
-    let hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
-    (hi, lo)
-}
 
 /// `a × b ≤ c × d`, exactly (128-bit products, no rounding).
 #[inline(always)]

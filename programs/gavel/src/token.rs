@@ -65,6 +65,20 @@ pub fn require_token_account(account: &AccountInfo, mint: &Pubkey) -> Result<u64
     Ok(u64::from_le_bytes(amount))
 }
 
+/// Requires the token account (already checked by [`require_token_account`]) to be owned by
+/// `authority`: kick and reset rewards go only to the signer's own account, never into a vault of
+/// any market (whose authority is a market PDA), so every market's vault keeps equal to its
+/// accounting (tests/13_attacks.spec.ts).
+pub fn require_token_owner(account: &AccountInfo, authority: &Pubkey) -> Result<(), GavelError> {
+    let data = account
+        .try_borrow_data()
+        .map_err(|_| GavelError::TokenAccountInvalid)?;
+    if data.get(32..64) != Some(&authority[..]) {
+        return Err(GavelError::RewardAccountOwnerInvalid);
+    }
+    Ok(())
+}
+
 /// Moves `amount` from a user's token account, signed by the user.
 pub fn transfer_from_user(
     from: &AccountInfo,

@@ -10,6 +10,7 @@ use pinocchio::{
 use pinocchio_system::instructions::{Allocate, Assign, CreateAccount, Transfer};
 
 use crate::error::GavelError;
+use crate::safe_math::SafeMath;
 
 /// The system program id (all zeroes).
 pub const SYSTEM_PROGRAM_ID: Pubkey = [0u8; 32];
@@ -96,7 +97,7 @@ pub fn create_pda_account(
             Transfer {
                 from: payer,
                 to: account,
-                lamports: rent_lamports - current,
+                lamports: rent_lamports.safe_sub(current)?,
             }
             .invoke()?;
         }
@@ -170,7 +171,10 @@ pub fn rent_exempt_minimum(space: usize) -> Result<u64, ProgramError> {
     if per_byte_year > u32::MAX as u64 || space > MAX_ACCOUNT_SPACE {
         return Err(GavelError::MathOverflow.into());
     }
-    Ok((ACCOUNT_STORAGE_OVERHEAD + space as u64) * per_byte_year * years)
+    Ok(ACCOUNT_STORAGE_OVERHEAD
+        .safe_add(space as u64)?
+        .safe_mul(per_byte_year)?
+        .safe_mul(years)?)
 }
 
 /// Decodes a non-negative whole-number `f64` (given as bits) below 2^32; `None` otherwise.
@@ -181,13 +185,13 @@ fn whole_f64(bits: u64) -> Option<u64> {
     if bits >> 63 != 0 {
         return None;
     }
-    let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let exp = (((bits >> 52) & 0x7ff) as i64).checked_sub(1023)?;
     if !(0..32).contains(&exp) {
         return None;
     }
-    let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
-    let shift = 52 - exp as u32;
-    if mantissa & ((1u64 << shift) - 1) != 0 {
+    let mantissa = (bits & ((1u64 << 52).checked_sub(1)?)) | (1u64 << 52);
+    let shift = 52u32.checked_sub(exp as u32)?;
+    if mantissa & ((1u64 << shift).checked_sub(1)?) != 0 {
         return None;
     }
     Some(mantissa >> shift)

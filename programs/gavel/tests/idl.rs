@@ -9,7 +9,7 @@ use gavel::{
     instructions,
     state::{
         discriminator, Auction, Backstop, BackstopDepositor, BackstopParams, Config, Curve, Market,
-        MarketParams, Position,
+        MarketParams, Position, WithdrawalRequest,
     },
 };
 use serde_json::Value;
@@ -130,9 +130,12 @@ fn errors_match() {
         assert_eq!(v["name"], e.name());
         assert_eq!(v["msg"], e.message());
     }
-    // Codes are dense from 6000: appending keeps every existing code stable.
-    for (i, e) in GavelError::ALL.iter().enumerate() {
-        assert_eq!(e.code(), 6000 + i as u32);
+    // Codes start at 6000 and only grow: appending keeps every existing code stable. (Helpers
+    // working in parallel append in reserved ranges, so gaps are allowed until the ranges are
+    // compacted at merge.)
+    assert_eq!(GavelError::ALL[0].code(), 6000);
+    for pair in GavelError::ALL.windows(2) {
+        assert!(pair[0].code() < pair[1].code(), "{}", pair[1].name());
     }
 }
 
@@ -195,6 +198,14 @@ fn sample_params() -> MarketParams {
             step_secs: 90,
             cut: 990_000_000_000_000_000,
         },
+        withdraw_cooldown_secs: 3_600,
+        price_mode: 1,
+        anchor_start_bps: 50,
+        anchor_rate_bps_per_min: 51,
+        anchor_max_base_bps: 300,
+        anchor_max_cap_bps: 800,
+        kick_target_ltv_bps: 7_000,
+        kick_full_ltv_bps: 9_000,
     }
 }
 
@@ -240,6 +251,8 @@ fn market_and_position_layouts_match() {
                 curve,
                 ..sample_params()
             },
+            collateral_publish_time: -21,
+            debt_publish_time: 22,
         };
         let mut data = vec![0u8; Market::LEN];
         market.write(&mut data).unwrap();
@@ -249,6 +262,11 @@ fn market_and_position_layouts_match() {
         assert_eq!(v["auction_count"], 19);
         assert_eq!(v["params"]["max_conf_bps"], 200);
         assert_eq!(v["params"]["debt_oracle"], Value::from(vec![6u8; 32]));
+        assert_eq!(v["params"]["withdraw_cooldown_secs"], 3_600);
+        assert_eq!(v["params"]["anchor_rate_bps_per_min"], 51);
+        assert_eq!(v["params"]["kick_full_ltv_bps"], 9_000);
+        assert_eq!(v["collateral_publish_time"], -21);
+        assert_eq!(v["debt_publish_time"], 22);
         let curve_json = &v["params"]["curve"];
         match curve {
             Curve::Linear { tau_secs } => assert_eq!(curve_json["Linear"]["tau_secs"], tau_secs),
@@ -264,7 +282,9 @@ fn market_and_position_layouts_match() {
     let mut data = vec![0u8; Market::LEN];
     let market = Market::read(&{
         let mut d = vec![0u8; Market::LEN];
-        d[Market::LEN - 17] = 1; // StairstepExp tag at the end
+        // The StairstepExp tag, its 16 bytes, the cooldown (8), the engine v2 parameters (13) and
+        // the two publish times (16) end the account.
+        d[Market::LEN - 17 - 8 - 13 - 16] = 1;
         d
     })
     .unwrap();
@@ -310,7 +330,11 @@ fn market_and_position_layouts_match() {
         pending_owe: 13,
         flash: 1,
         bump: 14,
-        kicked_at: -15,
+        initial_debt: 15,
+        rewards_paid: 16,
+        price_mode: 1,
+        d_max_bps: 650,
+        kicked_at: -17,
     };
     let mut data = vec![0u8; Auction::LEN];
     auction.write(&mut data).unwrap();
@@ -318,8 +342,14 @@ fn market_and_position_layouts_match() {
     assert_eq!(8 + n, Auction::LEN);
     assert_eq!(v["tic"], -10);
     assert_eq!(v["pending_owe"], 13);
+    assert_eq!(
+        (v["initial_debt"].clone(), v["rewards_paid"].clone()),
+        (15.into(), 16.into())
+    );
     assert_eq!(v["kicker"], Value::from(vec![5u8; 32]));
-    assert_eq!(v["kicked_at"], -15);
+    assert_eq!(v["price_mode"], 1);
+    assert_eq!(v["d_max_bps"], 650);
+    assert_eq!(v["kicked_at"], -17);
     assert_eq!(Auction::read(&data).unwrap(), auction);
 
     assert_eq!(
@@ -375,6 +405,42 @@ fn market_and_position_layouts_match() {
     assert_eq!(v["withdraw_at"], -6);
     assert_eq!(v["bump"], 7);
     assert_eq!(BackstopDepositor::read(&data).unwrap(), depositor);
+}
+
+#[test]
+fn withdrawal_request_layout_matches() {
+    let idl = idl();
+    assert_eq!(
+        disc(find(&idl["accounts"], "WithdrawalRequest")),
+        WithdrawalRequest::DISCRIMINATOR
+    );
+    let request = WithdrawalRequest {
+        market: [1u8; 32],
+        lp: [2u8; 32],
+        shares: 3,
+        value: 4,
+        requested_ts: -5,
+        claimable_ts: 6,
+        bump: 7,
+    };
+    let mut data = vec![0u8; WithdrawalRequest::LEN];
+    request.write(&mut data).unwrap();
+    let (v, n) = decode_struct(&idl, "WithdrawalRequest", &data[8..]);
+    assert_eq!(8 + n, WithdrawalRequest::LEN);
+    assert_eq!(v["lp"], Value::from(vec![2u8; 32]));
+    assert_eq!(
+        (
+            v["shares"].clone(),
+            v["value"].clone(),
+            v["requested_ts"].clone()
+        ),
+        (3.into(), 4.into(), (-5).into())
+    );
+    assert_eq!(
+        (v["claimable_ts"].clone(), v["bump"].clone()),
+        (6.into(), 7.into())
+    );
+    assert_eq!(WithdrawalRequest::read(&data).unwrap(), request);
 }
 
 #[test]

@@ -503,7 +503,7 @@ export type Gavel = {
     {
       "name": "withdrawLiquidity",
       "docs": [
-        "LP burns shares for debt tokens, paid from idle cash; live auctions count only up to the insurance fund."
+        "LP claims shares of their withdrawal request after its cooldown, at min(value at request, value now), from idle cash; live auctions count only up to the insurance fund."
       ],
       "discriminator": [
         149,
@@ -518,6 +518,7 @@ export type Gavel = {
       "accounts": [
         {
           "name": "lp",
+          "writable": true,
           "signer": true
         },
         {
@@ -547,16 +548,39 @@ export type Gavel = {
           "writable": true
         },
         {
-          "name": "shareMint",
-          "writable": true
-        },
-        {
           "name": "lpDebtAccount",
           "writable": true
         },
         {
-          "name": "lpShareAccount",
-          "writable": true
+          "name": "withdrawalRequest",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  105,
+                  116,
+                  104,
+                  100,
+                  114,
+                  97,
+                  119,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "lp"
+              }
+            ]
+          }
         },
         {
           "name": "tokenProgram",
@@ -1131,7 +1155,7 @@ export type Gavel = {
     {
       "name": "take",
       "docs": [
-        "Anyone buys collateral at the auction's current price (stop < 3)."
+        "Anyone buys collateral at the auction's current price (stop < 3). Anchored auctions: Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
       ],
       "discriminator": [
         149,
@@ -1217,7 +1241,7 @@ export type Gavel = {
     {
       "name": "takeBegin",
       "docs": [
-        "Flash take, first half: collateral out now, payment by a take_end later in the same transaction."
+        "Flash take, first half: collateral out now, payment by a take_end later in the same transaction. Anchored auctions: Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
       ],
       "discriminator": [
         111,
@@ -1456,6 +1480,193 @@ export type Gavel = {
         {
           "name": "kicker",
           "writable": true
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "requestWithdrawal",
+      "docs": [
+        "LP moves shares into a withdrawal request (one per LP and market); they keep sharing losses until claimed after the market's cooldown."
+      ],
+      "discriminator": [
+        251,
+        85,
+        121,
+        205,
+        56,
+        201,
+        12,
+        177
+      ],
+      "accounts": [
+        {
+          "name": "lp",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "shareMint",
+          "writable": true
+        },
+        {
+          "name": "lpShareAccount",
+          "writable": true
+        },
+        {
+          "name": "withdrawalRequest",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  105,
+                  116,
+                  104,
+                  100,
+                  114,
+                  97,
+                  119,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "lp"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "shares",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "cancelWithdrawal",
+      "docs": [
+        "LP takes back the shares of their withdrawal request, worth at most their value at the request (any excess is forfeited to the pool)."
+      ],
+      "discriminator": [
+        183,
+        104,
+        181,
+        250,
+        28,
+        128,
+        210,
+        70
+      ],
+      "accounts": [
+        {
+          "name": "lp",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "shareMint",
+          "writable": true
+        },
+        {
+          "name": "lpShareAccount",
+          "writable": true
+        },
+        {
+          "name": "withdrawalRequest",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  119,
+                  105,
+                  116,
+                  104,
+                  100,
+                  114,
+                  97,
+                  119,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "lp"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
         }
       ],
       "args": []
@@ -2259,6 +2470,19 @@ export type Gavel = {
       ]
     },
     {
+      "name": "withdrawalRequest",
+      "discriminator": [
+        242,
+        88,
+        147,
+        173,
+        182,
+        62,
+        229,
+        193
+      ]
+    },
+    {
       "name": "backstop",
       "discriminator": [
         108,
@@ -2557,6 +2781,32 @@ export type Gavel = {
         158,
         37,
         34
+      ]
+    },
+    {
+      "name": "withdrawalRequested",
+      "discriminator": [
+        75,
+        207,
+        21,
+        12,
+        160,
+        102,
+        150,
+        55
+      ]
+    },
+    {
+      "name": "withdrawalCancelled",
+      "discriminator": [
+        119,
+        175,
+        207,
+        80,
+        186,
+        237,
+        229,
+        9
       ]
     },
     {
@@ -2913,42 +3163,102 @@ export type Gavel = {
       "msg": "Auction belongs to another market or position"
     },
     {
-      "code": 6084,
+      "code": 6052,
+      "name": "rewardAccountOwnerInvalid",
+      "msg": "The reward token account must be owned by the signer"
+    },
+    {
+      "code": 6053,
+      "name": "withdrawalCooldownActive",
+      "msg": "The withdrawal request's cooldown is not over"
+    },
+    {
+      "code": 6054,
+      "name": "withdrawalRequestMismatch",
+      "msg": "Withdrawal request belongs to another market or LP"
+    },
+    {
+      "code": 6055,
+      "name": "withdrawalRequestExists",
+      "msg": "The LP already has a withdrawal request in this market"
+    },
+    {
+      "code": 6056,
+      "name": "clockUnavailable",
+      "msg": "The Clock sysvar could not be read"
+    },
+    {
+      "code": 6057,
+      "name": "priceModeInvalid",
+      "msg": "Price mode must be 0 (Maker curve) or 1 (anchored to the oracle)"
+    },
+    {
+      "code": 6058,
+      "name": "anchorDiscountInvalid",
+      "msg": "Anchored discounts need start <= max base <= max cap < 100%"
+    },
+    {
+      "code": 6059,
+      "name": "anchorRateInvalid",
+      "msg": "Anchored price mode needs a discount rate above zero"
+    },
+    {
+      "code": 6060,
+      "name": "kickTargetLtvInvalid",
+      "msg": "Kick target LTV must be below the liquidation LTV and leave room for penalty and discount"
+    },
+    {
+      "code": 6061,
+      "name": "kickFullLtvInvalid",
+      "msg": "Full-kick LTV must be above the liquidation LTV and at most 100%"
+    },
+    {
+      "code": 6062,
+      "name": "oraclePublishTimeOlder",
+      "msg": "Oracle price is older than one the market has already used"
+    },
+    {
+      "code": 6063,
+      "name": "positionAuctionLive",
+      "msg": "Position already has a live auction (partial kicks: one at a time)"
+    },
+    {
+      "code": 6064,
       "name": "backstopParamsInvalid",
       "msg": "Backstop parameters are out of range"
     },
     {
-      "code": 6085,
+      "code": 6065,
       "name": "backstopMismatch",
       "msg": "Backstop or depositor account belongs to another market or owner"
     },
     {
-      "code": 6086,
+      "code": 6066,
       "name": "backstopNotAbsorbable",
       "msg": "Auction is neither open past absorb_after_secs nor near insolvency"
     },
     {
-      "code": 6087,
+      "code": 6067,
       "name": "backstopEmpty",
       "msg": "The backstop has no debt tokens to absorb with"
     },
     {
-      "code": 6088,
+      "code": 6068,
       "name": "backstopInsolvent",
       "msg": "The backstop has shares but no value; deposits are refused"
     },
     {
-      "code": 6089,
+      "code": 6069,
       "name": "backstopWithdrawalNotReady",
       "msg": "No withdrawal request, or its cooldown has not ended"
     },
     {
-      "code": 6090,
+      "code": 6070,
       "name": "backstopAuctionsLive",
       "msg": "Backstop withdrawals wait while the market has live auctions"
     },
     {
-      "code": 6091,
+      "code": 6071,
       "name": "backstopCollateralInsufficient",
       "msg": "Not enough collateral in the backstop"
     }
@@ -3087,6 +3397,38 @@ export type Gavel = {
                 "name": "curve"
               }
             }
+          },
+          {
+            "name": "withdrawCooldownSecs",
+            "type": "u64"
+          },
+          {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "anchorStartBps",
+            "type": "u16"
+          },
+          {
+            "name": "anchorRateBpsPerMin",
+            "type": "u16"
+          },
+          {
+            "name": "anchorMaxBaseBps",
+            "type": "u16"
+          },
+          {
+            "name": "anchorMaxCapBps",
+            "type": "u16"
+          },
+          {
+            "name": "kickTargetLtvBps",
+            "type": "u16"
+          },
+          {
+            "name": "kickFullLtvBps",
+            "type": "u16"
           }
         ]
       }
@@ -3239,6 +3581,14 @@ export type Gavel = {
                 "name": "marketParams"
               }
             }
+          },
+          {
+            "name": "collateralPublishTime",
+            "type": "i64"
+          },
+          {
+            "name": "debtPublishTime",
+            "type": "i64"
           }
         ]
       }
@@ -3278,6 +3628,51 @@ export type Gavel = {
               "array": [
                 "u8",
                 24
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "withdrawalRequest",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "value",
+            "type": "u64"
+          },
+          {
+            "name": "requestedTs",
+            "type": "i64"
+          },
+          {
+            "name": "claimableTs",
+            "type": "i64"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                23
               ]
             }
           }
@@ -3350,6 +3745,22 @@ export type Gavel = {
             "type": "u8"
           },
           {
+            "name": "initialDebt",
+            "type": "u64"
+          },
+          {
+            "name": "rewardsPaid",
+            "type": "u64"
+          },
+          {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "dMaxBps",
+            "type": "u16"
+          },
+          {
             "name": "kickedAt",
             "type": "i64"
           },
@@ -3358,7 +3769,7 @@ export type Gavel = {
             "type": {
               "array": [
                 "u8",
-                24
+                5
               ]
             }
           }
@@ -4094,6 +4505,66 @@ export type Gavel = {
           },
           {
             "name": "socialized",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "withdrawalRequested",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "value",
+            "type": "u64"
+          },
+          {
+            "name": "claimableTs",
+            "type": "i64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "withdrawalCancelled",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "sharesReturned",
+            "type": "u64"
+          },
+          {
+            "name": "sharesForfeited",
+            "type": "u64"
+          },
+          {
+            "name": "totalShares",
             "type": "u64"
           }
         ]

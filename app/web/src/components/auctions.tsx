@@ -1,4 +1,8 @@
-/** Live auctions, each with its price curve: past path, price now, oracle, projection to tail/cusp. */
+/**
+ * Live auctions, each with its price curve: past path, price now, oracle, projection to tail/cusp.
+ * An anchored auction (engine v2) shows its price against the live oracle, its discount now and
+ * the discount bound `d_max` (the lowest price at today's oracle) where a Maker auction shows its cusp.
+ */
 import type { MarketIndex } from "../app";
 import { amount, clock, duration, pct, price, short } from "../format";
 import { AuctionView } from "../model";
@@ -12,7 +16,9 @@ const B = 30;
 
 function CurveChart({ a, elapsed, unit }: { a: AuctionView; elapsed: number; unit: string }) {
   const tEnd = Math.max(a.curve[a.curve.length - 1]?.t ?? 1, elapsed, 1);
-  const values = [a.top, a.cuspPrice, ...a.curve.map((p) => p.price), ...a.takes.map((p) => p.price)];
+  // The floor line: the cusp (Maker mode) or the discount bound at today's oracle (anchored).
+  const floor = a.anchored && a.boundPrice !== null ? a.boundPrice : a.cuspPrice;
+  const values = [a.top, floor, ...a.curve.map((p) => p.price), ...a.takes.map((p) => p.price)];
   if (a.oraclePrice !== null) values.push(a.oraclePrice);
   const lo = Math.min(...values) * 0.97;
   const hi = Math.max(...values) * 1.02;
@@ -43,9 +49,9 @@ function CurveChart({ a, elapsed, unit }: { a: AuctionView; elapsed: number; uni
           {duration(tEnd * f)}
         </text>
       ))}
-      <line x1={L} x2={W - R} y1={y(a.cuspPrice)} y2={y(a.cuspPrice)} class="cusp" />
-      <text x={W - R} y={y(a.cuspPrice) - 3} class="axis" text-anchor="end">
-        cusp
+      <line x1={L} x2={W - R} y1={y(floor)} y2={y(floor)} class="cusp" />
+      <text x={W - R} y={y(floor) - 3} class="axis" text-anchor="end" data-testid="curve-floor">
+        {a.anchored ? `d_max bound −${((a.dMaxBps ?? 0) / 100).toFixed(2)}%` : "cusp"}
       </text>
       {a.tailSecs <= tEnd && <line x1={x(a.tailSecs)} x2={x(a.tailSecs)} y1={T} y2={H - B} class="tail" />}
       {a.oraclePrice !== null && (
@@ -88,7 +94,8 @@ function AuctionCard({ a, markets, now }: { a: AuctionView; markets: MarketIndex
           </span>
         ) : (
           <span class="pill ok">takeable</span>
-        )}
+        )}{" "}
+        {a.anchored && <span class="pill">anchored</span>}
       </h3>
       <div class="stats">
         <div class="stat">
@@ -101,6 +108,15 @@ function AuctionCard({ a, markets, now }: { a: AuctionView; markets: MarketIndex
           <div class="label">vs oracle</div>
           <div class="value">{vsOracle === null ? "—" : `${vsOracle >= 0 ? "+" : ""}${pct(vsOracle)}`}</div>
         </div>
+        {a.anchored && (
+          <div class="stat" title="anchored price: the live oracle less a discount that grows to its bound">
+            <div class="label">discount / bound</div>
+            <div class="value" data-testid="auction-discount">
+              {((a.discountBps ?? 0) / 100).toFixed(2)}%{" "}
+              <span class="of">of {((a.dMaxBps ?? 0) / 100).toFixed(2)}%</span>
+            </div>
+          </div>
+        )}
         <div class="stat">
           <div class="label">tab left</div>
           <div class="value">
@@ -121,7 +137,11 @@ function AuctionCard({ a, markets, now }: { a: AuctionView; markets: MarketIndex
       <CurveChart a={a} elapsed={a.elapsedSecs} unit={debt} />
       <div class="legend">
         <span class="k past" /> path so far <span class="k projected" /> projected to{" "}
-        {a.curve.length && a.curve[a.curve.length - 1].price < a.cuspPrice ? "cusp" : "tail"}{" "}
+        {a.anchored
+          ? "tail at today's oracle"
+          : a.curve.length && a.curve[a.curve.length - 1].price < a.cuspPrice
+            ? "cusp"
+            : "tail"}{" "}
         <span class="k oracle" /> oracle <span class="k take" /> takes · owner{" "}
         <span title={a.owner}>{short(a.owner)}</span> · kicked by{" "}
         <span title={a.kicker}>{short(a.kicker)}</span>

@@ -12,6 +12,7 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use super::open_position::STOP_BORROWING;
+use crate::safe_math::SafeMath;
 use crate::{
     context::{
         load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
@@ -69,7 +70,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
     let prices = load_prices(&market, oracles, &now)?;
     require_within_max_ltv(&market, position.ink, debt, prices.low)?;
-    market.cash -= amount;
+    market.cash = market.cash.safe_sub(amount)?;
 
     transfer_from_vault(&market, market_info, liquidity_vault, destination, amount)?;
     position.store(position_info)?;

@@ -8,7 +8,9 @@
 //! authority `buyer`), `buyer_collateral_account` (writable, collateral mint), `token_program`,
 //! then the market's collateral oracle and its debt oracle when it has one.
 //! Args: `max_collateral: u64`, `max_price: u64` (PRICE_SCALE; slippage guard).
-//! Rules: fresh, confident oracle price (same guards as `kick`); price =
+//! Rules: fresh, confident oracle price (same guards as `kick`) whose publish time is not older
+//! than one the market has already used (`context::load_liquidation_prices`, as takes and
+//! `absorb`; it records the new publish time, so the market is stored); price =
 //! `ceil(mid × (1 − buy_discount_bps))` (`math::backstop::buy_price`), refused above `max_price`;
 //! buys `min(max_collateral, pool collateral)` (`BackstopCollateralInsufficient` when the pool
 //! has none) for `ceil(collateral × price)` (`TakeTooSmall` when that is 0).
@@ -18,9 +20,10 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use super::deposit_liquidity::STOP_LIQUIDITY;
+use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
-    context::{load_market_mut, load_prices, now, require_stop_below, require_vault},
+    context::{load_liquidation_prices, load_market_mut, now, require_stop_below, require_vault},
     error::GavelError,
     events::{BackstopCollateralBought, Event},
     math::backstop::{buy_owe, buy_price},
@@ -46,7 +49,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(buyer)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_LIQUIDITY)?;
-    let market = load_market_mut(market_info)?;
+    let mut market = load_market_mut(market_info)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
     require_vault(debt_vault, &backstop.debt_vault)?;
     require_vault(collateral_vault, &backstop.collateral_vault)?;
@@ -59,7 +62,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         return Err(GavelError::BackstopCollateralInsufficient.into());
     }
     let now = now()?;
-    let mid = load_prices(&market, oracles, &now)?.mid;
+    let mid = load_liquidation_prices(&mut market, oracles, &now)?.mid;
     let price =
         buy_price(mid, backstop.params.buy_discount_bps as u64).ok_or(GavelError::MathOverflow)?;
     if price > max_price {
@@ -69,11 +72,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if owe == 0 {
         return Err(GavelError::TakeTooSmall.into());
     }
-    backstop.collateral -= collateral;
-    backstop.debt = backstop
-        .debt
-        .checked_add(owe)
-        .ok_or(GavelError::MathOverflow)?;
+    backstop.collateral = backstop.collateral.safe_sub(collateral)?;
+    backstop.debt = backstop.debt.safe_add(owe)?;
 
     transfer_from_user(buyer_debt_account, debt_vault, buyer, owe)?;
     transfer_from_vault(
@@ -84,6 +84,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         collateral,
     )?;
     backstop.store(backstop_info)?;
+    market.store(market_info)?;
     BackstopCollateralBought {
         market: *market_info.key(),
         buyer: *buyer.key(),

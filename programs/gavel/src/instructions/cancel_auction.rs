@@ -10,6 +10,7 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
+use crate::safe_math::SafeMath;
 use crate::{
     context::{load_market_mut, load_position_mut, now},
     error::GavelError,
@@ -67,7 +68,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         id: auction.id,
         position: auction.position,
         reason: reason::CANCELLED,
-        raised: auction.initial_tab - auction.tab,
+        raised: auction.initial_tab.safe_sub(auction.tab)?,
         returned_collateral: auction.lot,
         bad_debt: 0,
         unix_timestamp: now,

@@ -160,6 +160,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         auction_debt: 0,
         auction_count: 0,
         params,
+        collateral_publish_time: 0,
+        debt_publish_time: 0,
     };
     market.store(market_info)?;
     MarketCreated {

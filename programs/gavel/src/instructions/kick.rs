@@ -4,18 +4,28 @@
 //! Accounts: `kicker` (signer, writable: pays the auction's rent, gets it back at the close),
 //! `config`, `market` (writable), `position` (writable), `auction` (writable, PDA
 //! `["auction", market, market.auction_count as u64 LE]`), `liquidity_vault` (writable),
-//! `kicker_debt_account` (writable, debt mint: receives the reward), `token_program`,
-//! `system_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
+//! `kicker_debt_account` (writable, debt mint, owned by the kicker: receives the reward),
+//! `token_program`, `system_program`, `collateral_oracle`, and `debt_oracle` when the market has
+//! one.
 //! Args: none.
-//! Rules: the position's debt must exceed `liquidation_ltv_bps` of its collateral value at a
-//! fresh, confident oracle price (the price itself, not price − confidence). At most
-//! `room = hole − dirt` of tab is started: debt moved = min(debt, room / (1 + chop)); if that would
-//! leave the position under `dust` the whole debt goes (Maker), else the auction itself must be
-//! at least `dust`. Collateral moves pro rata (rounded down).
+//! Rules (sizing in `math::kick::kick_size`): the position's debt must exceed
+//! `liquidation_ltv_bps` of its collateral value at a fresh, confident oracle price (the price
+//! itself, not price − confidence) whose publish time is not older than one the market has
+//! already read. With partial kicks on (`kick_target_ltv_bps` > 0) the position may have no live
+//! auction (`PositionAuctionLive`), and the kick moves only the debt that brings it back to the
+//! target LTV, with the collateral its tab needs at the health discount (`math::partial`); the
+//! whole position at or above `kick_full_ltv_bps`, when the remainder would be dust or the
+//! collateral would run out. Of that, at most `room = hole − dirt` of tab is started: debt moved
+//! = min(debt, room / (1 + chop)); if that would leave the position under `dust` the whole debt
+//! goes (Maker), else the auction itself must be at least `dust`. Collateral: the sized lot, or
+//! its share (rounded down) when the hole cut the debt.
 //! Changes: position `art`/`ink` shrink; a new `Auction` with `tab = debt × (1 + chop)` (rounded
-//! up), `top = oracle × buf`; `dirt += tab`; the kicker gets `tip + chip × tab` from the
-//! insurance fund, capped by the auction's penalty and by the fund's balance; emits
-//! `AuctionStarted`.
+//! up; the penalty on the moved debt only), the market's price mode, `top = oracle × buf` (Maker
+//! mode) or `top = oracle` (anchored mode), and `d_max_bps` from the position's LTV bounded by
+//! the lot (`math::anchored::d_max_bps`); the market's newest oracle publish times;
+//! `dirt += tab`; the kicker gets `tip + chip × tab` from the insurance fund, capped by the
+//! auction's penalty and by the fund's balance (`math::kick::kick_reward`, recorded in the
+//! auction's `rewards_paid`); emits `AuctionStarted`.
 
 use pinocchio::{
     account_info::AccountInfo,
@@ -23,16 +33,23 @@ use pinocchio::{
     ProgramResult,
 };
 
+use crate::safe_math::SafeMath;
 use crate::{
     context::{
-        load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
+        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop_below,
+        require_vault,
     },
     error::GavelError,
     events::{AuctionStarted, Event},
     liquidation::take_reward,
-    math::{self, BPS, RATE_SCALE},
+    math::{
+        kick::{kick_size, KickError, KickInput, KickParams},
+        BPS,
+    },
     state::{auction::AUCTION_SEED, Auction, Reader},
-    token::{require_token_account, require_token_program, transfer_from_vault},
+    token::{
+        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
+    },
     utils::{
         create_pda_account, require_distinct, require_pda, require_signer, require_system_program,
         require_writable,
@@ -62,56 +79,48 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_token_account(kicker_debt_account, &market.debt_mint)?;
     // Paying the vault to itself would reduce `insurance` without moving a token.
     require_distinct(kicker_debt_account, liquidity_vault)?;
+    // Nor into another market's vault (same debt mint): that vault would exceed its accounting.
+    require_token_owner(kicker_debt_account, kicker.key())?;
 
     let now = now()?;
     market.accrue(now.unix_timestamp)?;
-    let prices = load_prices(&market, oracles, &now)?;
+    let prices = load_liquidation_prices(&mut market, oracles, &now)?;
     let p = market.params;
-    let debt = math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;
-    let value = math::value_floor(position.ink, prices.mid).ok_or(GavelError::MathOverflow)?;
-    let limit =
-        math::max_debt_for(value, p.liquidation_ltv_bps as u64).ok_or(GavelError::MathOverflow)?;
-    if debt == 0 || debt <= limit {
-        return Err(GavelError::PositionSafe.into());
+    // Partial kicks: one live auction per position, so a position cannot be split into many
+    // auctions (each paying a reward) while the first is still selling.
+    if p.partial_kicks() && position.auctions > 0 {
+        return Err(GavelError::PositionAuctionLive.into());
     }
-
-    // How much fits under the hole (Maker's `room`), in normalized debt.
-    let room = p.hole.saturating_sub(market.dirt);
-    if room == 0 {
-        return Err(GavelError::HoleFull.into());
-    }
-    let room_debt =
-        math::mul_div_floor(room, BPS, BPS + p.chop_bps as u64).ok_or(GavelError::MathOverflow)?;
-    let room_art =
-        math::mul_div_floor(room_debt, RATE_SCALE, market.rate).ok_or(GavelError::MathOverflow)?;
-    let mut dart = position.art.min(room_art);
-    if dart < position.art {
-        let left = math::debt_from_art(position.art - dart, market.rate)
-            .ok_or(GavelError::MathOverflow)?;
-        if left < p.dust {
-            dart = position.art;
-        } else {
-            let auction_debt =
-                math::debt_from_art(dart, market.rate).ok_or(GavelError::MathOverflow)?;
-            if auction_debt < p.dust {
-                return Err(GavelError::AuctionDusty.into());
-            }
-        }
-    }
-    let dink =
-        math::mul_div_floor(position.ink, dart, position.art).ok_or(GavelError::MathOverflow)?;
-    if dink == 0 {
-        return Err(GavelError::AuctionDusty.into());
-    }
-    let auction_debt = if dart == position.art {
-        debt
-    } else {
-        math::debt_from_art(dart, market.rate).ok_or(GavelError::MathOverflow)?
-    };
-    let tab = math::mul_div_ceil(auction_debt, BPS + p.chop_bps as u64, BPS)
-        .ok_or(GavelError::MathOverflow)?;
-    let top =
-        math::mul_div_floor(prices.mid, p.buf_bps as u64, BPS).ok_or(GavelError::MathOverflow)?;
+    let size = kick_size(&KickInput {
+        ink: position.ink,
+        art: position.art,
+        rate: market.rate,
+        price: prices.mid,
+        dirt: market.dirt,
+        params: KickParams {
+            liquidation_ltv_bps: p.liquidation_ltv_bps as u64,
+            chop_bps: p.chop_bps as u64,
+            // Anchored auctions start at the oracle price itself (`top` is for display).
+            buf_bps: if p.is_anchored() {
+                BPS
+            } else {
+                p.buf_bps as u64
+            },
+            hole: p.hole,
+            dust: p.dust,
+            target_ltv_bps: p.kick_target_ltv_bps as u64,
+            full_ltv_bps: p.kick_full_ltv_bps as u64,
+            max_base_bps: p.anchor_max_base_bps as u64,
+            max_cap_bps: p.anchor_max_cap_bps as u64,
+        },
+    })
+    .map_err(|e| match e {
+        KickError::Safe => GavelError::PositionSafe,
+        KickError::HoleFull => GavelError::HoleFull,
+        KickError::Dusty => GavelError::AuctionDusty,
+        KickError::Overflow => GavelError::MathOverflow,
+    })?;
+    let (dart, dink, auction_debt, tab, top) = (size.art, size.ink, size.debt, size.tab, size.top);
 
     let id = market.auction_count;
     let id_bytes = id.to_le_bytes();
@@ -134,9 +143,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         &Signer::from(&seeds),
     )?;
 
-    position.art -= dart;
-    position.ink -= dink;
-    position.auctions += 1;
+    position.art = position.art.safe_sub(dart)?;
+    position.ink = position.ink.safe_sub(dink)?;
+    position.auctions = position.auctions.safe_add(1)?;
     market.art_total = market.art_total.saturating_sub(dart);
     market.auction_debt = market
         .auction_debt
@@ -146,10 +155,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .dirt
         .checked_add(tab)
         .ok_or(GavelError::MathOverflow)?;
-    market.auction_count += 1;
-    let reward = take_reward(&mut market, tab, auction_debt)?;
+    market.auction_count = market.auction_count.safe_add(1)?;
 
-    let auction = Auction {
+    let mut auction = Auction {
         market: *market_info.key(),
         id,
         position: *position_info.key(),
@@ -165,8 +173,14 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         pending_owe: 0,
         flash: 0,
         bump,
+        initial_debt: auction_debt,
+        rewards_paid: 0,
+        price_mode: p.price_mode,
+        // At most `anchor_max_cap_bps` (a u16).
+        d_max_bps: size.d_max_bps as u16,
         kicked_at: now.unix_timestamp,
     };
+    let reward = take_reward(&mut market, &mut auction, None)?;
     if reward > 0 {
         transfer_from_vault(
             &market,

@@ -6,6 +6,7 @@ pub mod accrue;
 pub mod borrow;
 pub mod buy_from_backstop;
 pub mod cancel_auction;
+pub mod cancel_withdrawal;
 pub mod close_position;
 pub mod create_backstop;
 pub mod create_market;
@@ -18,6 +19,7 @@ pub mod kick;
 pub mod open_position;
 pub mod repay;
 pub mod request_backstop_withdrawal;
+pub mod request_withdrawal;
 pub mod reset_auction;
 pub mod set_stop;
 pub mod take;
@@ -79,6 +81,8 @@ instructions! {
     take_end => TAKE_END,
     reset_auction => RESET_AUCTION,
     cancel_auction => CANCEL_AUCTION,
+    request_withdrawal => REQUEST_WITHDRAWAL,
+    cancel_withdrawal => CANCEL_WITHDRAWAL,
     create_backstop => CREATE_BACKSTOP,
     update_backstop => UPDATE_BACKSTOP,
     deposit_backstop => DEPOSIT_BACKSTOP,

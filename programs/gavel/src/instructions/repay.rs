@@ -11,6 +11,7 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
+use crate::safe_math::SafeMath;
 use crate::{
     context::{load_market_mut, load_position_mut, now, require_vault},
     error::GavelError,
@@ -53,7 +54,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if art_removed == 0 {
         return Err(GavelError::AmountInvalid.into());
     }
-    position.art -= art_removed;
+    position.art = position.art.safe_sub(art_removed)?;
     market.art_total = market.art_total.saturating_sub(art_removed);
     let remaining =
         math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;

@@ -3,25 +3,34 @@
 //!
 //! Who: anyone, while stop < 2.
 //! Accounts: `caller` (signer), `config`, `market` (writable), `auction` (writable),
-//! `liquidity_vault` (writable), `caller_debt_account` (writable, debt mint: the reward),
-//! `token_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
+//! `liquidity_vault` (writable), `caller_debt_account` (writable, debt mint, owned by the caller:
+//! the reward), `token_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
 //! Args: none.
-//! Rules: only when the auction is past `tail_secs` or its price fell below `cusp_bps` of `top`;
-//! fresh, confident oracle price; no flash take open.
-//! Changes: `top = oracle × buf`, `tic = now`; pays `tip + chip × tab` (capped by the insurance
-//! fund) only when both the tab and the lot's value are at least `dust` (so resetting a dusty
-//! auction earns nothing: no reward farming); emits `AuctionReset`.
+//! Rules: only when the auction is past `tail_secs` or (Maker mode) its price fell below
+//! `cusp_bps` of `top`; fresh, confident oracle price not older than one the market has read; no
+//! flash take open.
+//! Changes: `tic = now`; Maker mode `top = oracle × buf`; anchored mode `top = oracle` and
+//! `d_max_bps` recomputed from the auction's health now (its debt and tab against its lot at the
+//! oracle), so the discount restarts at `anchor_start_bps`; the market's newest oracle publish
+//! times; pays `tip + chip × tab` only when both the tab and the lot's value are at least `dust`
+//! (so resetting a dusty auction earns nothing), capped by the insurance fund and by the part of
+//! the auction's penalty its kick and earlier resets have not paid out yet
+//! (`math::kick::reset_reward`; `rewards_paid` grows, so a reset loop cannot farm rewards); emits
+//! `AuctionReset`.
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    context::{load_market_mut, load_prices, now, require_stop_below, require_vault},
+    context::{load_liquidation_prices, load_market_mut, now, require_stop_below, require_vault},
     error::GavelError,
     events::{AuctionReset, Event},
-    liquidation::{auction_price, load_auction_mut, take_reward},
+    liquidation::{auction_d_max, auction_price, load_auction_mut, take_reward},
     math::{self, BPS},
+    state::market::PRICE_MODE_ANCHORED,
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_vault},
+    token::{
+        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
+    },
     utils::{require_distinct, require_signer},
 };
 
@@ -45,25 +54,30 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_token_account(caller_debt_account, &market.debt_mint)?;
     // Paying the vault to itself would reduce `insurance` without moving a token.
     require_distinct(caller_debt_account, liquidity_vault)?;
+    // Nor into another market's vault (same debt mint): that vault would exceed its accounting.
+    require_token_owner(caller_debt_account, caller.key())?;
     if auction.flash != 0 {
         return Err(GavelError::FlashTakePending.into());
     }
     // No accrual: a reset does not read the borrow index.
     let now = now()?;
-    let (_, needs_reset) = auction_price(&market, &auction, now.unix_timestamp);
+    // Whether it needs a reset does not depend on the oracle in anchored mode (tail only).
+    let (_, needs_reset) = auction_price(&market, &auction, now.unix_timestamp, 0);
     if !needs_reset {
         return Err(GavelError::AuctionResetNotNeeded.into());
     }
-    let prices = load_prices(&market, oracles, &now)?;
-    auction.top = math::mul_div_floor(prices.mid, market.params.buf_bps as u64, BPS)
-        .ok_or(GavelError::MathOverflow)?;
+    let prices = load_liquidation_prices(&mut market, oracles, &now)?;
     auction.tic = now.unix_timestamp;
     let lot_value = math::value_floor(auction.lot, prices.mid).ok_or(GavelError::MathOverflow)?;
-    let reward = if auction.tab >= market.params.dust && lot_value >= market.params.dust {
-        take_reward(&mut market, auction.tab, auction.debt)?
+    if auction.price_mode == PRICE_MODE_ANCHORED {
+        auction.top = prices.mid;
+        let ltv = math::ltv_bps(auction.debt, lot_value).ok_or(GavelError::MathOverflow)?;
+        auction.d_max_bps = auction_d_max(&market, ltv, auction.tab, lot_value);
     } else {
-        0
-    };
+        auction.top = math::mul_div_floor(prices.mid, market.params.buf_bps as u64, BPS)
+            .ok_or(GavelError::MathOverflow)?;
+    }
+    let reward = take_reward(&mut market, &mut auction, Some(lot_value))?;
     if reward > 0 {
         transfer_from_vault(
             &market,

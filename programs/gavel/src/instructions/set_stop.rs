@@ -44,7 +44,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         admin: *admin.key(),
         previous,
         stop,
-        unix_timestamp: Clock::get()?.unix_timestamp,
+        unix_timestamp: Clock::get()
+            .map_err(|_| GavelError::ClockUnavailable)?
+            .unix_timestamp,
     }
     .emit();
     Ok(())

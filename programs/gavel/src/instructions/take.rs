@@ -5,9 +5,12 @@
 //! `auction` (writable), `position` (writable: the auctioned position), `collateral_vault`
 //! (writable), `liquidity_vault` (writable), `collateral_destination` (writable, collateral
 //! mint: where the collateral goes), `debt_source` (writable, debt mint), `kicker` (writable: gets
-//! the auction's rent if this take closes it), `token_program`.
+//! the auction's rent if this take closes it), `token_program`; for an anchored auction also
+//! `collateral_oracle`, and `debt_oracle` when the market has one.
 //! Args: `max_collateral: u64`, `max_price: u64` (PRICE_SCALE; slippage guard).
-//! Rules: refused when the auction needs a reset or its price is above `max_price`; buys
+//! Rules: Maker mode prices from the curve and reads no oracle; anchored mode reads the oracle
+//! with kick's guards, refuses a publish time older than the market has seen, and prices
+//! `oracle × (1 − d)`. Refused when the auction needs a reset or its price is above `max_price`; buys
 //! `min(lot, max_collateral)`, never more than the tab buys, never leaving `0 < tab < dust`
 //! (`math::auction::take_quote`).
 //! Changes: collateral to the taker, payment to the liquidity vault (debt to LPs first, then
@@ -17,12 +20,14 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
+use crate::safe_math::SafeMath;
 use crate::{
     context::{load_market_mut, load_position_mut, now, require_stop_below, require_vault},
     error::GavelError,
     events::{AuctionTaken, Event},
     liquidation::{
-        apply_proceeds, close_auction, load_auction_mut, quote_take, settle_if_done, AuctionIds,
+        apply_proceeds, close_auction, load_auction_mut, quote_take, settle_if_done,
+        take_oracle_mid, AuctionIds,
     },
     state::Reader,
     token::{
@@ -36,7 +41,7 @@ pub const STOP_TAKES: u8 = 3;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [taker, config, market_info, auction_info, position_info, collateral_vault, liquidity_vault, collateral_destination, debt_source, kicker, token_program, ..] =
+    let [taker, config, market_info, auction_info, position_info, collateral_vault, liquidity_vault, collateral_destination, debt_source, kicker, token_program, oracles @ ..] =
         accounts
     else {
         return Err(GavelError::AccountsMissing.into());
@@ -62,10 +67,18 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
 
     // No accrual: a take does not read the borrow index (that keeps takes cheap).
-    let now = now()?.unix_timestamp;
-    let fill = quote_take(&market, &auction, now, max_collateral, max_price)?;
-    auction.lot -= fill.collateral;
-    market.collateral_total -= fill.collateral;
+    let clock = now()?;
+    let now = clock.unix_timestamp;
+    let oracle_mid = take_oracle_mid(&mut market, &auction, oracles, &clock)?;
+    let fill = quote_take(
+        &market,
+        &auction,
+        now,
+        oracle_mid,
+        (max_collateral, max_price),
+    )?;
+    auction.lot = auction.lot.safe_sub(fill.collateral)?;
+    market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
     apply_proceeds(&mut market, &mut auction, fill.owe)?;
 
     transfer_from_user(debt_source, liquidity_vault, taker, fill.owe)?;

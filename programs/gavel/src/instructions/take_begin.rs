@@ -5,9 +5,10 @@
 //! Who: anyone, while stop < 3.
 //! Accounts: `taker` (signer), `config`, `market` (writable), `auction` (writable),
 //! `collateral_vault` (writable), `collateral_destination` (writable, collateral mint),
-//! `instructions_sysvar`, `token_program`.
+//! `instructions_sysvar`, `token_program`; for an anchored auction also `collateral_oracle`, and
+//! `debt_oracle` when the market has one.
 //! Args: `max_collateral: u64`, `max_price: u64` (as `take`).
-//! Rules: as `take`, priced now; a `take_end` for the same auction must follow later in the same
+//! Rules: as `take` (anchored auctions read the oracle with the same guards), priced now; a `take_end` for the same auction must follow later in the same
 //! transaction (checked in the instructions sysvar); no other flash take may be open on it.
 //! Changes: sends the collateral; records `pending_owe`; emits `AuctionTaken` (tab shown as it
 //! will be after `take_end`, which the transaction cannot succeed without).
@@ -15,11 +16,12 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use super::take::STOP_TAKES;
+use crate::safe_math::SafeMath;
 use crate::{
     context::{load_market_mut, now, require_stop_below, require_vault},
     error::GavelError,
     events::{AuctionTaken, Event},
-    liquidation::{load_auction_mut, quote_take, require_later_take_end},
+    liquidation::{load_auction_mut, quote_take, require_later_take_end, take_oracle_mid},
     state::Reader,
     token::{require_token_account, require_token_program, transfer_from_vault},
     utils::{require_distinct, require_signer},
@@ -27,7 +29,7 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [taker, config, market_info, auction_info, collateral_vault, collateral_destination, instructions_sysvar, token_program, ..] =
+    let [taker, config, market_info, auction_info, collateral_vault, collateral_destination, instructions_sysvar, token_program, oracles @ ..] =
         accounts
     else {
         return Err(GavelError::AccountsMissing.into());
@@ -51,10 +53,18 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_later_take_end(instructions_sysvar, auction_info.key())?;
 
     // No accrual: a take does not read the borrow index (that keeps takes cheap).
-    let now = now()?.unix_timestamp;
-    let fill = quote_take(&market, &auction, now, max_collateral, max_price)?;
-    auction.lot -= fill.collateral;
-    market.collateral_total -= fill.collateral;
+    let clock = now()?;
+    let now = clock.unix_timestamp;
+    let oracle_mid = take_oracle_mid(&mut market, &auction, oracles, &clock)?;
+    let fill = quote_take(
+        &market,
+        &auction,
+        now,
+        oracle_mid,
+        (max_collateral, max_price),
+    )?;
+    auction.lot = auction.lot.safe_sub(fill.collateral)?;
+    market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
     auction.pending_owe = fill.owe;
     auction.flash = 1;
 
@@ -75,7 +85,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         price: fill.price,
         collateral: fill.collateral,
         owe: fill.owe,
-        tab: auction.tab - fill.owe,
+        tab: auction.tab.safe_sub(fill.owe)?,
         lot: auction.lot,
         unix_timestamp: now,
     }

@@ -3,8 +3,9 @@
 //! Who: the config admin (any stop level).
 //! Accounts: `admin` (signer), `config`, `market` (writable).
 //! Args: `params: MarketParams` (validated).
-//! Changes: interest is accrued at the old rate up to now, then `market.params`; emits
-//! `MarketUpdated`.
+//! Changes: interest is accrued at the old rate up to now, then `market.params`; the newest
+//! publish time seen of an oracle the update replaces is forgotten (it belonged to another feed);
+//! emits `MarketUpdated`. Live auctions keep the price mode they were kicked with.
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
@@ -32,6 +33,12 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     params.validate()?;
     let mut market = load_market_mut(market_info)?;
     market.accrue(now()?.unix_timestamp)?;
+    if params.collateral_oracle != market.params.collateral_oracle {
+        market.collateral_publish_time = 0;
+    }
+    if params.debt_oracle != market.params.debt_oracle {
+        market.debt_publish_time = 0;
+    }
     market.params = params;
     market.store(market_info)?;
     MarketUpdated {

@@ -19,6 +19,7 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use super::deposit_liquidity::STOP_LIQUIDITY;
+use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
     context::{now, require_stop_below, require_vault},
@@ -69,9 +70,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         math::amount_for_shares(shares, backstop.debt, total).ok_or(GavelError::MathOverflow)?;
     let collateral = math::amount_for_shares(shares, backstop.collateral, total)
         .ok_or(GavelError::MathOverflow)?;
-    backstop.debt -= debt;
-    backstop.collateral -= collateral;
-    backstop.total_shares -= shares;
+    backstop.debt = backstop.debt.safe_sub(debt)?;
+    backstop.collateral = backstop.collateral.safe_sub(collateral)?;
+    backstop.total_shares = backstop.total_shares.safe_sub(shares)?;
     account.withdraw_shares = 0;
 
     if debt > 0 {

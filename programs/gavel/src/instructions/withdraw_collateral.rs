@@ -12,6 +12,7 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use super::open_position::STOP_BORROWING;
+use crate::safe_math::SafeMath;
 use crate::{
     context::{
         load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
@@ -52,8 +53,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
     let now = now()?;
     market.accrue(now.unix_timestamp)?;
-    position.ink -= amount;
-    market.collateral_total -= amount;
+    position.ink = position.ink.safe_sub(amount)?;
+    market.collateral_total = market.collateral_total.safe_sub(amount)?;
     if position.art > 0 {
         let prices = load_prices(&market, oracles, &now)?;
         let debt =

@@ -1,33 +1,46 @@
-//! `withdraw_liquidity`: an LP burns shares for their value in debt tokens, paid from idle cash.
+//! `withdraw_liquidity`: second step of an LP withdrawal. Claims shares of the LP's withdrawal
+//! request once its cooldown is over, for debt tokens paid from idle cash.
 //!
-//! Who: the holder of the shares, while stop < 3.
-//! Accounts: `lp` (signer, authority of `lp_share_account`), `config`, `market` (writable),
-//! `liquidity_vault` (writable), `share_mint` (writable), `lp_debt_account` (writable, debt
-//! mint), `lp_share_account` (writable, share mint), `token_program`.
-//! Args: `shares: u64` (> 0).
-//! Changes: accrues; burns `shares`; pays `floor(shares × withdrawal value / total shares)` from
-//! the vault, where the withdrawal value counts live auctions' debt only up to the insurance fund
-//! (`Market::withdrawal_value`: no running ahead of a pending bad debt). Refused with
-//! `LiquidityInsufficient` if more than idle cash, or for the last shares while auctions are live
-//! (their proceeds would belong to no one); `AmountInvalid` if it rounds to 0. Emits
-//! `LiquidityWithdrawn` (with the full pool value after).
+//! Who: the LP who made the request, while stop < 1 (claims wait while kicks are paused: an unsafe
+//! position that cannot be kicked would still count at face value), from the request's
+//! `claimable_ts` on.
+//! Accounts: `lp` (signer, writable: gets the request's rent back when it closes), `config`,
+//! `market` (writable), `liquidity_vault` (writable), `lp_debt_account` (writable, debt mint),
+//! `withdrawal_request` (writable, the LP's request in this market), `token_program`.
+//! Args: `shares: u64` (> 0, at most the request's shares; a part may be claimed).
+//! Changes: accrues; pays `min(value at request, value now)` for `shares`, where the value at
+//! request is their part of the request's `value` and the value now is
+//! `floor(shares × withdrawal value / total shares)` (`Market::withdrawal_value`: live auctions'
+//! debt counted only up to the insurance fund). So the shares shared every loss that became
+//! visible during the cooldown, and earned nothing after the request (what they would have
+//! earned stays with the pool). Removes `shares` from `total_shares` and from the request; closes
+//! the request when it is empty. Refused with `WithdrawalCooldownActive` before `claimable_ts`,
+//! `WithdrawalRequestMismatch` for another LP's or market's request, `LiquidityInsufficient` if
+//! more than idle cash, or for the last shares while auctions are live (their proceeds would
+//! belong to no one); `AmountInvalid` if it rounds to 0. Emits `LiquidityWithdrawn` (with the
+//! full pool value after).
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
+use super::kick::STOP_KICKS;
+use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, now, require_stop_below, require_vault},
+    context::{load_market_mut, load_request_mut, now, require_stop_below, require_vault},
     error::GavelError,
     events::{Event, LiquidityWithdrawn},
     math,
     state::Reader,
-    token::{burn_shares, require_token_account, require_token_program, transfer_from_vault},
-    utils::{require_distinct, require_signer},
+    token::{require_token_account, require_token_program, transfer_from_vault},
+    utils::{close_program_account, require_distinct, require_signer, require_writable},
 };
+
+/// Stop level from which withdrawal claims are refused: the kicks' (requests and cancels go on
+/// until stop 3).
+pub const STOP_CLAIMS: u8 = STOP_KICKS;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [lp, config, market_info, liquidity_vault, share_mint, lp_debt_account, lp_share_account, token_program, ..] =
+    let [lp, config, market_info, liquidity_vault, lp_debt_account, request_info, token_program, ..] =
         accounts
     else {
         return Err(GavelError::AccountsMissing.into());
@@ -37,21 +50,27 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     r.finish()?;
 
     require_signer(lp)?;
+    require_writable(lp)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop_below(config, STOP_CLAIMS)?;
     let mut market = load_market_mut(market_info)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
-    require_vault(share_mint, &market.share_mint)?;
     require_token_account(lp_debt_account, &market.debt_mint)?;
-    require_token_account(lp_share_account, &market.share_mint)?;
-    // Paying the vault to itself would burn the LP's shares and leave the tokens in place.
+    // Paying the vault to itself would remove the LP's shares and leave the tokens in place.
     require_distinct(lp_debt_account, liquidity_vault)?;
-    if shares == 0 || shares > market.total_shares {
+    let mut request = load_request_mut(request_info, market_info.key(), lp.key())?;
+    if shares == 0 || shares > request.shares || shares > market.total_shares {
         return Err(GavelError::AmountInvalid.into());
     }
+    let clock = now()?;
+    if clock.unix_timestamp < request.claimable_ts {
+        return Err(GavelError::WithdrawalCooldownActive.into());
+    }
 
-    market.accrue(now()?.unix_timestamp)?;
-    let amount = math::amount_for_shares(shares, market.withdrawal_value()?, market.total_shares)
+    market.accrue(clock.unix_timestamp)?;
+    let cap = math::request_value_of(shares, request.shares, request.value)
+        .ok_or(GavelError::MathOverflow)?;
+    let amount = math::claim_amount(shares, cap, market.withdrawal_value()?, market.total_shares)
         .ok_or(GavelError::MathOverflow)?;
     if amount == 0 {
         return Err(GavelError::AmountInvalid.into());
@@ -59,10 +78,11 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if amount > market.cash || (shares == market.total_shares && market.auction_debt > 0) {
         return Err(GavelError::LiquidityInsufficient.into());
     }
-    market.cash -= amount;
-    market.total_shares -= shares;
+    market.cash = market.cash.safe_sub(amount)?;
+    market.total_shares = market.total_shares.safe_sub(shares)?;
+    request.shares = request.shares.safe_sub(shares)?;
+    request.value = request.value.safe_sub(cap)?;
 
-    burn_shares(share_mint, lp_share_account, lp, shares)?;
     transfer_from_vault(
         &market,
         market_info,
@@ -71,6 +91,11 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         amount,
     )?;
     market.store(market_info)?;
+    if request.shares == 0 {
+        close_program_account(request_info, lp)?;
+    } else {
+        request.store(request_info)?;
+    }
     LiquidityWithdrawn {
         market: *market_info.key(),
         lp: *lp.key(),

@@ -100,7 +100,7 @@ pub fn linear_price(top: u64, tau_secs: u64, elapsed_secs: u64) -> u64 {
         return 0;
     }
     // tau > elapsed ≥ 0 and (tau − elapsed) / tau ≤ 1: never fails (the `0` is unreachable).
-    mul_div_floor(top, tau_secs - elapsed_secs, tau_secs).unwrap_or(0)
+    mul_div_floor(top, tau_secs.saturating_sub(elapsed_secs), tau_secs).unwrap_or(0)
 }
 
 /// Stairstep curve (Maker's `StairstepExponentialDecrease`): one cut per whole `step_secs`,
@@ -111,7 +111,10 @@ pub fn stairstep_price(top: u64, step_secs: u64, cut: u64, elapsed_secs: u64) ->
     if step_secs == 0 {
         return 0;
     }
-    scale_top(top, rpow_floor(cut, elapsed_secs / step_secs))
+    scale_top(
+        top,
+        rpow_floor(cut, elapsed_secs.checked_div(step_secs).unwrap_or(0)),
+    )
 }
 
 /// Exponential curve (Maker's `ExponentialDecrease`): one cut per second,
@@ -267,12 +270,12 @@ fn take_quote_inner(t: &TakeInput) -> Result<TakeQuote, TakeError> {
         owe = tab;
         let s = mul_div_floor(tab, PRICE_SCALE, price).ok_or(TakeError::Overflow)?;
         slice = if s < lot { s } else { lot };
-    } else if owe < tab && slice < lot && tab - owe < dust {
+    } else if owe < tab && slice < lot && tab.saturating_sub(owe) < dust {
         if tab <= dust {
             return Err(TakeError::PartialLeavesDust);
         }
         // owe > tab − dust > 0, so price > 0, and the new slice is below the old one.
-        owe = tab - dust;
+        owe = tab.saturating_sub(dust); // tab > dust
         slice = mul_div_floor(owe, PRICE_SCALE, price).ok_or(TakeError::Overflow)?;
     }
     if slice == 0 || owe == 0 {

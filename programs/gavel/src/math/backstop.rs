@@ -14,7 +14,7 @@ use super::{mul_div_ceil, mul_div_floor, BPS, PRICE_SCALE};
 /// the basket is worth, so deposits cannot dilute the holders.
 #[inline(always)]
 pub fn deposit_price(mid: u64, max_conf_bps: u64) -> Option<u64> {
-    mul_div_ceil(mid, BPS + max_conf_bps, BPS)
+    mul_div_ceil(mid, BPS.checked_add(max_conf_bps)?, BPS)
 }
 
 /// The basket's value at `price`, rounded up: `debt + ceil(collateral × price / PRICE_SCALE)`.
@@ -50,7 +50,8 @@ pub fn absorbable(c: &AbsorbCheck) -> bool {
     }
     match (
         mul_div_floor(c.lot, c.price, PRICE_SCALE),
-        mul_div_floor(c.tab, BPS + c.near_bps, BPS),
+        BPS.checked_add(c.near_bps)
+            .and_then(|near| mul_div_floor(c.tab, near, BPS)),
     ) {
         (Some(value), Some(limit)) => value <= limit,
         (Some(_), None) => true,

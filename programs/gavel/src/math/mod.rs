@@ -15,8 +15,11 @@
 //! `Option`-returning function here is `#[inline(always)]`, and the heavy work sits in
 //! `#[inline(never)]` `*_raw` functions that return a scalar and write through `&mut u64`.
 
+pub mod anchored;
 pub mod auction;
 pub mod backstop;
+pub mod kick;
+pub mod partial;
 mod wide;
 
 #[cfg(test)]
@@ -104,10 +107,8 @@ pub fn pow10(n: u32) -> Option<u64> {
         return None;
     }
     let mut p: u64 = 1;
-    let mut i = 0;
-    while i < n {
-        p *= 10; // at most 10^19 < 2^64
-        i += 1;
+    for _ in 0..n {
+        p = p.wrapping_mul(10); // at most 10^19 < 2^64: never wraps (`checked_mul` needs __multi3)
     }
     Some(p)
 }
@@ -202,14 +203,12 @@ fn accrue_rate_inner(rate: u64, rate_per_sec_wad: u64, secs: u64) -> Option<u64>
     let rest = secs % MAX_ACCRUAL_CHUNK_SECS;
     if years > 0 {
         let year_factor = compound_wad(rate_per_sec_wad, MAX_ACCRUAL_CHUNK_SECS)?;
-        let mut i = 0;
-        while i < years {
+        for _ in 0..years {
             let next = mul_div_floor(index, year_factor, WAD)?;
             if next == index {
                 break;
             }
             index = next;
-            i += 1;
         }
     }
     if rest > 0 {
@@ -283,6 +282,63 @@ pub fn amount_for_shares(shares: u64, total_liquidity: u64, total_shares: u64) -
     mul_div_floor(shares, total_liquidity, total_shares)
 }
 
+/// The at-request value of `shares` of a withdrawal request holding `request_shares` worth
+/// `request_value` when it was made: `floor(shares × request_value / request_shares)`, and exactly
+/// `request_value` when `shares == request_shares` (so partial claims never add up to more than
+/// the request's value). `None` if `shares > request_shares` or `request_shares == 0`.
+#[inline(always)]
+pub fn request_value_of(shares: u64, request_shares: u64, request_value: u64) -> Option<u64> {
+    if shares > request_shares {
+        return None;
+    }
+    if shares == request_shares {
+        return Some(request_value);
+    }
+    mul_div_floor(shares, request_value, request_shares)
+}
+
+/// What a withdrawal claim pays: the lower of the shares' value at request (`cap`) and their
+/// value now at `withdrawal_value` / `total_shares` (rounded down). `None` if `total_shares == 0`.
+#[inline(always)]
+pub fn claim_amount(
+    shares: u64,
+    cap: u64,
+    withdrawal_value: u64,
+    total_shares: u64,
+) -> Option<u64> {
+    Some(amount_for_shares(shares, withdrawal_value, total_shares)?.min(cap))
+}
+
+/// Shares a cancelled withdrawal request gives back (`total_shares` includes the request's).
+/// All `request_shares` when they are worth at most `request_value` now (at `pool_value` /
+/// `total_shares`), or when no other shares exist (the interest belongs to no one else).
+/// Otherwise the most shares `b` still worth at most `request_value` once the others are
+/// forfeited, `b × pool_value / (others + b) ≤ request_value`, i.e.
+/// `b = floor(request_value × others / (pool_value − request_value))`, where
+/// `others = total_shares − request_shares`. The forfeited shares leave `total_shares`, so what
+/// the request's shares earned since the request goes to the other LPs: shares stop earning once
+/// their withdrawal is requested. `None` if `total_shares == 0` or `request_shares > total_shares`.
+#[inline(always)]
+pub fn cancel_shares(
+    request_shares: u64,
+    request_value: u64,
+    pool_value: u64,
+    total_shares: u64,
+) -> Option<u64> {
+    let now = amount_for_shares(request_shares, pool_value, total_shares)?;
+    let others = total_shares.checked_sub(request_shares)?;
+    if now <= request_value || others == 0 {
+        return Some(request_shares);
+    }
+    // `now > request_value` implies `pool_value > request_value` (the shares are at most all).
+    let back = mul_div_floor(
+        request_value,
+        others,
+        pool_value.checked_sub(request_value)?,
+    )?;
+    Some(back.min(request_shares))
+}
+
 /// `floor(amount × bps / BPS)`.
 #[inline(always)]
 pub fn bps_of(amount: u64, bps: u64) -> Option<u64> {
@@ -341,16 +397,18 @@ fn price_from_pyth_inner(p: &PythPair) -> Option<u64> {
         return None;
     }
     // In i64 so that no i32 exponent can overflow.
-    let e = p.coll_expo as i64 - p.debt_expo as i64 - p.coll_decimals as i64
-        + p.debt_decimals as i64
-        + 12;
+    let e = (p.coll_expo as i64)
+        .checked_sub(p.debt_expo as i64)?
+        .checked_sub(p.coll_decimals as i64)?
+        .checked_add(p.debt_decimals as i64)?
+        .checked_add(12)?;
     let price = if e >= 0 {
         if e <= 19 {
             mul_div_floor(cp, pow10(e as u32)?, dp)?
         } else if e <= 38 {
             // floor(cp·10^19·10^k / dp) = q·10^k + floor(r·10^k / dp), with
             // q, r = divmod(cp·10^19, dp); r < dp, so the second term is below 10^k.
-            let k = (e - 19) as u32;
+            let k = e.checked_sub(19)? as u32;
             let p10k = pow10(k)?;
             let (q, r) = mul_div_rem(cp, pow10(19)?, dp)?;
             let (hi, lo) = mul_wide(q, p10k);
@@ -366,7 +424,7 @@ fn price_from_pyth_inner(p: &PythPair) -> Option<u64> {
         if k > 19 {
             return None; // 10^k > u64::MAX ≥ cp / dp: the price would be 0
         }
-        (cp / dp).checked_div(pow10(k as u32)?)?
+        cp.checked_div(dp)?.checked_div(pow10(k as u32)?)?
     };
     Some(price)
 }

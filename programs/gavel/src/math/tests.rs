@@ -48,6 +48,9 @@ fn run(name: &str, args: &[Value]) -> Option<u64> {
         "shares_for_deposit" => shares_for_deposit(a(0), a(1), a(2)),
         "amount_for_shares" => amount_for_shares(a(0), a(1), a(2)),
         "bps_of" => bps_of(a(0), a(1)),
+        "request_value_of" => request_value_of(a(0), a(1), a(2)),
+        "claim_amount" => claim_amount(a(0), a(1), a(2), a(3)),
+        "cancel_shares" => cancel_shares(a(0), a(1), a(2), a(3)),
         "price_from_pyth" => price_from_pyth(&PythPair {
             coll_price: a(0),
             coll_expo: i32::try_from(n(&args[1])).expect("i32"),
@@ -60,7 +63,7 @@ fn run(name: &str, args: &[Value]) -> Option<u64> {
     }
 }
 
-const FUNCTIONS: [&str; 15] = [
+const FUNCTIONS: [&str; 18] = [
     "mul_div_floor",
     "mul_div_ceil",
     "pow10",
@@ -76,6 +79,9 @@ const FUNCTIONS: [&str; 15] = [
     "amount_for_shares",
     "bps_of",
     "price_from_pyth",
+    "request_value_of",
+    "claim_amount",
+    "cancel_shares",
 ];
 
 #[test]

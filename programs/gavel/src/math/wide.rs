@@ -9,6 +9,13 @@
 //! aggregate (a tuple or `Option` is returned through a hidden pointer), so they must never be
 //! emitted out of line on chain. The non-inlined entry point is `math::mul_div_raw`.
 
+//!
+//! This module is the one place with bare integer operators (`clippy::arithmetic_side_effects` is
+//! allowed here only): every operation's range is proven in the comment beside it (32-bit halves,
+//! normalized divisors) and the results are tested against native u128 (`math::tests`); checked
+//! forms would add branches to the hottest code and `checked_mul` would need `__multi3`.
+#![allow(clippy::arithmetic_side_effects)]
+
 /// Mask of the low 32 bits of a u64.
 const LO32: u64 = 0xffff_ffff;
 

@@ -29,7 +29,9 @@ pub struct Auction {
     pub lot: u64,
     /// Part of `tab` that is the position's debt (owed to the pool); the rest is penalty.
     pub debt: u64,
-    /// Start price (on `PRICE_SCALE`): oracle price × buf at the kick or last reset.
+    /// Maker mode: start price (on `PRICE_SCALE`), oracle price × buf at the kick or last reset.
+    /// Anchored mode: the oracle price at the kick or last reset (for display; takes read the
+    /// live oracle).
     pub top: u64,
     /// Start time (unix seconds) of the current price curve.
     pub tic: i64,
@@ -43,6 +45,15 @@ pub struct Auction {
     pub flash: u8,
     /// Canonical bump of the PDA.
     pub bump: u8,
+    /// Debt part of the tab at the kick: the auction's penalty is `initial_tab − initial_debt`.
+    pub initial_debt: u64,
+    /// Rewards paid so far by the kick and every reset; never above the penalty.
+    pub rewards_paid: u64,
+    /// The market's `price_mode` at the kick (kept for the auction's life).
+    pub price_mode: u8,
+    /// Anchored mode: the largest discount, fixed at the kick or last reset
+    /// (`math::anchored::d_max_bps`).
+    pub d_max_bps: u16,
     /// Unix time of the kick (resets do not move it): the backstop's `absorb_after_secs` runs
     /// from here.
     pub kicked_at: i64,
@@ -51,11 +62,12 @@ pub struct Auction {
 impl Auction {
     /// `sha256("account:Auction")[..8]`.
     pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Auction");
-    /// Bytes reserved after the fields for future versions (zero). `kicked_at` took 8 of the
-    /// original 32, so the size did not change.
-    pub const RESERVED: usize = 24;
+    /// Bytes reserved after the fields for future versions (zero). `initial_debt` and
+    /// `rewards_paid` took the first 16 of the original 32, `price_mode` and `d_max_bps` the next
+    /// 3, `kicked_at` the next 8, so the size did not change.
+    pub const RESERVED: usize = 5;
     /// Account size.
-    pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + 8 + Self::RESERVED;
+    pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + 8 * 2 + 1 + 2 + 8 + Self::RESERVED;
 
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
@@ -76,6 +88,10 @@ impl Auction {
             pending_owe: r.u64()?,
             flash: r.u8()?,
             bump: r.u8()?,
+            initial_debt: r.u64()?,
+            rewards_paid: r.u64()?,
+            price_mode: r.u8()?,
+            d_max_bps: r.u16()?,
             kicked_at: r.i64()?,
         })
     }
@@ -102,6 +118,10 @@ impl Auction {
             .u64(self.pending_owe)
             .u8(self.flash)
             .u8(self.bump)
+            .u64(self.initial_debt)
+            .u64(self.rewards_paid)
+            .u8(self.price_mode)
+            .u16(self.d_max_bps)
             .i64(self.kicked_at);
         Ok(())
     }

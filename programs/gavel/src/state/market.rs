@@ -8,6 +8,7 @@
 use pinocchio::pubkey::Pubkey;
 
 use super::{account_io, discriminator, Reader, Writer};
+use crate::safe_math::SafeMath;
 use crate::{
     error::GavelError,
     math::{
@@ -40,6 +41,17 @@ pub const MAX_CHOP_BPS: u16 = 5_000;
 pub const MAX_CHIP_BPS: u16 = 1_000;
 /// Longest allowed oracle age.
 pub const MAX_ORACLE_AGE_SECS: u64 = 3_600;
+/// Shortest allowed LP withdrawal cooldown. Zero is refused: a request and its claim in one
+/// transaction would let an LP leave ahead of a bad debt that is visible but not yet kicked (the
+/// reason the cooldown exists; THREAT_MODEL.md §LP run-ahead).
+pub const MIN_WITHDRAW_COOLDOWN_SECS: u64 = 60;
+/// Longest allowed LP withdrawal cooldown (7 days).
+pub const MAX_WITHDRAW_COOLDOWN_SECS: u64 = 604_800;
+
+/// `price_mode`: Maker's price curve falling from `top` (the original engine).
+pub const PRICE_MODE_MAKER: u8 = 0;
+/// `price_mode`: the price follows the live oracle minus a growing, bounded discount.
+pub const PRICE_MODE_ANCHORED: u8 = 1;
 
 /// Auction price curve (DESIGN.md; Maker's `abaci`). Borsh enum: tag byte, then fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,11 +157,30 @@ pub struct MarketParams {
     pub max_conf_bps: u16,
     /// Auction price curve.
     pub curve: Curve,
+    /// Seconds between an LP's `request_withdrawal` and the first `withdraw_liquidity` claim of
+    /// it (fixed in the request when it is made).
+    pub withdraw_cooldown_secs: u64,
+    /// [`PRICE_MODE_MAKER`] (the `curve` from `top`) or [`PRICE_MODE_ANCHORED`] (oracle × (1 − d)).
+    pub price_mode: u8,
+    /// Anchored mode: discount at the kick (and after a reset), `d_start`.
+    pub anchor_start_bps: u16,
+    /// Anchored mode: discount growth per minute, `d_rate`.
+    pub anchor_rate_bps_per_min: u16,
+    /// Largest discount of an auction whose position was kicked at exactly the liquidation LTV;
+    /// each point of LTV above it adds a point (`math::anchored::d_max_bps`).
+    pub anchor_max_base_bps: u16,
+    /// Largest discount of any auction.
+    pub anchor_max_cap_bps: u16,
+    /// Partial kicks bring the position back to this LTV; 0 = whole positions.
+    pub kick_target_ltv_bps: u16,
+    /// Partial kicks: at or above this LTV the whole position is kicked.
+    pub kick_full_ltv_bps: u16,
 }
 
 impl MarketParams {
     /// Largest Borsh size of the params.
-    pub const MAX_LEN: usize = 6 * 2 + 5 * 8 + 32 + 1 + 32 + 1 + 32 + 8 + 8 + 2 + Curve::MAX_LEN;
+    pub const MAX_LEN: usize =
+        6 * 2 + 5 * 8 + 32 + 1 + 32 + 1 + 32 + 8 + 8 + 2 + Curve::MAX_LEN + 8 + 1 + 6 * 2;
 
     /// Decodes params (Borsh).
     pub fn read(r: &mut Reader) -> Result<Self, GavelError> {
@@ -174,6 +205,14 @@ impl MarketParams {
             max_age_slots: r.u64()?,
             max_conf_bps: r.u16()?,
             curve: Curve::read(r)?,
+            withdraw_cooldown_secs: r.u64()?,
+            price_mode: r.u8()?,
+            anchor_start_bps: r.u16()?,
+            anchor_rate_bps_per_min: r.u16()?,
+            anchor_max_base_bps: r.u16()?,
+            anchor_max_cap_bps: r.u16()?,
+            kick_target_ltv_bps: r.u16()?,
+            kick_full_ltv_bps: r.u16()?,
         })
     }
 
@@ -199,6 +238,14 @@ impl MarketParams {
             .u64(self.max_age_slots)
             .u16(self.max_conf_bps);
         self.curve.write(w);
+        w.u64(self.withdraw_cooldown_secs)
+            .u8(self.price_mode)
+            .u16(self.anchor_start_bps)
+            .u16(self.anchor_rate_bps_per_min)
+            .u16(self.anchor_max_base_bps)
+            .u16(self.anchor_max_cap_bps)
+            .u16(self.kick_target_ltv_bps)
+            .u16(self.kick_full_ltv_bps);
     }
 
     /// True when the market has its own debt-token oracle.
@@ -214,7 +261,8 @@ impl MarketParams {
             && self.liquidation_ltv_bps < bps
             && self.chop_bps <= MAX_CHOP_BPS
             // The tab (debt × (1 + chop)) must stay below the collateral's value at the kick.
-            && (self.liquidation_ltv_bps as u64) * (BPS + self.chop_bps as u64) < BPS * BPS
+            && math::mul_wide(self.liquidation_ltv_bps as u64, BPS.saturating_add(self.chop_bps as u64))
+                < (0, BPS.saturating_mul(BPS))
             && self.buf_bps >= bps
             && self.buf_bps <= MAX_BUF_BPS
             && self.cusp_bps > 0
@@ -224,7 +272,9 @@ impl MarketParams {
             && self.dust > 0
             && self.hole >= self.dust
             && self.borrow_rate_per_sec_wad <= MAX_BORROW_RATE_PER_SEC_WAD
-            && self.curve.is_valid();
+            && self.curve.is_valid()
+            && self.withdraw_cooldown_secs >= MIN_WITHDRAW_COOLDOWN_SECS
+            && self.withdraw_cooldown_secs <= MAX_WITHDRAW_COOLDOWN_SECS;
         if !ok {
             return Err(GavelError::MarketParamsInvalid);
         }
@@ -237,11 +287,57 @@ impl MarketParams {
             && self.max_age_secs <= MAX_ORACLE_AGE_SECS
             && self.max_conf_bps > 0
             && self.max_conf_bps <= bps;
-        if oracle_ok {
-            Ok(())
-        } else {
-            Err(GavelError::OracleParamsInvalid)
+        if !oracle_ok {
+            return Err(GavelError::OracleParamsInvalid);
         }
+        self.validate_engine_v2()
+    }
+
+    /// True when auctions follow the live oracle ([`PRICE_MODE_ANCHORED`]).
+    pub fn is_anchored(&self) -> bool {
+        self.price_mode == PRICE_MODE_ANCHORED
+    }
+
+    /// True when kicks size a partial liquidation (`kick_target_ltv_bps` set).
+    pub fn partial_kicks(&self) -> bool {
+        self.kick_target_ltv_bps != 0
+    }
+
+    /// The engine v2 parameters: price mode, discounts, partial-kick LTVs (each with its error).
+    fn validate_engine_v2(&self) -> Result<(), GavelError> {
+        if self.price_mode > PRICE_MODE_ANCHORED {
+            return Err(GavelError::PriceModeInvalid);
+        }
+        // d_start ≤ d_max base ≤ d_max cap < 100 % (also in Maker mode, where partial kicks size
+        // the lot with the same d_max).
+        if self.anchor_start_bps > self.anchor_max_base_bps
+            || self.anchor_max_base_bps > self.anchor_max_cap_bps
+            || self.anchor_max_cap_bps as u64 >= BPS
+        {
+            return Err(GavelError::AnchorDiscountInvalid);
+        }
+        if self.is_anchored() && self.anchor_rate_bps_per_min == 0 {
+            return Err(GavelError::AnchorRateInvalid);
+        }
+        if !self.partial_kicks() {
+            return Ok(());
+        }
+        // target < liquidation LTV, and target × (1 + chop) < 1 − cap: moving debt at the largest
+        // discount must lower the LTV (the sizing's denominator stays positive).
+        // Operands are u16-sized (≤ 1.5e8 products), so the products cannot wrap.
+        let target = self.kick_target_ltv_bps as u64;
+        let penalized = target.wrapping_mul(BPS.wrapping_add(self.chop_bps as u64));
+        let room = BPS
+            .saturating_sub(self.anchor_max_cap_bps as u64)
+            .wrapping_mul(BPS);
+        if target >= self.liquidation_ltv_bps as u64 || penalized >= room {
+            return Err(GavelError::KickTargetLtvInvalid);
+        }
+        if self.kick_full_ltv_bps <= self.liquidation_ltv_bps || self.kick_full_ltv_bps as u64 > BPS
+        {
+            return Err(GavelError::KickFullLtvInvalid);
+        }
+        Ok(())
     }
 }
 
@@ -287,13 +383,18 @@ pub struct Market {
     pub auction_count: u64,
     /// The admin-set parameters.
     pub params: MarketParams,
+    /// Newest collateral-oracle publish time the market has read (kick, take, reset); an older
+    /// price is refused, so nobody can present a lower print than one already seen.
+    pub collateral_publish_time: i64,
+    /// The same for the debt oracle (0 when the market has none).
+    pub debt_publish_time: i64,
 }
 
 impl Market {
     /// `sha256("account:Market")[..8]`.
     pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Market");
     /// Account size: discriminator, fields, params at their largest.
-    pub const LEN: usize = 8 + 1 + 32 * 5 + 2 + 8 * 10 + MarketParams::MAX_LEN;
+    pub const LEN: usize = 8 + 1 + 32 * 5 + 2 + 8 * 10 + MarketParams::MAX_LEN + 8 * 2;
 
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
@@ -318,6 +419,8 @@ impl Market {
             auction_debt: r.u64()?,
             auction_count: r.u64()?,
             params: MarketParams::read(&mut r)?,
+            collateral_publish_time: r.i64()?,
+            debt_publish_time: r.i64()?,
         })
     }
 
@@ -347,6 +450,8 @@ impl Market {
             .u64(self.auction_debt)
             .u64(self.auction_count);
         self.params.write(&mut w);
+        w.i64(self.collateral_publish_time)
+            .i64(self.debt_publish_time);
         let end = w.len();
         data[end..].fill(0);
         Ok(())
@@ -391,7 +496,7 @@ impl Market {
         if now <= self.last_accrual_ts {
             return Ok(0);
         }
-        let secs = (now - self.last_accrual_ts) as u64;
+        let secs = now.safe_sub(self.last_accrual_ts)? as u64; // now > last: positive
         self.rate = math::accrue_rate(self.rate, self.params.borrow_rate_per_sec_wad, secs)
             .map_or(MAX_RATE_INDEX, |r| r.min(MAX_RATE_INDEX));
         self.last_accrual_ts = now;

@@ -7,12 +7,14 @@ pub mod config;
 pub mod discriminator;
 pub mod market;
 pub mod position;
+pub mod withdrawal;
 
 pub use auction::Auction;
 pub use backstop::{Backstop, BackstopDepositor, BackstopParams};
 pub use config::Config;
 pub use market::{Curve, Market, MarketParams};
 pub use position::Position;
+pub use withdrawal::WithdrawalRequest;
 
 use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
 
@@ -31,7 +33,8 @@ impl<'a> Reader<'a> {
     }
 
     fn take<const N: usize>(&mut self) -> Result<[u8; N], GavelError> {
-        let end = self.pos + N;
+        // A wrapped end (below `pos`) is an empty range: `get` refuses it like any short read.
+        let end = self.pos.wrapping_add(N);
         let bytes = self
             .data
             .get(self.pos..end)
@@ -91,8 +94,11 @@ impl<'a> Writer<'a> {
 
     /// Writes raw bytes.
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        self.data[self.pos..self.pos + b.len()].copy_from_slice(b);
-        self.pos += b.len();
+        // A wrapped end (below `pos`) or one past the data panics on the slice bounds, as a
+        // write past the end always did (layouts are fixed: it never happens).
+        let end = self.pos.wrapping_add(b.len());
+        self.data[self.pos..end].copy_from_slice(b);
+        self.pos = end;
         self
     }
 

@@ -51,17 +51,22 @@ import {
   ErrorCode,
   fundInsuranceIx,
   kickIx,
+  kickReward,
+  MarketParams,
   openPositionIx,
   PRICE_SCALE,
   requestBackstopWithdrawalIx,
+  resetAuctionIx,
+  rewardInputOf,
   takeIx,
+  takePrice,
   updateBackstopIx,
   updateMarketIx,
   withdrawBackstopIx,
   amountForShares,
   sharesForDeposit,
 } from "../sdk/src";
-import { LendingWorld } from "./helpers/lending";
+import { LendingWorld, v2Params } from "./helpers/lending";
 
 const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
@@ -82,8 +87,8 @@ class BackstopWorld extends LendingWorld {
   kicker!: Keypair;
   b!: ReturnType<typeof backstopAddresses>;
 
-  setup(params: BackstopParams = BACKSTOP): this {
-    this.createMarket();
+  setup(params: BackstopParams = BACKSTOP, market?: MarketParams): this {
+    this.createMarket(market);
     this.b = backstopAddresses(this.addrs.market);
     this.mustSend([createBackstopIx({ admin: this.admin.publicKey, ...this.ref }, params)], [this.admin]);
     this.lender = this.actor();
@@ -257,7 +262,7 @@ class BackstopWorld extends LendingWorld {
     });
   }
 
-  takeIx(address: PublicKey, bidder: Keypair, maxCollateral: BN) {
+  takeIx(address: PublicKey, bidder: Keypair, maxCollateral: BN, oracles: PublicKey[] = []) {
     const a = this.auction(address)!;
     return takeIx(
       {
@@ -268,6 +273,7 @@ class BackstopWorld extends LendingWorld {
         taker: bidder.publicKey,
         collateralDestination: this.ata(this.ref.collateralMint, bidder.publicKey),
         debtSource: this.ata(this.ref.debtMint, bidder.publicKey),
+        oracles,
       },
       { maxCollateral, maxPrice: MAX },
     );
@@ -296,7 +302,7 @@ class BackstopWorld extends LendingWorld {
   }
 }
 
-describe("20 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () => {
+describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () => {
   describe("a crash that no bidder finishes: the backstop absorbs the rest", () => {
     const w = new BackstopWorld();
     let depositor: Keypair;
@@ -590,7 +596,7 @@ describe("20 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       );
     });
 
-    it("reward cap: a huge tip still pays at most the auction's penalty still to raise", () => {
+    it("reward cap: a huge tip pays only what the kick left of the auction's penalty (per-auction cap)", () => {
       const params = { ...w.market().params, tip: USDC(1_000) };
       w.mustSend([updateMarketIx({ admin: w.admin.publicKey, market: w.addrs.market }, params)], [w.admin]);
       w.warp(1_710); // 20 steps: 1.2 × 0.99^20 < 1, the price is under the oracle; before absorb_after_secs
@@ -605,8 +611,14 @@ describe("20 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       const ev = res.events.find((e) => e.name === "auctionAbsorbed")!.data;
       expect(ev.owe.toString()).to.equal(q.owe.toString());
       expect(ev.collateral.toString()).to.equal(q.collateral.toString());
-      expect(ev.reward.toString()).to.equal(a.tab.sub(a.debt).toString());
-      expect(ev.reward.lt(USDC(1_000))).to.equal(true);
+      // The kick already paid part of the penalty: the absorb gets the rest, not the whole
+      // penalty still to raise (tab − debt), so kick + absorb never pay more than the penalty.
+      const penalty = a.initialTab.sub(a.initialDebt);
+      expect(a.rewardsPaid.gtn(0)).to.equal(true);
+      expect(a.tab.sub(a.debt).toString()).to.equal(penalty.toString());
+      expect(ev.reward.toString()).to.equal(penalty.sub(a.rewardsPaid).toString());
+      expect(ev.reward.toString()).to.equal(kickReward(rewardInputOf(w.market(), a)).toString());
+      expect(w.auction(auction)!.rewardsPaid.toString()).to.equal(penalty.toString());
     });
 
     it("the pool paid what its debt tokens could; the rest of the auction continues for bidders", () => {
@@ -621,6 +633,100 @@ describe("20 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       const bidder = w.depositorActor(2_000);
       w.mustSend([w.takeIx(auction, bidder, MAX)], [bidder]);
       expect(w.auction(auction)).to.equal(null);
+    });
+  });
+
+  describe("an anchored market (engine v2): absorb at the anchored price, monotone oracle, one reward cap", () => {
+    const w = new BackstopWorld();
+    let auction: PublicKey;
+    let caller: Keypair;
+    let bidder: Keypair;
+    let paid = new BN(0);
+    afterEach(() => w.assertAllVaults());
+
+    it("an anchored market with a 10,000 USDC backstop; a position kicked at $105", () => {
+      w.setup({ ...BACKSTOP, absorbAfterSecs: new BN(600) }, v2Params(w.oracle));
+      const d = w.depositorActor(10_000);
+      w.mustSend([w.depositIx(d, USDC(10_000))], [d]);
+      w.warp(600);
+      w.mustSend([w.depositIx(d, new BN(0))], [d]);
+      const borrower = w.borrower(10, 1_000);
+      w.warp(60);
+      w.setPrice(105);
+      const before = w.balance(w.ata(w.ref.debtMint, w.kicker.publicKey));
+      auction = w.kick(borrower.publicKey);
+      paid = w.balance(w.ata(w.ref.debtMint, w.kicker.publicKey)).sub(before);
+      const a = w.auction(auction)!;
+      expect(a.priceMode).to.equal(1);
+      expect(paid.gtn(0)).to.equal(true);
+      expect(a.rewardsPaid.toString()).to.equal(paid.toString());
+      caller = w.depositorActor(0);
+      bidder = w.depositorActor(2_000);
+    });
+
+    it("past the tail a reset pays its reward from the same per-auction cap", () => {
+      w.warp(7_201);
+      w.setPrice(105);
+      const res = w.mustSend(
+        [
+          resetAuctionIx({
+            ...w.ref,
+            caller: w.kicker.publicKey,
+            auction,
+            callerDebtAccount: w.ata(w.ref.debtMint, w.kicker.publicKey),
+            oracles: [w.oracle],
+          }),
+        ],
+        [w.kicker],
+      );
+      const reward = res.events.find((e) => e.name === "auctionReset")!.data.reward as BN;
+      expect(reward.gtn(0)).to.equal(true);
+      paid = paid.add(reward);
+      expect(w.auction(auction)!.rewardsPaid.toString()).to.equal(paid.toString());
+    });
+
+    it("absorb with an oracle update older than one the market has read is refused, though fresh (OraclePublishTimeOlder)", () => {
+      w.warp(30);
+      w.setPrice(105, { ageSecs: 10 }); // the reset read a print published 30 s ago... now one 10 s old
+      w.mustSend([w.takeIx(auction, bidder, SOL(0.05), [w.oracle])], [bidder]); // a take reads it
+      w.setPrice(104, { ageSecs: 20 }); // fresh (max age 60 s) but older than the take's print
+      expect(w.chain.send([w.absorbIx(auction, caller)], [caller]).error?.code).to.equal(
+        ErrorCode.OraclePublishTimeOlder,
+      );
+    });
+
+    it("with a huge tip, kick + reset + absorb pay exactly the initial penalty; the pool buys at the anchored price", () => {
+      const params = { ...w.market().params, tip: USDC(1_000) };
+      w.mustSend([updateMarketIx({ admin: w.admin.publicKey, market: w.addrs.market }, params)], [w.admin]);
+      w.setPrice(104);
+      const a = w.auction(auction)!;
+      const m = w.market();
+      const price = takePrice(m.params, a, new BN(w.now.toString()), w.mid(104));
+      expect(price.lt(w.mid(104))).to.equal(true);
+      const q = absorbQuote(a, price, w.backstop().debt, m.params.dust);
+      const res = w.mustSend([w.absorbIx(auction, caller)], [caller]);
+      const ev = res.events.find((e) => e.name === "auctionAbsorbed")!.data;
+      expect(ev.price.toString()).to.equal(price.toString());
+      expect(ev.collateral.toString()).to.equal(q.collateral.toString());
+      expect(ev.owe.toString()).to.equal(q.owe.toString());
+      const penalty = a.initialTab.sub(a.initialDebt);
+      // The penalty still to raise (tab − debt) would allow more: the per-auction cap binds.
+      expect(a.tab.sub(a.debt).gt(penalty.sub(paid))).to.equal(true);
+      expect(ev.reward.toString()).to.equal(penalty.sub(paid).toString());
+      expect(paid.add(ev.reward).toString()).to.equal(penalty.toString());
+      expect(w.market().collateralPublishTime.toString()).to.equal(w.now.toString());
+    });
+
+    it("buy_from_backstop reads the oracle on the same path: an older update is refused, a newer one buys", () => {
+      expect(w.backstop().collateral.gtn(0)).to.equal(true);
+      w.warp(5);
+      w.setPrice(104, { ageSecs: 10 }); // fresh, but older than the absorb's print
+      expect(w.chain.send([w.buyIx(bidder, SOL(1), MAX)], [bidder]).error?.code).to.equal(
+        ErrorCode.OraclePublishTimeOlder,
+      );
+      w.setPrice(104);
+      w.mustSend([w.buyIx(bidder, SOL(1), MAX)], [bidder]);
+      expect(w.market().collateralPublishTime.toString()).to.equal(w.now.toString());
     });
   });
 

@@ -1,0 +1,73 @@
+//! `cancel_withdrawal`: an LP takes back the shares of their withdrawal request.
+//!
+//! Who: the LP who made the request, while stop < 3, at any time.
+//! Accounts: `lp` (signer, writable: gets the request's rent back), `config`, `market` (writable),
+//! `share_mint` (writable), `lp_share_account` (writable, share mint), `withdrawal_request`
+//! (writable, the LP's request in this market), `token_program`.
+//! Args: none.
+//! Changes: accrues; mints back every share of the request if they are worth at most the
+//! request's `value` now (at the pool value), otherwise only the shares that `value` buys now
+//! (`math::cancel_shares`): the rest, what they earned since the request, are forfeited to the
+//! pool and leave `total_shares`. So a standing request is never better than a claim, and
+//! requesting early "just in case" buys no way out of a later loss. Closes the request. Refused
+//! with `WithdrawalRequestMismatch` for another LP's or market's request. Emits
+//! `WithdrawalCancelled`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use super::deposit_liquidity::STOP_LIQUIDITY;
+use crate::safe_math::SafeMath;
+use crate::{
+    context::{load_market_mut, load_request_mut, now, require_stop_below, require_vault},
+    error::GavelError,
+    events::{Event, WithdrawalCancelled},
+    math,
+    state::Reader,
+    token::{mint_shares, require_token_account, require_token_program},
+    utils::{close_program_account, require_signer, require_writable},
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [lp, config, market_info, share_mint, lp_share_account, request_info, token_program, ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    Reader::new(args, 0).finish()?;
+
+    require_signer(lp)?;
+    require_writable(lp)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_LIQUIDITY)?;
+    let mut market = load_market_mut(market_info)?;
+    require_vault(share_mint, &market.share_mint)?;
+    require_token_account(lp_share_account, &market.share_mint)?;
+    let request = load_request_mut(request_info, market_info.key(), lp.key())?;
+
+    market.accrue(now()?.unix_timestamp)?;
+    let returned = math::cancel_shares(
+        request.shares,
+        request.value,
+        market.pool_value()?,
+        market.total_shares,
+    )
+    .ok_or(GavelError::MathOverflow)?;
+    let forfeited = request.shares.safe_sub(returned)?;
+    market.total_shares = market.total_shares.safe_sub(forfeited)?;
+
+    if returned > 0 {
+        mint_shares(&market, market_info, share_mint, lp_share_account, returned)?;
+    }
+    market.store(market_info)?;
+    close_program_account(request_info, lp)?;
+    WithdrawalCancelled {
+        market: *market_info.key(),
+        lp: *lp.key(),
+        shares_returned: returned,
+        shares_forfeited: forfeited,
+        total_shares: market.total_shares,
+    }
+    .emit();
+    Ok(())
+}

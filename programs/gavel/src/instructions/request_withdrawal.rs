@@ -1,0 +1,119 @@
+//! `request_withdrawal`: first step of an LP withdrawal. The LP's shares leave their account into
+//! a withdrawal request, where they keep sharing the pool's losses until the claim.
+//!
+//! Who: the holder of the shares, while stop < 3; one request per LP and market at a time.
+//! Accounts: `lp` (signer, writable: pays the request's rent, authority of `lp_share_account`),
+//! `config`, `market` (writable), `share_mint` (writable), `lp_share_account` (writable, share
+//! mint), `withdrawal_request` (writable, PDA `["withdrawal", market, lp]`, not yet created),
+//! `token_program`, `system_program`.
+//! Args: `shares: u64` (> 0).
+//! Changes: accrues; burns `shares` from `lp_share_account` but leaves them in
+//! `Market::total_shares`; creates the request with `value = floor(shares × pool value / total
+//! shares)` (their worth now: the most a claim or cancel can give for them) and
+//! `claimable_ts = now + withdraw_cooldown_secs`. Refused with `WithdrawalRequestExists` while the
+//! LP has a request in this market, `AmountInvalid` if the shares are worth 0. Emits `WithdrawalRequested`.
+//!
+//! Why a cooldown: debt of an unsafe position that nobody has kicked yet counts at face value in
+//! the pool. A cooldown longer than the kick latency makes that loss visible (as a live auction,
+//! counted only up to the insurance fund, or as settled bad debt) before the LP is paid, so an LP
+//! cannot leave ahead of it (THREAT_MODEL.md, "LP run-ahead").
+
+use pinocchio::{
+    account_info::AccountInfo,
+    instruction::{Seed, Signer},
+    ProgramResult,
+};
+
+use super::deposit_liquidity::STOP_LIQUIDITY;
+use crate::{
+    context::{load_market_mut, now, require_stop_below, require_vault},
+    error::GavelError,
+    events::{Event, WithdrawalRequested},
+    math,
+    state::{withdrawal::WITHDRAWAL_SEED, Reader, WithdrawalRequest},
+    token::{burn_shares, require_token_account, require_token_program},
+    utils::{
+        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
+    },
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [lp, config, market_info, share_mint, lp_share_account, request_info, token_program, system_program, ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let shares = r.u64()?;
+    r.finish()?;
+
+    require_signer(lp)?;
+    require_writable(lp)?;
+    require_writable(request_info)?;
+    require_token_program(token_program)?;
+    require_system_program(system_program)?;
+    require_stop_below(config, STOP_LIQUIDITY)?;
+    let mut market = load_market_mut(market_info)?;
+    require_vault(share_mint, &market.share_mint)?;
+    require_token_account(lp_share_account, &market.share_mint)?;
+    if shares == 0 || shares > market.total_shares {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    let bump = require_pda(
+        request_info,
+        &crate::seeds!(WITHDRAWAL_SEED, market_info.key(), lp.key()),
+    )?;
+    if request_info.data_len() != 0 || request_info.is_owned_by(&crate::ID) {
+        return Err(GavelError::WithdrawalRequestExists.into());
+    }
+
+    let clock = now()?;
+    market.accrue(clock.unix_timestamp)?;
+    let value = math::amount_for_shares(shares, market.pool_value()?, market.total_shares)
+        .ok_or(GavelError::MathOverflow)?;
+    if value == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    let claimable_ts = clock
+        .unix_timestamp
+        .checked_add(market.params.withdraw_cooldown_secs as i64)
+        .ok_or(GavelError::MathOverflow)?;
+
+    burn_shares(share_mint, lp_share_account, lp, shares)?;
+    let bump_seed = [bump];
+    let seeds = [
+        Seed::from(WITHDRAWAL_SEED),
+        Seed::from(market_info.key()),
+        Seed::from(lp.key()),
+        Seed::from(&bump_seed),
+    ];
+    create_pda_account(
+        lp,
+        request_info,
+        WithdrawalRequest::LEN,
+        &crate::ID,
+        &Signer::from(&seeds),
+    )?;
+    WithdrawalRequest {
+        market: *market_info.key(),
+        lp: *lp.key(),
+        shares,
+        value,
+        requested_ts: clock.unix_timestamp,
+        claimable_ts,
+        bump,
+    }
+    .store(request_info)?;
+    market.store(market_info)?;
+    WithdrawalRequested {
+        market: *market_info.key(),
+        lp: *lp.key(),
+        shares,
+        value,
+        claimable_ts,
+        unix_timestamp: clock.unix_timestamp,
+    }
+    .emit();
+    Ok(())
+}
