@@ -760,7 +760,15 @@ const idl = {
     description: "Gavel: Dutch-auction liquidation protocol for Solana",
   },
   instructions,
-  accounts: ["Config", "Market", "Position", "Auction", "WithdrawalRequest", "Backstop", "BackstopDepositor"].map((n) => ({
+  accounts: [
+    "Config",
+    "Market",
+    "Position",
+    "Auction",
+    "WithdrawalRequest",
+    "Backstop",
+    "BackstopDepositor",
+  ].map((n) => ({
     name: n,
     discriminator: disc("account", n),
   })),
