@@ -49,6 +49,8 @@ import {
   depositLiquidityIx,
   depositPrice,
   ErrorCode,
+  GavelClient,
+  GavelError,
   fundInsuranceIx,
   kickIx,
   kickReward,
@@ -67,10 +69,16 @@ import {
   sharesForDeposit,
 } from "../sdk/src";
 import { LendingWorld, v2Params } from "./helpers/lending";
+import { SdkChain } from "./helpers/sdk_chain";
 
 const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 const MAX = new BN("18446744073709551615");
+
+/** The oracle price on PRICE_SCALE for `usd` per SOL (9 and 6 decimals). */
+function priceOf(usd: number): BN {
+  return new BN(Math.round(usd * 1e8)).mul(PRICE_SCALE).div(new BN(10).pow(new BN(11)));
+}
 
 /** Backstop parameters of these stories. */
 const BACKSTOP: BackstopParams = {
@@ -246,7 +254,7 @@ class BackstopWorld extends LendingWorld {
 
   /** The oracle price on PRICE_SCALE for `usd` per SOL (9 and 6 decimals). */
   mid(usd: number): BN {
-    return new BN(Math.round(usd * 1e8)).mul(PRICE_SCALE).div(new BN(10).pow(new BN(11)));
+    return priceOf(usd);
   }
 
   absorbIx(address: PublicKey, caller: Keypair) {
@@ -836,6 +844,100 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
         };
         expect(absorbable(check), JSON.stringify(c)).to.equal(c.out);
       }
+    });
+  });
+
+  describe("GavelClient: the backstop through the client on a local validator (surfpool)", function () {
+    this.timeout(120_000);
+    let chain: SdkChain;
+    let m: Awaited<ReturnType<SdkChain["createMarket"]>>;
+    let depositor: GavelClient;
+    let keeper: GavelClient;
+    let auction: PublicKey;
+    const params: BackstopParams = {
+      ...BACKSTOP,
+      absorbAfterSecs: new BN(60),
+      withdrawCooldownSecs: new BN(60),
+      warmupSecs: new BN(60),
+    };
+
+    before(async () => {
+      chain = SdkChain.start();
+      await chain.initialize();
+      const usdc = await chain.createMint(6);
+      m = await chain.createMarket(usdc, 150);
+      const lpKey = chain.actor();
+      await chain.mint(usdc, lpKey.publicKey, USDC(1_001_000));
+      const lp = new GavelClient(chain.connection, lpKey);
+      await lp.depositLiquidity(m, USDC(1_000_000));
+      await lp.fundInsurance(m, USDC(1_000));
+      const d = chain.actor();
+      await chain.mint(usdc, d.publicKey, USDC(10_000));
+      depositor = new GavelClient(chain.connection, d);
+      keeper = new GavelClient(chain.connection, chain.actor());
+    });
+
+    after(() => chain?.stop());
+
+    it("the admin creates the backstop; a depositor's deposit warms up, then becomes shares", async () => {
+      expect(await depositor.getBackstop(m)).to.equal(null);
+      await chain.adminClient.createBackstop(m, params);
+      expect((await depositor.getBackstop(m))!.params.warmupSecs.toNumber()).to.equal(60);
+      const dep = await depositor.depositBackstop(m, USDC(10_000));
+      expect(dep.events.map((e) => e.name)).to.deep.equal(["backstopDeposited"]);
+      expect((await depositor.getBackstopDepositor(m, depositor.publicKey))!.warming.toString()).to.equal(
+        USDC(10_000).toString(),
+      );
+      await chain.warp(61);
+      const act = await depositor.depositBackstop(m, 0);
+      expect(act.events[0].data.activated.toString()).to.equal(USDC(10_000).toString());
+      expect((await depositor.getBackstop(m))!.debt.toString()).to.equal(USDC(10_000).toString());
+    });
+
+    it("a stalled auction: absorb before absorb_after_secs is a typed error, after it the pool buys the lot", async () => {
+      const alice = chain.actor();
+      await chain.mint(m.collateralMint, alice.publicKey, SOL(10));
+      const aliceClient = new GavelClient(chain.connection, alice);
+      await aliceClient.openPosition(m);
+      await aliceClient.depositCollateral(m, SOL(10));
+      await chain.setPrice(m.oracle, 150);
+      await aliceClient.borrow(m, USDC(1_000));
+      await chain.setPrice(m.oracle, 120);
+      auction = (await keeper.kick(m, alice.publicKey)).auction;
+      // Not near insolvency (10 SOL at $120 > tab × 1.05) and not open long enough. The Maker curve
+      // is under the oracle after 19 steps of 90 s (1.2 × 0.99^19 < 1).
+      const early = await keeper.absorb(auction).catch((e: unknown) => e);
+      expect((early as GavelError).code).to.equal(ErrorCode.BackstopNotAbsorbable);
+      await chain.warp(1_800);
+      await chain.setPrice(m.oracle, 120);
+      const res = await keeper.absorb(auction);
+      const ev = res.events.find((e) => e.name === "auctionAbsorbed")!.data;
+      expect(ev.collateral.gtn(0)).to.equal(true);
+      expect(ev.reward.gtn(0)).to.equal(true);
+      expect((await depositor.getBackstop(m))!.collateral.toString()).to.equal(ev.collateral.toString());
+    });
+
+    it("a bidder buys the pool's collateral at oracle − discount; the depositor withdraws after the cooldown", async () => {
+      const bidderKey = chain.actor();
+      await chain.mint(m.debtMint, bidderKey.publicKey, USDC(5_000));
+      const bidder = new GavelClient(chain.connection, bidderKey);
+      await chain.setPrice(m.oracle, 120);
+      const pool = (await bidder.getBackstop(m))!;
+      const bought = await bidder.buyFromBackstop(m, { maxCollateral: SOL(1) });
+      const ev = bought.events.find((e) => e.name === "backstopCollateralBought")!.data;
+      expect(ev.collateral.toString()).to.equal(SOL(1).toString());
+      expect(ev.price.toString()).to.equal(buyPrice(priceOf(120), new BN(params.buyDiscountBps))!.toString());
+      expect((await bidder.getBackstop(m))!.collateral.toString()).to.equal(
+        pool.collateral.sub(SOL(1)).toString(),
+      );
+      const shares = (await depositor.getBackstop(m))!.totalShares;
+      await depositor.requestBackstopWithdrawal(m, shares);
+      await chain.warp(61);
+      const out = await depositor.withdrawBackstop(m);
+      const paid = out.events.find((e) => e.name === "backstopWithdrawn")!.data;
+      expect(paid.shares.toString()).to.equal(shares.toString());
+      expect(paid.collateral.gtn(0)).to.equal(true);
+      expect((await depositor.getBackstop(m))!.totalShares.toString()).to.equal("0");
     });
   });
 });
