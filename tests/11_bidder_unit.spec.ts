@@ -54,7 +54,8 @@ import {
   txFeeLamports,
 } from "../app/bidder/decide";
 import { BidderIndex, decodePositionFast, DISCRIMINATORS } from "../app/bidder/index";
-import { ChainClock, base58 } from "../app/bidder/sender";
+import { ChainClock } from "../app/bidder/sender";
+import { encodeBase58 as base58 } from "../sdk/src";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { LocalTestVenue } from "../app/bidder/venue";
 import { ResilientWs } from "../app/bidder/ws";

@@ -16,7 +16,15 @@ import {
   getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
 import type { Logger } from "pino";
-import { GavelEvent, kickIx, needsReset, resetAuctionIx, valueFloor, auctionPrice } from "../../sdk/src";
+import {
+  encodeBase58,
+  GavelEvent,
+  kickIx,
+  needsReset,
+  resetAuctionIx,
+  valueFloor,
+  auctionPrice,
+} from "../../sdk/src";
 import { BidderConfig } from "./config";
 import {
   decideKick,
@@ -33,7 +41,7 @@ import {
 } from "./decide";
 import { DISCRIMINATORS, BidderIndex, MarketState, positionOwner } from "./index";
 import { BidderMetrics } from "./metrics";
-import { base58, ChainClock, readChainTime, Sender, SendOutcome } from "./sender";
+import { ChainClock, readChainTime, Sender, SendOutcome } from "./sender";
 import { BotAccounts, Inventory, TakeStrategy } from "./strategies";
 import { ResilientWs, WsAccount } from "./ws";
 
@@ -344,7 +352,7 @@ export class Bidder {
       const res = await conn.getProgramAccounts(this.programId, {
         commitment: "confirmed",
         withContext: true,
-        filters: [{ memcmp: { offset: 0, bytes: base58(DISCRIMINATORS.market) } }],
+        filters: [{ memcmp: { offset: 0, bytes: encodeBase58(DISCRIMINATORS.market) } }],
       });
       slot = res.context.slot;
       marketAccounts = res.value.map((a) => ({ pubkey: a.pubkey, data: a.account.data }));
@@ -361,7 +369,7 @@ export class Bidder {
 
     for (const m of this.index.markets.values()) {
       const filters = (d: Buffer) => [
-        { memcmp: { offset: 0, bytes: base58(d) } },
+        { memcmp: { offset: 0, bytes: encodeBase58(d) } },
         { memcmp: { offset: 8, bytes: m.key } },
       ];
       const [positions, auctions, extra] = await Promise.all([

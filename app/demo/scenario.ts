@@ -58,6 +58,34 @@ const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const log = (msg: string): void => console.log(`[demo] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Bidder processes of a running demo (stopped by {@link stopBidders} on a signal). */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stops the demo's bidder processes still running: SIGTERM (they drain and exit), SIGKILL after
+ * `timeoutMs`. For a command that ends early on SIGINT/SIGTERM: nothing of it is left running.
+ */
+export async function stopBidders(timeoutMs = 12_000): Promise<void> {
+  const children = [...running];
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
+}
+
+/** The bidder's built entry point (`npm run build:bidder`). */
+export const BIDDER_MAIN = path.join(__dirname, "../../target/bidder/app/bidder/main.js");
+
 /** Demo market: Maker-like risk parameters with a fast per-second exponential curve. */
 export function demoParams(oracle: PublicKey): MarketParams {
   return {
@@ -92,6 +120,8 @@ interface Bot {
   keypair: Keypair;
   process: ChildProcess;
   exit: Promise<number | null>;
+  /** Resolves on the bot's `ready` log line. */
+  ready: Promise<void>;
 }
 
 /** A chain to run on: the embedded validator's handle, a connection to it, its funded payer. */
@@ -110,6 +140,9 @@ export async function runDemo(
   opts: DemoOptions,
   onMarket?: (m: ChainMarket) => void,
 ): Promise<boolean> {
+  if (!fs.existsSync(BIDDER_MAIN)) {
+    throw new Error(`${BIDDER_MAIN} is missing: build the bidder first (npm run build:bidder)`);
+  }
   const rand = rng(opts.seed);
   const started = Date.now();
   const { surfnet, connection, admin } = chain;
@@ -139,14 +172,6 @@ export async function runDemo(
     await m.lp(USDC(1_000_000), new BN(0));
     log("2 LPs deposited 3,000,000 USDC; insurance fund 20,000 USDC");
 
-    const borrowers: Keypair[] = [];
-    for (let i = 0; i < opts.borrowers; i++) {
-      const ink = 5 + Math.floor(rand() * 45);
-      const ltv = 0.3 + rand() * 0.39; // 30% .. 69% of $150, under the 70% max LTV
-      borrowers.push(await m.borrower(SOL(ink), USDC(Math.floor(ink * oracleUsd * ltv * 0.99))));
-      if ((i + 1) % 10 === 0 || i + 1 === opts.borrowers) log(`borrowers opened: ${i + 1}/${opts.borrowers}`);
-    }
-
     // Three competing bidders with different margins, each funded with USDC inventory.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gavel-demo-"));
     for (const [name, marginBps] of [
@@ -157,12 +182,11 @@ export async function runDemo(
       const keypair = await m.keeper(USDC(500_000));
       const keyPath = path.join(dir, `${name}.json`);
       fs.writeFileSync(keyPath, JSON.stringify(Array.from(keypair.secretKey)));
+      // The built entry point (npm run build:bidder; scripts/setup.sh runs it), as an operator runs it.
       const child = spawn(
         process.execPath,
         [
-          "-r",
-          "ts-node/register/transpile-only",
-          path.join(__dirname, "../bidder/main.ts"),
+          BIDDER_MAIN,
           "--rpc",
           surfnet.rpcUrl,
           "--ws",
@@ -176,20 +200,45 @@ export async function runDemo(
           "--name",
           name,
         ],
-        {
-          cwd: path.join(__dirname, "../.."),
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" },
-        },
+        { cwd: path.join(__dirname, "../.."), stdio: ["ignore", "pipe", "pipe"] },
       );
       const logFile = fs.createWriteStream(path.join(dir, `${name}.log`));
       child.stdout?.pipe(logFile);
       child.stderr?.pipe(logFile);
-      const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      bots.push({ name, marginBps, keypair, process: child, exit });
+      running.add(child);
+      const exit = new Promise<number | null>((resolve) =>
+        child.on("exit", (code) => {
+          running.delete(child);
+          resolve(code);
+        }),
+      );
+      const ready = new Promise<void>((resolve, reject) => {
+        let seen = "";
+        child.stdout?.on("data", (chunk: Buffer) => {
+          seen = (seen + chunk.toString()).slice(-4096);
+          if (seen.includes('"event":"ready"')) resolve();
+        });
+        void exit.then((code) =>
+          reject(new Error(`bidder ${name} exited (${code}) before it was ready; log: ${dir}/${name}.log`)),
+        );
+      });
+      ready.catch(() => undefined);
+      bots.push({ name, marginBps, keypair, process: child, exit, ready });
     }
-    log(`3 bidders started (margins 1%, 3%, 6%); their logs: ${dir}`);
-    await sleep(8_000);
+    log(`3 bidders starting (margins 1%, 3%, 6%); their logs: ${dir}`);
+
+    // Borrowers, one transaction each (token accounts, collateral, position, deposit, borrow),
+    // several in flight, while the bidders start.
+    const loans = Array.from({ length: opts.borrowers }, () => {
+      const ink = 5 + Math.floor(rand() * 45);
+      const ltv = 0.3 + rand() * 0.39; // 30% .. 69% of $150, under the 70% max LTV
+      return { ink: SOL(ink), debt: USDC(Math.floor(ink * oracleUsd * ltv * 0.99)) };
+    });
+    await m.borrowers(loans, 8, (n) => {
+      if (n % 10 === 0 || n === opts.borrowers) log(`borrowers opened: ${n}/${opts.borrowers}`);
+    });
+    await Promise.all(bots.map((b) => b.ready));
+    log("3 bidders ready");
 
     // The crash.
     const target = oracleUsd * (1 - opts.crash);
@@ -255,40 +304,68 @@ export async function runDemo(
         return 1 - price / oracle;
       })
       .sort((a, b) => a - b);
-    const avg = discounts.reduce((x, y) => x + y, 0) / Math.max(1, discounts.length);
-    const median = discounts.length ? discounts[Math.floor(discounts.length / 2)] : 0;
     const badDebt = bad.reduce((x, e) => x + Number(e.event.data.debt.toString()), 0) / 1e6;
     const rewards = kicks.reduce((x, e) => x + Number(e.event.data.reward.toString()), 0) / 1e6;
-    const rows = bots.map((b) => {
-      const mine = takes.filter((t) => t.event.data.taker.equals(b.keypair.publicKey));
-      const profit = mine.reduce((x, t) => {
-        const coll = Number(t.event.data.collateral.toString()) / 1e9;
-        return x + coll * t.oracleUsd - Number(t.event.data.owe.toString()) / 1e6;
-      }, 0);
-      const kicked = kicks.filter((k) => k.event.data.kicker.equals(b.keypair.publicKey));
-      const reward = kicked.reduce((x, k) => x + Number(k.event.data.reward.toString()), 0) / 1e6;
-      return {
-        bidder: b.name,
-        marginBps: b.marginBps,
-        kicks: kicked.length,
-        takes: mine.length,
-        profitUsd: +(profit + reward).toFixed(2),
-      };
-    });
+    const pct = (x: number | undefined) => (x === undefined ? "—" : (x * 100).toFixed(2));
+    const usd = (x: number) =>
+      x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     console.log("");
     console.log("=== Gavel demo summary ===");
-    console.table({
-      "positions kicked": kicks.length,
-      "auctions settled": settled.length,
-      takes: takes.length,
-      "avg clearing discount vs oracle": `${(avg * 100).toFixed(2)}%`,
-      "median clearing discount vs oracle": `${(median * 100).toFixed(2)}%`,
-      "bad debt (USDC)": badDebt,
-      "keeper rewards (USDC)": rewards,
-      "final oracle price": `$${oracleUsd}`,
-      "run time (s)": Math.round((Date.now() - started) / 1000),
-    });
-    console.table(rows);
+    console.log("");
+    console.log(
+      formatTable(
+        ["", "value", "unit"],
+        [
+          ["borrowers", String(opts.borrowers), ""],
+          ["positions kicked", String(kicks.length), ""],
+          ["auctions settled", String(settled.length), ""],
+          ["takes", String(takes.length), ""],
+          ["bad debt", usd(badDebt), "USDC"],
+          ["keeper rewards", usd(rewards), "USDC"],
+          ["final oracle price", usd(oracleUsd), "USD/SOL"],
+          ["run time", String(Math.round((Date.now() - started) / 1000)), "s"],
+        ],
+      ),
+    );
+    console.log("");
+    console.log("clearing discount vs oracle, per take (%):");
+    console.log(
+      formatTable(
+        ["takes", "median", "p95", "worst", "mean"],
+        [
+          [
+            String(discounts.length),
+            pct(quantile(discounts, 0.5)),
+            pct(quantile(discounts, 0.95)),
+            pct(discounts[discounts.length - 1]),
+            pct(discounts.length ? discounts.reduce((x, y) => x + y, 0) / discounts.length : undefined),
+          ],
+        ],
+      ),
+    );
+    console.log("");
+    console.log(
+      formatTable(
+        ["bidder", "margin (bps)", "kicks", "takes", "profit (USDC)"],
+        bots.map((b) => {
+          const mine = takes.filter((t) => t.event.data.taker.equals(b.keypair.publicKey));
+          const profit = mine.reduce((x, t) => {
+            const coll = Number(t.event.data.collateral.toString()) / 1e9;
+            return x + coll * t.oracleUsd - Number(t.event.data.owe.toString()) / 1e6;
+          }, 0);
+          const kicked = kicks.filter((k) => k.event.data.kicker.equals(b.keypair.publicKey));
+          const reward = kicked.reduce((x, k) => x + Number(k.event.data.reward.toString()), 0) / 1e6;
+          return [
+            b.name,
+            String(b.marginBps),
+            String(kicked.length),
+            String(mine.length),
+            usd(profit + reward),
+          ];
+        }),
+      ),
+    );
+    console.log("");
 
     const checks: [string, boolean][] = [
       ["collateral vault == accounting", collVault.value.amount === market.collateralTotal.toString()],
@@ -311,4 +388,25 @@ export async function runDemo(
     if (subscription !== undefined)
       await connection.removeOnLogsListener(subscription).catch(() => undefined);
   }
+}
+
+/** Nearest-rank quantile `q` of ascending `sorted` values (`undefined` when empty). */
+export function quantile(sorted: number[], q: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/**
+ * A plain-text table: a header, a rule, the rows; columns whose cells are all numbers (or "—")
+ * right-aligned, the others left-aligned.
+ */
+export function formatTable(header: string[], rows: string[][]): string {
+  const numeric = header.map((_, c) => rows.every((r) => /^-?[\d,.]+$|^—$/.test(r[c]) || r[c] === ""));
+  const width = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (numeric[c] ? cell.padStart(width[c]) : cell.padEnd(width[c])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), width.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }

@@ -1,7 +1,8 @@
 /**
  * `GavelClient`: the high-level client. Each action builds its instructions with the builders of
  * `./instructions`, simulates (a failure throws the typed {@link GavelError} before anything is
- * signed or sent), signs, sends, confirms, and returns the signature with the events parsed from
+ * signed or sent), signs with a fresh blockhash, sends and confirms through `sendWithBlockhashRetry`
+ * (re-signed with a new blockhash if one expires), and returns the signature with the events parsed from
  * the confirmed transaction's logs.
  * @module
  */
@@ -10,14 +11,11 @@ import {
   Commitment,
   ComputeBudgetProgram,
   Connection,
-  Finality,
   Keypair,
   PublicKey,
   SendTransactionError,
   Signer,
   Transaction,
-  TransactionError,
-  TransactionExpiredBlockheightExceededError,
   TransactionInstruction,
   TransactionMessage,
   VersionedTransaction,
@@ -92,6 +90,7 @@ import {
 } from "./pda";
 import { BackstopParams } from "./types";
 import { EventCallback, subscribeEvents } from "./subscribe";
+import { sendWithBlockhashRetry, SentTransaction } from "./send";
 import { AuctionGoneError, toGavelError } from "./tx-errors";
 
 /** A wallet (wallet adapter, Anchor `Wallet`): signs without exposing its key. */
@@ -116,8 +115,13 @@ export interface SendOptions {
   computeUnitLimit?: ComputeUnitLimit;
   /** Skip the RPC node's own preflight simulation (default `false`; the client simulates anyway). */
   skipPreflight?: boolean;
-  /** RPC send retries (`maxRetries` of `sendRawTransaction`). */
+  /** RPC send retries (`maxRetries` of `sendRawTransaction`; the client rebroadcasts itself). */
   maxRetries?: number;
+  /**
+   * Signed versions tried: each gets a fresh blockhash, and the next one is signed only once the
+   * previous blockhash expired unconfirmed (default 5; then a `BlockhashExpiredError`).
+   */
+  maxAttempts?: number;
   /** Extra signers (e.g. for instructions of a flash take's middle). */
   signers?: Signer[];
 }
@@ -186,7 +190,6 @@ export interface TakeOptions extends OracleOptions {
 }
 
 const MAX_COMPUTE_UNITS = 1_400_000;
-const CONFIRM_POLL_MS = 250;
 
 function toBN(x: Amount): BN {
   if (BN.isBN(x)) return x;
@@ -232,6 +235,7 @@ export class GavelClient {
       computeUnitLimit: options.computeUnitLimit,
       skipPreflight: options.skipPreflight,
       maxRetries: options.maxRetries,
+      maxAttempts: options.maxAttempts,
     };
   }
 
@@ -813,10 +817,8 @@ export class GavelClient {
     };
     const fixed = typeof o.computeUnitLimit === "number" ? o.computeUnitLimit : undefined;
     let ixs = [...budget(o.computeUnitLimit === "simulate" ? MAX_COMPUTE_UNITS : fixed), ...instructions];
-    const { blockhash, lastValidBlockHeight } = await this.connection.getLatestBlockhash(this.commitment);
-
-    // 1. Simulate (unsigned).
-    const sim = await this.connection.simulateTransaction(this.compile(ixs, blockhash), {
+    // 1. Simulate (unsigned; the node substitutes a recent blockhash).
+    const sim = await this.connection.simulateTransaction(this.compile(ixs, PublicKey.default.toBase58()), {
       sigVerify: false,
       replaceRecentBlockhash: true,
       commitment: this.commitment,
@@ -840,24 +842,29 @@ export class GavelClient {
       ixs = [...budget(Math.min(MAX_COMPUTE_UNITS, Math.ceil(used * 1.2))), ...instructions];
     }
 
-    // 2. Sign and send.
-    const tx = await this.sign(this.compile(ixs, blockhash), o.signers ?? []);
-    let signature: string;
+    // 2. Sign with a fresh blockhash, send, confirm; re-signed with a new one if it expires.
+    let sent: SentTransaction;
     try {
-      signature = await this.connection.sendRawTransaction(tx.serialize(), {
-        skipPreflight: o.skipPreflight ?? false,
-        preflightCommitment: this.commitment,
-        maxRetries: o.maxRetries,
-      });
+      sent = await sendWithBlockhashRetry(
+        this.connection,
+        (blockhash) => this.sign(this.compile(ixs, blockhash), o.signers ?? []),
+        {
+          commitment: this.commitment,
+          skipPreflight: o.skipPreflight ?? false,
+          maxRetries: o.maxRetries,
+          maxAttempts: o.maxAttempts,
+          fetchLogs: true,
+        },
+      );
     } catch (e) {
-      throw toGavelError(e, { instructions: ixs, programId: this.programId });
+      if (e instanceof SendTransactionError) {
+        throw toGavelError(e, { instructions: ixs, programId: this.programId });
+      }
+      throw e;
     }
 
-    // 3. Confirm and read the logs.
-    const status = await this.confirm(signature, lastValidBlockHeight);
-    const info = await this.fetchTransaction(signature);
-    const logs = info?.meta?.logMessages ?? [];
-    const err = status.err ?? info?.meta?.err;
+    // 3. The outcome and its events.
+    const { signature, logs, err } = sent;
     if (err) {
       const mapped = toGavelError({ err, logs }, { instructions: ixs, programId: this.programId, logs });
       if (mapped instanceof Error) throw mapped;
@@ -872,8 +879,8 @@ export class GavelClient {
       signature,
       events: parseEvents(logs, this.programId),
       logs,
-      slot: info?.slot ?? status.slot,
-      computeUnits: info?.meta?.computeUnitsConsumed,
+      slot: sent.slot,
+      computeUnits: sent.computeUnits,
     };
   }
 
@@ -900,43 +907,6 @@ export class GavelClient {
       return tx;
     }
     return this.signer.signTransaction(tx);
-  }
-
-  /**
-   * Polls the signature's status (no websocket needed) until it reaches the client's commitment,
-   * or throws once the blockhash has expired.
-   */
-  private async confirm(
-    signature: string,
-    lastValidBlockHeight: number,
-  ): Promise<{ err: TransactionError | null; slot: number }> {
-    const rank = (c: string | null | undefined): number =>
-      c === "finalized" ? 2 : c === "confirmed" ? 1 : c === "processed" ? 0 : -1;
-    const c = this.commitment;
-    const want = ["finalized", "max", "root"].includes(c) ? 2 : ["processed", "recent"].includes(c) ? 0 : 1;
-    for (let i = 0; ; i++) {
-      const { value } = await this.connection.getSignatureStatuses([signature]);
-      const st = value[0];
-      if (st && (st.err || rank(st.confirmationStatus) >= want)) return { err: st.err, slot: st.slot };
-      if (i % 5 === 4) {
-        const height = await this.connection.getBlockHeight(this.commitment);
-        if (height > lastValidBlockHeight) throw new TransactionExpiredBlockheightExceededError(signature);
-      }
-      await new Promise((r) => setTimeout(r, CONFIRM_POLL_MS));
-    }
-  }
-
-  private async fetchTransaction(signature: string) {
-    const finality: Finality = this.commitment === "finalized" ? "finalized" : "confirmed";
-    for (let i = 0; i < 20; i++) {
-      const info = await this.connection.getTransaction(signature, {
-        commitment: finality,
-        maxSupportedTransactionVersion: 0,
-      });
-      if (info) return info;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    return null;
   }
 
   private marketAddress(market: MarketLike): PublicKey {

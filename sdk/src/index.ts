@@ -22,4 +22,5 @@ export type { Gavel } from "./idl/gavel";
 export * from "./fetch";
 export * from "./subscribe";
 export * from "./tx-errors";
+export * from "./send";
 export * from "./client";
