@@ -70,6 +70,7 @@ import {
 } from "../sdk/src";
 import { LendingWorld, v2Params } from "./helpers/lending";
 import { SdkChain } from "./helpers/sdk_chain";
+import { decideAbsorb } from "../app/bidder/decide";
 
 const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
@@ -712,6 +713,11 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       const price = takePrice(m.params, a, new BN(w.now.toString()), w.mid(104));
       expect(price.lt(w.mid(104))).to.equal(true);
       const q = absorbQuote(a, price, w.backstop().debt, m.params.dust);
+      // The bidder's absorb keeper predicts the same absorb (price, lot, reward).
+      const keeper = decideAbsorb(m, a, w.backstop(), w.mid(104), Number(w.now), {
+        policy: { maxPriorityFee: 0, priorityFeeShare: 0, lamportsPerDebtUnit: 1e12 },
+        cuLimit: 15_000,
+      });
       const res = w.mustSend([w.absorbIx(auction, caller)], [caller]);
       const ev = res.events.find((e) => e.name === "auctionAbsorbed")!.data;
       expect(ev.price.toString()).to.equal(price.toString());
@@ -722,6 +728,12 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       expect(a.tab.sub(a.debt).gt(penalty.sub(paid))).to.equal(true);
       expect(ev.reward.toString()).to.equal(penalty.sub(paid).toString());
       expect(paid.add(ev.reward).toString()).to.equal(penalty.toString());
+      expect(keeper.action).to.equal("absorb");
+      if (keeper.action === "absorb") {
+        expect(
+          [keeper.price, keeper.quote.collateral, keeper.quote.owe, keeper.reward].map(String),
+        ).to.deep.equal([ev.price, ev.collateral, ev.owe, ev.reward].map(String));
+      }
       expect(w.market().collateralPublishTime.toString()).to.equal(w.now.toString());
     });
 
