@@ -728,6 +728,9 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       expect(a.tab.sub(a.debt).gt(penalty.sub(paid))).to.equal(true);
       expect(ev.reward.toString()).to.equal(penalty.sub(paid).toString());
       expect(paid.add(ev.reward).toString()).to.equal(penalty.toString());
+      // Issue 19's budget, with the oracle read and the publish-time rule (a whole lot that closes
+      // the auction in bad debt: the costliest path).
+      expect(res.computeUnits).to.be.at.most(15_000);
       expect(keeper.action).to.equal("absorb");
       if (keeper.action === "absorb") {
         expect(
@@ -745,7 +748,8 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
         ErrorCode.OraclePublishTimeOlder,
       );
       w.setPrice(104);
-      w.mustSend([w.buyIx(bidder, SOL(1), MAX)], [bidder]);
+      const res = w.mustSend([w.buyIx(bidder, SOL(1), MAX)], [bidder]);
+      expect(res.computeUnits).to.be.at.most(10_000);
       expect(w.market().collateralPublishTime.toString()).to.equal(w.now.toString());
     });
   });
