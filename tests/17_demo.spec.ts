@@ -33,7 +33,9 @@ describe("17 demo summary and options", () => {
   });
 
   it("options: defaults are the README's (50 borrowers), flags override, bad input is one line", () => {
-    expect(demoOptions([])).to.include({ borrowers: 50, seed: 7, crash: 0.3, steps: 10 });
+    expect(demoOptions([])).to.include({ borrowers: 50, seed: 7, crash: 0.3, steps: 10, engine: "v2" });
+    expect(demoOptions(["--engine", "maker"])).to.include({ engine: "maker", borrowers: 50 });
+    expect(() => demoOptions(["--engine", "v3"])).to.throw(/--engine is v2 or maker/);
     expect(demoOptions(["--borrowers", "12", "--seed", "3"])).to.include({ borrowers: 12, seed: 3 });
     expect(() => demoOptions(["--nope", "1"])).to.throw(/unknown option --nope/);
     expect(() => demoOptions(["--crash", "1.5"])).to.throw(/--crash is a fraction below 1/);

@@ -3,7 +3,7 @@
  * scenario (app/demo/scenario.ts): a market, LPs, `--borrowers` borrowers, a price crash and three
  * competing bidder processes, then a summary. Exit code 0 only if the run's invariants held.
  *
- *   npx ts-node app/demo/main.ts [--borrowers 50] [--seed 7] [--crash 0.30] [--steps 10]
+ *   npx ts-node app/demo/main.ts [--borrowers 50] [--seed 7] [--crash 0.30] [--steps 10] [--engine v2|maker]
  */
 import { startChain, stopChain } from "./chain";
 import { demoOptions, runDemo, stopBidders } from "./scenario";

@@ -17,6 +17,7 @@ import {
   decodePosition,
   GavelEvent,
   MAKER_ENGINE,
+  V2_ENGINE,
   MarketParams,
   maxDebtFor,
   OracleKind,
@@ -37,15 +38,34 @@ export interface DemoOptions {
   steps: number;
   stepSecs: number;
   timeoutSecs: number;
+  /** Liquidation engine of the market: `v2` (anchored price, partial kicks) or `maker`. */
+  engine: DemoEngine;
 }
+
+/** The market's liquidation engine in the demo. */
+export type DemoEngine = "v2" | "maker";
 
 /** Parses `--name value` flags into {@link DemoOptions}; throws a one-line error on bad input. */
 export function demoOptions(argv: string[]): DemoOptions {
-  const o: DemoOptions = { borrowers: 50, seed: 7, crash: 0.3, steps: 10, stepSecs: 3, timeoutSecs: 180 };
+  const o: DemoOptions = {
+    borrowers: 50,
+    seed: 7,
+    crash: 0.3,
+    steps: 10,
+    stepSecs: 3,
+    timeoutSecs: 180,
+    engine: "v2",
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, "");
-    const value = Number(argv[i + 1]);
     if (!(key in o)) throw new Error(`unknown option --${key} (known: ${Object.keys(o).join(", ")})`);
+    if (key === "engine") {
+      const engine = argv[i + 1];
+      if (engine !== "v2" && engine !== "maker") throw new Error("--engine is v2 or maker");
+      o.engine = engine;
+      continue;
+    }
+    const value = Number(argv[i + 1]);
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${key} needs a non-negative number`);
     (o as unknown as Record<string, number>)[key] = value;
   }
@@ -86,8 +106,11 @@ export async function stopBidders(timeoutMs = 12_000): Promise<void> {
 /** The bidder's built entry point (`npm run build:bidder`). */
 export const BIDDER_MAIN = path.join(__dirname, "../../target/bidder/app/bidder/main.js");
 
-/** Demo market: Maker-like risk parameters with a fast per-second exponential curve. */
-export function demoParams(oracle: PublicKey): MarketParams {
+/**
+ * Demo market: Maker-like risk parameters with a fast per-second exponential curve (`maker`), or
+ * the same market on engine v2 (`v2`: the anchored price and partial kicks of {@link V2_ENGINE}).
+ */
+export function demoParams(oracle: PublicKey, engine: DemoEngine = "maker"): MarketParams {
   return {
     maxLtvBps: 7_000,
     liquidationLtvBps: 8_000,
@@ -110,7 +133,9 @@ export function demoParams(oracle: PublicKey): MarketParams {
     maxConfBps: 200,
     curve: { exp: { cut: new BN("995000000000000000") } }, // −0.5% per second
     withdrawCooldownSecs: new BN(3_600),
-    ...MAKER_ENGINE,
+    // v2: the anchored price's discount grows 6 % a minute instead of 0.5 % so a demo auction
+    // reaches the bidders' margins in seconds (as the Maker curve here falls 0.5 % a second).
+    ...(engine === "v2" ? { ...V2_ENGINE, anchorRateBpsPerMin: 600 } : MAKER_ENGINE),
   };
 }
 
@@ -155,7 +180,7 @@ export async function runDemo(
       `embedded chain at ${surfnet.rpcUrl} (ws ${surfnet.wsUrl}); Gavel deployed at ${PROGRAM_ID.toBase58()}`,
     );
     const m = new ChainMarket(surfnet, connection, admin);
-    await m.create(demoParams, oracleUsd);
+    await m.create((oracle) => demoParams(oracle, opts.engine), oracleUsd);
     onMarket?.(m);
     log(
       `market ${m.addrs.market.toBase58()} (SOL/USDC, Pyth legacy oracle ${m.oracle.toBase58()}) at $${oracleUsd}`,
@@ -252,7 +277,7 @@ export async function runDemo(
     }
 
     // Keep the oracle fresh until every unsafe position is kicked and every auction settled.
-    const params = demoParams(m.oracle);
+    const params = demoParams(m.oracle, opts.engine);
     const priceAt = (usd: number) =>
       priceFromPyth({
         collPrice: new BN(Math.round(usd * 1e8)),

@@ -78,6 +78,22 @@ export const MAKER_ENGINE: Readonly<EngineParams> = Object.freeze({
   kickFullLtvBps: 0,
 });
 
+/**
+ * Engine v2 defaults (DESIGN.md, "Liquidation v2"): the anchored price (0.5 % off the live oracle
+ * at the kick, +0.5 % a minute, up to 3 % + the LTV's excess over the liquidation LTV, at most
+ * 8 %) and partial kicks back to 70 % LTV, whole positions from 90 %. Tests' `defaultParams` keeps
+ * the original engine so the specs written for it stay valid.
+ */
+export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
+  priceMode: PRICE_MODE_ANCHORED,
+  anchorStartBps: 50,
+  anchorRateBpsPerMin: 50,
+  anchorMaxBaseBps: 300,
+  anchorMaxCapBps: 800,
+  kickTargetLtvBps: 7_000,
+  kickFullLtvBps: 9_000,
+});
+
 /** Everything the admin sets on a backstop pool (`BackstopParams`). */
 export interface BackstopParams {
   /** An auction may be absorbed this long after its kick ... */

@@ -21,7 +21,6 @@ import {
   encodePriceUpdateV2,
   encodePythLegacyPrice,
   decodeWithdrawalRequest,
-  EngineParams,
   initializeConfigIx,
   LiquidityAccounts,
   MAKER_ENGINE,
@@ -33,7 +32,7 @@ import {
   OracleKind,
   PositionAccount,
   positionPda,
-  PRICE_MODE_ANCHORED,
+  V2_ENGINE,
   PYTH_LEGACY_PROGRAM_ID,
   PYTH_RECEIVER_PROGRAM_ID,
   pythAccountInfo,
@@ -83,21 +82,8 @@ export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): 
   };
 }
 
-/**
- * Engine v2 defaults (DESIGN.md, "Liquidation v2"): the anchored price (0.5 % off the live oracle
- * at the kick, +0.5 % a minute, up to 3 % + the LTV's excess over the liquidation LTV, at most
- * 8 %) and partial kicks back to 70 % LTV, whole positions from 90 %. {@link defaultParams} keeps
- * the original engine so the specs written for it stay valid.
- */
-export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
-  priceMode: PRICE_MODE_ANCHORED,
-  anchorStartBps: 50,
-  anchorRateBpsPerMin: 50,
-  anchorMaxBaseBps: 300,
-  anchorMaxCapBps: 800,
-  kickTargetLtvBps: 7_000,
-  kickFullLtvBps: 9_000,
-});
+/** Engine v2 defaults: {@link V2_ENGINE} (the SDK's, so apps and tests share one copy). */
+export { V2_ENGINE };
 
 /** {@link defaultParams} with the engine v2 defaults ({@link V2_ENGINE}). */
 export function v2Params(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
