@@ -16,6 +16,7 @@ export * from "./auction";
 export * from "./anchored";
 export * from "./partial";
 export * from "./kick";
+export * from "./backstop";
 export * from "./oracle";
 export type { Gavel } from "./idl/gavel";
 export * from "./fetch";

@@ -93,3 +93,17 @@ export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
   kickTargetLtvBps: 7_000,
   kickFullLtvBps: 9_000,
 });
+
+/** Everything the admin sets on a backstop pool (`BackstopParams`). */
+export interface BackstopParams {
+  /** An auction may be absorbed this long after its kick ... */
+  absorbAfterSecs: BN;
+  /** ... or once its lot at the oracle is worth at most `tab × (1 + near)`. */
+  absorbNearBps: number;
+  /** `buy_from_backstop` sells at oracle × (1 − discount). */
+  buyDiscountBps: number;
+  /** A withdrawal request is paid this long after it was made. */
+  withdrawCooldownSecs: BN;
+  /** A deposit becomes shares this long after it was made (> 0). */
+  warmupSecs: BN;
+}
