@@ -34,7 +34,9 @@ mod entrypoint {
     pinocchio::nostd_panic_handler!();
 }
 
-/// Logs Anchor's error line for `e` and returns it as a program error.
+/// Logs Anchor's error line for `e` and returns it as a program error (inlined: see
+/// [`error::log_anchor_error`]).
+#[inline(always)]
 fn fail(e: error::GavelError) -> pinocchio::program_error::ProgramError {
     let e = e.into();
     error::log_anchor_error(&e);
