@@ -168,6 +168,8 @@ const LOG_MESSAGE: &str = ". Error Message: ";
 
 /// `true` when the codes run `FIRST_CODE, FIRST_CODE + 1, ...` with four digits each (the log
 /// line indexes [`GavelError::anchor_log_line`]'s tables by `code - FIRST_CODE`).
+// Evaluated at compile time only, where an overflow is a build error.
+#[allow(clippy::arithmetic_side_effects)]
 const fn codes_contiguous(all: &[GavelError]) -> bool {
     let mut i = 0;
     while i < all.len() {
@@ -180,6 +182,8 @@ const fn codes_contiguous(all: &[GavelError]) -> bool {
 }
 
 /// The cut table of the log text from each error's `[name length, message length]`.
+// Evaluated at compile time only, where an overflow is a build error.
+#[allow(clippy::arithmetic_side_effects)]
 const fn log_cuts<const N: usize>(lens: [[usize; 2]; N]) -> [[u8; 4]; N] {
     let fixed = LOG_PREFIX.len() + LOG_NUMBER.len() + 4 + LOG_MESSAGE.len() + 1;
     let mut cuts = [[0u8; 4]; N];
@@ -216,10 +220,11 @@ impl Line<'_> {
 /// Logs Anchor's error line when `error` is one of Gavel's codes (program errors from other
 /// sources, e.g. a failed token CPI, are left as the runtime reports them).
 ///
-/// Inlined (like `anchor_log_line`): out of line it is emitted before `rust_begin_unwind`, and
-/// sbpf-linker 0.1.9 then encodes the panic path's call to `rust_begin_unwind` with an
-/// out-of-bounds offset that the loader rejects ("invalid account data").
-#[inline(always)]
+///
+/// `inline(never)`, stated: one shared copy; and a function that LLVM outlines on its own is
+/// emitted before `rust_begin_unwind`, whereupon sbpf-linker 0.1.9 encodes the panic path's call
+/// to `rust_begin_unwind` with an out-of-bounds offset and the loader rejects the program.
+#[inline(never)]
 pub fn log_anchor_error(error: &ProgramError) {
     if let ProgramError::Custom(code) = error {
         if let Some(e) = GavelError::from_code(*code) {
