@@ -56,6 +56,7 @@ macro_rules! seeds {
 
 /// Requires `account` to be the canonical PDA of `seeds` (without the bump); returns the bump.
 /// Pass seeds built with [`seeds!`].
+#[inline(never)]
 pub fn require_pda(account: &AccountInfo, seeds: &[&[u8]]) -> Result<u8, GavelError> {
     let (expected, bump) = pubkey::find_program_address(seeds, &crate::ID);
     if account.key() == &expected {
@@ -111,6 +112,7 @@ pub fn create_pda_account(
 }
 
 /// Requires `a` and `b` to be different accounts (no account in two roles).
+#[inline(never)]
 pub fn require_distinct(a: &AccountInfo, b: &AccountInfo) -> ProgramResult {
     if a.key() == b.key() {
         Err(GavelError::AccountDuplicate.into())
@@ -121,6 +123,7 @@ pub fn require_distinct(a: &AccountInfo, b: &AccountInfo) -> ProgramResult {
 
 /// Closes a program-owned account: zeroes its data (so it cannot be revived within the
 /// transaction), moves all its lamports to `destination`, then releases it.
+#[inline(never)]
 pub fn close_program_account(account: &AccountInfo, destination: &AccountInfo) -> ProgramResult {
     {
         let mut data = account
