@@ -165,7 +165,6 @@ pub(crate) use account_io;
 
 /// Checks that `account` is a live Gavel account of the type with discriminator `disc` and
 /// length `len`: owner, size and discriminator (the type-cosplay guard).
-#[inline(never)]
 pub fn check_account(account: &AccountInfo, disc: &[u8; 8], len: usize) -> Result<(), GavelError> {
     if !account.is_owned_by(&crate::ID) {
         return Err(GavelError::AccountOwnerInvalid);
