@@ -71,8 +71,9 @@ pub fn require_pda(account: &AccountInfo, seeds: &[&[u8]]) -> Result<u8, GavelEr
 /// Works even when someone pre-funded the address with lamports (which would make the system
 /// program's `CreateAccount` fail): then it tops up, allocates and assigns instead.
 ///
-/// `signer` holds the PDA's seeds with its bump. Inlined: with the result pointer this takes six
-/// registers, and the BPF target has five and no stack arguments.
+/// `signer` holds the PDA's seeds with its bump. With the result pointer this takes six
+/// registers, and the BPF target has five and no stack arguments: so it packs its arguments for
+/// one shared out-of-line body instead of being inlined at each call site.
 #[inline(always)]
 pub fn create_pda_account(
     payer: &AccountInfo,
@@ -81,6 +82,33 @@ pub fn create_pda_account(
     owner: &Pubkey,
     signer: &Signer,
 ) -> ProgramResult {
+    create_pda_account_packed(&NewPdaAccount {
+        payer,
+        account,
+        space,
+        owner,
+        signer,
+    })
+}
+
+/// The arguments of [`create_pda_account`].
+struct NewPdaAccount<'a, 'b, 'c> {
+    payer: &'a AccountInfo,
+    account: &'a AccountInfo,
+    space: usize,
+    owner: &'a Pubkey,
+    signer: &'a Signer<'b, 'c>,
+}
+
+#[inline(never)]
+fn create_pda_account_packed(new: &NewPdaAccount) -> ProgramResult {
+    let NewPdaAccount {
+        payer,
+        account,
+        space,
+        owner,
+        signer,
+    } = *new;
     let rent_lamports = rent_exempt_minimum(space)?;
     let signers = core::slice::from_ref(signer);
     let current = account.lamports();
