@@ -115,7 +115,8 @@ fn with_market_signer(
     f(&[Signer::from(&seeds)])
 }
 
-/// Moves `amount` out of a market vault, signed by the market PDA (inlined: six registers).
+/// Moves `amount` out of a market vault, signed by the market PDA. Six registers with the result
+/// pointer: so it packs the transfer for one shared out-of-line body instead of being inlined.
 #[inline(always)]
 pub fn transfer_from_vault(
     market: &Market,
@@ -124,15 +125,20 @@ pub fn transfer_from_vault(
     to: &AccountInfo,
     amount: u64,
 ) -> ProgramResult {
-    with_market_signer(market, |signers| {
-        Transfer {
+    transfer_from_vault_packed(
+        market,
+        &Transfer {
             from: vault,
             to,
             authority: market_info,
             amount,
-        }
-        .invoke_signed(signers)
-    })
+        },
+    )
+}
+
+#[inline(never)]
+fn transfer_from_vault_packed(market: &Market, transfer: &Transfer) -> ProgramResult {
+    with_market_signer(market, |signers| transfer.invoke_signed(signers))
 }
 
 /// Mints LP shares, signed by the market PDA (inlined: six registers).
