@@ -73,6 +73,25 @@ if [ -n "$bad" ]; then
   log "build seed arrays with gavel::seeds!, keep pointer tables off-chain"
   exit 1
 fi
+# Guard against sbpf-linker 0.1.9's call encoding: when a function that LLVM outlined on its own
+# is emitted before `rust_begin_unwind`, the panic path's call to it gets an offset past the end of
+# .text and the loader refuses the whole program ("invalid account data"). Mark such helpers
+# #[inline(never)] (then they are emitted after it) or #[inline(always)].
+so=target/sbpf/bpfel-unknown-none/release/libgavel.so
+bad_calls=$(/usr/lib/llvm-22/bin/llvm-objdump -d --no-show-raw-insn "$so" | awk '
+  function hex(s,  n, i, neg) {
+    neg = substr(s, 1, 1) == "-"; if (neg) s = substr(s, 2)
+    s = substr(s, 3); n = 0
+    for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+    return neg ? -n : n
+  }
+  /^ *[0-9]+:/ { at = $1 + 0; if (first == "") first = at; last = at
+                 if ($2 == "call" && $3 != "-0x1") call[at] = hex($3) }
+  END { for (at in call) { t = at + 1 + call[at]; if (t < first || t > last) print at } }')
+if [ -n "$bad_calls" ]; then
+  log "error: calls out of .text (sbpf-linker call-offset bug) at instructions: $bad_calls"
+  exit 1
+fi
 mkdir -p target/deploy
 cp target/sbpf/bpfel-unknown-none/release/libgavel.so target/deploy/gavel.so
 # Where `anchor build` / `anchor deploy` / `anchor keys sync` look for the program keypair: a copy

@@ -25,6 +25,7 @@ pub fn now() -> Result<Now, GavelError> {
 }
 
 /// Loads the config and refuses when its stop level is `level` or higher.
+#[inline(never)]
 pub fn require_stop_below(config: &AccountInfo, level: u8) -> Result<Config, GavelError> {
     let config = Config::load(config)?;
     if config.stop >= level {
@@ -34,12 +35,14 @@ pub fn require_stop_below(config: &AccountInfo, level: u8) -> Result<Config, Gav
 }
 
 /// Loads a writable market.
+#[inline(never)]
 pub fn load_market_mut(account: &AccountInfo) -> Result<Market, GavelError> {
     require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
     Market::load(account)
 }
 
 /// Loads a writable position of `market`, owned by `owner` when given.
+#[inline(never)]
 pub fn load_position_mut(
     account: &AccountInfo,
     market: &Pubkey,
@@ -55,6 +58,7 @@ pub fn load_position_mut(
 
 /// Loads a writable withdrawal request of `market` made by `lp` (the request's owner, discriminator,
 /// market and LP are all checked: another LP's or another market's request is refused).
+#[inline(never)]
 pub fn load_request_mut(
     account: &AccountInfo,
     market: &Pubkey,
@@ -79,6 +83,7 @@ pub fn require_vault(account: &AccountInfo, expected: &Pubkey) -> Result<(), Gav
 
 /// Requires `debt` to be within the market's `max_ltv_bps` of `ink` valued at `low_price` (the
 /// conservative price − confidence), as borrow and withdraw_collateral need.
+#[inline(never)]
 pub fn require_within_max_ltv(
     market: &Market,
     ink: u64,

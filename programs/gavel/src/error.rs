@@ -41,21 +41,44 @@ macro_rules! gavel_errors {
 
             /// The line anchor-lang logs for this error (`AnchorError occurred. Error Code: <name>.
             /// Error Number: <code>. Error Message: <message>.`), which `@coral-xyz/anchor`'s
-            /// `AnchorError.parse` reads from the transaction logs. Each arm goes through
-            /// `black_box` so the optimizer cannot fold the arms into a `.rodata` table of string
-            /// pointers, which sbpf-linker 0.1.9 would leave unrelocated.
-            pub fn anchor_log_line(self) -> &'static str {
-                match self {
-                    $(Self::$name => core::hint::black_box(concat!(
-                        "AnchorError occurred. Error Code: ",
-                        stringify!($name),
-                        ". Error Number: ",
-                        stringify!($code),
-                        ". Error Message: ",
-                        $msg,
-                        "."
-                    )),)+
-                }
+            /// `AnchorError.parse` reads from the transaction logs. Assembled in `buf` from the
+            /// shared phrases and this error's cut of [`LOG_TEXT`] (one full literal per error
+            /// cost ~7 KB of `.so`); returns the line's length.
+            #[inline(always)]
+            pub fn anchor_log_line(self, buf: &mut [u8; LOG_LINE_MAX]) -> usize {
+                /// Every name then its message, in code order, unseparated: [`LOG_CUTS`] cuts it.
+                const LOG_TEXT: &str = concat!($(stringify!($name), $msg,)+);
+                /// Per error (index `code - FIRST_CODE`): offset in [`LOG_TEXT`] (u16, little
+                /// endian), name length, message length. Bytes only: `.rodata` stays pointer-free
+                /// with alignment 1.
+                const LOG_CUTS: [[u8; 4]; GavelError::ALL.len()] =
+                    log_cuts([$([stringify!($name).len(), $msg.len()],)+]);
+                const _: () = assert!(codes_contiguous(GavelError::ALL));
+                // `self.code() >= FIRST_CODE` and the codes are contiguous (asserted above).
+                // `black_box`: folded into the table's address, `- FIRST_CODE * 4` would point
+                // the relocated constant outside `.rodata`, which the loader rejects.
+                let index = core::hint::black_box(self.code().wrapping_sub(FIRST_CODE));
+                let [lo, hi, name_len, msg_len] = LOG_CUTS[index as usize];
+                let name_at = usize::from(u16::from_le_bytes([lo, hi]));
+                let msg_at = name_at.wrapping_add(usize::from(name_len));
+                let text = LOG_TEXT.as_bytes();
+                let code = u64::from(self.code());
+                // Four digits (codes 6000..=9999, asserted by `codes_contiguous`).
+                let digits = [
+                    b'0' | (code / 1000 % 10) as u8,
+                    b'0' | (code / 100 % 10) as u8,
+                    b'0' | (code / 10 % 10) as u8,
+                    b'0' | (code % 10) as u8,
+                ];
+                let mut line = Line { buf, len: 0 };
+                line.push(LOG_PREFIX.as_bytes());
+                line.push(&text[name_at..msg_at]);
+                line.push(LOG_NUMBER.as_bytes());
+                line.push(&digits);
+                line.push(LOG_MESSAGE.as_bytes());
+                line.push(&text[msg_at..msg_at.wrapping_add(usize::from(msg_len))]);
+                line.push(b".");
+                line.len
             }
         }
     };
@@ -145,12 +168,82 @@ impl GavelError {
     }
 }
 
+/// The first error code (Anchor's first user error code).
+const FIRST_CODE: u32 = 6000;
+/// Room for the longest Anchor log line (checked at compile time by `log_cuts`).
+pub const LOG_LINE_MAX: usize = 256;
+const LOG_PREFIX: &str = "AnchorError occurred. Error Code: ";
+const LOG_NUMBER: &str = ". Error Number: ";
+const LOG_MESSAGE: &str = ". Error Message: ";
+
+/// `true` when the codes run `FIRST_CODE, FIRST_CODE + 1, ...` with four digits each (the log
+/// line indexes [`GavelError::anchor_log_line`]'s tables by `code - FIRST_CODE`).
+// Evaluated at compile time only, where an overflow is a build error.
+#[allow(clippy::arithmetic_side_effects)]
+const fn codes_contiguous(all: &[GavelError]) -> bool {
+    let mut i = 0;
+    while i < all.len() {
+        if all[i] as u32 != FIRST_CODE + i as u32 || all[i] as u32 > 9999 {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The cut table of the log text from each error's `[name length, message length]`.
+// Evaluated at compile time only, where an overflow is a build error.
+#[allow(clippy::arithmetic_side_effects)]
+const fn log_cuts<const N: usize>(lens: [[usize; 2]; N]) -> [[u8; 4]; N] {
+    let fixed = LOG_PREFIX.len() + LOG_NUMBER.len() + 4 + LOG_MESSAGE.len() + 1;
+    let mut cuts = [[0u8; 4]; N];
+    let mut at = 0;
+    let mut i = 0;
+    while i < N {
+        let [name, msg] = lens[i];
+        assert!(name <= 255 && msg <= 255 && at <= 0xffff);
+        assert!(fixed + name + msg <= LOG_LINE_MAX);
+        cuts[i] = [at as u8, (at >> 8) as u8, name as u8, msg as u8];
+        at += name + msg;
+        i += 1;
+    }
+    cuts
+}
+
+/// A log line being assembled; a piece that would not fit is dropped (never happens: the longest
+/// line fits, asserted by `log_cuts`).
+struct Line<'a> {
+    buf: &'a mut [u8; LOG_LINE_MAX],
+    len: usize,
+}
+
+impl Line<'_> {
+    fn push(&mut self, piece: &[u8]) {
+        let end = self.len.wrapping_add(piece.len());
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(piece);
+            self.len = end;
+        }
+    }
+}
+
 /// Logs Anchor's error line when `error` is one of Gavel's codes (program errors from other
 /// sources, e.g. a failed token CPI, are left as the runtime reports them).
+///
+///
+/// `inline(never)`, stated: one shared copy; and a function that LLVM outlines on its own is
+/// emitted before `rust_begin_unwind`, whereupon sbpf-linker 0.1.9 encodes the panic path's call
+/// to `rust_begin_unwind` with an out-of-bounds offset and the loader rejects the program.
+#[inline(never)]
 pub fn log_anchor_error(error: &ProgramError) {
     if let ProgramError::Custom(code) = error {
         if let Some(e) = GavelError::from_code(*code) {
-            pinocchio::log::sol_log(e.anchor_log_line());
+            let mut buf = [0u8; LOG_LINE_MAX];
+            let len = e.anchor_log_line(&mut buf);
+            // SAFETY: the line is made of whole `&str`s (ASCII phrases, digits and this error's
+            // name and message, cut at their own boundaries), so it is valid UTF-8.
+            let line = unsafe { core::str::from_utf8_unchecked(&buf[..len]) };
+            pinocchio::log::sol_log(line);
         }
     }
 }
@@ -169,8 +262,10 @@ mod tests {
     fn every_error_has_anchors_log_line() {
         for &e in GavelError::ALL {
             assert_eq!(GavelError::from_code(e.code()), Some(e));
+            let mut buf = [0u8; LOG_LINE_MAX];
+            let len = e.anchor_log_line(&mut buf);
             assert_eq!(
-                e.anchor_log_line(),
+                core::str::from_utf8(&buf[..len]).unwrap(),
                 format!(
                     "AnchorError occurred. Error Code: {}. Error Number: {}. Error Message: {}.",
                     e.name(),

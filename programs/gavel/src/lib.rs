@@ -35,7 +35,9 @@ mod entrypoint {
     pinocchio::nostd_panic_handler!();
 }
 
-/// Logs Anchor's error line for `e` and returns it as a program error.
+/// Logs Anchor's error line for `e` and returns it as a program error (inlined: an outlined
+/// copy would land before `rust_begin_unwind`, see [`error::log_anchor_error`]).
+#[inline(always)]
 fn fail(e: error::GavelError) -> pinocchio::program_error::ProgramError {
     let e = e.into();
     error::log_anchor_error(&e);

@@ -24,6 +24,7 @@ pub const MINT_LEN: usize = 82;
 pub const TOKEN_ACCOUNT_LEN: usize = 165;
 
 /// Requires `account` to be the classic SPL Token program.
+#[inline(never)]
 pub fn require_token_program(account: &AccountInfo) -> ProgramResult {
     if account.key() == &TOKEN_PROGRAM_ID {
         Ok(())
@@ -33,6 +34,7 @@ pub fn require_token_program(account: &AccountInfo) -> ProgramResult {
 }
 
 /// Requires `mint` to be an initialized classic SPL mint; returns its decimals.
+#[inline(never)]
 pub fn require_classic_mint(mint: &AccountInfo) -> Result<u8, GavelError> {
     if !mint.is_owned_by(&TOKEN_PROGRAM_ID) {
         return Err(GavelError::MintInvalid);
@@ -49,6 +51,7 @@ pub fn require_classic_mint(mint: &AccountInfo) -> Result<u8, GavelError> {
 
 /// Requires `account` to be an initialized classic SPL token account of `mint`; returns its
 /// amount. (Token-account owner checks are left to the token program's authority rules.)
+#[inline(never)]
 pub fn require_token_account(account: &AccountInfo, mint: &Pubkey) -> Result<u64, GavelError> {
     if !account.is_owned_by(&TOKEN_PROGRAM_ID) {
         return Err(GavelError::TokenAccountInvalid);
@@ -69,6 +72,7 @@ pub fn require_token_account(account: &AccountInfo, mint: &Pubkey) -> Result<u64
 /// `authority`: kick and reset rewards go only to the signer's own account, never into a vault of
 /// any market (whose authority is a market PDA), so every market's vault keeps equal to its
 /// accounting (tests/13_attacks.spec.ts).
+#[inline(never)]
 pub fn require_token_owner(account: &AccountInfo, authority: &Pubkey) -> Result<(), GavelError> {
     let data = account
         .try_borrow_data()
@@ -80,6 +84,7 @@ pub fn require_token_owner(account: &AccountInfo, authority: &Pubkey) -> Result<
 }
 
 /// Moves `amount` from a user's token account, signed by the user.
+#[inline(never)]
 pub fn transfer_from_user(
     from: &AccountInfo,
     to: &AccountInfo,
@@ -110,7 +115,8 @@ fn with_market_signer(
     f(&[Signer::from(&seeds)])
 }
 
-/// Moves `amount` out of a market vault, signed by the market PDA (inlined: six registers).
+/// Moves `amount` out of a market vault, signed by the market PDA. Six registers with the result
+/// pointer: so it packs the transfer for one shared out-of-line body instead of being inlined.
 #[inline(always)]
 pub fn transfer_from_vault(
     market: &Market,
@@ -119,15 +125,20 @@ pub fn transfer_from_vault(
     to: &AccountInfo,
     amount: u64,
 ) -> ProgramResult {
-    with_market_signer(market, |signers| {
-        Transfer {
+    transfer_from_vault_packed(
+        market,
+        &Transfer {
             from: vault,
             to,
             authority: market_info,
             amount,
-        }
-        .invoke_signed(signers)
-    })
+        },
+    )
+}
+
+#[inline(never)]
+fn transfer_from_vault_packed(market: &Market, transfer: &Transfer) -> ProgramResult {
+    with_market_signer(market, |signers| transfer.invoke_signed(signers))
 }
 
 /// Mints LP shares, signed by the market PDA (inlined: six registers).
@@ -151,6 +162,7 @@ pub fn mint_shares(
 }
 
 /// Burns LP shares from a user's account, signed by the user.
+#[inline(never)]
 pub fn burn_shares(
     share_mint: &AccountInfo,
     from: &AccountInfo,

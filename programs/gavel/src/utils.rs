@@ -56,6 +56,7 @@ macro_rules! seeds {
 
 /// Requires `account` to be the canonical PDA of `seeds` (without the bump); returns the bump.
 /// Pass seeds built with [`seeds!`].
+#[inline(never)]
 pub fn require_pda(account: &AccountInfo, seeds: &[&[u8]]) -> Result<u8, GavelError> {
     let (expected, bump) = pubkey::find_program_address(seeds, &crate::ID);
     if account.key() == &expected {
@@ -70,8 +71,9 @@ pub fn require_pda(account: &AccountInfo, seeds: &[&[u8]]) -> Result<u8, GavelEr
 /// Works even when someone pre-funded the address with lamports (which would make the system
 /// program's `CreateAccount` fail): then it tops up, allocates and assigns instead.
 ///
-/// `signer` holds the PDA's seeds with its bump. Inlined: with the result pointer this takes six
-/// registers, and the BPF target has five and no stack arguments.
+/// `signer` holds the PDA's seeds with its bump. With the result pointer this takes six
+/// registers, and the BPF target has five and no stack arguments: so it packs its arguments for
+/// one shared out-of-line body instead of being inlined at each call site.
 #[inline(always)]
 pub fn create_pda_account(
     payer: &AccountInfo,
@@ -80,6 +82,33 @@ pub fn create_pda_account(
     owner: &Pubkey,
     signer: &Signer,
 ) -> ProgramResult {
+    create_pda_account_packed(&NewPdaAccount {
+        payer,
+        account,
+        space,
+        owner,
+        signer,
+    })
+}
+
+/// The arguments of [`create_pda_account`].
+struct NewPdaAccount<'a, 'b, 'c> {
+    payer: &'a AccountInfo,
+    account: &'a AccountInfo,
+    space: usize,
+    owner: &'a Pubkey,
+    signer: &'a Signer<'b, 'c>,
+}
+
+#[inline(never)]
+fn create_pda_account_packed(new: &NewPdaAccount) -> ProgramResult {
+    let NewPdaAccount {
+        payer,
+        account,
+        space,
+        owner,
+        signer,
+    } = *new;
     let rent_lamports = rent_exempt_minimum(space)?;
     let signers = core::slice::from_ref(signer);
     let current = account.lamports();
@@ -111,6 +140,7 @@ pub fn create_pda_account(
 }
 
 /// Requires `a` and `b` to be different accounts (no account in two roles).
+#[inline(never)]
 pub fn require_distinct(a: &AccountInfo, b: &AccountInfo) -> ProgramResult {
     if a.key() == b.key() {
         Err(GavelError::AccountDuplicate.into())
@@ -121,6 +151,7 @@ pub fn require_distinct(a: &AccountInfo, b: &AccountInfo) -> ProgramResult {
 
 /// Closes a program-owned account: zeroes its data (so it cannot be revived within the
 /// transaction), moves all its lamports to `destination`, then releases it.
+#[inline(never)]
 pub fn close_program_account(account: &AccountInfo, destination: &AccountInfo) -> ProgramResult {
     {
         let mut data = account

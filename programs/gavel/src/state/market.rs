@@ -492,6 +492,7 @@ impl Market {
     /// at [`MAX_RATE_INDEX`] instead of overflowing, so a market whose index would run past u64
     /// (years at an extreme rate) stops charging interest rather than freezing: repayments and
     /// withdrawals keep working.
+    #[inline(never)]
     pub fn accrue(&mut self, now: i64) -> Result<u64, GavelError> {
         if now <= self.last_accrual_ts {
             return Ok(0);

@@ -151,6 +151,7 @@ macro_rules! account_io {
             }
 
             /// Writes discriminator and fields back into the (already validated) account.
+            #[inline(never)]
             pub fn store(
                 &self,
                 account: &pinocchio::account_info::AccountInfo,
