@@ -16,6 +16,7 @@ use crate::{
 };
 
 /// The cluster clock as the oracle guards need it.
+#[inline(never)]
 pub fn now() -> Result<Now, GavelError> {
     let clock = Clock::get().map_err(|_| GavelError::ClockUnavailable)?;
     Ok(Now {
