@@ -6,6 +6,8 @@
 //! covered by the insurance fund as far as it goes and the rest is socialized: it leaves
 //! `auction_debt` without cash coming in, so the LPs' pool value falls by exactly that amount.
 
+use core::mem::MaybeUninit;
+
 use pinocchio::{
     account_info::AccountInfo, pubkey::Pubkey, sysvars::instructions::INSTRUCTIONS_ID,
     ProgramResult,
@@ -30,14 +32,23 @@ use crate::{
 /// Index of the auction among `take_end`'s accounts (what `take_begin` looks for).
 pub const TAKE_END_AUCTION_INDEX: usize = 2;
 
-/// Loads a writable auction of `market` (and of `position` when given).
-pub fn load_auction_mut(
+/// Loads a writable auction of `market` (and of `position` when given) into `slot` on the
+/// caller's stack (as `context::load_market_mut`: no copy of the struct at each call site).
+#[inline(never)]
+pub fn load_auction_mut<'a>(
     account: &AccountInfo,
     market: &Pubkey,
     position: Option<&Pubkey>,
-) -> Result<Auction, GavelError> {
-    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
-    let auction = Auction::load(account)?;
+    slot: &'a mut MaybeUninit<Result<Auction, GavelError>>,
+) -> Result<&'a mut Auction, GavelError> {
+    let loaded = match require_writable(account) {
+        Ok(()) => Auction::load(account),
+        Err(_) => Err(GavelError::AccountNotWritable),
+    };
+    let auction = match slot.write(loaded) {
+        Ok(auction) => auction,
+        Err(e) => return Err(*e),
+    };
     if &auction.market != market || position.is_some_and(|p| p != &auction.position) {
         return Err(GavelError::AuctionMismatch);
     }

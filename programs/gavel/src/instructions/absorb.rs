@@ -65,10 +65,18 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(caller)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_TAKES)?;
-    let mut market = load_market_mut(market_info)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
-    let mut auction = load_auction_mut(auction_info, market_info.key(), Some(position_info.key()))?;
-    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    let mut auction_slot = core::mem::MaybeUninit::uninit();
+    let auction = load_auction_mut(
+        auction_info,
+        market_info.key(),
+        Some(position_info.key()),
+        &mut auction_slot,
+    )?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_vault(backstop_debt_vault, &backstop.debt_vault)?;
@@ -83,7 +91,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
 
     let now = now()?;
-    let mid = load_liquidation_prices(&mut market, oracles, &now)?.mid;
+    let mid = load_liquidation_prices(market, oracles, &now)?.mid;
     let check = AbsorbCheck {
         // Clamped at 0 before the cast, so the cast cannot wrap.
         since_kick_secs: now.unix_timestamp.saturating_sub(auction.kicked_at).max(0) as u64,
@@ -100,29 +108,29 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         return Err(GavelError::BackstopEmpty.into());
     }
     let t = now.unix_timestamp;
-    let mut fill = quote_take(&market, &auction, t, mid, (auction.lot, mid))?;
+    let mut fill = quote_take(market, auction, t, mid, (auction.lot, mid))?;
     if fill.owe > backstop.debt {
         // The pool cannot pay for the whole lot: as much as its debt tokens buy at this price.
         let most = absorb_max_collateral(backstop.debt, fill.price, auction.lot)
             .ok_or(GavelError::MathOverflow)?;
-        fill = quote_take(&market, &auction, t, mid, (most, mid))?;
+        fill = quote_take(market, auction, t, mid, (most, mid))?;
     }
-    let reward = take_reward(&mut market, &mut auction, None)?;
+    let reward = take_reward(market, auction, None)?;
     auction.lot = auction.lot.safe_sub(fill.collateral)?;
     market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
-    apply_proceeds(&mut market, &mut auction, fill.owe)?;
+    apply_proceeds(market, auction, fill.owe)?;
     backstop.debt = backstop.debt.safe_sub(fill.owe)?;
     backstop.collateral = backstop.collateral.safe_add(fill.collateral)?;
 
     transfer_from_vault(
-        &market,
+        market,
         market_info,
         backstop_debt_vault,
         liquidity_vault,
         fill.owe,
     )?;
     transfer_from_vault(
-        &market,
+        market,
         market_info,
         collateral_vault,
         backstop_collateral_vault,
@@ -130,7 +138,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     )?;
     if reward > 0 {
         transfer_from_vault(
-            &market,
+            market,
             market_info,
             liquidity_vault,
             caller_debt_account,
@@ -156,8 +164,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         auction: *auction_info.key(),
         now: t,
     };
-    if settle_if_done(&mut market, &auction, &mut position, &ids)? {
-        close_auction(&auction, auction_info, kicker)?;
+    if settle_if_done(market, auction, position, &ids)? {
+        close_auction(auction, auction_info, kicker)?;
     } else {
         auction.store(auction_info)?;
     }

@@ -21,7 +21,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         return Err(GavelError::AccountsMissing.into());
     };
     Reader::new(args, 0).finish()?;
-    let mut market = load_market_mut(market_info)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
     let now = now()?.unix_timestamp;
     let elapsed_secs = market.accrue(now)?;
     if elapsed_secs > 0 {

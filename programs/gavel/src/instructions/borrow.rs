@@ -40,8 +40,15 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(owner)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_BORROWING)?;
-    let mut market = load_market_mut(market_info)?;
-    let mut position = load_position_mut(position_info, market_info.key(), Some(owner.key()))?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(
+        position_info,
+        market_info.key(),
+        Some(owner.key()),
+        &mut position_slot,
+    )?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(destination, &market.debt_mint)?;
     require_distinct(destination, liquidity_vault)?;
@@ -68,11 +75,11 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if debt < market.params.dust {
         return Err(GavelError::DebtBelowDust.into());
     }
-    let prices = load_prices(&market, oracles, &now)?;
-    require_within_max_ltv(&market, position.ink, debt, prices.low)?;
+    let prices = load_prices(market, oracles, &now)?;
+    require_within_max_ltv(market, position.ink, debt, prices.low)?;
     market.cash = market.cash.safe_sub(amount)?;
 
-    transfer_from_vault(&market, market_info, liquidity_vault, destination, amount)?;
+    transfer_from_vault(market, market_info, liquidity_vault, destination, amount)?;
     position.store(position_info)?;
     market.store(market_info)?;
     DebtBorrowed {

@@ -49,7 +49,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(buyer)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_LIQUIDITY)?;
-    let mut market = load_market_mut(market_info)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
     require_vault(debt_vault, &backstop.debt_vault)?;
     require_vault(collateral_vault, &backstop.collateral_vault)?;
@@ -62,7 +63,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         return Err(GavelError::BackstopCollateralInsufficient.into());
     }
     let now = now()?;
-    let mid = load_liquidation_prices(&mut market, oracles, &now)?.mid;
+    let mid = load_liquidation_prices(market, oracles, &now)?.mid;
     let price =
         buy_price(mid, backstop.params.buy_discount_bps as u64).ok_or(GavelError::MathOverflow)?;
     if price > max_price {
@@ -77,7 +78,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     transfer_from_user(buyer_debt_account, debt_vault, buyer, owe)?;
     transfer_from_vault(
-        &market,
+        market,
         market_info,
         collateral_vault,
         buyer_collateral_account,

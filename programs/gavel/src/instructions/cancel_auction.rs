@@ -35,9 +35,17 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if config.stop != STOP_MAX {
         return Err(GavelError::ProtocolStopped.into());
     }
-    let mut market = load_market_mut(market_info)?;
-    let auction = load_auction_mut(auction_info, market_info.key(), Some(position_info.key()))?;
-    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut auction_slot = core::mem::MaybeUninit::uninit();
+    let auction = load_auction_mut(
+        auction_info,
+        market_info.key(),
+        Some(position_info.key()),
+        &mut auction_slot,
+    )?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     if auction.flash != 0 {
         return Err(GavelError::FlashTakePending.into());
     }
@@ -59,7 +67,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .ok_or(GavelError::MathOverflow)?;
     market.auction_debt = market.auction_debt.saturating_sub(auction.debt);
     market.dirt = market.dirt.saturating_sub(auction.tab);
-    close_auction(&auction, auction_info, kicker)?;
+    close_auction(auction, auction_info, kicker)?;
     position.store(position_info)?;
     market.store(market_info)?;
     AuctionSettled {

@@ -40,7 +40,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_writable(lp)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_LIQUIDITY)?;
-    let mut market = load_market_mut(market_info)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(share_mint, &market.share_mint)?;
     require_token_account(lp_share_account, &market.share_mint)?;
     let request = load_request_mut(request_info, market_info.key(), lp.key())?;
@@ -57,7 +58,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     market.total_shares = market.total_shares.safe_sub(forfeited)?;
 
     if returned > 0 {
-        mint_shares(&market, market_info, share_mint, lp_share_account, returned)?;
+        mint_shares(market, market_info, share_mint, lp_share_account, returned)?;
     }
     market.store(market_info)?;
     close_program_account(request_info, lp)?;

@@ -25,7 +25,13 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(owner)?;
     require_writable(owner)?;
     Market::load(market_info)?;
-    let position = load_position_mut(position_info, market_info.key(), Some(owner.key()))?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(
+        position_info,
+        market_info.key(),
+        Some(owner.key()),
+        &mut position_slot,
+    )?;
     if position.ink != 0 || position.art != 0 || position.auctions != 0 {
         return Err(GavelError::PositionNotEmpty.into());
     }

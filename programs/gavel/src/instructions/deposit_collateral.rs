@@ -32,8 +32,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(depositor)?;
     require_token_program(token_program)?;
-    let mut market = load_market_mut(market_info)?;
-    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_token_account(source, &market.collateral_mint)?;
     if amount == 0 {

@@ -38,7 +38,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(lp)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_LIQUIDITY)?;
-    let mut market = load_market_mut(market_info)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_vault(share_mint, &market.share_mint)?;
     require_token_account(lp_debt_account, &market.debt_mint)?;
@@ -67,7 +68,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .ok_or(GavelError::MathOverflow)?;
 
     transfer_from_user(lp_debt_account, liquidity_vault, lp, amount)?;
-    mint_shares(&market, market_info, share_mint, lp_share_account, shares)?;
+    mint_shares(market, market_info, share_mint, lp_share_account, shares)?;
     market.store(market_info)?;
     LiquidityDeposited {
         market: *market_info.key(),

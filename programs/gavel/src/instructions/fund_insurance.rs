@@ -30,7 +30,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(funder)?;
     require_token_program(token_program)?;
-    let mut market = load_market_mut(market_info)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(funder_debt_account, &market.debt_mint)?;
     if amount == 0 {

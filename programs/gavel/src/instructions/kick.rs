@@ -73,8 +73,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_token_program(token_program)?;
     require_system_program(system_program)?;
     require_stop_below(config, STOP_KICKS)?;
-    let mut market = load_market_mut(market_info)?;
-    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(kicker_debt_account, &market.debt_mint)?;
     // Paying the vault to itself would reduce `insurance` without moving a token.
@@ -84,7 +86,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     let now = now()?;
     market.accrue(now.unix_timestamp)?;
-    let prices = load_liquidation_prices(&mut market, oracles, &now)?;
+    let prices = load_liquidation_prices(market, oracles, &now)?;
     let p = market.params;
     // Partial kicks: one live auction per position, so a position cannot be split into many
     // auctions (each paying a reward) while the first is still selling.
@@ -180,10 +182,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         d_max_bps: size.d_max_bps as u16,
         kicked_at: now.unix_timestamp,
     };
-    let reward = take_reward(&mut market, &mut auction, None)?;
+    let reward = take_reward(market, &mut auction, None)?;
     if reward > 0 {
         transfer_from_vault(
-            &market,
+            market,
             market_info,
             liquidity_vault,
             kicker_debt_account,

@@ -34,8 +34,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(payer)?;
     require_token_program(token_program)?;
-    let mut market = load_market_mut(market_info)?;
-    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(source, &market.debt_mint)?;
     if amount == 0 || position.art == 0 {

@@ -54,7 +54,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_token_program(token_program)?;
     require_system_program(system_program)?;
     require_stop_below(config, STOP_LIQUIDITY)?;
-    let mut market = load_market_mut(market_info)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(share_mint, &market.share_mint)?;
     require_token_account(lp_share_account, &market.share_mint)?;
     if shares == 0 || shares > market.total_shares {

@@ -48,8 +48,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(caller)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_RESETS)?;
-    let mut market = load_market_mut(market_info)?;
-    let mut auction = load_auction_mut(auction_info, market_info.key(), None)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut auction_slot = core::mem::MaybeUninit::uninit();
+    let auction = load_auction_mut(auction_info, market_info.key(), None, &mut auction_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(caller_debt_account, &market.debt_mint)?;
     // Paying the vault to itself would reduce `insurance` without moving a token.
@@ -62,25 +64,25 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     // No accrual: a reset does not read the borrow index.
     let now = now()?;
     // Whether it needs a reset does not depend on the oracle in anchored mode (tail only).
-    let (_, needs_reset) = auction_price(&market, &auction, now.unix_timestamp, 0);
+    let (_, needs_reset) = auction_price(market, auction, now.unix_timestamp, 0);
     if !needs_reset {
         return Err(GavelError::AuctionResetNotNeeded.into());
     }
-    let prices = load_liquidation_prices(&mut market, oracles, &now)?;
+    let prices = load_liquidation_prices(market, oracles, &now)?;
     auction.tic = now.unix_timestamp;
     let lot_value = math::value_floor(auction.lot, prices.mid).ok_or(GavelError::MathOverflow)?;
     if auction.price_mode == PRICE_MODE_ANCHORED {
         auction.top = prices.mid;
         let ltv = math::ltv_bps(auction.debt, lot_value).ok_or(GavelError::MathOverflow)?;
-        auction.d_max_bps = auction_d_max(&market, ltv, auction.tab, lot_value);
+        auction.d_max_bps = auction_d_max(market, ltv, auction.tab, lot_value);
     } else {
         auction.top = math::mul_div_floor(prices.mid, market.params.buf_bps as u64, BPS)
             .ok_or(GavelError::MathOverflow)?;
     }
-    let reward = take_reward(&mut market, &mut auction, Some(lot_value))?;
+    let reward = take_reward(market, auction, Some(lot_value))?;
     if reward > 0 {
         transfer_from_vault(
-            &market,
+            market,
             market_info,
             liquidity_vault,
             caller_debt_account,

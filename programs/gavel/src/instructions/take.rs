@@ -54,9 +54,17 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(taker)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_TAKES)?;
-    let mut market = load_market_mut(market_info)?;
-    let mut auction = load_auction_mut(auction_info, market_info.key(), Some(position_info.key()))?;
-    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut auction_slot = core::mem::MaybeUninit::uninit();
+    let auction = load_auction_mut(
+        auction_info,
+        market_info.key(),
+        Some(position_info.key()),
+        &mut auction_slot,
+    )?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(collateral_destination, &market.collateral_mint)?;
@@ -69,21 +77,21 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     // No accrual: a take does not read the borrow index (that keeps takes cheap).
     let clock = now()?;
     let now = clock.unix_timestamp;
-    let oracle_mid = take_oracle_mid(&mut market, &auction, oracles, &clock)?;
+    let oracle_mid = take_oracle_mid(market, auction, oracles, &clock)?;
     let fill = quote_take(
-        &market,
-        &auction,
+        market,
+        auction,
         now,
         oracle_mid,
         (max_collateral, max_price),
     )?;
     auction.lot = auction.lot.safe_sub(fill.collateral)?;
     market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
-    apply_proceeds(&mut market, &mut auction, fill.owe)?;
+    apply_proceeds(market, auction, fill.owe)?;
 
     transfer_from_user(debt_source, liquidity_vault, taker, fill.owe)?;
     transfer_from_vault(
-        &market,
+        market,
         market_info,
         collateral_vault,
         collateral_destination,
@@ -107,8 +115,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         auction: *auction_info.key(),
         now,
     };
-    if settle_if_done(&mut market, &auction, &mut position, &ids)? {
-        close_auction(&auction, auction_info, kicker)?;
+    if settle_if_done(market, auction, position, &ids)? {
+        close_auction(auction, auction_info, kicker)?;
     } else {
         auction.store(auction_info)?;
     }

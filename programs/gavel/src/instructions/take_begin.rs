@@ -42,8 +42,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(taker)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_TAKES)?;
-    let mut market = load_market_mut(market_info)?;
-    let mut auction = load_auction_mut(auction_info, market_info.key(), None)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut auction_slot = core::mem::MaybeUninit::uninit();
+    let auction = load_auction_mut(auction_info, market_info.key(), None, &mut auction_slot)?;
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_token_account(collateral_destination, &market.collateral_mint)?;
     require_distinct(collateral_destination, collateral_vault)?;
@@ -55,10 +57,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     // No accrual: a take does not read the borrow index (that keeps takes cheap).
     let clock = now()?;
     let now = clock.unix_timestamp;
-    let oracle_mid = take_oracle_mid(&mut market, &auction, oracles, &clock)?;
+    let oracle_mid = take_oracle_mid(market, auction, oracles, &clock)?;
     let fill = quote_take(
-        &market,
-        &auction,
+        market,
+        auction,
         now,
         oracle_mid,
         (max_collateral, max_price),
@@ -69,7 +71,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     auction.flash = 1;
 
     transfer_from_vault(
-        &market,
+        market,
         market_info,
         collateral_vault,
         collateral_destination,

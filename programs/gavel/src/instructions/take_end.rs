@@ -31,9 +31,17 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     Reader::new(args, 0).finish()?;
     require_signer(payer)?;
     require_token_program(token_program)?;
-    let mut market = load_market_mut(market_info)?;
-    let mut auction = load_auction_mut(auction_info, market_info.key(), Some(position_info.key()))?;
-    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut auction_slot = core::mem::MaybeUninit::uninit();
+    let auction = load_auction_mut(
+        auction_info,
+        market_info.key(),
+        Some(position_info.key()),
+        &mut auction_slot,
+    )?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(debt_source, &market.debt_mint)?;
     if auction.flash == 0 {
@@ -43,15 +51,15 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     let owe = auction.pending_owe;
     auction.pending_owe = 0;
     auction.flash = 0;
-    apply_proceeds(&mut market, &mut auction, owe)?;
+    apply_proceeds(market, auction, owe)?;
     transfer_from_user(debt_source, liquidity_vault, payer, owe)?;
     let ids = AuctionIds {
         market: *market_info.key(),
         auction: *auction_info.key(),
         now: now()?.unix_timestamp,
     };
-    if settle_if_done(&mut market, &auction, &mut position, &ids)? {
-        close_auction(&auction, auction_info, kicker)?;
+    if settle_if_done(market, auction, position, &ids)? {
+        close_auction(auction, auction_info, kicker)?;
     } else {
         auction.store(auction_info)?;
     }

@@ -31,7 +31,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         return Err(GavelError::AdminRequired.into());
     }
     params.validate()?;
-    let mut market = load_market_mut(market_info)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
     market.accrue(now()?.unix_timestamp)?;
     if params.collateral_oracle != market.params.collateral_oracle {
         market.collateral_publish_time = 0;

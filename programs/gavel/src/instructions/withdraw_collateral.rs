@@ -40,8 +40,15 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(owner)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_BORROWING)?;
-    let mut market = load_market_mut(market_info)?;
-    let mut position = load_position_mut(position_info, market_info.key(), Some(owner.key()))?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
+    let mut position_slot = core::mem::MaybeUninit::uninit();
+    let position = load_position_mut(
+        position_info,
+        market_info.key(),
+        Some(owner.key()),
+        &mut position_slot,
+    )?;
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_token_account(destination, &market.collateral_mint)?;
     require_distinct(destination, collateral_vault)?;
@@ -56,12 +63,12 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     position.ink = position.ink.safe_sub(amount)?;
     market.collateral_total = market.collateral_total.safe_sub(amount)?;
     if position.art > 0 {
-        let prices = load_prices(&market, oracles, &now)?;
+        let prices = load_prices(market, oracles, &now)?;
         let debt =
             math::debt_from_art(position.art, market.rate).ok_or(GavelError::MathOverflow)?;
-        require_within_max_ltv(&market, position.ink, debt, prices.low)?;
+        require_within_max_ltv(market, position.ink, debt, prices.low)?;
     }
-    transfer_from_vault(&market, market_info, collateral_vault, destination, amount)?;
+    transfer_from_vault(market, market_info, collateral_vault, destination, amount)?;
     position.store(position_info)?;
     market.store(market_info)?;
     CollateralWithdrawn {

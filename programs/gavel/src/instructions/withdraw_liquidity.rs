@@ -53,7 +53,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_writable(lp)?;
     require_token_program(token_program)?;
     require_stop_below(config, STOP_CLAIMS)?;
-    let mut market = load_market_mut(market_info)?;
+    let mut market_slot = core::mem::MaybeUninit::uninit();
+    let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(lp_debt_account, &market.debt_mint)?;
     // Paying the vault to itself would remove the LP's shares and leave the tokens in place.
@@ -84,7 +85,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     request.value = request.value.safe_sub(cap)?;
 
     transfer_from_vault(
-        &market,
+        market,
         market_info,
         liquidity_vault,
         lp_debt_account,
