@@ -18,11 +18,12 @@
  *   npx ts-node migrations/deploy.ts --rpc http://127.0.0.1:8899 --keypair ~/.config/solana/id.json \
  *     --markets migrations/markets.example.json
  *
- * `--ws <url>` names the websocket endpoint when it is not the RPC port + 1 (confirmations use it);
+ * `--ws <url>` names the websocket endpoint when it is not the RPC port + 1 (sends go through the
+ * SDK's `sendAndConfirm`, which polls over HTTP, so nothing needs it today);
  * `--in-flight <n>` caps concurrent buffer writes (default 32; fewer for rate-limited public RPCs).
  */
 import BN from "bn.js";
-import { Connection, Keypair, PublicKey, sendAndConfirmTransaction, Transaction } from "@solana/web3.js";
+import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -36,6 +37,7 @@ import {
   marketPda,
   MarketParams,
   PROGRAM_ID,
+  sendAndConfirm,
   updateMarketIx,
 } from "../sdk/src";
 import { deployProgram } from "./loader";
@@ -69,11 +71,10 @@ export async function initializeGavel(connection: Connection, admin: Keypair): P
   if (balance < 5_000_000) {
     throw new Error(`admin ${admin.publicKey.toBase58()} has ${balance} lamports; needs at least 0.005 SOL`);
   }
-  const signature = await sendAndConfirmTransaction(
+  const signature = await sendAndConfirm(
     connection,
-    new Transaction().add(initializeConfigIx({ admin: admin.publicKey })),
+    [initializeConfigIx({ admin: admin.publicKey })],
     [admin],
-    { commitment: "confirmed" },
   );
   const cfg = decodeConfig((await connection.getAccountInfo(config))!.data);
   return { created: true, admin: cfg.admin.toBase58(), stop: cfg.stop, signature };
@@ -196,11 +197,10 @@ export async function applyMarkets(
     const [market] = marketPda(collateralMint, debtMint);
     const existing = await connection.getAccountInfo(market);
     if (!existing) {
-      const sig = await sendAndConfirmTransaction(
+      const sig = await sendAndConfirm(
         connection,
-        new Transaction().add(createMarketIx({ admin: admin.publicKey, collateralMint, debtMint }, params)),
+        [createMarketIx({ admin: admin.publicKey, collateralMint, debtMint }, params)],
         [admin],
-        { commitment: "confirmed" },
       );
       lines.push(`${where}: market ${market.toBase58()} created (${sig})`);
       continue;
@@ -209,11 +209,10 @@ export async function applyMarkets(
     if (paramsKey(onChain) === paramsKey(params)) {
       lines.push(`${where}: market ${market.toBase58()} exists with the same parameters`);
     } else if (update) {
-      const sig = await sendAndConfirmTransaction(
+      const sig = await sendAndConfirm(
         connection,
-        new Transaction().add(updateMarketIx({ admin: admin.publicKey, market }, params)),
+        [updateMarketIx({ admin: admin.publicKey, market }, params)],
         [admin],
-        { commitment: "confirmed" },
       );
       lines.push(`${where}: market ${market.toBase58()} updated (${sig})`);
     } else {

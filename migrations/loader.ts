@@ -15,7 +15,6 @@ import {
   Keypair,
   LAMPORTS_PER_SOL,
   PublicKey,
-  sendAndConfirmTransaction,
   SendTransactionError,
   SystemProgram,
   SYSVAR_CLOCK_PUBKEY,
@@ -23,6 +22,7 @@ import {
   Transaction,
   TransactionInstruction,
 } from "@solana/web3.js";
+import { sendAndConfirm } from "../sdk/src";
 
 export const LOADER_ID = new PublicKey("BPFLoaderUpgradeab1e11111111111111111111111");
 
@@ -32,7 +32,6 @@ const PROGRAM_SIZE = 36; // tag u32 + programdata address
 const PROGRAMDATA_HEADER = 45; // tag u32 + slot u64 + Option<Pubkey> authority
 const TX_LIMIT = 1232;
 const FEE_PER_SIGNATURE = 5000;
-const WRITE_ROUNDS = 5;
 
 const w = (pubkey: PublicKey) => ({ pubkey, isSigner: false, isWritable: true });
 const r = (pubkey: PublicKey) => ({ pubkey, isSigner: false, isWritable: false });
@@ -254,7 +253,7 @@ export async function deployProgram(
   const buffer = Keypair.generate();
   await send(
     connection,
-    new Transaction().add(
+    [
       SystemProgram.createAccount({
         fromPubkey: payer.publicKey,
         newAccountPubkey: buffer.publicKey,
@@ -263,7 +262,7 @@ export async function deployProgram(
         programId: LOADER_ID,
       }),
       initializeBufferIx(buffer.publicKey, payer.publicKey),
-    ),
+    ],
     [payer, buffer],
     "creating the buffer",
   );
@@ -271,15 +270,15 @@ export async function deployProgram(
   try {
     writes = await writeBuffer(connection, payer, buffer.publicKey, so, chunk, opts.inFlight ?? 32, log);
     const tx = current
-      ? new Transaction().add(
+      ? [
           upgradeIx({
             program,
             buffer: buffer.publicKey,
             spill: payer.publicKey,
             authority: payer.publicKey,
           }),
-        )
-      : new Transaction().add(
+        ]
+      : [
           SystemProgram.createAccount({
             fromPubkey: payer.publicKey,
             newAccountPubkey: program,
@@ -291,7 +290,7 @@ export async function deployProgram(
             { payer: payer.publicKey, program, buffer: buffer.publicKey, authority: payer.publicKey },
             maxDataLen,
           ),
-        );
+        ];
     const signers = current ? [payer] : [payer, opts.programKeypair];
     await waitPastSlot(connection, await send(connection, tx, signers, what));
   } catch (e) {
@@ -300,15 +299,19 @@ export async function deployProgram(
   return result(current ? "upgraded" : "deployed", writes + 2, writes);
 }
 
-/** Sends and confirms `tx`; a failure is one line: `what`, the RPC's message and the programs' own logs. */
+/**
+ * Sends and confirms `ixs` (the SDK's `sendAndConfirm`: fresh blockhash, re-signed on expiry); a
+ * failure is one line: `what`, the RPC's message and the programs' own logs.
+ */
 async function send(
   connection: Connection,
-  tx: Transaction,
+  ixs: TransactionInstruction[],
   signers: Keypair[],
   what: string,
+  skipPreflight = false,
 ): Promise<string> {
   try {
-    return await sendAndConfirmTransaction(connection, tx, signers, { commitment: "confirmed" });
+    return await sendAndConfirm(connection, ixs, signers, { skipPreflight });
   } catch (e) {
     if (!(e instanceof SendTransactionError)) throw new Error(`${what} failed: ${(e as Error).message}`);
     const { message, logs = [] } = e.transactionError;
@@ -329,8 +332,9 @@ function writeChunkSize(authority: PublicKey): number {
 }
 
 /**
- * Writes `so` into `buffer`, `inFlight` transactions at a time, each batch confirmed before the next;
- * failed writes are retried in later rounds. Returns the number of write transactions sent.
+ * Writes `so` into `buffer` with up to `inFlight` write transactions in flight, each sent with the
+ * SDK's `sendAndConfirm` (a write whose blockhash expires is re-signed and resent). Returns the
+ * number of write transactions.
  */
 async function writeBuffer(
   connection: Connection,
@@ -341,65 +345,19 @@ async function writeBuffer(
   inFlight: number,
   log: (line: string) => void,
 ): Promise<number> {
-  const total = Math.ceil(so.length / chunk);
-  let pending = Array.from({ length: total }, (_, i) => i * chunk);
-  let sent = 0;
-  for (let round = 1; pending.length > 0; round++) {
-    if (round > WRITE_ROUNDS) {
-      throw new Error(
-        `${pending.length} of ${total} buffer writes still failing after ${WRITE_ROUNDS} rounds`,
-      );
+  const offsets = Array.from({ length: Math.ceil(so.length / chunk) }, (_, i) => i * chunk);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < offsets.length) {
+      const offset = offsets[next++];
+      const ix = writeIx(buffer, payer.publicKey, offset, so.subarray(offset, offset + chunk));
+      await send(connection, [ix], [payer], `buffer write at ${offset}`, true);
+      if (++done % 50 === 0 || done === offsets.length) log(`wrote ${done}/${offsets.length} chunks`);
     }
-    const failed: number[] = [];
-    let done = total - pending.length;
-    for (let i = 0; i < pending.length; i += inFlight) {
-      const batch = pending.slice(i, i + inFlight);
-      const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
-      const signatures = await Promise.all(
-        batch.map(async (offset) => {
-          const tx = new Transaction({ feePayer: payer.publicKey, blockhash, lastValidBlockHeight }).add(
-            writeIx(buffer, payer.publicKey, offset, so.subarray(offset, offset + chunk)),
-          );
-          tx.sign(payer);
-          sent++;
-          return connection.sendRawTransaction(tx.serialize(), { skipPreflight: true }).catch(() => null);
-        }),
-      );
-      const landed = await confirmAll(connection, signatures, lastValidBlockHeight);
-      batch.forEach((offset, j) => {
-        if (landed[j]) done++;
-        else failed.push(offset);
-      });
-      log(`wrote ${done}/${total} chunks`);
-    }
-    pending = failed;
-  }
-  return sent;
-}
-
-/** Polls until each signature is confirmed, failed, or its blockhash expired; true = confirmed without error. */
-async function confirmAll(
-  connection: Connection,
-  signatures: (string | null)[],
-  lastValidBlockHeight: number,
-): Promise<boolean[]> {
-  const landed = signatures.map(() => false);
-  const open = new Set(signatures.flatMap((sig, i) => (sig ? [i] : [])));
-  while (open.size > 0) {
-    const ids = [...open];
-    const { value } = await connection.getSignatureStatuses(ids.map((i) => signatures[i]!));
-    ids.forEach((i, j) => {
-      const status = value[j];
-      if (status?.err) open.delete(i);
-      else if (status?.confirmationStatus === "confirmed" || status?.confirmationStatus === "finalized") {
-        landed[i] = true;
-        open.delete(i);
-      }
-    });
-    if (open.size === 0 || (await connection.getBlockHeight("confirmed")) > lastValidBlockHeight) break;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  return landed;
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, offsets.length) }, worker));
+  return offsets.length;
 }
 
 /** Waits until the chain is past the slot of `signature`, from which the new code is invocable. */
@@ -413,12 +371,7 @@ async function waitPastSlot(connection: Connection, signature: string): Promise<
 /** Closes an abandoned buffer to the payer; says what happened to its rent. */
 async function closeBuffer(connection: Connection, payer: Keypair, buffer: PublicKey): Promise<string> {
   try {
-    await send(
-      connection,
-      new Transaction().add(closeBufferIx(buffer, payer.publicKey, payer.publicKey)),
-      [payer],
-      "close",
-    );
+    await send(connection, [closeBufferIx(buffer, payer.publicKey, payer.publicKey)], [payer], "close");
     return `buffer ${buffer.toBase58()} closed, its rent returned`;
   } catch {
     return `buffer ${buffer.toBase58()} is left holding its rent (recover it with \`solana program close ${buffer.toBase58()}\`)`;

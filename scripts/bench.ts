@@ -12,7 +12,11 @@
  * program: its only call), `create_market` (the second market, ETH/USDC), `open_position` and
  * `close_position` (the second borrower), `accept_admin` (the second hand-over), `kick` (the
  * second auction), `reset_auction` (the second reset of an auction past its tail),
- * `cancel_auction` (the second auction cancelled at stop 3). Oracle-reading instructions read a
+ * `cancel_auction` (the second auction cancelled at stop 3), `create_backstop` (once per market:
+ * its only call). Backstop: `deposit_backstop` records a warmed-up deposit turned into shares
+ * priced against absorbed collateral (oracle read; the first call is a plain deposit creating the
+ * depositor account), `absorb` the second of two absorbs of whole auctions, `withdraw_backstop` the
+ * second depositor's pro-rata payout in both tokens. Oracle-reading instructions read a
  * legacy Pyth account; `withdraw_collateral` is measured with debt outstanding (oracle read);
  * `take`, `take_begin` and `take_end` buy 1 SOL slices that leave the auction open.
  *
@@ -28,13 +32,27 @@
 import BN from "bn.js";
 import * as fs from "fs";
 import * as path from "path";
-import { createInitializeMint2Instruction, MINT_SIZE, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import {
+  ACCOUNT_SIZE,
+  createInitializeAccount3Instruction,
+  createInitializeMint2Instruction,
+  MINT_SIZE,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
 import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import idl from "../idl/gavel.json";
 import {
+  absorbIx,
   acceptAdminIx,
   accrueIx,
   auctionPda,
+  backstopAddresses,
+  buyFromBackstopIx,
+  createBackstopIx,
+  depositBackstopIx,
+  requestBackstopWithdrawalIx,
+  updateBackstopIx,
+  withdrawBackstopIx,
   borrowIx,
   cancelAuctionIx,
   closePositionIx,
@@ -392,7 +410,8 @@ function main(): void {
     ],
     [lp],
   );
-  const victims = [w.actor(), w.actor(), w.actor()];
+  // Five: three for the takes, resets and cancels, two for the backstop's absorbs.
+  const victims = [w.actor(), w.actor(), w.actor(), w.actor(), w.actor()];
   for (const v of victims) {
     w.fundCollateral(v.publicKey, SOL(10));
     const o = { ...w.ref, owner: v.publicKey };
@@ -414,7 +433,7 @@ function main(): void {
   w.fundDebt(keeper.publicKey, USDC(5_000));
   const keeperDebt = w.ata(w.ref.debtMint, keeper.publicKey);
   const auctions: PublicKey[] = [];
-  const kicks = victims.map((v) => {
+  const kickOf = (v: Keypair) => {
     const id = w.market().auctionCount;
     auctions.push(auctionPda(w.addrs.market, id)[0]);
     const ix = kickIx({
@@ -428,7 +447,8 @@ function main(): void {
     const units = must("kick", w.chain.send([ix], [keeper]));
     minute();
     return units;
-  });
+  };
+  const kicks = victims.slice(0, 3).map(kickOf);
   // Auction #1 is the recorded one (bump 255).
   cu.kick = { first: kicks[0], steady: kicks[1] };
   const auctionRef = (address: PublicKey) => {
@@ -454,6 +474,118 @@ function main(): void {
   const flashes = [flash(), flash()];
   cu.take_begin = { first: flashes[0][0], steady: flashes[1][0] };
   cu.take_end = { first: flashes[0][1], steady: flashes[1][1] };
+  // The backstop: two depositors (the second deposit also turns the first into shares, pricing
+  // them against absorbed collateral read from the oracle), absorbs of auctions #3 and #4 once
+  // their price is under the oracle (1,800 s after the kicks), two sales of its collateral.
+  victims.slice(3).forEach(kickOf);
+  const bs = backstopAddresses(w.addrs.market);
+  const bsParams = {
+    absorbAfterSecs: new BN(600),
+    absorbNearBps: 500,
+    buyDiscountBps: 100,
+    withdrawCooldownSecs: new BN(60),
+    warmupSecs: new BN(60),
+  };
+  const created = must(
+    "create_backstop",
+    w.chain.send([createBackstopIx({ admin: w.admin.publicKey, ...w.ref }, bsParams)], [w.admin]),
+  );
+  cu.create_backstop = { first: created, steady: created };
+  twice("update_backstop", () => [
+    [updateBackstopIx({ admin: w.admin.publicKey, ...w.ref }, bsParams)],
+    [w.admin],
+  ]);
+  const depositors = [w.actor(), w.actor()].map((d) => {
+    const shares = Keypair.generate();
+    const rent = Number(w.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
+    w.mustSend(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: d.publicKey,
+          newAccountPubkey: shares.publicKey,
+          lamports: rent,
+          space: ACCOUNT_SIZE,
+          programId: TOKEN_PROGRAM_ID,
+        }),
+        createInitializeAccount3Instruction(shares.publicKey, bs.shareMint, d.publicKey),
+      ],
+      [d, shares],
+    );
+    w.fundDebt(d.publicKey, USDC(6_000));
+    return { d, shares: shares.publicKey };
+  });
+  const depositIx = (i: number, amount: BN) =>
+    depositBackstopIx(
+      {
+        ...w.ref,
+        depositor: depositors[i].d.publicKey,
+        depositorDebtAccount: w.ata(w.ref.debtMint, depositors[i].d.publicKey),
+        depositorShareAccount: depositors[i].shares,
+        oracles: [w.oracle],
+      },
+      amount,
+    );
+  const depositFirst = must("deposit_backstop", w.chain.send([depositIx(0, USDC(5_000))], [depositors[0].d]));
+  must("deposit_backstop", w.chain.send([depositIx(1, USDC(5_000))], [depositors[1].d]));
+  w.warp(1_800);
+  w.setPrice(usd);
+  // Turn both deposits into shares (the pool holds no collateral yet).
+  must("deposit_backstop", w.chain.send([depositIx(0, new BN(0))], [depositors[0].d]));
+  must("deposit_backstop", w.chain.send([depositIx(1, USDC(1_000))], [depositors[1].d]));
+  const absorbs = [auctions[3], auctions[4]].map((address) => {
+    const units = must(
+      "absorb",
+      w.chain.send(
+        [
+          absorbIx({
+            ...auctionRef(address),
+            caller: keeper.publicKey,
+            callerDebtAccount: keeperDebt,
+            oracles: [w.oracle],
+          }),
+        ],
+        [keeper],
+      ),
+    );
+    minute();
+    return units;
+  });
+  cu.absorb = { first: absorbs[0], steady: absorbs[1] };
+  // The second depositor's warmed-up 1,000 become shares priced against the absorbed collateral.
+  const depositSteady = must("deposit_backstop", w.chain.send([depositIx(1, new BN(0))], [depositors[1].d]));
+  cu.deposit_backstop = { first: depositFirst, steady: depositSteady };
+  twice("buy_from_backstop", () => [
+    [
+      buyFromBackstopIx(
+        {
+          ...w.ref,
+          buyer: keeper.publicKey,
+          buyerDebtAccount: keeperDebt,
+          buyerCollateralAccount: w.ata(w.ref.collateralMint, keeper.publicKey),
+          oracles: [w.oracle],
+        },
+        { maxCollateral: SOL(1), maxPrice: new BN("18446744073709551615") },
+      ),
+    ],
+    [keeper],
+  ]);
+  const requests = depositors.map(({ d, shares }) => {
+    const units = must(
+      "request_backstop_withdrawal",
+      w.chain.send(
+        [
+          requestBackstopWithdrawalIx(
+            { ...w.ref, depositor: d.publicKey, depositorShareAccount: shares },
+            USDC(1_000),
+          ),
+        ],
+        [d],
+      ),
+    );
+    minute();
+    return units;
+  });
+  cu.request_backstop_withdrawal = { first: requests[0], steady: requests[1] };
   // Resets: the auction has passed its tail (2 hours) each time.
   const resets = [0, 1].map(() => {
     w.warp(7_201);
@@ -478,6 +610,32 @@ function main(): void {
   );
   cu.cancel_auction = { first: cancels[0], steady: cancels[1] };
   w.assertVaultsMatchAccounting();
+  // With no auction live (the partly taken #0 cancelled too), the backstop's withdrawal requests
+  // are paid (pro rata, both tokens).
+  must(
+    "cancel_auction",
+    w.chain.send([cancelAuctionIx({ ...auctionRef(auctions[0]), admin: w.admin.publicKey })], [w.admin]),
+  );
+  must("set_stop", w.chain.send([setStopIx({ admin: w.admin.publicKey }, 0)], [w.admin]));
+  const withdrawals = depositors.map(({ d }) => {
+    const units = must(
+      "withdraw_backstop",
+      w.chain.send(
+        [
+          withdrawBackstopIx({
+            ...w.ref,
+            depositor: d.publicKey,
+            depositorDebtAccount: w.ata(w.ref.debtMint, d.publicKey),
+            depositorCollateralAccount: w.ata(w.ref.collateralMint, d.publicKey),
+          }),
+        ],
+        [d],
+      ),
+    );
+    minute();
+    return units;
+  });
+  cu.withdraw_backstop = { first: withdrawals[0], steady: withdrawals[1] };
 
   // Every instruction of the IDL, in the IDL's order.
   const names = idl.instructions.map((ix) => ix.name);

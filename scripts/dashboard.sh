@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 npx vite build app/web --logLevel warn
-exec npx ts-node app/web/main.ts "$@"
+# exec node itself (not npx): a signal to this script's process reaches the dashboard, which stops
+# the demo's bidders and the chain before exiting.
+exec node -r ts-node/register/transpile-only app/web/main.ts "$@"

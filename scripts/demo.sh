@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec npx ts-node app/demo/main.ts "$@"
+exec node -r ts-node/register/transpile-only app/demo/main.ts "$@"

@@ -31,6 +31,9 @@ const vaultPda = (s) => ({ pda: { seeds: [seed(s), acc("market")] } });
 const withdrawalRequest = a("withdrawal_request", "w", {
   pda: { seeds: [seed("withdrawal"), acc("market"), acc("lp")] },
 });
+const backstopDepositorPda = (owner) => ({
+  pda: { seeds: [seed("backstop_depositor"), acc("backstop"), acc(owner)] },
+});
 const oracleDocs = ["Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."];
 
 const ix = (name, docs, accounts, args = []) => ({
@@ -299,6 +302,121 @@ const instructions = [
       token,
     ],
   ),
+  ix(
+    "create_backstop",
+    "Admin: creates a market's backstop pool with its share mint and debt and collateral vaults.",
+    [
+      a("admin", "ws"),
+      config(),
+      a("market"),
+      a("backstop", "w", vaultPda("backstop")),
+      a("collateral_mint"),
+      a("debt_mint"),
+      a("share_mint", "w", vaultPda("backstop_shares")),
+      a("debt_vault", "w", vaultPda("backstop_debt")),
+      a("collateral_vault", "w", vaultPda("backstop_collateral")),
+      token,
+      system,
+    ],
+    [{ name: "params", type: { defined: { name: "BackstopParams" } } }],
+  ),
+  ix(
+    "update_backstop",
+    "Admin: replaces a backstop's parameters.",
+    [a("admin", "s"), config(), a("backstop", "w")],
+    [{ name: "params", type: { defined: { name: "BackstopParams" } } }],
+  ),
+  ix(
+    "deposit_backstop",
+    "Deposits debt tokens into the backstop (they warm up first) and turns a warmed-up deposit into shares. " +
+      "Market's oracles as remaining accounts when the pool holds collateral.",
+    [
+      a("depositor", "ws"),
+      config(),
+      a("market"),
+      a("backstop", "w"),
+      a("depositor_account", "w", backstopDepositorPda("depositor")),
+      a("debt_vault", "w"),
+      a("share_mint", "w"),
+      a("depositor_debt_account", "w"),
+      a("depositor_share_account", "w"),
+      token,
+      system,
+    ],
+    [{ name: "amount", type: "u64" }],
+  ),
+  ix(
+    "request_backstop_withdrawal",
+    "Burns backstop shares into a withdrawal request, paid after the cooldown; they keep sharing gains and losses.",
+    [
+      a("depositor", "ws"),
+      config(),
+      a("backstop", "w"),
+      a("depositor_account", "w", backstopDepositorPda("depositor")),
+      a("share_mint", "w"),
+      a("depositor_share_account", "w"),
+      token,
+      system,
+    ],
+    [{ name: "shares", type: "u64" }],
+  ),
+  ix(
+    "withdraw_backstop",
+    "Pays a withdrawal request after its cooldown, pro rata in both tokens; waits while the market has live auctions.",
+    [
+      a("depositor", "s"),
+      config(),
+      a("market"),
+      a("backstop", "w"),
+      a("depositor_account", "w", backstopDepositorPda("depositor")),
+      a("debt_vault", "w"),
+      a("collateral_vault", "w"),
+      a("depositor_debt_account", "w"),
+      a("depositor_collateral_account", "w"),
+      token,
+    ],
+  ),
+  ix(
+    "absorb",
+    "Anyone lets the backstop buy a stalled or near-insolvent auction's lot at the auction's price (stop < 3). " +
+      oracleDocs[0],
+    [
+      a("caller", "s"),
+      config(),
+      a("market", "w"),
+      a("backstop", "w"),
+      a("auction", "w"),
+      a("position", "w"),
+      a("collateral_vault", "w"),
+      a("liquidity_vault", "w"),
+      a("backstop_debt_vault", "w"),
+      a("backstop_collateral_vault", "w"),
+      a("caller_debt_account", "w"),
+      a("kicker", "w"),
+      token,
+      a("collateral_oracle"),
+    ],
+  ),
+  ix(
+    "buy_from_backstop",
+    "Anyone buys the backstop's collateral at oracle × (1 − buy discount). " + oracleDocs[0],
+    [
+      a("buyer", "s"),
+      config(),
+      a("market", "w"),
+      a("backstop", "w"),
+      a("debt_vault", "w"),
+      a("collateral_vault", "w"),
+      a("buyer_debt_account", "w"),
+      a("buyer_collateral_account", "w"),
+      token,
+      a("collateral_oracle"),
+    ],
+    [
+      { name: "max_collateral", type: "u64" },
+      { name: "max_price", type: "u64" },
+    ],
+  ),
 ];
 
 const f = (name, type) => ({ name, type });
@@ -357,6 +475,17 @@ const types = [
     ],
     "Everything the admin sets on a market.",
   ),
+  struct(
+    "BackstopParams",
+    [
+      ["absorb_after_secs", "u64"],
+      ["absorb_near_bps", "u16"],
+      ["buy_discount_bps", "u16"],
+      ["withdraw_cooldown_secs", "u64"],
+      ["warmup_secs", "u64"],
+    ],
+    "Everything the admin sets on a backstop pool.",
+  ),
   struct("Config", [
     ["admin", P],
     ["pending_admin", P],
@@ -412,7 +541,21 @@ const types = [
     ["tab", "u64"], ["lot", "u64"], ["debt", "u64"], ["top", "u64"], ["tic", "i64"],
     ["initial_tab", "u64"], ["initial_lot", "u64"], ["pending_owe", "u64"], ["flash", "u8"], ["bump", "u8"],
     ["initial_debt", "u64"], ["rewards_paid", "u64"], ["price_mode", "u8"], ["d_max_bps", "u16"],
-    ["reserved", { array: ["u8", 13] }],
+    ["kicked_at", "i64"],
+    ["reserved", { array: ["u8", 5] }],
+  ]),
+  // prettier-ignore
+  struct("Backstop", [
+    ["market", P], ["share_mint", P], ["debt_vault", P], ["collateral_vault", P],
+    ["total_shares", "u64"], ["debt", "u64"], ["collateral", "u64"], ["warming", "u64"],
+    ["params", defined("BackstopParams")], ["bump", "u8"],
+    ["reserved", { array: ["u8", 32] }],
+  ]),
+  // prettier-ignore
+  struct("BackstopDepositor", [
+    ["backstop", P], ["owner", P], ["warming", "u64"], ["warm_at", "i64"],
+    ["withdraw_shares", "u64"], ["withdraw_at", "i64"], ["bump", "u8"],
+    ["reserved", { array: ["u8", 16] }],
   ]),
 ];
 
@@ -572,6 +715,32 @@ const events = [
   ["WithdrawalRequested", [["market", P], ["lp", P], ["shares", "u64"], ["value", "u64"], ["claimable_ts", "i64"], ["unix_timestamp", "i64"]]],
   // prettier-ignore
   ["WithdrawalCancelled", [["market", P], ["lp", P], ["shares_returned", "u64"], ["shares_forfeited", "u64"], ["total_shares", "u64"]]],
+  [
+    "BackstopCreated",
+    [
+      ["market", P],
+      ["backstop", P],
+      ["params", defined("BackstopParams")],
+    ],
+  ],
+  [
+    "BackstopUpdated",
+    [
+      ["market", P],
+      ["backstop", P],
+      ["params", defined("BackstopParams")],
+    ],
+  ],
+  // prettier-ignore
+  ["BackstopDeposited", [["market", P], ["depositor", P], ["amount", "u64"], ["activated", "u64"], ["shares", "u64"], ["total_shares", "u64"], ["warming", "u64"], ["warm_at", "i64"]]],
+  // prettier-ignore
+  ["BackstopWithdrawalRequested", [["market", P], ["depositor", P], ["shares", "u64"], ["withdraw_at", "i64"]]],
+  // prettier-ignore
+  ["BackstopWithdrawn", [["market", P], ["depositor", P], ["shares", "u64"], ["debt", "u64"], ["collateral", "u64"], ["total_shares", "u64"]]],
+  // prettier-ignore
+  ["AuctionAbsorbed", [["market", P], ["auction", P], ["id", "u64"], ["caller", P], ["price", "u64"], ["collateral", "u64"], ["owe", "u64"], ["reward", "u64"], ["tab", "u64"], ["lot", "u64"], ["unix_timestamp", "i64"]]],
+  // prettier-ignore
+  ["BackstopCollateralBought", [["market", P], ["buyer", P], ["price", "u64"], ["collateral", "u64"], ["owe", "u64"], ["backstop_debt", "u64"], ["backstop_collateral", "u64"], ["unix_timestamp", "i64"]]],
 ];
 
 const root = path.join(__dirname, "..");
@@ -591,7 +760,15 @@ const idl = {
     description: "Gavel: Dutch-auction liquidation protocol for Solana",
   },
   instructions,
-  accounts: ["Config", "Market", "Position", "Auction", "WithdrawalRequest"].map((n) => ({
+  accounts: [
+    "Config",
+    "Market",
+    "Position",
+    "Auction",
+    "WithdrawalRequest",
+    "Backstop",
+    "BackstopDepositor",
+  ].map((n) => ({
     name: n,
     discriminator: disc("account", n),
   })),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Gavel needs on a fresh Debian machine and builds the program:
 # Debian rustc-web/LLVM 22 + sbpf-linker (via build-program.sh), Debian's chromium (the dashboard's
-# browser test), npm dependencies, target/deploy/gavel.so.
+# browser test), npm dependencies, target/deploy/gavel.so, the bidder's entry point.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -20,6 +20,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 scripts/build-program.sh
+
+# The bidder's built entry point (node target/bidder/app/bidder/main.js): what the demo's bidders
+# and an operator's service run (incremental: seconds when nothing changed).
+log "building the bidder (npm run build:bidder)"
+npx tsc -p tsconfig.bidder.json
 
 # The dashboard spec drives a real browser: Debian's chromium through playwright-core (no browser
 # download from elsewhere).

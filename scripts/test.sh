@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds the program from source, then runs every
-# check and suite — lint (rustfmt, clippy, tsc, eslint, prettier, IDL types), Rust unit and IDL
-# tests, and the mocha specs (LiteSVM on the real .so, an embedded local validator) — and ends
-# with one line `N passed, N failed` totalling all of them.
+# check and suite — lint (rustfmt, clippy, tsc, eslint, prettier, IDL types), the README's run
+# command `./scripts/demo.sh` exactly as written (default size; one test line, its exit code says
+# whether its invariants held), Rust unit and IDL tests, and the mocha specs (LiteSVM on the real
+# .so, an embedded local validator) — and ends with one line `N passed, N failed` totalling all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -33,6 +34,11 @@ check prettier npx prettier --check .
 check idl node scripts/gen-idl.js --check
 check idl-types node scripts/gen-idl-types.js --check
 check readme-tables node scripts/gen-readme-tables.js --check
+
+echo "== the README's run command, as written (default size)"
+demo_start=$(date +%s)
+check demo ./scripts/demo.sh
+echo "      ./scripts/demo.sh took $(($(date +%s) - demo_start)) s; its summary: $LOGDIR/demo.log"
 
 echo "== rust tests"
 cargo test --locked 2>&1 | tee "$LOGDIR/cargo-test.log"

@@ -16,6 +16,7 @@ import * as path from "path";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import WebSocket from "ws";
 import {
+  absorbQuote,
   auctionPrice,
   auctionPda,
   borrowIx,
@@ -48,13 +49,15 @@ import {
   rateAt,
   resetDueSecond,
   resetRewardAt,
+  decideAbsorb,
   scanUnsafe,
   sizeTake,
   takeLimitPrice,
   txFeeLamports,
 } from "../app/bidder/decide";
 import { BidderIndex, decodePositionFast, DISCRIMINATORS } from "../app/bidder/index";
-import { ChainClock, base58 } from "../app/bidder/sender";
+import { ChainClock } from "../app/bidder/sender";
+import { encodeBase58 as base58 } from "../sdk/src";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { LocalTestVenue } from "../app/bidder/venue";
 import { ResilientWs } from "../app/bidder/ws";
@@ -423,6 +426,85 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
         }
       });
     }
+  });
+
+  describe("absorb keeper (issue 19): absorb when the program would accept it and the reward pays the fee", () => {
+    const market = {
+      insurance: USDC(1_000),
+      params: {
+        curve: CURVES.stairstep,
+        tailSecs: new BN(7_200),
+        cuspBps: 4_500,
+        tip: USDC(5),
+        chipBps: 10,
+        dust: USDC(10),
+      },
+    };
+    // Kicked at t = 1,000 from top $126 (1.2 × $105); tab 1,100 (debt 1,000 + 10 % penalty).
+    const auction = {
+      top: px(126),
+      tic: new BN(1_000),
+      kickedAt: new BN(1_000),
+      tab: USDC(1_100),
+      debt: USDC(1_000),
+      lot: SOL(10),
+      initialTab: USDC(1_100),
+      initialDebt: USDC(1_000),
+      rewardsPaid: USDC(6.1),
+      flash: 0,
+    };
+    const backstop = { debt: USDC(10_000), params: { absorbAfterSecs: new BN(600), absorbNearBps: 500 } };
+    const fee = { policy: NO_FEES, cuLimit: 15_000 };
+
+    it("not before absorb_after_secs unless near insolvency; never above the oracle", () => {
+      // 10 SOL at $120 = 1,200 > tab × 1.05 = 1,155: not near insolvency, 300 s < 600 s.
+      expect(decideAbsorb(market, auction, backstop, px(120), 1_300, fee)).to.deep.include({
+        action: "skip",
+        reason: "not_absorbable",
+      });
+      // At $105 the lot (1,050) is near insolvency at once, but the curve ($126) is above the oracle.
+      expect(decideAbsorb(market, auction, backstop, px(105), 1_010, fee)).to.deep.include({
+        action: "skip",
+        reason: "price_above_oracle",
+      });
+    });
+
+    it("after absorb_after_secs: the pool buys by absorbQuote at the auction's price; the reward is the kick reward", () => {
+      const d = decideAbsorb(market, auction, backstop, px(120), 1_600, fee);
+      expect(d.action).to.equal("absorb");
+      if (d.action !== "absorb") return;
+      const price = auctionPrice(CURVES.stairstep, px(126), 600);
+      expect(d.price.toString()).to.equal(price.toString());
+      const q = absorbQuote(auction, price, backstop.debt, market.params.dust);
+      expect([d.quote.collateral.toString(), d.quote.owe.toString()]).to.deep.equal([
+        q.collateral.toString(),
+        q.owe.toString(),
+      ]);
+      expect(d.reward.toString()).to.equal(USDC(5).add(USDC(1.1)).toString()); // tip + 0.1 % of the tab
+    });
+
+    it("the per-auction cap: the reward is what the kick and resets left of the penalty; nothing left, no absorb for a fee", () => {
+      const nearlyPaid = { ...auction, rewardsPaid: USDC(97) };
+      const d = decideAbsorb(market, nearlyPaid, backstop, px(120), 1_600, fee);
+      expect(d.action === "absorb" && d.reward.toString()).to.equal(USDC(3).toString());
+      const allPaid = { ...auction, rewardsPaid: USDC(100) };
+      const none = decideAbsorb(market, allPaid, backstop, px(120), 1_600, { policy: FEES, cuLimit: 15_000 });
+      expect(none).to.deep.include({ action: "skip", reason: "reward_below_fee" });
+      expect(none.reward!.toString()).to.equal("0");
+    });
+
+    it("an empty pool, a flash take in progress or an auction past its tail: skip", () => {
+      const skip = (d: ReturnType<typeof decideAbsorb>) => (d.action === "skip" ? d.reason : d.action);
+      expect(
+        skip(decideAbsorb(market, auction, { ...backstop, debt: new BN(0) }, px(120), 1_600, fee)),
+      ).to.equal("backstop_empty");
+      expect(skip(decideAbsorb(market, { ...auction, flash: 1 }, backstop, px(120), 1_600, fee))).to.equal(
+        "flash_take_pending",
+      );
+      expect(skip(decideAbsorb(market, auction, backstop, px(120), 1_000 + 7_201, fee))).to.equal(
+        "needs_reset",
+      );
+    });
   });
 
   describe("health and kicks", () => {

@@ -28,16 +28,7 @@ import {
   MINT_SIZE,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
-import {
-  Connection,
-  Keypair,
-  Logs,
-  PublicKey,
-  sendAndConfirmTransaction,
-  SystemProgram,
-  Transaction,
-  TransactionInstruction,
-} from "@solana/web3.js";
+import { Connection, Keypair, Logs, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import {
   borrowIx,
   createMarketIx,
@@ -62,6 +53,7 @@ import {
   PROGRAM_ID,
   PYTH_LEGACY_PROGRAM_ID,
   valueFloor,
+  sendAndConfirm,
 } from "../sdk/src";
 import { stopChain } from "../app/demo/chain";
 import { PROGRAM_SO } from "./helpers/svm";
@@ -260,9 +252,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   });
 
   const send = (ixs: TransactionInstruction[], signers: Keypair[]): Promise<string> =>
-    sendAndConfirmTransaction(connection, new Transaction().add(...ixs), signers, {
-      commitment: "confirmed",
-    });
+    sendAndConfirm(connection, ixs, signers);
 
   /** Publishes the collateral price (USD, expo −8, 5 bps confidence), stamped now. */
   const setPrice = async (price: number): Promise<void> => {
@@ -612,11 +602,23 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
       const metrics = (await httpGet(`http://127.0.0.1:${port}/metrics`)).body;
       const rpcErrors = metrics
         .split("\n")
-        .filter((l) => l.startsWith("rpc_errors_total"))
+        .filter((l) => l.startsWith("gavel_bidder_rpc_errors_total"))
         .reduce((s, l) => s + Number(l.split(" ").pop()), 0);
-      expect(rpcErrors, `${b.name} rpc_errors_total`).to.be.greaterThan(0);
-      expect(metrics).to.match(/auctions_seen\{[^}]*\} \d+/);
-      expect(metrics).to.match(/decision_latency_seconds_bucket/);
+      expect(rpcErrors, `${b.name} gavel_bidder_rpc_errors_total`).to.be.greaterThan(0);
+      expect(metrics).to.match(/gavel_bidder_auctions_seen_total\{[^}]*\} \d+/);
+      expect(metrics).to.match(/gavel_bidder_decision_latency_seconds_bucket/);
+      // Prometheus conventions: one prefix, counters end in _total, the process metrics are there.
+      const types = [...metrics.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => ({ name: m[1], type: m[2] }));
+      expect(types.length).to.be.greaterThan(20);
+      for (const t of types) {
+        expect(t.name, t.name).to.match(/^gavel_bidder_/);
+        if (t.type === "counter") expect(t.name, t.name).to.match(/_total$/);
+      }
+      expect(types.map((t) => t.name)).to.include.members([
+        "gavel_bidder_process_cpu_seconds_total",
+        "gavel_bidder_process_resident_memory_bytes",
+        "gavel_bidder_nodejs_eventloop_lag_seconds",
+      ]);
     }
   });
 

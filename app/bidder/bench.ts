@@ -29,13 +29,13 @@ import {
   PROGRAM_ID,
   PYTH_LEGACY_PROGRAM_ID,
   RATE_SCALE,
+  encodeBase58,
 } from "../../sdk/src";
 import { Bidder } from "./bidder";
 import { DEFAULTS } from "./config";
 import { rateAt, scanUnsafe } from "./decide";
 import { BidderIndex, DISCRIMINATORS } from "./index";
 import { BidderMetrics } from "./metrics";
-import { base58 } from "./sender";
 import { Inventory, InventoryStrategy } from "./strategies";
 import { ResilientWs, WsAccount } from "./ws";
 
@@ -111,7 +111,7 @@ class StubChain {
         cfg: { filters: { memcmp: { offset: number; bytes: string } }[] },
       ) => {
         const isPosition = cfg.filters.some(
-          (f) => f.memcmp.offset === 0 && f.memcmp.bytes === base58(DISCRIMINATORS.position),
+          (f) => f.memcmp.offset === 0 && f.memcmp.bytes === encodeBase58(DISCRIMINATORS.position),
         );
         const list = isPosition ? this.positions : this.auctions;
         return { context: ctx, value: list.map((a) => ({ pubkey: a.pubkey, account: this.info(a.data) })) };

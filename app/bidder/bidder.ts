@@ -16,7 +16,16 @@ import {
   getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
 import type { Logger } from "pino";
-import { GavelEvent, kickIx, needsReset, resetAuctionIx, valueFloor, auctionPrice } from "../../sdk/src";
+import {
+  encodeBase58,
+  GavelEvent,
+  kickIx,
+  needsReset,
+  resetAuctionIx,
+  valueFloor,
+  isAnchored,
+  takePrice,
+} from "../../sdk/src";
 import { BidderConfig } from "./config";
 import {
   decideKick,
@@ -33,7 +42,7 @@ import {
 } from "./decide";
 import { DISCRIMINATORS, BidderIndex, MarketState, positionOwner } from "./index";
 import { BidderMetrics } from "./metrics";
-import { base58, ChainClock, readChainTime, Sender, SendOutcome } from "./sender";
+import { ChainClock, readChainTime, Sender, SendOutcome } from "./sender";
 import { BotAccounts, Inventory, TakeStrategy } from "./strategies";
 import { ResilientWs, WsAccount } from "./ws";
 
@@ -344,7 +353,7 @@ export class Bidder {
       const res = await conn.getProgramAccounts(this.programId, {
         commitment: "confirmed",
         withContext: true,
-        filters: [{ memcmp: { offset: 0, bytes: base58(DISCRIMINATORS.market) } }],
+        filters: [{ memcmp: { offset: 0, bytes: encodeBase58(DISCRIMINATORS.market) } }],
       });
       slot = res.context.slot;
       marketAccounts = res.value.map((a) => ({ pubkey: a.pubkey, data: a.account.data }));
@@ -361,7 +370,7 @@ export class Bidder {
 
     for (const m of this.index.markets.values()) {
       const filters = (d: Buffer) => [
-        { memcmp: { offset: 0, bytes: base58(d) } },
+        { memcmp: { offset: 0, bytes: encodeBase58(d) } },
         { memcmp: { offset: 8, bytes: m.key } },
       ];
       const [positions, auctions, extra] = await Promise.all([
@@ -539,7 +548,9 @@ export class Bidder {
     const cuKey = `take:${this.strategy.kind}:${m.key}`;
     const a = m.auctions.get(key)?.account;
     if (this.cfg.dryRun || !a || this.sender.cachedCu(cuKey) !== undefined) return;
-    const price = auctionPrice(m.account.params.curve, a.top, this.clock.nowSecs() - a.tic.toNumber());
+    const oracleMid = m.price();
+    if (isAnchored(a) && oracleMid === null) return;
+    const price = takePrice(m.account.params, a, this.clock.nowSecs(), oracleMid ?? undefined);
     const sized = sizeTake(a, price, m.account.params.dust, this.strategy.budget(m));
     if ("skip" in sized) return;
     try {
@@ -550,6 +561,8 @@ export class Bidder {
           auction: new PublicKey(key),
           position: a.position,
           kicker: a.kicker,
+          // An anchored take reads the market's oracle(s); a Maker-mode take needs none.
+          oracles: isAnchored(a) ? m.oracleAccounts() : undefined,
         },
         maxPrice: price,
         maxCollateral: this.strategy.maxCollateralFor(sized),
@@ -916,8 +929,17 @@ export class Bidder {
       this.sender.cachedCu(cuKey) ?? (strategyKind === "flash" ? DEFAULT_CU.flash : DEFAULT_CU.take);
     const d = decideTake({
       auction: a,
-      params: { curve: p.curve, tailSecs: p.tailSecs, cuspBps: p.cuspBps, dust: p.dust },
+      params: {
+        curve: p.curve,
+        tailSecs: p.tailSecs,
+        cuspBps: p.cuspBps,
+        dust: p.dust,
+        anchorStartBps: p.anchorStartBps,
+        anchorRateBpsPerMin: p.anchorRateBpsPerMin,
+      },
       nowSecs: now,
+      // Anchored auctions are priced off the live oracle (the take carries the oracle accounts).
+      oracleMid: oraclePrice,
       valuePrice,
       minProfitBps: this.cfg.minProfitBps,
       budget: this.strategy.budget(m),
@@ -963,6 +985,8 @@ export class Bidder {
         auction: new PublicKey(key),
         position: a.position,
         kicker: a.kicker,
+        // An anchored take reads the market's oracle(s); a Maker-mode take needs none.
+        oracles: isAnchored(a) ? m.oracleAccounts() : undefined,
       },
       maxPrice: d.limit,
       maxCollateral: this.strategy.maxCollateralFor(d),
@@ -1024,7 +1048,9 @@ export class Bidder {
         stillWanted: () => {
           const cur = m.auctions.get(key)?.account;
           if (!cur || this.stopping) return false;
-          const price = auctionPrice(p.curve, cur.top, this.clock.nowSecs() - cur.tic.toNumber());
+          const mid = m.price();
+          if (isAnchored(cur) && mid === null) return false;
+          const price = takePrice(p, cur, this.clock.nowSecs(), mid ?? undefined);
           return price.lte(d.limit);
         },
       });

@@ -126,53 +126,107 @@ export const ENV_VARS: Record<string, keyof BidderConfig> = {
   GAVEL_LOG_LEVEL: "logLevel",
 };
 
-/** CLI flags (kebab-case) and the setting each one sets. */
-const FLAGS: Record<string, keyof BidderConfig> = {
-  name: "name",
-  rpc: "rpc",
-  ws: "ws",
-  keypair: "keypair",
-  market: "markets",
-  "program-id": "programId",
-  "min-profit-bps": "minProfitBps",
-  "max-priority-fee": "maxPriorityFee",
-  "priority-fee-share": "priorityFeeShare",
-  strategy: "strategy",
-  "dry-run": "dryRun",
-  "metrics-port": "metricsPort",
-  "resync-secs": "resyncSecs",
-  "slippage-bps": "slippageBps",
-  "sol-price": "solPrice",
-  "skip-preflight": "skipPreflight",
-  "send-lead-ms": "sendLeadMs",
-  "confirm-timeout-secs": "confirmTimeoutSecs",
-  "rpc-timeout-ms": "rpcTimeoutMs",
-  "max-oracle-age-secs": "maxOracleAgeSecs",
-  "log-level": "logLevel",
+/** A command-line flag: the setting it sets, its argument, what it does. */
+interface FlagSpec {
+  key: keyof BidderConfig;
+  /** Placeholder of its value (`""` for a boolean flag). */
+  arg: string;
+  help: string;
+}
+
+/** CLI flags (kebab-case), in `--help` order. */
+export const FLAGS: Record<string, FlagSpec> = {
+  rpc: { key: "rpc", arg: "<url>", help: "JSON-RPC endpoint (HTTP)" },
+  ws: { key: "ws", arg: "<url>", help: "websocket endpoint; empty = the RPC URL with ws(s):// and port + 1" },
+  keypair: { key: "keypair", arg: "<file>", help: "bidder keypair file (solana-keygen JSON)" },
+  market: {
+    key: "markets",
+    arg: "<address>",
+    help: "market to watch; repeatable or a comma list; none = all",
+  },
+  "program-id": { key: "programId", arg: "<address>", help: "Gavel program id" },
+  "min-profit-bps": { key: "minProfitBps", arg: "<n>", help: "required margin below the collateral value" },
+  "max-priority-fee": { key: "maxPriorityFee", arg: "<n>", help: "priority fee cap, micro-lamports per CU" },
+  "priority-fee-share": {
+    key: "priorityFeeShare",
+    arg: "<x>",
+    help: "share of expected profit bid as fee, 0..1",
+  },
+  strategy: {
+    key: "strategy",
+    arg: "inventory|flash",
+    help: "pay from the debt-token balance, or flash take + venue",
+  },
+  "dry-run": { key: "dryRun", arg: "", help: "decide and log everything, send nothing" },
+  "metrics-port": {
+    key: "metricsPort",
+    arg: "<n>",
+    help: "serve /metrics and /health (0 = any free port; none = off)",
+  },
+  "resync-secs": { key: "resyncSecs", arg: "<n>", help: "full resync period, seconds" },
+  "slippage-bps": {
+    key: "slippageBps",
+    arg: "<n>",
+    help: "haircut on the collateral value (venue fees, slippage)",
+  },
+  "sol-price": { key: "solPrice", arg: "<x>", help: "debt tokens per SOL (converts fees into debt units)" },
+  "skip-preflight": { key: "skipPreflight", arg: "", help: "send without preflight simulation" },
+  "send-lead-ms": {
+    key: "sendLeadMs",
+    arg: "<n>",
+    help: "send n ms after the chain second starts (before: --send-lead-ms=-50)",
+  },
+  "confirm-timeout-secs": {
+    key: "confirmTimeoutSecs",
+    arg: "<n>",
+    help: "give up confirming a transaction after n seconds",
+  },
+  "rpc-timeout-ms": { key: "rpcTimeoutMs", arg: "<n>", help: "timeout of the startup RPC check, ms" },
+  "max-oracle-age-secs": {
+    key: "maxOracleAgeSecs",
+    arg: "<n>",
+    help: "skip takes when the oracle is older (seconds)",
+  },
+  name: { key: "name", arg: "<name>", help: "name in logs and metrics" },
+  "log-level": { key: "logLevel", arg: "<level>", help: "pino level (info, debug, ...)" },
 };
 
-const BOOLEAN_FLAGS = new Set(["dry-run", "skip-preflight"]);
+/** Settings only a `--config` file sets (no flag). */
+export const FILE_ONLY: (keyof BidderConfig)[] = ["venue"];
 
-/** Usage text of the CLI. */
-export const USAGE = `usage: ts-node app/bidder/main.ts [flags]
-  --config <file>             JSON file with any of the settings below (camelCase keys)
-  --rpc <url>                 JSON-RPC endpoint                      (GAVEL_RPC)
-  --ws <url>                  websocket endpoint                     (GAVEL_WS)
-  --keypair <file>            bidder keypair file                    (GAVEL_KEYPAIR)
-  --market <address>          market to watch; repeatable or comma list; default all (GAVEL_MARKETS)
-  --min-profit-bps <n>        required margin below the collateral value (GAVEL_MIN_PROFIT_BPS)
-  --max-priority-fee <n>      priority fee cap, micro-lamports per CU (GAVEL_MAX_PRIORITY_FEE)
-  --priority-fee-share <x>    share of expected profit bid as priority fee, 0..1
-  --strategy inventory|flash  pay from the debt-token balance, or flash take + swap venue
-  --dry-run                   decide and log everything, send nothing
-  --metrics-port <n>          serve /metrics and /health on this port (0 = any free port)
-  --resync-secs <n>           full resync period
-  --slippage-bps <n>          haircut on the collateral value (venue fees, slippage)
-  --sol-price <x>             debt tokens per SOL (converts fees into debt units)
-  --skip-preflight            send without preflight simulation
-  --send-lead-ms <n>          send n ms after the chain second starts (before: --send-lead-ms=-50)
-  --name <name>               name in logs and metrics
-  --log-level <level>         pino level (info, debug, ...)`;
+/** A default as `--help` prints it. */
+export function defaultText(key: keyof BidderConfig): string {
+  const v = DEFAULTS[key];
+  if (v === null) return "none";
+  if (Array.isArray(v)) return v.length ? v.join(",") : "none";
+  if (v === "") return "none";
+  return String(v);
+}
+
+/** Usage text of the CLI, generated from {@link FLAGS}, {@link DEFAULTS} and {@link ENV_VARS}. */
+export const USAGE = ((): string => {
+  const envOf = (key: keyof BidderConfig) => Object.keys(ENV_VARS).find((e) => ENV_VARS[e] === key);
+  const lines = [
+    "usage: node target/bidder/app/bidder/main.js [flags]   (npm run build:bidder builds it)",
+    "",
+    "  --config <file>".padEnd(38) + "JSON file with any setting below (camelCase keys); flags override it",
+    "  --help".padEnd(38) + "this text",
+  ];
+  for (const [flag, f] of Object.entries(FLAGS)) {
+    const env = envOf(f.key);
+    lines.push(
+      `  --${flag}${f.arg ? ` ${f.arg}` : ""}`.padEnd(38) +
+        `${f.help} (default: ${defaultText(f.key)})${env ? ` [${env}]` : ""}`,
+    );
+  }
+  lines.push("", "config file only:");
+  lines.push(
+    `  venue`.padEnd(38) +
+      `swap venue of --strategy flash: {"kind":"local-test","makerKeypair":<file>,"spreadBps":<n>} (default: none)`,
+  );
+  lines.push("", "SIGINT/SIGTERM: stop deciding, drain transactions in flight (up to 10 s), exit 0.");
+  return lines.join("\n");
+})();
 
 type Raw = Partial<Record<keyof BidderConfig, unknown>>;
 
@@ -316,9 +370,8 @@ export function parseConfig(
     help: { type: "boolean" },
   };
   for (const flag of Object.keys(FLAGS)) {
-    options[flag] = BOOLEAN_FLAGS.has(flag)
-      ? { type: "boolean" }
-      : { type: "string", multiple: flag === "market" };
+    options[flag] =
+      FLAGS[flag].arg === "" ? { type: "boolean" } : { type: "string", multiple: flag === "market" };
   }
   let values: Record<string, unknown>;
   try {
@@ -350,7 +403,7 @@ export function parseConfig(
     if (env[name] !== undefined && env[name] !== "") fromEnv[key] = env[name];
   }
   const fromFlags: Raw = {};
-  for (const [flag, key] of Object.entries(FLAGS)) {
+  for (const [flag, { key }] of Object.entries(FLAGS)) {
     if (values[flag] !== undefined) fromFlags[key] = values[flag];
   }
   return { config: validateConfig({ ...file, ...fromEnv, ...fromFlags }), help: false };

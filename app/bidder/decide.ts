@@ -3,7 +3,7 @@
  * sizing (inventory, tab, dust via the SDK's `takeQuote`), priority-fee bidding and the earliest
  * profitable second of an auction's price: deterministic on a Maker curve; for an anchored auction
  * (engine v2) the live oracle less a growing discount, so the plan holds for the oracle price the
- * bot sees and is made again on every oracle update.
+ * bot sees and is made again on every oracle update; and the absorb keeper's decision (issue 19).
  *
  * Everything is computed with the SDK's exact mirrors of the program's math (`sdk/src/math.ts`,
  * `sdk/src/auction.ts`), so a decision here is the program's outcome to the base unit. No I/O.
@@ -11,6 +11,8 @@
  */
 import BN from "bn.js";
 import {
+  absorbable,
+  absorbQuote,
   accrueRate,
   auctionPrice,
   BPS,
@@ -509,4 +511,79 @@ export function decideKick(
 export function impliedPrice(collateral: BN, debtOut: BN): BN | null {
   if (collateral.isZero()) return null;
   return mulDivFloor(debtOut, PRICE_SCALE, collateral);
+}
+
+/** Backstop fields an absorb reads (a decoded `Backstop` fits). */
+export interface AbsorbBackstop {
+  /** Debt tokens the pool can pay with. */
+  debt: BN;
+  params: { absorbAfterSecs: BN; absorbNearBps: number };
+}
+
+/** Market fields an absorb reads (a decoded `Market` fits). */
+export interface AbsorbMarket {
+  insurance: BN;
+  params: CurveParams & { tip: BN; chipBps: number; dust: BN };
+}
+
+/** Auction fields an absorb reads (a decoded `Auction` fits). */
+export interface AbsorbAuction extends PricedAuction {
+  tab: BN;
+  lot: BN;
+  debt: BN;
+  initialTab: BN;
+  initialDebt: BN;
+  rewardsPaid: BN;
+  kickedAt: BN;
+  flash: number;
+}
+
+/** Outcome of {@link decideAbsorb}. */
+export type AbsorbDecision =
+  | { action: "absorb"; price: BN; quote: TakeQuote; reward: BN; fee: FeeBid }
+  | { action: "skip"; reason: string; reward?: BN; fee?: FeeBid };
+
+/**
+ * The absorb keeper's decision at `nowSecs` with the oracle at `oracleMid`, exactly as the program
+ * would judge the absorb: the auction must be absorbable (open `absorbAfterSecs` since its kick, or
+ * its lot at the oracle worth at most `tab × (1 + absorbNearBps)`: the SDK's `absorbable`), the
+ * pool must hold debt tokens, the auction must not need a reset, be in a flash take, or be priced
+ * above the oracle; the pool buys by the SDK's `absorbQuote` and the caller's reward is the kick
+ * reward under the per-auction cap (`kickReward` of `rewardInputOf`: never more than what the kick
+ * and resets left of the penalty). Absorb only when that reward covers the transaction fee.
+ */
+export function decideAbsorb(
+  market: AbsorbMarket,
+  auction: AbsorbAuction,
+  backstop: AbsorbBackstop,
+  oracleMid: BN,
+  nowSecs: number,
+  fee: { policy: FeePolicy; cuLimit: number },
+): AbsorbDecision {
+  const since = nowSecs - auction.kickedAt.toNumber();
+  const ok = absorbable({
+    sinceKickSecs: new BN(Math.max(0, since)),
+    absorbAfterSecs: backstop.params.absorbAfterSecs,
+    lot: auction.lot,
+    tab: auction.tab,
+    price: oracleMid,
+    nearBps: new BN(backstop.params.absorbNearBps),
+  });
+  if (!ok) return { action: "skip", reason: "not_absorbable" };
+  if (backstop.debt.isZero()) return { action: "skip", reason: "backstop_empty" };
+  if (auction.flash !== 0) return { action: "skip", reason: "flash_take_pending" };
+  if (needsReset(market.params, auction, nowSecs)) return { action: "skip", reason: "needs_reset" };
+  const price = takePrice(market.params, auction, nowSecs, oracleMid);
+  if (price.gt(oracleMid)) return { action: "skip", reason: "price_above_oracle" };
+  let quote: TakeQuote;
+  try {
+    quote = absorbQuote(auction, price, backstop.debt, market.params.dust);
+  } catch (e) {
+    if (e instanceof TakeQuoteError) return { action: "skip", reason: "take_quote" };
+    throw e;
+  }
+  const reward = kickReward(rewardInputOf(market, auction));
+  const bid = feeBid(reward, fee.cuLimit, 1, fee.policy);
+  if (bid.netProfit.isNeg()) return { action: "skip", reason: "reward_below_fee", reward, fee: bid };
+  return { action: "absorb", price, quote, reward, fee: bid };
 }

@@ -1,7 +1,8 @@
 /**
- * Gavel liquidation bot, command line: `npx ts-node app/bidder/main.ts [flags]` (see `--help` and
- * README.md). Exits 2 on a configuration error (one line on stderr), 1 on a fatal runtime error,
- * 0 after a graceful SIGINT/SIGTERM shutdown.
+ * Gavel liquidation bot, command line. Built with `npm run build:bidder` (tsconfig.bidder.json) and
+ * run as `node target/bidder/app/bidder/main.js [flags]` (see `--help` and README.md): `node` is
+ * then the process a supervisor signals. Exits 2 on a configuration error (one line on stderr), 1
+ * on a fatal runtime error, 0 after a graceful SIGINT/SIGTERM shutdown.
  * @module
  */
 import { Connection, PublicKey } from "@solana/web3.js";

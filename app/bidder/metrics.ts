@@ -1,10 +1,15 @@
 /**
  * Prometheus metrics (prom-client, one registry per bot) and the `/metrics` + `/health` server.
+ * Names follow Prometheus conventions: one prefix (`gavel_bidder_`), counters end in `_total`,
+ * units in the name (`_seconds`, `_debt_units`); prom-client's default process metrics included.
  * @module
  */
 import * as http from "http";
 import { AddressInfo } from "net";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** Prefix of every metric name (the bot's own and prom-client's default process metrics). */
+export const METRIC_PREFIX = "gavel_bidder_";
 
 /** The bot's metrics. */
 export class BidderMetrics {
@@ -24,68 +29,77 @@ export class BidderMetrics {
 
   constructor(bot: string) {
     this.registry.setDefaultLabels({ bot });
+    collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
     const r = [this.registry];
     this.auctionsSeen = new Counter({
-      name: "auctions_seen",
+      name: `${METRIC_PREFIX}auctions_seen_total`,
       help: "Auctions the bot has seen start (or found at a resync)",
       labelNames: ["market"],
       registers: r,
     });
     this.kicks = new Counter({
-      name: "kicks_total",
+      name: `${METRIC_PREFIX}kicks_total`,
       help: "Kicks by outcome: won (ours landed), lost (someone else's or position safe), failed",
       labelNames: ["market", "outcome"],
       registers: r,
     });
     this.takesWon = new Counter({
-      name: "takes_won_total",
+      name: `${METRIC_PREFIX}takes_won_total`,
       help: "Takes that landed",
       labelNames: ["market"],
       registers: r,
     });
     this.takesLost = new Counter({
-      name: "takes_lost_total",
+      name: `${METRIC_PREFIX}takes_lost_total`,
       help: "Takes that lost a race (auction settled, price moved, account gone)",
       labelNames: ["market", "reason"],
       registers: r,
     });
     this.resets = new Counter({
-      name: "resets_total",
+      name: `${METRIC_PREFIX}resets_total`,
       help: "Auction resets by outcome",
       labelNames: ["market", "outcome"],
       registers: r,
     });
     this.profit = new Counter({
-      name: "profit_debt_units_total",
+      name: `${METRIC_PREFIX}profit_debt_units_total`,
       help: "Realized profit of won takes and kick/reset rewards, debt base units, before tx fees",
       labelNames: ["market"],
       registers: r,
     });
     this.decisionLatency = new Histogram({
-      name: "decision_latency_seconds",
+      name: `${METRIC_PREFIX}decision_latency_seconds`,
       help: "Trigger (price update, account change, timer) received to transaction sent",
       labelNames: ["kind", "trigger"],
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: r,
     });
     this.rpcErrors = new Counter({
-      name: "rpc_errors_total",
+      name: `${METRIC_PREFIX}rpc_errors_total`,
       help: "RPC calls that failed (network, timeout, server error)",
       labelNames: ["op"],
       registers: r,
     });
     this.wsReconnects = new Counter({
-      name: "ws_reconnects_total",
+      name: `${METRIC_PREFIX}ws_reconnects_total`,
       help: "Websocket reconnects",
       registers: r,
     });
-    this.positions = new Gauge({ name: "positions_indexed", help: "Positions in the index", registers: r });
+    this.positions = new Gauge({
+      name: `${METRIC_PREFIX}positions_indexed`,
+      help: "Positions in the index",
+      registers: r,
+    });
     this.liveAuctions = new Gauge({
-      name: "auctions_live",
+      name: `${METRIC_PREFIX}auctions_live`,
       help: "Live auctions in the index",
       registers: r,
     });
-    this.wsConnected = new Gauge({ name: "ws_connected", help: "1 when the websocket is up", registers: r });
+    this.wsConnected = new Gauge({
+      name: `${METRIC_PREFIX}ws_connected`,
+      help: "1 when the websocket is up",
+      registers: r,
+    });
   }
 }
 

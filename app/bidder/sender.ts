@@ -14,10 +14,19 @@ import {
   SYSVAR_CLOCK_PUBKEY,
   Transaction,
   TransactionInstruction,
-  PublicKey,
   VersionedTransaction,
 } from "@solana/web3.js";
-import { GavelError, GavelEvent, parseEvents, parseGavelError } from "../../sdk/src";
+import {
+  BlockhashExpiredError,
+  GavelError,
+  GavelEvent,
+  parseEvents,
+  parseGavelError,
+  SendAbortedError,
+  SendTimeoutError,
+  SentTransaction,
+  sendWithBlockhashRetry,
+} from "../../sdk/src";
 
 /**
  * The chain's unix time from Clock sysvar samples. A sample `unix_timestamp × 1000 − wall ms` lies
@@ -223,142 +232,96 @@ export class Sender {
   }
 
   /**
-   * Sends until confirmed (`confirmed` commitment), rebroadcasting, and rebuilding with a fresh
-   * blockhash if it expires while `stillWanted()`. Never throws.
+   * Sends until confirmed (`confirmed` commitment) through the SDK's `sendWithBlockhashRetry`
+   * (rebroadcast, and a new blockhash and signature when the old one expires while `stillWanted()`);
+   * a transaction that ran out of compute units goes again with twice the limit (same total
+   * priority fee). Never throws.
    */
   async send(req: SendRequest): Promise<SendOutcome> {
     const deadline = Date.now() + this.opts.confirmTimeoutSecs * 1000;
-    let attempt = 0;
-    let lastSig: string | null = null;
     let { cuLimit, microLamports } = req;
-    while (Date.now() < deadline) {
-      attempt++;
-      let bh: { blockhash: string; lastValidBlockHeight: number };
+    let lastSig: string | null = null;
+    for (;;) {
+      const timeoutMs = deadline - Date.now();
+      if (timeoutMs <= 0) return fail(lastSig, "timeout", null, "not confirmed in time", []);
+      let sent: SentTransaction;
       try {
-        bh = await this.freshBlockhash(attempt === 1 ? 10_000 : 0);
+        sent = await sendWithBlockhashRetry(
+          this.connection,
+          (blockhash) => this.build(req.ixs, req.signers, cuLimit, microLamports, blockhash),
+          {
+            skipPreflight: this.opts.skipPreflight,
+            timeoutMs,
+            maxAttempts: 20,
+            pollMs: this.pollMs,
+            rebroadcastMs: this.rebroadcastMs,
+            // The cached blockhash (refreshed every 2 s) for the first try; a new one after an expiry.
+            blockhash: (attempt) => this.freshBlockhash(attempt === 1 ? 10_000 : 0),
+            onSent: (signature, attempt) => {
+              lastSig = signature;
+              req.onSent?.(signature, Date.now(), attempt);
+            },
+            stillWanted: req.stillWanted,
+            onRpcError: (op, e) => this.rpcError(op, e),
+            fetchLogs: true,
+          },
+        );
       } catch (e) {
-        await sleep(250);
-        if (attempt > 20) return fail(null, "rpc", null, String(e), []);
-        continue;
-      }
-      const tx = this.build(req.ixs, req.signers, cuLimit, microLamports, bh.blockhash);
-      const raw = tx.serialize();
-      const signature = encodeSig(tx);
-      lastSig = signature;
-      const sentAt = Date.now();
-      req.onSent?.(signature, sentAt, attempt);
-      try {
-        await this.connection.sendRawTransaction(raw, {
-          skipPreflight: this.opts.skipPreflight,
-          preflightCommitment: "confirmed",
-          maxRetries: 0,
-        });
-      } catch (e) {
+        if (e instanceof SendAbortedError) return fail(lastSig, "aborted", null, "no longer wanted", []);
+        if (e instanceof SendTimeoutError) return fail(lastSig, "timeout", null, "not confirmed in time", []);
+        if (e instanceof BlockhashExpiredError) return fail(lastSig, "expired", null, e.message, []);
         const logs = e instanceof SendTransactionError ? (e.logs ?? []) : [];
         const gavel = parseGavelError(e) ?? parseGavelError(logs) ?? null;
-        if (gavel || e instanceof SendTransactionError) {
-          const msg = e instanceof SendTransactionError ? e.transactionError.message : firstLine(e);
-          if (!gavel && cuLimit < MAX_CU && CU_EXCEEDED.test(msg + logs.join("\n"))) {
-            // Too tight a limit: double it (same total priority fee) and go again.
-            const more = Math.min(MAX_CU, cuLimit * 2);
-            microLamports = Math.floor((microLamports * cuLimit) / more);
-            cuLimit = more;
-            this.cu.set(req.kind, Math.max(more, this.cu.get(req.kind) ?? 0));
-            continue;
-          }
-          return fail(signature, "program", gavel, msg, logs);
-        }
-        this.rpcError("sendTransaction", e);
-        await sleep(250);
-        continue; // network trouble: try again (same blockhash while valid)
-      }
-      const outcome = await this.confirm(signature, raw, bh.lastValidBlockHeight, deadline);
-      if (outcome === "expired") {
-        if (req.stillWanted && !req.stillWanted())
-          return fail(signature, "aborted", null, "no longer wanted", []);
-        continue;
-      }
-      if (outcome === "timeout") break;
-      if (!outcome.ok && outcome.reason === "program" && !outcome.gavel && cuLimit < MAX_CU) {
-        if (CU_EXCEEDED.test(outcome.error + outcome.logs.join("\n"))) {
-          const more = Math.min(MAX_CU, cuLimit * 2);
-          microLamports = Math.floor((microLamports * cuLimit) / more);
-          cuLimit = more;
-          this.cu.set(req.kind, Math.max(more, this.cu.get(req.kind) ?? 0));
+        const msg = e instanceof SendTransactionError ? e.transactionError.message : firstLine(e);
+        const more = gavel ? null : this.moreCu(req.kind, msg, logs, cuLimit, microLamports);
+        if (more) {
+          [cuLimit, microLamports] = more;
           continue;
         }
+        return fail(
+          lastSig,
+          e instanceof SendTransactionError || gavel ? "program" : "rpc",
+          gavel,
+          msg,
+          logs,
+        );
       }
-      return outcome;
-    }
-    return fail(lastSig, "timeout", null, "not confirmed in time", []);
-  }
-
-  private async confirm(
-    signature: string,
-    raw: Buffer,
-    lastValidBlockHeight: number,
-    deadline: number,
-  ): Promise<SendOutcome | "expired" | "timeout"> {
-    let lastBroadcast = Date.now();
-    let lastHeightCheck = Date.now();
-    while (Date.now() < deadline) {
-      await sleep(this.pollMs);
-      try {
-        const st = (await this.connection.getSignatureStatuses([signature])).value[0];
-        if (st && (st.confirmationStatus === "confirmed" || st.confirmationStatus === "finalized")) {
-          return this.result(signature, st.err);
-        }
-      } catch (e) {
-        this.rpcError("getSignatureStatuses", e);
+      const { signature, logs, err } = sent;
+      if (!err) {
+        return {
+          ok: true,
+          signature,
+          logs,
+          events: parseEvents(logs),
+          computeUnits: sent.computeUnits ?? null,
+        };
       }
-      const now = Date.now();
-      if (now - lastBroadcast >= this.rebroadcastMs) {
-        lastBroadcast = now;
-        this.connection
-          .sendRawTransaction(raw, { skipPreflight: true, maxRetries: 0 })
-          .catch((e) => this.rpcError("sendTransaction", e));
-      }
-      if (now - lastHeightCheck >= 2_000) {
-        lastHeightCheck = now;
-        try {
-          if ((await this.connection.getBlockHeight("confirmed")) > lastValidBlockHeight) {
-            // One last look: it may have landed just before expiring.
-            const st = (await this.connection.getSignatureStatuses([signature])).value[0];
-            if (st && st.confirmationStatus) return this.result(signature, st.err);
-            return "expired";
-          }
-        } catch (e) {
-          this.rpcError("getBlockHeight", e);
-        }
-      }
-    }
-    return "timeout";
-  }
-
-  private async result(signature: string, err: unknown): Promise<SendOutcome> {
-    let logs: string[] = [];
-    let computeUnits: number | null = null;
-    for (let i = 0; i < 5; i++) {
-      try {
-        const tx = await this.connection.getTransaction(signature, {
-          commitment: "confirmed",
-          maxSupportedTransactionVersion: 0,
-        });
-        if (tx) {
-          logs = tx.meta?.logMessages ?? [];
-          computeUnits = tx.meta?.computeUnitsConsumed ?? null;
-          break;
-        }
-      } catch (e) {
-        this.rpcError("getTransaction", e);
-      }
-      await sleep(100);
-    }
-    if (err) {
       const gavel = parseGavelError({ ...(err as object), logs }) ?? parseGavelError(logs) ?? null;
-      return fail(signature, "program", gavel, JSON.stringify(err), logs);
+      const msg = JSON.stringify(err);
+      const more = gavel ? null : this.moreCu(req.kind, msg, logs, cuLimit, microLamports);
+      if (more) {
+        [cuLimit, microLamports] = more;
+        continue;
+      }
+      return fail(signature, "program", gavel, msg, logs);
     }
-    return { ok: true, signature, logs, events: parseEvents(logs), computeUnits };
+  }
+
+  /**
+   * When `msg`/`logs` say the transaction ran out of compute units and the limit can still grow:
+   * the doubled limit and the price keeping the same total priority fee (learned for `kind`).
+   */
+  private moreCu(
+    kind: string,
+    msg: string,
+    logs: string[],
+    cuLimit: number,
+    microLamports: number,
+  ): [number, number] | null {
+    if (cuLimit >= MAX_CU || !CU_EXCEEDED.test(msg + "\n" + logs.join("\n"))) return null;
+    const more = Math.min(MAX_CU, cuLimit * 2);
+    this.cu.set(kind, Math.max(more, this.cu.get(kind) ?? 0));
+    return [more, Math.floor((microLamports * cuLimit) / more)];
   }
 }
 
@@ -374,35 +337,4 @@ function fail(
 
 function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split("\n")[0];
-}
-
-function encodeSig(tx: Transaction): string {
-  // The first signature is the payer's: the transaction id.
-  const sig = tx.signatures[0].signature;
-  if (!sig) throw new Error("unsigned transaction");
-  return base58(sig);
-}
-
-const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
-/** Base58 (transaction ids, memcmp filter bytes). */
-export function base58(bytes: Uint8Array): string {
-  // PublicKey's encoder handles any 32-byte value; signatures are 64 bytes, so encode by hand.
-  if (bytes.length === 32) return new PublicKey(bytes).toBase58();
-  if (bytes.length === 0) return "";
-  let n = BigInt("0x" + Buffer.from(bytes).toString("hex"));
-  let out = "";
-  while (n > 0n) {
-    out = ALPHABET[Number(n % 58n)] + out;
-    n /= 58n;
-  }
-  for (const b of bytes) {
-    if (b !== 0) break;
-    out = "1" + out;
-  }
-  return out;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -9,7 +9,7 @@
  */
 import BN from "bn.js";
 import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
-import { AuctionRef, flashTakeIxs, MarketAccount, takeIx, TakeQuote } from "../../sdk/src";
+import { AuctionRef, flashTakeIxs, MarketAccount, takeIx, TakeOracles, TakeQuote } from "../../sdk/src";
 import { StrategyKind } from "./config";
 import { impliedPrice, lessBps } from "./decide";
 import { SwapVenue, VenueMarket } from "./venue";
@@ -31,7 +31,8 @@ export interface BotAccounts {
 
 /** A take to build. */
 export interface TakeOrder {
-  auction: AuctionRef;
+  /** The auction, with the oracle accounts an anchored take reads. */
+  auction: AuctionRef & TakeOracles;
   /** `max_price` (the bot's limit). */
   maxPrice: BN;
   /** `max_collateral`. */

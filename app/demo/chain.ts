@@ -14,15 +14,7 @@ import {
   MINT_SIZE,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
-import {
-  Connection,
-  Keypair,
-  PublicKey,
-  sendAndConfirmTransaction,
-  SystemProgram,
-  Transaction,
-  TransactionInstruction,
-} from "@solana/web3.js";
+import { Connection, Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -40,6 +32,7 @@ import {
   OracleKind,
   PROGRAM_ID,
   PYTH_LEGACY_PROGRAM_ID,
+  sendAndConfirm,
 } from "../../sdk/src";
 import { initializeGavel } from "../../migrations/deploy";
 
@@ -56,22 +49,46 @@ export interface SurfnetHandle {
 
 const SO = path.join(__dirname, "../../target/deploy/gavel.so");
 
+/** How the embedded chain produces blocks. */
+export interface ChainOptions {
+  /** Deploy Gavel through the validator's own deploy API (default true; false: a chain without Gavel). */
+  deploy?: boolean;
+  /**
+   * `clock` (default): a slot every `slotTimeMs` and the chain's unix time follows the wall clock.
+   * `default`: surfpool's own default mode (`Surfnet.start()`: ~13 blocks a second, the Clock
+   * sysvar's unix time standing still).
+   */
+  blockProduction?: "clock" | "default";
+  /** Slot time in clock mode, ms (default 200; a blockhash then lives ~150 slots = 30 s). */
+  slotTimeMs?: number;
+}
+
 /**
  * Starts an embedded validator, with Gavel deployed through the validator's own deploy API unless
  * `deploy` is false (then the chain has no Gavel, as migrations/deploy.ts meets a new cluster).
  */
-export function startChain({ deploy = true }: { deploy?: boolean } = {}): {
+export function startChain({
+  deploy = true,
+  blockProduction = "clock",
+  slotTimeMs = 200,
+}: ChainOptions = {}): {
   surfnet: SurfnetHandle;
   connection: Connection;
   admin: Keypair;
 } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as {
-    Surfnet: { startWithConfig(config: { blockProductionMode: string; slotTimeMs: number }): SurfnetHandle };
+    Surfnet: {
+      start(): SurfnetHandle;
+      startWithConfig(config: { blockProductionMode: string; slotTimeMs: number }): SurfnetHandle;
+    };
   };
   // "clock" mode: slots advance with the wall clock and so does the chain's unix time (the default
   // mode keeps the Clock sysvar still, which would freeze every auction's price curve).
-  const surfnet = Surfnet.startWithConfig({ blockProductionMode: "clock", slotTimeMs: 200 });
+  const surfnet =
+    blockProduction === "clock"
+      ? Surfnet.startWithConfig({ blockProductionMode: "clock", slotTimeMs })
+      : Surfnet.start();
   if (deploy) surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(SO)) });
   const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
   return { surfnet, connection, admin: Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey)) };
@@ -112,9 +129,7 @@ export class ChainMarket {
   }
 
   async send(ixs: TransactionInstruction[], signers: Keypair[]): Promise<string> {
-    return sendAndConfirmTransaction(this.connection, new Transaction().add(...ixs), signers, {
-      commitment: "confirmed",
-    });
+    return sendAndConfirm(this.connection, ixs, signers);
   }
 
   /** Publishes the collateral price (USD per token, expo −8, 10 bps confidence) as of now. */
@@ -274,35 +289,62 @@ export class ChainMarket {
     return lp;
   }
 
-  /** A borrower with `ink` collateral borrowing `debt` (base units). */
+  /**
+   * A borrower with `ink` collateral borrowing `debt` (base units), set up in one transaction:
+   * associated token accounts for both mints, `ink` minted (the admin co-signs as mint authority),
+   * open_position, deposit_collateral, borrow.
+   */
   async borrower(ink: BN, debt: BN): Promise<Keypair> {
-    const b = await this.actor(1);
-    await this.mint(this.ref.collateralMint, b.publicKey, ink);
+    const b = Keypair.generate();
+    this.surfnet.fundSol(b.publicKey.toBase58(), 1e9);
+    const [coll, debtAcc] = [this.ref.collateralMint, this.ref.debtMint].map((mint) =>
+      getAssociatedTokenAddressSync(mint, b.publicKey),
+    );
     await this.send(
       [
+        createAssociatedTokenAccountIdempotentInstruction(
+          b.publicKey,
+          coll,
+          b.publicKey,
+          this.ref.collateralMint,
+        ),
+        createAssociatedTokenAccountIdempotentInstruction(
+          b.publicKey,
+          debtAcc,
+          b.publicKey,
+          this.ref.debtMint,
+        ),
+        createMintToInstruction(this.ref.collateralMint, coll, this.admin.publicKey, BigInt(ink.toString())),
         openPositionIx({ ...this.ref, owner: b.publicKey }),
-        depositCollateralIx(
-          {
-            ...this.ref,
-            depositor: b.publicKey,
-            owner: b.publicKey,
-            source: this.account(this.ref.collateralMint, b.publicKey),
-          },
-          ink,
-        ),
-        borrowIx(
-          {
-            ...this.ref,
-            owner: b.publicKey,
-            destination: this.account(this.ref.debtMint, b.publicKey),
-            oracles: [this.oracle],
-          },
-          debt,
-        ),
+        depositCollateralIx({ ...this.ref, depositor: b.publicKey, owner: b.publicKey, source: coll }, ink),
+        borrowIx({ ...this.ref, owner: b.publicKey, destination: debtAcc, oracles: [this.oracle] }, debt),
       ],
-      [b],
+      [b, this.admin],
     );
     return b;
+  }
+
+  /**
+   * {@link borrower} for each of `loans`, `concurrency` transactions in flight at once;
+   * `onOpened(n)` after each one lands. Resolves in the order of `loans`.
+   */
+  async borrowers(
+    loans: { ink: BN; debt: BN }[],
+    concurrency: number,
+    onOpened?: (opened: number) => void,
+  ): Promise<Keypair[]> {
+    const out: Keypair[] = new Array(loans.length);
+    let next = 0;
+    let opened = 0;
+    const worker = async (): Promise<void> => {
+      while (next < loans.length) {
+        const i = next++;
+        out[i] = await this.borrower(loans[i].ink, loans[i].debt);
+        onOpened?.(++opened);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, loans.length) }, worker));
+    return out;
   }
 }
 

@@ -3,14 +3,23 @@
  * scenario (app/demo/scenario.ts): a market, LPs, `--borrowers` borrowers, a price crash and three
  * competing bidder processes, then a summary. Exit code 0 only if the run's invariants held.
  *
- *   npx ts-node app/demo/main.ts [--borrowers 50] [--seed 7] [--crash 0.30] [--steps 10]
+ *   npx ts-node app/demo/main.ts [--borrowers 50] [--seed 7] [--crash 0.30] [--steps 10] [--engine v2|maker]
  */
 import { startChain, stopChain } from "./chain";
-import { demoOptions, runDemo } from "./scenario";
+import { demoOptions, runDemo, stopBidders } from "./scenario";
 
 async function main(): Promise<number> {
   const opts = demoOptions(process.argv.slice(2));
   const chain = startChain();
+  // SIGINT/SIGTERM mid-run: stop the bidder processes and the chain, leave nothing running.
+  const abort = (signal: string) =>
+    void stopBidders().finally(() => {
+      stopChain(chain.surfnet, chain.connection);
+      console.error(`[demo] stopped by ${signal}`);
+      process.exit(130);
+    });
+  process.once("SIGINT", () => abort("SIGINT"));
+  process.once("SIGTERM", () => abort("SIGTERM"));
   try {
     return (await runDemo(chain, opts)) ? 0 : 1;
   } finally {

@@ -17,6 +17,7 @@ import {
   decodePosition,
   GavelEvent,
   MAKER_ENGINE,
+  V2_ENGINE,
   MarketParams,
   maxDebtFor,
   OracleKind,
@@ -37,15 +38,34 @@ export interface DemoOptions {
   steps: number;
   stepSecs: number;
   timeoutSecs: number;
+  /** Liquidation engine of the market: `v2` (anchored price, partial kicks) or `maker`. */
+  engine: DemoEngine;
 }
+
+/** The market's liquidation engine in the demo. */
+export type DemoEngine = "v2" | "maker";
 
 /** Parses `--name value` flags into {@link DemoOptions}; throws a one-line error on bad input. */
 export function demoOptions(argv: string[]): DemoOptions {
-  const o: DemoOptions = { borrowers: 50, seed: 7, crash: 0.3, steps: 10, stepSecs: 3, timeoutSecs: 180 };
+  const o: DemoOptions = {
+    borrowers: 50,
+    seed: 7,
+    crash: 0.3,
+    steps: 10,
+    stepSecs: 3,
+    timeoutSecs: 180,
+    engine: "v2",
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, "");
-    const value = Number(argv[i + 1]);
     if (!(key in o)) throw new Error(`unknown option --${key} (known: ${Object.keys(o).join(", ")})`);
+    if (key === "engine") {
+      const engine = argv[i + 1];
+      if (engine !== "v2" && engine !== "maker") throw new Error("--engine is v2 or maker");
+      o.engine = engine;
+      continue;
+    }
+    const value = Number(argv[i + 1]);
     if (!Number.isFinite(value) || value < 0) throw new Error(`--${key} needs a non-negative number`);
     (o as unknown as Record<string, number>)[key] = value;
   }
@@ -58,8 +78,39 @@ const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const log = (msg: string): void => console.log(`[demo] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Demo market: Maker-like risk parameters with a fast per-second exponential curve. */
-export function demoParams(oracle: PublicKey): MarketParams {
+/** Bidder processes of a running demo (stopped by {@link stopBidders} on a signal). */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stops the demo's bidder processes still running: SIGTERM (they drain and exit), SIGKILL after
+ * `timeoutMs`. For a command that ends early on SIGINT/SIGTERM: nothing of it is left running.
+ */
+export async function stopBidders(timeoutMs = 12_000): Promise<void> {
+  const children = [...running];
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
+}
+
+/** The bidder's built entry point (`npm run build:bidder`). */
+export const BIDDER_MAIN = path.join(__dirname, "../../target/bidder/app/bidder/main.js");
+
+/**
+ * Demo market: Maker-like risk parameters with a fast per-second exponential curve (`maker`), or
+ * the same market on engine v2 (`v2`: the anchored price and partial kicks of {@link V2_ENGINE}).
+ */
+export function demoParams(oracle: PublicKey, engine: DemoEngine = "maker"): MarketParams {
   return {
     maxLtvBps: 7_000,
     liquidationLtvBps: 8_000,
@@ -82,7 +133,9 @@ export function demoParams(oracle: PublicKey): MarketParams {
     maxConfBps: 200,
     curve: { exp: { cut: new BN("995000000000000000") } }, // −0.5% per second
     withdrawCooldownSecs: new BN(3_600),
-    ...MAKER_ENGINE,
+    // v2: the anchored price's discount grows 6 % a minute instead of 0.5 % so a demo auction
+    // reaches the bidders' margins in seconds (as the Maker curve here falls 0.5 % a second).
+    ...(engine === "v2" ? { ...V2_ENGINE, anchorRateBpsPerMin: 600 } : MAKER_ENGINE),
   };
 }
 
@@ -92,6 +145,8 @@ interface Bot {
   keypair: Keypair;
   process: ChildProcess;
   exit: Promise<number | null>;
+  /** Resolves on the bot's `ready` log line. */
+  ready: Promise<void>;
 }
 
 /** A chain to run on: the embedded validator's handle, a connection to it, its funded payer. */
@@ -110,6 +165,9 @@ export async function runDemo(
   opts: DemoOptions,
   onMarket?: (m: ChainMarket) => void,
 ): Promise<boolean> {
+  if (!fs.existsSync(BIDDER_MAIN)) {
+    throw new Error(`${BIDDER_MAIN} is missing: build the bidder first (npm run build:bidder)`);
+  }
   const rand = rng(opts.seed);
   const started = Date.now();
   const { surfnet, connection, admin } = chain;
@@ -122,7 +180,7 @@ export async function runDemo(
       `embedded chain at ${surfnet.rpcUrl} (ws ${surfnet.wsUrl}); Gavel deployed at ${PROGRAM_ID.toBase58()}`,
     );
     const m = new ChainMarket(surfnet, connection, admin);
-    await m.create(demoParams, oracleUsd);
+    await m.create((oracle) => demoParams(oracle, opts.engine), oracleUsd);
     onMarket?.(m);
     log(
       `market ${m.addrs.market.toBase58()} (SOL/USDC, Pyth legacy oracle ${m.oracle.toBase58()}) at $${oracleUsd}`,
@@ -139,14 +197,6 @@ export async function runDemo(
     await m.lp(USDC(1_000_000), new BN(0));
     log("2 LPs deposited 3,000,000 USDC; insurance fund 20,000 USDC");
 
-    const borrowers: Keypair[] = [];
-    for (let i = 0; i < opts.borrowers; i++) {
-      const ink = 5 + Math.floor(rand() * 45);
-      const ltv = 0.3 + rand() * 0.39; // 30% .. 69% of $150, under the 70% max LTV
-      borrowers.push(await m.borrower(SOL(ink), USDC(Math.floor(ink * oracleUsd * ltv * 0.99))));
-      if ((i + 1) % 10 === 0 || i + 1 === opts.borrowers) log(`borrowers opened: ${i + 1}/${opts.borrowers}`);
-    }
-
     // Three competing bidders with different margins, each funded with USDC inventory.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gavel-demo-"));
     for (const [name, marginBps] of [
@@ -157,12 +207,11 @@ export async function runDemo(
       const keypair = await m.keeper(USDC(500_000));
       const keyPath = path.join(dir, `${name}.json`);
       fs.writeFileSync(keyPath, JSON.stringify(Array.from(keypair.secretKey)));
+      // The built entry point (npm run build:bidder; scripts/setup.sh runs it), as an operator runs it.
       const child = spawn(
         process.execPath,
         [
-          "-r",
-          "ts-node/register/transpile-only",
-          path.join(__dirname, "../bidder/main.ts"),
+          BIDDER_MAIN,
           "--rpc",
           surfnet.rpcUrl,
           "--ws",
@@ -176,20 +225,45 @@ export async function runDemo(
           "--name",
           name,
         ],
-        {
-          cwd: path.join(__dirname, "../.."),
-          stdio: ["ignore", "pipe", "pipe"],
-          env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" },
-        },
+        { cwd: path.join(__dirname, "../.."), stdio: ["ignore", "pipe", "pipe"] },
       );
       const logFile = fs.createWriteStream(path.join(dir, `${name}.log`));
       child.stdout?.pipe(logFile);
       child.stderr?.pipe(logFile);
-      const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      bots.push({ name, marginBps, keypair, process: child, exit });
+      running.add(child);
+      const exit = new Promise<number | null>((resolve) =>
+        child.on("exit", (code) => {
+          running.delete(child);
+          resolve(code);
+        }),
+      );
+      const ready = new Promise<void>((resolve, reject) => {
+        let seen = "";
+        child.stdout?.on("data", (chunk: Buffer) => {
+          seen = (seen + chunk.toString()).slice(-4096);
+          if (seen.includes('"event":"ready"')) resolve();
+        });
+        void exit.then((code) =>
+          reject(new Error(`bidder ${name} exited (${code}) before it was ready; log: ${dir}/${name}.log`)),
+        );
+      });
+      ready.catch(() => undefined);
+      bots.push({ name, marginBps, keypair, process: child, exit, ready });
     }
-    log(`3 bidders started (margins 1%, 3%, 6%); their logs: ${dir}`);
-    await sleep(8_000);
+    log(`3 bidders starting (margins 1%, 3%, 6%); their logs: ${dir}`);
+
+    // Borrowers, one transaction each (token accounts, collateral, position, deposit, borrow),
+    // several in flight, while the bidders start.
+    const loans = Array.from({ length: opts.borrowers }, () => {
+      const ink = 5 + Math.floor(rand() * 45);
+      const ltv = 0.3 + rand() * 0.39; // 30% .. 69% of $150, under the 70% max LTV
+      return { ink: SOL(ink), debt: USDC(Math.floor(ink * oracleUsd * ltv * 0.99)) };
+    });
+    await m.borrowers(loans, 8, (n) => {
+      if (n % 10 === 0 || n === opts.borrowers) log(`borrowers opened: ${n}/${opts.borrowers}`);
+    });
+    await Promise.all(bots.map((b) => b.ready));
+    log("3 bidders ready");
 
     // The crash.
     const target = oracleUsd * (1 - opts.crash);
@@ -203,7 +277,7 @@ export async function runDemo(
     }
 
     // Keep the oracle fresh until every unsafe position is kicked and every auction settled.
-    const params = demoParams(m.oracle);
+    const params = demoParams(m.oracle, opts.engine);
     const priceAt = (usd: number) =>
       priceFromPyth({
         collPrice: new BN(Math.round(usd * 1e8)),
@@ -255,40 +329,68 @@ export async function runDemo(
         return 1 - price / oracle;
       })
       .sort((a, b) => a - b);
-    const avg = discounts.reduce((x, y) => x + y, 0) / Math.max(1, discounts.length);
-    const median = discounts.length ? discounts[Math.floor(discounts.length / 2)] : 0;
     const badDebt = bad.reduce((x, e) => x + Number(e.event.data.debt.toString()), 0) / 1e6;
     const rewards = kicks.reduce((x, e) => x + Number(e.event.data.reward.toString()), 0) / 1e6;
-    const rows = bots.map((b) => {
-      const mine = takes.filter((t) => t.event.data.taker.equals(b.keypair.publicKey));
-      const profit = mine.reduce((x, t) => {
-        const coll = Number(t.event.data.collateral.toString()) / 1e9;
-        return x + coll * t.oracleUsd - Number(t.event.data.owe.toString()) / 1e6;
-      }, 0);
-      const kicked = kicks.filter((k) => k.event.data.kicker.equals(b.keypair.publicKey));
-      const reward = kicked.reduce((x, k) => x + Number(k.event.data.reward.toString()), 0) / 1e6;
-      return {
-        bidder: b.name,
-        marginBps: b.marginBps,
-        kicks: kicked.length,
-        takes: mine.length,
-        profitUsd: +(profit + reward).toFixed(2),
-      };
-    });
+    const pct = (x: number | undefined) => (x === undefined ? "—" : (x * 100).toFixed(2));
+    const usd = (x: number) =>
+      x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     console.log("");
     console.log("=== Gavel demo summary ===");
-    console.table({
-      "positions kicked": kicks.length,
-      "auctions settled": settled.length,
-      takes: takes.length,
-      "avg clearing discount vs oracle": `${(avg * 100).toFixed(2)}%`,
-      "median clearing discount vs oracle": `${(median * 100).toFixed(2)}%`,
-      "bad debt (USDC)": badDebt,
-      "keeper rewards (USDC)": rewards,
-      "final oracle price": `$${oracleUsd}`,
-      "run time (s)": Math.round((Date.now() - started) / 1000),
-    });
-    console.table(rows);
+    console.log("");
+    console.log(
+      formatTable(
+        ["", "value", "unit"],
+        [
+          ["borrowers", String(opts.borrowers), ""],
+          ["positions kicked", String(kicks.length), ""],
+          ["auctions settled", String(settled.length), ""],
+          ["takes", String(takes.length), ""],
+          ["bad debt", usd(badDebt), "USDC"],
+          ["keeper rewards", usd(rewards), "USDC"],
+          ["final oracle price", usd(oracleUsd), "USD/SOL"],
+          ["run time", String(Math.round((Date.now() - started) / 1000)), "s"],
+        ],
+      ),
+    );
+    console.log("");
+    console.log("clearing discount vs oracle, per take (%):");
+    console.log(
+      formatTable(
+        ["takes", "median", "p95", "worst", "mean"],
+        [
+          [
+            String(discounts.length),
+            pct(quantile(discounts, 0.5)),
+            pct(quantile(discounts, 0.95)),
+            pct(discounts[discounts.length - 1]),
+            pct(discounts.length ? discounts.reduce((x, y) => x + y, 0) / discounts.length : undefined),
+          ],
+        ],
+      ),
+    );
+    console.log("");
+    console.log(
+      formatTable(
+        ["bidder", "margin (bps)", "kicks", "takes", "profit (USDC)"],
+        bots.map((b) => {
+          const mine = takes.filter((t) => t.event.data.taker.equals(b.keypair.publicKey));
+          const profit = mine.reduce((x, t) => {
+            const coll = Number(t.event.data.collateral.toString()) / 1e9;
+            return x + coll * t.oracleUsd - Number(t.event.data.owe.toString()) / 1e6;
+          }, 0);
+          const kicked = kicks.filter((k) => k.event.data.kicker.equals(b.keypair.publicKey));
+          const reward = kicked.reduce((x, k) => x + Number(k.event.data.reward.toString()), 0) / 1e6;
+          return [
+            b.name,
+            String(b.marginBps),
+            String(kicked.length),
+            String(mine.length),
+            usd(profit + reward),
+          ];
+        }),
+      ),
+    );
+    console.log("");
 
     const checks: [string, boolean][] = [
       ["collateral vault == accounting", collVault.value.amount === market.collateralTotal.toString()],
@@ -311,4 +413,25 @@ export async function runDemo(
     if (subscription !== undefined)
       await connection.removeOnLogsListener(subscription).catch(() => undefined);
   }
+}
+
+/** Nearest-rank quantile `q` of ascending `sorted` values (`undefined` when empty). */
+export function quantile(sorted: number[], q: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/**
+ * A plain-text table: a header, a rule, the rows; columns whose cells are all numbers (or "—")
+ * right-aligned, the others left-aligned.
+ */
+export function formatTable(header: string[], rows: string[][]): string {
+  const numeric = header.map((_, c) => rows.every((r) => /^-?[\d,.]+$|^—$/.test(r[c]) || r[c] === ""));
+  const width = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (numeric[c] ? cell.padStart(width[c]) : cell.padEnd(width[c])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), width.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }

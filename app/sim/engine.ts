@@ -10,12 +10,24 @@
  * place ({@link marketParams}).
  */
 import BN from "bn.js";
-import { createTransferInstruction } from "@solana/spl-token";
-import { Keypair, PublicKey } from "@solana/web3.js";
 import {
+  ACCOUNT_SIZE,
+  createInitializeAccount3Instruction,
+  createTransferInstruction,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
+import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import {
+  absorbable,
+  absorbIx,
   accrueRate,
   auctionPda,
+  backstopAddresses,
+  BackstopParams,
   borrowIx,
+  createBackstopIx,
+  decodeBackstop,
+  depositBackstopIx,
   debtFromArt,
   decodeAuction,
   decodePosition,
@@ -82,9 +94,22 @@ export const KICK_MODES: KickMode[] = ["whole", "partial"];
 export interface Mechanism {
   priceMode: PriceMode;
   kickMode: KickMode;
-  /** Backstop pool (USD); 0 is the only size this program build has (no backstop pool yet). */
+  /** Backstop pool deposits (USDC); 0: no backstop pool. Absorbs follow {@link SIM_BACKSTOP}. */
   backstopUsd: number;
 }
+
+/**
+ * The simulated market's backstop parameters (those of spec 21's stories): an auction still open an
+ * hour after its kick, or whose lot is worth at most its tab + 5%, may be absorbed; deposits warm up
+ * for 10 minutes (done before the path starts).
+ */
+export const SIM_BACKSTOP: BackstopParams = {
+  absorbAfterSecs: new BN(3_600),
+  absorbNearBps: 500,
+  buyDiscountBps: 100,
+  withdrawCooldownSecs: new BN(3_600),
+  warmupSecs: new BN(600),
+};
 
 /** A waiter believes a rival has no capital when the rival's USDC balance is below this (USD). */
 export const RIVAL_DRY_USD = 100;
@@ -225,7 +250,7 @@ export function marketParams(c: Pick<SimConfig, "params" | "mechanism">, oracle:
   const m = c.mechanism;
   if (!PRICE_MODES.includes(m.priceMode)) throw new Error(`price mode ${m.priceMode} is not in this program`);
   if (!KICK_MODES.includes(m.kickMode)) throw new Error(`kick mode ${m.kickMode} is not in this program`);
-  if (m.backstopUsd !== 0) throw new Error("this program has no backstop pool: backstop size must be 0");
+  if (!(m.backstopUsd >= 0)) throw new Error(`backstop size must be ≥ 0, got ${m.backstopUsd}`);
   const v2 = V2_ENGINE;
   const engine: Partial<MarketParams> = {
     ...(m.priceMode === "anchored"
@@ -344,6 +369,10 @@ export interface Summary extends SideSummary {
    */
   kickSizeChecks: number;
   kickSizeMismatches: number;
+  /** Absorbs by the backstop pool, the debt it paid and its share of the liquidated debt. */
+  absorbs: number;
+  absorbedDebt: number;
+  absorbedShare: number;
   /** Seconds from a position becoming unsafe to its kick (median, max). */
   kickWaitMedianSecs: number;
   kickWaitMaxSecs: number;
@@ -497,6 +526,44 @@ class SimWorld extends LendingWorld {
     this.kicker = this.actor();
   }
 
+  /** Creates the market's backstop pool and deposits `usdc` into it, warmed up into shares. */
+  backstop(params: BackstopParams, usdc: BN, usd: number): void {
+    this.mustSend([createBackstopIx({ admin: this.admin.publicKey, ...this.ref }, params)], [this.admin]);
+    const b = backstopAddresses(this.addrs.market);
+    const depositor = this.actor();
+    const shares = Keypair.generate();
+    const rent = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
+    this.mustSend(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: depositor.publicKey,
+          newAccountPubkey: shares.publicKey,
+          lamports: rent,
+          space: ACCOUNT_SIZE,
+          programId: TOKEN_PROGRAM_ID,
+        }),
+        createInitializeAccount3Instruction(shares.publicKey, b.shareMint, depositor.publicKey),
+      ],
+      [depositor, shares],
+    );
+    this.fundDebt(depositor.publicKey, usdc);
+    const deposit = (amount: BN) =>
+      depositBackstopIx(
+        {
+          ...this.ref,
+          depositor: depositor.publicKey,
+          depositorDebtAccount: this.ata(this.ref.debtMint, depositor.publicKey),
+          depositorShareAccount: shares.publicKey,
+          oracles: [this.oracle],
+        },
+        amount,
+      );
+    this.mustSend([deposit(usdc)], [depositor]);
+    this.warp(params.warmupSecs.toNumber());
+    this.setPrice(usd);
+    this.mustSend([deposit(new BN(0))], [depositor]); // activates the warmed-up deposit
+  }
+
   borrower(sol: number, usdc: number): Keypair {
     const b = this.actor();
     this.fundCollateral(b.publicKey, SOL(sol));
@@ -544,6 +611,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const book = makeBook(c);
   const totalBorrow = book.reduce((s, b) => s + b.usdc, 0);
   w.setup(params, USDC(totalBorrow * 1.5 + 100_000), USDC(Math.max(10_000, totalBorrow * 0.01)), c.startUsd);
+  const backstop = c.mechanism.backstopUsd > 0 ? backstopAddresses(w.addrs.market).backstop : null;
+  if (backstop) w.backstop(SIM_BACKSTOP, USDC(c.mechanism.backstopUsd), c.startUsd);
   const borrowers = book.map((b): BookEntry => {
     const kp = w.borrower(b.sol, b.usdc);
     // The position's address, derived once (PDA derivation dominates a run's time otherwise).
@@ -583,6 +652,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let bidderKeeperRewards = 0;
   let keeperFees = 0;
   let kicks = 0;
+  let absorbs = 0;
+  let absorbedDebt = 0;
   let partialKicks = 0;
   let kickSizeChecks = 0;
   let kickSizeMismatches = 0;
@@ -803,6 +874,47 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           bidderKeeperRewards += reward;
           keeperFees += fee;
         }
+        // Absorbs: an auction the backstop may take over (seen for the keeper's latency).
+        for (const a of backstop && mid ? live() : []) {
+          if (t - a.kickT < latency) continue;
+          const pool = decodeBackstop(w.chain.data(backstop!)!);
+          if (pool.debt.isZero()) break;
+          const acc = decodeAuction(w.chain.data(a.addr)!);
+          const check = {
+            sinceKickSecs: nowBN.sub(acc.kickedAt),
+            absorbAfterSecs: pool.params.absorbAfterSecs,
+            lot: acc.lot,
+            tab: acc.tab,
+            price: mid!,
+            nearBps: new BN(pool.params.absorbNearBps),
+          };
+          if (!absorbable(check)) continue;
+          const res = w.chain.send(
+            [
+              absorbIx({
+                ...w.ref,
+                auction: a.addr,
+                position: acc.position,
+                kicker: acc.kicker,
+                caller: bd.kp.publicKey,
+                callerDebtAccount: w.ata(debtMint, bd.kp.publicKey),
+                oracles: [w.oracle],
+              }),
+            ],
+            [bd.kp],
+          );
+          if (!res.ok) continue;
+          const ev = res.events.find((x) => x.name === "auctionAbsorbed")!;
+          const owe = num(ev.data.owe, 1e6);
+          absorbs++;
+          absorbedDebt += owe;
+          a.raised += owe;
+          const reward = num(ev.data.reward, 1e6);
+          keeperRewards += reward;
+          bidderKeeperRewards += reward;
+          keeperFees += fee;
+          onEvents(res.events, t);
+        }
       }
 
       // Takes: every live auction it has seen for its latency whose price is under its limit.
@@ -995,6 +1107,9 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     flashTakes: takes.filter((x) => x.flash).length,
     durationMedianSecs: quantile(durs, 0.5),
     kicks,
+    absorbs,
+    absorbedDebt: round(absorbedDebt),
+    absorbedShare: liquidated > 0 ? absorbedDebt / liquidated : 0,
     partialKicks,
     kickSizeChecks,
     kickSizeMismatches,

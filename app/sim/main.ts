@@ -191,6 +191,7 @@ export const USAGE = [
   "  --oracle-lag on|off            kicks, resets, baseline liquidations post the lowest price within max age",
   `  --mode ${PRICE_MODES.join("|")}`.padEnd(32) + " auction price mode",
   `  --kick-mode ${KICK_MODES.join("|")}`.padEnd(32) + " what a kick takes into the auction",
+  "  --backstop X                   backstop pool deposits (USDC; 0: none) [0..1e9]",
   `  --sweep ${Object.keys(PARAMS).join("|")}|none   re-run over the parameter's values`,
   "  --seeds N                      run seeds seed .. seed+N−1 (sweeps too) and report the spread",
   "  --out DIR                      output directory (default target/sim/<time>)",
@@ -228,6 +229,7 @@ export function parseArgs(argv: string[]): Cli {
   const extra: Partial<SimConfig> = {};
   let priceMode: PriceMode = "dutch";
   let kickMode: KickMode = "whole";
+  let backstopUsd = 0;
   const over: Partial<Record<NumKey, number>> = {};
   const params: Partial<MarketParams> = {};
   let sweep = "none";
@@ -273,6 +275,8 @@ export function parseArgs(argv: string[]): Cli {
       if (!KICK_MODES.includes(v as KickMode))
         throw new UsageError(`--kick-mode must be ${KICK_MODES.join(", ")}, got ${v ?? "nothing"}`);
       kickMode = v as KickMode;
+    } else if (f === "--backstop") {
+      backstopUsd = number(f, v, 0, 1e9, false);
     } else if (f === "--stress") {
       if (v !== "default" && v !== "harsh")
         throw new UsageError(`--stress must be default or harsh, got ${v ?? "nothing"}`);
@@ -294,7 +298,7 @@ export function parseArgs(argv: string[]): Cli {
     ...base,
     ...over,
     ...extra,
-    mechanism: { ...base.mechanism, priceMode, kickMode },
+    mechanism: { ...base.mechanism, priceMode, kickMode, backstopUsd },
     params: { ...base.params, ...params },
     stress,
     log: (l: string) => console.log(l),

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { heatmap, lineChart, renderPngs } from "./charts";
-import { RunResult, SideSummary, Summary } from "./engine";
+import { RunResult, SideSummary, SIM_BACKSTOP, Summary } from "./engine";
 import { V2_ENGINE } from "../../tests/helpers/lending";
 import { parseArgs } from "./main";
 import { priceChart, sideTable } from "./output";
@@ -54,6 +54,8 @@ export const CALIBRATION: [string, number, number[]][] = [
 const STRATEGIC = ["--strategies", "best,waiter,naive"];
 export const CAPITALS = [2_000, 5_000, 10_000, 15_000, 25_000, 50_000];
 export const HEAT_LTV = [7_500, 8_000, 8_500];
+/** Backstop pool sizes (USDC) of the backstop dimension (0 is every other v2 run). */
+export const BACKSTOPS = [50_000, 100_000];
 
 export interface Plan {
   goalSeeds: number;
@@ -64,6 +66,8 @@ export interface Plan {
   heatSeeds: number;
   /** Seeds per value of the v2 calibration sweep (0: no sweep). */
   calSeeds: number;
+  /** Seeds of the backstop dimension away from the $10k harsh runs (which use the goal seeds). */
+  backstopSweepSeeds: number;
   /** Flags added to every run (the small version shortens them). */
   common: string[];
 }
@@ -75,6 +79,7 @@ export const FULL_PLAN: Plan = {
   sweepSeeds: 5,
   heatSeeds: 1,
   calSeeds: 3,
+  backstopSweepSeeds: 2,
   common: [],
 };
 export const SMALL_PLAN: Plan = {
@@ -84,6 +89,7 @@ export const SMALL_PLAN: Plan = {
   sweepSeeds: 1,
   heatSeeds: 0,
   calSeeds: 0,
+  backstopSweepSeeds: 0,
   common: ["--borrowers", "6", "--hours", "4", "--drain", "1800"],
 };
 
@@ -144,8 +150,18 @@ export function planJobs(p: Plan): Job[] {
       for (const v of values)
         if (v !== def) add("v2", `cal ${f} ${v}`, ["--stress", "harsh", f, String(v)], CAL_SEED0 + seed);
   }
+  // The backstop dimension (v2): harsh on the goal seeds, the capital sweep on fewer.
+  for (const size of BACKSTOPS)
+    for (const cap of CAPITALS)
+      for (const seed of seedsOf(cap === 10_000 ? p.goalSeeds : p.backstopSweepSeeds))
+        add(
+          "v2",
+          `backstop ${size}|capital ${cap}`,
+          ["--stress", "harsh", "--capital", String(cap), "--backstop", String(size)],
+          seed,
+        );
   // The scarcest capital makes the longest runs (many small takes): start them first.
-  const slow = (j: Job): boolean => /capital (2000|5000)\|/.test(j.key);
+  const slow = (j: Job): boolean => /capital (2000|5000)(\||$)/.test(j.key);
   return [...jobs.filter(slow), ...jobs.filter((j) => !slow(j))];
 }
 
@@ -413,6 +429,30 @@ export function writeReport(outDir: string, inp: ReportInput): { md: string; svg
     L.push(
       `| $${cap.toLocaleString("en-US")} | ${gr.seeds.length} / ${gm.seeds.length} | ${mw(bd(gr.g), 3)} | ${mwOr(bd(gm.g), 3)} | ${mw(bd(gr.b), 3)} | ${mw(dm(gr.g))} | ${mwOr(dm(gm.g))} | ${mw(dm(gr.b))} | ${cost(gr.g)} / ${cost(gm.g)} / ${cost(gr.b)} | ${excess(gr) <= 1e-12 ? "yes" : `**no** (by up to ${pct(excess(gr), 3)})`} |`,
     );
+  // Backstop dimension.
+  L.push(
+    "",
+    "## Backstop pool (harsh, v2, capital × backstop size)",
+    "",
+    `The backstop pool (merged on main during this round) absorbs an auction still open ${SIM_BACKSTOP.absorbAfterSecs.toNumber() / 60} minutes after its kick or whose lot is worth at most its tab + ${SIM_BACKSTOP.absorbNearBps / 100}%, at the auction's current price, when an online bidder-keeper (same latency, outages and fees as kicks) sends \`absorb\`. The pool's collateral is not sold back in the simulation (no \`buy_from_backstop\`), so its absorbs add no price impact and its mark-to-market loss is the pool's, not bad debt. The baseline has no backstop. Absorbed share = debt paid by the backstop / liquidated debt.`,
+    "",
+    "| backstop | capital per bidder | seeds | bad debt v2 | bad debt B | median discount v2 | absorbed share (median, max) | v2 bad debt ≤ B on every seed |",
+    "|---|---|---|---|---|---|---|---|",
+  );
+  for (const cap of CAPITALS)
+    for (const size of [0, ...BACKSTOPS]) {
+      const gr =
+        size === 0
+          ? cap === 10_000
+            ? harsh
+            : v2(`capital ${cap}|ltv 8000`)
+          : v2(`backstop ${size}|capital ${cap}`);
+      if (!gr.g.length) continue;
+      const ab = gr.g.map((x) => x.absorbedShare);
+      L.push(
+        `| $${(size / 1000).toFixed(0)}k | $${cap.toLocaleString("en-US")} | ${gr.seeds.length} | ${mw(bd(gr.g), 3)} | ${mw(bd(gr.b), 3)} | ${mw(dm(gr.g))} | ${pct(med(ab))}, ${pct(Math.max(...ab))} | ${excess(gr) <= 1e-12 ? "yes" : `**no** (by up to ${pct(excess(gr), 3)})`} |`,
+      );
+    }
   const capSeries = (f: (x: SideSummary) => number, side: "g" | "b" | "m") => {
     const rows = capRows
       .map(({ cap, gr, gm }) => ({ cap, xs: (side === "m" ? gm.g : gr[side]).map(f) }))
@@ -529,7 +569,7 @@ export function writeReport(outDir: string, inp: ReportInput): { md: string; svg
     "- **Flash capital** (`--flash-share`): the last round(share × bidders) bidders take through `take_begin` / swap / `take_end` in one transaction (the program's flash take, against a venue account) with no capital; the size is capped so that the average sale price after slippage and their own impact stays their margin above what they pay (2 × depth × (1 − slippage − margin − price / seen) USD), and the transaction is only sent when the sale actually covers the payment. In the baseline the same bidders repay with no capital under the same cap.",
     "- **Lagging oracle** (`--oracle-lag on`): every transaction that reads the oracle (kick, reset, baseline liquidation) posts the pull update that suits its sender among the market prices within `max_age` (the lowest); the scenario uses `--max-age 300`.",
     "- **Mechanism inputs.** `--mode dutch|anchored` (price mode) and `--kick-mode whole|partial` are inputs of a run, mapped to the market's parameters in `marketParams` (engine.ts) from the engine v2 defaults `V2_ENGINE` (tests/helpers/lending.ts, the one place the SDK's tests, the specs and the simulator take them from); `--d-start`, `--d-rate`, `--d-max-base`, `--d-max-cap`, `--target-ltv`, `--full-ltv`, `--tail` override them. In anchored mode every take passes the oracle account (the program prices it from the live oracle) and bidders price with the SDK's `takePrice` against the oracle posted that step; partial kicks are sized by the program, and the keeper predicts each kick with the SDK's `kickSize` (a mismatch is counted and reported).",
-    "- **No backstop pool.** The backstop pool is not in this program build (it was not on main when this report was made): the backstop size is an input fixed at 0, and a crash's unsold lots wait for bidders.",
+    "- **Backstop pool** (`--backstop USDC`): created with the market (parameters `SIM_BACKSTOP` in engine.ts), its deposit warmed up before the path starts; bidder-keepers absorb what is absorbable (the SDK's `absorbable`) under their frictions. Every other run has none (size 0).",
     "",
     "## Caveats",
     "",

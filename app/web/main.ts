@@ -9,7 +9,7 @@
  * --seed, --crash, --steps, --stepSecs, --timeoutSecs.
  */
 import { startChain, stopChain } from "../demo/chain";
-import { demoOptions, runDemo } from "../demo/scenario";
+import { demoOptions, runDemo, stopBidders } from "../demo/scenario";
 import { DashboardOptions, startDashboard } from "./server";
 
 function usage(msg: string): never {
@@ -81,8 +81,9 @@ async function main(): Promise<void> {
   }
   const chain = startChain();
   const dash = await startDashboard({ ...opts, rpc: chain.surfnet.rpcUrl, ws: chain.surfnet.wsUrl });
+  // Ctrl-C / SIGTERM: the demo's bidder processes, the page server and the chain all stop.
   const shutdown = () =>
-    void dash.stop().finally(() => {
+    void Promise.allSettled([stopBidders(), dash.stop()]).finally(() => {
       stopChain(chain.surfnet, chain.connection);
       process.exit(0);
     });

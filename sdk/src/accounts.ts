@@ -5,7 +5,7 @@
 import BN from "bn.js";
 import { PublicKey } from "@solana/web3.js";
 import { coder } from "./program";
-import { MarketParams } from "./types";
+import { BackstopParams, MarketParams } from "./types";
 
 /** Decoded `Config` account. */
 export interface ConfigAccount {
@@ -98,6 +98,37 @@ export interface AuctionAccount {
   priceMode: number;
   /** Anchored mode: the largest discount, fixed at the kick or last reset. */
   dMaxBps: number;
+  /** Unix time of the kick (the backstop's `absorbAfterSecs` runs from here). */
+  kickedAt: BN;
+}
+
+/** Decoded `Backstop` account (a market's backstop pool). */
+export interface BackstopAccount {
+  market: PublicKey;
+  shareMint: PublicKey;
+  debtVault: PublicKey;
+  collateralVault: PublicKey;
+  /** Share mint supply + shares of pending withdrawal requests. */
+  totalShares: BN;
+  /** Debt tokens that belong to the shares (accounting, not the vault balance). */
+  debt: BN;
+  /** Collateral that belongs to the shares. */
+  collateral: BN;
+  /** Deposits still warming up (not shares yet). */
+  warming: BN;
+  params: BackstopParams;
+  bump: number;
+}
+
+/** Decoded `BackstopDepositor` account. */
+export interface BackstopDepositorAccount {
+  backstop: PublicKey;
+  owner: PublicKey;
+  warming: BN;
+  warmAt: BN;
+  withdrawShares: BN;
+  withdrawAt: BN;
+  bump: number;
 }
 
 /** Decodes a `Config` account's data (checks the discriminator). */
@@ -141,4 +172,18 @@ export function decodeWithdrawalRequest(data: Buffer | Uint8Array): WithdrawalRe
 /** Decodes an `Auction` account's data (checks the discriminator). */
 export function decodeAuction(data: Buffer | Uint8Array): AuctionAccount {
   return coder.accounts.decode("auction", Buffer.from(data)) as AuctionAccount;
+}
+
+/** Decodes a `Backstop` account's data (checks the discriminator). */
+export function decodeBackstop(data: Buffer | Uint8Array): BackstopAccount {
+  const raw = coder.accounts.decode("backstop", Buffer.from(data));
+  delete raw.reserved;
+  return raw as BackstopAccount;
+}
+
+/** Decodes a `BackstopDepositor` account's data (checks the discriminator). */
+export function decodeBackstopDepositor(data: Buffer | Uint8Array): BackstopDepositorAccount {
+  const raw = coder.accounts.decode("backstopDepositor", Buffer.from(data));
+  delete raw.reserved;
+  return raw as BackstopDepositorAccount;
 }

@@ -1,7 +1,8 @@
 /**
  * `GavelClient`: the high-level client. Each action builds its instructions with the builders of
  * `./instructions`, simulates (a failure throws the typed {@link GavelError} before anything is
- * signed or sent), signs, sends, confirms, and returns the signature with the events parsed from
+ * signed or sent), signs with a fresh blockhash, sends and confirms through `sendWithBlockhashRetry`
+ * (re-signed with a new blockhash if one expires), and returns the signature with the events parsed from
  * the confirmed transaction's logs.
  * @module
  */
@@ -10,14 +11,11 @@ import {
   Commitment,
   ComputeBudgetProgram,
   Connection,
-  Finality,
   Keypair,
   PublicKey,
   SendTransactionError,
   Signer,
   Transaction,
-  TransactionError,
-  TransactionExpiredBlockheightExceededError,
   TransactionInstruction,
   TransactionMessage,
   VersionedTransaction,
@@ -28,18 +26,23 @@ import {
 } from "@solana/spl-token";
 import {
   AuctionAccount,
+  BackstopAccount,
+  BackstopDepositorAccount,
   ConfigAccount,
   MarketAccount,
   PositionAccount,
   WithdrawalRequestAccount,
 } from "./accounts";
 import { isAnchored, takePrice } from "./auction";
+import { buyPrice } from "./backstop";
 import { PROGRAM_ID } from "./constants";
 import { GavelEvent, parseEvents } from "./events";
 import {
   ChainClock,
   fetchAuction,
   fetchAuctions,
+  fetchBackstop,
+  fetchBackstopDepositor,
   fetchClock,
   fetchConfig,
   fetchMarket,
@@ -50,8 +53,15 @@ import {
   ProgramAccount,
 } from "./fetch";
 import {
+  absorbIx,
   accrueIx,
   borrowIx,
+  buyFromBackstopIx,
+  createBackstopIx,
+  depositBackstopIx,
+  requestBackstopWithdrawalIx,
+  updateBackstopIx,
+  withdrawBackstopIx,
   cancelWithdrawalIx,
   closePositionIx,
   depositCollateralIx,
@@ -70,8 +80,17 @@ import {
   withdrawLiquidityIx,
 } from "./instructions";
 import { marketOraclePrice, OracleKind } from "./oracle";
-import { auctionPda, marketPda, positionPda, withdrawalRequestPda } from "./pda";
+import {
+  auctionPda,
+  backstopAddresses,
+  backstopDepositorPda,
+  marketPda,
+  positionPda,
+  withdrawalRequestPda,
+} from "./pda";
+import { BackstopParams } from "./types";
 import { EventCallback, subscribeEvents } from "./subscribe";
+import { sendWithBlockhashRetry, SentTransaction } from "./send";
 import { AuctionGoneError, toGavelError } from "./tx-errors";
 
 /** A wallet (wallet adapter, Anchor `Wallet`): signs without exposing its key. */
@@ -96,8 +115,13 @@ export interface SendOptions {
   computeUnitLimit?: ComputeUnitLimit;
   /** Skip the RPC node's own preflight simulation (default `false`; the client simulates anyway). */
   skipPreflight?: boolean;
-  /** RPC send retries (`maxRetries` of `sendRawTransaction`). */
+  /** RPC send retries (`maxRetries` of `sendRawTransaction`; the client rebroadcasts itself). */
   maxRetries?: number;
+  /**
+   * Signed versions tried: each gets a fresh blockhash, and the next one is signed only once the
+   * previous blockhash expired unconfirmed (default 5; then a `BlockhashExpiredError`).
+   */
+  maxAttempts?: number;
   /** Extra signers (e.g. for instructions of a flash take's middle). */
   signers?: Signer[];
 }
@@ -166,7 +190,6 @@ export interface TakeOptions extends OracleOptions {
 }
 
 const MAX_COMPUTE_UNITS = 1_400_000;
-const CONFIRM_POLL_MS = 250;
 
 function toBN(x: Amount): BN {
   if (BN.isBN(x)) return x;
@@ -212,6 +235,7 @@ export class GavelClient {
       computeUnitLimit: options.computeUnitLimit,
       skipPreflight: options.skipPreflight,
       maxRetries: options.maxRetries,
+      maxAttempts: options.maxAttempts,
     };
   }
 
@@ -252,6 +276,19 @@ export class GavelClient {
       withdrawalRequestPda(this.marketAddress(market), lp, this.programId)[0],
       this.fetchOpts(),
     );
+  }
+
+  /** The backstop pool of `market` (address or mints), or `null` when it has none. */
+  getBackstop(market: MarketLike): Promise<BackstopAccount | null> {
+    const { backstop } = backstopAddresses(this.marketAddress(market), this.programId);
+    return fetchBackstop(this.connection, backstop, this.fetchOpts());
+  }
+
+  /** `owner`'s depositor account in `market`'s backstop (warm-up and withdrawal request), or `null`. */
+  getBackstopDepositor(market: MarketLike, owner: PublicKey): Promise<BackstopDepositorAccount | null> {
+    const { backstop } = backstopAddresses(this.marketAddress(market), this.programId);
+    const address = backstopDepositorPda(backstop, owner, this.programId)[0];
+    return fetchBackstopDepositor(this.connection, address, this.fetchOpts());
   }
 
   /** The auction at `address`, or `null` (never kicked, or already settled). */
@@ -586,6 +623,181 @@ export class GavelClient {
   }
 
   // ------------------------------------------------------------------------------------------
+  // Backstop pool
+
+  /** Admin: `create_backstop` — creates `market`'s backstop pool with `params`. */
+  async createBackstop(
+    market: MarketLike,
+    params: BackstopParams,
+    opts: SendOptions = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const ix = createBackstopIx({ admin: this.publicKey, ...this.ref(m) }, params, this.programId);
+    return this.send([ix], opts);
+  }
+
+  /** Admin: `update_backstop` — replaces the backstop's parameters. */
+  async updateBackstop(
+    market: MarketLike,
+    params: BackstopParams,
+    opts: SendOptions = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const ix = updateBackstopIx({ admin: this.publicKey, ...this.ref(m) }, params, this.programId);
+    return this.send([ix], opts);
+  }
+
+  /**
+   * `deposit_backstop`: deposits `amount` debt tokens (they warm up for `warmupSecs`) and turns a
+   * warmed-up deposit into shares (`amount` 0: only that). The shares go to `shareAccount`
+   * (default the signer's associated account of the backstop share mint, created when missing);
+   * the market's oracles are passed when the pool holds collateral (they price the shares).
+   */
+  async depositBackstop(
+    market: MarketLike,
+    amount: Amount,
+    opts: OracleOptions & { debtAccount?: PublicKey; shareAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const b = backstopAddresses(m.publicKey, this.programId);
+    const pool = await this.mustLoadBackstop(m);
+    const [depositorShareAccount, create] = await this.payee(b.shareMint, opts.shareAccount);
+    const ix = depositBackstopIx(
+      {
+        ...this.ref(m),
+        depositor: this.publicKey,
+        depositorDebtAccount: opts.debtAccount ?? this.ata(m.account.debtMint),
+        depositorShareAccount,
+        oracles: pool.collateral.isZero() && !opts.oracles ? [] : await this.oracles(m, opts.oracles),
+      },
+      toBN(amount),
+      this.programId,
+    );
+    return this.send([...create, ix], opts);
+  }
+
+  /**
+   * `request_backstop_withdrawal`: burns `shares` into this wallet's withdrawal request, paid by
+   * {@link withdrawBackstop} after the backstop's `withdrawCooldownSecs`.
+   */
+  async requestBackstopWithdrawal(
+    market: MarketLike,
+    shares: Amount,
+    opts: SendOptions & { shareAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const b = backstopAddresses(m.publicKey, this.programId);
+    const ix = requestBackstopWithdrawalIx(
+      {
+        ...this.ref(m),
+        depositor: this.publicKey,
+        depositorShareAccount: opts.shareAccount ?? this.ata(b.shareMint),
+      },
+      toBN(shares),
+      this.programId,
+    );
+    return this.send([ix], opts);
+  }
+
+  /**
+   * `withdraw_backstop`: pays this wallet's withdrawal request after its cooldown, pro rata in
+   * debt tokens and collateral (default the signer's associated accounts, created when missing).
+   */
+  async withdrawBackstop(
+    market: MarketLike,
+    opts: SendOptions & { debtAccount?: PublicKey; collateralAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const [depositorDebtAccount, createDebt] = await this.payee(m.account.debtMint, opts.debtAccount);
+    const [depositorCollateralAccount, createColl] = await this.payee(
+      m.account.collateralMint,
+      opts.collateralAccount,
+    );
+    const ix = withdrawBackstopIx(
+      { ...this.ref(m), depositor: this.publicKey, depositorDebtAccount, depositorCollateralAccount },
+      this.programId,
+    );
+    return this.send([...createDebt, ...createColl, ix], opts);
+  }
+
+  /**
+   * `absorb`: the market's backstop buys what is left of a stalled or near-insolvent auction at
+   * the auction's current price; the reward goes to `rewardAccount` (default the signer's
+   * associated debt-token account; the program requires an account owned by the signer).
+   */
+  async absorb(
+    auction: AuctionLike,
+    opts: OracleOptions & { rewardAccount?: PublicKey } = {},
+  ): Promise<GavelTxResult> {
+    const address = this.auctionAddress(auction);
+    return this.raceGuard(address, async () => {
+      const a = await this.mustLoadAuction(auction);
+      const m = await this.loadMarket(a.account.market);
+      const [callerDebtAccount, create] = await this.payee(m.account.debtMint, opts.rewardAccount);
+      const ix = absorbIx(
+        {
+          ...this.ref(m),
+          auction: a.publicKey,
+          position: a.account.position,
+          kicker: a.account.kicker,
+          caller: this.publicKey,
+          callerDebtAccount,
+          oracles: await this.oracles(m, opts.oracles),
+        },
+        this.programId,
+      );
+      return this.send([...create, ix], opts);
+    });
+  }
+
+  /**
+   * `buy_from_backstop`: buys up to `maxCollateral` (default all) of the backstop's collateral at
+   * oracle × (1 − `buyDiscountBps`), if that is at most `maxPrice` (default the price at the
+   * oracle accounts read now). Collateral to `collateralAccount` (default the signer's associated
+   * account, created when missing), paid from `debtAccount` (default the associated account).
+   */
+  async buyFromBackstop(
+    market: MarketLike,
+    opts: OracleOptions & {
+      maxCollateral?: Amount;
+      maxPrice?: Amount;
+      debtAccount?: PublicKey;
+      collateralAccount?: PublicKey;
+    } = {},
+  ): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    const pool = await this.mustLoadBackstop(m);
+    const oracles = await this.oracles(m, opts.oracles);
+    let maxPrice: BN;
+    if (opts.maxPrice !== undefined) {
+      maxPrice = toBN(opts.maxPrice);
+    } else {
+      const price = buyPrice(await this.oracleMid(m, oracles), new BN(pool.params.buyDiscountBps));
+      if (!price) throw new Error("backstop buy price out of range");
+      maxPrice = price;
+    }
+    const [buyerCollateralAccount, create] = await this.payee(
+      m.account.collateralMint,
+      opts.collateralAccount,
+    );
+    const ix = buyFromBackstopIx(
+      {
+        ...this.ref(m),
+        buyer: this.publicKey,
+        buyerDebtAccount: opts.debtAccount ?? this.ata(m.account.debtMint),
+        buyerCollateralAccount,
+        oracles,
+      },
+      {
+        maxCollateral: opts.maxCollateral === undefined ? pool.collateral : toBN(opts.maxCollateral),
+        maxPrice,
+      },
+      this.programId,
+    );
+    return this.send([...create, ix], opts);
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Sending
 
   /**
@@ -605,10 +817,8 @@ export class GavelClient {
     };
     const fixed = typeof o.computeUnitLimit === "number" ? o.computeUnitLimit : undefined;
     let ixs = [...budget(o.computeUnitLimit === "simulate" ? MAX_COMPUTE_UNITS : fixed), ...instructions];
-    const { blockhash, lastValidBlockHeight } = await this.connection.getLatestBlockhash(this.commitment);
-
-    // 1. Simulate (unsigned).
-    const sim = await this.connection.simulateTransaction(this.compile(ixs, blockhash), {
+    // 1. Simulate (unsigned; the node substitutes a recent blockhash).
+    const sim = await this.connection.simulateTransaction(this.compile(ixs, PublicKey.default.toBase58()), {
       sigVerify: false,
       replaceRecentBlockhash: true,
       commitment: this.commitment,
@@ -632,24 +842,29 @@ export class GavelClient {
       ixs = [...budget(Math.min(MAX_COMPUTE_UNITS, Math.ceil(used * 1.2))), ...instructions];
     }
 
-    // 2. Sign and send.
-    const tx = await this.sign(this.compile(ixs, blockhash), o.signers ?? []);
-    let signature: string;
+    // 2. Sign with a fresh blockhash, send, confirm; re-signed with a new one if it expires.
+    let sent: SentTransaction;
     try {
-      signature = await this.connection.sendRawTransaction(tx.serialize(), {
-        skipPreflight: o.skipPreflight ?? false,
-        preflightCommitment: this.commitment,
-        maxRetries: o.maxRetries,
-      });
+      sent = await sendWithBlockhashRetry(
+        this.connection,
+        (blockhash) => this.sign(this.compile(ixs, blockhash), o.signers ?? []),
+        {
+          commitment: this.commitment,
+          skipPreflight: o.skipPreflight ?? false,
+          maxRetries: o.maxRetries,
+          maxAttempts: o.maxAttempts,
+          fetchLogs: true,
+        },
+      );
     } catch (e) {
-      throw toGavelError(e, { instructions: ixs, programId: this.programId });
+      if (e instanceof SendTransactionError) {
+        throw toGavelError(e, { instructions: ixs, programId: this.programId });
+      }
+      throw e;
     }
 
-    // 3. Confirm and read the logs.
-    const status = await this.confirm(signature, lastValidBlockHeight);
-    const info = await this.fetchTransaction(signature);
-    const logs = info?.meta?.logMessages ?? [];
-    const err = status.err ?? info?.meta?.err;
+    // 3. The outcome and its events.
+    const { signature, logs, err } = sent;
     if (err) {
       const mapped = toGavelError({ err, logs }, { instructions: ixs, programId: this.programId, logs });
       if (mapped instanceof Error) throw mapped;
@@ -664,8 +879,8 @@ export class GavelClient {
       signature,
       events: parseEvents(logs, this.programId),
       logs,
-      slot: info?.slot ?? status.slot,
-      computeUnits: info?.meta?.computeUnitsConsumed,
+      slot: sent.slot,
+      computeUnits: sent.computeUnits,
     };
   }
 
@@ -692,43 +907,6 @@ export class GavelClient {
       return tx;
     }
     return this.signer.signTransaction(tx);
-  }
-
-  /**
-   * Polls the signature's status (no websocket needed) until it reaches the client's commitment,
-   * or throws once the blockhash has expired.
-   */
-  private async confirm(
-    signature: string,
-    lastValidBlockHeight: number,
-  ): Promise<{ err: TransactionError | null; slot: number }> {
-    const rank = (c: string | null | undefined): number =>
-      c === "finalized" ? 2 : c === "confirmed" ? 1 : c === "processed" ? 0 : -1;
-    const c = this.commitment;
-    const want = ["finalized", "max", "root"].includes(c) ? 2 : ["processed", "recent"].includes(c) ? 0 : 1;
-    for (let i = 0; ; i++) {
-      const { value } = await this.connection.getSignatureStatuses([signature]);
-      const st = value[0];
-      if (st && (st.err || rank(st.confirmationStatus) >= want)) return { err: st.err, slot: st.slot };
-      if (i % 5 === 4) {
-        const height = await this.connection.getBlockHeight(this.commitment);
-        if (height > lastValidBlockHeight) throw new TransactionExpiredBlockheightExceededError(signature);
-      }
-      await new Promise((r) => setTimeout(r, CONFIRM_POLL_MS));
-    }
-  }
-
-  private async fetchTransaction(signature: string) {
-    const finality: Finality = this.commitment === "finalized" ? "finalized" : "confirmed";
-    for (let i = 0; i < 20; i++) {
-      const info = await this.connection.getTransaction(signature, {
-        commitment: finality,
-        maxSupportedTransactionVersion: 0,
-      });
-      if (info) return info;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    return null;
   }
 
   private marketAddress(market: MarketLike): PublicKey {
@@ -800,6 +978,12 @@ export class GavelClient {
     const mid = marketOraclePrice(m.account, data);
     if (!mid) throw new Error(`market ${m.publicKey.toBase58()}: oracle price out of range`);
     return mid;
+  }
+
+  private async mustLoadBackstop(m: ProgramAccount<MarketAccount>): Promise<BackstopAccount> {
+    const pool = await this.getBackstop(m.publicKey);
+    if (!pool) throw new Error(`market ${m.publicKey.toBase58()} has no backstop`);
+    return pool;
   }
 
   private auctionAddress(auction: AuctionLike): PublicKey {

@@ -16,8 +16,12 @@ import {
 } from "@solana/web3.js";
 import {
   AuctionAccount,
+  BackstopAccount,
+  BackstopDepositorAccount,
   ConfigAccount,
   decodeAuction,
+  decodeBackstop,
+  decodeBackstopDepositor,
   decodeConfig,
   decodeMarket,
   decodePosition,
@@ -143,6 +147,24 @@ export function fetchWithdrawalRequest(
   opts: FetchOptions = {},
 ): Promise<WithdrawalRequestAccount | null> {
   return fetchOne(connection, address, decodeWithdrawalRequest, opts);
+}
+
+/** The backstop pool at `address` (see `backstopAddresses`), or `null` when there is none. */
+export function fetchBackstop(
+  connection: Connection,
+  address: PublicKey,
+  opts: FetchOptions = {},
+): Promise<BackstopAccount | null> {
+  return fetchOne(connection, address, decodeBackstop, opts);
+}
+
+/** The backstop depositor account at `address` (see `backstopDepositorPda`), or `null`. */
+export function fetchBackstopDepositor(
+  connection: Connection,
+  address: PublicKey,
+  opts: FetchOptions = {},
+): Promise<BackstopDepositorAccount | null> {
+  return fetchOne(connection, address, decodeBackstopDepositor, opts);
 }
 
 /** The auction at `address`, or `null` when there is none (never kicked, or settled). */

@@ -14,9 +14,17 @@ import {
 } from "@solana/web3.js";
 import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { PROGRAM_ID } from "./constants";
-import { auctionPda, configPda, marketAddresses, positionPda, withdrawalRequestPda } from "./pda";
+import {
+  auctionPda,
+  backstopAddresses,
+  backstopDepositorPda,
+  configPda,
+  marketAddresses,
+  positionPda,
+  withdrawalRequestPda,
+} from "./pda";
 import { coder } from "./program";
-import { MarketParams } from "./types";
+import { BackstopParams, MarketParams } from "./types";
 
 const w = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: false, isWritable: true });
 const r = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: false, isWritable: false });
@@ -584,6 +592,204 @@ export function cancelAuctionIx(
       w(accounts.auction),
       w(accounts.position),
       w(accounts.kicker),
+    ],
+    programId,
+  );
+}
+
+/** `create_backstop`: admin creates a market's backstop pool, its share mint and vaults. */
+export function createBackstopIx(
+  accounts: { admin: PublicKey } & MarketRef,
+  params: BackstopParams,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  const b = backstopAddresses(m.market, programId);
+  return build(
+    "createBackstop",
+    { params },
+    [
+      sw(accounts.admin),
+      r(configPda(programId)[0]),
+      r(m.market),
+      w(b.backstop),
+      r(accounts.collateralMint),
+      r(accounts.debtMint),
+      w(b.shareMint),
+      w(b.debtVault),
+      w(b.collateralVault),
+      r(TOKEN_PROGRAM_ID),
+      r(SystemProgram.programId),
+    ],
+    programId,
+  );
+}
+
+/** `update_backstop`: admin replaces a backstop's parameters. */
+export function updateBackstopIx(
+  accounts: { admin: PublicKey } & MarketRef,
+  params: BackstopParams,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "updateBackstop",
+    { params },
+    [s(accounts.admin), r(configPda(programId)[0]), w(backstopAddresses(m.market, programId).backstop)],
+    programId,
+  );
+}
+
+/**
+ * `deposit_backstop`: deposits `amount` debt tokens (they warm up first) and turns the depositor's
+ * warmed-up deposit into shares (`amount` 0: only that). Pass the market's `oracles` when the
+ * pool holds collateral (they price the new shares).
+ */
+export function depositBackstopIx(
+  accounts: MarketRef & {
+    depositor: PublicKey;
+    depositorDebtAccount: PublicKey;
+    depositorShareAccount: PublicKey;
+    oracles?: OracleAccounts;
+  },
+  amount: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  const b = backstopAddresses(m.market, programId);
+  return build(
+    "depositBackstop",
+    { amount },
+    [
+      sw(accounts.depositor),
+      r(configPda(programId)[0]),
+      r(m.market),
+      w(b.backstop),
+      w(backstopDepositorPda(b.backstop, accounts.depositor, programId)[0]),
+      w(b.debtVault),
+      w(b.shareMint),
+      w(accounts.depositorDebtAccount),
+      w(accounts.depositorShareAccount),
+      r(TOKEN_PROGRAM_ID),
+      r(SystemProgram.programId),
+      ...(accounts.oracles ?? []).map(r),
+    ],
+    programId,
+  );
+}
+
+/** `request_backstop_withdrawal`: burns `shares` into a withdrawal request (paid after the cooldown). */
+export function requestBackstopWithdrawalIx(
+  accounts: MarketRef & { depositor: PublicKey; depositorShareAccount: PublicKey },
+  shares: BN,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  const b = backstopAddresses(m.market, programId);
+  return build(
+    "requestBackstopWithdrawal",
+    { shares },
+    [
+      sw(accounts.depositor),
+      r(configPda(programId)[0]),
+      w(b.backstop),
+      w(backstopDepositorPda(b.backstop, accounts.depositor, programId)[0]),
+      w(b.shareMint),
+      w(accounts.depositorShareAccount),
+      r(TOKEN_PROGRAM_ID),
+      r(SystemProgram.programId),
+    ],
+    programId,
+  );
+}
+
+/** `withdraw_backstop`: pays the depositor's request, pro rata in debt tokens and collateral. */
+export function withdrawBackstopIx(
+  accounts: MarketRef & {
+    depositor: PublicKey;
+    depositorDebtAccount: PublicKey;
+    depositorCollateralAccount: PublicKey;
+  },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  const b = backstopAddresses(m.market, programId);
+  return build(
+    "withdrawBackstop",
+    {},
+    [
+      s(accounts.depositor),
+      r(configPda(programId)[0]),
+      r(m.market),
+      w(b.backstop),
+      w(backstopDepositorPda(b.backstop, accounts.depositor, programId)[0]),
+      w(b.debtVault),
+      w(b.collateralVault),
+      w(accounts.depositorDebtAccount),
+      w(accounts.depositorCollateralAccount),
+      r(TOKEN_PROGRAM_ID),
+    ],
+    programId,
+  );
+}
+
+/** `absorb`: the backstop buys a stalled or near-insolvent auction's lot; `callerDebtAccount` gets the reward. */
+export function absorbIx(
+  accounts: AuctionRef & { caller: PublicKey; callerDebtAccount: PublicKey; oracles: OracleAccounts },
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  const b = backstopAddresses(m.market, programId);
+  return build(
+    "absorb",
+    {},
+    [
+      s(accounts.caller),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(b.backstop),
+      w(accounts.auction),
+      w(accounts.position),
+      w(m.collateralVault),
+      w(m.liquidityVault),
+      w(b.debtVault),
+      w(b.collateralVault),
+      w(accounts.callerDebtAccount),
+      w(accounts.kicker),
+      r(TOKEN_PROGRAM_ID),
+      ...accounts.oracles.map(r),
+    ],
+    programId,
+  );
+}
+
+/** `buy_from_backstop`: buys up to `maxCollateral` of the backstop's collateral at oracle × (1 − discount). */
+export function buyFromBackstopIx(
+  accounts: MarketRef & {
+    buyer: PublicKey;
+    buyerDebtAccount: PublicKey;
+    buyerCollateralAccount: PublicKey;
+    oracles: OracleAccounts;
+  },
+  limits: TakeLimits,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  const b = backstopAddresses(m.market, programId);
+  return build(
+    "buyFromBackstop",
+    { maxCollateral: limits.maxCollateral, maxPrice: limits.maxPrice },
+    [
+      s(accounts.buyer),
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(b.backstop),
+      w(b.debtVault),
+      w(b.collateralVault),
+      w(accounts.buyerDebtAccount),
+      w(accounts.buyerCollateralAccount),
+      r(TOKEN_PROGRAM_ID),
+      ...accounts.oracles.map(r),
     ],
     programId,
   );

@@ -109,3 +109,46 @@ export function auctionPda(
   const idLe = new BN(id.toString()).toArrayLike(Buffer, "le", 8);
   return PublicKey.findProgramAddressSync([AUCTION_SEED, market.toBuffer(), idLe], programId);
 }
+
+/** Seed of a market's backstop (`state/backstop.rs: BACKSTOP_SEED`). */
+export const BACKSTOP_SEED = Buffer.from("backstop");
+/** Seed of a backstop's share mint (`BACKSTOP_SHARES_SEED`). */
+export const BACKSTOP_SHARES_SEED = Buffer.from("backstop_shares");
+/** Seed of a backstop's debt-token vault (`BACKSTOP_DEBT_SEED`). */
+export const BACKSTOP_DEBT_SEED = Buffer.from("backstop_debt");
+/** Seed of a backstop's collateral vault (`BACKSTOP_COLLATERAL_SEED`). */
+export const BACKSTOP_COLLATERAL_SEED = Buffer.from("backstop_collateral");
+/** Seed of backstop depositor PDAs (`BACKSTOP_DEPOSITOR_SEED`). */
+export const BACKSTOP_DEPOSITOR_SEED = Buffer.from("backstop_depositor");
+
+/** A market's backstop PDAs, derived from the market address. */
+export interface BackstopAddresses {
+  backstop: PublicKey;
+  shareMint: PublicKey;
+  debtVault: PublicKey;
+  collateralVault: PublicKey;
+}
+
+/** Derives a market's backstop `["backstop", market]`, its share mint and its two vaults. */
+export function backstopAddresses(market: PublicKey, programId: PublicKey = PROGRAM_ID): BackstopAddresses {
+  const pda = (seed: Buffer): PublicKey =>
+    PublicKey.findProgramAddressSync([seed, market.toBuffer()], programId)[0];
+  return {
+    backstop: pda(BACKSTOP_SEED),
+    shareMint: pda(BACKSTOP_SHARES_SEED),
+    debtVault: pda(BACKSTOP_DEBT_SEED),
+    collateralVault: pda(BACKSTOP_COLLATERAL_SEED),
+  };
+}
+
+/** A depositor's account `["backstop_depositor", backstop, owner]`. */
+export function backstopDepositorPda(
+  backstop: PublicKey,
+  owner: PublicKey,
+  programId: PublicKey = PROGRAM_ID,
+): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync(
+    [BACKSTOP_DEPOSITOR_SEED, backstop.toBuffer(), owner.toBuffer()],
+    programId,
+  );
+}

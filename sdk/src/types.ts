@@ -77,3 +77,37 @@ export const MAKER_ENGINE: Readonly<EngineParams> = Object.freeze({
   kickTargetLtvBps: 0,
   kickFullLtvBps: 0,
 });
+
+/**
+ * Engine v2 defaults (DESIGN.md, "Liquidation v2"), calibrated with the simulator (app/sim/REPORT.md,
+ * "Calibration of the v2 defaults"): the anchored price starts at the live oracle (d_start 0) and
+ * its discount grows 0.1 % a minute up to 3 % + the LTV's excess over the liquidation LTV, at most
+ * 8 %; partial kicks back to 70 % LTV, whole positions from 90 %. A slow d_rate lets the first
+ * bidder whose costs are covered take close to its reservation price (the anchored price has no
+ * dead time to make up: it follows the oracle). The one place apps, tests, the simulator and the
+ * bench take them from; tests' `defaultParams` keeps the original engine so the specs written for
+ * it stay valid.
+ */
+export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
+  priceMode: PRICE_MODE_ANCHORED,
+  anchorStartBps: 0,
+  anchorRateBpsPerMin: 10,
+  anchorMaxBaseBps: 300,
+  anchorMaxCapBps: 800,
+  kickTargetLtvBps: 7_000,
+  kickFullLtvBps: 9_000,
+});
+
+/** Everything the admin sets on a backstop pool (`BackstopParams`). */
+export interface BackstopParams {
+  /** An auction may be absorbed this long after its kick ... */
+  absorbAfterSecs: BN;
+  /** ... or once its lot at the oracle is worth at most `tab × (1 + near)`. */
+  absorbNearBps: number;
+  /** `buy_from_backstop` sells at oracle × (1 − discount). */
+  buyDiscountBps: number;
+  /** A withdrawal request is paid this long after it was made. */
+  withdrawCooldownSecs: BN;
+  /** A deposit becomes shares this long after it was made (> 0). */
+  warmupSecs: BN;
+}

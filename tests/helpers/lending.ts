@@ -21,7 +21,6 @@ import {
   encodePriceUpdateV2,
   encodePythLegacyPrice,
   decodeWithdrawalRequest,
-  EngineParams,
   initializeConfigIx,
   LiquidityAccounts,
   MAKER_ENGINE,
@@ -33,7 +32,7 @@ import {
   OracleKind,
   PositionAccount,
   positionPda,
-  PRICE_MODE_ANCHORED,
+  V2_ENGINE,
   PYTH_LEGACY_PROGRAM_ID,
   PYTH_RECEIVER_PROGRAM_ID,
   pythAccountInfo,
@@ -83,25 +82,8 @@ export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): 
   };
 }
 
-/**
- * Engine v2 defaults (DESIGN.md, "Liquidation v2"), calibrated with the simulator (app/sim/REPORT.md,
- * "Calibration of the v2 defaults"): the anchored price starts at the live oracle (d_start 0) and
- * its discount grows 0.1 % a minute up to 3 % + the LTV's excess over the liquidation LTV, at most
- * 8 %; partial kicks back to 70 % LTV, whole positions from 90 %. A slow d_rate lets the first
- * bidder whose costs are covered take close to its reservation price (the anchored price has no
- * dead time to make up: it follows the oracle). The one place the SDK's tests, the simulator and
- * the bench take them from; {@link defaultParams} keeps the original engine so the specs written
- * for it stay valid.
- */
-export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
-  priceMode: PRICE_MODE_ANCHORED,
-  anchorStartBps: 0,
-  anchorRateBpsPerMin: 10,
-  anchorMaxBaseBps: 300,
-  anchorMaxCapBps: 800,
-  kickTargetLtvBps: 7_000,
-  kickFullLtvBps: 9_000,
-});
+/** Engine v2 defaults: {@link V2_ENGINE} (the SDK's, so apps and tests share one copy). */
+export { V2_ENGINE };
 
 /** {@link defaultParams} with the engine v2 defaults ({@link V2_ENGINE}). */
 export function v2Params(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {

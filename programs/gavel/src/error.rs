@@ -126,6 +126,14 @@ gavel_errors! {
     KickFullLtvInvalid = 6061 => "Full-kick LTV must be above the liquidation LTV and at most 100%",
     OraclePublishTimeOlder = 6062 => "Oracle price is older than one the market has already used",
     PositionAuctionLive = 6063 => "Position already has a live auction (partial kicks: one at a time)",
+    BackstopParamsInvalid = 6064 => "Backstop parameters are out of range",
+    BackstopMismatch = 6065 => "Backstop or depositor account belongs to another market or owner",
+    BackstopNotAbsorbable = 6066 => "Auction is neither open past absorb_after_secs nor near insolvency",
+    BackstopEmpty = 6067 => "The backstop has no debt tokens to absorb with",
+    BackstopInsolvent = 6068 => "The backstop has shares but no value; deposits are refused",
+    BackstopWithdrawalNotReady = 6069 => "No withdrawal request, or its cooldown has not ended",
+    BackstopAuctionsLive = 6070 => "Backstop withdrawals wait while the market has live auctions",
+    BackstopCollateralInsufficient = 6071 => "Not enough collateral in the backstop",
 }
 
 impl GavelError {

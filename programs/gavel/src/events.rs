@@ -5,7 +5,7 @@
 
 use pinocchio::pubkey::Pubkey;
 
-use crate::state::{discriminator, MarketParams, Writer};
+use crate::state::{discriminator, BackstopParams, MarketParams, Writer};
 
 /// Largest encoded event, in bytes.
 pub const EVENT_BUF_LEN: usize = 512;
@@ -37,6 +37,12 @@ impl EventField for u64 {
 impl EventField for i64 {
     fn encode(&self, w: &mut Writer) {
         w.i64(*self);
+    }
+}
+
+impl EventField for BackstopParams {
+    fn encode(&self, w: &mut Writer) {
+        self.write(w);
     }
 }
 
@@ -266,6 +272,91 @@ gavel_event! {
     WithdrawalCancelled { market: Pubkey, lp: Pubkey, shares_returned: u64, shares_forfeited: u64, total_shares: u64 }
 }
 
+gavel_event! {
+    /// A market's backstop pool was created.
+    BackstopCreated { market: Pubkey, backstop: Pubkey, params: BackstopParams }
+}
+
+gavel_event! {
+    /// A backstop's parameters changed.
+    BackstopUpdated { market: Pubkey, backstop: Pubkey, params: BackstopParams }
+}
+
+gavel_event! {
+    /// A depositor deposited into a backstop and/or a warmed-up deposit became shares.
+    BackstopDeposited {
+        market: Pubkey, depositor: Pubkey,
+        /// Debt tokens deposited now (warming up).
+        amount: u64,
+        /// Warmed-up debt tokens that became shares now.
+        activated: u64,
+        /// Shares minted for them.
+        shares: u64,
+        total_shares: u64,
+        /// The depositor's balance still warming up, and when it may become shares.
+        warming: u64,
+        warm_at: i64
+    }
+}
+
+gavel_event! {
+    /// A depositor asked to withdraw backstop shares (burned now, paid after the cooldown).
+    BackstopWithdrawalRequested {
+        market: Pubkey, depositor: Pubkey,
+        /// Shares of the whole pending request.
+        shares: u64,
+        withdraw_at: i64
+    }
+}
+
+gavel_event! {
+    /// A withdrawal request was paid, pro rata in both tokens.
+    BackstopWithdrawn {
+        market: Pubkey, depositor: Pubkey, shares: u64,
+        /// Debt tokens paid.
+        debt: u64,
+        /// Collateral paid.
+        collateral: u64,
+        total_shares: u64
+    }
+}
+
+gavel_event! {
+    /// The backstop bought (part of) an auction's lot at the auction's price.
+    AuctionAbsorbed {
+        market: Pubkey, auction: Pubkey, id: u64, caller: Pubkey,
+        /// Price paid (PRICE_SCALE).
+        price: u64,
+        /// Collateral bought.
+        collateral: u64,
+        /// Debt tokens paid by the pool.
+        owe: u64,
+        /// Caller reward from the insurance fund.
+        reward: u64,
+        /// Tab left.
+        tab: u64,
+        /// Lot left.
+        lot: u64,
+        unix_timestamp: i64
+    }
+}
+
+gavel_event! {
+    /// Someone bought collateral from the backstop.
+    BackstopCollateralBought {
+        market: Pubkey, buyer: Pubkey,
+        /// Price paid (PRICE_SCALE).
+        price: u64,
+        collateral: u64,
+        /// Debt tokens paid.
+        owe: u64,
+        /// The pool's basket after.
+        backstop_debt: u64,
+        backstop_collateral: u64,
+        unix_timestamp: i64
+    }
+}
+
 /// Every event's `(name, fields)`, for the IDL check.
 pub const ALL: &[(&str, &[(&str, &str)])] = &[
     (ConfigInitialized::NAME, ConfigInitialized::FIELDS),
@@ -291,4 +382,17 @@ pub const ALL: &[(&str, &[(&str, &str)])] = &[
     (BadDebt::NAME, BadDebt::FIELDS),
     (WithdrawalRequested::NAME, WithdrawalRequested::FIELDS),
     (WithdrawalCancelled::NAME, WithdrawalCancelled::FIELDS),
+    (BackstopCreated::NAME, BackstopCreated::FIELDS),
+    (BackstopUpdated::NAME, BackstopUpdated::FIELDS),
+    (BackstopDeposited::NAME, BackstopDeposited::FIELDS),
+    (
+        BackstopWithdrawalRequested::NAME,
+        BackstopWithdrawalRequested::FIELDS,
+    ),
+    (BackstopWithdrawn::NAME, BackstopWithdrawn::FIELDS),
+    (AuctionAbsorbed::NAME, AuctionAbsorbed::FIELDS),
+    (
+        BackstopCollateralBought::NAME,
+        BackstopCollateralBought::FIELDS,
+    ),
 ];

@@ -8,6 +8,7 @@
 // Every integer operation is checked (`safe_math`, `checked_*`); bare `+ - * /` do not compile.
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
+pub mod backstop;
 pub mod context;
 pub mod error;
 pub mod events;

@@ -8,7 +8,8 @@ use gavel::{
     events::{self, ConfigInitialized, Event, MarketCreated, StopChanged, EVENT_BUF_LEN},
     instructions,
     state::{
-        discriminator, Auction, Config, Curve, Market, MarketParams, Position, WithdrawalRequest,
+        discriminator, Auction, Backstop, BackstopDepositor, BackstopParams, Config, Curve, Market,
+        MarketParams, Position, WithdrawalRequest,
     },
 };
 use serde_json::Value;
@@ -333,6 +334,7 @@ fn market_and_position_layouts_match() {
         rewards_paid: 16,
         price_mode: 1,
         d_max_bps: 650,
+        kicked_at: -17,
     };
     let mut data = vec![0u8; Auction::LEN];
     auction.write(&mut data).unwrap();
@@ -347,7 +349,62 @@ fn market_and_position_layouts_match() {
     assert_eq!(v["kicker"], Value::from(vec![5u8; 32]));
     assert_eq!(v["price_mode"], 1);
     assert_eq!(v["d_max_bps"], 650);
+    assert_eq!(v["kicked_at"], -17);
     assert_eq!(Auction::read(&data).unwrap(), auction);
+
+    assert_eq!(
+        disc(find(&idl["accounts"], "Backstop")),
+        Backstop::DISCRIMINATOR
+    );
+    let backstop = Backstop {
+        market: [1u8; 32],
+        share_mint: [2u8; 32],
+        debt_vault: [3u8; 32],
+        collateral_vault: [4u8; 32],
+        total_shares: 5,
+        debt: 6,
+        collateral: 7,
+        warming: 8,
+        params: BackstopParams {
+            absorb_after_secs: 9,
+            absorb_near_bps: 10,
+            buy_discount_bps: 11,
+            withdraw_cooldown_secs: 12,
+            warmup_secs: 13,
+        },
+        bump: 14,
+    };
+    let mut data = vec![0u8; Backstop::LEN];
+    backstop.write(&mut data).unwrap();
+    let (v, n) = decode_struct(&idl, "Backstop", &data[8..]);
+    assert_eq!(8 + n, Backstop::LEN);
+    assert_eq!(v["warming"], 8);
+    assert_eq!(v["params"]["buy_discount_bps"], 11);
+    assert_eq!(v["params"]["warmup_secs"], 13);
+    assert_eq!(v["bump"], 14);
+    assert_eq!(Backstop::read(&data).unwrap(), backstop);
+
+    assert_eq!(
+        disc(find(&idl["accounts"], "BackstopDepositor")),
+        BackstopDepositor::DISCRIMINATOR
+    );
+    let depositor = BackstopDepositor {
+        backstop: [1u8; 32],
+        owner: [2u8; 32],
+        warming: 3,
+        warm_at: -4,
+        withdraw_shares: 5,
+        withdraw_at: -6,
+        bump: 7,
+    };
+    let mut data = vec![0u8; BackstopDepositor::LEN];
+    depositor.write(&mut data).unwrap();
+    let (v, n) = decode_struct(&idl, "BackstopDepositor", &data[8..]);
+    assert_eq!(8 + n, BackstopDepositor::LEN);
+    assert_eq!(v["warm_at"], -4);
+    assert_eq!(v["withdraw_at"], -6);
+    assert_eq!(v["bump"], 7);
+    assert_eq!(BackstopDepositor::read(&data).unwrap(), depositor);
 }
 
 #[test]

@@ -1670,6 +1670,750 @@ export type Gavel = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "createBackstop",
+      "docs": [
+        "Admin: creates a market's backstop pool with its share mint and debt and collateral vaults."
+      ],
+      "discriminator": [
+        66,
+        133,
+        128,
+        23,
+        165,
+        122,
+        131,
+        243
+      ],
+      "accounts": [
+        {
+          "name": "admin",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market"
+        },
+        {
+          "name": "backstop",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
+        },
+        {
+          "name": "collateralMint"
+        },
+        {
+          "name": "debtMint"
+        },
+        {
+          "name": "shareMint",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  115,
+                  104,
+                  97,
+                  114,
+                  101,
+                  115
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
+        },
+        {
+          "name": "debtVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  100,
+                  101,
+                  98,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
+        },
+        {
+          "name": "collateralVault",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "params",
+          "type": {
+            "defined": {
+              "name": "backstopParams"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "updateBackstop",
+      "docs": [
+        "Admin: replaces a backstop's parameters."
+      ],
+      "discriminator": [
+        158,
+        127,
+        164,
+        182,
+        77,
+        235,
+        35,
+        102
+      ],
+      "accounts": [
+        {
+          "name": "admin",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "backstop",
+          "writable": true
+        }
+      ],
+      "args": [
+        {
+          "name": "params",
+          "type": {
+            "defined": {
+              "name": "backstopParams"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "depositBackstop",
+      "docs": [
+        "Deposits debt tokens into the backstop (they warm up first) and turns a warmed-up deposit into shares. Market's oracles as remaining accounts when the pool holds collateral."
+      ],
+      "discriminator": [
+        238,
+        66,
+        239,
+        203,
+        83,
+        201,
+        52,
+        144
+      ],
+      "accounts": [
+        {
+          "name": "depositor",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market"
+        },
+        {
+          "name": "backstop",
+          "writable": true
+        },
+        {
+          "name": "depositorAccount",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  100,
+                  101,
+                  112,
+                  111,
+                  115,
+                  105,
+                  116,
+                  111,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "backstop"
+              },
+              {
+                "kind": "account",
+                "path": "depositor"
+              }
+            ]
+          }
+        },
+        {
+          "name": "debtVault",
+          "writable": true
+        },
+        {
+          "name": "shareMint",
+          "writable": true
+        },
+        {
+          "name": "depositorDebtAccount",
+          "writable": true
+        },
+        {
+          "name": "depositorShareAccount",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "amount",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "requestBackstopWithdrawal",
+      "docs": [
+        "Burns backstop shares into a withdrawal request, paid after the cooldown; they keep sharing gains and losses."
+      ],
+      "discriminator": [
+        161,
+        230,
+        183,
+        181,
+        222,
+        188,
+        173,
+        31
+      ],
+      "accounts": [
+        {
+          "name": "depositor",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "backstop",
+          "writable": true
+        },
+        {
+          "name": "depositorAccount",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  100,
+                  101,
+                  112,
+                  111,
+                  115,
+                  105,
+                  116,
+                  111,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "backstop"
+              },
+              {
+                "kind": "account",
+                "path": "depositor"
+              }
+            ]
+          }
+        },
+        {
+          "name": "shareMint",
+          "writable": true
+        },
+        {
+          "name": "depositorShareAccount",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "systemProgram",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "shares",
+          "type": "u64"
+        }
+      ]
+    },
+    {
+      "name": "withdrawBackstop",
+      "docs": [
+        "Pays a withdrawal request after its cooldown, pro rata in both tokens; waits while the market has live auctions."
+      ],
+      "discriminator": [
+        211,
+        22,
+        199,
+        216,
+        32,
+        18,
+        157,
+        166
+      ],
+      "accounts": [
+        {
+          "name": "depositor",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market"
+        },
+        {
+          "name": "backstop",
+          "writable": true
+        },
+        {
+          "name": "depositorAccount",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  100,
+                  101,
+                  112,
+                  111,
+                  115,
+                  105,
+                  116,
+                  111,
+                  114
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "backstop"
+              },
+              {
+                "kind": "account",
+                "path": "depositor"
+              }
+            ]
+          }
+        },
+        {
+          "name": "debtVault",
+          "writable": true
+        },
+        {
+          "name": "collateralVault",
+          "writable": true
+        },
+        {
+          "name": "depositorDebtAccount",
+          "writable": true
+        },
+        {
+          "name": "depositorCollateralAccount",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "absorb",
+      "docs": [
+        "Anyone lets the backstop buy a stalled or near-insolvent auction's lot at the auction's price (stop < 3). Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
+      ],
+      "discriminator": [
+        121,
+        23,
+        131,
+        56,
+        87,
+        131,
+        143,
+        148
+      ],
+      "accounts": [
+        {
+          "name": "caller",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "backstop",
+          "writable": true
+        },
+        {
+          "name": "auction",
+          "writable": true
+        },
+        {
+          "name": "position",
+          "writable": true
+        },
+        {
+          "name": "collateralVault",
+          "writable": true
+        },
+        {
+          "name": "liquidityVault",
+          "writable": true
+        },
+        {
+          "name": "backstopDebtVault",
+          "writable": true
+        },
+        {
+          "name": "backstopCollateralVault",
+          "writable": true
+        },
+        {
+          "name": "callerDebtAccount",
+          "writable": true
+        },
+        {
+          "name": "kicker",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "collateralOracle"
+        }
+      ],
+      "args": []
+    },
+    {
+      "name": "buyFromBackstop",
+      "docs": [
+        "Anyone buys the backstop's collateral at oracle × (1 − buy discount). Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."
+      ],
+      "discriminator": [
+        9,
+        6,
+        15,
+        245,
+        23,
+        37,
+        182,
+        20
+      ],
+      "accounts": [
+        {
+          "name": "buyer",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "backstop",
+          "writable": true
+        },
+        {
+          "name": "debtVault",
+          "writable": true
+        },
+        {
+          "name": "collateralVault",
+          "writable": true
+        },
+        {
+          "name": "buyerDebtAccount",
+          "writable": true
+        },
+        {
+          "name": "buyerCollateralAccount",
+          "writable": true
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        },
+        {
+          "name": "collateralOracle"
+        }
+      ],
+      "args": [
+        {
+          "name": "maxCollateral",
+          "type": "u64"
+        },
+        {
+          "name": "maxPrice",
+          "type": "u64"
+        }
+      ]
     }
   ],
   "accounts": [
@@ -1736,6 +2480,32 @@ export type Gavel = {
         62,
         229,
         193
+      ]
+    },
+    {
+      "name": "backstop",
+      "discriminator": [
+        108,
+        64,
+        182,
+        221,
+        12,
+        118,
+        83,
+        180
+      ]
+    },
+    {
+      "name": "backstopDepositor",
+      "discriminator": [
+        222,
+        50,
+        81,
+        73,
+        11,
+        52,
+        51,
+        210
       ]
     }
   ],
@@ -2037,6 +2807,97 @@ export type Gavel = {
         237,
         229,
         9
+      ]
+    },
+    {
+      "name": "backstopCreated",
+      "discriminator": [
+        74,
+        123,
+        102,
+        100,
+        230,
+        212,
+        162,
+        41
+      ]
+    },
+    {
+      "name": "backstopUpdated",
+      "discriminator": [
+        105,
+        127,
+        249,
+        204,
+        29,
+        20,
+        191,
+        39
+      ]
+    },
+    {
+      "name": "backstopDeposited",
+      "discriminator": [
+        196,
+        29,
+        165,
+        121,
+        48,
+        36,
+        150,
+        225
+      ]
+    },
+    {
+      "name": "backstopWithdrawalRequested",
+      "discriminator": [
+        95,
+        175,
+        233,
+        122,
+        45,
+        172,
+        65,
+        79
+      ]
+    },
+    {
+      "name": "backstopWithdrawn",
+      "discriminator": [
+        101,
+        239,
+        247,
+        121,
+        175,
+        185,
+        183,
+        236
+      ]
+    },
+    {
+      "name": "auctionAbsorbed",
+      "discriminator": [
+        164,
+        203,
+        66,
+        171,
+        77,
+        207,
+        48,
+        6
+      ]
+    },
+    {
+      "name": "backstopCollateralBought",
+      "discriminator": [
+        128,
+        103,
+        11,
+        205,
+        32,
+        63,
+        16,
+        14
       ]
     }
   ],
@@ -2360,6 +3221,46 @@ export type Gavel = {
       "code": 6063,
       "name": "positionAuctionLive",
       "msg": "Position already has a live auction (partial kicks: one at a time)"
+    },
+    {
+      "code": 6064,
+      "name": "backstopParamsInvalid",
+      "msg": "Backstop parameters are out of range"
+    },
+    {
+      "code": 6065,
+      "name": "backstopMismatch",
+      "msg": "Backstop or depositor account belongs to another market or owner"
+    },
+    {
+      "code": 6066,
+      "name": "backstopNotAbsorbable",
+      "msg": "Auction is neither open past absorb_after_secs nor near insolvency"
+    },
+    {
+      "code": 6067,
+      "name": "backstopEmpty",
+      "msg": "The backstop has no debt tokens to absorb with"
+    },
+    {
+      "code": 6068,
+      "name": "backstopInsolvent",
+      "msg": "The backstop has shares but no value; deposits are refused"
+    },
+    {
+      "code": 6069,
+      "name": "backstopWithdrawalNotReady",
+      "msg": "No withdrawal request, or its cooldown has not ended"
+    },
+    {
+      "code": 6070,
+      "name": "backstopAuctionsLive",
+      "msg": "Backstop withdrawals wait while the market has live auctions"
+    },
+    {
+      "code": 6071,
+      "name": "backstopCollateralInsufficient",
+      "msg": "Not enough collateral in the backstop"
     }
   ],
   "types": [
@@ -2528,6 +3429,37 @@ export type Gavel = {
           {
             "name": "kickFullLtvBps",
             "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstopParams",
+      "docs": [
+        "Everything the admin sets on a backstop pool."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "absorbAfterSecs",
+            "type": "u64"
+          },
+          {
+            "name": "absorbNearBps",
+            "type": "u16"
+          },
+          {
+            "name": "buyDiscountBps",
+            "type": "u16"
+          },
+          {
+            "name": "withdrawCooldownSecs",
+            "type": "u64"
+          },
+          {
+            "name": "warmupSecs",
+            "type": "u64"
           }
         ]
       }
@@ -2829,11 +3761,121 @@ export type Gavel = {
             "type": "u16"
           },
           {
+            "name": "kickedAt",
+            "type": "i64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                13
+                5
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstop",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "shareMint",
+            "type": "pubkey"
+          },
+          {
+            "name": "debtVault",
+            "type": "pubkey"
+          },
+          {
+            "name": "collateralVault",
+            "type": "pubkey"
+          },
+          {
+            "name": "totalShares",
+            "type": "u64"
+          },
+          {
+            "name": "debt",
+            "type": "u64"
+          },
+          {
+            "name": "collateral",
+            "type": "u64"
+          },
+          {
+            "name": "warming",
+            "type": "u64"
+          },
+          {
+            "name": "params",
+            "type": {
+              "defined": {
+                "name": "backstopParams"
+              }
+            }
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                32
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstopDepositor",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "backstop",
+            "type": "pubkey"
+          },
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "warming",
+            "type": "u64"
+          },
+          {
+            "name": "warmAt",
+            "type": "i64"
+          },
+          {
+            "name": "withdrawShares",
+            "type": "u64"
+          },
+          {
+            "name": "withdrawAt",
+            "type": "i64"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                16
               ]
             }
           }
@@ -3524,6 +4566,242 @@ export type Gavel = {
           {
             "name": "totalShares",
             "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstopCreated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "backstop",
+            "type": "pubkey"
+          },
+          {
+            "name": "params",
+            "type": {
+              "defined": {
+                "name": "backstopParams"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstopUpdated",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "backstop",
+            "type": "pubkey"
+          },
+          {
+            "name": "params",
+            "type": {
+              "defined": {
+                "name": "backstopParams"
+              }
+            }
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstopDeposited",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "depositor",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "activated",
+            "type": "u64"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "totalShares",
+            "type": "u64"
+          },
+          {
+            "name": "warming",
+            "type": "u64"
+          },
+          {
+            "name": "warmAt",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstopWithdrawalRequested",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "depositor",
+            "type": "pubkey"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "withdrawAt",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstopWithdrawn",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "depositor",
+            "type": "pubkey"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "debt",
+            "type": "u64"
+          },
+          {
+            "name": "collateral",
+            "type": "u64"
+          },
+          {
+            "name": "totalShares",
+            "type": "u64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "auctionAbsorbed",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "auction",
+            "type": "pubkey"
+          },
+          {
+            "name": "id",
+            "type": "u64"
+          },
+          {
+            "name": "caller",
+            "type": "pubkey"
+          },
+          {
+            "name": "price",
+            "type": "u64"
+          },
+          {
+            "name": "collateral",
+            "type": "u64"
+          },
+          {
+            "name": "owe",
+            "type": "u64"
+          },
+          {
+            "name": "reward",
+            "type": "u64"
+          },
+          {
+            "name": "tab",
+            "type": "u64"
+          },
+          {
+            "name": "lot",
+            "type": "u64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstopCollateralBought",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "buyer",
+            "type": "pubkey"
+          },
+          {
+            "name": "price",
+            "type": "u64"
+          },
+          {
+            "name": "collateral",
+            "type": "u64"
+          },
+          {
+            "name": "owe",
+            "type": "u64"
+          },
+          {
+            "name": "backstopDebt",
+            "type": "u64"
+          },
+          {
+            "name": "backstopCollateral",
+            "type": "u64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
           }
         ]
       }

@@ -37,7 +37,7 @@ use crate::{
 /// Creates one token-program-owned PDA (vault or mint) of the market. Inlined: six register
 /// arguments would need stack arguments, which the BPF target lacks.
 #[inline(always)]
-fn create_token_pda(
+pub fn create_token_pda(
     admin: &AccountInfo,
     account: &AccountInfo,
     seed: &[u8],

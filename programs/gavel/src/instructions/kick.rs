@@ -178,6 +178,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         price_mode: p.price_mode,
         // At most `anchor_max_cap_bps` (a u16).
         d_max_bps: size.d_max_bps as u16,
+        kicked_at: now.unix_timestamp,
     };
     let reward = take_reward(&mut market, &mut auction, None)?;
     if reward > 0 {

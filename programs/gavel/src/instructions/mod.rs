@@ -1,12 +1,16 @@
 //! One file per instruction. Dispatch is by Anchor discriminator.
 
+pub mod absorb;
 pub mod accept_admin;
 pub mod accrue;
 pub mod borrow;
+pub mod buy_from_backstop;
 pub mod cancel_auction;
 pub mod cancel_withdrawal;
 pub mod close_position;
+pub mod create_backstop;
 pub mod create_market;
+pub mod deposit_backstop;
 pub mod deposit_collateral;
 pub mod deposit_liquidity;
 pub mod fund_insurance;
@@ -14,6 +18,7 @@ pub mod initialize_config;
 pub mod kick;
 pub mod open_position;
 pub mod repay;
+pub mod request_backstop_withdrawal;
 pub mod request_withdrawal;
 pub mod reset_auction;
 pub mod set_stop;
@@ -21,7 +26,9 @@ pub mod take;
 pub mod take_begin;
 pub mod take_end;
 pub mod transfer_admin;
+pub mod update_backstop;
 pub mod update_market;
+pub mod withdraw_backstop;
 pub mod withdraw_collateral;
 pub mod withdraw_liquidity;
 
@@ -76,4 +83,11 @@ instructions! {
     cancel_auction => CANCEL_AUCTION,
     request_withdrawal => REQUEST_WITHDRAWAL,
     cancel_withdrawal => CANCEL_WITHDRAWAL,
+    create_backstop => CREATE_BACKSTOP,
+    update_backstop => UPDATE_BACKSTOP,
+    deposit_backstop => DEPOSIT_BACKSTOP,
+    request_backstop_withdrawal => REQUEST_BACKSTOP_WITHDRAWAL,
+    withdraw_backstop => WITHDRAW_BACKSTOP,
+    absorb => ABSORB,
+    buy_from_backstop => BUY_FROM_BACKSTOP,
 }

@@ -17,6 +17,7 @@
 
 pub mod anchored;
 pub mod auction;
+pub mod backstop;
 pub mod kick;
 pub mod partial;
 mod wide;

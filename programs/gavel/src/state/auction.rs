@@ -54,6 +54,9 @@ pub struct Auction {
     /// Anchored mode: the largest discount, fixed at the kick or last reset
     /// (`math::anchored::d_max_bps`).
     pub d_max_bps: u16,
+    /// Unix time of the kick (resets do not move it): the backstop's `absorb_after_secs` runs
+    /// from here.
+    pub kicked_at: i64,
 }
 
 impl Auction {
@@ -61,10 +64,10 @@ impl Auction {
     pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Auction");
     /// Bytes reserved after the fields for future versions (zero). `initial_debt` and
     /// `rewards_paid` took the first 16 of the original 32, `price_mode` and `d_max_bps` the next
-    /// 3, so the size did not change.
-    pub const RESERVED: usize = 13;
+    /// 3, `kicked_at` the next 8, so the size did not change.
+    pub const RESERVED: usize = 5;
     /// Account size.
-    pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + 8 * 2 + 1 + 2 + Self::RESERVED;
+    pub const LEN: usize = 8 + 32 + 8 + 32 * 3 + 8 * 8 + 1 + 1 + 8 * 2 + 1 + 2 + 8 + Self::RESERVED;
 
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
@@ -89,6 +92,7 @@ impl Auction {
             rewards_paid: r.u64()?,
             price_mode: r.u8()?,
             d_max_bps: r.u16()?,
+            kicked_at: r.i64()?,
         })
     }
 
@@ -117,7 +121,8 @@ impl Auction {
             .u64(self.initial_debt)
             .u64(self.rewards_paid)
             .u8(self.price_mode)
-            .u16(self.d_max_bps);
+            .u16(self.d_max_bps)
+            .i64(self.kicked_at);
         Ok(())
     }
 }

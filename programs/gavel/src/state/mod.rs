@@ -2,6 +2,7 @@
 //! only, so Anchor's `BorshAccountsCoder` decodes it and the program reads fields at fixed offsets.
 
 pub mod auction;
+pub mod backstop;
 pub mod config;
 pub mod discriminator;
 pub mod market;
@@ -9,6 +10,7 @@ pub mod position;
 pub mod withdrawal;
 
 pub use auction::Auction;
+pub use backstop::{Backstop, BackstopDepositor, BackstopParams};
 pub use config::Config;
 pub use market::{Curve, Market, MarketParams};
 pub use position::Position;

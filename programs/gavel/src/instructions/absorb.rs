@@ -1,0 +1,168 @@
+//! `absorb`: the market's backstop buys what is left of a stalled or near-insolvent auction at
+//! the auction's current price (Liquity's Stability Pool, Compound III's `absorb`); the rest of
+//! the auction, if any, continues.
+//!
+//! Who: anyone, while stop < 3 (like `take`).
+//! Accounts: `caller` (signer), `config`, `market` (writable), `backstop` (writable), `auction`
+//! (writable), `position` (writable: the auctioned position), `collateral_vault`,
+//! `liquidity_vault` (writable, the market's), `backstop_debt_vault`,
+//! `backstop_collateral_vault` (writable, the backstop's), `caller_debt_account` (writable, debt
+//! mint: receives the reward), `kicker` (writable: gets the auction's rent if this closes it),
+//! `token_program`, then the market's collateral oracle and its debt oracle when it has one.
+//! Args: none.
+//! Rules: fresh, confident oracle price (same guards as `kick`) whose publish time is not older
+//! than one the market has already used (`context::load_liquidation_prices`, the path anchored
+//! takes use; it records the new publish time); the reward account must be owned by the caller
+//! (`RewardAccountOwnerInvalid`); the auction must have been open
+//! at least `absorb_after_secs` since its kick, or its lot at the oracle price must be worth at
+//! most `tab × (1 + absorb_near_bps)` (`math::backstop::absorbable`). The pool buys at the
+//! auction's current price through the quote `take` uses (`liquidation::quote_take`: Maker mode
+//! the curve, anchored mode `oracle × (1 − d)` with `d ≤ d_max`, so the discount bound holds;
+//! refused when the auction needs a reset; Maker's slice/owe and dust rules), with the oracle price as
+//! the most it pays per unit (`PriceAboveMax`: the pool never buys above the oracle), the whole
+//! lot or as much as its `debt` pays (`BackstopEmpty` when it has none).
+//! Changes: booked exactly like a take (debt to LP cash first, then penalty to insurance;
+//! settles and closes the auction when it is done); the pool's `debt` pays, its `collateral`
+//! grows. The caller gets `tip + chip × tab` from the insurance fund, capped by the auction's
+//! penalty still to raise, by the part of its penalty the kick and resets have not paid out
+//! (the per-auction cap: kick + resets + absorbs together never exceed the initial penalty) and
+//! by the fund (`liquidation::take_reward`, `math::kick::kick_reward`). Emits `AuctionAbsorbed`
+//! (+ `AuctionSettled`, `BadDebt`).
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use super::take::STOP_TAKES;
+use crate::{
+    backstop::load_backstop_mut,
+    context::{
+        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop_below,
+        require_vault,
+    },
+    error::GavelError,
+    events::{AuctionAbsorbed, Event},
+    liquidation::{
+        apply_proceeds, close_auction, load_auction_mut, quote_take, settle_if_done, take_reward,
+        AuctionIds,
+    },
+    math::backstop::{absorb_max_collateral, absorbable, AbsorbCheck},
+    safe_math::SafeMath,
+    token::{
+        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
+    },
+    utils::{require_distinct, require_signer},
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [caller, config, market_info, backstop_info, auction_info, position_info, collateral_vault, liquidity_vault, backstop_debt_vault, backstop_collateral_vault, caller_debt_account, kicker, token_program, oracles @ ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    if !args.is_empty() {
+        return Err(GavelError::InstructionDataInvalid.into());
+    }
+    require_signer(caller)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_TAKES)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
+    let mut auction = load_auction_mut(auction_info, market_info.key(), Some(position_info.key()))?;
+    let mut position = load_position_mut(position_info, market_info.key(), None)?;
+    require_vault(collateral_vault, &market.collateral_vault)?;
+    require_vault(liquidity_vault, &market.liquidity_vault)?;
+    require_vault(backstop_debt_vault, &backstop.debt_vault)?;
+    require_vault(backstop_collateral_vault, &backstop.collateral_vault)?;
+    require_token_account(caller_debt_account, &market.debt_mint)?;
+    // Paying the reward into the liquidity vault would lower `insurance` without moving a token.
+    require_distinct(caller_debt_account, liquidity_vault)?;
+    // Nor into anyone else's account (e.g. another market's vault of the same mint).
+    require_token_owner(caller_debt_account, caller.key())?;
+    if auction.flash != 0 {
+        return Err(GavelError::FlashTakePending.into());
+    }
+
+    let now = now()?;
+    let mid = load_liquidation_prices(&mut market, oracles, &now)?.mid;
+    let check = AbsorbCheck {
+        // Clamped at 0 before the cast, so the cast cannot wrap.
+        since_kick_secs: now.unix_timestamp.saturating_sub(auction.kicked_at).max(0) as u64,
+        absorb_after_secs: backstop.params.absorb_after_secs,
+        lot: auction.lot,
+        tab: auction.tab,
+        price: mid,
+        near_bps: backstop.params.absorb_near_bps as u64,
+    };
+    if !absorbable(&check) {
+        return Err(GavelError::BackstopNotAbsorbable.into());
+    }
+    if backstop.debt == 0 {
+        return Err(GavelError::BackstopEmpty.into());
+    }
+    let t = now.unix_timestamp;
+    let mut fill = quote_take(&market, &auction, t, mid, (auction.lot, mid))?;
+    if fill.owe > backstop.debt {
+        // The pool cannot pay for the whole lot: as much as its debt tokens buy at this price.
+        let most = absorb_max_collateral(backstop.debt, fill.price, auction.lot)
+            .ok_or(GavelError::MathOverflow)?;
+        fill = quote_take(&market, &auction, t, mid, (most, mid))?;
+    }
+    let reward = take_reward(&mut market, &mut auction, None)?;
+    auction.lot = auction.lot.safe_sub(fill.collateral)?;
+    market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
+    apply_proceeds(&mut market, &mut auction, fill.owe)?;
+    backstop.debt = backstop.debt.safe_sub(fill.owe)?;
+    backstop.collateral = backstop.collateral.safe_add(fill.collateral)?;
+
+    transfer_from_vault(
+        &market,
+        market_info,
+        backstop_debt_vault,
+        liquidity_vault,
+        fill.owe,
+    )?;
+    transfer_from_vault(
+        &market,
+        market_info,
+        collateral_vault,
+        backstop_collateral_vault,
+        fill.collateral,
+    )?;
+    if reward > 0 {
+        transfer_from_vault(
+            &market,
+            market_info,
+            liquidity_vault,
+            caller_debt_account,
+            reward,
+        )?;
+    }
+    AuctionAbsorbed {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        id: auction.id,
+        caller: *caller.key(),
+        price: fill.price,
+        collateral: fill.collateral,
+        owe: fill.owe,
+        reward,
+        tab: auction.tab,
+        lot: auction.lot,
+        unix_timestamp: t,
+    }
+    .emit();
+    let ids = AuctionIds {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        now: t,
+    };
+    if settle_if_done(&mut market, &auction, &mut position, &ids)? {
+        close_auction(&auction, auction_info, kicker)?;
+    } else {
+        auction.store(auction_info)?;
+    }
+    position.store(position_info)?;
+    backstop.store(backstop_info)?;
+    market.store(market_info)?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! `buy_from_backstop`: anyone buys the backstop's absorbed collateral with debt tokens at a small
+//! discount to a fresh oracle price, so the pool turns collateral back into buying power during a
+//! long crash (and bidders get a second venue).
+//!
+//! Who: anyone, while stop < 3.
+//! Accounts: `buyer` (signer), `config`, `market` (writable), `backstop` (writable), `debt_vault`,
+//! `collateral_vault` (writable, the backstop's), `buyer_debt_account` (writable, debt mint,
+//! authority `buyer`), `buyer_collateral_account` (writable, collateral mint), `token_program`,
+//! then the market's collateral oracle and its debt oracle when it has one.
+//! Args: `max_collateral: u64`, `max_price: u64` (PRICE_SCALE; slippage guard).
+//! Rules: fresh, confident oracle price (same guards as `kick`) whose publish time is not older
+//! than one the market has already used (`context::load_liquidation_prices`, as takes and
+//! `absorb`; it records the new publish time, so the market is stored); price =
+//! `ceil(mid × (1 − buy_discount_bps))` (`math::backstop::buy_price`), refused above `max_price`;
+//! buys `min(max_collateral, pool collateral)` (`BackstopCollateralInsufficient` when the pool
+//! has none) for `ceil(collateral × price)` (`TakeTooSmall` when that is 0).
+//! Changes: the payment joins the pool's `debt`, the collateral leaves its `collateral`. Emits
+//! `BackstopCollateralBought`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use super::deposit_liquidity::STOP_LIQUIDITY;
+use crate::safe_math::SafeMath;
+use crate::{
+    backstop::load_backstop_mut,
+    context::{load_liquidation_prices, load_market_mut, now, require_stop_below, require_vault},
+    error::GavelError,
+    events::{BackstopCollateralBought, Event},
+    math::backstop::{buy_owe, buy_price},
+    state::Reader,
+    token::{
+        require_token_account, require_token_program, transfer_from_user, transfer_from_vault,
+    },
+    utils::{require_distinct, require_signer},
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [buyer, config, market_info, backstop_info, debt_vault, collateral_vault, buyer_debt_account, buyer_collateral_account, token_program, oracles @ ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let max_collateral = r.u64()?;
+    let max_price = r.u64()?;
+    r.finish()?;
+
+    require_signer(buyer)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_LIQUIDITY)?;
+    let mut market = load_market_mut(market_info)?;
+    let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
+    require_vault(debt_vault, &backstop.debt_vault)?;
+    require_vault(collateral_vault, &backstop.collateral_vault)?;
+    require_token_account(buyer_debt_account, &market.debt_mint)?;
+    require_token_account(buyer_collateral_account, &market.collateral_mint)?;
+    require_distinct(buyer_collateral_account, collateral_vault)?;
+
+    let collateral = max_collateral.min(backstop.collateral);
+    if collateral == 0 {
+        return Err(GavelError::BackstopCollateralInsufficient.into());
+    }
+    let now = now()?;
+    let mid = load_liquidation_prices(&mut market, oracles, &now)?.mid;
+    let price =
+        buy_price(mid, backstop.params.buy_discount_bps as u64).ok_or(GavelError::MathOverflow)?;
+    if price > max_price {
+        return Err(GavelError::PriceAboveMax.into());
+    }
+    let owe = buy_owe(collateral, price).ok_or(GavelError::MathOverflow)?;
+    if owe == 0 {
+        return Err(GavelError::TakeTooSmall.into());
+    }
+    backstop.collateral = backstop.collateral.safe_sub(collateral)?;
+    backstop.debt = backstop.debt.safe_add(owe)?;
+
+    transfer_from_user(buyer_debt_account, debt_vault, buyer, owe)?;
+    transfer_from_vault(
+        &market,
+        market_info,
+        collateral_vault,
+        buyer_collateral_account,
+        collateral,
+    )?;
+    backstop.store(backstop_info)?;
+    market.store(market_info)?;
+    BackstopCollateralBought {
+        market: *market_info.key(),
+        buyer: *buyer.key(),
+        price,
+        collateral,
+        owe,
+        backstop_debt: backstop.debt,
+        backstop_collateral: backstop.collateral,
+        unix_timestamp: now.unix_timestamp,
+    }
+    .emit();
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! `deposit_backstop`: a depositor puts debt tokens into a market's backstop. The deposit warms
+//! up first: for `warmup_secs` it is neither shares nor usable by absorbs, so nobody can deposit
+//! just before a profitable absorb and share in it. The next `deposit_backstop` after the warm-up
+//! (with `amount` 0 to only do that) turns it into shares.
+//!
+//! Who: anyone, while stop < 3.
+//! Accounts: `depositor` (signer, writable: pays the depositor account's rent the first time),
+//! `config`, `market`, `backstop` (writable), `depositor_account` (writable, PDA
+//! `["backstop_depositor", backstop, depositor]`, created when missing), `debt_vault`
+//! (writable, the backstop's), `share_mint` (writable, the backstop's), `depositor_debt_account`
+//! (writable, debt mint), `depositor_share_account` (writable, backstop share mint),
+//! `token_program`, `system_program`, then the market's oracles (read only when the pool holds
+//! collateral and a warmed-up deposit is turned into shares).
+//! Args: `amount: u64` (debt base units; 0 = only turn a warmed-up deposit into shares).
+//! Rules: a warmed-up deposit becomes `floor(warming × total_shares / value)` shares (1:1 for the
+//! first), where `value = debt + ceil(collateral × deposit price)` and the deposit price is the
+//! oracle mid × (1 + max_conf_bps) rounded up (`math::backstop`): the pool's collateral is valued
+//! high so a newcomer never dilutes the holders. The basket is the accounting (`debt`,
+//! `collateral`), never the vault balances, so donations cannot inflate a share. Refused with
+//! `BackstopInsolvent` when shares exist but the basket is worth 0, `DepositTooSmall` when the
+//! shares round to 0, `AmountInvalid` when there is nothing to deposit or activate.
+//! Changes: `amount` moves into the debt vault and joins the depositor's warming balance, whose
+//! warm-up restarts (`warm_at = now + warmup_secs`); activation mints shares, moves the tokens
+//! from `warming` to `debt`. Emits `BackstopDeposited`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use super::deposit_liquidity::STOP_LIQUIDITY;
+use crate::{
+    backstop::{activate_warm_deposit, load_backstop_mut, load_or_create_depositor},
+    context::{now, require_stop_below, require_vault},
+    error::GavelError,
+    events::{BackstopDeposited, Event},
+    state::{Market, Reader},
+    token::{mint_shares, require_token_account, require_token_program, transfer_from_user},
+    utils::require_signer,
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [depositor, config, market_info, backstop_info, depositor_info, debt_vault, share_mint, depositor_debt_account, depositor_share_account, token_program, system_program, oracles @ ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let amount = r.u64()?;
+    r.finish()?;
+
+    require_signer(depositor)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_LIQUIDITY)?;
+    let market = Market::load(market_info)?;
+    let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
+    require_vault(debt_vault, &backstop.debt_vault)?;
+    require_vault(share_mint, &backstop.share_mint)?;
+    require_token_account(depositor_debt_account, &market.debt_mint)?;
+    require_token_account(depositor_share_account, &backstop.share_mint)?;
+    let mut account = load_or_create_depositor(
+        depositor,
+        depositor_info,
+        backstop_info.key(),
+        system_program,
+    )?;
+
+    let now = now()?;
+    let (activated, shares) =
+        activate_warm_deposit(&mut backstop, &mut account, &market, oracles, &now)?;
+    if amount == 0 && activated == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    if shares > 0 {
+        mint_shares(
+            &market,
+            market_info,
+            share_mint,
+            depositor_share_account,
+            shares,
+        )?;
+    }
+    if amount > 0 {
+        transfer_from_user(depositor_debt_account, debt_vault, depositor, amount)?;
+        account.warming = account
+            .warming
+            .checked_add(amount)
+            .ok_or(GavelError::MathOverflow)?;
+        backstop.warming = backstop
+            .warming
+            .checked_add(amount)
+            .ok_or(GavelError::MathOverflow)?;
+        account.warm_at = now
+            .unix_timestamp
+            .checked_add(backstop.params.warmup_secs as i64)
+            .ok_or(GavelError::MathOverflow)?;
+    }
+    account.store(depositor_info)?;
+    backstop.store(backstop_info)?;
+    BackstopDeposited {
+        market: *market_info.key(),
+        depositor: *depositor.key(),
+        amount,
+        activated,
+        shares,
+        total_shares: backstop.total_shares,
+        warming: account.warming,
+        warm_at: account.warm_at,
+    }
+    .emit();
+    Ok(())
+}

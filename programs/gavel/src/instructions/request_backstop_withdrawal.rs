@@ -1,0 +1,76 @@
+//! `request_backstop_withdrawal`: a depositor asks to leave the backstop with some shares. The
+//! shares are burned now but keep their claim on the basket — they go on sharing the pool's
+//! gains and losses — until `withdraw_backstop` pays them, at least `withdraw_cooldown_secs`
+//! later.
+//!
+//! Who: a holder of backstop shares, while stop < 3.
+//! Accounts: `depositor` (signer, writable: pays the depositor account's rent the first time),
+//! `config`, `backstop` (writable), `depositor_account` (writable, PDA `["backstop_depositor",
+//! backstop, depositor]`, created when missing), `share_mint` (writable, the backstop's),
+//! `depositor_share_account` (writable, backstop share mint, authority `depositor`),
+//! `token_program`, `system_program`.
+//! Args: `shares: u64` (> 0).
+//! Changes: burns `shares`; the request grows by them and its cooldown restarts
+//! (`withdraw_at = now + withdraw_cooldown_secs`); `total_shares` is unchanged. Emits
+//! `BackstopWithdrawalRequested`.
+
+use pinocchio::{account_info::AccountInfo, ProgramResult};
+
+use super::deposit_liquidity::STOP_LIQUIDITY;
+use crate::{
+    backstop::load_or_create_depositor,
+    context::{now, require_stop_below, require_vault},
+    error::GavelError,
+    events::{BackstopWithdrawalRequested, Event},
+    state::{Backstop, Reader},
+    token::{burn_shares, require_token_account, require_token_program},
+    utils::{require_signer, require_writable},
+};
+
+/// Handler.
+pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
+    let [depositor, config, backstop_info, depositor_info, share_mint, depositor_share_account, token_program, system_program, ..] =
+        accounts
+    else {
+        return Err(GavelError::AccountsMissing.into());
+    };
+    let mut r = Reader::new(args, 0);
+    let shares = r.u64()?;
+    r.finish()?;
+
+    require_signer(depositor)?;
+    require_token_program(token_program)?;
+    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_writable(backstop_info)?;
+    let backstop = Backstop::load(backstop_info)?;
+    require_vault(share_mint, &backstop.share_mint)?;
+    require_token_account(depositor_share_account, &backstop.share_mint)?;
+    if shares == 0 {
+        return Err(GavelError::AmountInvalid.into());
+    }
+    let mut account = load_or_create_depositor(
+        depositor,
+        depositor_info,
+        backstop_info.key(),
+        system_program,
+    )?;
+
+    burn_shares(share_mint, depositor_share_account, depositor, shares)?;
+    account.withdraw_shares = account
+        .withdraw_shares
+        .checked_add(shares)
+        .ok_or(GavelError::MathOverflow)?;
+    account.withdraw_at = now()?
+        .unix_timestamp
+        .checked_add(backstop.params.withdraw_cooldown_secs as i64)
+        .ok_or(GavelError::MathOverflow)?;
+    account.store(depositor_info)?;
+    BackstopWithdrawalRequested {
+        market: backstop.market,
+        depositor: *depositor.key(),
+        shares: account.withdraw_shares,
+        withdraw_at: account.withdraw_at,
+    }
+    .emit();
+    Ok(())
+}
