@@ -328,6 +328,14 @@ export function writeReport(outDir: string, inp: ReportInput): { md: string; svg
     `- Default calibration (ample bidders, ${def.seeds.length} seeds) still meets both: naive **${met(both(def.g))}** (bad debt ${count(def.g, goalBad)}, discount ${count(def.g, goalDisc)}; worst ${pct(Math.max(...bd(def.g)), 3)} / ${pct(Math.max(...dm(def.g)))}), strategic **${met(both(defS.g))}** (${count(defS.g, goalBad)}, ${count(defS.g, goalDisc)}).`,
     `- Move from today (Maker mode, same seeds), harsh naive: bad debt median ${pct(med(bd(mHarsh.g)), 3)} → ${pct(med(bd(harsh.g)), 3)}, worst ${pct(Math.max(...bd(mHarsh.g)), 3)} → ${pct(Math.max(...bd(harsh.g)), 3)}; median discount median ${pct(med(dm(mHarsh.g)))} → ${pct(med(dm(harsh.g)))}, worst ${pct(Math.max(...dm(mHarsh.g)))} → ${pct(Math.max(...dm(harsh.g)))}; borrower cost ${cost(mHarsh.g)} → ${cost(harsh.g)} (baseline ${cost(harsh.b)}).`,
     `- Partial kicks: ${harsh.g.reduce((s, x) => s + x.partialKicks, 0)} of ${harsh.g.reduce((s, x) => s + x.kicks, 0)} v2 kicks on harsh moved part of the position; liquidated debt v2 ${med(harsh.g.map((x) => x.liquidatedDebt)).toFixed(0)} vs Maker ${med(mHarsh.g.map((x) => x.liquidatedDebt)).toFixed(0)} vs B ${med(harsh.b.map((x) => x.liquidatedDebt)).toFixed(0)} USDC (median). Keepers predicted every kick with the SDK's \`kickSize\`: ${[...results.values()].reduce((s, x) => s + x.summary.kickSizeMismatches, 0)} mismatches in ${[...results.values()].reduce((s, x) => s + x.summary.kickSizeChecks, 0)} kicks over all runs.`,
+    ...BACKSTOPS.map((size) => {
+      const gr = v2(`backstop ${size}|capital 10000`);
+      if (!gr.g.length) return `- With a $${size / 1000}k backstop pool: not run.`;
+      const worse = CAPITALS.map((cap) => ({ cap, gr: v2(`backstop ${size}|capital ${cap}`) }))
+        .filter((x) => x.gr.g.length && excess(x.gr) > 1e-12)
+        .map((x) => `$${x.cap / 1000}k (by up to ${pct(excess(x.gr), 3)})`);
+      return `- With a $${size / 1000}k backstop pool (the change this round's backstop issue brings), harsh naive: bad debt ≤ 0.1% on ${count(gr.g, goalBad)} seeds (worst ${pct(Math.max(...bd(gr.g)), 3)}), median discount ≤ 3% on ${count(gr.g, goalDisc)} (worst ${pct(Math.max(...dm(gr.g)))}), absorbed share median ${pct(med(gr.g.map((x) => x.absorbedShare)))}; v2 bad debt ≤ B at every capital level: **${met(worse.length === 0)}**${worse.length ? ` (worse at ${worse.join(", ")})` : ""}.`;
+    }),
     "",
     "Per seed (harsh; how far each seed is from the goals):",
     "",
