@@ -232,6 +232,12 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       expect(brief.summary.kickSizeMismatches).to.equal(0);
     }
     expect(v2runs.reduce((n, x) => n + x.brief.summary.partialKicks, 0)).to.be.greaterThan(0);
+    // The backstop dimension: runs with a pool absorb, runs without never do.
+    const withPool = raw.runs.filter((x) => x.job.key.includes("backstop"));
+    expect(withPool.length).to.be.greaterThan(0);
+    for (const { brief } of withPool) expect(brief.summary.absorbs).to.be.greaterThan(0);
+    for (const { brief } of raw.runs.filter((x) => !x.job.key.includes("backstop")))
+      expect(brief.summary.absorbs).to.equal(0);
     for (const name of [
       "capital-bad-debt",
       "capital-discount",

@@ -369,7 +369,7 @@ export interface Summary extends SideSummary {
    */
   kickSizeChecks: number;
   kickSizeMismatches: number;
-  /** Absorbs by the backstop pool, the debt it paid and its share of the liquidated debt. */
+  /** Absorbs by the backstop pool, what it paid (USDC: debt and penalty) and that over the liquidated debt. */
   absorbs: number;
   absorbedDebt: number;
   absorbedShare: number;

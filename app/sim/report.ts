@@ -442,7 +442,7 @@ export function writeReport(outDir: string, inp: ReportInput): { md: string; svg
     "",
     "## Backstop pool (harsh, v2, capital × backstop size)",
     "",
-    `The backstop pool (merged on main during this round) absorbs an auction still open ${SIM_BACKSTOP.absorbAfterSecs.toNumber() / 60} minutes after its kick or whose lot is worth at most its tab + ${SIM_BACKSTOP.absorbNearBps / 100}%, at the auction's current price, when an online bidder-keeper (same latency, outages and fees as kicks) sends \`absorb\`. The pool's collateral is not sold back in the simulation (no \`buy_from_backstop\`), so its absorbs add no price impact and its mark-to-market loss is the pool's, not bad debt. The baseline has no backstop. Absorbed share = debt paid by the backstop / liquidated debt.`,
+    `The backstop pool (merged on main during this round) absorbs an auction still open ${SIM_BACKSTOP.absorbAfterSecs.toNumber() / 60} minutes after its kick or whose lot is worth at most its tab + ${SIM_BACKSTOP.absorbNearBps / 100}%, at the auction's current price, when an online bidder-keeper (same latency, outages and fees as kicks) sends \`absorb\`. The pool's collateral is not sold back in the simulation (no \`buy_from_backstop\`), so its absorbs add no price impact and its mark-to-market loss is the pool's, not bad debt. The baseline has no backstop. Absorbed share = USDC the backstop paid for what it absorbed (debt and penalty, like a take's payment) / liquidated debt (without penalty), so it can exceed 100% when the pool takes nearly everything.`,
     "",
     "| backstop | capital per bidder | seeds | bad debt v2 | bad debt B | median discount v2 | absorbed share (median, max) | v2 bad debt ≤ B on every seed |",
     "|---|---|---|---|---|---|---|---|",
