@@ -10,11 +10,22 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PublicKey } from "@solana/web3.js";
-import { baseline, defaultConfig, makeBook, makePath, RunResult, runSim, SimConfig } from "../app/sim/engine";
+import {
+  baseline,
+  defaultConfig,
+  makeBook,
+  makePath,
+  marketParams,
+  RunResult,
+  runSim,
+  SimConfig,
+  Summary,
+} from "../app/sim/engine";
 import { parseArgs } from "../app/sim/main";
 import { writeOutputs } from "../app/sim/output";
 import { main as simReport, SCENARIO_FLAGS } from "../app/sim/report";
-import { defaultParams } from "./helpers/lending";
+import { MAKER_ENGINE } from "../sdk/src";
+import { defaultParams, V2_ENGINE } from "./helpers/lending";
 
 const small = (stress: "default" | "harsh" = "default"): SimConfig => ({
   ...defaultConfig("blackthursday", stress),
@@ -161,6 +172,32 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     expect(fs.readFileSync(path.join(hdir, "report.md"), "utf8")).to.include("stress `harsh`");
   });
 
+  it("engine v2 (--mode anchored --kick-mode partial): partial kicks sized as the SDK predicts, takes at the posted oracle less a discount within [d_start, d_max cap], the same baseline", () => {
+    const c = { ...small("harsh"), hours: 6, drainSecs: 7200 };
+    const maker = runSim(c);
+    const v2 = runSim({ ...c, mechanism: { priceMode: "anchored", kickMode: "partial", backstopUsd: 0 } });
+    const s = v2.summary;
+    expect(s.invariantChecks).to.be.greaterThan(100);
+    expect(s.kicks).to.be.greaterThan(0);
+    expect(s.partialKicks).to.be.greaterThan(0);
+    expect(s.kickSizeChecks).to.equal(s.kicks);
+    expect(s.kickSizeMismatches).to.equal(0);
+    expect(v2.takes.length).to.be.greaterThan(0);
+    // Without the oracle lag the posted oracle is the market price: every take's discount to it is
+    // the anchored one (rounding of the price up to one unit aside).
+    for (const t of v2.takes) {
+      const d = 1 - t.priceUsd / t.oracleUsd;
+      expect(d).to.be.within(
+        V2_ENGINE.anchorStartBps / 10_000 - 1e-6,
+        V2_ENGINE.anchorMaxCapBps / 10_000 + 1e-6,
+      );
+    }
+    // Partial kicks: an auction moves less debt on average than Maker mode's whole positions.
+    expect(s.liquidatedDebt / s.kicks).to.be.lessThan(maker.summary.liquidatedDebt / maker.summary.kicks);
+    // The baseline replays the same bidder draws whatever Gavel's mode: it is the same run.
+    expect(v2.baseline).to.deep.equal(maker.baseline);
+  });
+
   it("npm run sim:report --small: REPORT.md with the verdict table, goal figures and attribution; SVG and PNG charts that parse", async function () {
     this.timeout(600_000);
     const out = path.join(dir, "report");
@@ -179,8 +216,35 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       expect(verdict).to.match(new RegExp(`\\| ${cell(name)} +\\| naive +\\|`));
     const rows = verdict.split("\n").filter((l) => /^\| [^-]/.test(l) && !l.startsWith("| scenario"));
     expect(rows).to.have.length(SCENARIO_FLAGS.length * 2);
-    for (const row of rows) expect(row.split("|").length).to.equal(13);
-    for (const name of ["capital-bad-debt", "capital-discount", "heatmap-bad-debt", "harsh-price"]) {
+    // scenario, bidders, seeds, bad debt v2 / Maker / B, discount v2 / Maker / B, cost, two verdicts.
+    for (const row of rows) expect(row.split("|").length).to.equal(14);
+    expect(md).to.match(/## Goal figures \(issue 18/);
+    // The small report's raw results: v2 and Maker runs, every one with its invariants checked
+    // after every step and every kick sized as the SDK's mirror predicted.
+    const raw = JSON.parse(fs.readFileSync(path.join("target", "sim-report-small.json"), "utf8")) as {
+      runs: { job: { key: string }; brief: { summary: Summary } }[];
+    };
+    const v2runs = raw.runs.filter((x) => x.job.key.startsWith("v2:"));
+    expect(v2runs.length).to.be.greaterThan(0);
+    expect(raw.runs.some((x) => x.job.key.startsWith("maker:"))).to.equal(true);
+    for (const { brief } of raw.runs) {
+      expect(brief.summary.invariantChecks).to.be.greaterThan(100);
+      expect(brief.summary.kickSizeMismatches).to.equal(0);
+    }
+    expect(v2runs.reduce((n, x) => n + x.brief.summary.partialKicks, 0)).to.be.greaterThan(0);
+    // The backstop dimension: runs with a pool absorb, runs without never do.
+    const withPool = raw.runs.filter((x) => x.job.key.includes("backstop"));
+    expect(withPool.length).to.be.greaterThan(0);
+    for (const { brief } of withPool) expect(brief.summary.absorbs).to.be.greaterThan(0);
+    for (const { brief } of raw.runs.filter((x) => !x.job.key.includes("backstop")))
+      expect(brief.summary.absorbs).to.equal(0);
+    for (const name of [
+      "capital-bad-debt",
+      "capital-discount",
+      "heatmap-bad-debt",
+      "harsh-price",
+      "harsh-price-maker",
+    ]) {
       const svg = fs.readFileSync(path.join(out, "report", `${name}.svg`), "utf8");
       expect(svg).to.match(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>/);
       expect(svg.trim().endsWith("</svg>")).to.equal(true);
@@ -225,6 +289,22 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       0.5,
       { priceMode: "dutch", kickMode: "whole", backstopUsd: 0 },
     ]);
+    // Engine v2 as inputs: the V2_ENGINE defaults mapped in marketParams, flags override them.
+    const e = parseArgs([
+      "--mode",
+      "anchored",
+      "--kick-mode",
+      "partial",
+      "--d-rate",
+      "25",
+      "--target-ltv",
+      "6500",
+    ]).cfg;
+    expect(e.mechanism).to.deep.equal({ priceMode: "anchored", kickMode: "partial", backstopUsd: 0 });
+    const mp = marketParams(e, PublicKey.default);
+    expect(mp).to.deep.include({ ...V2_ENGINE, anchorRateBpsPerMin: 25, kickTargetLtvBps: 6_500 });
+    const maker = marketParams(defaultConfig(), PublicKey.default);
+    expect(maker).to.deep.include(MAKER_ENGINE);
     for (const bad of [
       ["--offline", "1.5"],
       ["--bidders", "2.5"],
@@ -235,8 +315,10 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       ["--keeper", "nobody"],
       ["--oracle-lag", "yes"],
       ["--flash-share", "2"],
-      ["--mode", "anchored"], // not in this program yet
-      ["--kick-mode", "partial"],
+      ["--mode", "maker"],
+      ["--kick-mode", "half"],
+      ["--d-rate", "-1"],
+      ["--target-ltv", "10000"],
     ])
       expect(() => parseArgs(bad)).to.throw(/^--|^unknown flag/);
   });

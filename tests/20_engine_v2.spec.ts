@@ -33,6 +33,7 @@ import {
   OracleKind,
   partialKick,
   openPositionIx,
+  EngineParams,
   PRICE_MODE_ANCHORED,
   resetAuctionIx,
   takeIx,
@@ -40,7 +41,7 @@ import {
   updateMarketIx,
   valueFloor,
 } from "../sdk/src";
-import { LendingWorld, v2Params } from "./helpers/lending";
+import { defaultParams, LendingWorld } from "./helpers/lending";
 import { SendResult } from "./helpers/svm";
 
 const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
@@ -51,6 +52,22 @@ const FEED = Buffer.alloc(32, 7);
 /** Compute budget of an anchored take, oracle read included (issue 18). */
 const TAKE_CU_BUDGET = 8_000;
 
+/**
+ * The engine v2 parameters this spec's arithmetic is written for (0.5 % off the oracle at the kick,
+ * +0.5 % a minute, d_max 3 % + the LTV's excess, at most 8 %; partial kicks back to 70 %, whole from
+ * 90 %), pinned here so the rules are checked to the unit whatever the calibrated defaults
+ * (`V2_ENGINE` in helpers/lending.ts, chosen with the simulator) are.
+ */
+const SPEC_ENGINE: Readonly<EngineParams> = Object.freeze({
+  priceMode: PRICE_MODE_ANCHORED,
+  anchorStartBps: 50,
+  anchorRateBpsPerMin: 50,
+  anchorMaxBaseBps: 300,
+  anchorMaxCapBps: 800,
+  kickTargetLtvBps: 7_000,
+  kickFullLtvBps: 9_000,
+});
+
 /** An anchored SOL/USDC market on pull oracles, with an LP, an insurance fund and a kicker. */
 class EngineWorld extends LendingWorld {
   lp!: Keypair;
@@ -59,7 +76,7 @@ class EngineWorld extends LendingWorld {
   readonly print = Keypair.generate().publicKey;
 
   params(over: Partial<MarketParams> = {}): MarketParams {
-    return { ...v2Params(new PublicKey(FEED), OracleKind.PythPull), ...over };
+    return { ...defaultParams(new PublicKey(FEED), OracleKind.PythPull), ...SPEC_ENGINE, ...over };
   }
 
   createIx(params: MarketParams): TransactionInstruction {

@@ -10,12 +10,24 @@
  * place ({@link marketParams}).
  */
 import BN from "bn.js";
-import { createTransferInstruction } from "@solana/spl-token";
-import { Keypair, PublicKey } from "@solana/web3.js";
 import {
+  ACCOUNT_SIZE,
+  createInitializeAccount3Instruction,
+  createTransferInstruction,
+  TOKEN_PROGRAM_ID,
+} from "@solana/spl-token";
+import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import {
+  absorbable,
+  absorbIx,
+  accrueRate,
   auctionPda,
-  auctionPrice,
+  backstopAddresses,
+  BackstopParams,
   borrowIx,
+  createBackstopIx,
+  decodeBackstop,
+  depositBackstopIx,
   debtFromArt,
   decodeAuction,
   decodePosition,
@@ -26,16 +38,23 @@ import {
   flashTakeIxs,
   fundInsuranceIx,
   kickIx,
+  kickParamsOf,
+  kickSize,
+  KickSize,
+  KickSizeError,
   MarketParams,
+  marketOraclePrice,
   needsReset,
   openPositionIx,
+  PRICE_MODE_ANCHORED,
   PRICE_SCALE,
   resetAuctionIx,
   takeIx,
+  takePrice,
   takeQuote,
   TakeQuote,
 } from "../../sdk/src";
-import { defaultParams, LendingWorld } from "../../tests/helpers/lending";
+import { defaultParams, LendingWorld, V2_ENGINE } from "../../tests/helpers/lending";
 import { blackThursdayPath, GBM_DEFAULTS, gbmPath, PathPoint, quantile, reboundPath, rng } from "./paths";
 
 const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
@@ -57,20 +76,40 @@ export type Strategy = "naive" | "best" | "waiter";
 export const STRATEGIES: Strategy[] = ["naive", "best", "waiter"];
 /** Who kicks and resets: the bidders (their latency, outages and fees) or a frictionless keeper. */
 export type KeeperModel = "bidders" | "free";
-/** The auction's price curve (the program's only mode today). */
-export type PriceMode = "dutch";
-export const PRICE_MODES: PriceMode[] = ["dutch"];
-/** What a kick takes into the auction (the whole position, today). */
-export type KickMode = "whole";
-export const KICK_MODES: KickMode[] = ["whole"];
+/**
+ * The auction's price: `dutch` is Maker's curve falling from `buf` × oracle at the kick; `anchored`
+ * (engine v2) is the live oracle less a discount growing from `d_start` by `d_rate` up to the
+ * auction's d_max (the engine v2 defaults, {@link V2_ENGINE}, unless `params` override them).
+ */
+export type PriceMode = "dutch" | "anchored";
+export const PRICE_MODES: PriceMode[] = ["dutch", "anchored"];
+/**
+ * What a kick takes into the auction: the `whole` position, or (engine v2) the `partial` debt that
+ * brings it back to the target LTV (the whole position from the full-kick LTV), sized by the program.
+ */
+export type KickMode = "whole" | "partial";
+export const KICK_MODES: KickMode[] = ["whole", "partial"];
 
 /** The liquidation mechanism of the simulated market: plain inputs of a run. */
 export interface Mechanism {
   priceMode: PriceMode;
   kickMode: KickMode;
-  /** Backstop pool (USD); 0 is the only size this program build has (no backstop pool yet). */
+  /** Backstop pool deposits (USDC); 0: no backstop pool. Absorbs follow {@link SIM_BACKSTOP}. */
   backstopUsd: number;
 }
+
+/**
+ * The simulated market's backstop parameters (those of spec 21's stories): an auction still open an
+ * hour after its kick, or whose lot is worth at most its tab + 5%, may be absorbed; deposits warm up
+ * for 10 minutes (done before the path starts).
+ */
+export const SIM_BACKSTOP: BackstopParams = {
+  absorbAfterSecs: new BN(3_600),
+  absorbNearBps: 500,
+  buyDiscountBps: 100,
+  withdrawCooldownSecs: new BN(3_600),
+  warmupSecs: new BN(600),
+};
 
 /** A waiter believes a rival has no capital when the rival's USDC balance is below this (USD). */
 export const RIVAL_DRY_USD = 100;
@@ -211,8 +250,25 @@ export function marketParams(c: Pick<SimConfig, "params" | "mechanism">, oracle:
   const m = c.mechanism;
   if (!PRICE_MODES.includes(m.priceMode)) throw new Error(`price mode ${m.priceMode} is not in this program`);
   if (!KICK_MODES.includes(m.kickMode)) throw new Error(`kick mode ${m.kickMode} is not in this program`);
-  if (m.backstopUsd !== 0) throw new Error("this program has no backstop pool: backstop size must be 0");
-  return { ...defaultParams(oracle), ...c.params, collateralOracle: oracle };
+  if (!(m.backstopUsd >= 0)) throw new Error(`backstop size must be ≥ 0, got ${m.backstopUsd}`);
+  const v2 = V2_ENGINE;
+  const engine: Partial<MarketParams> = {
+    ...(m.priceMode === "anchored"
+      ? {
+          priceMode: v2.priceMode,
+          anchorStartBps: v2.anchorStartBps,
+          anchorRateBpsPerMin: v2.anchorRateBpsPerMin,
+        }
+      : {}),
+    // d_max bounds the anchored discount and is the discount partial kicks size their lot at.
+    ...(m.priceMode === "anchored" || m.kickMode === "partial"
+      ? { anchorMaxBaseBps: v2.anchorMaxBaseBps, anchorMaxCapBps: v2.anchorMaxCapBps }
+      : {}),
+    ...(m.kickMode === "partial"
+      ? { kickTargetLtvBps: v2.kickTargetLtvBps, kickFullLtvBps: v2.kickFullLtvBps }
+      : {}),
+  };
+  return { ...defaultParams(oracle), ...engine, ...c.params, collateralOracle: oracle };
 }
 
 /** Metrics measured the same way on both sides (Gavel and the fixed-bonus baseline). */
@@ -305,6 +361,18 @@ export interface Summary extends SideSummary {
   resets: number;
   keeperRewards: number;
   keeperFees: number;
+  /** Kicks that moved only part of the position (engine v2 partial kicks). */
+  partialKicks: number;
+  /**
+   * Kicks whose auction (debt, lot, d_max) the keeper predicted with the SDK's sizing mirror
+   * (`kickSize`) before sending, and how many the program sized differently (0 unless they diverge).
+   */
+  kickSizeChecks: number;
+  kickSizeMismatches: number;
+  /** Absorbs by the backstop pool, what it paid (USDC: debt and penalty) and that over the liquidated debt. */
+  absorbs: number;
+  absorbedDebt: number;
+  absorbedShare: number;
   /** Seconds from a position becoming unsafe to its kick (median, max). */
   kickWaitMedianSecs: number;
   kickWaitMaxSecs: number;
@@ -458,6 +526,44 @@ class SimWorld extends LendingWorld {
     this.kicker = this.actor();
   }
 
+  /** Creates the market's backstop pool and deposits `usdc` into it, warmed up into shares. */
+  backstop(params: BackstopParams, usdc: BN, usd: number): void {
+    this.mustSend([createBackstopIx({ admin: this.admin.publicKey, ...this.ref }, params)], [this.admin]);
+    const b = backstopAddresses(this.addrs.market);
+    const depositor = this.actor();
+    const shares = Keypair.generate();
+    const rent = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
+    this.mustSend(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: depositor.publicKey,
+          newAccountPubkey: shares.publicKey,
+          lamports: rent,
+          space: ACCOUNT_SIZE,
+          programId: TOKEN_PROGRAM_ID,
+        }),
+        createInitializeAccount3Instruction(shares.publicKey, b.shareMint, depositor.publicKey),
+      ],
+      [depositor, shares],
+    );
+    this.fundDebt(depositor.publicKey, usdc);
+    const deposit = (amount: BN) =>
+      depositBackstopIx(
+        {
+          ...this.ref,
+          depositor: depositor.publicKey,
+          depositorDebtAccount: this.ata(this.ref.debtMint, depositor.publicKey),
+          depositorShareAccount: shares.publicKey,
+          oracles: [this.oracle],
+        },
+        amount,
+      );
+    this.mustSend([deposit(usdc)], [depositor]);
+    this.warp(params.warmupSecs.toNumber());
+    this.setPrice(usd);
+    this.mustSend([deposit(new BN(0))], [depositor]); // activates the warmed-up deposit
+  }
+
   borrower(sol: number, usdc: number): Keypair {
     const b = this.actor();
     this.fundCollateral(b.publicKey, SOL(sol));
@@ -505,6 +611,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const book = makeBook(c);
   const totalBorrow = book.reduce((s, b) => s + b.usdc, 0);
   w.setup(params, USDC(totalBorrow * 1.5 + 100_000), USDC(Math.max(10_000, totalBorrow * 0.01)), c.startUsd);
+  const backstop = c.mechanism.backstopUsd > 0 ? backstopAddresses(w.addrs.market).backstop : null;
+  if (backstop) w.backstop(SIM_BACKSTOP, USDC(c.mechanism.backstopUsd), c.startUsd);
   const borrowers = book.map((b): BookEntry => {
     const kp = w.borrower(b.sol, b.usdc);
     // The position's address, derived once (PDA derivation dominates a run's time otherwise).
@@ -544,6 +652,11 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let bidderKeeperRewards = 0;
   let keeperFees = 0;
   let kicks = 0;
+  let absorbs = 0;
+  let absorbedDebt = 0;
+  let partialKicks = 0;
+  let kickSizeChecks = 0;
+  let kickSizeMismatches = 0;
   let resets = 0;
   let lpLoss = 0;
   let insuranceUsed = 0;
@@ -578,9 +691,39 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     return reward;
   };
 
+  /**
+   * The auction a kick of `pos` would start now, as the keeper expects it from the SDK's sizing
+   * mirror (null: it expects a refusal).
+   */
+  const expectKick = (pos: PositionAccount): KickSize | null => {
+    const mk = w.market();
+    const rate = accrueRate(
+      mk.rate,
+      mk.params.borrowRatePerSecWad,
+      new BN(w.now.toString()).sub(mk.lastAccrualTs),
+    );
+    const price = marketOraclePrice(mk, [w.chain.data(w.oracle)!]);
+    if (rate === null || price === null) return null;
+    try {
+      return kickSize({
+        ink: pos.ink,
+        art: pos.art,
+        rate,
+        price,
+        dirt: mk.dirt,
+        params: kickParamsOf(mk.params),
+      });
+    } catch (e) {
+      if (e instanceof KickSizeError) return null;
+      throw e;
+    }
+  };
+
   /** `kp` kicks borrower `b`; the keeper reward it earned (null: refused). */
   const kick = (b: BookEntry, kp: Keypair, t: number): number | null => {
     b.triedAt = t;
+    const pos = position(b);
+    const expected = pos ? expectKick(pos) : null;
     const id = w.market().auctionCount;
     const [addr] = auctionPda(w.addrs.market, id);
     const res = w.chain.send(
@@ -598,6 +741,17 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     );
     if (!res.ok) return null;
     const ev = res.events.find((e) => e.name === "auctionStarted")!;
+    const started = decodeAuction(w.chain.data(addr)!);
+    if (expected) {
+      kickSizeChecks++;
+      if (
+        !expected.debt.eq(ev.data.debt) ||
+        !expected.ink.eq(ev.data.lot) ||
+        !expected.dMaxBps.eqn(started.dMaxBps)
+      )
+        kickSizeMismatches++;
+    } else kickSizeMismatches++; // the keeper expected a refusal
+    if (pos && ev.data.lot.lt(pos.ink)) partialKicks++;
     auctions.set(id.toNumber(), {
       addr,
       id: id.toNumber(),
@@ -663,6 +817,11 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     const m = w.market();
     const nowBN = new BN(w.now.toString());
     const fee = feeUsd(c, congestion);
+    // An anchored auction's price follows the oracle posted this step; its takes pass that oracle.
+    const anchored = m.params.priceMode === PRICE_MODE_ANCHORED;
+    const mid = marketOraclePrice(m, [w.chain.data(w.oracle)!]) ?? undefined;
+    const priceNow = (acc: ReturnType<typeof decodeAuction>): BN => takePrice(m.params, acc, nowBN, mid);
+    const takeOracles = anchored ? [w.oracle] : undefined;
 
     // What a keeper sees this step: unsafe positions (at the posted price) and auctions due a reset.
     const postedBN = new BN(Math.round(posted.usd * 1e9));
@@ -715,6 +874,47 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           bidderKeeperRewards += reward;
           keeperFees += fee;
         }
+        // Absorbs: an auction the backstop may take over (seen for the keeper's latency).
+        for (const a of backstop && mid ? live() : []) {
+          if (t - a.kickT < latency) continue;
+          const pool = decodeBackstop(w.chain.data(backstop!)!);
+          if (pool.debt.isZero()) break;
+          const acc = decodeAuction(w.chain.data(a.addr)!);
+          const check = {
+            sinceKickSecs: nowBN.sub(acc.kickedAt),
+            absorbAfterSecs: pool.params.absorbAfterSecs,
+            lot: acc.lot,
+            tab: acc.tab,
+            price: mid!,
+            nearBps: new BN(pool.params.absorbNearBps),
+          };
+          if (!absorbable(check)) continue;
+          const res = w.chain.send(
+            [
+              absorbIx({
+                ...w.ref,
+                auction: a.addr,
+                position: acc.position,
+                kicker: acc.kicker,
+                caller: bd.kp.publicKey,
+                callerDebtAccount: w.ata(debtMint, bd.kp.publicKey),
+                oracles: [w.oracle],
+              }),
+            ],
+            [bd.kp],
+          );
+          if (!res.ok) continue;
+          const ev = res.events.find((x) => x.name === "auctionAbsorbed")!;
+          const owe = num(ev.data.owe, 1e6);
+          absorbs++;
+          absorbedDebt += owe;
+          a.raised += owe;
+          const reward = num(ev.data.reward, 1e6);
+          keeperRewards += reward;
+          bidderKeeperRewards += reward;
+          keeperFees += fee;
+          onEvents(res.events, t);
+        }
       }
 
       // Takes: every live auction it has seen for its latency whose price is under its limit.
@@ -722,7 +922,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
       for (const a of live()) {
         const acc = decodeAuction(w.chain.data(a.addr)!);
         if (Number(nowBN.sub(acc.tic).toString()) < latency || needsReset(m.params, acc, nowBN)) continue;
-        const disc = 1 - usdOf(auctionPrice(m.params.curve, acc.top, nowBN.sub(acc.tic))) / seen;
+        const disc = 1 - usdOf(priceNow(acc)) / seen;
         if (disc >= bd.margin) cands.push({ a, disc });
       }
       if (bd.strategy === "best") cands.sort((x, y) => y.disc - x.disc);
@@ -739,7 +939,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           !needsReset(m.params, acc, nowBN.addn(c.stepSecs))
         )
           continue;
-        const price = auctionPrice(m.params.curve, acc.top, nowBN.sub(acc.tic));
+        const price = priceNow(acc);
         let maxColl: BN;
         if (bd.flash) {
           const maxUsd = flashMaxUsd(c, usdOf(price), seen, bd.margin);
@@ -772,6 +972,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           taker: bd.kp.publicKey,
           collateralDestination: bd.sol,
           debtSource: bd.usdc,
+          oracles: takeOracles,
         };
         const limits = { maxCollateral: maxColl, maxPrice: price };
         let res;
@@ -906,6 +1107,12 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     flashTakes: takes.filter((x) => x.flash).length,
     durationMedianSecs: quantile(durs, 0.5),
     kicks,
+    absorbs,
+    absorbedDebt: round(absorbedDebt),
+    absorbedShare: liquidated > 0 ? absorbedDebt / liquidated : 0,
+    partialKicks,
+    kickSizeChecks,
+    kickSizeMismatches,
     resets,
     keeperRewards: round(keeperRewards),
     keeperFees: round(keeperFees),

@@ -123,6 +123,48 @@ const PARAMS: Record<
     values: [50_000, 100_000, 250_000, 1_000_000],
     apply: (v) => ({ hole: new BN(Math.round(v)).mul(new BN(1e6)) }),
   },
+  "d-start": {
+    min: 0,
+    max: 9_999,
+    doc: "anchored: discount at the kick (bps, anchor_start_bps)",
+    values: [0, 50, 100, 200],
+    apply: (v) => ({ anchorStartBps: v }),
+  },
+  "d-rate": {
+    min: 0,
+    max: 10_000,
+    doc: "anchored: discount growth (bps per minute, anchor_rate_bps_per_min)",
+    values: [10, 25, 50, 100],
+    apply: (v) => ({ anchorRateBpsPerMin: v }),
+  },
+  "d-max-base": {
+    min: 0,
+    max: 9_999,
+    doc: "anchored/partial: d_max at the liquidation LTV (bps, anchor_max_base_bps)",
+    values: [100, 200, 300, 500],
+    apply: (v) => ({ anchorMaxBaseBps: v }),
+  },
+  "d-max-cap": {
+    min: 0,
+    max: 9_999,
+    doc: "anchored/partial: largest d_max (bps, anchor_max_cap_bps)",
+    values: [500, 800, 1_200],
+    apply: (v) => ({ anchorMaxCapBps: v }),
+  },
+  "target-ltv": {
+    min: 0,
+    max: 9_999,
+    doc: "partial: LTV a kick restores (bps, kick_target_ltv_bps)",
+    values: [6_000, 6_500, 7_000, 7_500],
+    apply: (v) => ({ kickTargetLtvBps: v }),
+  },
+  "full-ltv": {
+    min: 0,
+    max: 10_000,
+    doc: "partial: LTV from which the whole position goes (bps, kick_full_ltv_bps)",
+    values: [8_500, 9_000, 9_500],
+    apply: (v) => ({ kickFullLtvBps: v }),
+  },
   "max-age": {
     min: 1,
     max: 3_600,
@@ -149,6 +191,7 @@ export const USAGE = [
   "  --oracle-lag on|off            kicks, resets, baseline liquidations post the lowest price within max age",
   `  --mode ${PRICE_MODES.join("|")}`.padEnd(32) + " auction price mode",
   `  --kick-mode ${KICK_MODES.join("|")}`.padEnd(32) + " what a kick takes into the auction",
+  "  --backstop X                   backstop pool deposits (USDC; 0: none) [0..1e9]",
   `  --sweep ${Object.keys(PARAMS).join("|")}|none   re-run over the parameter's values`,
   "  --seeds N                      run seeds seed .. seed+N−1 (sweeps too) and report the spread",
   "  --out DIR                      output directory (default target/sim/<time>)",
@@ -186,6 +229,7 @@ export function parseArgs(argv: string[]): Cli {
   const extra: Partial<SimConfig> = {};
   let priceMode: PriceMode = "dutch";
   let kickMode: KickMode = "whole";
+  let backstopUsd = 0;
   const over: Partial<Record<NumKey, number>> = {};
   const params: Partial<MarketParams> = {};
   let sweep = "none";
@@ -231,6 +275,8 @@ export function parseArgs(argv: string[]): Cli {
       if (!KICK_MODES.includes(v as KickMode))
         throw new UsageError(`--kick-mode must be ${KICK_MODES.join(", ")}, got ${v ?? "nothing"}`);
       kickMode = v as KickMode;
+    } else if (f === "--backstop") {
+      backstopUsd = number(f, v, 0, 1e9, false);
     } else if (f === "--stress") {
       if (v !== "default" && v !== "harsh")
         throw new UsageError(`--stress must be default or harsh, got ${v ?? "nothing"}`);
@@ -252,7 +298,7 @@ export function parseArgs(argv: string[]): Cli {
     ...base,
     ...over,
     ...extra,
-    mechanism: { ...base.mechanism, priceMode, kickMode },
+    mechanism: { ...base.mechanism, priceMode, kickMode, backstopUsd },
     params: { ...base.params, ...params },
     stress,
     log: (l: string) => console.log(l),

@@ -79,15 +79,19 @@ export const MAKER_ENGINE: Readonly<EngineParams> = Object.freeze({
 });
 
 /**
- * Engine v2 defaults (DESIGN.md, "Liquidation v2"): the anchored price (0.5 % off the live oracle
- * at the kick, +0.5 % a minute, up to 3 % + the LTV's excess over the liquidation LTV, at most
- * 8 %) and partial kicks back to 70 % LTV, whole positions from 90 %. Tests' `defaultParams` keeps
- * the original engine so the specs written for it stay valid.
+ * Engine v2 defaults (DESIGN.md, "Liquidation v2"), calibrated with the simulator (app/sim/REPORT.md,
+ * "Calibration of the v2 defaults"): the anchored price starts at the live oracle (d_start 0) and
+ * its discount grows 0.1 % a minute up to 3 % + the LTV's excess over the liquidation LTV, at most
+ * 8 %; partial kicks back to 70 % LTV, whole positions from 90 %. A slow d_rate lets the first
+ * bidder whose costs are covered take close to its reservation price (the anchored price has no
+ * dead time to make up: it follows the oracle). The one place apps, tests, the simulator and the
+ * bench take them from; tests' `defaultParams` keeps the original engine so the specs written for
+ * it stay valid.
  */
 export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
   priceMode: PRICE_MODE_ANCHORED,
-  anchorStartBps: 50,
-  anchorRateBpsPerMin: 50,
+  anchorStartBps: 0,
+  anchorRateBpsPerMin: 10,
   anchorMaxBaseBps: 300,
   anchorMaxCapBps: 800,
   kickTargetLtvBps: 7_000,
