@@ -41,7 +41,11 @@ const fromMarket = (s) => vaultPda(s);
 const backstopPda = vaultPda("backstop");
 const auctionPda = {
   pda: {
-    seeds: [seed("auction"), acc("market"), { kind: "account", path: "market.auction_count", account: "Market" }],
+    seeds: [
+      seed("auction"),
+      acc("market"),
+      { kind: "account", path: "market.auction_count", account: "Market" },
+    ],
   },
 };
 const oracleDocs = ["Market's collateral oracle; then its debt oracle when it has one (remaining accounts)."];
@@ -128,7 +132,13 @@ const instructions = [
   ix(
     "fund_insurance",
     "Anyone adds debt tokens to the market's insurance fund.",
-    [a("funder", "s"), a("market", "w"), a("liquidity_vault", "w", fromMarket("liquidity_vault")), a("funder_debt_account", "w"), token],
+    [
+      a("funder", "s"),
+      a("market", "w"),
+      a("liquidity_vault", "w", fromMarket("liquidity_vault")),
+      a("funder_debt_account", "w"),
+      token,
+    ],
     [{ name: "amount", type: "u64" }],
   ),
   ix("open_position", "A borrower opens their position in a market.", [

@@ -6,18 +6,22 @@
  * subscription, a wallet-like signer, and a take that lost the race to settle.
  */
 import BN from "bn.js";
-import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
+import { AnchorProvider, Idl, Program, Wallet } from "@coral-xyz/anchor";
 import {
   ComputeBudgetProgram,
   Keypair,
   PublicKey,
   SendTransactionError,
   Transaction,
+  TransactionInstruction,
   VersionedTransaction,
 } from "@solana/web3.js";
 import { expect } from "chai";
 import {
   AuctionGoneError,
+  borrowIx,
+  depositCollateralIx,
+  depositLiquidityIx,
   ErrorCode,
   Gavel,
   GavelClient,
@@ -26,12 +30,18 @@ import {
   GavelEvent,
   gavelProgram,
   isAuctionGone,
+  kickIx,
+  openPositionIx,
   marketOraclePrice,
   marketPda,
+  positionPda,
   PRICE_MODE_ANCHORED,
   PROGRAM_ID,
   REPAY_ALL,
   setStopIx,
+  takeBeginIx,
+  takeEndIx,
+  takeIx,
   takePrice,
   toGavelError,
   WalletSigner,
@@ -39,6 +49,25 @@ import {
 import { V2_ENGINE } from "./helpers/lending";
 import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
 import { WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
+import * as fs from "fs";
+import * as path from "path";
+
+/**
+ * A plain `@coral-xyz/anchor` client of Gavel: only idl/gavel.json, the wallet of `kp` as
+ * provider (so Anchor fills every signer slot with it).
+ */
+function plainAnchor(chain: SdkChain, kp: Keypair): Program {
+  const idl = JSON.parse(fs.readFileSync(path.join(__dirname, "../idl/gavel.json"), "utf8")) as Idl;
+  return new Program(idl, new AnchorProvider(chain.connection, new Wallet(kp), { commitment: "confirmed" }));
+}
+
+/** Metas and data of an instruction, comparable with deep equality. */
+function shape(ix: TransactionInstruction): { keys: string[]; data: string } {
+  return {
+    keys: ix.keys.map((k) => `${k.pubkey.toBase58()} ${k.isSigner ? "s" : "-"}${k.isWritable ? "w" : "-"}`),
+    data: ix.data.toString("hex"),
+  };
+}
 
 /** A wallet that signs like a browser wallet: no key material exposed, `signTransaction` only. */
 function walletOf(kp: Keypair): WalletSigner & { signed: number } {
@@ -199,6 +228,81 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect((err as GavelError).code).to.equal(ErrorCode.PositionSafe);
   });
 
+  it("a plain Anchor client resolves every derivable account: open_position, deposit_collateral, borrow, deposit_liquidity and kick equal the SDK's", async () => {
+    const user = chain.actor();
+    const anchor = plainAnchor(chain, user);
+    const [marketA] = marketPda(a.collateralMint, a.debtMint);
+    const [alicePosition] = positionPda(marketA, alice.publicKey);
+    const src = Keypair.generate().publicKey; // any token account: the user's choice, never derived
+    const dst = Keypair.generate().publicKey;
+    const amount = new BN(1_234);
+    // Anchor fills the signer with the provider, config/vaults/position from their seeds.
+    expect(
+      shape(await anchor.methods.openPosition().accounts({ market: marketA }).instruction()),
+    ).to.deep.equal(shape(openPositionIx({ ...a, owner: user.publicKey })));
+    // The market comes from `position.market` (relations); the position itself is anyone's.
+    expect(
+      shape(
+        await anchor.methods
+          .depositCollateral(amount)
+          .accounts({ position: alicePosition, source: src })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(
+        depositCollateralIx({ ...a, depositor: user.publicKey, owner: alice.publicKey, source: src }, amount),
+      ),
+    );
+    expect(
+      shape(
+        await anchor.methods
+          .borrow(amount)
+          .accounts({ market: marketA, destination: dst, collateralOracle: a.oracle })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(borrowIx({ ...a, owner: user.publicKey, destination: dst, oracles: [a.oracle] }, amount)),
+    );
+    expect(
+      shape(
+        await anchor.methods
+          .depositLiquidity(amount)
+          .accounts({ market: marketA, lpDebtAccount: src, lpShareAccount: dst })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(
+        depositLiquidityIx({ ...a, lp: user.publicKey, lpDebtAccount: src, lpShareAccount: dst }, amount),
+      ),
+    );
+    // The auction's address is a seed of the market's data: `market.auction_count` read on chain.
+    const auctionId = (await lp.getMarket(a.collateralMint, a.debtMint))!.auctionCount;
+    expect(
+      shape(
+        await anchor.methods
+          .kick()
+          .accounts({ position: alicePosition, kickerDebtAccount: src, collateralOracle: a.oracle })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(
+        kickIx({
+          ...a,
+          kicker: user.publicKey,
+          owner: alice.publicKey,
+          auctionId,
+          kickerDebtAccount: src,
+          oracles: [a.oracle],
+        }),
+      ),
+    );
+    // Without the position Anchor cannot know whose position to kick, hence nor the market.
+    const missing = await rejects(
+      anchor.methods.kick().accounts({ kickerDebtAccount: src, collateralOracle: a.oracle }).instruction(),
+    );
+    expect(String(missing)).to.match(/Unresolved accounts: .*`market`/);
+  });
+
   it("SOL crashes to $110: the keeper kicks; the transaction carries the fee and a limit of 1.2 × the units", async () => {
     await chain.setPrice(a.oracle, 110);
     const res = await keeper.kick(a, alice.publicKey);
@@ -222,6 +326,40 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     const auctions = await keeper.getAuctions(a);
     expect(auctions.map((x) => x.publicKey.toBase58())).to.deep.equal([auction.toBase58()]);
     expect(await keeper.getAuctions(b)).to.deep.equal([]);
+  });
+
+  it("a plain Anchor client given only the auction resolves market, position, kicker and vaults for take, take_begin and take_end", async () => {
+    const user = chain.actor();
+    const anchor = plainAnchor(chain, user);
+    const onChain = (await keeper.getAuction(auction))!;
+    const ref = { ...a, auction, position: onChain.position, kicker: onChain.kicker };
+    expect(onChain.kicker.equals(user.publicKey)).to.equal(false);
+    const out = Keypair.generate().publicKey;
+    const pay = Keypair.generate().publicKey;
+    const limits = { maxCollateral: SOL(1), maxPrice: new BN(77) };
+    expect(
+      shape(
+        await anchor.methods
+          .take(limits.maxCollateral, limits.maxPrice)
+          .accounts({ auction, collateralDestination: out, debtSource: pay })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(takeIx({ ...ref, taker: user.publicKey, collateralDestination: out, debtSource: pay }, limits)),
+    );
+    expect(
+      shape(
+        await anchor.methods
+          .takeBegin(limits.maxCollateral, limits.maxPrice)
+          .accounts({ auction, collateralDestination: out })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(takeBeginIx({ ...ref, taker: user.publicKey, collateralDestination: out }, limits)),
+    );
+    expect(
+      shape(await anchor.methods.takeEnd().accounts({ auction, debtSource: pay }).instruction()),
+    ).to.deep.equal(shape(takeEndIx({ ...ref, payer: user.publicKey, debtSource: pay })));
   });
 
   it("a client without priority fee or limit sends no compute-budget instruction", async () => {
