@@ -18,7 +18,14 @@ import {
 } from "@solana/web3.js";
 import { expect } from "chai";
 import {
+  absorbIx,
+  accrueIx,
   AuctionGoneError,
+  buyFromBackstopIx,
+  cancelAuctionIx,
+  cancelWithdrawalIx,
+  closePositionIx,
+  depositBackstopIx,
   borrowIx,
   depositCollateralIx,
   depositLiquidityIx,
@@ -28,6 +35,8 @@ import {
   GavelError,
   GavelErrorWithLogs,
   GavelEvent,
+  fundInsuranceIx,
+  initializeConfigIx,
   gavelProgram,
   isAuctionGone,
   kickIx,
@@ -38,6 +47,9 @@ import {
   PRICE_MODE_ANCHORED,
   PROGRAM_ID,
   REPAY_ALL,
+  repayIx,
+  requestWithdrawalIx,
+  resetAuctionIx,
   setStopIx,
   takeBeginIx,
   takeEndIx,
@@ -45,6 +57,9 @@ import {
   takePrice,
   toGavelError,
   WalletSigner,
+  withdrawBackstopIx,
+  withdrawCollateralIx,
+  withdrawLiquidityIx,
 } from "../sdk/src";
 import { V2_ENGINE } from "./helpers/lending";
 import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
@@ -360,6 +375,118 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect(
       shape(await anchor.methods.takeEnd().accounts({ auction, debtSource: pay }).instruction()),
     ).to.deep.equal(shape(takeEndIx({ ...ref, payer: user.publicKey, debtSource: pay })));
+  });
+
+  it("a plain Anchor client builds the other instructions with only the subject, token accounts and oracles", async () => {
+    const user = chain.actor();
+    const me = user.publicKey;
+    const anchor = plainAnchor(chain, user);
+    const m = anchor.methods;
+    const [marketA] = marketPda(a.collateralMint, a.debtMint);
+    const [alicePosition] = positionPda(marketA, alice.publicKey);
+    const onChain = (await keeper.getAuction(auction))!;
+    const ref = { ...a, auction, position: onChain.position, kicker: onChain.kicker };
+    const t1 = Keypair.generate().publicKey;
+    const t2 = Keypair.generate().publicKey;
+    const amount = new BN(5);
+    const limits = { maxCollateral: SOL(1), maxPrice: new BN(77) };
+    const oracle = { collateralOracle: a.oracle };
+    const cases: [string, TransactionInstruction, TransactionInstruction][] = [
+      ["initialize_config", await m.initializeConfig().instruction(), initializeConfigIx({ admin: me })],
+      ["set_stop", await m.setStop(1).instruction(), setStopIx({ admin: me }, 1)],
+      [
+        "repay",
+        await m.repay(amount).accounts({ position: alicePosition, source: t1 }).instruction(),
+        repayIx({ ...a, payer: me, owner: alice.publicKey, source: t1 }, amount),
+      ],
+      [
+        "withdraw_collateral",
+        await m
+          .withdrawCollateral(amount)
+          .accounts({ market: marketA, destination: t1, ...oracle })
+          .instruction(),
+        withdrawCollateralIx({ ...a, owner: me, destination: t1, oracles: [a.oracle] }, amount),
+      ],
+      [
+        "close_position",
+        await m.closePosition().accounts({ market: marketA }).instruction(),
+        closePositionIx({ ...a, owner: me }),
+      ],
+      ["accrue", await m.accrue().accounts({ market: marketA }).instruction(), accrueIx({ market: marketA })],
+      [
+        "fund_insurance",
+        await m.fundInsurance(amount).accounts({ market: marketA, funderDebtAccount: t1 }).instruction(),
+        fundInsuranceIx({ ...a, funder: me, funderDebtAccount: t1 }, amount),
+      ],
+      [
+        "request_withdrawal",
+        await m.requestWithdrawal(amount).accounts({ market: marketA, lpShareAccount: t2 }).instruction(),
+        requestWithdrawalIx({ ...a, lp: me, lpShareAccount: t2 }, amount),
+      ],
+      [
+        "withdraw_liquidity",
+        await m.withdrawLiquidity(amount).accounts({ market: marketA, lpDebtAccount: t1 }).instruction(),
+        withdrawLiquidityIx({ ...a, lp: me, lpDebtAccount: t1 }, amount),
+      ],
+      [
+        "cancel_withdrawal",
+        await m.cancelWithdrawal().accounts({ market: marketA, lpShareAccount: t2 }).instruction(),
+        cancelWithdrawalIx({ ...a, lp: me, lpShareAccount: t2 }),
+      ],
+      [
+        "reset_auction",
+        await m
+          .resetAuction()
+          .accounts({ auction, callerDebtAccount: t1, ...oracle })
+          .instruction(),
+        resetAuctionIx({ ...a, caller: me, auction, callerDebtAccount: t1, oracles: [a.oracle] }),
+      ],
+      [
+        "cancel_auction",
+        await m.cancelAuction().accounts({ auction }).instruction(),
+        cancelAuctionIx({ ...ref, admin: me }),
+      ],
+      [
+        "deposit_backstop",
+        await m
+          .depositBackstop(amount)
+          .accounts({ market: marketA, depositorDebtAccount: t1, depositorShareAccount: t2 })
+          .instruction(),
+        depositBackstopIx(
+          { ...a, depositor: me, depositorDebtAccount: t1, depositorShareAccount: t2 },
+          amount,
+        ),
+      ],
+      [
+        "withdraw_backstop",
+        await m
+          .withdrawBackstop()
+          .accounts({ market: marketA, depositorDebtAccount: t1, depositorCollateralAccount: t2 })
+          .instruction(),
+        withdrawBackstopIx({ ...a, depositor: me, depositorDebtAccount: t1, depositorCollateralAccount: t2 }),
+      ],
+      [
+        "absorb",
+        await m
+          .absorb()
+          .accounts({ auction, callerDebtAccount: t1, ...oracle })
+          .instruction(),
+        absorbIx({ ...ref, caller: me, callerDebtAccount: t1, oracles: [a.oracle] }),
+      ],
+      [
+        "buy_from_backstop",
+        await m
+          .buyFromBackstop(limits.maxCollateral, limits.maxPrice)
+          .accounts({ market: marketA, buyerDebtAccount: t1, buyerCollateralAccount: t2, ...oracle })
+          .instruction(),
+        buyFromBackstopIx(
+          { ...a, buyer: me, buyerDebtAccount: t1, buyerCollateralAccount: t2, oracles: [a.oracle] },
+          limits,
+        ),
+      ],
+    ];
+    for (const [name, viaAnchor, viaSdk] of cases)
+      expect(shape(viaAnchor), name).to.deep.equal(shape(viaSdk));
   });
 
   it("a client without priority fee or limit sends no compute-budget instruction", async () => {
