@@ -19,12 +19,16 @@ import {
 import { expect } from "chai";
 import {
   absorbIx,
+  acceptAdminIx,
   accrueIx,
   AuctionGoneError,
+  backstopAddresses,
   buyFromBackstopIx,
   cancelAuctionIx,
   cancelWithdrawalIx,
   closePositionIx,
+  createMarketIx,
+  createBackstopIx,
   depositBackstopIx,
   borrowIx,
   depositCollateralIx,
@@ -48,6 +52,7 @@ import {
   PROGRAM_ID,
   REPAY_ALL,
   repayIx,
+  requestBackstopWithdrawalIx,
   requestWithdrawalIx,
   resetAuctionIx,
   setStopIx,
@@ -56,6 +61,9 @@ import {
   takeIx,
   takePrice,
   toGavelError,
+  updateMarketIx,
+  updateBackstopIx,
+  transferAdminIx,
   WalletSigner,
   withdrawBackstopIx,
   withdrawCollateralIx,
@@ -691,5 +699,60 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect((toGavelError(raw, { instructions: [foreignIx, gavelIx] }) as GavelError).code).to.equal(6011);
     const plain = new Error("network down");
     expect(toGavelError(plain)).to.equal(plain);
+  });
+
+  it("a plain Anchor client builds the admin and backstop instructions (create/update market and backstop, admin handover, backstop withdrawal request)", async () => {
+    const admin = new GavelClient(chain.connection, chain.admin);
+    const backstopParams = {
+      absorbAfterSecs: new BN(600),
+      absorbNearBps: 200,
+      buyDiscountBps: 100,
+      withdrawCooldownSecs: new BN(60),
+      warmupSecs: new BN(60),
+    };
+    await admin.createBackstop(b, backstopParams);
+    const user = chain.actor();
+    const me = user.publicKey;
+    const m = plainAnchor(chain, user).methods;
+    const [marketB] = marketPda(b.collateralMint, b.debtMint);
+    const backstop = backstopAddresses(marketB).backstop;
+    const params = (await lp.getMarket(b.collateralMint, b.debtMint))!.params;
+    const fresh = { collateralMint: Keypair.generate().publicKey, debtMint: Keypair.generate().publicKey };
+    const t1 = Keypair.generate().publicKey;
+    const cases: [string, TransactionInstruction, TransactionInstruction][] = [
+      ["transfer_admin", await m.transferAdmin(t1).instruction(), transferAdminIx({ admin: me }, t1)],
+      ["accept_admin", await m.acceptAdmin().instruction(), acceptAdminIx({ pendingAdmin: me })],
+      [
+        "create_market",
+        await m.createMarket(params).accounts(fresh).instruction(),
+        createMarketIx({ admin: me, ...fresh }, params),
+      ],
+      [
+        "update_market",
+        await m.updateMarket(params).accounts({ market: marketB }).instruction(),
+        updateMarketIx({ admin: me, market: marketB }, params),
+      ],
+      [
+        "create_backstop",
+        await m.createBackstop(backstopParams).accounts(fresh).instruction(),
+        createBackstopIx({ admin: me, ...fresh }, backstopParams),
+      ],
+      [
+        "update_backstop",
+        await m.updateBackstop(backstopParams).accounts({ backstop }).instruction(),
+        updateBackstopIx({ admin: me, ...b }, backstopParams),
+      ],
+      [
+        // The share mint comes from `backstop.share_mint` (relations), read on chain.
+        "request_backstop_withdrawal",
+        await m
+          .requestBackstopWithdrawal(new BN(3))
+          .accounts({ backstop, depositorShareAccount: t1 })
+          .instruction(),
+        requestBackstopWithdrawalIx({ ...b, depositor: me, depositorShareAccount: t1 }, new BN(3)),
+      ],
+    ];
+    for (const [name, viaAnchor, viaSdk] of cases)
+      expect(shape(viaAnchor), name).to.deep.equal(shape(viaSdk));
   });
 });
