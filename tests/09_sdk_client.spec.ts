@@ -3,7 +3,9 @@
  * lending and liquidation story through its high-level methods — each simulated first, sent,
  * confirmed, and returning its events — plus its loaders (getProgramAccounts filters), typed
  * errors before anything is sent, priority fees and simulated compute limits, the event
- * subscription, a wallet-like signer, and a take that lost the race to settle.
+ * subscription, a wallet-like signer, and a take that lost the race to settle. Alongside, a plain
+ * `@coral-xyz/anchor` client (idl/gavel.json only) builds all 31 instructions passing only the
+ * accounts nothing derives, and gets the SDK builders' exact account metas and data.
  */
 import BN from "bn.js";
 import { AnchorProvider, Idl, Program, Wallet } from "@coral-xyz/anchor";
