@@ -35,6 +35,63 @@ describe("00 IDL and program id", () => {
     expect(toml).to.include(`gavel = "${idl.address}"`);
   });
 
+  it("plain Anchor can resolve 153 of 212 account slots; the rest are the subject, the caller's token accounts and oracles", () => {
+    // Anchor's resolver fills signers (provider), `address`, `pda` seeds and `relations`.
+    type Slot = { name: string; signer?: boolean; address?: string; pda?: unknown; relations?: string[] };
+    const open: Record<string, string[]> = {};
+    let resolved = 0;
+    let total = 0;
+    for (const ix of idl.instructions) {
+      for (const slot of ix.accounts as Slot[]) {
+        total++;
+        if (slot.signer || slot.address || slot.pda || slot.relations) resolved++;
+        else (open[ix.name] ??= []).push(slot.name);
+      }
+    }
+    expect({ resolved, total }).to.deep.equal({ resolved: 153, total: 212 });
+    const subject = /^(market|position|auction|backstop|collateral_mint|debt_mint)$/;
+    const tokenAccount = /(_account|^source|^destination|_destination|_source)$/;
+    for (const [ix, names] of Object.entries(open)) {
+      for (const n of names) {
+        expect(subject.test(n) || tokenAccount.test(n) || n === "collateral_oracle", `${ix}.${n}`).to.equal(
+          true,
+        );
+      }
+      // At most one subject account per instruction: everything else of it is derived.
+      expect(names.filter((n) => subject.test(n) && !n.endsWith("_mint")).length, ix).to.be.at.most(1);
+    }
+  });
+
+  it("every relation names a field of the related account, every account seed an account of the instruction", () => {
+    const typeOf: Record<string, string> = {
+      position: "Position",
+      auction: "Auction",
+      backstop: "Backstop",
+      market: "Market",
+    };
+    const fields = (t: string): string[] =>
+      (idl.types.find((x) => x.name === t)?.type as { fields?: { name: string }[] }).fields?.map(
+        (f) => f.name,
+      ) ?? [];
+    type Seed = { kind: string; path?: string; account?: string };
+    type Slot = { name: string; pda?: { seeds: Seed[] }; relations?: string[] };
+    for (const ix of idl.instructions) {
+      const names = (ix.accounts as Slot[]).map((a) => a.name);
+      for (const slot of ix.accounts as Slot[]) {
+        for (const r of slot.relations ?? []) {
+          expect(names, `${ix.name}.${slot.name}`).to.include(r);
+          expect(fields(typeOf[r]), `${ix.name}.${slot.name} from ${r}`).to.include(slot.name);
+        }
+        for (const seed of slot.pda?.seeds ?? []) {
+          if (seed.kind !== "account") continue;
+          const [root, ...field] = (seed.path ?? "").split(".");
+          expect(names, `${ix.name}.${slot.name}`).to.include(root);
+          if (field.length) expect(fields(seed.account ?? ""), seed.path).to.include(field.join("."));
+        }
+      }
+    }
+  });
+
   it("the compiled program recognises every IDL instruction and refuses unknown ones", () => {
     const chain = new GavelSvm();
     const payer = chain.actor();

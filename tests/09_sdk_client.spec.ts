@@ -3,42 +3,96 @@
  * lending and liquidation story through its high-level methods — each simulated first, sent,
  * confirmed, and returning its events — plus its loaders (getProgramAccounts filters), typed
  * errors before anything is sent, priority fees and simulated compute limits, the event
- * subscription, a wallet-like signer, and a take that lost the race to settle.
+ * subscription, a wallet-like signer, and a take that lost the race to settle. Alongside, a plain
+ * `@coral-xyz/anchor` client (idl/gavel.json only) builds all 31 instructions passing only the
+ * accounts nothing derives, and gets the SDK builders' exact account metas and data.
  */
 import BN from "bn.js";
-import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
+import { AnchorProvider, Idl, Program, Wallet } from "@coral-xyz/anchor";
 import {
   ComputeBudgetProgram,
   Keypair,
   PublicKey,
   SendTransactionError,
   Transaction,
+  TransactionInstruction,
   VersionedTransaction,
 } from "@solana/web3.js";
 import { expect } from "chai";
 import {
+  absorbIx,
+  acceptAdminIx,
+  accrueIx,
   AuctionGoneError,
+  backstopAddresses,
+  buyFromBackstopIx,
+  cancelAuctionIx,
+  cancelWithdrawalIx,
+  closePositionIx,
+  createMarketIx,
+  createBackstopIx,
+  depositBackstopIx,
+  borrowIx,
+  depositCollateralIx,
+  depositLiquidityIx,
   ErrorCode,
   Gavel,
   GavelClient,
   GavelError,
   GavelErrorWithLogs,
   GavelEvent,
+  fundInsuranceIx,
+  initializeConfigIx,
   gavelProgram,
   isAuctionGone,
+  kickIx,
+  openPositionIx,
   marketOraclePrice,
   marketPda,
+  positionPda,
   PRICE_MODE_ANCHORED,
   PROGRAM_ID,
   REPAY_ALL,
+  repayIx,
+  requestBackstopWithdrawalIx,
+  requestWithdrawalIx,
+  resetAuctionIx,
   setStopIx,
+  takeBeginIx,
+  takeEndIx,
+  takeIx,
   takePrice,
   toGavelError,
+  updateMarketIx,
+  updateBackstopIx,
+  transferAdminIx,
   WalletSigner,
+  withdrawBackstopIx,
+  withdrawCollateralIx,
+  withdrawLiquidityIx,
 } from "../sdk/src";
 import { V2_ENGINE } from "./helpers/lending";
 import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
 import { WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
+import * as fs from "fs";
+import * as path from "path";
+
+/**
+ * A plain `@coral-xyz/anchor` client of Gavel: only idl/gavel.json, the wallet of `kp` as
+ * provider (so Anchor fills every signer slot with it).
+ */
+function plainAnchor(chain: SdkChain, kp: Keypair): Program {
+  const idl = JSON.parse(fs.readFileSync(path.join(__dirname, "../idl/gavel.json"), "utf8")) as Idl;
+  return new Program(idl, new AnchorProvider(chain.connection, new Wallet(kp), { commitment: "confirmed" }));
+}
+
+/** Metas and data of an instruction, comparable with deep equality. */
+function shape(ix: TransactionInstruction): { keys: string[]; data: string } {
+  return {
+    keys: ix.keys.map((k) => `${k.pubkey.toBase58()} ${k.isSigner ? "s" : "-"}${k.isWritable ? "w" : "-"}`),
+    data: ix.data.toString("hex"),
+  };
+}
 
 /** A wallet that signs like a browser wallet: no key material exposed, `signTransaction` only. */
 function walletOf(kp: Keypair): WalletSigner & { signed: number } {
@@ -199,6 +253,81 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect((err as GavelError).code).to.equal(ErrorCode.PositionSafe);
   });
 
+  it("a plain Anchor client resolves every derivable account: open_position, deposit_collateral, borrow, deposit_liquidity and kick equal the SDK's", async () => {
+    const user = chain.actor();
+    const anchor = plainAnchor(chain, user);
+    const [marketA] = marketPda(a.collateralMint, a.debtMint);
+    const [alicePosition] = positionPda(marketA, alice.publicKey);
+    const src = Keypair.generate().publicKey; // any token account: the user's choice, never derived
+    const dst = Keypair.generate().publicKey;
+    const amount = new BN(1_234);
+    // Anchor fills the signer with the provider, config/vaults/position from their seeds.
+    expect(
+      shape(await anchor.methods.openPosition().accounts({ market: marketA }).instruction()),
+    ).to.deep.equal(shape(openPositionIx({ ...a, owner: user.publicKey })));
+    // The market comes from `position.market` (relations); the position itself is anyone's.
+    expect(
+      shape(
+        await anchor.methods
+          .depositCollateral(amount)
+          .accounts({ position: alicePosition, source: src })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(
+        depositCollateralIx({ ...a, depositor: user.publicKey, owner: alice.publicKey, source: src }, amount),
+      ),
+    );
+    expect(
+      shape(
+        await anchor.methods
+          .borrow(amount)
+          .accounts({ market: marketA, destination: dst, collateralOracle: a.oracle })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(borrowIx({ ...a, owner: user.publicKey, destination: dst, oracles: [a.oracle] }, amount)),
+    );
+    expect(
+      shape(
+        await anchor.methods
+          .depositLiquidity(amount)
+          .accounts({ market: marketA, lpDebtAccount: src, lpShareAccount: dst })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(
+        depositLiquidityIx({ ...a, lp: user.publicKey, lpDebtAccount: src, lpShareAccount: dst }, amount),
+      ),
+    );
+    // The auction's address is a seed of the market's data: `market.auction_count` read on chain.
+    const auctionId = (await lp.getMarket(a.collateralMint, a.debtMint))!.auctionCount;
+    expect(
+      shape(
+        await anchor.methods
+          .kick()
+          .accounts({ position: alicePosition, kickerDebtAccount: src, collateralOracle: a.oracle })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(
+        kickIx({
+          ...a,
+          kicker: user.publicKey,
+          owner: alice.publicKey,
+          auctionId,
+          kickerDebtAccount: src,
+          oracles: [a.oracle],
+        }),
+      ),
+    );
+    // Without the position Anchor cannot know whose position to kick, hence nor the market.
+    const missing = await rejects(
+      anchor.methods.kick().accounts({ kickerDebtAccount: src, collateralOracle: a.oracle }).instruction(),
+    );
+    expect(String(missing)).to.match(/Unresolved accounts: .*`market`/);
+  });
+
   it("SOL crashes to $110: the keeper kicks; the transaction carries the fee and a limit of 1.2 × the units", async () => {
     await chain.setPrice(a.oracle, 110);
     const res = await keeper.kick(a, alice.publicKey);
@@ -222,6 +351,152 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     const auctions = await keeper.getAuctions(a);
     expect(auctions.map((x) => x.publicKey.toBase58())).to.deep.equal([auction.toBase58()]);
     expect(await keeper.getAuctions(b)).to.deep.equal([]);
+  });
+
+  it("a plain Anchor client given only the auction resolves market, position, kicker and vaults for take, take_begin and take_end", async () => {
+    const user = chain.actor();
+    const anchor = plainAnchor(chain, user);
+    const onChain = (await keeper.getAuction(auction))!;
+    const ref = { ...a, auction, position: onChain.position, kicker: onChain.kicker };
+    expect(onChain.kicker.equals(user.publicKey)).to.equal(false);
+    const out = Keypair.generate().publicKey;
+    const pay = Keypair.generate().publicKey;
+    const limits = { maxCollateral: SOL(1), maxPrice: new BN(77) };
+    expect(
+      shape(
+        await anchor.methods
+          .take(limits.maxCollateral, limits.maxPrice)
+          .accounts({ auction, collateralDestination: out, debtSource: pay })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(takeIx({ ...ref, taker: user.publicKey, collateralDestination: out, debtSource: pay }, limits)),
+    );
+    expect(
+      shape(
+        await anchor.methods
+          .takeBegin(limits.maxCollateral, limits.maxPrice)
+          .accounts({ auction, collateralDestination: out })
+          .instruction(),
+      ),
+    ).to.deep.equal(
+      shape(takeBeginIx({ ...ref, taker: user.publicKey, collateralDestination: out }, limits)),
+    );
+    expect(
+      shape(await anchor.methods.takeEnd().accounts({ auction, debtSource: pay }).instruction()),
+    ).to.deep.equal(shape(takeEndIx({ ...ref, payer: user.publicKey, debtSource: pay })));
+  });
+
+  it("a plain Anchor client builds the other instructions with only the subject, token accounts and oracles", async () => {
+    const user = chain.actor();
+    const me = user.publicKey;
+    const anchor = plainAnchor(chain, user);
+    const m = anchor.methods;
+    const [marketA] = marketPda(a.collateralMint, a.debtMint);
+    const [alicePosition] = positionPda(marketA, alice.publicKey);
+    const onChain = (await keeper.getAuction(auction))!;
+    const ref = { ...a, auction, position: onChain.position, kicker: onChain.kicker };
+    const t1 = Keypair.generate().publicKey;
+    const t2 = Keypair.generate().publicKey;
+    const amount = new BN(5);
+    const limits = { maxCollateral: SOL(1), maxPrice: new BN(77) };
+    const oracle = { collateralOracle: a.oracle };
+    const cases: [string, TransactionInstruction, TransactionInstruction][] = [
+      ["initialize_config", await m.initializeConfig().instruction(), initializeConfigIx({ admin: me })],
+      ["set_stop", await m.setStop(1).instruction(), setStopIx({ admin: me }, 1)],
+      [
+        "repay",
+        await m.repay(amount).accounts({ position: alicePosition, source: t1 }).instruction(),
+        repayIx({ ...a, payer: me, owner: alice.publicKey, source: t1 }, amount),
+      ],
+      [
+        "withdraw_collateral",
+        await m
+          .withdrawCollateral(amount)
+          .accounts({ market: marketA, destination: t1, ...oracle })
+          .instruction(),
+        withdrawCollateralIx({ ...a, owner: me, destination: t1, oracles: [a.oracle] }, amount),
+      ],
+      [
+        "close_position",
+        await m.closePosition().accounts({ market: marketA }).instruction(),
+        closePositionIx({ ...a, owner: me }),
+      ],
+      ["accrue", await m.accrue().accounts({ market: marketA }).instruction(), accrueIx({ market: marketA })],
+      [
+        "fund_insurance",
+        await m.fundInsurance(amount).accounts({ market: marketA, funderDebtAccount: t1 }).instruction(),
+        fundInsuranceIx({ ...a, funder: me, funderDebtAccount: t1 }, amount),
+      ],
+      [
+        "request_withdrawal",
+        await m.requestWithdrawal(amount).accounts({ market: marketA, lpShareAccount: t2 }).instruction(),
+        requestWithdrawalIx({ ...a, lp: me, lpShareAccount: t2 }, amount),
+      ],
+      [
+        "withdraw_liquidity",
+        await m.withdrawLiquidity(amount).accounts({ market: marketA, lpDebtAccount: t1 }).instruction(),
+        withdrawLiquidityIx({ ...a, lp: me, lpDebtAccount: t1 }, amount),
+      ],
+      [
+        "cancel_withdrawal",
+        await m.cancelWithdrawal().accounts({ market: marketA, lpShareAccount: t2 }).instruction(),
+        cancelWithdrawalIx({ ...a, lp: me, lpShareAccount: t2 }),
+      ],
+      [
+        "reset_auction",
+        await m
+          .resetAuction()
+          .accounts({ auction, callerDebtAccount: t1, ...oracle })
+          .instruction(),
+        resetAuctionIx({ ...a, caller: me, auction, callerDebtAccount: t1, oracles: [a.oracle] }),
+      ],
+      [
+        "cancel_auction",
+        await m.cancelAuction().accounts({ auction }).instruction(),
+        cancelAuctionIx({ ...ref, admin: me }),
+      ],
+      [
+        "deposit_backstop",
+        await m
+          .depositBackstop(amount)
+          .accounts({ market: marketA, depositorDebtAccount: t1, depositorShareAccount: t2 })
+          .instruction(),
+        depositBackstopIx(
+          { ...a, depositor: me, depositorDebtAccount: t1, depositorShareAccount: t2 },
+          amount,
+        ),
+      ],
+      [
+        "withdraw_backstop",
+        await m
+          .withdrawBackstop()
+          .accounts({ market: marketA, depositorDebtAccount: t1, depositorCollateralAccount: t2 })
+          .instruction(),
+        withdrawBackstopIx({ ...a, depositor: me, depositorDebtAccount: t1, depositorCollateralAccount: t2 }),
+      ],
+      [
+        "absorb",
+        await m
+          .absorb()
+          .accounts({ auction, callerDebtAccount: t1, ...oracle })
+          .instruction(),
+        absorbIx({ ...ref, caller: me, callerDebtAccount: t1, oracles: [a.oracle] }),
+      ],
+      [
+        "buy_from_backstop",
+        await m
+          .buyFromBackstop(limits.maxCollateral, limits.maxPrice)
+          .accounts({ market: marketA, buyerDebtAccount: t1, buyerCollateralAccount: t2, ...oracle })
+          .instruction(),
+        buyFromBackstopIx(
+          { ...a, buyer: me, buyerDebtAccount: t1, buyerCollateralAccount: t2, oracles: [a.oracle] },
+          limits,
+        ),
+      ],
+    ];
+    for (const [name, viaAnchor, viaSdk] of cases)
+      expect(shape(viaAnchor), name).to.deep.equal(shape(viaSdk));
   });
 
   it("a client without priority fee or limit sends no compute-budget instruction", async () => {
@@ -426,5 +701,60 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect((toGavelError(raw, { instructions: [foreignIx, gavelIx] }) as GavelError).code).to.equal(6011);
     const plain = new Error("network down");
     expect(toGavelError(plain)).to.equal(plain);
+  });
+
+  it("a plain Anchor client builds the admin and backstop instructions (create/update market and backstop, admin handover, backstop withdrawal request)", async () => {
+    const admin = new GavelClient(chain.connection, chain.admin);
+    const backstopParams = {
+      absorbAfterSecs: new BN(600),
+      absorbNearBps: 200,
+      buyDiscountBps: 100,
+      withdrawCooldownSecs: new BN(60),
+      warmupSecs: new BN(60),
+    };
+    await admin.createBackstop(b, backstopParams);
+    const user = chain.actor();
+    const me = user.publicKey;
+    const m = plainAnchor(chain, user).methods;
+    const [marketB] = marketPda(b.collateralMint, b.debtMint);
+    const backstop = backstopAddresses(marketB).backstop;
+    const params = (await lp.getMarket(b.collateralMint, b.debtMint))!.params;
+    const fresh = { collateralMint: Keypair.generate().publicKey, debtMint: Keypair.generate().publicKey };
+    const t1 = Keypair.generate().publicKey;
+    const cases: [string, TransactionInstruction, TransactionInstruction][] = [
+      ["transfer_admin", await m.transferAdmin(t1).instruction(), transferAdminIx({ admin: me }, t1)],
+      ["accept_admin", await m.acceptAdmin().instruction(), acceptAdminIx({ pendingAdmin: me })],
+      [
+        "create_market",
+        await m.createMarket(params).accounts(fresh).instruction(),
+        createMarketIx({ admin: me, ...fresh }, params),
+      ],
+      [
+        "update_market",
+        await m.updateMarket(params).accounts({ market: marketB }).instruction(),
+        updateMarketIx({ admin: me, market: marketB }, params),
+      ],
+      [
+        "create_backstop",
+        await m.createBackstop(backstopParams).accounts(fresh).instruction(),
+        createBackstopIx({ admin: me, ...fresh }, backstopParams),
+      ],
+      [
+        "update_backstop",
+        await m.updateBackstop(backstopParams).accounts({ backstop }).instruction(),
+        updateBackstopIx({ admin: me, ...b }, backstopParams),
+      ],
+      [
+        // The share mint comes from `backstop.share_mint` (relations), read on chain.
+        "request_backstop_withdrawal",
+        await m
+          .requestBackstopWithdrawal(new BN(3))
+          .accounts({ backstop, depositorShareAccount: t1 })
+          .instruction(),
+        requestBackstopWithdrawalIx({ ...b, depositor: me, depositorShareAccount: t1 }, new BN(3)),
+      ],
+    ];
+    for (const [name, viaAnchor, viaSdk] of cases)
+      expect(shape(viaAnchor), name).to.deep.equal(shape(viaSdk));
   });
 });

@@ -474,11 +474,62 @@ export type Gavel = {
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "shareMint",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  104,
+                  97,
+                  114,
+                  101,
+                  95,
+                  109,
+                  105,
+                  110,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "lpDebtAccount",
@@ -545,7 +596,35 @@ export type Gavel = {
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "lpDebtAccount",
@@ -620,7 +699,35 @@ export type Gavel = {
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "funderDebtAccount",
@@ -738,7 +845,10 @@ export type Gavel = {
         },
         {
           "name": "market",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "position"
+          ]
         },
         {
           "name": "position",
@@ -746,7 +856,36 @@ export type Gavel = {
         },
         {
           "name": "collateralVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "source",
@@ -837,7 +976,36 @@ export type Gavel = {
         },
         {
           "name": "collateralVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "destination",
@@ -931,7 +1099,35 @@ export type Gavel = {
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "destination",
@@ -974,7 +1170,10 @@ export type Gavel = {
         },
         {
           "name": "market",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "position"
+          ]
         },
         {
           "name": "position",
@@ -982,7 +1181,35 @@ export type Gavel = {
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "source",
@@ -1120,7 +1347,10 @@ export type Gavel = {
         },
         {
           "name": "market",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "position"
+          ]
         },
         {
           "name": "position",
@@ -1128,11 +1358,64 @@ export type Gavel = {
         },
         {
           "name": "auction",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  97,
+                  117,
+                  99,
+                  116,
+                  105,
+                  111,
+                  110
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              },
+              {
+                "kind": "account",
+                "path": "market.auctionCount",
+                "account": "market"
+              }
+            ]
+          }
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "kickerDebtAccount",
@@ -1192,7 +1475,10 @@ export type Gavel = {
         },
         {
           "name": "market",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "auction",
@@ -1200,15 +1486,75 @@ export type Gavel = {
         },
         {
           "name": "position",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "collateralVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "collateralDestination",
@@ -1220,7 +1566,10 @@ export type Gavel = {
         },
         {
           "name": "kicker",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "tokenProgram",
@@ -1278,7 +1627,10 @@ export type Gavel = {
         },
         {
           "name": "market",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "auction",
@@ -1286,7 +1638,36 @@ export type Gavel = {
         },
         {
           "name": "collateralVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "collateralDestination",
@@ -1334,7 +1715,10 @@ export type Gavel = {
         },
         {
           "name": "market",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "auction",
@@ -1342,11 +1726,42 @@ export type Gavel = {
         },
         {
           "name": "position",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "debtSource",
@@ -1354,7 +1769,10 @@ export type Gavel = {
         },
         {
           "name": "kicker",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "tokenProgram",
@@ -1403,7 +1821,10 @@ export type Gavel = {
         },
         {
           "name": "market",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "auction",
@@ -1411,7 +1832,35 @@ export type Gavel = {
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "callerDebtAccount",
@@ -1467,7 +1916,10 @@ export type Gavel = {
         },
         {
           "name": "market",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "auction",
@@ -1475,11 +1927,17 @@ export type Gavel = {
         },
         {
           "name": "position",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "kicker",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         }
       ],
       "args": []
@@ -1529,7 +1987,30 @@ export type Gavel = {
         },
         {
           "name": "shareMint",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  104,
+                  97,
+                  114,
+                  101,
+                  95,
+                  109,
+                  105,
+                  110,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "lpShareAccount",
@@ -1627,7 +2108,30 @@ export type Gavel = {
         },
         {
           "name": "shareMint",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  115,
+                  104,
+                  97,
+                  114,
+                  101,
+                  95,
+                  109,
+                  105,
+                  110,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "lpShareAccount",
@@ -1711,7 +2215,30 @@ export type Gavel = {
           }
         },
         {
-          "name": "market"
+          "name": "market",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  109,
+                  97,
+                  114,
+                  107,
+                  101,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "collateralMint"
+              },
+              {
+                "kind": "account",
+                "path": "debtMint"
+              }
+            ]
+          }
         },
         {
           "name": "backstop",
@@ -1960,7 +2487,28 @@ export type Gavel = {
         },
         {
           "name": "backstop",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "depositorAccount",
@@ -2003,11 +2551,65 @@ export type Gavel = {
         },
         {
           "name": "debtVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  100,
+                  101,
+                  98,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "shareMint",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  115,
+                  104,
+                  97,
+                  114,
+                  101,
+                  115
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "depositorDebtAccount",
@@ -2117,7 +2719,10 @@ export type Gavel = {
         },
         {
           "name": "shareMint",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "backstop"
+          ]
         },
         {
           "name": "depositorShareAccount",
@@ -2182,7 +2787,28 @@ export type Gavel = {
         },
         {
           "name": "backstop",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "depositorAccount",
@@ -2225,11 +2851,69 @@ export type Gavel = {
         },
         {
           "name": "debtVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  100,
+                  101,
+                  98,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "collateralVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "depositorDebtAccount",
@@ -2286,11 +2970,35 @@ export type Gavel = {
         },
         {
           "name": "market",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "backstop",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "auction",
@@ -2298,23 +3006,141 @@ export type Gavel = {
         },
         {
           "name": "position",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "collateralVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "liquidityVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "backstopDebtVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  100,
+                  101,
+                  98,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "backstopCollateralVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "callerDebtAccount",
@@ -2322,7 +3148,10 @@ export type Gavel = {
         },
         {
           "name": "kicker",
-          "writable": true
+          "writable": true,
+          "relations": [
+            "auction"
+          ]
         },
         {
           "name": "tokenProgram",
@@ -2378,15 +3207,94 @@ export type Gavel = {
         },
         {
           "name": "backstop",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "debtVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  100,
+                  101,
+                  98,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "collateralVault",
-          "writable": true
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  99,
+                  111,
+                  108,
+                  108,
+                  97,
+                  116,
+                  101,
+                  114,
+                  97,
+                  108
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
         },
         {
           "name": "buyerDebtAccount",
