@@ -19,6 +19,8 @@ export class BidderMetrics {
   readonly takesWon: Counter<"market">;
   readonly takesLost: Counter<"market" | "reason">;
   readonly resets: Counter<"market" | "outcome">;
+  readonly absorbs: Counter<"market" | "outcome">;
+  readonly absorbedCollateral: Counter<"market">;
   readonly profit: Counter<"market">;
   readonly decisionLatency: Histogram<"kind" | "trigger">;
   readonly rpcErrors: Counter<"op">;
@@ -59,6 +61,18 @@ export class BidderMetrics {
       name: `${METRIC_PREFIX}resets_total`,
       help: "Auction resets by outcome",
       labelNames: ["market", "outcome"],
+      registers: r,
+    });
+    this.absorbs = new Counter({
+      name: `${METRIC_PREFIX}absorbs_total`,
+      help: "Backstop absorbs sent by the absorb keeper, by outcome",
+      labelNames: ["market", "outcome"],
+      registers: r,
+    });
+    this.absorbedCollateral = new Counter({
+      name: `${METRIC_PREFIX}absorbed_collateral_units_total`,
+      help: "Collateral the backstop bought in the keeper's won absorbs, collateral base units",
+      labelNames: ["market"],
       registers: r,
     });
     this.profit = new Counter({
