@@ -1260,7 +1260,8 @@ export class Bidder {
     });
     if (d.action === "skip") {
       const dueAt = a.kickedAt.add(b.account.params.absorbAfterSecs);
-      if (d.reason === "not_absorbable" && dueAt.bitLength() <= 52) this.scheduleAbsorb(m, key, w, dueAt.toNumber());
+      if (d.reason === "not_absorbable" && dueAt.bitLength() <= 52)
+        this.scheduleAbsorb(m, key, w, dueAt.toNumber());
       // A Maker-mode price comes down to the oracle second by second.
       if (d.reason === "price_above_oracle") this.scheduleAbsorb(m, key, w, now + 1);
       this.skip(`absorb:${key}`, d.reason, {
@@ -1331,7 +1332,10 @@ export class Bidder {
       microLamports,
       onSent: (signature, sentAt, attempt) => {
         if (attempt === 1)
-          this.metrics.decisionLatency.observe({ kind: "absorb", trigger: t.trigger }, (sentAt - t.t0) / 1000);
+          this.metrics.decisionLatency.observe(
+            { kind: "absorb", trigger: t.trigger },
+            (sentAt - t.t0) / 1000,
+          );
         this.log.info({ event: "absorb", ...fields, signature, attempt, latencyMs: sentAt - t.t0 }, "absorb");
       },
       stillWanted: () => !this.stopping && m.auctions.has(key),
