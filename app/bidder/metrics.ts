@@ -77,7 +77,7 @@ export class BidderMetrics {
     });
     this.profit = new Counter({
       name: `${METRIC_PREFIX}profit_debt_units_total`,
-      help: "Realized profit of won takes and kick/reset rewards, debt base units, before tx fees",
+      help: "Realized profit of won takes and kick/reset/absorb rewards, debt base units, before tx fees",
       labelNames: ["market"],
       registers: r,
     });
