@@ -409,10 +409,6 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
     await bidder?.stop(2_000);
   });
 
-  it("--absorb-keeper is off by default", () => {
-    expect(DEFAULTS.absorbKeeper).to.equal(false);
-  });
-
   it("absorbs at kicked_at + absorb_after_secs on its own timer, not before, at the program's figures", async () => {
     const owner = w.borrower(10, 1_000);
     w.setPrice(120); // unsafe, but the lot is worth more than tab × 1.05: not near insolvency
