@@ -935,6 +935,16 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
       expect(parseConfig(["--help"])).to.deep.equal({ help: true });
     });
 
+    it("the absorb keeper is off by default; on by --absorb-keeper, GAVEL_ABSORB_KEEPER or the file", () => {
+      expect(ok([]).absorbKeeper).to.equal(false);
+      expect(ok(["--absorb-keeper"]).absorbKeeper).to.equal(true);
+      expect(ok([], { GAVEL_ABSORB_KEEPER: "1" }).absorbKeeper).to.equal(true);
+      const file = path.join(dir, "keeper.json");
+      fs.writeFileSync(file, JSON.stringify({ absorbKeeper: true }));
+      expect(ok(["--config", file]).absorbKeeper).to.equal(true);
+      bad([], /--absorb-keeper/, { GAVEL_ABSORB_KEEPER: "maybe" });
+    });
+
     it("bad values are one-line ConfigErrors naming the flag", () => {
       bad(["--min-profit-bps=-1"], /--min-profit-bps must be an integer in \[0, 9999\]/);
       bad(["--min-profit-bps", "10000"], /--min-profit-bps/);

@@ -2,11 +2,14 @@
  * The bidder engine: keeps the index in sync (websocket + periodic getProgramAccounts), and on
  * every oracle update, account change, resync or scheduled second decides — with the pure
  * functions of `decide.ts` — whether to kick unsafe positions, take auctions at the bot's margin,
- * or reset stalled auctions, and sends the transactions through `sender.ts`.
+ * or reset stalled auctions, and sends the transactions through `sender.ts`. In absorb-keeper mode
+ * (`--absorb-keeper`) it also follows each market's `Backstop` and sends `absorb` for auctions the
+ * pool may absorb (open `absorb_after_secs` since the kick: a timer; near insolvency: on oracle
+ * updates), before considering a take.
  *
  * Decisions are logged as one JSON line each (`kick`, `kick.won`, `kick.lost`, `take.sent`,
- * `take.won`, `take.lost`, `reset`, `reset.won`, `reset.lost`, `skip`, with `*.failed` for
- * unexpected failures).
+ * `take.won`, `take.lost`, `reset`, `reset.won`, `reset.lost`, `absorb`, `absorb.won`,
+ * `absorb.lost`, `skip`, with `*.failed` for unexpected failures).
  * @module
  */
 import BN from "bn.js";
@@ -17,6 +20,10 @@ import {
 } from "@solana/spl-token";
 import type { Logger } from "pino";
 import {
+  absorbIx,
+  BackstopAccount,
+  backstopAddresses,
+  decodeBackstop,
   encodeBase58,
   GavelEvent,
   kickIx,
@@ -28,6 +35,7 @@ import {
 } from "../../sdk/src";
 import { BidderConfig } from "./config";
 import {
+  decideAbsorb,
   decideKick,
   decideTake,
   FeePolicy,
@@ -40,7 +48,7 @@ import {
   scanUnsafe,
   sizeTake,
 } from "./decide";
-import { DISCRIMINATORS, BidderIndex, MarketState, positionOwner } from "./index";
+import { BACKSTOP_DISCRIMINATOR, DISCRIMINATORS, BidderIndex, MarketState, positionOwner } from "./index";
 import { BidderMetrics } from "./metrics";
 import { ChainClock, readChainTime, Sender, SendOutcome } from "./sender";
 import { BotAccounts, Inventory, TakeStrategy } from "./strategies";
@@ -54,7 +62,7 @@ export interface Trigger {
 }
 
 /** Compute-unit limits used before a simulation or a landed transaction taught better ones. */
-const DEFAULT_CU = { kick: 60_000, take: 60_000, flash: 100_000, reset: 60_000 };
+const DEFAULT_CU = { kick: 60_000, take: 60_000, flash: 100_000, reset: 60_000, absorb: 60_000 };
 
 /** Program errors that mean another bidder got there first (or the state moved): a lost race. */
 const RACE_ERRORS = new Set([
@@ -72,6 +80,8 @@ const RACE_ERRORS = new Set([
   "AuctionDusty",
   "AuctionResetNotNeeded",
   "KickerMismatch",
+  "BackstopNotAbsorbable",
+  "BackstopEmpty",
 ]);
 
 interface AuctionWork {
@@ -81,6 +91,9 @@ interface AuctionWork {
   dirty: Trigger | null;
   timer: NodeJS.Timeout | null;
   timerAt: number | null;
+  /** Absorb keeper: timer for the second the auction becomes absorbable by age. */
+  absorbTimer: NodeJS.Timeout | null;
+  absorbAt: number | null;
   sub: number | null;
   lastLog: string;
 }
@@ -117,6 +130,8 @@ export class Bidder {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly marketSubs = new Map<string, { oracles: string; handles: number[] }>();
   private readonly tokenSubs = new Map<string, number>();
+  /** Absorb keeper: each market's backstop (by market key) and the slot it was seen at. */
+  readonly backstops = new Map<string, { address: PublicKey; account: BackstopAccount; slot: number }>();
   private readonly intervals: NodeJS.Timeout[] = [];
   private resyncing: Promise<void> | null = null;
   private stopping = false;
@@ -219,7 +234,10 @@ export class Bidder {
   async stop(timeoutMs = 10_000): Promise<{ drained: boolean }> {
     this.stopping = true;
     for (const t of this.intervals) clearInterval(t);
-    for (const w of this.work.values()) if (w.timer) clearTimeout(w.timer);
+    for (const w of this.work.values()) {
+      if (w.timer) clearTimeout(w.timer);
+      if (w.absorbTimer) clearTimeout(w.absorbTimer);
+    }
     for (const t of this.trailingScan.values()) clearTimeout(t);
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
@@ -385,7 +403,11 @@ export class Bidder {
           filters: filters(DISCRIMINATORS.auction),
         }),
         conn.getMultipleAccountsInfoAndContext(
-          [...m.oracleAccounts(), getAssociatedTokenAddressSync(m.account.debtMint, this.me)],
+          [
+            ...m.oracleAccounts(),
+            getAssociatedTokenAddressSync(m.account.debtMint, this.me),
+            ...(this.cfg.absorbKeeper ? [backstopAddresses(m.address, this.programId).backstop] : []),
+          ],
           "confirmed",
         ),
       ]);
@@ -407,6 +429,11 @@ export class Bidder {
         m.account.debtMint.toBase58(),
         debtInfo && debtInfo.data.length >= 72 ? new BN(debtInfo.data.subarray(64, 72), "le") : new BN(0),
       );
+      if (this.cfg.absorbKeeper) {
+        const info = extra.value[oracles.length + 1];
+        if (info) this.applyBackstop(m, info.data, extra.context.slot);
+        else this.backstops.delete(m.key);
+      }
       const s = Math.min(positions.context.slot, auctions.context.slot);
       const before = new Set(m.auctions.keys());
       const { closedAuctions } = this.index.resync(
@@ -493,6 +520,15 @@ export class Bidder {
 
   private onProgramAccount(pubkey: string, acc: WsAccount, slot: number): void {
     if (this.stopping) return;
+    if (this.cfg.absorbKeeper && acc.data.subarray(0, 8).equals(BACKSTOP_DISCRIMINATOR)) {
+      // The backstop's market is at offset 8, so the market's programSubscribe delivers it.
+      const m = this.index.markets.get(new PublicKey(acc.data.subarray(8, 40)).toBase58());
+      if (m && this.applyBackstop(m, acc.data, slot)) {
+        const t: Trigger = { trigger: "account", t0: Date.now() };
+        for (const key of m.auctions.keys()) this.evaluateAuction(m, key, t);
+      }
+      return;
+    }
     const applied = this.index.applyProgramAccount(pubkey, acc.data, slot);
     const t: Trigger = { trigger: "account", t0: Date.now() };
     if (applied.kind === "auction") {
@@ -584,6 +620,7 @@ export class Bidder {
     const w = this.work.get(key);
     if (!w) return;
     if (w.timer) clearTimeout(w.timer);
+    if (w.absorbTimer) clearTimeout(w.absorbTimer);
     if (w.sub !== null) this.ws.unsubscribe(w.sub);
     this.work.delete(key);
     this.metrics.liveAuctions.set(this.index.auctionCount());
@@ -592,7 +629,17 @@ export class Bidder {
   private workOf(key: string): AuctionWork {
     let w = this.work.get(key);
     if (!w) {
-      w = { busy: false, failures: 0, dirty: null, timer: null, timerAt: null, sub: null, lastLog: "" };
+      w = {
+        busy: false,
+        failures: 0,
+        dirty: null,
+        timer: null,
+        timerAt: null,
+        absorbTimer: null,
+        absorbAt: null,
+        sub: null,
+        lastLog: "",
+      };
       this.work.set(key, w);
     }
     return w;
@@ -613,7 +660,10 @@ export class Bidder {
         }
         const m = this.index.markets.get(k);
         if (m) this.index.upsertMarket(m.address, info.data, res.context.slot);
-        else this.index.applyProgramAccount(k, info.data, res.context.slot);
+        else if (info.data.subarray(0, 8).equals(BACKSTOP_DISCRIMINATOR)) {
+          const bm = this.index.markets.get(new PublicKey(info.data.subarray(8, 40)).toBase58());
+          if (bm) this.applyBackstop(bm, info.data, res.context.slot);
+        } else this.index.applyProgramAccount(k, info.data, res.context.slot);
       });
     } catch (e) {
       this.rpcError("getMultipleAccounts", e);
@@ -917,6 +967,7 @@ export class Bidder {
       this.schedule(m, key, w, resetDueSecond(p, a));
       return;
     }
+    if (this.cfg.absorbKeeper && (await this.maybeAbsorb(m, key, w, t, oraclePrice))) return;
     const valuePrice = await this.strategy.valuePrice(m, a.lot);
     if (valuePrice === null) {
       this.skip(`auction:${key}`, "no_quote");
@@ -1149,6 +1200,187 @@ export class Bidder {
     } catch (e) {
       this.rpcError("getAccountInfo(balance)", e);
     }
+  }
+
+  // ----- absorbs (absorb-keeper mode)
+
+  /** Keeps a market's backstop if `data` is newer than what the bot has; true when applied. */
+  private applyBackstop(m: MarketState, data: Buffer, slot: number): boolean {
+    const old = this.backstops.get(m.key);
+    if (old && slot < old.slot) return false;
+    let account: BackstopAccount;
+    try {
+      account = decodeBackstop(data);
+    } catch (e) {
+      this.log.warn({ event: "backstop.invalid", market: m.key, error: String(e) }, "backstop.invalid");
+      return false;
+    }
+    if (!account.market.equals(m.address)) return false;
+    const address = old?.address ?? backstopAddresses(m.address, this.programId).backstop;
+    this.backstops.set(m.key, { address, account, slot });
+    return true;
+  }
+
+  /** Wakes the auction up at the second it becomes absorbable by age (`kicked_at + absorb_after_secs`). */
+  private scheduleAbsorb(m: MarketState, key: string, w: AuctionWork, atSecs: number): void {
+    if (this.stopping || (w.absorbTimer && w.absorbAt === atSecs)) return;
+    if (w.absorbTimer) clearTimeout(w.absorbTimer);
+    w.absorbAt = atSecs;
+    w.absorbTimer = setTimeout(
+      () => {
+        w.absorbTimer = null;
+        w.absorbAt = null;
+        this.evaluateAuction(m, key, { trigger: "timer", t0: Date.now() });
+      },
+      // At most an hour ahead (setTimeout's range; a far second is simply looked at again).
+      Math.min(3_600_000, Math.max(0, this.clock.msUntil(atSecs) + this.cfg.sendLeadMs)),
+    );
+  }
+
+  /**
+   * The absorb keeper's turn, before the take: absorbs when `decideAbsorb` says the program would
+   * accept it and the reward pays the fee; otherwise schedules the age rule's second (the
+   * near-insolvency rule is re-checked on every oracle update). True when it sent an absorb.
+   */
+  private async maybeAbsorb(
+    m: MarketState,
+    key: string,
+    w: AuctionWork,
+    t: Trigger,
+    oraclePrice: BN,
+  ): Promise<boolean> {
+    const b = this.backstops.get(m.key);
+    const a = m.auctions.get(key)?.account;
+    if (!b || !a) return false;
+    const now = this.clock.nowSecs();
+    const cuKey = `absorb:${m.key}`;
+    const d = decideAbsorb(m.account, a, b.account, oraclePrice, now, {
+      policy: this.fees(m),
+      cuLimit: this.sender.cachedCu(cuKey) ?? DEFAULT_CU.absorb,
+    });
+    if (d.action === "skip") {
+      const dueAt = a.kickedAt.add(b.account.params.absorbAfterSecs);
+      if (d.reason === "not_absorbable" && dueAt.bitLength() <= 52)
+        this.scheduleAbsorb(m, key, w, dueAt.toNumber());
+      // A Maker-mode price comes down to the oracle second by second.
+      if (d.reason === "price_above_oracle") this.scheduleAbsorb(m, key, w, now + 1);
+      this.skip(`absorb:${key}`, d.reason, {
+        market: m.key,
+        auction: key,
+        absorbableAt: dueAt.toString(),
+        reward: d.reward?.toString(),
+      });
+      return false;
+    }
+    if (!m.oracleUsableOnChain(now)) {
+      this.skip(`absorb:${key}`, "oracle_not_usable_for_absorb", { oracleAge: m.oracleAge(now) });
+      return false;
+    }
+    await this.absorb(m, key, w, t, d);
+    return true;
+  }
+
+  private async absorb(
+    m: MarketState,
+    key: string,
+    w: AuctionWork,
+    t: Trigger,
+    d: Extract<ReturnType<typeof decideAbsorb>, { action: "absorb" }>,
+  ): Promise<void> {
+    const a = m.auctions.get(key)!.account;
+    const ix = absorbIx(
+      {
+        collateralMint: m.account.collateralMint,
+        debtMint: m.account.debtMint,
+        auction: new PublicKey(key),
+        position: a.position,
+        kicker: a.kicker,
+        caller: this.me,
+        callerDebtAccount: this.accountsFor(m).debt,
+        oracles: m.oracleAccounts(),
+      },
+      this.programId,
+    );
+    const cuKey = `absorb:${m.key}`;
+    const cuLimit = this.sender.cachedCu(cuKey) ?? DEFAULT_CU.absorb;
+    const microLamports = priorityFeeMicroLamports(d.reward, cuLimit, this.fees(m));
+    const fields = {
+      market: m.key,
+      auction: key,
+      auctionId: a.id.toString(),
+      price: d.price.toString(),
+      collateral: d.quote.collateral.toString(),
+      owe: d.quote.owe.toString(),
+      reward: d.reward.toString(),
+      feeDebt: d.fee.feeDebt.toString(),
+      oraclePrice: m.price()?.toString(),
+      sinceKickSecs: this.clock.nowSecs() - a.kickedAt.toNumber(),
+      trigger: t.trigger,
+      cuLimit,
+      microLamports,
+    };
+    if (this.cfg.dryRun) {
+      this.log.info({ event: "absorb", dryRun: true, ...fields }, "absorb");
+      this.schedule(m, key, w, this.clock.nowSecs() + 5);
+      return;
+    }
+    const res = await this.sender.send({
+      kind: cuKey,
+      ixs: [ix],
+      signers: [],
+      cuLimit,
+      microLamports,
+      onSent: (signature, sentAt, attempt) => {
+        if (attempt === 1)
+          this.metrics.decisionLatency.observe(
+            { kind: "absorb", trigger: t.trigger },
+            (sentAt - t.t0) / 1000,
+          );
+        this.log.info({ event: "absorb", ...fields, signature, attempt, latencyMs: sentAt - t.t0 }, "absorb");
+      },
+      stillWanted: () => !this.stopping && m.auctions.has(key),
+    });
+    if (res.ok) {
+      if (res.computeUnits) this.sender.learnCu(cuKey, res.computeUnits);
+      const ev = res.events.find((e) => e.name === "auctionAbsorbed");
+      this.metrics.absorbs.inc({ market: m.key, outcome: "won" });
+      if (ev) {
+        this.metrics.profit.inc({ market: m.key }, Number((ev.data.reward as BN).toString()));
+        this.metrics.absorbedCollateral.inc({ market: m.key }, Number((ev.data.collateral as BN).toString()));
+      }
+      this.log.info(
+        {
+          event: "absorb.won",
+          ...fields,
+          price: ev?.data.price.toString(),
+          collateral: ev?.data.collateral.toString(),
+          owe: ev?.data.owe.toString(),
+          reward: ev?.data.reward.toString(),
+          tab: ev?.data.tab.toString(),
+          signature: res.signature,
+        },
+        "absorb.won",
+      );
+    } else if (res.gavel && RACE_ERRORS.has(res.gavel.errorName)) {
+      this.metrics.absorbs.inc({ market: m.key, outcome: "lost" });
+      this.log.info(
+        { event: "absorb.lost", ...fields, reason: res.gavel.errorName, signature: res.signature },
+        "absorb.lost",
+      );
+    } else {
+      this.metrics.absorbs.inc({ market: m.key, outcome: "failed" });
+      this.log.error(
+        { event: "absorb.failed", ...fields, reason: res.reason, error: res.error },
+        "absorb.failed",
+      );
+      w.failures++;
+      await this.refresh([key, m.key, this.backstops.get(m.key)!.address.toBase58()]);
+      if (m.auctions.has(key)) this.schedule(m, key, w, this.clock.nowSecs() + Math.min(30, 2 ** w.failures));
+      return;
+    }
+    w.failures = 0;
+    await this.refresh([key, m.key, this.backstops.get(m.key)!.address.toBase58()]);
+    if (m.auctions.has(key)) w.dirty ??= { trigger: "after_tx", t0: Date.now() };
   }
 
   // ----- resets

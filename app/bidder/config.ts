@@ -56,6 +56,8 @@ export interface BidderConfig {
   strategy: StrategyKind;
   /** Decide and log, send nothing. */
   dryRun: boolean;
+  /** Absorb-keeper mode: send `absorb` for auctions the market's backstop may absorb (issue 19). */
+  absorbKeeper: boolean;
   /** Port of the Prometheus `/metrics` and `/health` server; null = no server; 0 = any free port. */
   metricsPort: number | null;
   /** Seconds between full resyncs with getProgramAccounts. */
@@ -93,6 +95,7 @@ export const DEFAULTS: BidderConfig = {
   priorityFeeShare: 0.1,
   strategy: "inventory",
   dryRun: false,
+  absorbKeeper: false,
   metricsPort: null,
   resyncSecs: 30,
   slippageBps: 0,
@@ -119,6 +122,7 @@ export const ENV_VARS: Record<string, keyof BidderConfig> = {
   GAVEL_PRIORITY_FEE_SHARE: "priorityFeeShare",
   GAVEL_STRATEGY: "strategy",
   GAVEL_DRY_RUN: "dryRun",
+  GAVEL_ABSORB_KEEPER: "absorbKeeper",
   GAVEL_METRICS_PORT: "metricsPort",
   GAVEL_RESYNC_SECS: "resyncSecs",
   GAVEL_SLIPPAGE_BPS: "slippageBps",
@@ -158,6 +162,11 @@ export const FLAGS: Record<string, FlagSpec> = {
     help: "pay from the debt-token balance, or flash take + venue",
   },
   "dry-run": { key: "dryRun", arg: "", help: "decide and log everything, send nothing" },
+  "absorb-keeper": {
+    key: "absorbKeeper",
+    arg: "",
+    help: "absorb stalled or near-insolvent auctions into the backstop",
+  },
   "metrics-port": {
     key: "metricsPort",
     arg: "<n>",
@@ -343,6 +352,7 @@ export function validateConfig(raw: Raw): BidderConfig {
     priorityFeeShare: toNum(v.priorityFeeShare, "--priority-fee-share", 0, 1),
     strategy,
     dryRun: toBool(v.dryRun, "--dry-run"),
+    absorbKeeper: toBool(v.absorbKeeper, "--absorb-keeper"),
     metricsPort,
     resyncSecs: toNum(v.resyncSecs, "--resync-secs", 1, 86_400),
     slippageBps: toInt(v.slippageBps, "--slippage-bps", 0, 9_999),

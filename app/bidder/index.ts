@@ -29,6 +29,9 @@ export const DISCRIMINATORS = {
   config: disc("Config"),
 };
 
+/** Discriminator of a market's `Backstop` (the absorb keeper follows it; its market is at offset 8). */
+export const BACKSTOP_DISCRIMINATOR = disc("Backstop");
+
 /** The kind of a Gavel account from its first 8 bytes. */
 export function accountKind(data: Buffer): "market" | "position" | "auction" | "config" | null {
   if (data.length < 8) return null;

@@ -19,6 +19,8 @@ export class BidderMetrics {
   readonly takesWon: Counter<"market">;
   readonly takesLost: Counter<"market" | "reason">;
   readonly resets: Counter<"market" | "outcome">;
+  readonly absorbs: Counter<"market" | "outcome">;
+  readonly absorbedCollateral: Counter<"market">;
   readonly profit: Counter<"market">;
   readonly decisionLatency: Histogram<"kind" | "trigger">;
   readonly rpcErrors: Counter<"op">;
@@ -61,9 +63,21 @@ export class BidderMetrics {
       labelNames: ["market", "outcome"],
       registers: r,
     });
+    this.absorbs = new Counter({
+      name: `${METRIC_PREFIX}absorbs_total`,
+      help: "Backstop absorbs sent by the absorb keeper, by outcome",
+      labelNames: ["market", "outcome"],
+      registers: r,
+    });
+    this.absorbedCollateral = new Counter({
+      name: `${METRIC_PREFIX}absorbed_collateral_units_total`,
+      help: "Collateral the backstop bought in the keeper's won absorbs, collateral base units",
+      labelNames: ["market"],
+      registers: r,
+    });
     this.profit = new Counter({
       name: `${METRIC_PREFIX}profit_debt_units_total`,
-      help: "Realized profit of won takes and kick/reset rewards, debt base units, before tx fees",
+      help: "Realized profit of won takes and kick/reset/absorb rewards, debt base units, before tx fees",
       labelNames: ["market"],
       registers: r,
     });

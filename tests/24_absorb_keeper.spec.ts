@@ -1,0 +1,495 @@
+/**
+ * The bidder's absorb-keeper mode (`--absorb-keeper`, issue 19) against the real gavel.so: the
+ * real `Bidder` engine (index, decisions, timers, `Sender`, SDK send path) talks to LiteSVM through
+ * a small RPC shim, and the chain's clock follows the wall clock (a live clock), so the keeper's
+ * timers run for real. A websocket stand-in delivers the notifications a node would send after
+ * each of the test's transactions.
+ *
+ * Asserted: an auction that is neither old nor near insolvency is not absorbed; at
+ * `kicked_at + absorb_after_secs` the keeper's timer absorbs it through the program (the pool's
+ * collateral, the auction's lot and the keeper's reward move by the `AuctionAbsorbed` figures);
+ * with a long `absorb_after_secs` (a backstop update the keeper follows) an oracle update that puts
+ * the position near insolvency is absorbed at once; metrics count the absorbs.
+ */
+import BN from "bn.js";
+import { expect } from "chai";
+import pino from "pino";
+import { AccountLayout, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import {
+  Connection,
+  Keypair,
+  PublicKey,
+  SYSVAR_CLOCK_PUBKEY,
+  Transaction,
+  TransactionError,
+} from "@solana/web3.js";
+import { FailedTransactionMetadata } from "litesvm";
+import {
+  auctionPda,
+  BackstopParams,
+  backstopAddresses,
+  borrowIx,
+  createBackstopIx,
+  decodeAuction,
+  decodeBackstop,
+  depositBackstopIx,
+  depositCollateralIx,
+  depositLiquidityIx,
+  encodeBase58,
+  fundInsuranceIx,
+  kickIx,
+  openPositionIx,
+  positionPda,
+  PROGRAM_ID,
+  updateBackstopIx,
+} from "../sdk/src";
+import { Bidder } from "../app/bidder/bidder";
+import { DEFAULTS } from "../app/bidder/config";
+import { BidderMetrics } from "../app/bidder/metrics";
+import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
+import { ResilientWs, WsAccount } from "../app/bidder/ws";
+import { LendingWorld, v2Params } from "./helpers/lending";
+
+const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
+const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+
+const BACKSTOP: BackstopParams = {
+  absorbAfterSecs: new BN(4),
+  absorbNearBps: 500,
+  buyDiscountBps: 100,
+  withdrawCooldownSecs: new BN(3_600),
+  warmupSecs: new BN(600),
+};
+
+/** A v2 market with a funded backstop; after {@link goLive} its clock follows the wall clock. */
+class KeeperWorld extends LendingWorld {
+  readonly b = backstopAddresses(this.addrs.market);
+  readonly tracked = new Set<string>();
+  private liveBase: { chainSecs: bigint; wallMs: number } | null = null;
+
+  setup(): this {
+    this.createMarket(v2Params(this.oracle));
+    this.mustSend([createBackstopIx({ admin: this.admin.publicKey, ...this.ref }, BACKSTOP)], [this.admin]);
+    const lender = this.actor();
+    this.fundDebt(lender.publicKey, USDC(1_001_000));
+    this.mustSend(
+      [
+        depositLiquidityIx(
+          {
+            ...this.ref,
+            lp: lender.publicKey,
+            lpDebtAccount: this.ata(this.ref.debtMint, lender.publicKey),
+            lpShareAccount: this.ata(this.addrs.shareMint, lender.publicKey),
+          },
+          USDC(1_000_000),
+        ),
+        // The insurance fund pays kick and absorb rewards.
+        fundInsuranceIx(
+          {
+            ...this.ref,
+            funder: lender.publicKey,
+            funderDebtAccount: this.ata(this.ref.debtMint, lender.publicKey),
+          },
+          USDC(1_000),
+        ),
+      ],
+      [lender],
+    );
+    // A backstop depositor (share account of the backstop's own mint, set up by hand).
+    const d = this.actor();
+    const shares = Keypair.generate().publicKey;
+    this.setTokenAccount(shares, this.b.shareMint, d.publicKey, new BN(0));
+    this.fundDebt(d.publicKey, USDC(10_000));
+    const deposit = (amount: BN) =>
+      depositBackstopIx(
+        {
+          ...this.ref,
+          depositor: d.publicKey,
+          depositorDebtAccount: this.ata(this.ref.debtMint, d.publicKey),
+          depositorShareAccount: shares,
+          oracles: [this.oracle],
+        },
+        amount,
+      );
+    this.mustSend([deposit(USDC(10_000))], [d]);
+    this.warp(600);
+    this.setPrice(150);
+    this.mustSend([deposit(new BN(0))], [d]); // the warm-up is over: shares
+    this.tracked.add(this.b.backstop.toBase58());
+    return this;
+  }
+
+  /** An SPL token account written directly (LiteSVM's ATA program is avoided, see LendingWorld.actor). */
+  setTokenAccount(address: PublicKey, mint: PublicKey, owner: PublicKey, amount: BN): void {
+    const data = Buffer.alloc(AccountLayout.span);
+    AccountLayout.encode(
+      {
+        mint,
+        owner,
+        amount: BigInt(amount.toString()),
+        delegateOption: 0,
+        delegate: PublicKey.default,
+        state: 1,
+        isNativeOption: 0,
+        isNative: 0n,
+        delegatedAmount: 0n,
+        closeAuthorityOption: 0,
+        closeAuthority: PublicKey.default,
+      },
+      data,
+    );
+    this.chain.svm.setAccount(address, {
+      data,
+      executable: false,
+      lamports: 2_039_280,
+      owner: TOKEN_PROGRAM_ID,
+    });
+  }
+
+  borrower(sol: number, usdc: number): Keypair {
+    this.sync();
+    this.setPrice(150);
+    const b = this.actor();
+    this.fundCollateral(b.publicKey, SOL(sol));
+    this.mustSend(
+      [
+        openPositionIx({ ...this.ref, owner: b.publicKey }),
+        depositCollateralIx(
+          {
+            ...this.ref,
+            depositor: b.publicKey,
+            owner: b.publicKey,
+            source: this.ata(this.ref.collateralMint, b.publicKey),
+          },
+          SOL(sol),
+        ),
+        borrowIx(
+          {
+            ...this.ref,
+            owner: b.publicKey,
+            destination: this.ata(this.ref.debtMint, b.publicKey),
+            oracles: [this.oracle],
+          },
+          USDC(usdc),
+        ),
+      ],
+      [b],
+    );
+    this.tracked.add(positionPda(this.addrs.market, b.publicKey)[0].toBase58());
+    return b;
+  }
+
+  kick(owner: PublicKey, kicker: Keypair): PublicKey {
+    this.sync();
+    const id = this.market().auctionCount;
+    this.mustSend(
+      [
+        kickIx({
+          ...this.ref,
+          kicker: kicker.publicKey,
+          owner,
+          auctionId: id,
+          kickerDebtAccount: this.ata(this.ref.debtMint, kicker.publicKey),
+          oracles: [this.oracle],
+        }),
+      ],
+      [kicker],
+    );
+    const auction = auctionPda(this.addrs.market, id)[0];
+    this.tracked.add(auction.toBase58());
+    return auction;
+  }
+
+  /** From now on the chain's unix time advances with the wall clock. */
+  goLive(): void {
+    this.liveBase = { chainSecs: this.now, wallMs: Date.now() };
+  }
+
+  /** Brings the chain's clock up to the live time. */
+  sync(): void {
+    if (!this.liveBase) return;
+    const target = this.liveBase.chainSecs + BigInt(Math.floor((Date.now() - this.liveBase.wallMs) / 1000));
+    if (target > this.now) this.warp(Number(target - this.now));
+  }
+}
+
+/** The RPC calls the bidder makes, answered by LiteSVM. */
+function svmConnection(w: KeeperWorld): Connection {
+  const results = new Map<string, { err: TransactionError | null; logs: string[]; units: number }>();
+  const info = (k: PublicKey) => {
+    w.sync();
+    const acc = w.chain.svm.getAccount(k);
+    if (!acc) return null;
+    return {
+      data: Buffer.from(acc.data),
+      lamports: Number(acc.lamports),
+      owner: acc.owner,
+      executable: false,
+    };
+  };
+  const ctx = () => ({ slot: Number(w.slot) });
+  const matches = (data: Buffer, f: { memcmp: { offset: number; bytes: string } }) =>
+    [8, 32].some((n) => encodeBase58(data.subarray(f.memcmp.offset, f.memcmp.offset + n)) === f.memcmp.bytes);
+  const stub = {
+    getAccountInfo: async (k: PublicKey) => {
+      if (k.equals(SYSVAR_CLOCK_PUBKEY)) {
+        w.sync();
+        const b = Buffer.alloc(40);
+        b.writeBigInt64LE(w.now, 32);
+        return { data: b, lamports: 1, owner: PublicKey.default, executable: false };
+      }
+      return info(k);
+    },
+    getMultipleAccountsInfoAndContext: async (keys: PublicKey[]) => ({
+      context: ctx(),
+      value: keys.map(info),
+    }),
+    getMultipleAccountsInfo: async (keys: PublicKey[]) => keys.map(info),
+    getProgramAccounts: async (
+      _p: PublicKey,
+      cfg: { filters: { memcmp: { offset: number; bytes: string } }[] },
+    ) => ({
+      context: ctx(),
+      value: [...w.tracked].flatMap((k) => {
+        const a = info(new PublicKey(k));
+        return a && a.data.length > 0 && cfg.filters.every((f) => matches(a.data, f))
+          ? [{ pubkey: new PublicKey(k), account: a }]
+          : [];
+      }),
+    }),
+    getLatestBlockhash: async () => ({
+      blockhash: w.chain.svm.latestBlockhash(),
+      lastValidBlockHeight: 1_000_000_000,
+    }),
+    getBlockHeight: async () => 0,
+    sendRawTransaction: async (raw: Buffer) => {
+      w.sync();
+      const tx = Transaction.from(raw);
+      const sig = encodeBase58(tx.signature!);
+      if (results.has(sig)) return sig; // a rebroadcast
+      const res = w.chain.svm.sendTransaction(tx);
+      w.chain.svm.expireBlockhash();
+      if (res instanceof FailedTransactionMetadata) {
+        const meta = res.meta();
+        results.set(sig, {
+          err: res.err() as unknown as TransactionError,
+          logs: meta.logs(),
+          units: Number(meta.computeUnitsConsumed()),
+        });
+      } else {
+        results.set(sig, { err: null, logs: res.logs(), units: Number(res.computeUnitsConsumed()) });
+      }
+      return sig;
+    },
+    getSignatureStatuses: async (sigs: string[]) => ({
+      context: ctx(),
+      value: sigs.map((s) => {
+        const r = results.get(s);
+        return r
+          ? { slot: Number(w.slot), confirmations: null, confirmationStatus: "confirmed", err: r.err }
+          : null;
+      }),
+    }),
+    getTransaction: async (sig: string) => {
+      const r = results.get(sig);
+      return r ? { meta: { logMessages: r.logs, computeUnitsConsumed: r.units, err: r.err } } : null;
+    },
+    simulateTransaction: async () => ({ context: ctx(), value: { err: "not simulated", logs: [] } }),
+  };
+  return stub as unknown as Connection;
+}
+
+/** The websocket stand-in: the test delivers what a node would notify. */
+class StubWs {
+  connected = true;
+  reconnects = 0;
+  private readonly accountCbs = new Map<string, ((acc: WsAccount, slot: number) => void)[]>();
+  private readonly programCbs: ((key: string, acc: WsAccount, slot: number) => void)[] = [];
+  private handles = 1;
+  on(): this {
+    return this;
+  }
+  start(): void {}
+  stop(): void {}
+  unsubscribe(): void {}
+  accountSubscribe(key: string, cb: (acc: WsAccount, slot: number) => void): number {
+    this.accountCbs.set(key, [...(this.accountCbs.get(key) ?? []), cb]);
+    return this.handles++;
+  }
+  programSubscribe(
+    _program: string,
+    _f: unknown,
+    cb: (key: string, acc: WsAccount, slot: number) => void,
+  ): number {
+    this.programCbs.push(cb);
+    return this.handles++;
+  }
+
+  /** Delivers the current state of `keys` to their subscribers. */
+  notify(w: KeeperWorld, keys: PublicKey[]): void {
+    for (const k of keys) {
+      const acc = w.chain.svm.getAccount(k);
+      const ws: WsAccount = acc
+        ? { data: Buffer.from(acc.data), lamports: Number(acc.lamports), owner: acc.owner.toBase58() }
+        : { data: Buffer.alloc(0), lamports: 0, owner: "" };
+      const slot = Number(w.slot);
+      for (const cb of this.accountCbs.get(k.toBase58()) ?? []) cb(ws, slot);
+      if (acc && acc.owner.equals(PROGRAM_ID)) for (const cb of this.programCbs) cb(k.toBase58(), ws, slot);
+    }
+  }
+}
+
+type LogLine = Record<string, unknown> & { event?: string };
+
+async function waitFor(lines: LogLine[], pred: (l: LogLine) => boolean, ms: number): Promise<LogLine> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const hit = lines.find(pred);
+    if (hit) return hit;
+    if (Date.now() > until) throw new Error(`no such log line in ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function counter(metrics: BidderMetrics, outcome: string): Promise<number> {
+  const v = (await metrics.absorbs.get()).values.find((x) => x.labels.outcome === outcome);
+  return v?.value ?? 0;
+}
+
+describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real program (LiteSVM, live clock)", function () {
+  this.timeout(60_000);
+  const w = new KeeperWorld();
+  const ws = new StubWs();
+  const lines: LogLine[] = [];
+  const metrics = new BidderMetrics("keeper");
+  const keeper = Keypair.generate();
+  let bidder: Bidder;
+  let kicker: Keypair;
+  let keeperDebt: PublicKey;
+
+  before(async () => {
+    w.setup();
+    kicker = w.actor();
+    w.chain.svm.airdrop(keeper.publicKey, 10_000_000_000n);
+    keeperDebt = getAssociatedTokenAddressSync(w.ref.debtMint, keeper.publicKey);
+    // The keeper's token accounts exist (no inventory: it never takes, it only absorbs).
+    w.setTokenAccount(keeperDebt, w.ref.debtMint, keeper.publicKey, new BN(0));
+    w.setTokenAccount(
+      getAssociatedTokenAddressSync(w.ref.collateralMint, keeper.publicKey),
+      w.ref.collateralMint,
+      keeper.publicKey,
+      new BN(0),
+    );
+    w.goLive();
+    const inventory = new Inventory();
+    bidder = new Bidder({
+      config: {
+        ...DEFAULTS,
+        markets: [w.addrs.market.toBase58()],
+        absorbKeeper: true,
+        resyncSecs: 3_600,
+        maxOracleAgeSecs: 600,
+      },
+      payer: keeper,
+      connection: svmConnection(w),
+      logger: pino({ level: "info" }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) }),
+      metrics,
+      strategy: new InventoryStrategy(inventory, 0),
+      inventory,
+      ws: ws as unknown as ResilientWs,
+    });
+    await bidder.start();
+    expect(bidder.backstops.get(w.addrs.market.toBase58())?.account.debt.toString()).to.equal(
+      USDC(10_000).toString(),
+    );
+  });
+
+  after(async () => {
+    if (process.env.KEEPER_DEBUG) for (const l of lines) console.log(JSON.stringify(l));
+    await bidder?.stop(2_000);
+  });
+
+  it("absorbs at kicked_at + absorb_after_secs on its own timer, not before, at the program's figures", async () => {
+    const owner = w.borrower(10, 1_000);
+    w.setPrice(120); // unsafe, but the lot is worth more than tab × 1.05: not near insolvency
+    const auction = w.kick(owner.publicKey, kicker);
+    const a0 = decodeAuction(w.chain.data(auction)!);
+    ws.notify(w, [w.oracle, auction, positionPda(w.addrs.market, owner.publicKey)[0], w.addrs.market]);
+    const skip = await waitFor(
+      lines,
+      (l) => l.event === "skip" && l.subject === `absorb:${auction.toBase58()}`,
+      2_000,
+    );
+    expect(skip.reason).to.equal("not_absorbable");
+    expect(skip.absorbableAt).to.equal(a0.kickedAt.add(BACKSTOP.absorbAfterSecs).toString());
+    const pool0 = decodeBackstop(w.chain.data(w.b.backstop)!);
+
+    const won = await waitFor(
+      lines,
+      (l) => l.event === "absorb.won" && l.auction === auction.toBase58(),
+      10_000,
+    );
+    const sent = lines.find((l) => l.event === "absorb" && l.auction === auction.toBase58())!;
+    expect(sent.trigger).to.equal("timer");
+    expect(Number(sent.sinceKickSecs)).to.be.gte(BACKSTOP.absorbAfterSecs.toNumber());
+    // What the program did, as the AuctionAbsorbed event and the accounts say.
+    const pool1 = decodeBackstop(w.chain.data(w.b.backstop)!);
+    expect(pool1.collateral.sub(pool0.collateral).toString()).to.equal(won.collateral);
+    expect(pool0.debt.sub(pool1.debt).toString()).to.equal(won.owe);
+    expect(w.balance(keeperDebt).toString()).to.equal(won.reward);
+    expect(new BN(won.collateral as string).gtn(0)).to.equal(true);
+    // The keeper's decision (decideAbsorb at the chain's second) is what the program did.
+    for (const k of ["price", "collateral", "owe", "reward"]) expect(sent[k], k).to.equal(won[k]);
+    // A pool this size raises the whole tab: the auction closes (the rest of the lot goes back).
+    expect(won.owe).to.equal(a0.tab.toString());
+    expect(won.tab).to.equal("0");
+    expect(w.chain.data(auction)?.length ?? 0).to.equal(0);
+    expect(await counter(metrics, "won")).to.equal(1);
+    expect(await counter(metrics, "failed")).to.equal(0);
+    expect(await counter(metrics, "lost")).to.equal(0);
+  });
+
+  it("with absorb_after_secs a day, an oracle update to near insolvency is absorbed at once", async () => {
+    w.sync();
+    w.mustSend(
+      [
+        updateBackstopIx(
+          { admin: w.admin.publicKey, ...w.ref },
+          { ...BACKSTOP, absorbAfterSecs: new BN(86_400) },
+        ),
+      ],
+      [w.admin],
+    );
+    ws.notify(w, [w.b.backstop]);
+    expect(
+      bidder.backstops.get(w.addrs.market.toBase58())?.account.params.absorbAfterSecs.toNumber(),
+    ).to.equal(86_400);
+    const owner = w.borrower(10, 1_000);
+    w.setPrice(120);
+    const auction = w.kick(owner.publicKey, kicker);
+    const a0 = decodeAuction(w.chain.data(auction)!);
+    ws.notify(w, [w.oracle, auction, positionPda(w.addrs.market, owner.publicKey)[0], w.addrs.market]);
+    await waitFor(lines, (l) => l.event === "skip" && l.subject === `absorb:${auction.toBase58()}`, 2_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(lines.some((l) => l.event === "absorb" && l.auction === auction.toBase58())).to.equal(false);
+
+    w.sync();
+    w.setPrice(105); // 10 SOL at $105 < tab × 1.05
+    ws.notify(w, [w.oracle]);
+    const won = await waitFor(
+      lines,
+      (l) => l.event === "absorb.won" && l.auction === auction.toBase58(),
+      5_000,
+    );
+    const sent = lines.find((l) => l.event === "absorb" && l.auction === auction.toBase58())!;
+    expect(sent.trigger).to.equal("oracle");
+    expect(Number(sent.sinceKickSecs)).to.be.lessThan(86_400);
+    for (const k of ["price", "collateral", "owe", "reward"]) expect(sent[k], k).to.equal(won[k]);
+    // Near insolvency the lot is worth less than the tab: the pool buys all of it for less than
+    // the tab, and the auction, with no lot left, closes.
+    expect(won.collateral).to.equal(a0.lot.toString());
+    expect(new BN(won.owe as string).lt(a0.tab)).to.equal(true);
+    expect(w.chain.data(auction)?.length ?? 0).to.equal(0);
+    expect(await counter(metrics, "won")).to.equal(2);
+  });
+});
