@@ -88,10 +88,6 @@ async function main(argv: string[]): Promise<number> {
       "start",
     );
     await bidder.start();
-    logger.info(
-      { event: "ready", markets: bidder.index.markets.size, positions: bidder.index.positionCount() },
-      "ready",
-    );
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`error: ${e.message}`);
@@ -114,6 +110,12 @@ async function main(argv: string[]): Promise<number> {
     };
     process.on("SIGINT", () => void shutdown("SIGINT"));
     process.on("SIGTERM", () => void shutdown("SIGTERM"));
+    // Only now say "ready": a supervisor that signals the bot as soon as it reads this line must
+    // find the handlers installed (before them, SIGTERM would kill the process outright).
+    logger.info(
+      { event: "ready", markets: bidder.index.markets.size, positions: bidder.index.positionCount() },
+      "ready",
+    );
   });
 }
 
