@@ -12,6 +12,7 @@ Usage: python3 scripts/gen-anchored-vectors.py   (stdlib only; deterministic, fi
 import json
 import os
 import random
+import vector_file
 
 SEED = 20_261_129
 U64_MAX = 2**64 - 1
@@ -221,35 +222,7 @@ def outcome(name, args):
 
 
 def main():
-    lines = ["{", '  "_format": ['] + ["    %s," % json.dumps(s) for s in FORMAT]
-    lines[-1] = lines[-1].rstrip(",")
-    lines.append("  ],")
-    counts = {}
-    for name, gen in CASES.items():
-        seen, cases = set(), []
-        for args in gen():
-            if args not in seen:  # keep the first occurrence, drop repeats
-                seen.add(args)
-                cases.append(args)
-        labels = {}
-        for args in cases:
-            label = outcome(name, args)
-            labels[label] = labels.get(label, 0) + 1
-        counts[name] = (len(cases), labels)
-        lines.append('  "%s": [' % name)
-        for args in cases:
-            lines += case_lines(name, args)
-        lines[-1] = lines[-1].rstrip(",")
-        lines.append("  ],")
-    lines[-1] = lines[-1].rstrip(",")
-    lines.append("}")
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    for name, (n, labels) in counts.items():
-        detail = ", ".join("%s %d" % kv for kv in sorted(labels.items()))
-        print("%-16s %4d cases (%s)" % (name, n, detail))
-    print("wrote", os.path.relpath(OUT), "(%d cases)" % sum(n for n, _ in counts.values()))
+    vector_file.write(OUT, FORMAT, CASES, outcome, case_lines)
 
 
 if __name__ == "__main__":
