@@ -31,6 +31,7 @@ check tsc npx tsc -p .
 check tsc-web npx tsc -p app/web/src
 check eslint npx eslint .
 check prettier npx prettier --check .
+check accounts node scripts/gen-accounts.js --check
 check idl node scripts/gen-idl.js --check
 check idl-types node scripts/gen-idl-types.js --check
 check readme-tables node scripts/gen-readme-tables.js --check

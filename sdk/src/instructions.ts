@@ -1,19 +1,15 @@
 /**
- * Instruction builders: each returns a `TransactionInstruction` and sends nothing. Account order
- * is the program's (and the IDL's); `tests/05_lending.spec.ts` checks each builder against
- * Anchor's `program.methods.<ix>().accountsStrict()`.
+ * Instruction builders: each returns a `TransactionInstruction` and sends nothing. The builders
+ * name the accounts; their order, flags and fixed addresses come from `./generated/accounts`
+ * (generated from the program's instruction table, `programs/gavel/instructions.js`), and
+ * `tests/05_lending.spec.ts` checks each builder against Anchor's
+ * `program.methods.<ix>().accountsStrict()`.
  * @module
  */
 import BN from "bn.js";
-import {
-  AccountMeta,
-  PublicKey,
-  SystemProgram,
-  SYSVAR_INSTRUCTIONS_PUBKEY,
-  TransactionInstruction,
-} from "@solana/web3.js";
-import { TOKEN_PROGRAM_ID } from "@solana/spl-token";
+import { AccountMeta, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { PROGRAM_ID } from "./constants";
+import * as metas from "./generated/accounts";
 import {
   auctionPda,
   backstopAddresses,
@@ -25,11 +21,6 @@ import {
 } from "./pda";
 import { coder } from "./program";
 import { BackstopParams, MarketParams } from "./types";
-
-const w = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: false, isWritable: true });
-const r = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: false, isWritable: false });
-const sw = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: true, isWritable: true });
-const s = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: true, isWritable: false });
 
 function build(
   name: string,
@@ -54,7 +45,7 @@ export function initializeConfigIx(
   return build(
     "initializeConfig",
     {},
-    [sw(accounts.admin), w(configPda(programId)[0]), r(SystemProgram.programId)],
+    metas.initializeConfigAccountMetas({ admin: accounts.admin, config: configPda(programId)[0] }),
     programId,
   );
 }
@@ -65,7 +56,12 @@ export function setStopIx(
   stop: number,
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
-  return build("setStop", { stop }, [s(accounts.admin), w(configPda(programId)[0])], programId);
+  return build(
+    "setStop",
+    { stop },
+    metas.setStopAccountMetas({ admin: accounts.admin, config: configPda(programId)[0] }),
+    programId,
+  );
 }
 
 /** `transfer_admin`: admin nominates `newAdmin` (PublicKey.default cancels). */
@@ -74,7 +70,12 @@ export function transferAdminIx(
   newAdmin: PublicKey,
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
-  return build("transferAdmin", { newAdmin }, [s(accounts.admin), w(configPda(programId)[0])], programId);
+  return build(
+    "transferAdmin",
+    { newAdmin },
+    metas.transferAdminAccountMetas({ admin: accounts.admin, config: configPda(programId)[0] }),
+    programId,
+  );
 }
 
 /** `accept_admin`: the nominated admin takes over. */
@@ -82,7 +83,12 @@ export function acceptAdminIx(
   accounts: { pendingAdmin: PublicKey },
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
-  return build("acceptAdmin", {}, [s(accounts.pendingAdmin), w(configPda(programId)[0])], programId);
+  return build(
+    "acceptAdmin",
+    {},
+    metas.acceptAdminAccountMetas({ pendingAdmin: accounts.pendingAdmin, config: configPda(programId)[0] }),
+    programId,
+  );
 }
 
 /** `create_market`: admin creates a market with its vaults and share mint. */
@@ -95,18 +101,16 @@ export function createMarketIx(
   return build(
     "createMarket",
     { params },
-    [
-      sw(accounts.admin),
-      r(configPda(programId)[0]),
-      w(m.market),
-      r(accounts.collateralMint),
-      r(accounts.debtMint),
-      w(m.collateralVault),
-      w(m.liquidityVault),
-      w(m.shareMint),
-      r(TOKEN_PROGRAM_ID),
-      r(SystemProgram.programId),
-    ],
+    metas.createMarketAccountMetas({
+      admin: accounts.admin,
+      config: configPda(programId)[0],
+      market: m.market,
+      collateralMint: accounts.collateralMint,
+      debtMint: accounts.debtMint,
+      collateralVault: m.collateralVault,
+      liquidityVault: m.liquidityVault,
+      shareMint: m.shareMint,
+    }),
     programId,
   );
 }
@@ -120,7 +124,11 @@ export function updateMarketIx(
   return build(
     "updateMarket",
     { params },
-    [s(accounts.admin), r(configPda(programId)[0]), w(accounts.market)],
+    metas.updateMarketAccountMetas({
+      admin: accounts.admin,
+      config: configPda(programId)[0],
+      market: accounts.market,
+    }),
     programId,
   );
 }
@@ -134,27 +142,27 @@ export interface LiquidityAccounts extends MarketRef {
   lpShareAccount: PublicKey;
 }
 
-function liquidityKeys(a: LiquidityAccounts, programId: PublicKey): AccountMeta[] {
-  const m = marketAddresses(a.collateralMint, a.debtMint, programId);
-  return [
-    s(a.lp),
-    r(configPda(programId)[0]),
-    w(m.market),
-    w(m.liquidityVault),
-    w(m.shareMint),
-    w(a.lpDebtAccount),
-    w(a.lpShareAccount),
-    r(TOKEN_PROGRAM_ID),
-  ];
-}
-
 /** `deposit_liquidity`: LP deposits `amount` debt tokens for shares. */
 export function depositLiquidityIx(
   accounts: LiquidityAccounts,
   amount: BN,
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
-  return build("depositLiquidity", { amount }, liquidityKeys(accounts, programId), programId);
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  return build(
+    "depositLiquidity",
+    { amount },
+    metas.depositLiquidityAccountMetas({
+      lp: accounts.lp,
+      config: configPda(programId)[0],
+      market: m.market,
+      liquidityVault: m.liquidityVault,
+      shareMint: m.shareMint,
+      lpDebtAccount: accounts.lpDebtAccount,
+      lpShareAccount: accounts.lpShareAccount,
+    }),
+    programId,
+  );
 }
 
 /**
@@ -171,16 +179,14 @@ export function requestWithdrawalIx(
   return build(
     "requestWithdrawal",
     { shares },
-    [
-      sw(accounts.lp),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(m.shareMint),
-      w(accounts.lpShareAccount),
-      w(withdrawalRequestPda(m.market, accounts.lp, programId)[0]),
-      r(TOKEN_PROGRAM_ID),
-      r(SystemProgram.programId),
-    ],
+    metas.requestWithdrawalAccountMetas({
+      lp: accounts.lp,
+      config: configPda(programId)[0],
+      market: m.market,
+      shareMint: m.shareMint,
+      lpShareAccount: accounts.lpShareAccount,
+      withdrawalRequest: withdrawalRequestPda(m.market, accounts.lp, programId)[0],
+    }),
     programId,
   );
 }
@@ -198,15 +204,14 @@ export function withdrawLiquidityIx(
   return build(
     "withdrawLiquidity",
     { shares },
-    [
-      sw(accounts.lp),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(m.liquidityVault),
-      w(accounts.lpDebtAccount),
-      w(withdrawalRequestPda(m.market, accounts.lp, programId)[0]),
-      r(TOKEN_PROGRAM_ID),
-    ],
+    metas.withdrawLiquidityAccountMetas({
+      lp: accounts.lp,
+      config: configPda(programId)[0],
+      market: m.market,
+      liquidityVault: m.liquidityVault,
+      lpDebtAccount: accounts.lpDebtAccount,
+      withdrawalRequest: withdrawalRequestPda(m.market, accounts.lp, programId)[0],
+    }),
     programId,
   );
 }
@@ -223,15 +228,14 @@ export function cancelWithdrawalIx(
   return build(
     "cancelWithdrawal",
     {},
-    [
-      sw(accounts.lp),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(m.shareMint),
-      w(accounts.lpShareAccount),
-      w(withdrawalRequestPda(m.market, accounts.lp, programId)[0]),
-      r(TOKEN_PROGRAM_ID),
-    ],
+    metas.cancelWithdrawalAccountMetas({
+      lp: accounts.lp,
+      config: configPda(programId)[0],
+      market: m.market,
+      shareMint: m.shareMint,
+      lpShareAccount: accounts.lpShareAccount,
+      withdrawalRequest: withdrawalRequestPda(m.market, accounts.lp, programId)[0],
+    }),
     programId,
   );
 }
@@ -246,13 +250,12 @@ export function fundInsuranceIx(
   return build(
     "fundInsurance",
     { amount },
-    [
-      s(accounts.funder),
-      w(m.market),
-      w(m.liquidityVault),
-      w(accounts.funderDebtAccount),
-      r(TOKEN_PROGRAM_ID),
-    ],
+    metas.fundInsuranceAccountMetas({
+      funder: accounts.funder,
+      market: m.market,
+      liquidityVault: m.liquidityVault,
+      funderDebtAccount: accounts.funderDebtAccount,
+    }),
     programId,
   );
 }
@@ -266,13 +269,12 @@ export function openPositionIx(
   return build(
     "openPosition",
     {},
-    [
-      sw(accounts.owner),
-      r(configPda(programId)[0]),
-      r(market),
-      w(positionPda(market, accounts.owner, programId)[0]),
-      r(SystemProgram.programId),
-    ],
+    metas.openPositionAccountMetas({
+      owner: accounts.owner,
+      config: configPda(programId)[0],
+      market,
+      position: positionPda(market, accounts.owner, programId)[0],
+    }),
     programId,
   );
 }
@@ -287,14 +289,13 @@ export function depositCollateralIx(
   return build(
     "depositCollateral",
     { amount },
-    [
-      s(accounts.depositor),
-      w(m.market),
-      w(positionPda(m.market, accounts.owner, programId)[0]),
-      w(m.collateralVault),
-      w(accounts.source),
-      r(TOKEN_PROGRAM_ID),
-    ],
+    metas.depositCollateralAccountMetas({
+      depositor: accounts.depositor,
+      market: m.market,
+      position: positionPda(m.market, accounts.owner, programId)[0],
+      collateralVault: m.collateralVault,
+      source: accounts.source,
+    }),
     programId,
   );
 }
@@ -312,16 +313,17 @@ export function withdrawCollateralIx(
   return build(
     "withdrawCollateral",
     { amount },
-    [
-      s(accounts.owner),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(positionPda(m.market, accounts.owner, programId)[0]),
-      w(m.collateralVault),
-      w(accounts.destination),
-      r(TOKEN_PROGRAM_ID),
-      ...accounts.oracles.map(r),
-    ],
+    metas.withdrawCollateralAccountMetas(
+      {
+        owner: accounts.owner,
+        config: configPda(programId)[0],
+        market: m.market,
+        position: positionPda(m.market, accounts.owner, programId)[0],
+        collateralVault: m.collateralVault,
+        destination: accounts.destination,
+      },
+      accounts.oracles,
+    ),
     programId,
   );
 }
@@ -336,16 +338,17 @@ export function borrowIx(
   return build(
     "borrow",
     { amount },
-    [
-      s(accounts.owner),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(positionPda(m.market, accounts.owner, programId)[0]),
-      w(m.liquidityVault),
-      w(accounts.destination),
-      r(TOKEN_PROGRAM_ID),
-      ...accounts.oracles.map(r),
-    ],
+    metas.borrowAccountMetas(
+      {
+        owner: accounts.owner,
+        config: configPda(programId)[0],
+        market: m.market,
+        position: positionPda(m.market, accounts.owner, programId)[0],
+        liquidityVault: m.liquidityVault,
+        destination: accounts.destination,
+      },
+      accounts.oracles,
+    ),
     programId,
   );
 }
@@ -363,14 +366,13 @@ export function repayIx(
   return build(
     "repay",
     { amount },
-    [
-      s(accounts.payer),
-      w(m.market),
-      w(positionPda(m.market, accounts.owner, programId)[0]),
-      w(m.liquidityVault),
-      w(accounts.source),
-      r(TOKEN_PROGRAM_ID),
-    ],
+    metas.repayAccountMetas({
+      payer: accounts.payer,
+      market: m.market,
+      position: positionPda(m.market, accounts.owner, programId)[0],
+      liquidityVault: m.liquidityVault,
+      source: accounts.source,
+    }),
     programId,
   );
 }
@@ -384,7 +386,11 @@ export function closePositionIx(
   return build(
     "closePosition",
     {},
-    [sw(accounts.owner), r(market), w(positionPda(market, accounts.owner, programId)[0])],
+    metas.closePositionAccountMetas({
+      owner: accounts.owner,
+      market,
+      position: positionPda(market, accounts.owner, programId)[0],
+    }),
     programId,
   );
 }
@@ -394,7 +400,7 @@ export function accrueIx(
   accounts: { market: PublicKey },
   programId: PublicKey = PROGRAM_ID,
 ): TransactionInstruction {
-  return build("accrue", {}, [w(accounts.market)], programId);
+  return build("accrue", {}, metas.accrueAccountMetas({ market: accounts.market }), programId);
 }
 
 /** `kick`: starts auction number `auctionId` (= the market's `auctionCount`) of `owner`'s position. */
@@ -412,18 +418,18 @@ export function kickIx(
   return build(
     "kick",
     {},
-    [
-      sw(accounts.kicker),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(positionPda(m.market, accounts.owner, programId)[0]),
-      w(auctionPda(m.market, accounts.auctionId, programId)[0]),
-      w(m.liquidityVault),
-      w(accounts.kickerDebtAccount),
-      r(TOKEN_PROGRAM_ID),
-      r(SystemProgram.programId),
-      ...accounts.oracles.map(r),
-    ],
+    metas.kickAccountMetas(
+      {
+        kicker: accounts.kicker,
+        config: configPda(programId)[0],
+        market: m.market,
+        position: positionPda(m.market, accounts.owner, programId)[0],
+        auction: auctionPda(m.market, accounts.auctionId, programId)[0],
+        liquidityVault: m.liquidityVault,
+        kickerDebtAccount: accounts.kickerDebtAccount,
+      },
+      accounts.oracles,
+    ),
     programId,
   );
 }
@@ -464,20 +470,21 @@ export function takeIx(
   return build(
     "take",
     { maxCollateral: limits.maxCollateral, maxPrice: limits.maxPrice },
-    [
-      s(accounts.taker),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(accounts.auction),
-      w(accounts.position),
-      w(m.collateralVault),
-      w(m.liquidityVault),
-      w(accounts.collateralDestination),
-      w(accounts.debtSource),
-      w(accounts.kicker),
-      r(TOKEN_PROGRAM_ID),
-      ...(accounts.oracles ?? []).map(r),
-    ],
+    metas.takeAccountMetas(
+      {
+        taker: accounts.taker,
+        config: configPda(programId)[0],
+        market: m.market,
+        auction: accounts.auction,
+        position: accounts.position,
+        collateralVault: m.collateralVault,
+        liquidityVault: m.liquidityVault,
+        collateralDestination: accounts.collateralDestination,
+        debtSource: accounts.debtSource,
+        kicker: accounts.kicker,
+      },
+      accounts.oracles ?? [],
+    ),
     programId,
   );
 }
@@ -492,17 +499,17 @@ export function takeBeginIx(
   return build(
     "takeBegin",
     { maxCollateral: limits.maxCollateral, maxPrice: limits.maxPrice },
-    [
-      s(accounts.taker),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(accounts.auction),
-      w(m.collateralVault),
-      w(accounts.collateralDestination),
-      r(SYSVAR_INSTRUCTIONS_PUBKEY),
-      r(TOKEN_PROGRAM_ID),
-      ...(accounts.oracles ?? []).map(r),
-    ],
+    metas.takeBeginAccountMetas(
+      {
+        taker: accounts.taker,
+        config: configPda(programId)[0],
+        market: m.market,
+        auction: accounts.auction,
+        collateralVault: m.collateralVault,
+        collateralDestination: accounts.collateralDestination,
+      },
+      accounts.oracles ?? [],
+    ),
     programId,
   );
 }
@@ -516,16 +523,15 @@ export function takeEndIx(
   return build(
     "takeEnd",
     {},
-    [
-      s(accounts.payer),
-      w(m.market),
-      w(accounts.auction),
-      w(accounts.position),
-      w(m.liquidityVault),
-      w(accounts.debtSource),
-      w(accounts.kicker),
-      r(TOKEN_PROGRAM_ID),
-    ],
+    metas.takeEndAccountMetas({
+      payer: accounts.payer,
+      market: m.market,
+      auction: accounts.auction,
+      position: accounts.position,
+      liquidityVault: m.liquidityVault,
+      debtSource: accounts.debtSource,
+      kicker: accounts.kicker,
+    }),
     programId,
   );
 }
@@ -562,16 +568,17 @@ export function resetAuctionIx(
   return build(
     "resetAuction",
     {},
-    [
-      s(accounts.caller),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(accounts.auction),
-      w(m.liquidityVault),
-      w(accounts.callerDebtAccount),
-      r(TOKEN_PROGRAM_ID),
-      ...accounts.oracles.map(r),
-    ],
+    metas.resetAuctionAccountMetas(
+      {
+        caller: accounts.caller,
+        config: configPda(programId)[0],
+        market: m.market,
+        auction: accounts.auction,
+        liquidityVault: m.liquidityVault,
+        callerDebtAccount: accounts.callerDebtAccount,
+      },
+      accounts.oracles,
+    ),
     programId,
   );
 }
@@ -585,14 +592,14 @@ export function cancelAuctionIx(
   return build(
     "cancelAuction",
     {},
-    [
-      s(accounts.admin),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(accounts.auction),
-      w(accounts.position),
-      w(accounts.kicker),
-    ],
+    metas.cancelAuctionAccountMetas({
+      admin: accounts.admin,
+      config: configPda(programId)[0],
+      market: m.market,
+      auction: accounts.auction,
+      position: accounts.position,
+      kicker: accounts.kicker,
+    }),
     programId,
   );
 }
@@ -608,19 +615,17 @@ export function createBackstopIx(
   return build(
     "createBackstop",
     { params },
-    [
-      sw(accounts.admin),
-      r(configPda(programId)[0]),
-      r(m.market),
-      w(b.backstop),
-      r(accounts.collateralMint),
-      r(accounts.debtMint),
-      w(b.shareMint),
-      w(b.debtVault),
-      w(b.collateralVault),
-      r(TOKEN_PROGRAM_ID),
-      r(SystemProgram.programId),
-    ],
+    metas.createBackstopAccountMetas({
+      admin: accounts.admin,
+      config: configPda(programId)[0],
+      market: m.market,
+      backstop: b.backstop,
+      collateralMint: accounts.collateralMint,
+      debtMint: accounts.debtMint,
+      shareMint: b.shareMint,
+      debtVault: b.debtVault,
+      collateralVault: b.collateralVault,
+    }),
     programId,
   );
 }
@@ -635,7 +640,11 @@ export function updateBackstopIx(
   return build(
     "updateBackstop",
     { params },
-    [s(accounts.admin), r(configPda(programId)[0]), w(backstopAddresses(m.market, programId).backstop)],
+    metas.updateBackstopAccountMetas({
+      admin: accounts.admin,
+      config: configPda(programId)[0],
+      backstop: backstopAddresses(m.market, programId).backstop,
+    }),
     programId,
   );
 }
@@ -660,20 +669,20 @@ export function depositBackstopIx(
   return build(
     "depositBackstop",
     { amount },
-    [
-      sw(accounts.depositor),
-      r(configPda(programId)[0]),
-      r(m.market),
-      w(b.backstop),
-      w(backstopDepositorPda(b.backstop, accounts.depositor, programId)[0]),
-      w(b.debtVault),
-      w(b.shareMint),
-      w(accounts.depositorDebtAccount),
-      w(accounts.depositorShareAccount),
-      r(TOKEN_PROGRAM_ID),
-      r(SystemProgram.programId),
-      ...(accounts.oracles ?? []).map(r),
-    ],
+    metas.depositBackstopAccountMetas(
+      {
+        depositor: accounts.depositor,
+        config: configPda(programId)[0],
+        market: m.market,
+        backstop: b.backstop,
+        depositorAccount: backstopDepositorPda(b.backstop, accounts.depositor, programId)[0],
+        debtVault: b.debtVault,
+        shareMint: b.shareMint,
+        depositorDebtAccount: accounts.depositorDebtAccount,
+        depositorShareAccount: accounts.depositorShareAccount,
+      },
+      accounts.oracles ?? [],
+    ),
     programId,
   );
 }
@@ -689,16 +698,14 @@ export function requestBackstopWithdrawalIx(
   return build(
     "requestBackstopWithdrawal",
     { shares },
-    [
-      sw(accounts.depositor),
-      r(configPda(programId)[0]),
-      w(b.backstop),
-      w(backstopDepositorPda(b.backstop, accounts.depositor, programId)[0]),
-      w(b.shareMint),
-      w(accounts.depositorShareAccount),
-      r(TOKEN_PROGRAM_ID),
-      r(SystemProgram.programId),
-    ],
+    metas.requestBackstopWithdrawalAccountMetas({
+      depositor: accounts.depositor,
+      config: configPda(programId)[0],
+      backstop: b.backstop,
+      depositorAccount: backstopDepositorPda(b.backstop, accounts.depositor, programId)[0],
+      shareMint: b.shareMint,
+      depositorShareAccount: accounts.depositorShareAccount,
+    }),
     programId,
   );
 }
@@ -717,18 +724,17 @@ export function withdrawBackstopIx(
   return build(
     "withdrawBackstop",
     {},
-    [
-      s(accounts.depositor),
-      r(configPda(programId)[0]),
-      r(m.market),
-      w(b.backstop),
-      w(backstopDepositorPda(b.backstop, accounts.depositor, programId)[0]),
-      w(b.debtVault),
-      w(b.collateralVault),
-      w(accounts.depositorDebtAccount),
-      w(accounts.depositorCollateralAccount),
-      r(TOKEN_PROGRAM_ID),
-    ],
+    metas.withdrawBackstopAccountMetas({
+      depositor: accounts.depositor,
+      config: configPda(programId)[0],
+      market: m.market,
+      backstop: b.backstop,
+      depositorAccount: backstopDepositorPda(b.backstop, accounts.depositor, programId)[0],
+      debtVault: b.debtVault,
+      collateralVault: b.collateralVault,
+      depositorDebtAccount: accounts.depositorDebtAccount,
+      depositorCollateralAccount: accounts.depositorCollateralAccount,
+    }),
     programId,
   );
 }
@@ -743,22 +749,23 @@ export function absorbIx(
   return build(
     "absorb",
     {},
-    [
-      s(accounts.caller),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(b.backstop),
-      w(accounts.auction),
-      w(accounts.position),
-      w(m.collateralVault),
-      w(m.liquidityVault),
-      w(b.debtVault),
-      w(b.collateralVault),
-      w(accounts.callerDebtAccount),
-      w(accounts.kicker),
-      r(TOKEN_PROGRAM_ID),
-      ...accounts.oracles.map(r),
-    ],
+    metas.absorbAccountMetas(
+      {
+        caller: accounts.caller,
+        config: configPda(programId)[0],
+        market: m.market,
+        backstop: b.backstop,
+        auction: accounts.auction,
+        position: accounts.position,
+        collateralVault: m.collateralVault,
+        liquidityVault: m.liquidityVault,
+        backstopDebtVault: b.debtVault,
+        backstopCollateralVault: b.collateralVault,
+        callerDebtAccount: accounts.callerDebtAccount,
+        kicker: accounts.kicker,
+      },
+      accounts.oracles,
+    ),
     programId,
   );
 }
@@ -779,18 +786,19 @@ export function buyFromBackstopIx(
   return build(
     "buyFromBackstop",
     { maxCollateral: limits.maxCollateral, maxPrice: limits.maxPrice },
-    [
-      s(accounts.buyer),
-      r(configPda(programId)[0]),
-      w(m.market),
-      w(b.backstop),
-      w(b.debtVault),
-      w(b.collateralVault),
-      w(accounts.buyerDebtAccount),
-      w(accounts.buyerCollateralAccount),
-      r(TOKEN_PROGRAM_ID),
-      ...accounts.oracles.map(r),
-    ],
+    metas.buyFromBackstopAccountMetas(
+      {
+        buyer: accounts.buyer,
+        config: configPda(programId)[0],
+        market: m.market,
+        backstop: b.backstop,
+        debtVault: b.debtVault,
+        collateralVault: b.collateralVault,
+        buyerDebtAccount: accounts.buyerDebtAccount,
+        buyerCollateralAccount: accounts.buyerCollateralAccount,
+      },
+      accounts.oracles,
+    ),
     programId,
   );
 }

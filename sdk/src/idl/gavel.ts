@@ -27,11 +27,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "admin",
+          "docs": [
+            "Pays the rent; becomes the admin."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -78,6 +84,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -125,6 +134,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -172,6 +184,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -210,11 +225,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "admin",
+          "docs": [
+            "Pays the rent."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -259,10 +280,16 @@ export type Gavel = {
           }
         },
         {
-          "name": "collateralMint"
+          "name": "collateralMint",
+          "docs": [
+            "A classic SPL mint."
+          ]
         },
         {
-          "name": "debtMint"
+          "name": "debtMint",
+          "docs": [
+            "A classic SPL mint."
+          ]
         },
         {
           "name": "collateralVault",
@@ -331,6 +358,9 @@ export type Gavel = {
         },
         {
           "name": "shareMint",
+          "docs": [
+            "The LP share mint."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -398,6 +428,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -448,10 +481,16 @@ export type Gavel = {
       "accounts": [
         {
           "name": "lp",
+          "docs": [
+            "Authority of `lp_debt_account`."
+          ],
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -533,10 +572,16 @@ export type Gavel = {
         },
         {
           "name": "lpDebtAccount",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
           "name": "lpShareAccount",
+          "docs": [
+            "Share mint."
+          ],
           "writable": true
         },
         {
@@ -569,11 +614,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "lp",
+          "docs": [
+            "Gets the request's rent back when it closes."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -628,10 +679,16 @@ export type Gavel = {
         },
         {
           "name": "lpDebtAccount",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
           "name": "withdrawalRequest",
+          "docs": [
+            "The LP's request in this market."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -691,6 +748,9 @@ export type Gavel = {
       "accounts": [
         {
           "name": "funder",
+          "docs": [
+            "Authority of `funder_debt_account`."
+          ],
           "signer": true
         },
         {
@@ -731,6 +791,9 @@ export type Gavel = {
         },
         {
           "name": "funderDebtAccount",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
@@ -763,11 +826,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "owner",
+          "docs": [
+            "Pays the rent."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -841,6 +910,9 @@ export type Gavel = {
       "accounts": [
         {
           "name": "depositor",
+          "docs": [
+            "Authority of `source`."
+          ],
           "signer": true
         },
         {
@@ -889,6 +961,9 @@ export type Gavel = {
         },
         {
           "name": "source",
+          "docs": [
+            "Collateral mint."
+          ],
           "writable": true
         },
         {
@@ -925,6 +1000,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -1009,6 +1087,9 @@ export type Gavel = {
         },
         {
           "name": "destination",
+          "docs": [
+            "Collateral mint."
+          ],
           "writable": true
         },
         {
@@ -1048,6 +1129,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -1131,6 +1215,9 @@ export type Gavel = {
         },
         {
           "name": "destination",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
@@ -1166,6 +1253,9 @@ export type Gavel = {
       "accounts": [
         {
           "name": "payer",
+          "docs": [
+            "Authority of `source`."
+          ],
           "signer": true
         },
         {
@@ -1213,6 +1303,9 @@ export type Gavel = {
         },
         {
           "name": "source",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
@@ -1245,6 +1338,9 @@ export type Gavel = {
       "accounts": [
         {
           "name": "owner",
+          "docs": [
+            "Receives the rent."
+          ],
           "writable": true,
           "signer": true
         },
@@ -1324,11 +1420,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "kicker",
+          "docs": [
+            "Pays the auction's rent, gets it back at the close."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -1358,6 +1460,9 @@ export type Gavel = {
         },
         {
           "name": "auction",
+          "docs": [
+            "Created here, numbered `market.auction_count`."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -1419,6 +1524,9 @@ export type Gavel = {
         },
         {
           "name": "kickerDebtAccount",
+          "docs": [
+            "Debt mint, owned by the kicker: receives the reward."
+          ],
           "writable": true
         },
         {
@@ -1453,10 +1561,16 @@ export type Gavel = {
       "accounts": [
         {
           "name": "taker",
+          "docs": [
+            "Authority of `debt_source`."
+          ],
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -1486,6 +1600,9 @@ export type Gavel = {
         },
         {
           "name": "position",
+          "docs": [
+            "The auctioned position."
+          ],
           "writable": true,
           "relations": [
             "auction"
@@ -1558,14 +1675,23 @@ export type Gavel = {
         },
         {
           "name": "collateralDestination",
+          "docs": [
+            "Collateral mint: where the collateral goes."
+          ],
           "writable": true
         },
         {
           "name": "debtSource",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
           "name": "kicker",
+          "docs": [
+            "Gets the auction's rent if this closes it."
+          ],
           "writable": true,
           "relations": [
             "auction"
@@ -1609,6 +1735,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -1671,6 +1800,9 @@ export type Gavel = {
         },
         {
           "name": "collateralDestination",
+          "docs": [
+            "Collateral mint."
+          ],
           "writable": true
         },
         {
@@ -1711,6 +1843,9 @@ export type Gavel = {
       "accounts": [
         {
           "name": "payer",
+          "docs": [
+            "Authority of `debt_source`."
+          ],
           "signer": true
         },
         {
@@ -1722,6 +1857,9 @@ export type Gavel = {
         },
         {
           "name": "auction",
+          "docs": [
+            "Account index 2, which `take_begin` looks for."
+          ],
           "writable": true
         },
         {
@@ -1765,10 +1903,16 @@ export type Gavel = {
         },
         {
           "name": "debtSource",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
           "name": "kicker",
+          "docs": [
+            "Gets the auction's rent if this closes it."
+          ],
           "writable": true,
           "relations": [
             "auction"
@@ -1803,6 +1947,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -1864,6 +2011,9 @@ export type Gavel = {
         },
         {
           "name": "callerDebtAccount",
+          "docs": [
+            "Debt mint, owned by the caller: receives the reward."
+          ],
           "writable": true
         },
         {
@@ -1898,6 +2048,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -1927,6 +2080,9 @@ export type Gavel = {
         },
         {
           "name": "position",
+          "docs": [
+            "The auctioned position."
+          ],
           "writable": true,
           "relations": [
             "auction"
@@ -1934,6 +2090,9 @@ export type Gavel = {
         },
         {
           "name": "kicker",
+          "docs": [
+            "Gets the auction's rent."
+          ],
           "writable": true,
           "relations": [
             "auction"
@@ -1960,11 +2119,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "lp",
+          "docs": [
+            "Pays the request's rent; authority of `lp_share_account`."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -2014,10 +2179,16 @@ export type Gavel = {
         },
         {
           "name": "lpShareAccount",
+          "docs": [
+            "Share mint."
+          ],
           "writable": true
         },
         {
           "name": "withdrawalRequest",
+          "docs": [
+            "Created here."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -2081,11 +2252,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "lp",
+          "docs": [
+            "Gets the request's rent back."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -2135,10 +2312,16 @@ export type Gavel = {
         },
         {
           "name": "lpShareAccount",
+          "docs": [
+            "Share mint."
+          ],
           "writable": true
         },
         {
           "name": "withdrawalRequest",
+          "docs": [
+            "The LP's request in this market."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -2193,11 +2376,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "admin",
+          "docs": [
+            "Pays the rent."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -2266,10 +2455,16 @@ export type Gavel = {
           }
         },
         {
-          "name": "collateralMint"
+          "name": "collateralMint",
+          "docs": [
+            "The market's."
+          ]
         },
         {
-          "name": "debtMint"
+          "name": "debtMint",
+          "docs": [
+            "The market's."
+          ]
         },
         {
           "name": "shareMint",
@@ -2411,6 +2606,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -2461,11 +2659,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "depositor",
+          "docs": [
+            "Pays the depositor account's rent the first time."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -2512,6 +2716,9 @@ export type Gavel = {
         },
         {
           "name": "depositorAccount",
+          "docs": [
+            "Created when missing."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -2613,10 +2820,16 @@ export type Gavel = {
         },
         {
           "name": "depositorDebtAccount",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
           "name": "depositorShareAccount",
+          "docs": [
+            "Backstop share mint."
+          ],
           "writable": true
         },
         {
@@ -2653,11 +2866,17 @@ export type Gavel = {
       "accounts": [
         {
           "name": "depositor",
+          "docs": [
+            "Pays the depositor account's rent the first time."
+          ],
           "writable": true,
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -2680,6 +2899,9 @@ export type Gavel = {
         },
         {
           "name": "depositorAccount",
+          "docs": [
+            "Created when missing."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -2719,6 +2941,9 @@ export type Gavel = {
         },
         {
           "name": "shareMint",
+          "docs": [
+            "The backstop's."
+          ],
           "writable": true,
           "relations": [
             "backstop"
@@ -2726,6 +2951,9 @@ export type Gavel = {
         },
         {
           "name": "depositorShareAccount",
+          "docs": [
+            "Backstop share mint, authority `depositor`."
+          ],
           "writable": true
         },
         {
@@ -2766,6 +2994,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -2917,10 +3148,16 @@ export type Gavel = {
         },
         {
           "name": "depositorDebtAccount",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
           "name": "depositorCollateralAccount",
+          "docs": [
+            "Collateral mint."
+          ],
           "writable": true
         },
         {
@@ -2952,6 +3189,9 @@ export type Gavel = {
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -3006,6 +3246,9 @@ export type Gavel = {
         },
         {
           "name": "position",
+          "docs": [
+            "The auctioned position."
+          ],
           "writable": true,
           "relations": [
             "auction"
@@ -3013,6 +3256,9 @@ export type Gavel = {
         },
         {
           "name": "collateralVault",
+          "docs": [
+            "The market's."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -3046,6 +3292,9 @@ export type Gavel = {
         },
         {
           "name": "liquidityVault",
+          "docs": [
+            "The market's."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -3144,10 +3393,16 @@ export type Gavel = {
         },
         {
           "name": "callerDebtAccount",
+          "docs": [
+            "Debt mint: receives the reward."
+          ],
           "writable": true
         },
         {
           "name": "kicker",
+          "docs": [
+            "Gets the auction's rent if this closes it."
+          ],
           "writable": true,
           "relations": [
             "auction"
@@ -3181,10 +3436,16 @@ export type Gavel = {
       "accounts": [
         {
           "name": "buyer",
+          "docs": [
+            "Authority of `buyer_debt_account`."
+          ],
           "signer": true
         },
         {
           "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
           "pda": {
             "seeds": [
               {
@@ -3232,6 +3493,9 @@ export type Gavel = {
         },
         {
           "name": "debtVault",
+          "docs": [
+            "The backstop's."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -3262,6 +3526,9 @@ export type Gavel = {
         },
         {
           "name": "collateralVault",
+          "docs": [
+            "The backstop's."
+          ],
           "writable": true,
           "pda": {
             "seeds": [
@@ -3298,10 +3565,16 @@ export type Gavel = {
         },
         {
           "name": "buyerDebtAccount",
+          "docs": [
+            "Debt mint."
+          ],
           "writable": true
         },
         {
           "name": "buyerCollateralAccount",
+          "docs": [
+            "Collateral mint."
+          ],
           "writable": true
         },
         {

@@ -3,12 +3,22 @@
 //! the auction, if any, continues.
 //!
 //! Who: anyone, while stop < 3 (like `take`).
-//! Accounts: `caller` (signer), `config`, `market` (writable), `backstop` (writable), `auction`
-//! (writable), `position` (writable: the auctioned position), `collateral_vault`,
-//! `liquidity_vault` (writable, the market's), `backstop_debt_vault`,
-//! `backstop_collateral_vault` (writable, the backstop's), `caller_debt_account` (writable, debt
-//! mint: receives the reward), `kicker` (writable: gets the auction's rent if this closes it),
-//! `token_program`, then the market's collateral oracle and its debt oracle when it has one.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `AbsorbAccounts`):
+//! - `caller`: Signer.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable, address `auction.market`.
+//! - `backstop`: Writable, PDA `["backstop", market]`.
+//! - `auction`: Writable.
+//! - `position`: Writable, address `auction.position`. The auctioned position.
+//! - `collateral_vault`: Writable, PDA `["collateral_vault", market]`. The market's.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`. The market's.
+//! - `backstop_debt_vault`: Writable, PDA `["backstop_debt", market]`.
+//! - `backstop_collateral_vault`: Writable, PDA `["backstop_collateral", market]`.
+//! - `caller_debt_account`: Writable. Debt mint: receives the reward.
+//! - `kicker`: Writable, address `auction.kicker`. Gets the auction's rent if this closes it.
+//! - `token_program`: SPL Token program.
+//! - `oracles @ ..`: The market's collateral oracle, then its debt oracle when it has one. In the IDL: `collateral_oracle`.
+//!
 //! Args: none.
 //! Rules: fresh, confident oracle price (same guards as `kick`) whose publish time is not older
 //! than one the market has already used (`context::load_liquidation_prices`, the path anchored
@@ -54,11 +64,22 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [caller, config, market_info, backstop_info, auction_info, position_info, collateral_vault, liquidity_vault, backstop_debt_vault, backstop_collateral_vault, caller_debt_account, kicker, token_program, oracles @ ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::AbsorbAccounts {
+        caller,
+        config,
+        market: market_info,
+        backstop: backstop_info,
+        auction: auction_info,
+        position: position_info,
+        collateral_vault,
+        liquidity_vault,
+        backstop_debt_vault,
+        backstop_collateral_vault,
+        caller_debt_account,
+        kicker,
+        token_program,
+        oracles,
+    } = super::accounts_gen::AbsorbAccounts::from_slice(accounts)?;
     if !args.is_empty() {
         return Err(GavelError::InstructionDataInvalid.into());
     }

@@ -1,7 +1,10 @@
 //! `accept_admin`: the nominated admin takes over.
 //!
 //! Who: `config.pending_admin`.
-//! Accounts: `pending_admin` (signer), `config` (writable).
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `AcceptAdminAccounts`):
+//! - `pending_admin`: Signer.
+//! - `config`: Writable, PDA `["config"]`. The protocol's Config (admin, stop level).
+//!
 //! Args: none.
 //! Changes: `config.admin` = signer, `pending_admin` cleared; emits `AdminTransferAccepted`.
 
@@ -16,9 +19,10 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [pending, config_info, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::AcceptAdminAccounts {
+        pending_admin: pending,
+        config: config_info,
+    } = super::accounts_gen::AcceptAdminAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
     require_signer(pending)?;
     require_writable(config_info)?;

@@ -2,7 +2,9 @@
 //! touches a market accrues too; this one lets anyone do it alone (e.g. before reading shares).
 //!
 //! Who: anyone, any stop level.
-//! Accounts: `market` (writable).
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `AccrueAccounts`):
+//! - `market`: Writable.
+//!
 //! Args: none.
 //! Changes: `rate`, `last_accrual_ts`; emits `InterestAccrued` when time has passed.
 
@@ -10,16 +12,15 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     context::{load_market_mut, now},
-    error::GavelError,
     events::{Event, InterestAccrued},
     state::Reader,
 };
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [market_info, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::AccrueAccounts {
+        market: market_info,
+    } = super::accounts_gen::AccrueAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;

@@ -2,9 +2,16 @@
 //! (collateral at oracle price − confidence, at a fresh price) and debt ≥ `dust`.
 //!
 //! Who: the position owner, while stop < 3.
-//! Accounts: `owner` (signer), `config`, `market` (writable), `position` (writable),
-//! `liquidity_vault` (writable), `destination` (writable, debt mint), `token_program`,
-//! `collateral_oracle`, and `debt_oracle` when the market has one.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `BorrowAccounts`):
+//! - `owner`: Signer.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable.
+//! - `position`: Writable, PDA `["position", market, owner]`.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `destination`: Writable. Debt mint.
+//! - `token_program`: SPL Token program.
+//! - `oracles @ ..`: The market's collateral oracle, then its debt oracle when it has one. In the IDL: `collateral_oracle`.
+//!
 //! Args: `amount: u64` (> 0, ≤ idle cash).
 //! Changes: accrues; `art += ceil(amount / rate)`; pays `amount` from the vault; `cash -= amount`;
 //! emits `DebtBorrowed`.
@@ -28,11 +35,16 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [owner, config, market_info, position_info, liquidity_vault, destination, token_program, oracles @ ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::BorrowAccounts {
+        owner,
+        config,
+        market: market_info,
+        position: position_info,
+        liquidity_vault,
+        destination,
+        token_program,
+        oracles,
+    } = super::accounts_gen::BorrowAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let amount = r.u64()?;
     r.finish()?;

@@ -3,10 +3,18 @@
 //! long crash (and bidders get a second venue).
 //!
 //! Who: anyone, while stop < 3.
-//! Accounts: `buyer` (signer), `config`, `market` (writable), `backstop` (writable), `debt_vault`,
-//! `collateral_vault` (writable, the backstop's), `buyer_debt_account` (writable, debt mint,
-//! authority `buyer`), `buyer_collateral_account` (writable, collateral mint), `token_program`,
-//! then the market's collateral oracle and its debt oracle when it has one.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `BuyFromBackstopAccounts`):
+//! - `buyer`: Signer. Authority of `buyer_debt_account`.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable.
+//! - `backstop`: Writable, PDA `["backstop", market]`.
+//! - `debt_vault`: Writable, PDA `["backstop_debt", market]`. The backstop's.
+//! - `collateral_vault`: Writable, PDA `["backstop_collateral", market]`. The backstop's.
+//! - `buyer_debt_account`: Writable. Debt mint.
+//! - `buyer_collateral_account`: Writable. Collateral mint.
+//! - `token_program`: SPL Token program.
+//! - `oracles @ ..`: The market's collateral oracle, then its debt oracle when it has one. In the IDL: `collateral_oracle`.
+//!
 //! Args: `max_collateral: u64`, `max_price: u64` (PRICE_SCALE; slippage guard).
 //! Rules: fresh, confident oracle price (same guards as `kick`) whose publish time is not older
 //! than one the market has already used (`context::load_liquidation_prices`, as takes and
@@ -36,11 +44,18 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [buyer, config, market_info, backstop_info, debt_vault, collateral_vault, buyer_debt_account, buyer_collateral_account, token_program, oracles @ ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::BuyFromBackstopAccounts {
+        buyer,
+        config,
+        market: market_info,
+        backstop: backstop_info,
+        debt_vault,
+        collateral_vault,
+        buyer_debt_account,
+        buyer_collateral_account,
+        token_program,
+        oracles,
+    } = super::accounts_gen::BuyFromBackstopAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let max_collateral = r.u64()?;
     let max_price = r.u64()?;

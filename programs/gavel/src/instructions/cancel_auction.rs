@@ -1,8 +1,14 @@
 //! `cancel_auction`: the admin stops an auction in an emergency (Maker's `clip.yank`).
 //!
 //! Who: the config admin, only at stop level 3.
-//! Accounts: `admin` (signer), `config`, `market` (writable), `auction` (writable), `position`
-//! (writable: the auctioned position), `kicker` (writable: gets the auction's rent).
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `CancelAuctionAccounts`):
+//! - `admin`: Signer.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable, address `auction.market`.
+//! - `auction`: Writable.
+//! - `position`: Writable, address `auction.position`. The auctioned position.
+//! - `kicker`: Writable, address `auction.kicker`. Gets the auction's rent.
+//!
 //! Args: none.
 //! Changes: the lot goes back to the position's collateral and the remaining tab back to its
 //! debt (as art at the current rate, rounded up); `dirt` and `auction_debt` shrink; the auction
@@ -23,9 +29,14 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [admin, config, market_info, auction_info, position_info, kicker, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::CancelAuctionAccounts {
+        admin,
+        config,
+        market: market_info,
+        auction: auction_info,
+        position: position_info,
+        kicker,
+    } = super::accounts_gen::CancelAuctionAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
     require_signer(admin)?;
     let config = Config::load(config)?;

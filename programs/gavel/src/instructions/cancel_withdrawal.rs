@@ -1,9 +1,15 @@
 //! `cancel_withdrawal`: an LP takes back the shares of their withdrawal request.
 //!
 //! Who: the LP who made the request, while stop < 3, at any time.
-//! Accounts: `lp` (signer, writable: gets the request's rent back), `config`, `market` (writable),
-//! `share_mint` (writable), `lp_share_account` (writable, share mint), `withdrawal_request`
-//! (writable, the LP's request in this market), `token_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `CancelWithdrawalAccounts`):
+//! - `lp`: Signer, writable. Gets the request's rent back.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable.
+//! - `share_mint`: Writable, PDA `["share_mint", market]`.
+//! - `lp_share_account`: Writable. Share mint.
+//! - `withdrawal_request`: Writable, PDA `["withdrawal", market, lp]`. The LP's request in this market.
+//! - `token_program`: SPL Token program.
+//!
 //! Args: none.
 //! Changes: accrues; mints back every share of the request if they are worth at most the
 //! request's `value` now (at the pool value), otherwise only the shares that `value` buys now
@@ -29,11 +35,15 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [lp, config, market_info, share_mint, lp_share_account, request_info, token_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::CancelWithdrawalAccounts {
+        lp,
+        config,
+        market: market_info,
+        share_mint,
+        lp_share_account,
+        withdrawal_request: request_info,
+        token_program,
+    } = super::accounts_gen::CancelWithdrawalAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
 
     require_signer(lp)?;

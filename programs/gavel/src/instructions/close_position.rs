@@ -1,7 +1,11 @@
 //! `close_position`: closes an empty position and returns its rent to the owner.
 //!
 //! Who: the position owner, any stop level.
-//! Accounts: `owner` (signer, writable: receives the rent), `market`, `position` (writable).
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `ClosePositionAccounts`):
+//! - `owner`: Signer, writable. Receives the rent.
+//! - `market`
+//! - `position`: Writable, PDA `["position", market, owner]`.
+//!
 //! Args: none.
 //! Changes: position must have no collateral and no debt; its data is zeroed and the account
 //! closed (so it cannot be revived within the transaction); emits `PositionClosed`.
@@ -18,9 +22,11 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [owner, market_info, position_info, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::ClosePositionAccounts {
+        owner,
+        market: market_info,
+        position: position_info,
+    } = super::accounts_gen::ClosePositionAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
     require_signer(owner)?;
     require_writable(owner)?;

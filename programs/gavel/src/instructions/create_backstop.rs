@@ -1,11 +1,19 @@
 //! `create_backstop`: creates a market's backstop pool with its share mint and two vaults.
 //!
 //! Who: the config admin (any stop level).
-//! Accounts: `admin` (signer, writable: pays rent), `config`, `market`, `backstop` (writable, PDA
-//! `["backstop", market]`), `collateral_mint`, `debt_mint` (the market's), `share_mint`
-//! (writable, PDA `["backstop_shares", market]`), `debt_vault` (writable, PDA
-//! `["backstop_debt", market]`), `collateral_vault` (writable, PDA `["backstop_collateral",
-//! market]`), `token_program`, `system_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `CreateBackstopAccounts`):
+//! - `admin`: Signer, writable. Pays the rent.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: PDA `["market", collateral_mint, debt_mint]`.
+//! - `backstop`: Writable, PDA `["backstop", market]`.
+//! - `collateral_mint`: The market's.
+//! - `debt_mint`: The market's.
+//! - `share_mint`: Writable, PDA `["backstop_shares", market]`.
+//! - `debt_vault`: Writable, PDA `["backstop_debt", market]`.
+//! - `collateral_vault`: Writable, PDA `["backstop_collateral", market]`.
+//! - `token_program`: SPL Token program.
+//! - `system_program`: System program.
+//!
 //! Args: `params: BackstopParams` (validated).
 //! Changes: creates the four accounts (token authority of the mint and vaults: the market PDA;
 //! share decimals = debt decimals); the pool starts empty; emits `BackstopCreated`.
@@ -35,11 +43,19 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [admin, config, market_info, backstop_info, collateral_mint, debt_mint, share_mint, debt_vault, collateral_vault, token_program, system_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::CreateBackstopAccounts {
+        admin,
+        config,
+        market: market_info,
+        backstop: backstop_info,
+        collateral_mint,
+        debt_mint,
+        share_mint,
+        debt_vault,
+        collateral_vault,
+        token_program,
+        system_program,
+    } = super::accounts_gen::CreateBackstopAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let params = BackstopParams::read(&mut r)?;
     r.finish()?;

@@ -2,10 +2,18 @@
 //! vaults and LP share mint.
 //!
 //! Who: the config admin (any stop level).
-//! Accounts: `admin` (signer, writable: pays rent), `config`, `market` (writable, PDA
-//! `["market", collateral_mint, debt_mint]`), `collateral_mint`, `debt_mint` (classic SPL mints),
-//! `collateral_vault`, `liquidity_vault`, `share_mint` (writable PDAs, see `state::market`),
-//! `token_program`, `system_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `CreateMarketAccounts`):
+//! - `admin`: Signer, writable. Pays the rent.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable, PDA `["market", collateral_mint, debt_mint]`.
+//! - `collateral_mint`: A classic SPL mint.
+//! - `debt_mint`: A classic SPL mint.
+//! - `collateral_vault`: Writable, PDA `["collateral_vault", market]`.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `share_mint`: Writable, PDA `["share_mint", market]`. The LP share mint.
+//! - `token_program`: SPL Token program.
+//! - `system_program`: System program.
+//!
 //! Args: `params: MarketParams` (validated).
 //! Changes: creates the four accounts; `rate` starts at 1.0; emits `MarketCreated`.
 
@@ -59,11 +67,18 @@ pub fn create_token_pda(
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [admin, config, market_info, collateral_mint, debt_mint, collateral_vault, liquidity_vault, share_mint, token_program, system_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::CreateMarketAccounts {
+        admin,
+        config,
+        market: market_info,
+        collateral_mint,
+        debt_mint,
+        collateral_vault,
+        liquidity_vault,
+        share_mint,
+        token_program,
+        system_program,
+    } = super::accounts_gen::CreateMarketAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let params = MarketParams::read(&mut r)?;
     r.finish()?;

@@ -4,13 +4,20 @@
 //! (with `amount` 0 to only do that) turns it into shares.
 //!
 //! Who: anyone, while stop < 3.
-//! Accounts: `depositor` (signer, writable: pays the depositor account's rent the first time),
-//! `config`, `market`, `backstop` (writable), `depositor_account` (writable, PDA
-//! `["backstop_depositor", backstop, depositor]`, created when missing), `debt_vault`
-//! (writable, the backstop's), `share_mint` (writable, the backstop's), `depositor_debt_account`
-//! (writable, debt mint), `depositor_share_account` (writable, backstop share mint),
-//! `token_program`, `system_program`, then the market's oracles (read only when the pool holds
-//! collateral and a warmed-up deposit is turned into shares).
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `DepositBackstopAccounts`):
+//! - `depositor`: Signer, writable. Pays the depositor account's rent the first time.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`
+//! - `backstop`: Writable, PDA `["backstop", market]`.
+//! - `depositor_account`: Writable, PDA `["backstop_depositor", backstop, depositor]`. Created when missing.
+//! - `debt_vault`: Writable, PDA `["backstop_debt", market]`.
+//! - `share_mint`: Writable, PDA `["backstop_shares", market]`.
+//! - `depositor_debt_account`: Writable. Debt mint.
+//! - `depositor_share_account`: Writable. Backstop share mint.
+//! - `token_program`: SPL Token program.
+//! - `system_program`: System program.
+//! - `oracles @ ..`: The market's collateral oracle, then its debt oracle when it has one. Read only when the pool holds collateral and a warmed-up deposit becomes shares. Not in the IDL.
+//!
 //! Args: `amount: u64` (debt base units; 0 = only turn a warmed-up deposit into shares).
 //! Rules: a warmed-up deposit becomes `floor(warming × total_shares / value)` shares (1:1 for the
 //! first), where `value = debt + ceil(collateral × deposit price)` and the deposit price is the
@@ -38,11 +45,20 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [depositor, config, market_info, backstop_info, depositor_info, debt_vault, share_mint, depositor_debt_account, depositor_share_account, token_program, system_program, oracles @ ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::DepositBackstopAccounts {
+        depositor,
+        config,
+        market: market_info,
+        backstop: backstop_info,
+        depositor_account: depositor_info,
+        debt_vault,
+        share_mint,
+        depositor_debt_account,
+        depositor_share_account,
+        token_program,
+        system_program,
+        oracles,
+    } = super::accounts_gen::DepositBackstopAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let amount = r.u64()?;
     r.finish()?;

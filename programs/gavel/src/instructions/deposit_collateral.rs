@@ -2,9 +2,14 @@
 //! level: a borrower can always make their position safer.
 //!
 //! Who: anyone (usually the owner), for any position.
-//! Accounts: `depositor` (signer, authority of `source`), `market` (writable), `position`
-//! (writable), `collateral_vault` (writable), `source` (writable, collateral mint),
-//! `token_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `DepositCollateralAccounts`):
+//! - `depositor`: Signer. Authority of `source`.
+//! - `market`: Writable, address `position.market`.
+//! - `position`: Writable.
+//! - `collateral_vault`: Writable, PDA `["collateral_vault", market]`.
+//! - `source`: Writable. Collateral mint.
+//! - `token_program`: SPL Token program.
+//!
 //! Args: `amount: u64` (> 0).
 //! Changes: accrues; moves `amount` into the vault; `ink += amount`; emits `CollateralDeposited`.
 
@@ -21,11 +26,14 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [depositor, market_info, position_info, collateral_vault, source, token_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::DepositCollateralAccounts {
+        depositor,
+        market: market_info,
+        position: position_info,
+        collateral_vault,
+        source,
+        token_program,
+    } = super::accounts_gen::DepositCollateralAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let amount = r.u64()?;
     r.finish()?;

@@ -2,9 +2,16 @@
 //! price (pool value / shares; it rises as borrowers pay interest).
 //!
 //! Who: anyone, while stop < 3.
-//! Accounts: `lp` (signer), `config`, `market` (writable), `liquidity_vault` (writable),
-//! `share_mint` (writable), `lp_debt_account` (writable, debt mint, authority `lp`),
-//! `lp_share_account` (writable, share mint), `token_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `DepositLiquidityAccounts`):
+//! - `lp`: Signer. Authority of `lp_debt_account`.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `share_mint`: Writable, PDA `["share_mint", market]`.
+//! - `lp_debt_account`: Writable. Debt mint.
+//! - `lp_share_account`: Writable. Share mint.
+//! - `token_program`: SPL Token program.
+//!
 //! Args: `amount: u64` (debt base units, > 0).
 //! Changes: accrues; moves `amount` into the vault; mints `floor(amount × shares / pool value)`
 //! shares (refused if 0); `cash += amount`; emits `LiquidityDeposited`.
@@ -26,11 +33,16 @@ pub const STOP_LIQUIDITY: u8 = 3;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [lp, config, market_info, liquidity_vault, share_mint, lp_debt_account, lp_share_account, token_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::DepositLiquidityAccounts {
+        lp,
+        config,
+        market: market_info,
+        liquidity_vault,
+        share_mint,
+        lp_debt_account,
+        lp_share_account,
+        token_program,
+    } = super::accounts_gen::DepositLiquidityAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let amount = r.u64()?;
     r.finish()?;

@@ -2,8 +2,13 @@
 //! rewards and absorbs bad debt before LPs do).
 //!
 //! Who: anyone, any stop level.
-//! Accounts: `funder` (signer), `market` (writable), `liquidity_vault` (writable),
-//! `funder_debt_account` (writable, debt mint), `token_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `FundInsuranceAccounts`):
+//! - `funder`: Signer. Authority of `funder_debt_account`.
+//! - `market`: Writable.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `funder_debt_account`: Writable. Debt mint.
+//! - `token_program`: SPL Token program.
+//!
 //! Args: `amount: u64` (> 0).
 //! Changes: moves `amount` into the vault; `insurance += amount`; emits `InsuranceFunded`.
 
@@ -20,10 +25,13 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [funder, market_info, liquidity_vault, funder_debt_account, token_program, ..] = accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::FundInsuranceAccounts {
+        funder,
+        market: market_info,
+        liquidity_vault,
+        funder_debt_account,
+        token_program,
+    } = super::accounts_gen::FundInsuranceAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let amount = r.u64()?;
     r.finish()?;

@@ -1,8 +1,11 @@
 //! `initialize_config`: creates the protocol `Config` PDA with the signer as admin and stop 0.
 //!
 //! Who: anyone, once (the deploy script calls it right after deploying).
-//! Accounts: `admin` (signer, writable: pays rent), `config` (writable, PDA `["config"]`),
-//! `system_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `InitializeConfigAccounts`):
+//! - `admin`: Signer, writable. Pays the rent; becomes the admin.
+//! - `config`: Writable, PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `system_program`: System program.
+//!
 //! Args: none.
 //! Changes: creates `config`; emits `ConfigInitialized`.
 
@@ -23,9 +26,11 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [admin, config, system_program, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::InitializeConfigAccounts {
+        admin,
+        config,
+        system_program,
+    } = super::accounts_gen::InitializeConfigAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
     require_signer(admin)?;
     require_writable(admin)?;

@@ -1,12 +1,18 @@
 //! `kick`: starts a Dutch auction of an unsafe position (Maker's `dog.bark` + `clip.kick`).
 //!
 //! Who: anyone, while stop = 0.
-//! Accounts: `kicker` (signer, writable: pays the auction's rent, gets it back at the close),
-//! `config`, `market` (writable), `position` (writable), `auction` (writable, PDA
-//! `["auction", market, market.auction_count as u64 LE]`), `liquidity_vault` (writable),
-//! `kicker_debt_account` (writable, debt mint, owned by the kicker: receives the reward),
-//! `token_program`, `system_program`, `collateral_oracle`, and `debt_oracle` when the market has
-//! one.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `KickAccounts`):
+//! - `kicker`: Signer, writable. Pays the auction's rent, gets it back at the close.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable, address `position.market`.
+//! - `position`: Writable.
+//! - `auction`: Writable, PDA `["auction", market, market.auction_count]`. Created here, numbered `market.auction_count`.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `kicker_debt_account`: Writable. Debt mint, owned by the kicker: receives the reward.
+//! - `token_program`: SPL Token program.
+//! - `system_program`: System program.
+//! - `oracles @ ..`: The market's collateral oracle, then its debt oracle when it has one. In the IDL: `collateral_oracle`.
+//!
 //! Args: none.
 //! Rules (sizing in `math::kick::kick_size`): the position's debt must exceed
 //! `liquidation_ltv_bps` of its collateral value at a fresh, confident oracle price (the price
@@ -61,11 +67,18 @@ pub const STOP_KICKS: u8 = 1;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [kicker, config, market_info, position_info, auction_info, liquidity_vault, kicker_debt_account, token_program, system_program, oracles @ ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::KickAccounts {
+        kicker,
+        config,
+        market: market_info,
+        position: position_info,
+        auction: auction_info,
+        liquidity_vault,
+        kicker_debt_account,
+        token_program,
+        system_program,
+        oracles,
+    } = super::accounts_gen::KickAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
     require_signer(kicker)?;
     require_writable(kicker)?;

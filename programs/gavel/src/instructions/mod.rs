@@ -2,6 +2,7 @@
 
 pub mod absorb;
 pub mod accept_admin;
+pub mod accounts_gen;
 pub mod accrue;
 pub mod borrow;
 pub mod buy_from_backstop;

@@ -1,8 +1,13 @@
 //! `open_position`: a borrower opens their (empty) position in a market.
 //!
 //! Who: anyone, for themselves, while stop < 3.
-//! Accounts: `owner` (signer, writable: pays rent), `config`, `market`, `position` (writable,
-//! PDA `["position", market, owner]`), `system_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `OpenPositionAccounts`):
+//! - `owner`: Signer, writable. Pays the rent.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`
+//! - `position`: Writable, PDA `["position", market, owner]`.
+//! - `system_program`: System program.
+//!
 //! Args: none.
 //! Changes: creates the position; emits `PositionOpened`.
 
@@ -27,9 +32,13 @@ pub const STOP_BORROWING: u8 = 3;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [owner, config, market_info, position_info, system_program, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::OpenPositionAccounts {
+        owner,
+        config,
+        market: market_info,
+        position: position_info,
+        system_program,
+    } = super::accounts_gen::OpenPositionAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
     require_signer(owner)?;
     require_writable(owner)?;

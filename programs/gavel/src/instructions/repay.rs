@@ -2,8 +2,14 @@
 //! borrower can always repay. Over-repayment is capped at the debt (`u64::MAX` repays all).
 //!
 //! Who: anyone (usually the owner), for any position.
-//! Accounts: `payer` (signer, authority of `source`), `market` (writable), `position`
-//! (writable), `liquidity_vault` (writable), `source` (writable, debt mint), `token_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `RepayAccounts`):
+//! - `payer`: Signer. Authority of `source`.
+//! - `market`: Writable, address `position.market`.
+//! - `position`: Writable.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `source`: Writable. Debt mint.
+//! - `token_program`: SPL Token program.
+//!
 //! Args: `amount: u64` (> 0).
 //! Changes: accrues; pays `min(amount, debt)` into the vault (`cash +=`); removes
 //! `floor(paid / rate)` of art (all of it on full repayment); remaining debt must be 0 or
@@ -24,10 +30,14 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [payer, market_info, position_info, liquidity_vault, source, token_program, ..] = accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::RepayAccounts {
+        payer,
+        market: market_info,
+        position: position_info,
+        liquidity_vault,
+        source,
+        token_program,
+    } = super::accounts_gen::RepayAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let amount = r.u64()?;
     r.finish()?;

@@ -4,11 +4,16 @@
 //! later.
 //!
 //! Who: a holder of backstop shares, while stop < 3.
-//! Accounts: `depositor` (signer, writable: pays the depositor account's rent the first time),
-//! `config`, `backstop` (writable), `depositor_account` (writable, PDA `["backstop_depositor",
-//! backstop, depositor]`, created when missing), `share_mint` (writable, the backstop's),
-//! `depositor_share_account` (writable, backstop share mint, authority `depositor`),
-//! `token_program`, `system_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `RequestBackstopWithdrawalAccounts`):
+//! - `depositor`: Signer, writable. Pays the depositor account's rent the first time.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `backstop`: Writable.
+//! - `depositor_account`: Writable, PDA `["backstop_depositor", backstop, depositor]`. Created when missing.
+//! - `share_mint`: Writable, address `backstop.share_mint`. The backstop's.
+//! - `depositor_share_account`: Writable. Backstop share mint, authority `depositor`.
+//! - `token_program`: SPL Token program.
+//! - `system_program`: System program.
+//!
 //! Args: `shares: u64` (> 0).
 //! Changes: burns `shares`; the request grows by them and its cooldown restarts
 //! (`withdraw_at = now + withdraw_cooldown_secs`); `total_shares` is unchanged. Emits
@@ -29,11 +34,16 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [depositor, config, backstop_info, depositor_info, share_mint, depositor_share_account, token_program, system_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::RequestBackstopWithdrawalAccounts {
+        depositor,
+        config,
+        backstop: backstop_info,
+        depositor_account: depositor_info,
+        share_mint,
+        depositor_share_account,
+        token_program,
+        system_program,
+    } = super::accounts_gen::RequestBackstopWithdrawalAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let shares = r.u64()?;
     r.finish()?;

@@ -2,10 +2,16 @@
 //! a withdrawal request, where they keep sharing the pool's losses until the claim.
 //!
 //! Who: the holder of the shares, while stop < 3; one request per LP and market at a time.
-//! Accounts: `lp` (signer, writable: pays the request's rent, authority of `lp_share_account`),
-//! `config`, `market` (writable), `share_mint` (writable), `lp_share_account` (writable, share
-//! mint), `withdrawal_request` (writable, PDA `["withdrawal", market, lp]`, not yet created),
-//! `token_program`, `system_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `RequestWithdrawalAccounts`):
+//! - `lp`: Signer, writable. Pays the request's rent; authority of `lp_share_account`.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable.
+//! - `share_mint`: Writable, PDA `["share_mint", market]`.
+//! - `lp_share_account`: Writable. Share mint.
+//! - `withdrawal_request`: Writable, PDA `["withdrawal", market, lp]`. Created here.
+//! - `token_program`: SPL Token program.
+//! - `system_program`: System program.
+//!
 //! Args: `shares: u64` (> 0).
 //! Changes: accrues; burns `shares` from `lp_share_account` but leaves them in
 //! `Market::total_shares`; creates the request with `value = floor(shares × pool value / total
@@ -39,11 +45,16 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [lp, config, market_info, share_mint, lp_share_account, request_info, token_program, system_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::RequestWithdrawalAccounts {
+        lp,
+        config,
+        market: market_info,
+        share_mint,
+        lp_share_account,
+        withdrawal_request: request_info,
+        token_program,
+        system_program,
+    } = super::accounts_gen::RequestWithdrawalAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let shares = r.u64()?;
     r.finish()?;

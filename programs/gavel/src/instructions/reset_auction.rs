@@ -2,9 +2,16 @@
 //! `clip.redo`). Someone must do it, or the collateral stalls, so the caller is paid like a kicker.
 //!
 //! Who: anyone, while stop < 2.
-//! Accounts: `caller` (signer), `config`, `market` (writable), `auction` (writable),
-//! `liquidity_vault` (writable), `caller_debt_account` (writable, debt mint, owned by the caller:
-//! the reward), `token_program`, `collateral_oracle`, and `debt_oracle` when the market has one.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `ResetAuctionAccounts`):
+//! - `caller`: Signer.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable, address `auction.market`.
+//! - `auction`: Writable.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `caller_debt_account`: Writable. Debt mint, owned by the caller: receives the reward.
+//! - `token_program`: SPL Token program.
+//! - `oracles @ ..`: The market's collateral oracle, then its debt oracle when it has one. In the IDL: `collateral_oracle`.
+//!
 //! Args: none.
 //! Rules: only when the auction is past `tail_secs` or (Maker mode) its price fell below
 //! `cusp_bps` of `top`; fresh, confident oracle price not older than one the market has read; no
@@ -39,11 +46,16 @@ pub const STOP_RESETS: u8 = 2;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [caller, config, market_info, auction_info, liquidity_vault, caller_debt_account, token_program, oracles @ ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::ResetAuctionAccounts {
+        caller,
+        config,
+        market: market_info,
+        auction: auction_info,
+        liquidity_vault,
+        caller_debt_account,
+        token_program,
+        oracles,
+    } = super::accounts_gen::ResetAuctionAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
     require_signer(caller)?;
     require_token_program(token_program)?;

@@ -1,7 +1,10 @@
 //! `set_stop`: sets the emergency stop level.
 //!
 //! Who: the config admin.
-//! Accounts: `admin` (signer), `config` (writable).
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `SetStopAccounts`):
+//! - `admin`: Signer.
+//! - `config`: Writable, PDA `["config"]`. The protocol's Config (admin, stop level).
+//!
 //! Args: `stop: u8` — 0 live, 1 no new kicks, 2 no kicks and no resets, 3 admin only.
 //! Changes: `config.stop`; emits `StopChanged`.
 
@@ -20,9 +23,10 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [admin, config_info, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::SetStopAccounts {
+        admin,
+        config: config_info,
+    } = super::accounts_gen::SetStopAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let stop = r.u8()?;
     r.finish()?;

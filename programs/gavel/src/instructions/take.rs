@@ -1,12 +1,20 @@
 //! `take`: buys collateral from an auction at its current price (Maker's `clip.take`).
 //!
 //! Who: anyone, while stop < 3. Partial fills by many bidders, in any order, are the normal case.
-//! Accounts: `taker` (signer, authority of `debt_source`), `config`, `market` (writable),
-//! `auction` (writable), `position` (writable: the auctioned position), `collateral_vault`
-//! (writable), `liquidity_vault` (writable), `collateral_destination` (writable, collateral
-//! mint: where the collateral goes), `debt_source` (writable, debt mint), `kicker` (writable: gets
-//! the auction's rent if this take closes it), `token_program`; for an anchored auction also
-//! `collateral_oracle`, and `debt_oracle` when the market has one.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `TakeAccounts`):
+//! - `taker`: Signer. Authority of `debt_source`.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable, address `auction.market`.
+//! - `auction`: Writable.
+//! - `position`: Writable, address `auction.position`. The auctioned position.
+//! - `collateral_vault`: Writable, PDA `["collateral_vault", market]`.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `collateral_destination`: Writable. Collateral mint: where the collateral goes.
+//! - `debt_source`: Writable. Debt mint.
+//! - `kicker`: Writable, address `auction.kicker`. Gets the auction's rent if this closes it.
+//! - `token_program`: SPL Token program.
+//! - `oracles @ ..`: For an anchored auction: the market's collateral oracle, then its debt oracle when it has one. Not in the IDL.
+//!
 //! Args: `max_collateral: u64`, `max_price: u64` (PRICE_SCALE; slippage guard).
 //! Rules: Maker mode prices from the curve and reads no oracle; anchored mode reads the oracle
 //! with kick's guards, refuses a publish time older than the market has seen, and prices
@@ -41,11 +49,20 @@ pub const STOP_TAKES: u8 = 3;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [taker, config, market_info, auction_info, position_info, collateral_vault, liquidity_vault, collateral_destination, debt_source, kicker, token_program, oracles @ ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::TakeAccounts {
+        taker,
+        config,
+        market: market_info,
+        auction: auction_info,
+        position: position_info,
+        collateral_vault,
+        liquidity_vault,
+        collateral_destination,
+        debt_source,
+        kicker,
+        token_program,
+        oracles,
+    } = super::accounts_gen::TakeAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let max_collateral = r.u64()?;
     let max_price = r.u64()?;

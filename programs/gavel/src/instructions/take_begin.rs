@@ -3,10 +3,17 @@
 //! equivalent of Maker's `clipperCall`; a CPI callback cannot re-enter the program).
 //!
 //! Who: anyone, while stop < 3.
-//! Accounts: `taker` (signer), `config`, `market` (writable), `auction` (writable),
-//! `collateral_vault` (writable), `collateral_destination` (writable, collateral mint),
-//! `instructions_sysvar`, `token_program`; for an anchored auction also `collateral_oracle`, and
-//! `debt_oracle` when the market has one.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `TakeBeginAccounts`):
+//! - `taker`: Signer.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable, address `auction.market`.
+//! - `auction`: Writable.
+//! - `collateral_vault`: Writable, PDA `["collateral_vault", market]`.
+//! - `collateral_destination`: Writable. Collateral mint.
+//! - `instructions_sysvar`: Instructions sysvar.
+//! - `token_program`: SPL Token program.
+//! - `oracles @ ..`: For an anchored auction: the market's collateral oracle, then its debt oracle when it has one. Not in the IDL.
+//!
 //! Args: `max_collateral: u64`, `max_price: u64` (as `take`).
 //! Rules: as `take` (anchored auctions read the oracle with the same guards), priced now; a `take_end` for the same auction must follow later in the same
 //! transaction (checked in the instructions sysvar); no other flash take may be open on it.
@@ -29,11 +36,17 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [taker, config, market_info, auction_info, collateral_vault, collateral_destination, instructions_sysvar, token_program, oracles @ ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::TakeBeginAccounts {
+        taker,
+        config,
+        market: market_info,
+        auction: auction_info,
+        collateral_vault,
+        collateral_destination,
+        instructions_sysvar,
+        token_program,
+        oracles,
+    } = super::accounts_gen::TakeBeginAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let max_collateral = r.u64()?;
     let max_price = r.u64()?;

@@ -2,10 +2,16 @@
 //! books it exactly like `take` (settling the auction when it is done).
 //!
 //! Who: anyone paying (usually the same taker), in the transaction of the `take_begin`.
-//! Accounts: `payer` (signer, authority of `debt_source`), `market` (writable), `auction`
-//! (writable; account index 2, which `take_begin` looks for), `position` (writable),
-//! `liquidity_vault` (writable), `debt_source` (writable, debt mint), `kicker` (writable),
-//! `token_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `TakeEndAccounts`):
+//! - `payer`: Signer. Authority of `debt_source`.
+//! - `market`: Writable, address `auction.market`.
+//! - `auction`: Writable. Account index 2, which `take_begin` looks for.
+//! - `position`: Writable, address `auction.position`.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `debt_source`: Writable. Debt mint.
+//! - `kicker`: Writable, address `auction.kicker`. Gets the auction's rent if this closes it.
+//! - `token_program`: SPL Token program.
+//!
 //! Args: none.
 //! Changes: pays `pending_owe` into the vault; tab/dirt/cash/insurance as `take`; clears the
 //! flash flag; may emit `AuctionSettled`/`BadDebt` and close the auction.
@@ -23,11 +29,16 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [payer, market_info, auction_info, position_info, liquidity_vault, debt_source, kicker, token_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::TakeEndAccounts {
+        payer,
+        market: market_info,
+        auction: auction_info,
+        position: position_info,
+        liquidity_vault,
+        debt_source,
+        kicker,
+        token_program,
+    } = super::accounts_gen::TakeEndAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
     require_signer(payer)?;
     require_token_program(token_program)?;

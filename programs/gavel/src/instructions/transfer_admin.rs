@@ -1,7 +1,10 @@
 //! `transfer_admin`: nominates a new admin; takes effect when they call `accept_admin`.
 //!
 //! Who: the config admin.
-//! Accounts: `admin` (signer), `config` (writable).
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `TransferAdminAccounts`):
+//! - `admin`: Signer.
+//! - `config`: Writable, PDA `["config"]`. The protocol's Config (admin, stop level).
+//!
 //! Args: `new_admin: Pubkey` (all zero cancels a pending nomination).
 //! Changes: `config.pending_admin`; emits `AdminTransferProposed`.
 
@@ -16,9 +19,10 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [admin, config_info, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::TransferAdminAccounts {
+        admin,
+        config: config_info,
+    } = super::accounts_gen::TransferAdminAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let new_admin = r.pubkey()?;
     r.finish()?;

@@ -1,7 +1,11 @@
 //! `update_backstop`: replaces a backstop's parameters (mint, vaults and balances stay).
 //!
 //! Who: the config admin (any stop level).
-//! Accounts: `admin` (signer), `config`, `backstop` (writable).
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `UpdateBackstopAccounts`):
+//! - `admin`: Signer.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `backstop`: Writable.
+//!
 //! Args: `params: BackstopParams` (validated).
 //! Changes: `backstop.params`; emits `BackstopUpdated`. Requests and warm-ups already running
 //! keep the times they were given.
@@ -17,9 +21,11 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [admin, config, backstop_info, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::UpdateBackstopAccounts {
+        admin,
+        config,
+        backstop: backstop_info,
+    } = super::accounts_gen::UpdateBackstopAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let params = BackstopParams::read(&mut r)?;
     r.finish()?;

@@ -1,7 +1,11 @@
 //! `update_market`: replaces a market's parameters (mints and vaults stay).
 //!
 //! Who: the config admin (any stop level).
-//! Accounts: `admin` (signer), `config`, `market` (writable).
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `UpdateMarketAccounts`):
+//! - `admin`: Signer.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable.
+//!
 //! Args: `params: MarketParams` (validated).
 //! Changes: interest is accrued at the old rate up to now, then `market.params`; the newest
 //! publish time seen of an oracle the update replaces is forgotten (it belonged to another feed);
@@ -19,9 +23,11 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [admin, config, market_info, ..] = accounts else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::UpdateMarketAccounts {
+        admin,
+        config,
+        market: market_info,
+    } = super::accounts_gen::UpdateMarketAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let params = MarketParams::read(&mut r)?;
     r.finish()?;

@@ -2,10 +2,18 @@
 //! rata in both tokens of the basket (no price needed, so no valuation can favour the leaver).
 //!
 //! Who: the depositor, while stop < 3.
-//! Accounts: `depositor` (signer), `config`, `market`, `backstop` (writable), `depositor_account`
-//! (writable, the depositor's PDA), `debt_vault`, `collateral_vault` (writable, the backstop's),
-//! `depositor_debt_account` (writable, debt mint), `depositor_collateral_account` (writable,
-//! collateral mint), `token_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `WithdrawBackstopAccounts`):
+//! - `depositor`: Signer.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`
+//! - `backstop`: Writable, PDA `["backstop", market]`.
+//! - `depositor_account`: Writable, PDA `["backstop_depositor", backstop, depositor]`.
+//! - `debt_vault`: Writable, PDA `["backstop_debt", market]`.
+//! - `collateral_vault`: Writable, PDA `["backstop_collateral", market]`.
+//! - `depositor_debt_account`: Writable. Debt mint.
+//! - `depositor_collateral_account`: Writable. Collateral mint.
+//! - `token_program`: SPL Token program.
+//!
 //! Args: none.
 //! Rules: a request whose `withdraw_at` has passed (`BackstopWithdrawalNotReady`); refused while
 //! the market has any live auction (`dirt > 0`, `BackstopAuctionsLive`): every absorb happens
@@ -33,11 +41,18 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [depositor, config, market_info, backstop_info, depositor_info, debt_vault, collateral_vault, depositor_debt_account, depositor_collateral_account, token_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::WithdrawBackstopAccounts {
+        depositor,
+        config,
+        market: market_info,
+        backstop: backstop_info,
+        depositor_account: depositor_info,
+        debt_vault,
+        collateral_vault,
+        depositor_debt_account,
+        depositor_collateral_account,
+        token_program,
+    } = super::accounts_gen::WithdrawBackstopAccounts::from_slice(accounts)?;
     if !args.is_empty() {
         return Err(GavelError::InstructionDataInvalid.into());
     }

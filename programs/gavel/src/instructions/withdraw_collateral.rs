@@ -2,10 +2,16 @@
 //! collateral valued conservatively (oracle price − confidence) at a fresh oracle price.
 //!
 //! Who: the position owner, while stop < 3.
-//! Accounts: `owner` (signer), `config`, `market` (writable), `position` (writable),
-//! `collateral_vault` (writable), `destination` (writable, collateral mint), `token_program`,
-//! `collateral_oracle`, and `debt_oracle` when the market has one. The oracle is read only when
-//! the position has debt.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `WithdrawCollateralAccounts`):
+//! - `owner`: Signer.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable.
+//! - `position`: Writable, PDA `["position", market, owner]`.
+//! - `collateral_vault`: Writable, PDA `["collateral_vault", market]`.
+//! - `destination`: Writable. Collateral mint.
+//! - `token_program`: SPL Token program.
+//! - `oracles @ ..`: The market's collateral oracle, then its debt oracle when it has one. Read only when the position has debt. In the IDL: `collateral_oracle`.
+//!
 //! Args: `amount: u64` (> 0, ≤ ink).
 //! Changes: accrues; `ink -= amount`; pays `amount` from the vault; emits `CollateralWithdrawn`.
 
@@ -28,11 +34,16 @@ use crate::{
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [owner, config, market_info, position_info, collateral_vault, destination, token_program, oracles @ ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::WithdrawCollateralAccounts {
+        owner,
+        config,
+        market: market_info,
+        position: position_info,
+        collateral_vault,
+        destination,
+        token_program,
+        oracles,
+    } = super::accounts_gen::WithdrawCollateralAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let amount = r.u64()?;
     r.finish()?;

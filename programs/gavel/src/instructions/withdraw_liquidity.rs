@@ -4,9 +4,15 @@
 //! Who: the LP who made the request, while stop < 1 (claims wait while kicks are paused: an unsafe
 //! position that cannot be kicked would still count at face value), from the request's
 //! `claimable_ts` on.
-//! Accounts: `lp` (signer, writable: gets the request's rent back when it closes), `config`,
-//! `market` (writable), `liquidity_vault` (writable), `lp_debt_account` (writable, debt mint),
-//! `withdrawal_request` (writable, the LP's request in this market), `token_program`.
+//! Accounts (generated from `programs/gavel/instructions.js`, in order; struct `WithdrawLiquidityAccounts`):
+//! - `lp`: Signer, writable. Gets the request's rent back when it closes.
+//! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
+//! - `market`: Writable.
+//! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
+//! - `lp_debt_account`: Writable. Debt mint.
+//! - `withdrawal_request`: Writable, PDA `["withdrawal", market, lp]`. The LP's request in this market.
+//! - `token_program`: SPL Token program.
+//!
 //! Args: `shares: u64` (> 0, at most the request's shares; a part may be claimed).
 //! Changes: accrues; pays `min(value at request, value now)` for `shares`, where the value at
 //! request is their part of the request's `value` and the value now is
@@ -40,11 +46,15 @@ pub const STOP_CLAIMS: u8 = STOP_KICKS;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
-    let [lp, config, market_info, liquidity_vault, lp_debt_account, request_info, token_program, ..] =
-        accounts
-    else {
-        return Err(GavelError::AccountsMissing.into());
-    };
+    let super::accounts_gen::WithdrawLiquidityAccounts {
+        lp,
+        config,
+        market: market_info,
+        liquidity_vault,
+        lp_debt_account,
+        withdrawal_request: request_info,
+        token_program,
+    } = super::accounts_gen::WithdrawLiquidityAccounts::from_slice(accounts)?;
     let mut r = Reader::new(args, 0);
     let shares = r.u64()?;
     r.finish()?;
