@@ -227,7 +227,7 @@ const instructions = [
       config(),
       a("market", "w", "", rel("position")),
       a("position", "w"),
-      a("auction", "w", "Created here, numbered `market.auction_count`.", auctionPda),
+      a("auction", "w", "Created here, numbered `market.auction_count` (u64 LE in its seeds).", auctionPda),
       a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
       a("kicker_debt_account", "w", "Debt mint, owned by the kicker: receives the reward."),
       token,

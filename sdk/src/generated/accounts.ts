@@ -379,7 +379,7 @@ export interface KickAccountKeys {
   market: PublicKey;
   /** Writable. */
   position: PublicKey;
-  /** Writable, PDA `["auction", market, market.auction_count]`. Created here, numbered `market.auction_count`. */
+  /** Writable, PDA `["auction", market, market.auction_count]`. Created here, numbered `market.auction_count` (u64 LE in its seeds). */
   auction: PublicKey;
   /** Writable, PDA `["liquidity_vault", market]`. */
   liquidityVault: PublicKey;

@@ -1461,7 +1461,7 @@ export type Gavel = {
         {
           "name": "auction",
           "docs": [
-            "Created here, numbered `market.auction_count`."
+            "Created here, numbered `market.auction_count` (u64 LE in its seeds)."
           ],
           "writable": true,
           "pda": {

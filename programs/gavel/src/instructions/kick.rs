@@ -6,7 +6,7 @@
 //! - `config`: PDA `["config"]`. The protocol's Config (admin, stop level).
 //! - `market`: Writable, address `position.market`.
 //! - `position`: Writable.
-//! - `auction`: Writable, PDA `["auction", market, market.auction_count]`. Created here, numbered `market.auction_count`.
+//! - `auction`: Writable, PDA `["auction", market, market.auction_count]`. Created here, numbered `market.auction_count` (u64 LE in its seeds).
 //! - `liquidity_vault`: Writable, PDA `["liquidity_vault", market]`.
 //! - `kicker_debt_account`: Writable. Debt mint, owned by the kicker: receives the reward.
 //! - `token_program`: SPL Token program.
