@@ -13,7 +13,7 @@ use crate::{
     error::GavelError,
     math::{self, PythPair},
     oracle::{self, Now, OracleGuards, OracleKind, OraclePrice, OracleSpec},
-    state::{Config, Market, Position, WithdrawalRequest},
+    state::{stop::Gate, Config, Market, Position, WithdrawalRequest},
     utils::require_writable,
 };
 
@@ -27,11 +27,12 @@ pub fn now() -> Result<Now, GavelError> {
     })
 }
 
-/// Loads the config and refuses when its stop level is `level` or higher.
+/// Loads the config and refuses (`ProtocolStopped`) when its stop level does not allow `gate`
+/// (the instruction's row of `state::stop`).
 #[inline(never)]
-pub fn require_stop_below(config: &AccountInfo, level: u8) -> Result<Config, GavelError> {
+pub fn require_stop(config: &AccountInfo, gate: Gate) -> Result<Config, GavelError> {
     let config = Config::load(config)?;
-    if config.stop >= level {
+    if !gate.allows(config.stop) {
         return Err(GavelError::ProtocolStopped);
     }
     Ok(config)

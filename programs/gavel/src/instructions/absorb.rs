@@ -31,11 +31,10 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::take::STOP_TAKES;
 use crate::{
     backstop::load_backstop_mut,
     context::{
-        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop_below,
+        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop,
         require_vault,
     },
     error::GavelError,
@@ -64,7 +63,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
     require_signer(caller)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_TAKES)?;
+    require_stop(config, crate::state::stop::ABSORB)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;

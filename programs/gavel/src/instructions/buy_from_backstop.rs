@@ -19,11 +19,10 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
-    context::{load_liquidation_prices, load_market_mut, now, require_stop_below, require_vault},
+    context::{load_liquidation_prices, load_market_mut, now, require_stop, require_vault},
     error::GavelError,
     events::{BackstopCollateralBought, Event},
     math::backstop::{buy_owe, buy_price},
@@ -48,7 +47,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(buyer)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::BUY_FROM_BACKSTOP)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;

@@ -17,7 +17,7 @@ use crate::{
     events::{AuctionSettled, Event},
     liquidation::{close_auction, load_auction_mut, reason},
     math,
-    state::{config::STOP_MAX, Config, Reader},
+    state::{stop, Config, Reader},
     utils::require_signer,
 };
 
@@ -32,7 +32,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if config.admin != *admin.key() {
         return Err(GavelError::AdminRequired.into());
     }
-    if config.stop != STOP_MAX {
+    if !stop::CANCEL_AUCTION.allows(config.stop) {
         return Err(GavelError::ProtocolStopped.into());
     }
     let mut market_slot = core::mem::MaybeUninit::uninit();

@@ -36,7 +36,7 @@ use pinocchio::{
 use crate::safe_math::SafeMath;
 use crate::{
     context::{
-        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop_below,
+        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop,
         require_vault,
     },
     error::GavelError,
@@ -56,9 +56,6 @@ use crate::{
     },
 };
 
-/// Stop level from which kicks are refused.
-pub const STOP_KICKS: u8 = 1;
-
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     let [kicker, config, market_info, position_info, auction_info, liquidity_vault, kicker_debt_account, token_program, system_program, oracles @ ..] =
@@ -72,7 +69,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_writable(auction_info)?;
     require_token_program(token_program)?;
     require_system_program(system_program)?;
-    require_stop_below(config, STOP_KICKS)?;
+    require_stop(config, crate::state::stop::KICK)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut position_slot = core::mem::MaybeUninit::uninit();

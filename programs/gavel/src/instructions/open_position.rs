@@ -13,7 +13,7 @@ use pinocchio::{
 };
 
 use crate::{
-    context::require_stop_below,
+    context::require_stop,
     error::GavelError,
     events::{Event, PositionOpened},
     state::{position::POSITION_SEED, Market, Position, Reader},
@@ -21,9 +21,6 @@ use crate::{
         create_pda_account, require_pda, require_signer, require_system_program, require_writable,
     },
 };
-
-/// Stop level from which new positions, borrows and collateral withdrawals are refused.
-pub const STOP_BORROWING: u8 = 3;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
@@ -35,7 +32,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_writable(owner)?;
     require_writable(position_info)?;
     require_system_program(system_program)?;
-    require_stop_below(config, STOP_BORROWING)?;
+    require_stop(config, crate::state::stop::OPEN_POSITION)?;
     Market::load(market_info)?;
     let bump = require_pda(
         position_info,

@@ -16,10 +16,9 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::{
     backstop::load_or_create_depositor,
-    context::{now, require_stop_below, require_vault},
+    context::{now, require_stop, require_vault},
     error::GavelError,
     events::{BackstopWithdrawalRequested, Event},
     state::{Backstop, Reader},
@@ -40,7 +39,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(depositor)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::REQUEST_BACKSTOP_WITHDRAWAL)?;
     require_writable(backstop_info)?;
     let backstop = Backstop::load(backstop_info)?;
     require_vault(share_mint, &backstop.share_mint)?;

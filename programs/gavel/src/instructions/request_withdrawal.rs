@@ -24,9 +24,8 @@ use pinocchio::{
     ProgramResult,
 };
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::{
-    context::{load_market_mut, now, require_stop_below, require_vault},
+    context::{load_market_mut, now, require_stop, require_vault},
     error::GavelError,
     events::{Event, WithdrawalRequested},
     math,
@@ -53,7 +52,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_writable(request_info)?;
     require_token_program(token_program)?;
     require_system_program(system_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::REQUEST_WITHDRAWAL)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(share_mint, &market.share_mint)?;

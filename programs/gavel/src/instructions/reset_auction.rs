@@ -21,7 +21,7 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    context::{load_liquidation_prices, load_market_mut, now, require_stop_below, require_vault},
+    context::{load_liquidation_prices, load_market_mut, now, require_stop, require_vault},
     error::GavelError,
     events::{AuctionReset, Event},
     liquidation::{auction_d_max, auction_price, load_auction_mut, take_reward},
@@ -34,9 +34,6 @@ use crate::{
     utils::{require_distinct, require_signer},
 };
 
-/// Stop level from which resets are refused.
-pub const STOP_RESETS: u8 = 2;
-
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     let [caller, config, market_info, auction_info, liquidity_vault, caller_debt_account, token_program, oracles @ ..] =
@@ -47,7 +44,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     Reader::new(args, 0).finish()?;
     require_signer(caller)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_RESETS)?;
+    require_stop(config, crate::state::stop::RESET_AUCTION)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut auction_slot = core::mem::MaybeUninit::uninit();

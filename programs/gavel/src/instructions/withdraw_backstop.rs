@@ -18,11 +18,10 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
-    context::{now, require_stop_below, require_vault},
+    context::{now, require_stop, require_vault},
     error::GavelError,
     events::{BackstopWithdrawn, Event},
     math,
@@ -43,7 +42,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
     require_signer(depositor)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::WITHDRAW_BACKSTOP)?;
     let market = Market::load(market_info)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
     require_writable(depositor_info)?;

@@ -7,6 +7,7 @@ pub mod config;
 pub mod discriminator;
 pub mod market;
 pub mod position;
+pub mod stop;
 pub mod withdrawal;
 
 pub use auction::Auction;
