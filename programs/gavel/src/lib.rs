@@ -13,6 +13,7 @@ pub mod context;
 pub mod error;
 pub mod events;
 pub mod instructions;
+pub mod instructions_sysvar;
 pub mod liquidation;
 pub mod math;
 pub mod oracle;
