@@ -17,6 +17,8 @@ import json
 import os
 import random
 
+import vector_file
+
 
 def _load(name):
     """The reference implementations of a sibling generator (its main() does not run)."""
@@ -352,7 +354,7 @@ def case_lines(name, args):
     label_json = json.dumps(label)
     one = '    { "args": %s, "expected": %s, "binds": %s },' % (args_json, exp_json, label_json)
     if len(one) <= PRINT_WIDTH:
-        return [one], label
+        return [one]
     args_line = '      "args": %s,' % args_json
     if len(args_line) <= PRINT_WIDTH:
         args_lines = [args_line]
@@ -367,38 +369,16 @@ def case_lines(name, args):
         exp_lines.append("      },")
     else:
         exp_lines = [exp_line]
-    return ["    {"] + args_lines + exp_lines + ['      "binds": %s' % label_json, "    },"], label
+    return ["    {"] + args_lines + exp_lines + ['      "binds": %s' % label_json, "    },"]
+
+
+def outcome(name, args):
+    """The case's label: which cap or rule binds."""
+    return FUNCS[name](*args)[1]
 
 
 def main():
-    lines = ["{", '  "_format": ['] + ["    %s," % json.dumps(s) for s in FORMAT]
-    lines[-1] = lines[-1].rstrip(",")
-    lines.append("  ],")
-    summary = []
-    for name, gen in CASES.items():
-        seen, cases = set(), []
-        for args in gen():
-            if args not in seen:  # keep the first occurrence, drop repeats
-                seen.add(args)
-                cases.append(args)
-        labels = {}
-        lines.append('  "%s": [' % name)
-        for args in cases:
-            case, label = case_lines(name, args)
-            lines += case
-            labels[label] = labels.get(label, 0) + 1
-        lines[-1] = lines[-1].rstrip(",")
-        lines.append("  ],")
-        summary.append((name, len(cases), labels))
-    lines[-1] = lines[-1].rstrip(",")
-    lines.append("}")
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    for name, n, labels in summary:
-        detail = ", ".join("%s %d" % kv for kv in sorted(labels.items()))
-        print("%-13s %4d cases (%s)" % (name, n, detail))
-    print("wrote", os.path.relpath(OUT), "(%d cases)" % sum(n for _, n, _ in summary))
+    vector_file.write(OUT, FORMAT, CASES, outcome, case_lines)
 
 
 if __name__ == "__main__":
