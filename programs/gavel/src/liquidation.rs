@@ -1,7 +1,7 @@
 //! Accounting shared by the liquidation instructions (kick, take, flash take, reset, cancel):
 //! where auction proceeds go, how an auction settles, the kicker reward, closing an auction.
 //!
-//! Money flow (DESIGN.md): proceeds repay the auction's debt to the pool first (`cash`), the rest
+//! Money flow (docs/money-flow.md): proceeds repay the auction's debt to the pool first (`cash`), the rest
 //! (penalty) goes to the insurance fund. When the collateral runs out first, the unraised debt is
 //! covered by the insurance fund as far as it goes and the rest is socialized: it leaves
 //! `auction_debt` without cash coming in, so the LPs' pool value falls by exactly that amount.
