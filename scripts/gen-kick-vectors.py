@@ -39,7 +39,6 @@ RATE_SCALE = 10**12
 PRICE_SCALE = 10**12
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "kick.json")
-PRINT_WIDTH = 110  # .prettierrc.json: the file is written exactly as prettier formats it
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math/kick.rs (Rust) and sdk/src/kick.ts (TypeScript).",
@@ -347,29 +346,8 @@ def case_lines(name, args):
     for a in args:
         assert 0 <= a <= U64_MAX, (name, args)
     expected, label = FUNCS[name](*args)
-    args_json = json.dumps([str(a) for a in args], separators=(", ", ": "))
-    exp_json = json.dumps(expected, separators=(", ", ": "))
-    if isinstance(expected, dict):
-        exp_json = "{ %s }" % exp_json[1:-1]  # prettier's spacing inside braces
-    label_json = json.dumps(label)
-    one = '    { "args": %s, "expected": %s, "binds": %s },' % (args_json, exp_json, label_json)
-    if len(one) <= PRINT_WIDTH:
-        return [one]
-    args_line = '      "args": %s,' % args_json
-    if len(args_line) <= PRINT_WIDTH:
-        args_lines = [args_line]
-    else:  # one argument per line
-        args_lines = ['      "args": ['] + ['        "%s",' % a for a in args]
-        args_lines[-1] = args_lines[-1].rstrip(",")
-        args_lines.append("      ],")
-    exp_line = '      "expected": %s,' % exp_json
-    if len(exp_line) > PRINT_WIDTH:  # one field per line
-        exp_lines = ['      "expected": {'] + ['        "%s": "%s",' % kv for kv in expected.items()]
-        exp_lines[-1] = exp_lines[-1].rstrip(",")
-        exp_lines.append("      },")
-    else:
-        exp_lines = [exp_line]
-    return ["    {"] + args_lines + exp_lines + ['      "binds": %s' % label_json, "    },"]
+    return vector_file.case([json.dumps(str(a)) for a in args], expected, label)
+
 
 
 def outcome(name, args):
