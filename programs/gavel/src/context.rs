@@ -10,11 +10,11 @@ use pinocchio::{
 };
 
 use crate::{
+    checks::require_writable,
     error::GavelError,
     math::{self, PythPair},
     oracle::{self, Now, OracleGuards, OracleKind, OraclePrice, OracleSpec},
     state::{stop::Gate, Config, Market, Position, WithdrawalRequest},
-    utils::require_writable,
 };
 
 /// The cluster clock as the oracle guards need it.
@@ -93,15 +93,6 @@ pub fn load_request_mut(
         return Err(GavelError::WithdrawalRequestMismatch);
     }
     Ok(request)
-}
-
-/// Requires `account` to be the market's vault (or share mint) `expected`.
-pub fn require_vault(account: &AccountInfo, expected: &Pubkey) -> Result<(), GavelError> {
-    if account.key() == expected {
-        Ok(())
-    } else {
-        Err(GavelError::VaultInvalid)
-    }
 }
 
 /// Requires `debt` to be within the market's `max_ltv_bps` of `ink` valued at `low_price` (the

@@ -9,6 +9,7 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod backstop;
+pub mod checks;
 pub mod context;
 pub mod error;
 pub mod events;

@@ -12,6 +12,7 @@ use pinocchio::{account_info::AccountInfo, pubkey::Pubkey, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
+    checks::require_writable,
     context::load_liquidation_prices,
     error::GavelError,
     events::{AuctionSettled, BadDebt, Event},
@@ -22,7 +23,7 @@ use crate::{
     },
     oracle::Now,
     state::{market::PRICE_MODE_ANCHORED, Auction, Market, Position},
-    utils::{close_program_account, require_writable},
+    utils::close_program_account,
 };
 
 /// Loads a writable auction of `market` (and of `position` when given) into `slot` on the

@@ -33,10 +33,11 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     backstop::load_backstop_mut,
-    context::{
-        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop,
-        require_vault,
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_owner,
+        require_token_program, require_vault,
     },
+    context::{load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop},
     error::GavelError,
     events::{AuctionAbsorbed, Event},
     liquidation::{
@@ -45,10 +46,7 @@ use crate::{
     },
     math::backstop::{absorb_max_collateral, absorbable, AbsorbCheck},
     safe_math::SafeMath,
-    token::{
-        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
-    },
-    utils::{require_distinct, require_signer},
+    token::transfer_from_vault,
 };
 
 /// Handler.

@@ -13,16 +13,18 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault,
+    },
     context::{
-        load_market_mut, load_position_mut, load_prices, now, require_stop, require_vault,
-        require_within_max_ltv,
+        load_market_mut, load_position_mut, load_prices, now, require_stop, require_within_max_ltv,
     },
     error::GavelError,
     events::{DebtBorrowed, Event},
     math,
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_vault},
-    utils::{require_distinct, require_signer},
+    token::transfer_from_vault,
 };
 
 /// Handler.

@@ -22,15 +22,16 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
-    context::{load_liquidation_prices, load_market_mut, now, require_stop, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault,
+    },
+    context::{load_liquidation_prices, load_market_mut, now, require_stop},
     error::GavelError,
     events::{BackstopCollateralBought, Event},
     math::backstop::{buy_owe, buy_price},
     state::Reader,
-    token::{
-        require_token_account, require_token_program, transfer_from_user, transfer_from_vault,
-    },
-    utils::{require_distinct, require_signer},
+    token::{transfer_from_user, transfer_from_vault},
 };
 
 /// Handler.

@@ -12,13 +12,13 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
+    checks::require_signer,
     context::{load_market_mut, load_position_mut, now},
     error::GavelError,
     events::{AuctionSettled, Event},
     liquidation::{close_auction, load_auction_mut, reason},
     math,
     state::{stop, Config, Reader},
-    utils::require_signer,
 };
 
 /// Handler.

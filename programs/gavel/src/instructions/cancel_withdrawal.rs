@@ -17,13 +17,17 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, load_request_mut, now, require_stop, require_vault},
+    checks::{
+        require_signer, require_token_account, require_token_program, require_vault,
+        require_writable,
+    },
+    context::{load_market_mut, load_request_mut, now, require_stop},
     error::GavelError,
     events::{Event, WithdrawalCancelled},
     math,
     state::Reader,
-    token::{mint_shares, require_token_account, require_token_program},
-    utils::{close_program_account, require_signer, require_writable},
+    token::mint_shares,
+    utils::close_program_account,
 };
 
 /// Handler.

@@ -27,12 +27,12 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     backstop::{activate_warm_deposit, load_backstop_mut, load_or_create_depositor},
-    context::{now, require_stop, require_vault},
+    checks::{require_signer, require_token_account, require_token_program, require_vault},
+    context::{now, require_stop},
     error::GavelError,
     events::{BackstopDeposited, Event},
     state::{Market, Reader},
-    token::{mint_shares, require_token_account, require_token_program, transfer_from_user},
-    utils::require_signer,
+    token::{mint_shares, transfer_from_user},
 };
 
 /// Handler.

@@ -12,13 +12,13 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    context::{load_market_mut, now, require_stop, require_vault},
+    checks::{require_signer, require_token_account, require_token_program, require_vault},
+    context::{load_market_mut, now, require_stop},
     error::GavelError,
     events::{Event, LiquidityDeposited},
     math,
     state::Reader,
-    token::{mint_shares, require_token_account, require_token_program, transfer_from_user},
-    utils::require_signer,
+    token::{mint_shares, transfer_from_user},
 };
 
 /// Handler.

@@ -35,10 +35,12 @@ use pinocchio::{
 
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{
-        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop,
-        require_vault,
+    checks::{
+        require_distinct, require_pda, require_signer, require_system_program,
+        require_token_account, require_token_owner, require_token_program, require_vault,
+        require_writable,
     },
+    context::{load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop},
     error::GavelError,
     events::{AuctionStarted, Event},
     liquidation::take_reward,
@@ -47,13 +49,8 @@ use crate::{
         BPS,
     },
     state::{auction::AUCTION_SEED, Auction, Reader},
-    token::{
-        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
-    },
-    utils::{
-        create_pda_account, require_distinct, require_pda, require_signer, require_system_program,
-        require_writable,
-    },
+    token::transfer_from_vault,
+    utils::create_pda_account,
 };
 
 /// Handler.

@@ -13,13 +13,12 @@ use pinocchio::{
 };
 
 use crate::{
+    checks::{require_pda, require_signer, require_system_program, require_writable},
     context::require_stop,
     error::GavelError,
     events::{Event, PositionOpened},
     state::{position::POSITION_SEED, Market, Position, Reader},
-    utils::{
-        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
-    },
+    utils::create_pda_account,
 };
 
 /// Handler.

@@ -18,12 +18,15 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     backstop::load_or_create_depositor,
-    context::{now, require_stop, require_vault},
+    checks::{
+        require_signer, require_token_account, require_token_program, require_vault,
+        require_writable,
+    },
+    context::{now, require_stop},
     error::GavelError,
     events::{BackstopWithdrawalRequested, Event},
     state::{Backstop, Reader},
-    token::{burn_shares, require_token_account, require_token_program},
-    utils::{require_signer, require_writable},
+    token::burn_shares,
 };
 
 /// Handler.

@@ -25,15 +25,17 @@ use pinocchio::{
 };
 
 use crate::{
-    context::{load_market_mut, now, require_stop, require_vault},
+    checks::{
+        require_pda, require_signer, require_system_program, require_token_account,
+        require_token_program, require_vault, require_writable,
+    },
+    context::{load_market_mut, now, require_stop},
     error::GavelError,
     events::{Event, WithdrawalRequested},
     math,
     state::{withdrawal::WITHDRAWAL_SEED, Reader, WithdrawalRequest},
-    token::{burn_shares, require_token_account, require_token_program},
-    utils::{
-        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
-    },
+    token::burn_shares,
+    utils::create_pda_account,
 };
 
 /// Handler.

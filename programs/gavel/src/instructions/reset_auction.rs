@@ -21,17 +21,18 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    context::{load_liquidation_prices, load_market_mut, now, require_stop, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_owner,
+        require_token_program, require_vault,
+    },
+    context::{load_liquidation_prices, load_market_mut, now, require_stop},
     error::GavelError,
     events::{AuctionReset, Event},
     liquidation::{auction_d_max, auction_price, load_auction_mut, take_reward},
     math::{self, BPS},
     state::market::PRICE_MODE_ANCHORED,
     state::Reader,
-    token::{
-        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
-    },
-    utils::{require_distinct, require_signer},
+    token::transfer_from_vault,
 };
 
 /// Handler.

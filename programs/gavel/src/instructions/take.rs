@@ -22,7 +22,11 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, load_position_mut, now, require_stop, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault,
+    },
+    context::{load_market_mut, load_position_mut, now, require_stop},
     error::GavelError,
     events::{AuctionTaken, Event},
     liquidation::{
@@ -30,10 +34,7 @@ use crate::{
         take_oracle_mid, AuctionIds,
     },
     state::Reader,
-    token::{
-        require_token_account, require_token_program, transfer_from_user, transfer_from_vault,
-    },
-    utils::{require_distinct, require_signer},
+    token::{transfer_from_user, transfer_from_vault},
 };
 
 /// Handler.

@@ -17,14 +17,17 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, now, require_stop, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault,
+    },
+    context::{load_market_mut, now, require_stop},
     error::GavelError,
     events::{AuctionTaken, Event},
     instructions_sysvar::require_later_take_end,
     liquidation::{load_auction_mut, quote_take, take_oracle_mid},
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_vault},
-    utils::{require_distinct, require_signer},
+    token::transfer_from_vault,
 };
 
 /// Handler.

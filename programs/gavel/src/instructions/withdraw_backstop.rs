@@ -21,13 +21,16 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
-    context::{now, require_stop, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault, require_writable,
+    },
+    context::{now, require_stop},
     error::GavelError,
     events::{BackstopWithdrawn, Event},
     math,
     state::{BackstopDepositor, Market},
-    token::{require_token_account, require_token_program, transfer_from_vault},
-    utils::{require_distinct, require_signer, require_writable},
+    token::transfer_from_vault,
 };
 
 /// Handler.

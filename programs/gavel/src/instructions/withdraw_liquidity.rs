@@ -24,13 +24,17 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, load_request_mut, now, require_stop, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault, require_writable,
+    },
+    context::{load_market_mut, load_request_mut, now, require_stop},
     error::GavelError,
     events::{Event, LiquidityWithdrawn},
     math,
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_vault},
-    utils::{close_program_account, require_distinct, require_signer, require_writable},
+    token::transfer_from_vault,
+    utils::close_program_account,
 };
 
 /// Handler.
