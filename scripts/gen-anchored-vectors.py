@@ -21,7 +21,6 @@ PRICE_SCALE = 10**12
 SECS_PER_MIN = 60
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "anchored.json")
-PRINT_WIDTH = 110  # .prettierrc.json: the file is written exactly as prettier formats it
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math/anchored.rs (Rust) and sdk/src/anchored.ts (TypeScript).",
@@ -192,19 +191,8 @@ def case_lines(name, args):
         assert 0 <= a <= U64_MAX, (name, args)
     expected = FUNCS[name](*args)
     assert 0 <= expected <= U64_MAX, (name, args, expected)
-    args_json = json.dumps([str(a) for a in args], separators=(", ", ": "))
-    exp_json = json.dumps(str(expected))
-    one = '    { "args": %s, "expected": %s },' % (args_json, exp_json)
-    if len(one) <= PRINT_WIDTH:
-        return [one]
-    args_line = '      "args": %s,' % args_json
-    if len(args_line) <= PRINT_WIDTH:
-        args_lines = [args_line]
-    else:  # one argument per line
-        args_lines = ['      "args": ['] + ['        "%s",' % a for a in args]
-        args_lines[-1] = args_lines[-1].rstrip(",")
-        args_lines.append("      ],")
-    return ["    {"] + args_lines + ['      "expected": %s' % exp_json, "    },"]
+    return vector_file.case([json.dumps(str(a)) for a in args], str(expected))
+
 
 
 def outcome(name, args):

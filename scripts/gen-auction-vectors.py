@@ -25,7 +25,6 @@ MINUTE, HOUR, DAY = 60, 3_600, 86_400
 YEAR = 365 * DAY
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "auction.json")
-PRINT_WIDTH = 110  # .prettierrc.json: the file is written exactly as prettier formats it
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math/auction.rs (Rust) and sdk/src/auction.ts (TypeScript).",
@@ -362,22 +361,8 @@ def encode_expected(value):
 def case_lines(name, args):
     for a in args:
         assert 0 <= a <= U64_MAX, (name, args)
-    expected = encode_expected(FUNCS[name](*args))
-    args_json = json.dumps([str(a) for a in args], separators=(", ", ": "))
-    exp_json = json.dumps(expected, separators=(", ", ": "))
-    if isinstance(expected, dict):
-        exp_json = "{ %s }" % exp_json[1:-1]  # prettier's spacing inside braces
-    one = '    { "args": %s, "expected": %s },' % (args_json, exp_json)
-    if len(one) <= PRINT_WIDTH:
-        return [one]
-    args_line = '      "args": %s,' % args_json
-    if len(args_line) <= PRINT_WIDTH:
-        args_lines = [args_line]
-    else:  # one argument per line
-        args_lines = ['      "args": ['] + ['        "%s",' % a for a in args]
-        args_lines[-1] = args_lines[-1].rstrip(",")
-        args_lines.append("      ],")
-    return ["    {"] + args_lines + ['      "expected": %s' % exp_json, "    },"]
+    return vector_file.case([json.dumps(str(a)) for a in args], encode_expected(FUNCS[name](*args)))
+
 
 
 def outcome(name, args):

@@ -17,6 +17,8 @@ import json
 import os
 import random
 
+import vector_file
+
 
 def _load(name):
     """The reference implementations of a sibling generator (its main() does not run)."""
@@ -37,7 +39,6 @@ RATE_SCALE = 10**12
 PRICE_SCALE = 10**12
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "kick.json")
-PRINT_WIDTH = 110  # .prettierrc.json: the file is written exactly as prettier formats it
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math/kick.rs (Rust) and sdk/src/kick.ts (TypeScript).",
@@ -345,60 +346,17 @@ def case_lines(name, args):
     for a in args:
         assert 0 <= a <= U64_MAX, (name, args)
     expected, label = FUNCS[name](*args)
-    args_json = json.dumps([str(a) for a in args], separators=(", ", ": "))
-    exp_json = json.dumps(expected, separators=(", ", ": "))
-    if isinstance(expected, dict):
-        exp_json = "{ %s }" % exp_json[1:-1]  # prettier's spacing inside braces
-    label_json = json.dumps(label)
-    one = '    { "args": %s, "expected": %s, "binds": %s },' % (args_json, exp_json, label_json)
-    if len(one) <= PRINT_WIDTH:
-        return [one], label
-    args_line = '      "args": %s,' % args_json
-    if len(args_line) <= PRINT_WIDTH:
-        args_lines = [args_line]
-    else:  # one argument per line
-        args_lines = ['      "args": ['] + ['        "%s",' % a for a in args]
-        args_lines[-1] = args_lines[-1].rstrip(",")
-        args_lines.append("      ],")
-    exp_line = '      "expected": %s,' % exp_json
-    if len(exp_line) > PRINT_WIDTH:  # one field per line
-        exp_lines = ['      "expected": {'] + ['        "%s": "%s",' % kv for kv in expected.items()]
-        exp_lines[-1] = exp_lines[-1].rstrip(",")
-        exp_lines.append("      },")
-    else:
-        exp_lines = [exp_line]
-    return ["    {"] + args_lines + exp_lines + ['      "binds": %s' % label_json, "    },"], label
+    return vector_file.case([json.dumps(str(a)) for a in args], expected, label)
+
+
+
+def outcome(name, args):
+    """The case's label: which cap or rule binds."""
+    return FUNCS[name](*args)[1]
 
 
 def main():
-    lines = ["{", '  "_format": ['] + ["    %s," % json.dumps(s) for s in FORMAT]
-    lines[-1] = lines[-1].rstrip(",")
-    lines.append("  ],")
-    summary = []
-    for name, gen in CASES.items():
-        seen, cases = set(), []
-        for args in gen():
-            if args not in seen:  # keep the first occurrence, drop repeats
-                seen.add(args)
-                cases.append(args)
-        labels = {}
-        lines.append('  "%s": [' % name)
-        for args in cases:
-            case, label = case_lines(name, args)
-            lines += case
-            labels[label] = labels.get(label, 0) + 1
-        lines[-1] = lines[-1].rstrip(",")
-        lines.append("  ],")
-        summary.append((name, len(cases), labels))
-    lines[-1] = lines[-1].rstrip(",")
-    lines.append("}")
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    for name, n, labels in summary:
-        detail = ", ".join("%s %d" % kv for kv in sorted(labels.items()))
-        print("%-13s %4d cases (%s)" % (name, n, detail))
-    print("wrote", os.path.relpath(OUT), "(%d cases)" % sum(n for _, n, _ in summary))
+    vector_file.write(OUT, FORMAT, CASES, outcome, case_lines)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ import os
 import random
 from decimal import Decimal, getcontext
 
+import vector_file
+
 SEED = 20_240_601
 U64_MAX = 2**64 - 1
 BPS = 10_000
@@ -23,7 +25,6 @@ YEAR = 31_536_000  # MAX_ACCRUAL_CHUNK_SECS
 I32_MIN, I32_MAX = -(2**31), 2**31 - 1
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "math.json")
-PRINT_WIDTH = 110  # .prettierrc.json: the file is written exactly as prettier formats it
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math (Rust) and sdk/src/math.ts (TypeScript).",
@@ -496,45 +497,17 @@ def case_lines(name, args):
         assert a == u64(a) or i in numbers, (name, args)
     enc = [a if i in numbers else str(a) for i, a in enumerate(args)]
     expected = FUNCS[name](*args)
-    args_json = json.dumps(enc, separators=(", ", ": "))
-    exp_json = json.dumps(None if expected is None else str(expected))
-    one = '    { "args": %s, "expected": %s },' % (args_json, exp_json)
-    if len(one) <= PRINT_WIDTH:
-        return [one]
-    args_line = '      "args": %s,' % args_json
-    if len(args_line) <= PRINT_WIDTH:
-        args_lines = [args_line]
-    else:  # one argument per line, as prettier breaks a long array
-        items = [json.dumps(a) for a in enc]
-        args_lines = ['      "args": ['] + ["        %s," % i for i in items[:-1]] + ["        %s" % items[-1], "      ],"]
-    return ["    {"] + args_lines + ['      "expected": %s' % exp_json, "    },"]
+    return vector_file.case([json.dumps(a) for a in enc], None if expected is None else str(expected))
+
+
+
+def outcome(name, args):
+    """Coarse label of a case, for the coverage summary printed on stdout."""
+    return "refused (null)" if FUNCS[name](*args) is None else "value"
 
 
 def main():
-    lines = ["{", '  "_format": ['] + ['    %s,' % json.dumps(s) for s in FORMAT]
-    lines[-1] = lines[-1].rstrip(",")
-    lines.append("  ],")
-    counts = {}
-    for name, gen in CASES.items():
-        seen, cases = set(), []
-        for args in gen():
-            if args not in seen:  # keep the first occurrence, drop repeats
-                seen.add(args)
-                cases.append(args)
-        counts[name] = len(cases)
-        lines.append('  "%s": [' % name)
-        for args in cases:
-            lines += case_lines(name, args)
-        lines[-1] = lines[-1].rstrip(",")
-        lines.append("  ],")
-    lines[-1] = lines[-1].rstrip(",")
-    lines.append("}")
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    for name, n in counts.items():
-        print("%-20s %4d cases" % (name, n))
-    print("wrote", os.path.relpath(OUT), "(%d cases)" % sum(counts.values()))
+    vector_file.write(OUT, FORMAT, CASES, outcome, case_lines)
 
 
 if __name__ == "__main__":

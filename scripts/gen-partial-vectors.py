@@ -22,7 +22,6 @@ PRICE_SCALE = 10**12
 RATE_SCALE = 10**12
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "partial.json")
-PRINT_WIDTH = 110  # .prettierrc.json: the file is written exactly as prettier formats it
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math/partial.rs (Rust) and sdk/src/partial.ts (TypeScript).",
@@ -182,24 +181,8 @@ CASES = {"partial_kick": cases_partial}
 def case_lines(name, args):
     for a in args:
         assert 0 <= a <= U64_MAX, (name, args)
-    expected = FUNCS[name](*args)
-    args_json = json.dumps([str(a) for a in args], separators=(", ", ": "))
-    exp_json = "{ %s }" % json.dumps(expected, separators=(", ", ": "))[1:-1]  # prettier's spacing
-    if len('      "expected": %s' % exp_json) > PRINT_WIDTH:  # one field per line, as prettier does
-        fields = ['        "%s": "%s",' % kv for kv in expected.items()]
-        fields[-1] = fields[-1].rstrip(",")
-        exp_json = "\n".join(["{"] + fields + ["      }"])
-    one = '    { "args": %s, "expected": %s },' % (args_json, exp_json)
-    if len(one) <= PRINT_WIDTH:
-        return [one]
-    args_line = '      "args": %s,' % args_json
-    if len(args_line) <= PRINT_WIDTH:
-        args_lines = [args_line]
-    else:  # one argument per line
-        args_lines = ['      "args": ['] + ['        "%s",' % a for a in args]
-        args_lines[-1] = args_lines[-1].rstrip(",")
-        args_lines.append("      ],")
-    return ["    {"] + args_lines + ['      "expected": %s' % exp_json, "    },"]
+    return vector_file.case([json.dumps(str(a)) for a in args], FUNCS[name](*args))
+
 
 
 def outcome(name, args):

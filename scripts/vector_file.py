@@ -1,11 +1,43 @@
 """Writes a golden-vector JSON file the way the gen-*-vectors.py scripts share.
 
 Layout: a `_format` list of strings, then one array per case family in `cases` order, each case's
-lines produced by the generator's own `case_lines(name, args)`. Repeated argument tuples keep only
-their first occurrence. Prints a per-family summary labelled by `outcome(name, args)`.
+lines produced by the generator's own `case_lines(name, args)` (usually through `case`). Repeated
+argument tuples keep only their first occurrence. Prints a per-family summary labelled by
+`outcome(name, args)`.
 """
 import json
 import os
+
+PRINT_WIDTH = 110  # .prettierrc.json: the files are written exactly as prettier formats them
+
+
+def case(items, expected, binds=None):
+    """The lines of one case `{ "args": [...], "expected": ..., "binds": ... }` as prettier prints
+    it: on one line when it fits, else one field per line; the args array one item per line and a
+    dict `expected` one field per line when their lines do not fit. `items` are the JSON-encoded
+    arguments; `expected` a JSON value (a dict's values are strings); `binds` an optional label."""
+    args_json = "[%s]" % ", ".join(items)
+    exp_json = json.dumps(expected, separators=(", ", ": "))
+    if isinstance(expected, dict):
+        exp_json = "{ %s }" % exp_json[1:-1]  # prettier's spacing inside braces
+    tail = [] if binds is None else ['"binds": %s' % json.dumps(binds)]
+    one = "    { %s }," % ", ".join(['"args": %s' % args_json, '"expected": %s' % exp_json] + tail)
+    if len(one) <= PRINT_WIDTH:
+        return [one]
+    comma = "," if tail else ""
+    args_line = '      "args": %s,' % args_json
+    if len(args_line) <= PRINT_WIDTH:
+        args_lines = [args_line]
+    else:
+        args_lines = ['      "args": ['] + ["        %s," % i for i in items]
+        args_lines[-1] = args_lines[-1].rstrip(",")
+        args_lines.append("      ],")
+    exp_lines = ['      "expected": %s%s' % (exp_json, comma)]
+    if isinstance(expected, dict) and len(exp_lines[0]) > PRINT_WIDTH:
+        exp_lines = ['      "expected": {'] + ['        "%s": "%s",' % kv for kv in expected.items()]
+        exp_lines[-1] = exp_lines[-1].rstrip(",")
+        exp_lines.append("      }%s" % comma)
+    return ["    {"] + args_lines + exp_lines + ["      %s" % t for t in tail] + ["    },"]
 
 
 def write(out, fmt, families, outcome, case_lines):

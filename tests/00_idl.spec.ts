@@ -127,4 +127,30 @@ describe("00 IDL and program id", () => {
     );
     expect(short.error?.code).to.equal(ErrorCode.InstructionUnknown);
   });
+
+  it("every file and function the README's 'where to find a rule' table names exists", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const table = readme.split("<!-- rule-map -->")[1]?.split("<!-- /rule-map -->")[0] ?? "";
+    const rows = table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| rule"));
+    expect(rows.length).to.be.at.least(5);
+    let named = 0;
+    for (const row of rows) {
+      // Each cell holds `[label](path)` links, each followed by the `names` of functions in it.
+      for (const part of row.split(/[|;]/)) {
+        const links = [...part.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]);
+        for (const link of links) expect(fs.existsSync(path.join(ROOT, link)), link).to.equal(true);
+        if (links.length === 0) continue;
+        // The names after the last link are functions of that file.
+        const source = fs.readFileSync(path.join(ROOT, links[links.length - 1]), "utf8");
+        for (const [, fn] of part.slice(part.lastIndexOf(")") + 1).matchAll(/`(\w+)`/g)) {
+          expect(
+            new RegExp(`(fn|function) ${fn}\\b`).test(source),
+            `${fn} in ${links[links.length - 1]}`,
+          ).to.equal(true);
+          named++;
+        }
+      }
+    }
+    expect(named).to.be.at.least(20);
+  });
 });

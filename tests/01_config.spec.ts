@@ -6,6 +6,9 @@
 import { Program } from "@coral-xyz/anchor";
 import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import idl from "../idl/gavel.json";
 import {
   configPda,
   decodeConfig,
@@ -160,5 +163,79 @@ describe("01 config: initialize_config and set_stop (LiteSVM)", () => {
     expect(acc.owner.toBase58()).to.equal(PROGRAM_ID.toBase58());
     expect(BigInt(acc.lamports)).to.equal(chain2.svm.minimumBalanceForRentExemption(BigInt(acc.data.length)));
     expect(decodeConfig(acc.data).admin.toBase58()).to.equal(payer.publicKey.toBase58());
+  });
+
+  it("every instruction is refused at exactly the stop levels of the table in state/stop.rs", () => {
+    // The table's rows, read from the Rust source: `name => CONST = Always | RefusedFrom(n) | OnlyAt(n),`.
+    const source = fs.readFileSync(path.join(__dirname, "../programs/gavel/src/state/stop.rs"), "utf8");
+    const rows = [...source.matchAll(/^ {4}(\w+) => \w+ = (Always|RefusedFrom\((\d)\)|OnlyAt\((\d)\)),$/gm)];
+    const allows = new Map(
+      rows.map(([, name, gate, from, at]): [string, (stop: number) => boolean] => [
+        name,
+        gate === "Always"
+          ? () => true
+          : from !== undefined
+            ? (s) => s < Number(from)
+            : (s) => s === Number(at),
+      ]),
+    );
+    expect([...allows.keys()]).to.deep.equal(idl.instructions.map((ix) => ix.name));
+
+    // Each instruction as the IDL describes it: the admin signs, fixed addresses and the config PDA
+    // where the IDL names them, fresh keys elsewhere, zero arguments of the right length. Gated
+    // instructions check the stop level right after their signer and program checks, so the same
+    // transaction fails with ProtocolStopped exactly where the table refuses it.
+    const chain2 = new GavelSvm();
+    const boss = chain2.actor();
+    chain2.send([initializeConfigIx({ admin: boss.publicKey })], [boss]);
+    type IdlType = string | { defined?: { name: string }; array?: [IdlType, number] };
+    type TypeDef = {
+      kind: string;
+      fields?: { type: IdlType }[];
+      variants?: { fields?: { type: IdlType }[] }[];
+    };
+    const types = new Map(idl.types.map((t) => [t.name, t.type as TypeDef]));
+    const sizes: Record<string, number> = { u8: 1, bool: 1, u16: 2, u32: 4, u64: 8, i64: 8, pubkey: 32 };
+    const size = (t: IdlType): number => {
+      if (typeof t === "string") return sizes[t];
+      if (t.array) return size(t.array[0]) * t.array[1];
+      const def = types.get(t.defined!.name)!;
+      const fields = def.kind === "enum" ? (def.variants![0].fields ?? []) : def.fields!;
+      return (def.kind === "enum" ? 1 : 0) + fields.reduce((n, f) => n + size(f.type), 0);
+    };
+    // set_stop's argument is the level under test (zero would set stop 0 midway).
+    const build = (stop: number) =>
+      idl.instructions.map((ix) => {
+        const keys = ix.accounts.map(
+          (a: { name: string; signer?: boolean; writable?: boolean; address?: string }) => ({
+            pubkey: a.signer
+              ? boss.publicKey
+              : a.address
+                ? new PublicKey(a.address)
+                : a.name === "config"
+                  ? config
+                  : Keypair.generate().publicKey,
+            isSigner: a.signer ?? false,
+            isWritable: a.writable ?? false,
+          }),
+        );
+        const args = Buffer.alloc(ix.args.reduce((n, a) => n + size(a.type as IdlType), 0));
+        if (ix.name === "set_stop") args[0] = stop;
+        return new TransactionInstruction({
+          programId: PROGRAM_ID,
+          keys,
+          data: Buffer.concat([Buffer.from(ix.discriminator), args]),
+        });
+      });
+    for (const stop of [StopLevel.AdminOnly, StopLevel.NoKicksNoResets, StopLevel.NoKicks, StopLevel.Live]) {
+      chain2.send([setStopIx({ admin: boss.publicKey }, stop)], [boss]);
+      const ixs = build(stop);
+      idl.instructions.forEach((ix, i) => {
+        const res = chain2.send([ixs[i]], [boss]);
+        const stopped = res.error?.code === ErrorCode.ProtocolStopped;
+        expect(stopped, `${ix.name} at stop ${stop}`).to.equal(!allows.get(ix.name)!(stop));
+      });
+      expect(decodeConfig(chain2.data(config)!).stop).to.equal(stop);
+    }
   });
 });

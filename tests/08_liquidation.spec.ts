@@ -678,7 +678,7 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
     w.assertVaultsMatchAccounting();
   });
 
-  it("each stop level allows exactly what DESIGN.md says: kick < 1, reset < 2, take < 3, cancel only at 3", () => {
+  it("each stop level allows exactly what state/stop.rs says: kick < 1, reset < 2, take < 3, cancel only at 3", () => {
     const w = new LiquidationWorld().setup();
     const alice = w.borrower(10, 700);
     const bea = w.borrower(10, 1_000);

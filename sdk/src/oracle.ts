@@ -2,7 +2,7 @@
  * Pyth oracle accounts: writers that build byte-exact price accounts for test chains, and readers
  * that decode them into one common shape.
  *
- * Two layouts, as on chain (`programs/gavel/src/oracle.rs`):
+ * Two layouts, as on chain (`programs/gavel/src/oracle/`):
  * - legacy Pyth v2 price accounts (owned by the Pyth oracle program, identified by address),
  *   decoded with `parsePriceData` from `@pythnetwork/client`;
  * - pull-oracle `PriceUpdateV2` accounts (owned by the Pyth receiver, identified by the feed id

@@ -79,7 +79,7 @@ export const MAKER_ENGINE: Readonly<EngineParams> = Object.freeze({
 });
 
 /**
- * Engine v2 defaults (DESIGN.md, "Liquidation v2"), calibrated with the simulator (app/sim/REPORT.md,
+ * Engine v2 defaults (docs/parameters.md, "Liquidation engine v2"), calibrated with the simulator (app/sim/REPORT.md,
  * "Calibration of the v2 defaults"): the anchored price starts at the live oracle (d_start 0) and
  * its discount grows 0.1 % a minute up to 3 % + the LTV's excess over the liquidation LTV, at most
  * 8 %; partial kicks back to 70 % LTV, whole positions from 90 %. A slow d_rate lets the first

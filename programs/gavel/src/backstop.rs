@@ -9,6 +9,7 @@ use pinocchio::{
 
 use crate::safe_math::SafeMath;
 use crate::{
+    checks::{require_pda, require_system_program, require_writable},
     context::load_prices,
     error::GavelError,
     math::{
@@ -17,7 +18,7 @@ use crate::{
     },
     oracle::Now,
     state::{backstop::BACKSTOP_DEPOSITOR_SEED, Backstop, BackstopDepositor, Market},
-    utils::{create_pda_account, require_pda, require_system_program, require_writable},
+    utils::create_pda_account,
 };
 
 /// Loads a writable backstop of `market`.

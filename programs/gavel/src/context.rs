@@ -10,11 +10,11 @@ use pinocchio::{
 };
 
 use crate::{
+    checks::require_writable,
     error::GavelError,
     math::{self, PythPair},
     oracle::{self, Now, OracleGuards, OracleKind, OraclePrice, OracleSpec},
-    state::{Config, Market, Position, WithdrawalRequest},
-    utils::require_writable,
+    state::{stop::Gate, Config, Market, Position, WithdrawalRequest},
 };
 
 /// The cluster clock as the oracle guards need it.
@@ -27,11 +27,12 @@ pub fn now() -> Result<Now, GavelError> {
     })
 }
 
-/// Loads the config and refuses when its stop level is `level` or higher.
+/// Loads the config and refuses (`ProtocolStopped`) when its stop level does not allow `gate`
+/// (the instruction's row of `state::stop`).
 #[inline(never)]
-pub fn require_stop_below(config: &AccountInfo, level: u8) -> Result<Config, GavelError> {
+pub fn require_stop(config: &AccountInfo, gate: Gate) -> Result<Config, GavelError> {
     let config = Config::load(config)?;
-    if config.stop >= level {
+    if !gate.allows(config.stop) {
         return Err(GavelError::ProtocolStopped);
     }
     Ok(config)
@@ -92,15 +93,6 @@ pub fn load_request_mut(
         return Err(GavelError::WithdrawalRequestMismatch);
     }
     Ok(request)
-}
-
-/// Requires `account` to be the market's vault (or share mint) `expected`.
-pub fn require_vault(account: &AccountInfo, expected: &Pubkey) -> Result<(), GavelError> {
-    if account.key() == expected {
-        Ok(())
-    } else {
-        Err(GavelError::VaultInvalid)
-    }
 }
 
 /// Requires `debt` to be within the market's `max_ltv_bps` of `ink` valued at `low_price` (the

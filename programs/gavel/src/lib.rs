@@ -9,10 +9,12 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod backstop;
+pub mod checks;
 pub mod context;
 pub mod error;
 pub mod events;
 pub mod instructions;
+pub mod instructions_sysvar;
 pub mod liquidation;
 pub mod math;
 pub mod oracle;

@@ -83,26 +83,25 @@ impl LogBuf<'_> {
     }
 }
 
+/// `safe_add`, `safe_sub` and `safe_div` of one type: its `checked_*`, with the caller's location
+/// logged on `None` (the same for every type; only `safe_mul` differs).
+macro_rules! checked_methods {
+    ($($name:ident => $checked:ident),+) => {$(
+        #[track_caller]
+        #[inline(always)]
+        fn $name(self, rhs: Self) -> Result<Self, GavelError> {
+            match self.$checked(rhs) {
+                Some(v) => Ok(v),
+                None => Err(overflow(Location::caller())),
+            }
+        }
+    )+};
+}
+
 macro_rules! safe_math_unsigned {
     ($($t:ty),+) => {$(
         impl SafeMath for $t {
-            #[track_caller]
-            #[inline(always)]
-            fn safe_add(self, rhs: Self) -> Result<Self, GavelError> {
-                match self.checked_add(rhs) {
-                    Some(v) => Ok(v),
-                    None => Err(overflow(Location::caller())),
-                }
-            }
-
-            #[track_caller]
-            #[inline(always)]
-            fn safe_sub(self, rhs: Self) -> Result<Self, GavelError> {
-                match self.checked_sub(rhs) {
-                    Some(v) => Ok(v),
-                    None => Err(overflow(Location::caller())),
-                }
-            }
+            checked_methods!(safe_add => checked_add, safe_sub => checked_sub, safe_div => checked_div);
 
             #[track_caller]
             #[inline(always)]
@@ -112,15 +111,6 @@ macro_rules! safe_math_unsigned {
                     _ => Err(overflow(Location::caller())),
                 }
             }
-
-            #[track_caller]
-            #[inline(always)]
-            fn safe_div(self, rhs: Self) -> Result<Self, GavelError> {
-                match self.checked_div(rhs) {
-                    Some(v) => Ok(v),
-                    None => Err(overflow(Location::caller())),
-                }
-            }
         }
     )+};
 }
@@ -128,25 +118,10 @@ macro_rules! safe_math_unsigned {
 safe_math_unsigned!(u64, usize);
 
 impl SafeMath for i64 {
-    #[track_caller]
-    #[inline(always)]
-    fn safe_add(self, rhs: Self) -> Result<Self, GavelError> {
-        match self.checked_add(rhs) {
-            Some(v) => Ok(v),
-            None => Err(overflow(Location::caller())),
-        }
-    }
+    checked_methods!(safe_add => checked_add, safe_sub => checked_sub, safe_div => checked_div);
 
-    #[track_caller]
-    #[inline(always)]
-    fn safe_sub(self, rhs: Self) -> Result<Self, GavelError> {
-        match self.checked_sub(rhs) {
-            Some(v) => Ok(v),
-            None => Err(overflow(Location::caller())),
-        }
-    }
-
-    /// Signed products are not needed on chain (and `checked_mul` would need `__multi3`).
+    /// Signed products are not needed on chain (and `checked_mul` would need `__multi3`): only
+    /// non-negative factors whose product fits.
     #[track_caller]
     #[inline(always)]
     fn safe_mul(self, rhs: Self) -> Result<Self, GavelError> {
@@ -157,15 +132,6 @@ impl SafeMath for i64 {
             }
         }
         Err(overflow(Location::caller()))
-    }
-
-    #[track_caller]
-    #[inline(always)]
-    fn safe_div(self, rhs: Self) -> Result<Self, GavelError> {
-        match self.checked_div(rhs) {
-            Some(v) => Ok(v),
-            None => Err(overflow(Location::caller())),
-        }
     }
 }
 

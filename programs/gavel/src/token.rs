@@ -1,4 +1,4 @@
-//! SPL Token (classic program only) checks and CPIs.
+//! SPL Token (classic program only) CPIs; the mint and token-account checks are in `checks.rs`.
 //!
 //! Token-2022 mints are refused (`MintInvalid`): transfer fees, hooks and interest-bearing
 //! extensions would break the vault accounting, and supporting them properly is future work.
@@ -11,10 +11,7 @@ use pinocchio::{
 };
 use pinocchio_token::instructions::{Burn, MintTo, Transfer};
 
-use crate::{
-    error::GavelError,
-    state::{market::MARKET_SEED, Market},
-};
+use crate::state::{market::MARKET_SEED, Market};
 
 /// The classic SPL Token program id.
 pub const TOKEN_PROGRAM_ID: Pubkey = pinocchio_token::ID;
@@ -22,66 +19,6 @@ pub const TOKEN_PROGRAM_ID: Pubkey = pinocchio_token::ID;
 pub const MINT_LEN: usize = 82;
 /// Size of an SPL token account.
 pub const TOKEN_ACCOUNT_LEN: usize = 165;
-
-/// Requires `account` to be the classic SPL Token program.
-#[inline(never)]
-pub fn require_token_program(account: &AccountInfo) -> ProgramResult {
-    if account.key() == &TOKEN_PROGRAM_ID {
-        Ok(())
-    } else {
-        Err(GavelError::ProgramAccountInvalid.into())
-    }
-}
-
-/// Requires `mint` to be an initialized classic SPL mint; returns its decimals.
-#[inline(never)]
-pub fn require_classic_mint(mint: &AccountInfo) -> Result<u8, GavelError> {
-    if !mint.is_owned_by(&TOKEN_PROGRAM_ID) {
-        return Err(GavelError::MintInvalid);
-    }
-    let data = mint
-        .try_borrow_data()
-        .map_err(|_| GavelError::MintInvalid)?;
-    // Layout: mint_authority COption<Pubkey> (36), supply u64 (8), decimals u8, is_initialized u8.
-    if data.len() != MINT_LEN || data[45] != 1 {
-        return Err(GavelError::MintInvalid);
-    }
-    Ok(data[44])
-}
-
-/// Requires `account` to be an initialized classic SPL token account of `mint`; returns its
-/// amount. (Token-account owner checks are left to the token program's authority rules.)
-#[inline(never)]
-pub fn require_token_account(account: &AccountInfo, mint: &Pubkey) -> Result<u64, GavelError> {
-    if !account.is_owned_by(&TOKEN_PROGRAM_ID) {
-        return Err(GavelError::TokenAccountInvalid);
-    }
-    let data = account
-        .try_borrow_data()
-        .map_err(|_| GavelError::TokenAccountInvalid)?;
-    // Layout: mint (32), owner (32), amount u64, ..., state u8 at 108 (1 = initialized).
-    if data.len() != TOKEN_ACCOUNT_LEN || &data[..32] != mint || data[108] != 1 {
-        return Err(GavelError::TokenAccountInvalid);
-    }
-    let mut amount = [0u8; 8];
-    amount.copy_from_slice(&data[64..72]);
-    Ok(u64::from_le_bytes(amount))
-}
-
-/// Requires the token account (already checked by [`require_token_account`]) to be owned by
-/// `authority`: kick and reset rewards go only to the signer's own account, never into a vault of
-/// any market (whose authority is a market PDA), so every market's vault keeps equal to its
-/// accounting (tests/13_attacks.spec.ts).
-#[inline(never)]
-pub fn require_token_owner(account: &AccountInfo, authority: &Pubkey) -> Result<(), GavelError> {
-    let data = account
-        .try_borrow_data()
-        .map_err(|_| GavelError::TokenAccountInvalid)?;
-    if data.get(32..64) != Some(&authority[..]) {
-        return Err(GavelError::RewardAccountOwnerInvalid);
-    }
-    Ok(())
-}
 
 /// Moves `amount` from a user's token account, signed by the user.
 #[inline(never)]

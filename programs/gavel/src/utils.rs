@@ -1,46 +1,14 @@
-//! Account-validation helpers shared by every instruction, plus PDA account creation.
+//! Program accounts: PDA seeds on the stack, creating and closing accounts, rent without floats.
+//! (The account checks are in `checks.rs`.)
 
 use pinocchio::{
-    account_info::AccountInfo,
-    instruction::Signer,
-    program_error::ProgramError,
-    pubkey::{self, Pubkey},
+    account_info::AccountInfo, instruction::Signer, program_error::ProgramError, pubkey::Pubkey,
     ProgramResult,
 };
 use pinocchio_system::instructions::{Allocate, Assign, CreateAccount, Transfer};
 
 use crate::error::GavelError;
 use crate::safe_math::SafeMath;
-
-/// The system program id (all zeroes).
-pub const SYSTEM_PROGRAM_ID: Pubkey = [0u8; 32];
-
-/// Requires `account` to have signed the transaction.
-pub fn require_signer(account: &AccountInfo) -> ProgramResult {
-    if account.is_signer() {
-        Ok(())
-    } else {
-        Err(GavelError::SignerMissing.into())
-    }
-}
-
-/// Requires `account` to be writable.
-pub fn require_writable(account: &AccountInfo) -> ProgramResult {
-    if account.is_writable() {
-        Ok(())
-    } else {
-        Err(GavelError::AccountNotWritable.into())
-    }
-}
-
-/// Requires `account` to be the system program.
-pub fn require_system_program(account: &AccountInfo) -> ProgramResult {
-    if account.key() == &SYSTEM_PROGRAM_ID {
-        Ok(())
-    } else {
-        Err(GavelError::ProgramAccountInvalid.into())
-    }
-}
 
 /// Builds a seed array on the stack.
 ///
@@ -52,18 +20,6 @@ macro_rules! seeds {
     ($($seed:expr),+ $(,)?) => {
         [$(core::hint::black_box::<&[u8]>($seed)),+]
     };
-}
-
-/// Requires `account` to be the canonical PDA of `seeds` (without the bump); returns the bump.
-/// Pass seeds built with [`seeds!`].
-#[inline(never)]
-pub fn require_pda(account: &AccountInfo, seeds: &[&[u8]]) -> Result<u8, GavelError> {
-    let (expected, bump) = pubkey::find_program_address(seeds, &crate::ID);
-    if account.key() == &expected {
-        Ok(bump)
-    } else {
-        Err(GavelError::AccountAddressInvalid)
-    }
 }
 
 /// Creates a PDA account of `space` bytes owned by `owner`, rent-exempt, paid by `payer`.
@@ -136,16 +92,6 @@ fn create_pda_account_packed(new: &NewPdaAccount) -> ProgramResult {
         }
         .invoke_signed(signers)?;
         Assign { account, owner }.invoke_signed(signers)
-    }
-}
-
-/// Requires `a` and `b` to be different accounts (no account in two roles).
-#[inline(never)]
-pub fn require_distinct(a: &AccountInfo, b: &AccountInfo) -> ProgramResult {
-    if a.key() == b.key() {
-        Err(GavelError::AccountDuplicate.into())
-    } else {
-        Ok(())
     }
 }
 

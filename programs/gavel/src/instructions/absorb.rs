@@ -41,13 +41,13 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::take::STOP_TAKES;
 use crate::{
     backstop::load_backstop_mut,
-    context::{
-        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop_below,
-        require_vault,
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_owner,
+        require_token_program, require_vault,
     },
+    context::{load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop},
     error::GavelError,
     events::{AuctionAbsorbed, Event},
     liquidation::{
@@ -56,10 +56,7 @@ use crate::{
     },
     math::backstop::{absorb_max_collateral, absorbable, AbsorbCheck},
     safe_math::SafeMath,
-    token::{
-        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
-    },
-    utils::{require_distinct, require_signer},
+    token::transfer_from_vault,
 };
 
 /// Handler.
@@ -85,7 +82,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
     require_signer(caller)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_TAKES)?;
+    require_stop(config, crate::state::stop::ABSORB)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;

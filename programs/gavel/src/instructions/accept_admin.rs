@@ -11,10 +11,10 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
+    checks::{require_signer, require_writable},
     error::GavelError,
     events::{AdminTransferAccepted, Event},
     state::{Config, Reader},
-    utils::{require_signer, require_writable},
 };
 
 /// Handler.

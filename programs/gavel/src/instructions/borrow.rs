@@ -18,19 +18,20 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::open_position::STOP_BORROWING;
 use crate::safe_math::SafeMath;
 use crate::{
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault,
+    },
     context::{
-        load_market_mut, load_position_mut, load_prices, now, require_stop_below, require_vault,
-        require_within_max_ltv,
+        load_market_mut, load_position_mut, load_prices, now, require_stop, require_within_max_ltv,
     },
     error::GavelError,
     events::{DebtBorrowed, Event},
     math,
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_vault},
-    utils::{require_distinct, require_signer},
+    token::transfer_from_vault,
 };
 
 /// Handler.
@@ -51,7 +52,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(owner)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_BORROWING)?;
+    require_stop(config, crate::state::stop::BORROW)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut position_slot = core::mem::MaybeUninit::uninit();

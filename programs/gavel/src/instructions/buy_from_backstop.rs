@@ -27,19 +27,19 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
-    context::{load_liquidation_prices, load_market_mut, now, require_stop_below, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault,
+    },
+    context::{load_liquidation_prices, load_market_mut, now, require_stop},
     error::GavelError,
     events::{BackstopCollateralBought, Event},
     math::backstop::{buy_owe, buy_price},
     state::Reader,
-    token::{
-        require_token_account, require_token_program, transfer_from_user, transfer_from_vault,
-    },
-    utils::{require_distinct, require_signer},
+    token::{transfer_from_user, transfer_from_vault},
 };
 
 /// Handler.
@@ -63,7 +63,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(buyer)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::BUY_FROM_BACKSTOP)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;

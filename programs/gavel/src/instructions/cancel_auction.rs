@@ -18,13 +18,13 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
+    checks::require_signer,
     context::{load_market_mut, load_position_mut, now},
     error::GavelError,
     events::{AuctionSettled, Event},
     liquidation::{close_auction, load_auction_mut, reason},
     math,
-    state::{config::STOP_MAX, Config, Reader},
-    utils::require_signer,
+    state::{stop, Config, Reader},
 };
 
 /// Handler.
@@ -43,7 +43,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if config.admin != *admin.key() {
         return Err(GavelError::AdminRequired.into());
     }
-    if config.stop != STOP_MAX {
+    if !stop::CANCEL_AUCTION.allows(config.stop) {
         return Err(GavelError::ProtocolStopped.into());
     }
     let mut market_slot = core::mem::MaybeUninit::uninit();

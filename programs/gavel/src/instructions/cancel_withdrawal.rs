@@ -21,16 +21,19 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, load_request_mut, now, require_stop_below, require_vault},
+    checks::{
+        require_signer, require_token_account, require_token_program, require_vault,
+        require_writable,
+    },
+    context::{load_market_mut, load_request_mut, now, require_stop},
     error::GavelError,
     events::{Event, WithdrawalCancelled},
     math,
     state::Reader,
-    token::{mint_shares, require_token_account, require_token_program},
-    utils::{close_program_account, require_signer, require_writable},
+    token::mint_shares,
+    utils::close_program_account,
 };
 
 /// Handler.
@@ -49,7 +52,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(lp)?;
     require_writable(lp)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::CANCEL_WITHDRAWAL)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(share_mint, &market.share_mint)?;

@@ -13,11 +13,12 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
+    checks::{require_signer, require_writable},
     context::load_position_mut,
     error::GavelError,
     events::{Event, PositionClosed},
     state::{Market, Reader},
-    utils::{close_program_account, require_signer, require_writable},
+    utils::close_program_account,
 };
 
 /// Handler.

@@ -27,6 +27,10 @@ use pinocchio_token::instructions::{InitializeAccount3, InitializeMint2};
 
 use super::create_market::create_token_pda;
 use crate::{
+    checks::{
+        require_pda, require_signer, require_system_program, require_token_program,
+        require_writable,
+    },
     error::GavelError,
     events::{BackstopCreated, Event},
     state::{
@@ -35,10 +39,8 @@ use crate::{
         },
         Backstop, BackstopParams, Config, Market, Reader,
     },
-    token::{require_token_program, MINT_LEN, TOKEN_ACCOUNT_LEN},
-    utils::{
-        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
-    },
+    token::{MINT_LEN, TOKEN_ACCOUNT_LEN},
+    utils::create_pda_account,
 };
 
 /// Handler.

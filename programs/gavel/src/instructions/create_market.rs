@@ -26,6 +26,10 @@ use pinocchio::{
 use pinocchio_token::instructions::{InitializeAccount3, InitializeMint2};
 
 use crate::{
+    checks::{
+        require_classic_mint, require_pda, require_signer, require_system_program,
+        require_token_program, require_writable,
+    },
     context::now,
     error::GavelError,
     events::{Event, MarketCreated},
@@ -34,12 +38,8 @@ use crate::{
         market::{COLLATERAL_VAULT_SEED, LIQUIDITY_VAULT_SEED, MARKET_SEED, SHARE_MINT_SEED},
         Config, Market, MarketParams, Reader,
     },
-    token::{
-        require_classic_mint, require_token_program, MINT_LEN, TOKEN_ACCOUNT_LEN, TOKEN_PROGRAM_ID,
-    },
-    utils::{
-        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
-    },
+    token::{MINT_LEN, TOKEN_ACCOUNT_LEN, TOKEN_PROGRAM_ID},
+    utils::create_pda_account,
 };
 
 /// Creates one token-program-owned PDA (vault or mint) of the market. Inlined: six register

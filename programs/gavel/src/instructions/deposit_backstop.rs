@@ -32,15 +32,14 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::{
     backstop::{activate_warm_deposit, load_backstop_mut, load_or_create_depositor},
-    context::{now, require_stop_below, require_vault},
+    checks::{require_signer, require_token_account, require_token_program, require_vault},
+    context::{now, require_stop},
     error::GavelError,
     events::{BackstopDeposited, Event},
     state::{Market, Reader},
-    token::{mint_shares, require_token_account, require_token_program, transfer_from_user},
-    utils::require_signer,
+    token::{mint_shares, transfer_from_user},
 };
 
 /// Handler.
@@ -65,7 +64,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(depositor)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::DEPOSIT_BACKSTOP)?;
     let market = Market::load(market_info)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
     require_vault(debt_vault, &backstop.debt_vault)?;

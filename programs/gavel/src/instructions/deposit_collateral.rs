@@ -16,12 +16,12 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    context::{load_market_mut, load_position_mut, now, require_vault},
+    checks::{require_signer, require_token_account, require_token_program, require_vault},
+    context::{load_market_mut, load_position_mut, now},
     error::GavelError,
     events::{CollateralDeposited, Event},
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_user},
-    utils::require_signer,
+    token::transfer_from_user,
 };
 
 /// Handler.

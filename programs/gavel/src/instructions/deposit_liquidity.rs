@@ -19,17 +19,14 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    context::{load_market_mut, now, require_stop_below, require_vault},
+    checks::{require_signer, require_token_account, require_token_program, require_vault},
+    context::{load_market_mut, now, require_stop},
     error::GavelError,
     events::{Event, LiquidityDeposited},
     math,
     state::Reader,
-    token::{mint_shares, require_token_account, require_token_program, transfer_from_user},
-    utils::require_signer,
+    token::{mint_shares, transfer_from_user},
 };
-
-/// Stop level from which LP deposits and withdrawals are refused.
-pub const STOP_LIQUIDITY: u8 = 3;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
@@ -49,7 +46,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(lp)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::DEPOSIT_LIQUIDITY)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;

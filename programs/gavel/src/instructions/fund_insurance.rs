@@ -15,12 +15,12 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    context::{load_market_mut, require_vault},
+    checks::{require_signer, require_token_account, require_token_program, require_vault},
+    context::load_market_mut,
     error::GavelError,
     events::{Event, InsuranceFunded},
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_user},
-    utils::require_signer,
+    token::transfer_from_user,
 };
 
 /// Handler.

@@ -30,10 +30,11 @@ use pinocchio::{
 use pinocchio_system::instructions::CreateAccountWithSeed;
 
 use crate::{
+    checks::{require_signer, require_system_program},
     error::GavelError,
     safe_math::SafeMath,
     state::{discriminator, Reader, Writer},
-    utils::{close_program_account, rent_exempt_minimum, require_signer, require_system_program},
+    utils::{close_program_account, rent_exempt_minimum},
 };
 
 /// Tag that starts every IDL instruction (anchor-lang's `IDL_IX_TAG`, little endian).

@@ -16,12 +16,11 @@ use pinocchio::{
 };
 
 use crate::{
+    checks::{require_pda, require_signer, require_system_program, require_writable},
     error::GavelError,
     events::{ConfigInitialized, Event},
     state::{config::CONFIG_SEED, Config, Reader},
-    utils::{
-        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
-    },
+    utils::create_pda_account,
 };
 
 /// Handler.

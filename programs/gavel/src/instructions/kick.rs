@@ -41,10 +41,12 @@ use pinocchio::{
 
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{
-        load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop_below,
-        require_vault,
+    checks::{
+        require_distinct, require_pda, require_signer, require_system_program,
+        require_token_account, require_token_owner, require_token_program, require_vault,
+        require_writable,
     },
+    context::{load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop},
     error::GavelError,
     events::{AuctionStarted, Event},
     liquidation::take_reward,
@@ -53,17 +55,9 @@ use crate::{
         BPS,
     },
     state::{auction::AUCTION_SEED, Auction, Reader},
-    token::{
-        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
-    },
-    utils::{
-        create_pda_account, require_distinct, require_pda, require_signer, require_system_program,
-        require_writable,
-    },
+    token::transfer_from_vault,
+    utils::create_pda_account,
 };
-
-/// Stop level from which kicks are refused.
-pub const STOP_KICKS: u8 = 1;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
@@ -85,7 +79,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_writable(auction_info)?;
     require_token_program(token_program)?;
     require_system_program(system_program)?;
-    require_stop_below(config, STOP_KICKS)?;
+    require_stop(config, crate::state::stop::KICK)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut position_slot = core::mem::MaybeUninit::uninit();

@@ -18,17 +18,13 @@ use pinocchio::{
 };
 
 use crate::{
-    context::require_stop_below,
+    checks::{require_pda, require_signer, require_system_program, require_writable},
+    context::require_stop,
     error::GavelError,
     events::{Event, PositionOpened},
     state::{position::POSITION_SEED, Market, Position, Reader},
-    utils::{
-        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
-    },
+    utils::create_pda_account,
 };
-
-/// Stop level from which new positions, borrows and collateral withdrawals are refused.
-pub const STOP_BORROWING: u8 = 3;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
@@ -44,7 +40,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_writable(owner)?;
     require_writable(position_info)?;
     require_system_program(system_program)?;
-    require_stop_below(config, STOP_BORROWING)?;
+    require_stop(config, crate::state::stop::OPEN_POSITION)?;
     Market::load(market_info)?;
     let bump = require_pda(
         position_info,

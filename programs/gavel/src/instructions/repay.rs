@@ -19,13 +19,13 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, load_position_mut, now, require_vault},
+    checks::{require_signer, require_token_account, require_token_program, require_vault},
+    context::{load_market_mut, load_position_mut, now},
     error::GavelError,
     events::{DebtRepaid, Event},
     math,
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_user},
-    utils::require_signer,
+    token::transfer_from_user,
 };
 
 /// Handler.

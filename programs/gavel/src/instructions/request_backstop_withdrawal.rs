@@ -21,15 +21,17 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::{
     backstop::load_or_create_depositor,
-    context::{now, require_stop_below, require_vault},
+    checks::{
+        require_signer, require_token_account, require_token_program, require_vault,
+        require_writable,
+    },
+    context::{now, require_stop},
     error::GavelError,
     events::{BackstopWithdrawalRequested, Event},
     state::{Backstop, Reader},
-    token::{burn_shares, require_token_account, require_token_program},
-    utils::{require_signer, require_writable},
+    token::burn_shares,
 };
 
 /// Handler.
@@ -50,7 +52,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(depositor)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::REQUEST_BACKSTOP_WITHDRAWAL)?;
     require_writable(backstop_info)?;
     let backstop = Backstop::load(backstop_info)?;
     require_vault(share_mint, &backstop.share_mint)?;

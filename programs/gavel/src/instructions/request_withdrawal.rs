@@ -30,17 +30,18 @@ use pinocchio::{
     ProgramResult,
 };
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::{
-    context::{load_market_mut, now, require_stop_below, require_vault},
+    checks::{
+        require_pda, require_signer, require_system_program, require_token_account,
+        require_token_program, require_vault, require_writable,
+    },
+    context::{load_market_mut, now, require_stop},
     error::GavelError,
     events::{Event, WithdrawalRequested},
     math,
     state::{withdrawal::WITHDRAWAL_SEED, Reader, WithdrawalRequest},
-    token::{burn_shares, require_token_account, require_token_program},
-    utils::{
-        create_pda_account, require_pda, require_signer, require_system_program, require_writable,
-    },
+    token::burn_shares,
+    utils::create_pda_account,
 };
 
 /// Handler.
@@ -64,7 +65,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_writable(request_info)?;
     require_token_program(token_program)?;
     require_system_program(system_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::REQUEST_WITHDRAWAL)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(share_mint, &market.share_mint)?;

@@ -28,21 +28,19 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    context::{load_liquidation_prices, load_market_mut, now, require_stop_below, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_owner,
+        require_token_program, require_vault,
+    },
+    context::{load_liquidation_prices, load_market_mut, now, require_stop},
     error::GavelError,
     events::{AuctionReset, Event},
     liquidation::{auction_d_max, auction_price, load_auction_mut, take_reward},
     math::{self, BPS},
     state::market::PRICE_MODE_ANCHORED,
     state::Reader,
-    token::{
-        require_token_account, require_token_owner, require_token_program, transfer_from_vault,
-    },
-    utils::{require_distinct, require_signer},
+    token::transfer_from_vault,
 };
-
-/// Stop level from which resets are refused.
-pub const STOP_RESETS: u8 = 2;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
@@ -59,7 +57,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     Reader::new(args, 0).finish()?;
     require_signer(caller)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_RESETS)?;
+    require_stop(config, crate::state::stop::RESET_AUCTION)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut auction_slot = core::mem::MaybeUninit::uninit();

@@ -15,10 +15,10 @@ use pinocchio::{
 };
 
 use crate::{
+    checks::{require_signer, require_writable},
     error::GavelError,
     events::{Event, StopChanged},
     state::{config::STOP_MAX, Config, Reader},
-    utils::{require_signer, require_writable},
 };
 
 /// Handler.

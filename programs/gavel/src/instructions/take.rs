@@ -30,7 +30,11 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, load_position_mut, now, require_stop_below, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault,
+    },
+    context::{load_market_mut, load_position_mut, now, require_stop},
     error::GavelError,
     events::{AuctionTaken, Event},
     liquidation::{
@@ -38,14 +42,8 @@ use crate::{
         take_oracle_mid, AuctionIds,
     },
     state::Reader,
-    token::{
-        require_token_account, require_token_program, transfer_from_user, transfer_from_vault,
-    },
-    utils::{require_distinct, require_signer},
+    token::{transfer_from_user, transfer_from_vault},
 };
-
-/// Stop level from which takes are refused.
-pub const STOP_TAKES: u8 = 3;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
@@ -70,7 +68,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(taker)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_TAKES)?;
+    require_stop(config, crate::state::stop::TAKE)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut auction_slot = core::mem::MaybeUninit::uninit();

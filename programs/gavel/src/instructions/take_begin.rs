@@ -22,16 +22,19 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::take::STOP_TAKES;
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, now, require_stop_below, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault,
+    },
+    context::{load_market_mut, now, require_stop},
     error::GavelError,
     events::{AuctionTaken, Event},
-    liquidation::{load_auction_mut, quote_take, require_later_take_end, take_oracle_mid},
+    instructions_sysvar::require_later_take_end,
+    liquidation::{load_auction_mut, quote_take, take_oracle_mid},
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_vault},
-    utils::{require_distinct, require_signer},
+    token::transfer_from_vault,
 };
 
 /// Handler.
@@ -54,7 +57,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
 
     require_signer(taker)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_TAKES)?;
+    require_stop(config, crate::state::stop::TAKE_BEGIN)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut auction_slot = core::mem::MaybeUninit::uninit();

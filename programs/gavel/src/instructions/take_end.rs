@@ -19,12 +19,12 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    context::{load_market_mut, load_position_mut, now, require_vault},
+    checks::{require_signer, require_token_account, require_token_program, require_vault},
+    context::{load_market_mut, load_position_mut, now},
     error::GavelError,
     liquidation::{apply_proceeds, close_auction, load_auction_mut, settle_if_done, AuctionIds},
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_user},
-    utils::require_signer,
+    token::transfer_from_user,
 };
 
 /// Handler.

@@ -13,10 +13,10 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
+    checks::{require_signer, require_writable},
     error::GavelError,
     events::{BackstopUpdated, Event},
     state::{Backstop, BackstopParams, Config, Reader},
-    utils::{require_signer, require_writable},
 };
 
 /// Handler.

@@ -14,11 +14,11 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
+    checks::require_signer,
     context::{load_market_mut, now},
     error::GavelError,
     events::{Event, MarketUpdated},
     state::{Config, MarketParams, Reader},
-    utils::require_signer,
 };
 
 /// Handler.

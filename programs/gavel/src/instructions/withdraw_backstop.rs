@@ -26,17 +26,19 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::deposit_liquidity::STOP_LIQUIDITY;
 use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
-    context::{now, require_stop_below, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault, require_writable,
+    },
+    context::{now, require_stop},
     error::GavelError,
     events::{BackstopWithdrawn, Event},
     math,
     state::{BackstopDepositor, Market},
-    token::{require_token_account, require_token_program, transfer_from_vault},
-    utils::{require_distinct, require_signer, require_writable},
+    token::transfer_from_vault,
 };
 
 /// Handler.
@@ -58,7 +60,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
     require_signer(depositor)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_LIQUIDITY)?;
+    require_stop(config, crate::state::stop::WITHDRAW_BACKSTOP)?;
     let market = Market::load(market_info)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
     require_writable(depositor_info)?;

@@ -28,21 +28,20 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use super::kick::STOP_KICKS;
 use crate::safe_math::SafeMath;
 use crate::{
-    context::{load_market_mut, load_request_mut, now, require_stop_below, require_vault},
+    checks::{
+        require_distinct, require_signer, require_token_account, require_token_program,
+        require_vault, require_writable,
+    },
+    context::{load_market_mut, load_request_mut, now, require_stop},
     error::GavelError,
     events::{Event, LiquidityWithdrawn},
     math,
     state::Reader,
-    token::{require_token_account, require_token_program, transfer_from_vault},
-    utils::{close_program_account, require_distinct, require_signer, require_writable},
+    token::transfer_from_vault,
+    utils::close_program_account,
 };
-
-/// Stop level from which withdrawal claims are refused: the kicks' (requests and cancels go on
-/// until stop 3).
-pub const STOP_CLAIMS: u8 = STOP_KICKS;
 
 /// Handler.
 pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
@@ -62,7 +61,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_signer(lp)?;
     require_writable(lp)?;
     require_token_program(token_program)?;
-    require_stop_below(config, STOP_CLAIMS)?;
+    require_stop(config, crate::state::stop::WITHDRAW_LIQUIDITY)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;

@@ -53,7 +53,7 @@ pub const PRICE_MODE_MAKER: u8 = 0;
 /// `price_mode`: the price follows the live oracle minus a growing, bounded discount.
 pub const PRICE_MODE_ANCHORED: u8 = 1;
 
-/// Auction price curve (DESIGN.md; Maker's `abaci`). Borsh enum: tag byte, then fields.
+/// Auction price curve (docs/parameters.md; Maker's `abaci`). Borsh enum: tag byte, then fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Curve {
     /// Falls linearly from `top` to 0 over `tau_secs`.

@@ -7,6 +7,7 @@ pub mod config;
 pub mod discriminator;
 pub mod market;
 pub mod position;
+pub mod stop;
 pub mod withdrawal;
 
 pub use auction::Auction;
@@ -16,7 +17,7 @@ pub use market::{Curve, Market, MarketParams};
 pub use position::Position;
 pub use withdrawal::WithdrawalRequest;
 
-use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
+use pinocchio::pubkey::Pubkey;
 
 use crate::error::GavelError;
 
@@ -143,7 +144,7 @@ macro_rules! account_io {
             pub fn load(
                 account: &pinocchio::account_info::AccountInfo,
             ) -> Result<Self, $crate::error::GavelError> {
-                $crate::state::check_account(account, &Self::DISCRIMINATOR, Self::LEN)?;
+                $crate::checks::check_account(account, &Self::DISCRIMINATOR, Self::LEN)?;
                 let data = account
                     .try_borrow_data()
                     .map_err(|_| $crate::error::GavelError::AccountDiscriminatorInvalid)?;
@@ -165,18 +166,3 @@ macro_rules! account_io {
     };
 }
 pub(crate) use account_io;
-
-/// Checks that `account` is a live Gavel account of the type with discriminator `disc` and
-/// length `len`: owner, size and discriminator (the type-cosplay guard).
-pub fn check_account(account: &AccountInfo, disc: &[u8; 8], len: usize) -> Result<(), GavelError> {
-    if !account.is_owned_by(&crate::ID) {
-        return Err(GavelError::AccountOwnerInvalid);
-    }
-    let data = account
-        .try_borrow_data()
-        .map_err(|_| GavelError::AccountDiscriminatorInvalid)?;
-    if data.len() != len || &data[..8] != disc {
-        return Err(GavelError::AccountDiscriminatorInvalid);
-    }
-    Ok(())
-}
