@@ -24,7 +24,7 @@ import {
   withdrawalRequestPda,
 } from "./pda";
 import { coder } from "./program";
-import { BackstopParams, MarketParams } from "./types";
+import { BackstopParams, MarketParams, withFundingDefaults } from "./types";
 
 const w = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: false, isWritable: true });
 const r = (pubkey: PublicKey): AccountMeta => ({ pubkey, isSigner: false, isWritable: false });
@@ -94,7 +94,7 @@ export function createMarketIx(
   const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
   return build(
     "createMarket",
-    { params },
+    { params: withFundingDefaults(params) },
     [
       sw(accounts.admin),
       r(configPda(programId)[0]),
@@ -119,7 +119,7 @@ export function updateMarketIx(
 ): TransactionInstruction {
   return build(
     "updateMarket",
-    { params },
+    { params: withFundingDefaults(params) },
     [s(accounts.admin), r(configPda(programId)[0]), w(accounts.market)],
     programId,
   );
@@ -790,6 +790,28 @@ export function buyFromBackstopIx(
       w(accounts.buyerCollateralAccount),
       r(TOKEN_PROGRAM_ID),
       ...accounts.oracles.map(r),
+    ],
+    programId,
+  );
+}
+
+/** `fund_backstop`: moves the market's accrued backstop funding (`backstopDue`, up to its idle cash) into the backstop. */
+export function fundBackstopIx(
+  accounts: MarketRef,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  const b = backstopAddresses(m.market, programId);
+  return build(
+    "fundBackstop",
+    {},
+    [
+      r(configPda(programId)[0]),
+      w(m.market),
+      w(b.backstop),
+      w(m.liquidityVault),
+      w(b.debtVault),
+      r(TOKEN_PROGRAM_ID),
     ],
     programId,
   );
