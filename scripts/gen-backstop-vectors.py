@@ -16,6 +16,7 @@ SEED = 20_261_129
 U64_MAX = 2**64 - 1
 BPS = 10_000
 PRICE_SCALE = 10**12
+RATE_SCALE = 10**12
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "backstop.json")
 
@@ -85,6 +86,15 @@ def payout(shares, amount, total_shares):
     return u64(shares * amount // total_shares)
 
 
+def interest_share(art, rate_before, rate_after, share_bps):
+    if rate_after < rate_before:
+        return None
+    interest = art * (rate_after - rate_before) // RATE_SCALE
+    if interest > U64_MAX:
+        return None
+    return u64(interest * share_bps // BPS)
+
+
 def main():
     rng = random.Random(SEED)
     edges = [0, 1, 2, 999, 10**6, 10**9, 10**12, 10**15, 2**32, 2**63, U64_MAX - 1, U64_MAX]
@@ -110,6 +120,7 @@ def main():
             "Every number is a u64 decimal string; out null is a Rust None. absorbable's out is a boolean.",
             "shares_for_deposit is math::shares_for_deposit(amount, value, total_shares);",
             "payout is math::amount_for_shares(shares, amount, total_shares) (one token of a withdrawal).",
+            "interest_share is the backstop's share of the interest art accrued from rate_before to rate_after.",
         ]
     }
     n = 60
@@ -176,6 +187,22 @@ def main():
         a = amt()
         out["payout"].append(
             {"shares": str(shares), "amount": str(a), "total_shares": str(total), "out": payout(shares, a, total)}
+        )
+    out["interest_share"] = []
+    for i in range(n):
+        art = amt()
+        before = rng.choice([RATE_SCALE, RATE_SCALE + 1, rng.randrange(RATE_SCALE, 10**18)])
+        step = rng.choice([0, 1, rng.randrange(0, 10**9), rng.randrange(0, 10**13)])
+        after = before + step if i % 10 else max(before - 1, 0)
+        share = rng.choice([0, 1, 100, 1_000, 5_000])
+        out["interest_share"].append(
+            {
+                "art": str(art),
+                "rate_before": str(before),
+                "rate_after": str(after),
+                "share_bps": str(share),
+                "out": interest_share(art, before, after, share),
+            }
         )
     with open(OUT, "w") as f:
         json.dump(out, f, indent=2)

@@ -74,6 +74,8 @@ const types = [
       ["anchor_max_cap_bps", "u16"],
       ["kick_target_ltv_bps", "u16"],
       ["kick_full_ltv_bps", "u16"],
+      ["backstop_interest_share_bps", "u16"],
+      ["backstop_penalty_share_bps", "u16"],
     ],
     "Everything the admin sets on a market.",
   ),
@@ -117,6 +119,7 @@ const types = [
     ["params", defined("MarketParams")],
     ["collateral_publish_time", "i64"],
     ["debt_publish_time", "i64"],
+    ["backstop_due", "u64"],
   ]),
   struct("Position", [
     ["market", P],
@@ -343,6 +346,8 @@ const events = [
   ["AuctionAbsorbed", [["market", P], ["auction", P], ["id", "u64"], ["caller", P], ["price", "u64"], ["collateral", "u64"], ["owe", "u64"], ["reward", "u64"], ["tab", "u64"], ["lot", "u64"], ["unix_timestamp", "i64"]]],
   // prettier-ignore
   ["BackstopCollateralBought", [["market", P], ["buyer", P], ["price", "u64"], ["collateral", "u64"], ["owe", "u64"], ["backstop_debt", "u64"], ["backstop_collateral", "u64"], ["unix_timestamp", "i64"]]],
+  // prettier-ignore
+  ["BackstopFunded", [["market", P], ["backstop", P], ["amount", "u64"], ["backstop_due", "u64"], ["backstop_debt", "u64"], ["total_shares", "u64"], ["unix_timestamp", "i64"]]],
 ];
 
 const root = path.join(__dirname, "..");

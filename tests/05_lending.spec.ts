@@ -37,6 +37,7 @@ import {
   withdrawLiquidityIx,
   configPda,
   MarketParams,
+  withFundingDefaults,
 } from "../sdk/src";
 import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 
@@ -331,7 +332,7 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
         accrueIx({ market: w.addrs.market }),
         program.methods.accrue().accountsStrict({ market: w.addrs.market }).instruction(),
       );
-      const params = defaultParams(w.oracle);
+      const params = withFundingDefaults(defaultParams(w.oracle));
       await check(
         updateMarketIx({ admin: owner, market: w.addrs.market }, params),
         program.methods

@@ -4,7 +4,7 @@
  * confirmed, and returning its events — plus its loaders (getProgramAccounts filters), typed
  * errors before anything is sent, priority fees and simulated compute limits, the event
  * subscription, a wallet-like signer, and a take that lost the race to settle. Alongside, a plain
- * `@coral-xyz/anchor` client (idl/gavel.json only) builds all 31 instructions passing only the
+ * `@coral-xyz/anchor` client (idl/gavel.json only) builds all 32 instructions passing only the
  * accounts nothing derives, and gets the SDK builders' exact account metas and data.
  */
 import BN from "bn.js";
@@ -26,6 +26,7 @@ import {
   AuctionGoneError,
   backstopAddresses,
   buyFromBackstopIx,
+  fundBackstopIx,
   cancelAuctionIx,
   cancelWithdrawalIx,
   closePositionIx,
@@ -493,6 +494,11 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
           { ...a, buyer: me, buyerDebtAccount: t1, buyerCollateralAccount: t2, oracles: [a.oracle] },
           limits,
         ),
+      ],
+      [
+        "fund_backstop",
+        await m.fundBackstop().accounts({ market: marketA }).instruction(),
+        fundBackstopIx(a),
       ],
     ];
     for (const [name, viaAnchor, viaSdk] of cases)

@@ -20,6 +20,8 @@ import {
   auctionPrice,
   auctionPda,
   borrowIx,
+  buyOwe,
+  buyPrice,
   Curve,
   debtFromArt,
   decodePosition,
@@ -34,6 +36,7 @@ import {
   RATE_SCALE,
   takePrice,
   takeQuote,
+  valueFloor,
 } from "../sdk/src";
 import { ConfigError, defaultWsUrl, loadKeypair, parseConfig } from "../app/bidder/config";
 import {
@@ -44,6 +47,7 @@ import {
   FeePolicy,
   kickQuote,
   lamportsPerDebtUnit,
+  lessBps,
   positionHealth,
   priorityFeeMicroLamports,
   rateAt,
@@ -55,6 +59,7 @@ import {
   takeLimitPrice,
   txFeeLamports,
 } from "../app/bidder/decide";
+import { BuyDecision, decideBackstopBuy } from "../app/bidder/decide_backstop";
 import { BidderIndex, decodePositionFast, DISCRIMINATORS } from "../app/bidder/index";
 import { ChainClock } from "../app/bidder/sender";
 import { encodeBase58 as base58 } from "../sdk/src";
@@ -507,6 +512,74 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
     });
   });
 
+  describe("backstop venue (issue 19): buy the pool's collateral when it pays under the bot's cost model", () => {
+    const pool = { collateral: SOL(10), params: { buyDiscountBps: 100 } };
+    const base = {
+      pool,
+      oracleMid: px(120),
+      valuePrice: lessBps(px(120), 50), // the inventory strategy: oracle less 50 bps slippage
+      minProfitBps: 20,
+      budget: USDC(100_000),
+      fees: NO_FEES,
+      cuLimit: 40_000,
+      signatures: 1,
+    };
+    const skip = (d: BuyDecision) => (d.action === "skip" ? d.reason : d.action);
+
+    it("buys the whole pool at ceil(oracle × 99 %): the program's price and owe, the profit net of fees", () => {
+      const d = decideBackstopBuy(base);
+      if (d.action !== "buy") throw new Error(`expected a buy, got ${skip(d)}`);
+      const price = buyPrice(px(120), new BN(100))!;
+      expect(d.price.toString()).to.equal(price.toString());
+      expect(d.price.toString()).to.equal(px(120).muln(99).divn(100).toString()); // exact here
+      expect(d.limit.toString()).to.equal(lessBps(lessBps(px(120), 50), 20).toString());
+      expect(d.collateral.toString()).to.equal(SOL(10).toString());
+      expect(d.owe.toString()).to.equal(buyOwe(SOL(10), price)!.toString());
+      expect(d.owe.toString()).to.equal(USDC(1_188).toString());
+      const value = valueFloor(SOL(10), base.valuePrice)!;
+      expect(d.grossProfit.toString()).to.equal(value.sub(d.owe).toString());
+      expect(d.fee.netProfit.toString()).to.equal(d.grossProfit.sub(d.fee.feeDebt).toString());
+      // With real fees the profit is net of the transaction fee and the priority-fee bid.
+      const paid = decideBackstopBuy({ ...base, fees: FEES });
+      if (paid.action !== "buy") throw new Error(skip(paid));
+      expect(paid.fee.feeDebt.gtn(0)).to.equal(true);
+      expect(paid.fee.netProfit.lt(d.fee.netProfit)).to.equal(true);
+    });
+
+    it("skips when the pool's discount does not cover the slippage and the margin", () => {
+      const d = decideBackstopBuy({ ...base, pool: { ...pool, params: { buyDiscountBps: 60 } } });
+      expect(skip(d)).to.equal("price_above_limit");
+      // 70 bps of discount cover 50 of slippage and 20 of margin exactly (limit rounded down).
+      const edge = decideBackstopBuy({ ...base, pool: { ...pool, params: { buyDiscountBps: 71 } } });
+      expect(skip(edge)).to.equal("buy");
+    });
+
+    it("sizes to the inventory: the cost never exceeds the budget, one more base unit would", () => {
+      const budget = USDC(500);
+      const d = decideBackstopBuy({ ...base, budget });
+      if (d.action !== "buy") throw new Error(skip(d));
+      expect(d.owe.lte(budget)).to.equal(true);
+      expect(buyOwe(d.collateral.addn(1), d.price)!.gt(budget)).to.equal(true);
+      expect(d.collateral.toString()).to.equal(budget.mul(PRICE_SCALE).div(d.price).toString());
+      const capped = decideBackstopBuy({ ...base, cap: SOL(1) });
+      expect(capped.action === "buy" && capped.collateral.toString()).to.equal(SOL(1).toString());
+    });
+
+    it("skips an empty pool, an empty wallet, a dust purchase and a profit eaten by the fee", () => {
+      expect(skip(decideBackstopBuy({ ...base, pool: { ...pool, collateral: new BN(0) } }))).to.equal(
+        "pool_empty",
+      );
+      expect(skip(decideBackstopBuy({ ...base, budget: new BN(0) }))).to.equal("no_inventory");
+      // One base unit of collateral costs 1 (rounded up) and is worth 0 (rounded down).
+      expect(skip(decideBackstopBuy({ ...base, pool: { ...pool, collateral: new BN(1) } }))).to.equal(
+        "unprofitable_after_fees",
+      );
+      // 5,000 lamports worth 50 USDC: more than the 6 USDC the 10 SOL earn.
+      const expensive: FeePolicy = { ...NO_FEES, lamportsPerDebtUnit: 1e-4 };
+      expect(skip(decideBackstopBuy({ ...base, fees: expensive }))).to.equal("unprofitable_after_fees");
+    });
+  });
+
   describe("health and kicks", () => {
     const rate = RATE_SCALE.muln(11).divn(10);
     it("unsafe exactly when the debt exceeds the liquidation limit at the oracle price", () => {
@@ -943,6 +1016,16 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
       fs.writeFileSync(file, JSON.stringify({ absorbKeeper: true }));
       expect(ok(["--config", file]).absorbKeeper).to.equal(true);
       bad([], /--absorb-keeper/, { GAVEL_ABSORB_KEEPER: "maybe" });
+    });
+
+    it("the backstop venue is off by default; on by --backstop-buy, GAVEL_BACKSTOP_BUY or the file", () => {
+      expect(ok([]).backstopBuy).to.equal(false);
+      expect(ok(["--backstop-buy"]).backstopBuy).to.equal(true);
+      expect(ok([], { GAVEL_BACKSTOP_BUY: "1" }).backstopBuy).to.equal(true);
+      const file = path.join(dir, "venue.json");
+      fs.writeFileSync(file, JSON.stringify({ backstopBuy: true }));
+      expect(ok(["--config", file]).backstopBuy).to.equal(true);
+      bad([], /--backstop-buy/, { GAVEL_BACKSTOP_BUY: "maybe" });
     });
 
     it("bad values are one-line ConfigErrors naming the flag", () => {

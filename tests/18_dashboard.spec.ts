@@ -4,7 +4,10 @@
  * kicker starts an auction and its price curve appears; a bidder takes part of the lot and the take
  * shows up live (pushed over the websocket, highlighted) and as a dot on the curve; the bidder takes
  * the rest and the auction moves to the settled table with its clearing price vs the oracle. A
- * dashboard started later replays that history; one pointed at an RPC that is down says so. Screenshots: target/artifacts/dashboard-{auction,settled}.png.
+ * dashboard started later replays that history; one pointed at an RPC that is down says so. A
+ * market with a backstop shows its pool: size at the oracle, absorbed collateral, share value and
+ * its history, before and after an absorb. Screenshots:
+ * target/artifacts/dashboard-{auction,settled,backstop}.png.
  */
 import { expect } from "chai";
 import { execFileSync } from "child_process";
@@ -174,5 +177,66 @@ describe("18 dashboard (chromium, embedded validator)", function () {
     } finally {
       await down.stop();
     }
+  });
+
+  it("a market with a backstop: pool size, absorbed collateral at the oracle, share value and its history", async () => {
+    // A second market in engine v2 (an anchored auction prices at the oracle at its kick, so the
+    // pool may absorb at once with absorb_after_secs 0).
+    const v2 = new ChainMarket(chain.surfnet, chain.connection, chain.admin);
+    await v2.create((o) => demoParams(o, "v2"), 150);
+    await v2.lp(USDC(100_000), USDC(5_000));
+    const admin = new GavelClient(chain.connection, chain.admin);
+    const params = {
+      absorbAfterSecs: new BN(0),
+      absorbNearBps: 0,
+      buyDiscountBps: 100,
+      withdrawCooldownSecs: new BN(60),
+      warmupSecs: new BN(1),
+    };
+    await admin.createBackstop(v2.addrs.market, params);
+    const depositor = new GavelClient(chain.connection, await v2.keeper(USDC(10_000)));
+    await depositor.depositBackstop(v2.addrs.market, USDC(10_000));
+    for (let i = 0; (await depositor.getBackstop(v2.addrs.market))!.totalShares.isZero(); i++) {
+      if (i === 20) throw new Error("the deposit never warmed up");
+      await new Promise((r) => setTimeout(r, 500));
+      await depositor.depositBackstop(v2.addrs.market, 0).catch(() => undefined);
+    }
+    dashboard.indexer.label(v2.ref.collateralMint, "SOL");
+    dashboard.indexer.label(v2.ref.debtMint, "USDC");
+    const stat = async (id: string) => (await page.getByTestId(id).locator(".value").innerText()).trim();
+    /** Waits until the pool's stat `id` shows `text` (the page follows the chain at each poll). */
+    const shows = async (id: string, text: string) => {
+      const until = Date.now() + 15_000;
+      while ((await stat(id).catch(() => "")) !== text) {
+        if (Date.now() > until) throw new Error(`${id} never showed "${text}": "${await stat(id)}"`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    await shows("pool-size", "10,000 USDC");
+    expect(await stat("pool-share")).to.equal("1 USDC");
+    expect(await stat("pool-collateral")).to.equal("0 SOL (0 USDC)");
+    expect(await stat("pool-absorbs")).to.equal("0 (0 SOL)");
+    // A borrower is kicked in a crash and the pool absorbs the auction's lot at once.
+    const owner = await v2.borrower(SOL(20), USDC(2_000));
+    await v2.setPrice(120);
+    const kicker = new GavelClient(chain.connection, await v2.keeper(USDC(0)));
+    const kicked = (await kicker.kick(v2.addrs.market, owner.publicKey)).auction;
+    const absorbed = (await kicker.absorb(kicked)).events.find((e) => e.name === "auctionAbsorbed")!.data;
+    const after = (await depositor.getBackstop(v2.addrs.market))!;
+    expect(after.collateral.toString()).to.equal(absorbed.collateral.toString());
+    // What the page must show, from the chain: debt + floor(collateral × $120), per share.
+    const coll = Number(after.collateral.toString()) / 1e9;
+    const value = Math.floor(Number(after.collateral.toString()) * 0.12) / 1e6;
+    const size = Number(after.debt.toString()) / 1e6 + value;
+    const fmt = (x: number, digits = 2) => x.toLocaleString("en-US", { maximumFractionDigits: digits });
+    await shows("pool-collateral", `${fmt(coll, 4)} SOL (${fmt(value)} USDC)`);
+    expect(await stat("pool-size")).to.equal(`${fmt(size)} USDC`);
+    expect(await stat("pool-share")).to.equal(`${fmt(size / 10_000, 6)} USDC`);
+    await shows("pool-absorbs", `1 (${fmt(coll, 4)} SOL)`); // from the AuctionAbsorbed event
+    // The history has the pool before and after the absorb; its last point is the share value now.
+    const history = page.getByTestId("pool-history");
+    expect(Number(await history.getAttribute("data-points"))).to.be.greaterThanOrEqual(2);
+    expect(Number(await history.getAttribute("data-last"))).to.be.closeTo(size / 10_000, 1e-9);
+    await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-backstop.png"), fullPage: true });
   });
 });

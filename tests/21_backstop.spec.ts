@@ -24,6 +24,19 @@ import {
   absorbable,
   absorbIx,
   absorbMaxCollateral,
+  accrueIx,
+  accrueRate,
+  backstopDueAfterAccrue,
+  cancelWithdrawalIx,
+  createMarketIx,
+  fundBackstopIx,
+  interestShare,
+  mulDivFloor,
+  penaltyShare,
+  poolValue,
+  RATE_SCALE,
+  repayIx,
+  requestWithdrawalIx,
   absorbQuote,
   AuctionAccount,
   auctionPda,
@@ -68,7 +81,7 @@ import {
   amountForShares,
   sharesForDeposit,
 } from "../sdk/src";
-import { LendingWorld, v2Params } from "./helpers/lending";
+import { defaultParams, LendingWorld, v2Params } from "./helpers/lending";
 import { SdkChain } from "./helpers/sdk_chain";
 import { decideAbsorb } from "../app/bidder/decide";
 
@@ -808,6 +821,242 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
     });
   });
 
+  describe("funding shares: a part of borrow interest and of penalties goes to the pool", () => {
+    const INTEREST_BPS = 2_000;
+    const PENALTY_BPS = 3_000;
+    const funded = (w: LendingWorld): MarketParams => ({
+      ...defaultParams(w.oracle),
+      backstopInterestShareBps: INTEREST_BPS,
+      backstopPenaltyShareBps: PENALTY_BPS,
+    });
+    const w = new BackstopWorld();
+    let depositor: Keypair;
+    let borrower: Keypair;
+    let bidder: Keypair;
+    afterEach(() => w.b && w.assertAllVaults());
+
+    const fundIx = () => fundBackstopIx(w.ref);
+
+    it("shares above 50 % are refused with their own errors, at creation and at update; 50 % is allowed", () => {
+      const other = new BackstopWorld();
+      const base = defaultParams(other.oracle);
+      const create = (p: MarketParams) =>
+        other.chain.send([createMarketIx({ admin: other.admin.publicKey, ...other.ref }, p)], [other.admin]);
+      other.setPrice(150);
+      expect(create({ ...base, backstopInterestShareBps: 5_001 }).error?.code).to.equal(
+        ErrorCode.BackstopInterestShareInvalid,
+      );
+      expect(create({ ...base, backstopPenaltyShareBps: 5_001 }).error?.code).to.equal(
+        ErrorCode.BackstopPenaltyShareInvalid,
+      );
+      expect(create(base).ok).to.equal(true);
+      const update = (p: MarketParams) =>
+        other.chain.send(
+          [updateMarketIx({ admin: other.admin.publicKey, market: other.addrs.market }, p)],
+          [other.admin],
+        );
+      expect(update({ ...base, backstopInterestShareBps: 10_000 }).error?.code).to.equal(
+        ErrorCode.BackstopInterestShareInvalid,
+      );
+      expect(update({ ...base, backstopPenaltyShareBps: 65_535 }).error?.code).to.equal(
+        ErrorCode.BackstopPenaltyShareInvalid,
+      );
+      const ok = update({ ...base, backstopInterestShareBps: 5_000, backstopPenaltyShareBps: 5_000 });
+      expect(ok.ok, ok.logs.join("\n")).to.equal(true);
+      const p = other.market().params;
+      expect([p.backstopInterestShareBps, p.backstopPenaltyShareBps]).to.deep.equal([5_000, 5_000]);
+    });
+
+    it("with the default shares (0) nothing accrues to the pool and there is nothing to fund", () => {
+      const plain = new BackstopWorld().setup();
+      const b = plain.borrower(10, 1_000);
+      expect(plain.position(b.publicKey)!.art.gtn(0)).to.equal(true);
+      plain.warp(30 * 86_400);
+      plain.mustSend([accrueIx({ market: plain.addrs.market })], [plain.kicker]);
+      const m = plain.market();
+      expect(m.rate.gt(new BN(10).pow(new BN(12)))).to.equal(true);
+      expect(m.backstopDue.toString()).to.equal("0");
+      expect(plain.chain.send([fundBackstopIx(plain.ref)], [plain.kicker]).error?.code).to.equal(
+        ErrorCode.BackstopFundingNone,
+      );
+    });
+
+    it("a market with a 20 % interest share: after 30 days the pool is owed exactly 20 % of the interest, and the LPs' value excludes it", () => {
+      w.setup(BACKSTOP, funded(w));
+      borrower = w.borrower(10, 1_000);
+      const before = w.market();
+      w.warp(30 * 86_400);
+      w.mustSend([accrueIx({ market: w.addrs.market })], [w.kicker]);
+      const after = w.market();
+      const interest = mulDivFloor(before.artTotal, after.rate.sub(before.rate), RATE_SCALE)!;
+      const share = interestShare(before.artTotal, before.rate, after.rate, new BN(INTEREST_BPS))!;
+      expect(share.gtn(0)).to.equal(true);
+      expect(share.toString()).to.equal(interest.muln(INTEREST_BPS).divn(10_000).toString());
+      expect(after.backstopDue.toString()).to.equal(share.toString());
+      expect(backstopDueAfterAccrue(before, after.rate)!.toString()).to.equal(share.toString());
+      // The LPs' value grew by the interest on the rounded-down debt, less exactly the pool's share.
+      const owed = (m: typeof before) => mulDivFloor(m.artTotal, m.rate, RATE_SCALE)!;
+      const lpGain = poolValue(after)!.sub(poolValue(before)!);
+      expect(lpGain.toString()).to.equal(owed(after).sub(owed(before)).sub(share).toString());
+    });
+
+    it("an LP's withdrawal request is valued without the pool's share", () => {
+      const m = w.market();
+      const lp = {
+        ...w.ref,
+        lp: w.lender.publicKey,
+        lpShareAccount: w.ata(w.addrs.shareMint, w.lender.publicKey),
+      };
+      const shares = USDC(100_000);
+      const res = w.mustSend([requestWithdrawalIx(lp, shares)], [w.lender]);
+      const value = res.events.find((e) => e.name === "withdrawalRequested")!.data.value as BN;
+      expect(value.toString()).to.equal(shares.mul(poolValue(m)!).div(m.totalShares).toString());
+      // Counted as the LPs', the pool's share would have raised the request's value.
+      const withShare = shares.mul(poolValue(m)!.add(m.backstopDue)).div(m.totalShares);
+      expect(value.lt(withShare)).to.equal(true);
+      w.mustSend([cancelWithdrawalIx(lp)], [w.lender]);
+    });
+
+    it("fund_backstop is refused while the pool has no shares (its first depositor would take the funding)", () => {
+      expect(w.chain.send([fundIx()], [w.kicker]).error?.code).to.equal(ErrorCode.BackstopNoShares);
+    });
+
+    it("a depositor joins; fund_backstop moves the due into the pool: share value rises, LPs' value unchanged", () => {
+      depositor = w.depositorActor(10_000);
+      w.mustSend([w.depositIx(depositor, USDC(10_000))], [depositor]);
+      w.warp(600);
+      w.mustSend([w.depositIx(depositor, new BN(0))], [depositor]);
+      const bs = w.backstop();
+      const m = w.market();
+      expect(bs.totalShares.toString()).to.equal(USDC(10_000).toString());
+      // The clock moved since the last accrual: fund_backstop accrues first, then moves the whole due.
+      const secs = new BN((w.now - BigInt(m.lastAccrualTs.toString())).toString());
+      expect(secs.gtn(0)).to.equal(true);
+      const rate = accrueRate(m.rate, m.params.borrowRatePerSecWad, secs)!;
+      const due = backstopDueAfterAccrue(m, rate)!;
+      const res = w.mustSend([fundIx()], [w.kicker]);
+      const ev = res.events.find((e) => e.name === "backstopFunded")!.data;
+      const after = w.market();
+      expect(ev.amount.toString()).to.equal(due.toString());
+      expect(ev.backstopDue.toString()).to.equal("0");
+      expect(after.backstopDue.toString()).to.equal("0");
+      expect(after.cash.toString()).to.equal(m.cash.sub(due).toString());
+      const pool = w.backstop();
+      expect(pool.debt.toString()).to.equal(bs.debt.add(due).toString());
+      expect(ev.backstopDebt.toString()).to.equal(pool.debt.toString());
+      expect(pool.totalShares.toString()).to.equal(bs.totalShares.toString());
+      // Each share is worth more; the LPs' value did not move.
+      expect(pool.debt.mul(bs.totalShares).gt(bs.debt.mul(pool.totalShares))).to.equal(true);
+      expect(poolValue(after)!.toString()).to.equal(poolValue({ ...m, rate, backstopDue: due })!.toString());
+      expect(w.chain.send([fundIx()], [w.kicker]).error?.code).to.equal(ErrorCode.BackstopFundingNone);
+    });
+
+    it("a newcomer's deposit is priced with the due counted in: it gets no part of funding earned before it joined", () => {
+      w.warp(10 * 86_400);
+      w.mustSend([accrueIx({ market: w.addrs.market })], [w.kicker]);
+      const late = w.depositorActor(5_000);
+      w.mustSend([w.depositIx(late, USDC(5_000))], [late]);
+      w.warp(600);
+      const m = w.market(); // the deposit reads the market as last accrued
+      expect(m.backstopDue.gtn(0)).to.equal(true);
+      const bs = w.backstop();
+      const res = w.mustSend([w.depositIx(late, new BN(0))], [late]);
+      const shares = res.events.find((e) => e.name === "backstopDeposited")!.data.shares as BN;
+      const expected = backstopSharesFor(USDC(5_000), bs, w.mid(150), new BN(200), m.backstopDue)!;
+      expect(shares.toString()).to.equal(expected.toString());
+      expect(shares.toString()).to.equal(
+        USDC(5_000).mul(bs.totalShares).div(bs.debt.add(m.backstopDue)).toString(),
+      );
+      expect(shares.lt(backstopSharesFor(USDC(5_000), bs, w.mid(150), new BN(200))!)).to.equal(true);
+    });
+
+    it("a 30 % penalty share: a take's penalty goes 70 % to the insurance fund and 30 % to the pool", () => {
+      w.warp(60);
+      w.setPrice(120);
+      const auction = w.kick(borrower.publicKey);
+      const a = w.auction(auction)!;
+      bidder = w.actor();
+      w.fundDebt(bidder.publicKey, USDC(5_000));
+      const m = w.market();
+      const res = w.mustSend([w.takeIx(auction, bidder, a.lot)], [bidder]);
+      const taken = res.events.find((e) => e.name === "auctionTaken")!.data;
+      expect(taken.owe.toString()).to.equal(a.tab.toString());
+      const penalty = (taken.owe as BN).sub(a.debt);
+      expect(penalty.gtn(0)).to.equal(true);
+      const share = penaltyShare(penalty, new BN(PENALTY_BPS))!;
+      expect(share.toString()).to.equal(penalty.muln(PENALTY_BPS).divn(10_000).toString());
+      const after = w.market();
+      expect(after.insurance.sub(m.insurance).toString()).to.equal(penalty.sub(share).toString());
+      expect(after.backstopDue.sub(m.backstopDue).toString()).to.equal(share.toString());
+      expect(after.cash.sub(m.cash).toString()).to.equal(a.debt.add(share).toString());
+      // The LPs got the auction's debt back and nothing of the penalty.
+      expect(poolValue(after)!.toString()).to.equal(poolValue(m)!.toString());
+      const pool = w.backstop();
+      const funded = w.mustSend([fundIx()], [w.kicker]).events.find((e) => e.name === "backstopFunded")!.data;
+      expect(funded.amount.toString()).to.equal(after.backstopDue.toString());
+      expect(w.backstop().debt.toString()).to.equal(pool.debt.add(after.backstopDue).toString());
+    });
+
+    it("when the market's idle cash is short, fund_backstop moves what there is and the rest stays due", () => {
+      // Borrow the market's cash away, then let interest accrue.
+      const big = w.actor();
+      const cash = w.market().cash;
+      w.setPrice(150);
+      w.fundCollateral(big.publicKey, SOL(20_000));
+      w.mustSend(
+        [
+          openPositionIx({ ...w.ref, owner: big.publicKey }),
+          depositCollateralIx(
+            {
+              ...w.ref,
+              depositor: big.publicKey,
+              owner: big.publicKey,
+              source: w.ata(w.ref.collateralMint, big.publicKey),
+            },
+            SOL(20_000),
+          ),
+          borrowIx(
+            {
+              ...w.ref,
+              owner: big.publicKey,
+              destination: w.ata(w.ref.debtMint, big.publicKey),
+              oracles: [w.oracle],
+            },
+            cash,
+          ),
+        ],
+        [big],
+      );
+      expect(w.market().cash.toString()).to.equal("0");
+      w.warp(86_400);
+      w.mustSend([accrueIx({ market: w.addrs.market })], [w.kicker]);
+      expect(w.market().backstopDue.gtn(0)).to.equal(true);
+      expect(w.chain.send([fundIx()], [w.kicker]).error?.code).to.equal(ErrorCode.BackstopFundingNone);
+      // A repayment brings back some cash: exactly that much moves.
+      const repaid = USDC(1);
+      w.fundDebt(big.publicKey, repaid);
+      w.mustSend(
+        [
+          repayIx(
+            {
+              ...w.ref,
+              payer: big.publicKey,
+              owner: big.publicKey,
+              source: w.ata(w.ref.debtMint, big.publicKey),
+            },
+            repaid,
+          ),
+        ],
+        [big],
+      );
+      const m = w.market();
+      expect(m.cash.lt(m.backstopDue)).to.equal(true);
+      const ev = w.mustSend([fundIx()], [w.kicker]).events.find((e) => e.name === "backstopFunded")!.data;
+      expect(ev.amount.toString()).to.equal(m.cash.toString());
+      expect(ev.backstopDue.toString()).to.equal(m.backstopDue.sub(m.cash).toString());
+    });
+  });
+
   describe("golden vectors (tests/vectors/backstop.json) in the SDK mirror", () => {
     const v = JSON.parse(fs.readFileSync(path.join(__dirname, "vectors", "backstop.json"), "utf8"));
     const u = (s: string): BN => new BN(s, 10);
@@ -846,6 +1095,15 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
         n++;
       }
       expect(n).to.be.greaterThan(300);
+    });
+
+    it("the pool's share of interest", () => {
+      const cases = v.interest_share as C[];
+      for (const c of cases) {
+        const out = interestShare(u(c.art), u(c.rate_before), u(c.rate_after), u(c.share_bps));
+        expect(out === null ? null : out.toString(10), JSON.stringify(c)).to.equal(c.out);
+      }
+      expect(cases.length).to.equal(60);
     });
 
     it("the absorb rule", () => {

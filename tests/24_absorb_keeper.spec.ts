@@ -29,6 +29,7 @@ import {
   BackstopParams,
   backstopAddresses,
   borrowIx,
+  buyPrice,
   createBackstopIx,
   decodeAuction,
   decodeBackstop,
@@ -491,5 +492,82 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
     expect(new BN(won.owe as string).lt(a0.tab)).to.equal(true);
     expect(w.chain.data(auction)?.length ?? 0).to.equal(0);
     expect(await counter(metrics, "won")).to.equal(2);
+  });
+
+  it("--backstop-buy: another bidder buys the pool's absorbed collateral once oracle × (1 − discount) is under its limit", async () => {
+    const market = w.addrs.market.toBase58();
+    const pool0 = decodeBackstop(w.chain.data(w.b.backstop)!);
+    expect(pool0.collateral.gtn(0)).to.equal(true);
+    // A 50 bps discount does not cover the buyer's 50 bps slippage and 20 bps margin.
+    const discount = (bps: number) => {
+      w.sync();
+      w.mustSend(
+        [updateBackstopIx({ admin: w.admin.publicKey, ...w.ref }, { ...BACKSTOP, buyDiscountBps: bps })],
+        [w.admin],
+      );
+    };
+    discount(50);
+    const buyer = Keypair.generate();
+    w.chain.svm.airdrop(buyer.publicKey, 10_000_000_000n);
+    const buyerCollateral = getAssociatedTokenAddressSync(w.ref.collateralMint, buyer.publicKey);
+    w.setTokenAccount(
+      getAssociatedTokenAddressSync(w.ref.debtMint, buyer.publicKey),
+      w.ref.debtMint,
+      buyer.publicKey,
+      USDC(50_000),
+    );
+    w.setTokenAccount(buyerCollateral, w.ref.collateralMint, buyer.publicKey, new BN(0));
+    const buyerWs = new StubWs();
+    const out: LogLine[] = [];
+    const inventory = new Inventory();
+    const venueBot = new Bidder({
+      config: {
+        ...DEFAULTS,
+        markets: [market],
+        backstopBuy: true,
+        minProfitBps: 20,
+        resyncSecs: 3_600,
+        maxOracleAgeSecs: 600,
+      },
+      payer: buyer,
+      connection: svmConnection(w),
+      logger: pino({ level: "info" }, { write: (s: string) => void out.push(JSON.parse(s) as LogLine) }),
+      metrics: new BidderMetrics("venue"),
+      strategy: new InventoryStrategy(inventory, 50),
+      inventory,
+      ws: buyerWs as unknown as ResilientWs,
+    });
+    try {
+      w.sync();
+      w.setPrice(105);
+      await venueBot.start();
+      const skip = await waitFor(
+        out,
+        (l) => l.event === "skip" && l.subject === `backstop.buy:${market}`,
+        3_000,
+      );
+      expect(skip.reason).to.equal("price_above_limit");
+      expect(out.some((l) => l.event === "backstop.buy")).to.equal(false);
+      // At 200 bps the pool sells at oracle × 98 %: the next oracle update buys the whole pool.
+      discount(200);
+      await new Promise((r) => setTimeout(r, 1_100)); // the venue reads the pool at most once a second
+      w.sync();
+      w.setPrice(105);
+      // LiteSVM expires the blockhash at every transaction of the test: the bot takes a new one.
+      await venueBot.sender.refreshBlockhash();
+      buyerWs.notify(w, [w.oracle]);
+      const won = await waitFor(out, (l) => l.event === "backstop.buy.won", 5_000);
+      const sent = out.find((l) => l.event === "backstop.buy")!;
+      const pool1 = decodeBackstop(w.chain.data(w.b.backstop)!);
+      expect(won.price).to.equal(buyPrice(new BN(sent.oraclePrice as string), new BN(200))!.toString());
+      for (const k of ["price", "collateral", "owe"]) expect(sent[k], k).to.equal(won[k]);
+      expect(won.collateral).to.equal(pool0.collateral.toString());
+      expect(pool1.collateral.toString()).to.equal("0");
+      expect(pool1.debt.sub(pool0.debt).toString()).to.equal(won.owe);
+      expect(w.balance(buyerCollateral).toString()).to.equal(won.collateral);
+    } finally {
+      if (process.env.KEEPER_DEBUG) for (const l of out) console.log(JSON.stringify(l));
+      await venueBot.stop(2_000);
+    }
   });
 });

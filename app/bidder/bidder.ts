@@ -33,6 +33,7 @@ import {
   isAnchored,
   takePrice,
 } from "../../sdk/src";
+import { BackstopVenue } from "./backstop_venue";
 import { BidderConfig } from "./config";
 import {
   decideAbsorb,
@@ -137,6 +138,8 @@ export class Bidder {
   private stopping = false;
   /** `Date.now()` of the last complete resync (0: none yet). */
   lastResyncAt = 0;
+  /** `--backstop-buy`: the backstop pool as a second venue (backstop_venue.ts). */
+  private readonly backstopVenue: BackstopVenue | null;
 
   constructor(private readonly deps: BidderDeps) {
     this.cfg = deps.config;
@@ -152,6 +155,20 @@ export class Bidder {
       onRpcError: (op, e) => this.rpcError(op, e),
     });
     this.ws = deps.ws ?? new ResilientWs(this.cfg.ws);
+    this.backstopVenue = !this.cfg.backstopBuy
+      ? null
+      : new BackstopVenue({
+          ...deps,
+          sender: this.sender,
+          log: this.log,
+          programId: this.programId,
+          minProfitBps: this.cfg.minProfitBps,
+          dryRun: this.cfg.dryRun,
+          accountsFor: (m) => this.accountsFor(m),
+          fees: (m) => this.fees(m),
+          nowSecs: () => this.clock.nowSecs(),
+          running: () => !this.stopping,
+        });
   }
 
   private get connection(): Connection {
@@ -676,6 +693,7 @@ export class Bidder {
   evaluateMarket(m: MarketState, t: Trigger): void {
     if (this.stopping) return;
     for (const key of m.auctions.keys()) this.evaluateAuction(m, key, t);
+    if (this.backstopVenue) void this.track(this.backstopVenue.consider(m));
     // After the takes' decisions and sends (microtasks) have run: a scan of many positions
     // must not delay them.
     setImmediate(() => this.runKicks(m, t));

@@ -58,6 +58,8 @@ export interface BidderConfig {
   dryRun: boolean;
   /** Absorb-keeper mode: send `absorb` for auctions the market's backstop may absorb (issue 19). */
   absorbKeeper: boolean;
+  /** Buy the backstop's collateral (`buy_from_backstop`) when it pays under the bot's cost model. */
+  backstopBuy: boolean;
   /** Port of the Prometheus `/metrics` and `/health` server; null = no server; 0 = any free port. */
   metricsPort: number | null;
   /** Seconds between full resyncs with getProgramAccounts. */
@@ -96,6 +98,7 @@ export const DEFAULTS: BidderConfig = {
   strategy: "inventory",
   dryRun: false,
   absorbKeeper: false,
+  backstopBuy: false,
   metricsPort: null,
   resyncSecs: 30,
   slippageBps: 0,
@@ -123,6 +126,7 @@ export const ENV_VARS: Record<string, keyof BidderConfig> = {
   GAVEL_STRATEGY: "strategy",
   GAVEL_DRY_RUN: "dryRun",
   GAVEL_ABSORB_KEEPER: "absorbKeeper",
+  GAVEL_BACKSTOP_BUY: "backstopBuy",
   GAVEL_METRICS_PORT: "metricsPort",
   GAVEL_RESYNC_SECS: "resyncSecs",
   GAVEL_SLIPPAGE_BPS: "slippageBps",
@@ -166,6 +170,11 @@ export const FLAGS: Record<string, FlagSpec> = {
     key: "absorbKeeper",
     arg: "",
     help: "absorb stalled or near-insolvent auctions into the backstop",
+  },
+  "backstop-buy": {
+    key: "backstopBuy",
+    arg: "",
+    help: "buy the backstop's collateral at oracle × (1 − discount) when profitable",
   },
   "metrics-port": {
     key: "metricsPort",
@@ -353,6 +362,7 @@ export function validateConfig(raw: Raw): BidderConfig {
     strategy,
     dryRun: toBool(v.dryRun, "--dry-run"),
     absorbKeeper: toBool(v.absorbKeeper, "--absorb-keeper"),
+    backstopBuy: toBool(v.backstopBuy, "--backstop-buy"),
     metricsPort,
     resyncSecs: toNum(v.resyncSecs, "--resync-secs", 1, 86_400),
     slippageBps: toInt(v.slippageBps, "--slippage-bps", 0, 9_999),

@@ -10,6 +10,7 @@ import { Connection, PublicKey } from "@solana/web3.js";
 import {
   accrueRate,
   anchoredPrice,
+  backstopDueAfterAccrue,
   AuctionAccount,
   auctionDiscountBps,
   auctionPrice,
@@ -50,6 +51,7 @@ import {
   Snapshot,
   TakeView,
 } from "./src/model";
+import { PoolTracker } from "./pool";
 
 export interface IndexerOptions {
   /** Display symbols by mint address (default: the mint's first 4 characters). */
@@ -58,6 +60,8 @@ export interface IndexerOptions {
   historyLimit?: number;
   /** Kept takes and settlements (default 200 each). */
   keep?: number;
+  /** Chain seconds between samples of each backstop pool's history (default 60). */
+  poolSampleSecs?: number;
 }
 
 /** Seconds in a year, for the borrow APY. */
@@ -73,7 +77,7 @@ const amount = (x: BN, decimals: number): number => num(x) / 10 ** decimals;
 const short = (key: string): string => `${key.slice(0, 4)}…${key.slice(-4)}`;
 
 /** Events the dashboard turns into rows. */
-const TRACKED = new Set(["auctionStarted", "auctionTaken", "auctionSettled"]);
+const TRACKED = new Set(["auctionStarted", "auctionTaken", "auctionSettled", "auctionAbsorbed"]);
 
 interface KickInfo {
   market: string;
@@ -102,6 +106,7 @@ export class Indexer {
   private unsubscribe: (() => Promise<void>) | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly takeListeners: ((t: TakeView) => void)[] = [];
+  private readonly pools: PoolTracker;
 
   constructor(
     readonly connection: Connection,
@@ -111,6 +116,7 @@ export class Indexer {
     this.symbols = { ...opts.symbols };
     this.historyLimit = opts.historyLimit ?? 300;
     this.keep = opts.keep ?? 200;
+    this.pools = new PoolTracker(opts.poolSampleSecs, programId);
     this.last = {
       rpc: connection.rpcEndpoint,
       updatedAtMs: 0,
@@ -188,6 +194,10 @@ export class Indexer {
         fetchAuctions(this.connection, undefined, { programId: this.programId }),
       ]);
       await this.refreshMarkets(markets, clock.slot.toNumber());
+      await this.pools.refresh(
+        this.connection,
+        markets.map((m) => m.publicKey),
+      );
       this.subscribeOnce();
       const now = clock.unixTimestamp.toNumber();
       this.last = {
@@ -291,7 +301,7 @@ export class Indexer {
       .filter((v) => Number.isFinite(v.health))
       .sort((x, y) => y.health - x.health)
       .slice(0, 10);
-    const accrued = { ...a, rate };
+    const accrued = { ...a, rate, backstopDue: backstopDueAfterAccrue(a, rate) ?? a.backstopDue };
     const pool = poolValue(accrued) ?? new BN(0);
     const withdrawal = withdrawalValue(accrued) ?? new BN(0);
     const perShare = (v: BN) => (a.totalShares.isZero() ? null : num(v) / num(a.totalShares));
@@ -320,6 +330,7 @@ export class Indexer {
       borrowerCount: views.length,
       ltvHistogram: histogram,
       nearLiquidation,
+      backstop: this.pools.view(m.publicKey, a, price, now),
     };
   }
 
@@ -438,6 +449,7 @@ export class Indexer {
     const key = `${signature}:${index}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
+    this.pools.ingest(e);
     const d = e.data;
     const market = (d.market as PublicKey).toBase58();
     const auction = (d.auction as PublicKey | undefined)?.toBase58() ?? "";

@@ -456,6 +456,18 @@ const instructions = [
     ],
     { args: [u64("max_collateral"), u64("max_price")], remaining: oracles() },
   ),
+  ix(
+    "fund_backstop",
+    "Anyone moves the market's accrued backstop funding (interest and penalty shares) into the backstop (stop < 3).",
+    [
+      config(),
+      a("market", "w"),
+      a("backstop", "w", "", fromMarket("backstop")),
+      a("liquidity_vault", "w", "The market's.", fromMarket("liquidity_vault")),
+      a("debt_vault", "w", "The backstop's.", fromMarket("backstop_debt")),
+      token,
+    ],
+  ),
 ];
 
 module.exports = { instructions };

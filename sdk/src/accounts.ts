@@ -40,6 +40,11 @@ export interface MarketAccount {
   collateralPublishTime: BN;
   /** The same for the debt oracle (0 without one). */
   debtPublishTime: BN;
+  /**
+   * Debt tokens owed to the backstop pool (its interest and penalty shares) not yet moved by
+   * `fund_backstop`; excluded from the LPs' pool value.
+   */
+  backstopDue: BN;
 }
 
 /** Decoded `Position` account. */

@@ -6,7 +6,15 @@
  */
 import BN from "bn.js";
 import { takeQuote, TakeQuote } from "./auction";
-import { amountForShares, BPS, mulDivCeil, mulDivFloor, PRICE_SCALE, sharesForDeposit } from "./math";
+import {
+  amountForShares,
+  BPS,
+  mulDivCeil,
+  mulDivFloor,
+  PRICE_SCALE,
+  RATE_SCALE,
+  sharesForDeposit,
+} from "./math";
 
 const U64_MAX = new BN(1).shln(64).subn(1);
 
@@ -73,14 +81,23 @@ export interface BackstopBasket {
 
 /**
  * Shares a warmed-up deposit of `amount` mints, as `deposit_backstop` computes them: against the
- * basket with its collateral at {@link depositPrice} (`mid` = the market's oracle price). Null
- * when the program refuses (`BackstopInsolvent`; 0 shares is `DepositTooSmall`).
+ * basket plus the funding the market owes the pool (`due` = the market's `backstopDue`) with its
+ * collateral at {@link depositPrice} (`mid` = the market's oracle price). Null when the program
+ * refuses (`BackstopInsolvent`; 0 shares is `DepositTooSmall`).
  */
-export function backstopSharesFor(amount: BN, pool: BackstopBasket, mid: BN, maxConfBps: BN): BN | null {
-  let value = pool.debt;
+export function backstopSharesFor(
+  amount: BN,
+  pool: BackstopBasket,
+  mid: BN,
+  maxConfBps: BN,
+  due: BN = new BN(0),
+): BN | null {
+  const debt = pool.debt.add(due);
+  if (debt.gt(U64_MAX)) return null;
+  let value = debt;
   if (!pool.collateral.isZero()) {
     const price = depositPrice(mid, maxConfBps);
-    const v = price && basketValueCeil(pool.debt, pool.collateral, price);
+    const v = price && basketValueCeil(debt, pool.collateral, price);
     if (!v) return null;
     value = v;
   }
@@ -122,4 +139,36 @@ export function buyQuote(
   if (price === null) return null;
   const owe = buyOwe(collateral, price);
   return owe === null ? null : { collateral, price, owe };
+}
+
+/**
+ * `math::backstop::interest_share`: the backstop's share of the interest `art` accrued while the
+ * borrow index went from `rateBefore` to `rateAfter`: `floor(floor(art × (rateAfter − rateBefore)
+ * / RATE_SCALE) × shareBps / BPS)`; null if the index went down or beyond u64.
+ */
+export function interestShare(art: BN, rateBefore: BN, rateAfter: BN, shareBps: BN): BN | null {
+  if (rateAfter.lt(rateBefore)) return null;
+  const interest = mulDivFloor(art, rateAfter.sub(rateBefore), RATE_SCALE);
+  return interest === null ? null : mulDivFloor(interest, shareBps, BPS);
+}
+
+/** `Market::book_penalty`: the backstop's share of a penalty paid in a take: `floor(penalty × shareBps / BPS)`. */
+export function penaltyShare(penalty: BN, shareBps: BN): BN | null {
+  return mulDivFloor(penalty, shareBps, BPS);
+}
+
+/**
+ * The market's `backstopDue` after `accrue` moves its index from `market.rate` to `rateAfter`
+ * (`Market::accrue`); null beyond u64.
+ */
+export function backstopDueAfterAccrue(
+  market: { artTotal: BN; rate: BN; backstopDue: BN; params: { backstopInterestShareBps?: number } },
+  rateAfter: BN,
+): BN | null {
+  const bps = market.params.backstopInterestShareBps ?? 0;
+  if (bps === 0) return market.backstopDue;
+  const share = interestShare(market.artTotal, market.rate, rateAfter, new BN(bps));
+  if (share === null) return null;
+  const due = market.backstopDue.add(share);
+  return due.gt(U64_MAX) ? null : due;
 }

@@ -59,6 +59,7 @@ import {
   buyFromBackstopIx,
   createBackstopIx,
   depositBackstopIx,
+  fundBackstopIx,
   requestBackstopWithdrawalIx,
   updateBackstopIx,
   withdrawBackstopIx,
@@ -526,6 +527,15 @@ export class GavelClient {
   /** `accrue`: compounds the market's borrow index up to now. */
   async accrue(market: MarketLike, opts: SendOptions = {}): Promise<GavelTxResult> {
     return this.send([accrueIx({ market: this.marketAddress(market) }, this.programId)], opts);
+  }
+
+  /**
+   * `fund_backstop`: moves the funding the market owes its backstop (interest and penalty shares,
+   * up to the market's idle cash) into the pool. Anyone may; the signer only pays the fee.
+   */
+  async fundBackstop(market: MarketLike, opts: SendOptions = {}): Promise<GavelTxResult> {
+    const m = await this.loadMarket(market);
+    return this.send([fundBackstopIx(this.ref(m), this.programId)], opts);
   }
 
   // ------------------------------------------------------------------------------------------

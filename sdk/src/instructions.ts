@@ -20,7 +20,7 @@ import {
   withdrawalRequestPda,
 } from "./pda";
 import { coder } from "./program";
-import { BackstopParams, MarketParams } from "./types";
+import { BackstopParams, MarketParams, withFundingDefaults } from "./types";
 
 function build(
   name: string,
@@ -100,7 +100,7 @@ export function createMarketIx(
   const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
   return build(
     "createMarket",
-    { params },
+    { params: withFundingDefaults(params) },
     metas.createMarketAccountMetas({
       admin: accounts.admin,
       config: configPda(programId)[0],
@@ -123,7 +123,7 @@ export function updateMarketIx(
 ): TransactionInstruction {
   return build(
     "updateMarket",
-    { params },
+    { params: withFundingDefaults(params) },
     metas.updateMarketAccountMetas({
       admin: accounts.admin,
       config: configPda(programId)[0],
@@ -799,6 +799,27 @@ export function buyFromBackstopIx(
       },
       accounts.oracles,
     ),
+    programId,
+  );
+}
+
+/** `fund_backstop`: moves the market's accrued backstop funding (`backstopDue`, up to its idle cash) into the backstop. */
+export function fundBackstopIx(
+  accounts: MarketRef,
+  programId: PublicKey = PROGRAM_ID,
+): TransactionInstruction {
+  const m = marketAddresses(accounts.collateralMint, accounts.debtMint, programId);
+  const b = backstopAddresses(m.market, programId);
+  return build(
+    "fundBackstop",
+    {},
+    metas.fundBackstopAccountMetas({
+      config: configPda(programId)[0],
+      market: m.market,
+      backstop: b.backstop,
+      liquidityVault: m.liquidityVault,
+      debtVault: b.debtVault,
+    }),
     programId,
   );
 }

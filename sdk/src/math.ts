@@ -189,9 +189,14 @@ export interface PoolState {
   rate: BN;
   auctionDebt: BN;
   insurance: BN;
+  /** Funding owed to the backstop pool: not the LPs'. */
+  backstopDue: BN;
 }
 
-/** `Market::pool_value`: cash + `floor(artTotal × rate / RATE_SCALE)` + auction debt (deposits). */
+/**
+ * `Market::pool_value`: cash + `floor(artTotal × rate / RATE_SCALE)` + auction debt − backstop due
+ * (0 at worst) (deposits).
+ */
 export function poolValue(m: PoolState): BN | null {
   return valueWithAuctionsAt(m, m.auctionDebt);
 }
@@ -209,7 +214,8 @@ function valueWithAuctionsAt(m: PoolState, auctions: BN): BN | null {
   const owed = mulDivFloor(m.artTotal, m.rate, RATE_SCALE);
   if (owed === null) return null;
   const v = m.cash.add(owed).add(auctions);
-  return v.gt(U64_MAX) ? null : v;
+  if (v.gt(U64_MAX)) return null;
+  return v.gt(m.backstopDue) ? v.sub(m.backstopDue) : new BN(0);
 }
 
 /**

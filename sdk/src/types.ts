@@ -48,6 +48,25 @@ export interface MarketParams {
   kickTargetLtvBps: number;
   /** Partial kicks: at or above this LTV the whole position is kicked. */
   kickFullLtvBps: number;
+  /**
+   * Share of borrow interest owed to the market's backstop pool instead of the LPs (≤ 5,000;
+   * omitted = 0, no funding). Decoded markets always have it.
+   */
+  backstopInterestShareBps?: number;
+  /** Share of each liquidation penalty owed to the backstop pool instead of the insurance fund (≤ 5,000; omitted = 0). */
+  backstopPenaltyShareBps?: number;
+}
+
+/**
+ * `params` with the optional backstop funding shares filled in (0 when omitted), as the program's
+ * Borsh layout needs every field.
+ */
+export function withFundingDefaults(params: MarketParams): Required<MarketParams> {
+  return {
+    ...params,
+    backstopInterestShareBps: params.backstopInterestShareBps ?? 0,
+    backstopPenaltyShareBps: params.backstopPenaltyShareBps ?? 0,
+  };
 }
 
 /** `price_mode` 0: Maker's price curve falling from `top` (the original engine). */

@@ -79,6 +79,42 @@ export interface MarketView {
   ltvHistogram: LtvBucket[];
   /** Positions with debt, riskiest first (at most 10). */
   nearLiquidation: PositionView[];
+  /** The market's backstop pool; null when it has none. */
+  backstop: BackstopView | null;
+}
+
+/** A sample of a backstop pool's history (chain time). */
+export interface PoolPoint {
+  t: number;
+  /** Debt tokens + collateral at the oracle. */
+  size: number;
+  /** Pool size per share (debt tokens); null without shares or price. */
+  shareValue: number | null;
+}
+
+/** A market's backstop pool: its basket valued at the oracle, shares, funding and history. */
+export interface BackstopView {
+  address: string;
+  /** Debt tokens that belong to the shares. */
+  debt: number;
+  /** Absorbed collateral the pool holds now (not sold back yet). */
+  collateral: number;
+  /** That collateral at the oracle price (null without a price). */
+  collateralValue: number | null;
+  /** Debt + collateral value: what the shares are worth (null without a price). */
+  size: number | null;
+  totalShares: number;
+  /** Size per share (null without shares or price). */
+  shareValue: number | null;
+  /** Deposits still warming up (not shares yet). */
+  warming: number;
+  /** Funding the market owes the pool (interest and penalty shares), not moved in yet. */
+  fundingDue: number;
+  /** Absorbs this dashboard has seen (live or replayed) and the collateral they bought. */
+  absorbs: number;
+  absorbedCollateral: number;
+  /** Samples since the dashboard started, oldest first. */
+  history: PoolPoint[];
 }
 
 /** A point of an auction's price curve, `t` seconds after its start (`tic`). */

@@ -82,8 +82,10 @@ pub fn load_or_create_depositor(
 /// Turns the depositor's warmed-up deposit into shares when its warm-up has ended; returns
 /// `(debt tokens activated, shares minted)` (zeros when nothing is due). The shares are priced
 /// against the basket with its collateral valued high (`math::backstop::deposit_price`, read
-/// from `oracles` only when the pool holds collateral), so the newcomer never gets more than
-/// the basket is worth. The caller mints the shares. Inlined: five arguments and a tuple result.
+/// from `oracles` only when the pool holds collateral) and the funding the market owes the pool
+/// (`Market::backstop_due`) counted in, so the newcomer never gets more than the basket is worth
+/// nor a part of funding earned before it joined. The caller mints the shares. Inlined: five
+/// arguments and a tuple result.
 #[inline(always)]
 pub fn activate_warm_deposit(
     backstop: &mut Backstop,
@@ -96,14 +98,14 @@ pub fn activate_warm_deposit(
     if amount == 0 || now.unix_timestamp < depositor.warm_at {
         return Ok((0, 0));
     }
+    let debt = backstop.debt.safe_add(market.backstop_due)?;
     let value = if backstop.collateral == 0 {
-        backstop.debt
+        debt
     } else {
         let mid = load_prices(market, oracles, now)?.mid;
         let price = deposit_price(mid, market.params.max_conf_bps as u64)
             .ok_or(GavelError::MathOverflow)?;
-        basket_value_ceil(backstop.debt, backstop.collateral, price)
-            .ok_or(GavelError::MathOverflow)?
+        basket_value_ceil(debt, backstop.collateral, price).ok_or(GavelError::MathOverflow)?
     };
     if backstop.total_shares > 0 && value == 0 {
         return Err(GavelError::BackstopInsolvent);

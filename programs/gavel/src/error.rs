@@ -159,6 +159,10 @@ gavel_errors! {
     BackstopCollateralInsufficient = 6071 => "Not enough collateral in the backstop",
     IdlAuthorityMismatch = 6072 => "Signer is not the IDL account's authority or the program's upgrade authority",
     IdlAccountFull = 6073 => "IDL data does not fit in the IDL account",
+    BackstopInterestShareInvalid = 6074 => "Backstop interest share must be at most 50%",
+    BackstopPenaltyShareInvalid = 6075 => "Backstop penalty share must be at most 50%",
+    BackstopFundingNone = 6076 => "No backstop funding is due, or the market has no idle cash for it",
+    BackstopNoShares = 6077 => "The backstop has no shares to credit funding to",
 }
 
 impl GavelError {

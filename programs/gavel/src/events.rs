@@ -357,6 +357,23 @@ gavel_event! {
     }
 }
 
+gavel_event! {
+    /// `fund_backstop` moved the backstop's accrued funding (interest and penalty shares) from
+    /// the market's liquidity vault into the pool.
+    BackstopFunded {
+        market: Pubkey, backstop: Pubkey,
+        /// Debt tokens moved into the pool.
+        amount: u64,
+        /// Funding still due to the pool (the market had less idle cash).
+        backstop_due: u64,
+        /// The pool's debt tokens after.
+        backstop_debt: u64,
+        /// Pool shares (unchanged: each is worth more).
+        total_shares: u64,
+        unix_timestamp: i64
+    }
+}
+
 /// Every event's `(name, fields)`, for the IDL check.
 pub const ALL: &[(&str, &[(&str, &str)])] = &[
     (ConfigInitialized::NAME, ConfigInitialized::FIELDS),
@@ -395,4 +412,5 @@ pub const ALL: &[(&str, &[(&str, &str)])] = &[
         BackstopCollateralBought::NAME,
         BackstopCollateralBought::FIELDS,
     ),
+    (BackstopFunded::NAME, BackstopFunded::FIELDS),
 ];

@@ -2,7 +2,8 @@
 //! where auction proceeds go, how an auction settles, the kicker reward, closing an auction.
 //!
 //! Money flow (docs/money-flow.md): proceeds repay the auction's debt to the pool first (`cash`), the rest
-//! (penalty) goes to the insurance fund. When the collateral runs out first, the unraised debt is
+//! (penalty) goes to the insurance fund, less the market's backstop penalty share (owed to the
+//! backstop pool, `Market::backstop_due`). When the collateral runs out first, the unraised debt is
 //! covered by the insurance fund as far as it goes and the rest is socialized: it leaves
 //! `auction_debt` without cash coming in, so the LPs' pool value falls by exactly that amount.
 
@@ -168,7 +169,8 @@ pub fn quote_take(
 }
 
 /// Books `owe` debt tokens paid into the liquidity vault by a taker: the auction's debt first
-/// (to LP cash), the rest to the insurance fund; the tab and `dirt` shrink by `owe`.
+/// (to LP cash), the rest (penalty) to the insurance fund less the backstop's share
+/// (`Market::book_penalty`); the tab and `dirt` shrink by `owe`.
 pub fn apply_proceeds(
     market: &mut Market,
     auction: &mut Auction,
@@ -182,10 +184,7 @@ pub fn apply_proceeds(
         .cash
         .checked_add(to_debt)
         .ok_or(GavelError::MathOverflow)?;
-    market.insurance = market
-        .insurance
-        .checked_add(owe.safe_sub(to_debt)?)
-        .ok_or(GavelError::MathOverflow)?;
+    market.book_penalty(owe.safe_sub(to_debt)?)?;
     market.dirt = market.dirt.saturating_sub(owe);
     Ok(())
 }

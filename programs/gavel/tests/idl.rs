@@ -206,6 +206,8 @@ fn sample_params() -> MarketParams {
         anchor_max_cap_bps: 800,
         kick_target_ltv_bps: 7_000,
         kick_full_ltv_bps: 9_000,
+        backstop_interest_share_bps: 1_234,
+        backstop_penalty_share_bps: 4_321,
     }
 }
 
@@ -253,6 +255,7 @@ fn market_and_position_layouts_match() {
             },
             collateral_publish_time: -21,
             debt_publish_time: 22,
+            backstop_due: 23,
         };
         let mut data = vec![0u8; Market::LEN];
         market.write(&mut data).unwrap();
@@ -267,6 +270,9 @@ fn market_and_position_layouts_match() {
         assert_eq!(v["params"]["kick_full_ltv_bps"], 9_000);
         assert_eq!(v["collateral_publish_time"], -21);
         assert_eq!(v["debt_publish_time"], 22);
+        assert_eq!(v["params"]["backstop_interest_share_bps"], 1_234);
+        assert_eq!(v["params"]["backstop_penalty_share_bps"], 4_321);
+        assert_eq!(v["backstop_due"], 23);
         let curve_json = &v["params"]["curve"];
         match curve {
             Curve::Linear { tau_secs } => assert_eq!(curve_json["Linear"]["tau_secs"], tau_secs),
@@ -282,9 +288,9 @@ fn market_and_position_layouts_match() {
     let mut data = vec![0u8; Market::LEN];
     let market = Market::read(&{
         let mut d = vec![0u8; Market::LEN];
-        // The StairstepExp tag, its 16 bytes, the cooldown (8), the engine v2 parameters (13) and
-        // the two publish times (16) end the account.
-        d[Market::LEN - 17 - 8 - 13 - 16] = 1;
+        // The StairstepExp tag, its 16 bytes, the cooldown (8), the engine v2 parameters (13), the
+        // backstop shares (4), the two publish times and the backstop due (24) end the account.
+        d[Market::LEN - 17 - 8 - 13 - 4 - 24] = 1;
         d
     })
     .unwrap();

@@ -876,3 +876,29 @@ export function buyFromBackstopAccountMetas(
     ...oracles.map(readonly),
   ];
 }
+
+/** The accounts of `fund_backstop` a caller chooses or derives. */
+export interface FundBackstopAccountKeys {
+  /** PDA `["config"]`. The protocol's Config (admin, stop level). */
+  config: PublicKey;
+  /** Writable. */
+  market: PublicKey;
+  /** Writable, PDA `["backstop", market]`. */
+  backstop: PublicKey;
+  /** Writable, PDA `["liquidity_vault", market]`. The market's. */
+  liquidityVault: PublicKey;
+  /** Writable, PDA `["backstop_debt", market]`. The backstop's. */
+  debtVault: PublicKey;
+}
+
+/** `fund_backstop`'s account metas. */
+export function fundBackstopAccountMetas(keys: FundBackstopAccountKeys): AccountMeta[] {
+  return [
+    meta(keys.config, false, false),
+    meta(keys.market, false, true),
+    meta(keys.backstop, false, true),
+    meta(keys.liquidityVault, false, true),
+    meta(keys.debtVault, false, true),
+    meta(TOKEN_PROGRAM, false, false),
+  ];
+}

@@ -3595,6 +3595,147 @@ export type Gavel = {
           "type": "u64"
         }
       ]
+    },
+    {
+      "name": "fundBackstop",
+      "docs": [
+        "Anyone moves the market's accrued backstop funding (interest and penalty shares) into the backstop (stop < 3)."
+      ],
+      "discriminator": [
+        33,
+        201,
+        149,
+        56,
+        31,
+        176,
+        21,
+        207
+      ],
+      "accounts": [
+        {
+          "name": "config",
+          "docs": [
+            "The protocol's Config (admin, stop level)."
+          ],
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "market",
+          "writable": true
+        },
+        {
+          "name": "backstop",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
+        },
+        {
+          "name": "liquidityVault",
+          "docs": [
+            "The market's."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  108,
+                  105,
+                  113,
+                  117,
+                  105,
+                  100,
+                  105,
+                  116,
+                  121,
+                  95,
+                  118,
+                  97,
+                  117,
+                  108,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
+        },
+        {
+          "name": "debtVault",
+          "docs": [
+            "The backstop's."
+          ],
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  98,
+                  97,
+                  99,
+                  107,
+                  115,
+                  116,
+                  111,
+                  112,
+                  95,
+                  100,
+                  101,
+                  98,
+                  116
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "market"
+              }
+            ]
+          }
+        },
+        {
+          "name": "tokenProgram",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
     }
   ],
   "accounts": [
@@ -4080,6 +4221,19 @@ export type Gavel = {
         16,
         14
       ]
+    },
+    {
+      "name": "backstopFunded",
+      "discriminator": [
+        170,
+        240,
+        50,
+        142,
+        98,
+        70,
+        20,
+        1
+      ]
     }
   ],
   "errors": [
@@ -4452,6 +4606,26 @@ export type Gavel = {
       "code": 6073,
       "name": "idlAccountFull",
       "msg": "IDL data does not fit in the IDL account"
+    },
+    {
+      "code": 6074,
+      "name": "backstopInterestShareInvalid",
+      "msg": "Backstop interest share must be at most 50%"
+    },
+    {
+      "code": 6075,
+      "name": "backstopPenaltyShareInvalid",
+      "msg": "Backstop penalty share must be at most 50%"
+    },
+    {
+      "code": 6076,
+      "name": "backstopFundingNone",
+      "msg": "No backstop funding is due, or the market has no idle cash for it"
+    },
+    {
+      "code": 6077,
+      "name": "backstopNoShares",
+      "msg": "The backstop has no shares to credit funding to"
     }
   ],
   "types": [
@@ -4620,6 +4794,14 @@ export type Gavel = {
           {
             "name": "kickFullLtvBps",
             "type": "u16"
+          },
+          {
+            "name": "backstopInterestShareBps",
+            "type": "u16"
+          },
+          {
+            "name": "backstopPenaltyShareBps",
+            "type": "u16"
           }
         ]
       }
@@ -4780,6 +4962,10 @@ export type Gavel = {
           {
             "name": "debtPublishTime",
             "type": "i64"
+          },
+          {
+            "name": "backstopDue",
+            "type": "u64"
           }
         ]
       }
@@ -5988,6 +6174,42 @@ export type Gavel = {
           },
           {
             "name": "backstopCollateral",
+            "type": "u64"
+          },
+          {
+            "name": "unixTimestamp",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "backstopFunded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "backstop",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "backstopDue",
+            "type": "u64"
+          },
+          {
+            "name": "backstopDebt",
+            "type": "u64"
+          },
+          {
+            "name": "totalShares",
             "type": "u64"
           },
           {

@@ -1,6 +1,7 @@
 /** Market cards: liquidity, insurance, dirt vs hole, oracle, parameters, LTV distribution. */
 import { amount, bps, duration, pct, price, short } from "../format";
 import { MarketView } from "../model";
+import { PoolPanel } from "./pool";
 
 function Stat({ label, value, title }: { label: string; value: string; title?: string }) {
   return (
@@ -115,6 +116,7 @@ function MarketCard({ m }: { m: MarketView }) {
               <div style={{ width: `${fill * 100}%` }} />
             </div>
           </div>
+          {m.backstop && <PoolPanel m={m} b={m.backstop} />}
           <details open>
             <summary>Parameters</summary>
             <table class="compact params">

@@ -1206,3 +1206,39 @@ impl<'a> BuyFromBackstopAccounts<'a> {
         })
     }
 }
+
+/// The accounts of `fund_backstop`: Anyone moves the market's accrued backstop funding (interest and penalty shares) into the backstop (stop < 3).
+pub struct FundBackstopAccounts<'a> {
+    /// PDA `["config"]`. The protocol's Config (admin, stop level).
+    pub config: &'a AccountInfo,
+    /// Writable.
+    pub market: &'a AccountInfo,
+    /// Writable, PDA `["backstop", market]`.
+    pub backstop: &'a AccountInfo,
+    /// Writable, PDA `["liquidity_vault", market]`. The market's.
+    pub liquidity_vault: &'a AccountInfo,
+    /// Writable, PDA `["backstop_debt", market]`. The backstop's.
+    pub debt_vault: &'a AccountInfo,
+    /// SPL Token program.
+    pub token_program: &'a AccountInfo,
+}
+
+impl<'a> FundBackstopAccounts<'a> {
+    /// Splits `accounts`; `AccountsMissing` when it has fewer than 6.
+    #[inline(always)]
+    pub fn from_slice(accounts: &'a [AccountInfo]) -> Result<Self, GavelError> {
+        let [config, market, backstop, liquidity_vault, debt_vault, token_program, ..] = accounts
+        else {
+            core::hint::cold_path();
+            return Err(GavelError::AccountsMissing);
+        };
+        Ok(Self {
+            config,
+            market,
+            backstop,
+            liquidity_vault,
+            debt_vault,
+            token_program,
+        })
+    }
+}

@@ -177,6 +177,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         params,
         collateral_publish_time: 0,
         debt_publish_time: 0,
+        backstop_due: 0,
     };
     market.store(market_info)?;
     MarketCreated {

@@ -20,7 +20,8 @@
 //!
 //! Args: `amount: u64` (debt base units; 0 = only turn a warmed-up deposit into shares).
 //! Rules: a warmed-up deposit becomes `floor(warming × total_shares / value)` shares (1:1 for the
-//! first), where `value = debt + ceil(collateral × deposit price)` and the deposit price is the
+//! first), where `value = debt + due + ceil(collateral × deposit price)`, `due` is the funding the
+//! market owes the pool (`Market::backstop_due`, as of its last accrual) and the deposit price is the
 //! oracle mid × (1 + max_conf_bps) rounded up (`math::backstop`): the pool's collateral is valued
 //! high so a newcomer never dilutes the holders. The basket is the accounting (`debt`,
 //! `collateral`), never the vault balances, so donations cannot inflate a share. Refused with

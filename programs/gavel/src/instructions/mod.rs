@@ -14,6 +14,7 @@ pub mod create_market;
 pub mod deposit_backstop;
 pub mod deposit_collateral;
 pub mod deposit_liquidity;
+pub mod fund_backstop;
 pub mod fund_insurance;
 pub mod idl;
 pub mod initialize_config;
@@ -92,4 +93,5 @@ instructions! {
     withdraw_backstop => WITHDRAW_BACKSTOP,
     absorb => ABSORB,
     buy_from_backstop => BUY_FROM_BACKSTOP,
+    fund_backstop => FUND_BACKSTOP,
 }

@@ -1,12 +1,13 @@
 //! Backstop pool math (pure, `core` only, host-tested): share pricing of deposits, the absorb
-//! rule and size, and the `buy_from_backstop` quote. Prices are on PRICE_SCALE.
+//! rule and size, the `buy_from_backstop` quote and the pool's share of borrow interest. Prices
+//! are on PRICE_SCALE.
 //!
 //! The TypeScript mirror is `sdk/src/backstop.ts`; both are checked against the golden vectors in
 //! `tests/vectors/backstop.json`, produced by `scripts/gen-backstop-vectors.py` with Python's
 //! exact integers. Rounding favours the pool's remaining holders: a depositor's shares are priced
 //! against the basket valued high, a buyer pays rounded up, withdrawals pay rounded down.
 
-use super::{mul_div_ceil, mul_div_floor, BPS, PRICE_SCALE};
+use super::{mul_div_ceil, mul_div_floor, BPS, PRICE_SCALE, RATE_SCALE};
 
 /// Collateral price a deposit is priced at: `ceil(mid × (BPS + max_conf_bps) / BPS)`, an upper
 /// bound of the collateral oracle's price + confidence (the market refuses wider confidence).
@@ -78,6 +79,16 @@ pub fn buy_price(mid: u64, discount_bps: u64) -> Option<u64> {
 #[inline(always)]
 pub fn buy_owe(collateral: u64, price: u64) -> Option<u64> {
     mul_div_ceil(collateral, price, PRICE_SCALE)
+}
+
+/// The backstop's share of the interest that `art` normalized debt accrued while the borrow index
+/// went from `rate_before` to `rate_after` (RATE_SCALE): `floor(floor(art × (rate_after −
+/// rate_before) / RATE_SCALE) × share_bps / BPS)`. The interest is rounded down, so it never
+/// exceeds the growth of the rounded-down debt that the LPs' pool value counts. `None` if the index
+/// went down or a step overflows.
+pub fn interest_share(art: u64, rate_before: u64, rate_after: u64, share_bps: u64) -> Option<u64> {
+    let interest = mul_div_floor(art, rate_after.checked_sub(rate_before)?, RATE_SCALE)?;
+    mul_div_floor(interest, share_bps, BPS)
 }
 
 #[cfg(test)]
@@ -159,6 +170,16 @@ mod tests {
         }
         for c in v["payout"].as_array().unwrap() {
             let out = amount_for_shares(n(c, "shares"), n(c, "amount"), n(c, "total_shares"));
+            assert_eq!(out, opt(&c["out"]), "{c}");
+            count += 1;
+        }
+        for c in v["interest_share"].as_array().unwrap() {
+            let out = interest_share(
+                n(c, "art"),
+                n(c, "rate_before"),
+                n(c, "rate_after"),
+                n(c, "share_bps"),
+            );
             assert_eq!(out, opt(&c["out"]), "{c}");
             count += 1;
         }

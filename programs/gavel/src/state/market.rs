@@ -14,6 +14,7 @@ use crate::{
     math::{
         self,
         auction::{self, MAX_CUT},
+        backstop::interest_share,
         BPS, RATE_SCALE,
     },
     oracle::OracleKind,
@@ -47,6 +48,9 @@ pub const MAX_ORACLE_AGE_SECS: u64 = 3_600;
 pub const MIN_WITHDRAW_COOLDOWN_SECS: u64 = 60;
 /// Longest allowed LP withdrawal cooldown (7 days).
 pub const MAX_WITHDRAW_COOLDOWN_SECS: u64 = 604_800;
+/// Highest allowed backstop share of borrow interest and of penalties: 50% (the LPs keep at least
+/// half of the interest; the insurance fund, which pays keepers, at least half of each penalty).
+pub const MAX_BACKSTOP_SHARE_BPS: u16 = 5_000;
 
 /// `price_mode`: Maker's price curve falling from `top` (the original engine).
 pub const PRICE_MODE_MAKER: u8 = 0;
@@ -175,12 +179,16 @@ pub struct MarketParams {
     pub kick_target_ltv_bps: u16,
     /// Partial kicks: at or above this LTV the whole position is kicked.
     pub kick_full_ltv_bps: u16,
+    /// Share of borrow interest owed to the market's backstop pool instead of the LPs (0 = none).
+    pub backstop_interest_share_bps: u16,
+    /// Share of each liquidation penalty owed to the backstop pool instead of the insurance fund.
+    pub backstop_penalty_share_bps: u16,
 }
 
 impl MarketParams {
     /// Largest Borsh size of the params.
     pub const MAX_LEN: usize =
-        6 * 2 + 5 * 8 + 32 + 1 + 32 + 1 + 32 + 8 + 8 + 2 + Curve::MAX_LEN + 8 + 1 + 6 * 2;
+        6 * 2 + 5 * 8 + 32 + 1 + 32 + 1 + 32 + 8 + 8 + 2 + Curve::MAX_LEN + 8 + 1 + 6 * 2 + 2 * 2;
 
     /// Decodes params (Borsh).
     pub fn read(r: &mut Reader) -> Result<Self, GavelError> {
@@ -213,6 +221,8 @@ impl MarketParams {
             anchor_max_cap_bps: r.u16()?,
             kick_target_ltv_bps: r.u16()?,
             kick_full_ltv_bps: r.u16()?,
+            backstop_interest_share_bps: r.u16()?,
+            backstop_penalty_share_bps: r.u16()?,
         })
     }
 
@@ -245,7 +255,9 @@ impl MarketParams {
             .u16(self.anchor_max_base_bps)
             .u16(self.anchor_max_cap_bps)
             .u16(self.kick_target_ltv_bps)
-            .u16(self.kick_full_ltv_bps);
+            .u16(self.kick_full_ltv_bps)
+            .u16(self.backstop_interest_share_bps)
+            .u16(self.backstop_penalty_share_bps);
     }
 
     /// True when the market has its own debt-token oracle.
@@ -290,7 +302,14 @@ impl MarketParams {
         if !oracle_ok {
             return Err(GavelError::OracleParamsInvalid);
         }
-        self.validate_engine_v2()
+        self.validate_engine_v2()?;
+        if self.backstop_interest_share_bps > MAX_BACKSTOP_SHARE_BPS {
+            return Err(GavelError::BackstopInterestShareInvalid);
+        }
+        if self.backstop_penalty_share_bps > MAX_BACKSTOP_SHARE_BPS {
+            return Err(GavelError::BackstopPenaltyShareInvalid);
+        }
+        Ok(())
     }
 
     /// True when auctions follow the live oracle ([`PRICE_MODE_ANCHORED`]).
@@ -388,13 +407,17 @@ pub struct Market {
     pub collateral_publish_time: i64,
     /// The same for the debt oracle (0 when the market has none).
     pub debt_publish_time: i64,
+    /// Debt tokens owed to the backstop pool: its shares of interest (accrued with the index) and
+    /// of penalties (paid into `cash`), not yet moved by `fund_backstop`. Not the LPs': the pool
+    /// value excludes it.
+    pub backstop_due: u64,
 }
 
 impl Market {
     /// `sha256("account:Market")[..8]`.
     pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Market");
     /// Account size: discriminator, fields, params at their largest.
-    pub const LEN: usize = 8 + 1 + 32 * 5 + 2 + 8 * 10 + MarketParams::MAX_LEN + 8 * 2;
+    pub const LEN: usize = 8 + 1 + 32 * 5 + 2 + 8 * 10 + MarketParams::MAX_LEN + 8 * 3;
 
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
@@ -421,6 +444,7 @@ impl Market {
             params: MarketParams::read(&mut r)?,
             collateral_publish_time: r.i64()?,
             debt_publish_time: r.i64()?,
+            backstop_due: r.u64()?,
         })
     }
 
@@ -451,7 +475,8 @@ impl Market {
             .u64(self.auction_count);
         self.params.write(&mut w);
         w.i64(self.collateral_publish_time)
-            .i64(self.debt_publish_time);
+            .i64(self.debt_publish_time)
+            .u64(self.backstop_due);
         let end = w.len();
         data[end..].fill(0);
         Ok(())
@@ -464,7 +489,7 @@ impl Market {
 
     /// What the LPs' shares are worth: idle cash, plus debt owed by positions (rounded down here,
     /// so share value never counts a rounding unit that borrowers do not owe), plus debt that live
-    /// auctions still have to raise.
+    /// auctions still have to raise, minus what is due to the backstop (`backstop_due`).
     pub fn pool_value(&self) -> Result<u64, GavelError> {
         self.value_with_auctions_at(self.auction_debt)
     }
@@ -478,30 +503,56 @@ impl Market {
         self.value_with_auctions_at(self.auction_debt.min(self.insurance))
     }
 
-    /// Idle cash + debt owed by positions (rounded down) + `auctions`.
+    /// Idle cash + debt owed by positions (rounded down) + `auctions` − `backstop_due` (0 at
+    /// worst: the backstop's claim comes before the LPs', like the insurance fund's cash).
     fn value_with_auctions_at(&self, auctions: u64) -> Result<u64, GavelError> {
         let owed = math::mul_div_floor(self.art_total, self.rate, RATE_SCALE)
             .ok_or(GavelError::MathOverflow)?;
         self.cash
             .checked_add(owed)
             .and_then(|v| v.checked_add(auctions))
+            .map(|v| v.saturating_sub(self.backstop_due))
             .ok_or(GavelError::MathOverflow)
     }
 
     /// Compounds the borrow index up to `now`; returns the seconds accrued. The index saturates
     /// at [`MAX_RATE_INDEX`] instead of overflowing, so a market whose index would run past u64
     /// (years at an extreme rate) stops charging interest rather than freezing: repayments and
-    /// withdrawals keep working.
+    /// withdrawals keep working. With a backstop interest share, the backstop's part of the
+    /// interest (`math::backstop::interest_share`) is added to `backstop_due`.
     #[inline(never)]
     pub fn accrue(&mut self, now: i64) -> Result<u64, GavelError> {
         if now <= self.last_accrual_ts {
             return Ok(0);
         }
         let secs = now.safe_sub(self.last_accrual_ts)? as u64; // now > last: positive
+        let before = self.rate;
         self.rate = math::accrue_rate(self.rate, self.params.borrow_rate_per_sec_wad, secs)
             .map_or(MAX_RATE_INDEX, |r| r.min(MAX_RATE_INDEX));
         self.last_accrual_ts = now;
+        let share_bps = self.params.backstop_interest_share_bps as u64;
+        if share_bps != 0 {
+            let due = interest_share(self.art_total, before, self.rate, share_bps)
+                .ok_or(GavelError::MathOverflow)?;
+            self.backstop_due = self.backstop_due.safe_add(due)?;
+        }
         Ok(secs)
+    }
+
+    /// Books a penalty of `penalty` debt tokens paid into the liquidity vault: the backstop's
+    /// share (`floor(penalty × backstop_penalty_share_bps / BPS)`) goes to `cash` and becomes due
+    /// to the backstop, the rest to the insurance fund.
+    pub fn book_penalty(&mut self, penalty: u64) -> Result<(), GavelError> {
+        let share_bps = self.params.backstop_penalty_share_bps as u64;
+        let share = if share_bps == 0 {
+            0
+        } else {
+            math::bps_of(penalty, share_bps).ok_or(GavelError::MathOverflow)?
+        };
+        self.insurance = self.insurance.safe_add(penalty.safe_sub(share)?)?;
+        self.cash = self.cash.safe_add(share)?;
+        self.backstop_due = self.backstop_due.safe_add(share)?;
+        Ok(())
     }
 }
 

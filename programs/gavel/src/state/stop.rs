@@ -87,6 +87,7 @@ stop_table! {
     withdraw_backstop => WITHDRAW_BACKSTOP = RefusedFrom(3),
     absorb => ABSORB = RefusedFrom(3),
     buy_from_backstop => BUY_FROM_BACKSTOP = RefusedFrom(3),
+    fund_backstop => FUND_BACKSTOP = RefusedFrom(3),
 }
 
 #[cfg(test)]
