@@ -70,6 +70,7 @@ import {
   withdrawBackstopIx,
   withdrawCollateralIx,
   withdrawLiquidityIx,
+  findEvent,
 } from "../sdk/src";
 import { V2_ENGINE } from "./helpers/lending";
 import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
@@ -152,7 +153,9 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
   it("an LP deposits liquidity and funds insurance; the share account is created on the way", async () => {
     const dep = await lp.depositLiquidity(a, USDC(1_000_000));
     expect(dep.events.map((e) => e.name)).to.deep.equal(["liquidityDeposited"]);
-    expect(dep.events[0].data.shares.toString()).to.equal(USDC(1_000_000).toString());
+    expect(findEvent(dep.events, "liquidityDeposited")!.shares.toString()).to.equal(
+      USDC(1_000_000).toString(),
+    );
     await lp.depositLiquidity(b, USDC(1_000_000));
     const ins = await lp.fundInsurance(a, USDC(1_000));
     expect(ins.events[0].name).to.equal("insuranceFunded");
@@ -161,13 +164,18 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect(market.insurance.toString()).to.equal(USDC(1_000).toString());
   });
 
-  it("loaders: a market by mints or address; getMarkets finds exactly the two markets", async () => {
+  it("loaders: a market by mints, by { collateralMint, debtMint } or by address; getMarkets finds exactly the two markets", async () => {
     const [addrA] = marketPda(a.collateralMint, a.debtMint);
     const byMints = await lp.getMarket(a.collateralMint, a.debtMint);
+    const byRef = await lp.getMarket({ collateralMint: a.collateralMint, debtMint: a.debtMint });
     const byAddress = await lp.getMarket(addrA);
     expect(byMints!.collateralMint.toBase58()).to.equal(a.collateralMint.toBase58());
+    expect(byRef!.debtMint.toBase58()).to.equal(a.debtMint.toBase58());
     expect(byAddress!.params.collateralOracle.toBase58()).to.equal(a.oracle.toBase58());
     expect(await lp.getMarket(Keypair.generate().publicKey, usdc)).to.equal(null);
+    expect(await lp.getMarket({ collateralMint: Keypair.generate().publicKey, debtMint: usdc })).to.equal(
+      null,
+    );
     const markets = await lp.getMarkets();
     const expected = [addrA, marketPda(b.collateralMint, b.debtMint)[0]].map((k) => k.toBase58()).sort();
     expect(markets.map((m) => m.publicKey.toBase58()).sort()).to.deep.equal(expected);
@@ -202,7 +210,7 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect(open.signature).to.be.a("string");
     expect(open.events.map((e) => e.name)).to.deep.equal(["positionOpened"]);
     const dep = await aliceClient.depositCollateral(a, SOL(10));
-    expect(dep.events[0].data.ink.toString()).to.equal(SOL(10).toString());
+    expect(findEvent(dep.events, "collateralDeposited")!.ink.toString()).to.equal(SOL(10).toString());
     // Alice has no USDC account yet: the client creates her associated account in the same transaction.
     const borrow = await aliceClient.borrow(a, USDC(1_000));
     const ev = borrow.events.find((e) => e.name === "debtBorrowed")!;
