@@ -71,6 +71,9 @@ import {
   withdrawCollateralIx,
   withdrawLiquidityIx,
   findEvent,
+  gavelErrorOf,
+  isGavelError,
+  filterEvents,
 } from "../sdk/src";
 import { V2_ENGINE } from "./helpers/lending";
 import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
@@ -211,6 +214,10 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect(open.events.map((e) => e.name)).to.deep.equal(["positionOpened"]);
     const dep = await aliceClient.depositCollateral(a, SOL(10));
     expect(findEvent(dep.events, "collateralDeposited")!.ink.toString()).to.equal(SOL(10).toString());
+    expect(filterEvents(dep.events, "collateralDeposited").map((d) => d.amount.toString())).to.deep.equal([
+      SOL(10).toString(),
+    ]);
+    expect(findEvent(dep.events, "debtBorrowed")).to.equal(undefined);
     // Alice has no USDC account yet: the client creates her associated account in the same transaction.
     const borrow = await aliceClient.borrow(a, USDC(1_000));
     const ev = borrow.events.find((e) => e.name === "debtBorrowed")!;
@@ -685,6 +692,11 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     const sendErr = await rejects(chain.connection.sendRawTransaction(tx.serialize()));
     expect(sendErr).to.be.instanceOf(SendTransactionError);
     expect((toGavelError(sendErr) as GavelError).code).to.equal(ErrorCode.AdminRequired);
+    // The typed forms: the GavelError or undefined, and a guard narrowing to one error.
+    expect(gavelErrorOf(sendErr)?.errorName).to.equal("AdminRequired");
+    expect(isGavelError(toGavelError(sendErr), "AdminRequired")).to.equal(true);
+    expect(isGavelError(toGavelError(sendErr), "LtvExceeded")).to.equal(false);
+    expect(isGavelError(sendErr)).to.equal(false);
 
     // An Anchor `Program.rpc()` failure.
     const program: Program<Gavel> = gavelProgram(
@@ -702,6 +714,7 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
       logs: [`Program ${other} invoke [1]`, `Program ${other} failed: custom program error: 0x1771`],
     };
     expect(toGavelError(foreign)).to.equal(foreign);
+    expect(gavelErrorOf(foreign)).to.equal(undefined);
     const gavelIx = setStopIx({ admin: stranger.publicKey }, 1);
     const foreignIx = { ...gavelIx, programId: new PublicKey(other) } as typeof gavelIx;
     const raw = { InstructionError: [1, { Custom: 6011 }] };
