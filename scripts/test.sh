@@ -29,6 +29,7 @@ check rustfmt cargo fmt --all -- --check
 check clippy cargo clippy --all-targets --locked -- -D warnings
 check tsc npx tsc -p .
 check tsc-web npx tsc -p app/web/src
+check tsc-sdk-types npx tsc -p tests/types
 check eslint npx eslint .
 check prettier npx prettier --check .
 check accounts node scripts/gen-accounts.js --check

@@ -19,6 +19,7 @@ import {
   PROGRAM_ID,
   setStopIx,
   StopLevel,
+  findEvent,
 } from "../sdk/src";
 import { GavelSvm } from "./helpers/svm";
 
@@ -54,7 +55,7 @@ describe("01 config: initialize_config and set_stop (LiteSVM)", () => {
     expect(chain.svm.getAccount(config)!.owner.toBase58()).to.equal(PROGRAM_ID.toBase58());
     expect(res.events).to.have.length(1);
     expect(res.events[0].name).to.equal("configInitialized");
-    expect(res.events[0].data.admin.toBase58()).to.equal(admin.publicKey.toBase58());
+    expect(findEvent(res.events, "configInitialized")!.admin.toBase58()).to.equal(admin.publicKey.toBase58());
   });
 
   it("a second initialize_config is refused and the admin is unchanged", () => {
@@ -73,8 +74,8 @@ describe("01 config: initialize_config and set_stop (LiteSVM)", () => {
       expect(res.computeUnits).to.be.greaterThan(0).and.lessThan(CU_LIMIT.setStop);
       expect(decodeConfig(chain.data(config)!).stop).to.equal(level);
       expect(res.events.map((e) => e.name)).to.deep.equal(["stopChanged"]);
-      expect(res.events[0].data.previous).to.equal(before);
-      expect(res.events[0].data.stop).to.equal(level);
+      expect(findEvent(res.events, "stopChanged")!.previous).to.equal(before);
+      expect(findEvent(res.events, "stopChanged")!.stop).to.equal(level);
     });
   }
 

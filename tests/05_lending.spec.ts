@@ -38,6 +38,8 @@ import {
   configPda,
   MarketParams,
   withFundingDefaults,
+  findEvent,
+  OracleKind,
 } from "../sdk/src";
 import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 
@@ -108,7 +110,7 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
         ["zero withdrawal cooldown", { withdrawCooldownSecs: new BN(0) }, "MarketParamsInvalid"],
         ["withdrawal cooldown under a minute", { withdrawCooldownSecs: new BN(59) }, "MarketParamsInvalid"],
         ["withdrawal cooldown over 7 days", { withdrawCooldownSecs: new BN(604_801) }, "MarketParamsInvalid"],
-        ["unknown oracle kind", { collateralOracleKind: 7 }, "OracleParamsInvalid"],
+        ["unknown oracle kind", { collateralOracleKind: 7 as OracleKind }, "OracleParamsInvalid"],
         [
           "debt oracle of another kind than the collateral oracle",
           { debtOracle: Keypair.generate().publicKey, debtOracleKind: 1 },
@@ -677,7 +679,7 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
         ],
         [funder],
       );
-      expect(res.events[0].data.insurance.toString()).to.equal(USDC(500).toString());
+      expect(findEvent(res.events, "insuranceFunded")!.insurance.toString()).to.equal(USDC(500).toString());
     });
 
     it("update_market: the admin tightens max LTV, a stranger cannot, bad values are refused", () => {

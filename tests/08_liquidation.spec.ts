@@ -36,6 +36,7 @@ import {
   withdrawalValue,
   withdrawLiquidityIx,
   requestWithdrawalIx,
+  findEvent,
 } from "../sdk/src";
 import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
 
@@ -298,11 +299,11 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
       const res = w.mustSend([w.takeIx(auction, dave, MAX, price)], [dave]);
       const names = res.events.map((e) => e.name);
       expect(names).to.deep.equal(["auctionTaken", "auctionSettled"]);
-      const settled = res.events[1].data;
+      const settled = findEvent(res.events, "auctionSettled")!;
       expect(settled.reason).to.equal(0);
       expect(settled.raised.toString()).to.equal(a.initialTab.toString());
       expect(settled.badDebt.toNumber()).to.equal(0);
-      const taken = res.events[0].data.collateral as BN;
+      const taken = findEvent(res.events, "auctionTaken")!.collateral;
       expect(settled.returnedCollateral.toString()).to.equal(a.lot.sub(taken).toString());
       const pos = w.position(alice.publicKey)!;
       expect(pos.ink.toString()).to.equal(settled.returnedCollateral.toString());
@@ -398,7 +399,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
       const res = w.mustSend([withdrawLiquidityIx(w.lpAccounts(lena), shares)], [lena]);
       const got = w.balance(w.ata(w.ref.debtMint, lena.publicKey)).sub(before);
       expect(got.toString()).to.equal(expected.toString());
-      expect(res.events[0].data.amount.toString()).to.equal(expected.toString());
+      expect(findEvent(res.events, "liquidityWithdrawn")!.amount.toString()).to.equal(expected.toString());
       // The auction raises less than the debt; the rest beyond insurance is socialized.
       w.warp(90 * 20);
       const price = w.priceNow(auction);
@@ -768,7 +769,7 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
       ],
       [w.admin],
     );
-    expect(res.events[0].data.reason).to.equal(2);
+    expect(findEvent(res.events, "auctionSettled")!.reason).to.equal(2);
     const pos = w.position(bea.publicKey)!;
     expect(pos.ink.toString()).to.equal(a.lot.toString());
     const debt = pos.art.mul(w.market().rate).add(new BN(1e12).subn(1)).div(new BN(1e12));

@@ -71,6 +71,10 @@ import {
   withdrawBackstopIx,
   withdrawCollateralIx,
   withdrawLiquidityIx,
+  findEvent,
+  gavelErrorOf,
+  isGavelError,
+  filterEvents,
 } from "../sdk/src";
 import { V2_ENGINE } from "./helpers/lending";
 import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
@@ -153,7 +157,9 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
   it("an LP deposits liquidity and funds insurance; the share account is created on the way", async () => {
     const dep = await lp.depositLiquidity(a, USDC(1_000_000));
     expect(dep.events.map((e) => e.name)).to.deep.equal(["liquidityDeposited"]);
-    expect(dep.events[0].data.shares.toString()).to.equal(USDC(1_000_000).toString());
+    expect(findEvent(dep.events, "liquidityDeposited")!.shares.toString()).to.equal(
+      USDC(1_000_000).toString(),
+    );
     await lp.depositLiquidity(b, USDC(1_000_000));
     const ins = await lp.fundInsurance(a, USDC(1_000));
     expect(ins.events[0].name).to.equal("insuranceFunded");
@@ -162,13 +168,18 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect(market.insurance.toString()).to.equal(USDC(1_000).toString());
   });
 
-  it("loaders: a market by mints or address; getMarkets finds exactly the two markets", async () => {
+  it("loaders: a market by mints, by { collateralMint, debtMint } or by address; getMarkets finds exactly the two markets", async () => {
     const [addrA] = marketPda(a.collateralMint, a.debtMint);
     const byMints = await lp.getMarket(a.collateralMint, a.debtMint);
+    const byRef = await lp.getMarket({ collateralMint: a.collateralMint, debtMint: a.debtMint });
     const byAddress = await lp.getMarket(addrA);
     expect(byMints!.collateralMint.toBase58()).to.equal(a.collateralMint.toBase58());
+    expect(byRef!.debtMint.toBase58()).to.equal(a.debtMint.toBase58());
     expect(byAddress!.params.collateralOracle.toBase58()).to.equal(a.oracle.toBase58());
     expect(await lp.getMarket(Keypair.generate().publicKey, usdc)).to.equal(null);
+    expect(await lp.getMarket({ collateralMint: Keypair.generate().publicKey, debtMint: usdc })).to.equal(
+      null,
+    );
     const markets = await lp.getMarkets();
     const expected = [addrA, marketPda(b.collateralMint, b.debtMint)[0]].map((k) => k.toBase58()).sort();
     expect(markets.map((m) => m.publicKey.toBase58()).sort()).to.deep.equal(expected);
@@ -203,7 +214,11 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     expect(open.signature).to.be.a("string");
     expect(open.events.map((e) => e.name)).to.deep.equal(["positionOpened"]);
     const dep = await aliceClient.depositCollateral(a, SOL(10));
-    expect(dep.events[0].data.ink.toString()).to.equal(SOL(10).toString());
+    expect(findEvent(dep.events, "collateralDeposited")!.ink.toString()).to.equal(SOL(10).toString());
+    expect(filterEvents(dep.events, "collateralDeposited").map((d) => d.amount.toString())).to.deep.equal([
+      SOL(10).toString(),
+    ]);
+    expect(findEvent(dep.events, "debtBorrowed")).to.equal(undefined);
     // Alice has no USDC account yet: the client creates her associated account in the same transaction.
     const borrow = await aliceClient.borrow(a, USDC(1_000));
     const ev = borrow.events.find((e) => e.name === "debtBorrowed")!;
@@ -683,6 +698,11 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
     const sendErr = await rejects(chain.connection.sendRawTransaction(tx.serialize()));
     expect(sendErr).to.be.instanceOf(SendTransactionError);
     expect((toGavelError(sendErr) as GavelError).code).to.equal(ErrorCode.AdminRequired);
+    // The typed forms: the GavelError or undefined, and a guard narrowing to one error.
+    expect(gavelErrorOf(sendErr)?.errorName).to.equal("AdminRequired");
+    expect(isGavelError(toGavelError(sendErr), "AdminRequired")).to.equal(true);
+    expect(isGavelError(toGavelError(sendErr), "LtvExceeded")).to.equal(false);
+    expect(isGavelError(sendErr)).to.equal(false);
 
     // An Anchor `Program.rpc()` failure.
     const program: Program<Gavel> = gavelProgram(
@@ -700,6 +720,7 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
       logs: [`Program ${other} invoke [1]`, `Program ${other} failed: custom program error: 0x1771`],
     };
     expect(toGavelError(foreign)).to.equal(foreign);
+    expect(gavelErrorOf(foreign)).to.equal(undefined);
     const gavelIx = setStopIx({ admin: stranger.publicKey }, 1);
     const foreignIx = { ...gavelIx, programId: new PublicKey(other) } as typeof gavelIx;
     const raw = { InstructionError: [1, { Custom: 6011 }] };

@@ -54,6 +54,8 @@ import {
   PYTH_LEGACY_PROGRAM_ID,
   valueFloor,
   sendAndConfirm,
+  filterEvents,
+  GavelEventName,
 } from "../sdk/src";
 import { stopChain } from "../app/demo/chain";
 import { PROGRAM_SO } from "./helpers/svm";
@@ -216,7 +218,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   const borrowers: { kp: Keypair; debt: number }[] = [];
   const bots: BotProcess[] = [];
   let observer: BotProcess;
-  const events: { name: string; data: Record<string, unknown>; signature: string; at: number }[] = [];
+  const events: (GavelEvent & { signature: string; at: number })[] = [];
   let rpcProxy: TcpProxy;
   let wsProxy: TcpProxy;
   let logsSub: number | null = null;
@@ -290,8 +292,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
       })
     ).length;
 
-  const named = (name: string): GavelEvent["data"][] =>
-    events.filter((e) => e.name === name).map((e) => e.data);
+  const named = <N extends GavelEventName>(name: N) => filterEvents(events, name);
 
   before(async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -545,7 +546,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     expect(started.length).to.be.gte(8);
     expect(settled.length).to.equal(started.length);
     expect(named("badDebt")).to.have.length(0);
-    for (const s of settled) expect((s.badDebt as BN).toNumber()).to.equal(0);
+    for (const s of settled) expect(s.badDebt.toNumber()).to.equal(0);
     expect(m.dirt.toNumber()).to.equal(0);
     expect(m.auctionDebt.toNumber()).to.equal(0);
     const vault = await connection.getTokenAccountBalance(addrs.liquidityVault, "confirmed");
@@ -661,8 +662,8 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
       expect(l.dryRun).to.equal(true);
     expect(observer.events("kick.won")).to.have.length(0);
     expect(observer.events("take.won")).to.have.length(0);
-    expect(named("auctionStarted").some((e) => (e.kicker as PublicKey).equals(me))).to.equal(false);
-    expect(named("auctionTaken").some((e) => (e.taker as PublicKey).equals(me))).to.equal(false);
+    expect(named("auctionStarted").some((e) => e.kicker.equals(me))).to.equal(false);
+    expect(named("auctionTaken").some((e) => e.taker.equals(me))).to.equal(false);
     expect(await connection.getBalance(me, "confirmed")).to.equal(10e9); // not one fee paid
   });
 

@@ -40,6 +40,8 @@ import {
   takePrice,
   updateMarketIx,
   valueFloor,
+  GavelErrorName,
+  PriceMode,
 } from "../sdk/src";
 import { defaultParams, LendingWorld } from "./helpers/lending";
 import { SendResult } from "./helpers/svm";
@@ -229,8 +231,8 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
 
     it("are validated when a market is created, each refusal with its typed error", () => {
       w.post(150);
-      const bad: [string, Partial<MarketParams>, string][] = [
-        ["price mode 2", { priceMode: 2 }, "PriceModeInvalid"],
+      const bad: [string, Partial<MarketParams>, GavelErrorName][] = [
+        ["price mode 2", { priceMode: 2 as PriceMode }, "PriceModeInvalid"],
         ["d_start above the d_max base", { anchorStartBps: 301 }, "AnchorDiscountInvalid"],
         ["d_max base above the cap", { anchorMaxBaseBps: 801 }, "AnchorDiscountInvalid"],
         ["a cap of 100 %", { anchorMaxCapBps: 10_000 }, "AnchorDiscountInvalid"],
@@ -262,7 +264,12 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
 
     it("are validated by update_market too, and stored as given", () => {
       const res = w.chain.send(
-        [updateMarketIx({ admin: w.admin.publicKey, market: w.addrs.market }, w.params({ priceMode: 7 }))],
+        [
+          updateMarketIx(
+            { admin: w.admin.publicKey, market: w.addrs.market },
+            w.params({ priceMode: 7 as PriceMode }),
+          ),
+        ],
         [w.admin],
       );
       expect(res.error?.code).to.equal(ErrorCode.PriceModeInvalid);

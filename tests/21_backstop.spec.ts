@@ -80,6 +80,7 @@ import {
   withdrawBackstopIx,
   amountForShares,
   sharesForDeposit,
+  findEvent,
 } from "../sdk/src";
 import { defaultParams, LendingWorld, v2Params } from "./helpers/lending";
 import { SdkChain } from "./helpers/sdk_chain";
@@ -1164,7 +1165,9 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       );
       await chain.warp(61);
       const act = await depositor.depositBackstop(m, 0);
-      expect(act.events[0].data.activated.toString()).to.equal(USDC(10_000).toString());
+      expect(findEvent(act.events, "backstopDeposited")!.activated.toString()).to.equal(
+        USDC(10_000).toString(),
+      );
       expect((await depositor.getBackstop(m))!.debt.toString()).to.equal(USDC(10_000).toString());
     });
 

@@ -1172,9 +1172,11 @@ export class Bidder {
     limit: BN,
     signature: string,
   ): void {
-    const ev = events.find((e) => e.name === "auctionTaken" && e.data.taker.equals(this.me));
-    const collateral = ev ? (ev.data.collateral as BN) : new BN(0);
-    const owe = ev ? (ev.data.owe as BN) : new BN(0);
+    const ev = events.find(
+      (e): e is GavelEvent<"auctionTaken"> => e.name === "auctionTaken" && e.data.taker.equals(this.me),
+    );
+    const collateral = ev ? ev.data.collateral : new BN(0);
+    const owe = ev ? ev.data.owe : new BN(0);
     const profit = (valueFloor(collateral, valuePrice) ?? new BN(0)).sub(owe);
     const settled = events.find((e) => e.name === "auctionSettled");
     this.metrics.takesWon.inc({ market: m.key });

@@ -318,10 +318,20 @@ export async function runDemo(
     const market = decodeMarket((await connection.getAccountInfo(m.addrs.market))!.data);
     const collVault = await connection.getTokenAccountBalance(m.addrs.collateralVault);
     const liqVault = await connection.getTokenAccountBalance(m.addrs.liquidityVault);
-    const kicks = events.filter((e) => e.event.name === "auctionStarted");
-    const takes = events.filter((e) => e.event.name === "auctionTaken");
-    const settled = events.filter((e) => e.event.name === "auctionSettled");
-    const bad = events.filter((e) => e.event.name === "badDebt");
+    const kicks = events.filter(
+      (e): e is { event: GavelEvent<"auctionStarted">; oracleUsd: number } =>
+        e.event.name === "auctionStarted",
+    );
+    const takes = events.filter(
+      (e): e is { event: GavelEvent<"auctionTaken">; oracleUsd: number } => e.event.name === "auctionTaken",
+    );
+    const settled = events.filter(
+      (e): e is { event: GavelEvent<"auctionSettled">; oracleUsd: number } =>
+        e.event.name === "auctionSettled",
+    );
+    const bad = events.filter(
+      (e): e is { event: GavelEvent<"badDebt">; oracleUsd: number } => e.event.name === "badDebt",
+    );
     const discounts = takes
       .map((t) => {
         const price = Number(t.event.data.price.toString()) / 1e12; // USDC base units per lamport

@@ -37,6 +37,7 @@ import {
   depositLiquidityIx,
   flashTakeIxs,
   fundInsuranceIx,
+  GavelEvent,
   kickIx,
   kickParamsOf,
   kickSize,
@@ -670,7 +671,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
   const live = (): LiveAuction[] => [...auctions.values()].filter((a) => a.settleT === null);
 
-  const onEvents = (events: { name: string; data: Record<string, BN> }[], t: number): number => {
+  const onEvents = (events: readonly GavelEvent[], t: number): number => {
     let reward = 0;
     for (const e of events) {
       if (e.name === "auctionStarted" || e.name === "auctionReset") reward += num(e.data.reward, 1e6);

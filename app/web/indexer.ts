@@ -78,6 +78,8 @@ const short = (key: string): string => `${key.slice(0, 4)}…${key.slice(-4)}`;
 
 /** Events the dashboard turns into rows. */
 const TRACKED = new Set(["auctionStarted", "auctionTaken", "auctionSettled", "auctionAbsorbed"]);
+type TrackedEvent = GavelEvent<"auctionStarted" | "auctionTaken" | "auctionSettled" | "auctionAbsorbed">;
+const isTracked = (e: GavelEvent): e is TrackedEvent => TRACKED.has(e.name);
 
 interface KickInfo {
   market: string;
@@ -445,20 +447,19 @@ export class Indexer {
     slot: number,
     live: boolean,
   ): Promise<void> {
-    if (!TRACKED.has(e.name)) return;
+    if (!isTracked(e)) return;
     const key = `${signature}:${index}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.pools.ingest(e);
-    const d = e.data;
-    const market = (d.market as PublicKey).toBase58();
-    const auction = (d.auction as PublicKey | undefined)?.toBase58() ?? "";
+    const market = e.data.market.toBase58();
+    const auction = e.data.auction.toBase58();
     const state = this.markets.get(market);
     if (e.name === "auctionStarted" && state) {
       this.kicks.set(auction, {
         market,
-        time: num(d.unixTimestamp),
-        oraclePrice: this.humanPrice(d.oraclePrice, state.account),
+        time: num(e.data.unixTimestamp),
+        oraclePrice: this.humanPrice(e.data.oraclePrice, state.account),
       });
     } else if (e.name === "auctionTaken" && state) {
       let oracle: number | null = null;
@@ -477,17 +478,17 @@ export class Indexer {
         slot,
         market,
         auction,
-        id: num(d.id),
-        taker: (d.taker as PublicKey).toBase58(),
-        price: this.humanPrice(d.price, m),
-        collateral: amount(d.collateral, m.collateralDecimals),
-        owe: amount(d.owe, m.debtDecimals),
-        tabLeft: amount(d.tab, m.debtDecimals),
-        lotLeft: amount(d.lot, m.collateralDecimals),
-        time: num(d.unixTimestamp),
+        id: num(e.data.id),
+        taker: e.data.taker.toBase58(),
+        price: this.humanPrice(e.data.price, m),
+        collateral: amount(e.data.collateral, m.collateralDecimals),
+        owe: amount(e.data.owe, m.debtDecimals),
+        tabLeft: amount(e.data.tab, m.debtDecimals),
+        lotLeft: amount(e.data.lot, m.collateralDecimals),
+        time: num(e.data.unixTimestamp),
         oraclePrice: oracle,
         oracleSource: source,
-        discount: oracle ? 1 - this.humanPrice(d.price, m) / oracle : null,
+        discount: oracle ? 1 - this.humanPrice(e.data.price, m) / oracle : null,
       };
       const t = this.totals.get(auction) ?? { collateral: 0, paid: 0, oracleValue: 0, takes: 0 };
       t.collateral += take.collateral;
@@ -503,17 +504,17 @@ export class Indexer {
       const m = state.account;
       const t = this.totals.get(auction);
       const kick = this.kicks.get(auction);
-      const time = num(d.unixTimestamp);
+      const time = num(e.data.unixTimestamp);
       const row: SettledView = {
         key,
         signature,
         market,
         auction,
-        id: num(d.id),
-        reason: settleReasonName(d.reason as number),
-        raised: amount(d.raised, m.debtDecimals),
-        returnedCollateral: amount(d.returnedCollateral, m.collateralDecimals),
-        badDebt: amount(d.badDebt, m.debtDecimals),
+        id: num(e.data.id),
+        reason: settleReasonName(e.data.reason),
+        raised: amount(e.data.raised, m.debtDecimals),
+        returnedCollateral: amount(e.data.returnedCollateral, m.collateralDecimals),
+        badDebt: amount(e.data.badDebt, m.debtDecimals),
         time,
         takes: t?.takes ?? 0,
         durationSecs: kick ? time - kick.time : null,

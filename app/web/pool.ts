@@ -54,10 +54,10 @@ export class PoolTracker {
   /** Counts an `AuctionAbsorbed` event (each event once: the caller deduplicates). */
   ingest(e: GavelEvent): void {
     if (e.name !== "auctionAbsorbed") return;
-    const market = (e.data.market as PublicKey).toBase58();
+    const market = e.data.market.toBase58();
     const a = this.absorbed.get(market) ?? { absorbs: 0, collateral: new BN(0) };
     a.absorbs++;
-    a.collateral = a.collateral.add(e.data.collateral as BN);
+    a.collateral = a.collateral.add(e.data.collateral);
     this.absorbed.set(market, a);
   }
 

@@ -5,13 +5,14 @@
 import BN from "bn.js";
 import { PublicKey } from "@solana/web3.js";
 import { coder } from "./program";
-import { BackstopParams, MarketParams } from "./types";
+import { StopLevel } from "./constants";
+import { BackstopParams, MarketParams, PriceMode } from "./types";
 
 /** Decoded `Config` account. */
 export interface ConfigAccount {
   admin: PublicKey;
   pendingAdmin: PublicKey;
-  stop: number;
+  stop: StopLevel;
   bump: number;
 }
 
@@ -99,8 +100,8 @@ export interface AuctionAccount {
   initialDebt: BN;
   /** Rewards paid so far by the kick and every reset (at most the penalty). */
   rewardsPaid: BN;
-  /** The market's price mode at the kick (`PRICE_MODE_MAKER` or `PRICE_MODE_ANCHORED`). */
-  priceMode: number;
+  /** The market's price mode at the kick. */
+  priceMode: PriceMode;
   /** Anchored mode: the largest discount, fixed at the kick or last reset. */
   dMaxBps: number;
   /** Unix time of the kick (the backstop's `absorbAfterSecs` runs from here). */

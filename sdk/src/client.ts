@@ -253,11 +253,16 @@ export class GavelClient {
     return fetchConfig(this.connection, this.fetchOpts());
   }
 
-  /** The market of a mint pair, or the market at an address; `null` when there is none. */
+  /**
+   * A market — its address or `{ collateralMint, debtMint }`, as every action takes it, or the two
+   * mints as arguments; `null` when there is none.
+   */
+  getMarket(market: MarketLike): Promise<MarketAccount | null>;
   getMarket(collateralMint: PublicKey, debtMint: PublicKey): Promise<MarketAccount | null>;
-  getMarket(address: PublicKey): Promise<MarketAccount | null>;
-  getMarket(first: PublicKey, debtMint?: PublicKey): Promise<MarketAccount | null> {
-    const address = debtMint ? marketPda(first, debtMint, this.programId)[0] : first;
+  getMarket(first: MarketLike, debtMint?: PublicKey): Promise<MarketAccount | null> {
+    const address = debtMint
+      ? marketPda(first as PublicKey, debtMint, this.programId)[0]
+      : this.marketAddress(first);
     return fetchMarket(this.connection, address, this.fetchOpts());
   }
 

@@ -4,13 +4,29 @@
  */
 import { PublicKey } from "@solana/web3.js";
 import { PROGRAM_ID } from "./constants";
+import type { Gavel } from "./idl/gavel";
 import idlJson from "./idl/gavel.json";
 
-/** A Gavel program error with its stable code, name and message. */
-export class GavelError extends Error {
+/** One error of the IDL type (names camelCase there: `ltvExceeded`). */
+type IdlError = Gavel["errors"][number];
+
+/** Every error name → its code, literal types from the IDL: `{ readonly LtvExceeded: 6031; … }`. */
+export type ErrorCodes = { readonly [E in IdlError as Capitalize<E["name"]>]: E["code"] };
+
+/** A Gavel error name, as in `error.rs` and `idl/gavel.json`: `"LtvExceeded"`, `"AdminRequired"`, … */
+export type GavelErrorName = keyof ErrorCodes;
+
+/** A Gavel error code (6000 …). */
+export type GavelErrorCode = ErrorCodes[GavelErrorName];
+
+/**
+ * A Gavel program error with its stable code, name and message. `GavelError<"LtvExceeded">` is
+ * that one error (`code: 6031`); test with {@link isGavelError}.
+ */
+export class GavelError<N extends GavelErrorName = GavelErrorName> extends Error {
   constructor(
-    readonly code: number,
-    readonly errorName: string,
+    readonly code: ErrorCodes[N],
+    readonly errorName: N,
     message: string,
   ) {
     super(`${errorName} (${code}): ${message}`);
@@ -19,19 +35,33 @@ export class GavelError extends Error {
 }
 
 /** Error code → `{ name, msg }`, from the IDL. */
-export const GAVEL_ERRORS: ReadonlyMap<number, { name: string; msg: string }> = new Map(
-  idlJson.errors.map((e) => [e.code, { name: e.name, msg: e.msg }]),
+export const GAVEL_ERRORS: ReadonlyMap<GavelErrorCode, { name: GavelErrorName; msg: string }> = new Map(
+  idlJson.errors.map((e) => [e.code as GavelErrorCode, { name: e.name as GavelErrorName, msg: e.msg }]),
 );
 
-/** Error name → code, e.g. `ErrorCode.AdminRequired === 6011`. */
-export const ErrorCode: Readonly<Record<string, number>> = Object.freeze(
+/** Error name → code, e.g. `ErrorCode.AdminRequired === 6011`; a misspelt name does not compile. */
+export const ErrorCode: ErrorCodes = Object.freeze(
   Object.fromEntries(idlJson.errors.map((e) => [e.name, e.code])),
-);
+) as ErrorCodes;
 
 /** The `GavelError` for `code`, or `undefined` when the code is not Gavel's. */
 export function gavelErrorFromCode(code: number): GavelError | undefined {
-  const e = GAVEL_ERRORS.get(code);
-  return e ? new GavelError(code, e.name, e.msg) : undefined;
+  const e = GAVEL_ERRORS.get(code as GavelErrorCode);
+  return e ? new GavelError(ErrorCode[e.name], e.name, e.msg) : undefined;
+}
+
+/**
+ * `true` when `err` is a {@link GavelError} — with `name`, only that error, typed by it:
+ * `if (isGavelError(err, "LtvExceeded")) err.code // 6031`.
+ */
+export function isGavelError<N extends GavelErrorName = GavelErrorName>(
+  err: unknown,
+  name?: N,
+): err is GavelError<N> {
+  const gavel =
+    err instanceof GavelError ||
+    (err instanceof Error && err.name === "GavelError" && "errorName" in err && "code" in err);
+  return gavel && (name === undefined || (err as GavelError).errorName === name);
 }
 
 const CUSTOM_HEX = /custom program error: 0x([0-9a-fA-F]+)/;

@@ -6,10 +6,10 @@
  */
 import { PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { PROGRAM_ID } from "./constants";
-import { GavelError, gavelErrorFromCode, parseGavelError } from "./errors";
+import { GavelError, gavelErrorFromCode, GavelErrorName, parseGavelError } from "./errors";
 
 /** A {@link GavelError} as the client throws it: with the transaction's logs and the original error. */
-export type GavelErrorWithLogs = GavelError & {
+export type GavelErrorWithLogs<N extends GavelErrorName = GavelErrorName> = GavelError<N> & {
   /** Log messages of the failed simulation or transaction, when known. */
   logs?: string[];
   /** What was thrown or returned before the mapping. */
@@ -100,9 +100,10 @@ function instructionError(err: unknown): [number, number] | undefined {
  * `TransactionError` (`{ InstructionError: [i, { Custom: n }] }`, checked against
  * `context.instructions[i]`) or its text. Anything else — including another program's custom
  * error with a code in Gavel's range, such as a swap's slippage error inside a flash take — is
- * returned unchanged. The GavelError carries `logs` and `cause`.
+ * returned unchanged (hence the type: a `GavelError` or what was passed in). The GavelError
+ * carries `logs` and `cause`. {@link gavelErrorOf} gives the `GavelError` or `undefined`.
  */
-export function toGavelError(err: unknown, context: ErrorContext = {}): unknown {
+export function toGavelError<E>(err: E, context: ErrorContext = {}): GavelErrorWithLogs | E {
   if (err instanceof GavelError) return err;
   const programId = context.programId ?? PROGRAM_ID;
   const logs = logsOf(err) ?? (context.logs ? [...context.logs] : undefined);
@@ -146,6 +147,16 @@ export function toGavelError(err: unknown, context: ErrorContext = {}): unknown 
   // 4. Nothing tells the program apart: the code alone decides (as `parseGavelError`).
   const e = parseGavelError(err);
   return e ? withContext(e, logs, err) : err;
+}
+
+/**
+ * The {@link GavelError} in anything a send, simulation, wallet or Anchor throws or returns — the
+ * same mapping as {@link toGavelError} — or `undefined` when the failure is not Gavel's:
+ * `const e = gavelErrorOf(err, { instructions }); if (e?.errorName === "LtvExceeded") …`.
+ */
+export function gavelErrorOf(err: unknown, context: ErrorContext = {}): GavelErrorWithLogs | undefined {
+  const mapped = toGavelError(err, context);
+  return mapped instanceof GavelError ? mapped : undefined;
 }
 
 /**

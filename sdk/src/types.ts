@@ -4,6 +4,7 @@
  */
 import BN from "bn.js";
 import { PublicKey } from "@solana/web3.js";
+import { OracleKind } from "./oracle";
 
 /** Auction price curve (`cut` on `CUT_SCALE` = 1e18), as Anchor encodes/decodes the enum. */
 export type Curve =
@@ -23,9 +24,9 @@ export interface MarketParams {
   dust: BN;
   borrowRatePerSecWad: BN;
   oracleProgram: PublicKey;
-  collateralOracleKind: number;
+  collateralOracleKind: OracleKind;
   collateralOracle: PublicKey;
-  debtOracleKind: number;
+  debtOracleKind: OracleKind;
   /** `PublicKey.default` = no debt oracle (debt token worth 1 USD). */
   debtOracle: PublicKey;
   maxAgeSecs: BN;
@@ -34,8 +35,8 @@ export interface MarketParams {
   curve: Curve;
   /** Seconds between `request_withdrawal` and its first claim (60 s to 7 days; e.g. 3,600). */
   withdrawCooldownSecs: BN;
-  /** {@link PRICE_MODE_MAKER} (the `curve` from `top`) or {@link PRICE_MODE_ANCHORED} (oracle × (1 − d)). */
-  priceMode: number;
+  /** {@link PriceMode.Maker} (the `curve` from `top`) or {@link PriceMode.Anchored} (oracle × (1 − d)). */
+  priceMode: PriceMode;
   /** Anchored mode: discount at the kick and after a reset (`d_start`). */
   anchorStartBps: number;
   /** Anchored mode: discount growth per minute (`d_rate`). */
@@ -69,10 +70,18 @@ export function withFundingDefaults(params: MarketParams): Required<MarketParams
   };
 }
 
-/** `price_mode` 0: Maker's price curve falling from `top` (the original engine). */
-export const PRICE_MODE_MAKER = 0;
-/** `price_mode` 1: the price follows the live oracle minus a growing, bounded discount. */
-export const PRICE_MODE_ANCHORED = 1;
+/** How a market's auctions are priced (the `price_mode` u8 of `MarketParams` and `Auction`). */
+export enum PriceMode {
+  /** Maker's price curve falling from `top` (the original engine). */
+  Maker = 0,
+  /** The price follows the live oracle minus a growing, bounded discount (engine v2). */
+  Anchored = 1,
+}
+
+/** `price_mode` 0: {@link PriceMode.Maker}. */
+export const PRICE_MODE_MAKER = PriceMode.Maker;
+/** `price_mode` 1: {@link PriceMode.Anchored}. */
+export const PRICE_MODE_ANCHORED = PriceMode.Anchored;
 
 /** The engine v2 parameters of a market. */
 export type EngineParams = Pick<

@@ -676,7 +676,7 @@ export function sendUnsigned(arena: Arena, ixs: TransactionInstruction[], signer
   for (const line of logs) {
     if (!line.startsWith("Program data: ")) continue;
     const ev = coder.events.decode(line.slice("Program data: ".length));
-    if (ev) events.push({ name: ev.name, data: ev.data as Record<string, unknown> as GavelEvent["data"] });
+    if (ev) events.push(ev as GavelEvent);
   }
   return { ok: true, computeUnits: Number(res.computeUnitsConsumed()), logs, events };
 }
