@@ -67,14 +67,15 @@ pub fn require_pda(account: &AccountInfo, seeds: &[&[u8]]) -> Result<u8, GavelEr
         struct Part(*const u8, u64);
         let part = |b: &[u8]| Part(b.as_ptr(), b.len() as u64);
         let mut bump = u8::MAX;
-        let mut parts = [Part(core::ptr::null(), 0); MAX_SEEDS + 2];
+        // Only `parts[..n + 3]` are written and read: no need to zero the rest.
+        let mut parts = [core::mem::MaybeUninit::<Part>::uninit(); MAX_SEEDS + 2];
         for (slot, seed) in parts.iter_mut().zip(seeds) {
-            *slot = part(seed);
+            slot.write(part(seed));
         }
-        parts[n.wrapping_add(1)] = part(&crate::ID);
-        parts[n.wrapping_add(2)] = part(PDA_MARKER);
+        parts[n.wrapping_add(1)].write(part(&crate::ID));
+        parts[n.wrapping_add(2)].write(part(PDA_MARKER));
         loop {
-            parts[n] = Part(&bump, 1);
+            parts[n].write(Part(&bump, 1));
             let mut address = [0u8; 32];
             // SAFETY: `parts[..n + 3]` point at live bytes (the seeds, `bump`, the program id and
             // the marker); `address` has room for the 32-byte digest, which the curve syscall

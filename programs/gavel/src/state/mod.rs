@@ -188,3 +188,43 @@ macro_rules! account_io {
     };
 }
 pub(crate) use account_io;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_writer_writes_little_endian_fields_in_order() {
+        let mut data = [0xffu8; 12];
+        let mut w = Writer::new(&mut data, 1);
+        w.u8(7).u16(0x0102).u64(0x0807_0605_0403_0201);
+        assert_eq!(w.len(), 12);
+        assert_eq!(data, [0xff, 7, 2, 1, 1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+
+    #[test]
+    fn the_writer_fills_an_uninitialized_buffer_from_its_start() {
+        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 16];
+        let mut w = Writer::new_uninit(&mut buf);
+        w.bytes(b"abc").i64(-2);
+        let len = w.len();
+        assert_eq!(len, 11);
+        // SAFETY: the writer initialized the first `len` bytes.
+        let written = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), len) };
+        assert_eq!(written, b"abc\xfe\xff\xff\xff\xff\xff\xff\xff");
+    }
+
+    #[test]
+    #[should_panic(expected = "write past the end")]
+    fn a_write_past_the_end_panics() {
+        let mut data = [0u8; 8];
+        Writer::new(&mut data, 1).u64(1);
+    }
+
+    #[test]
+    #[should_panic(expected = "write past the end")]
+    fn a_start_past_the_end_panics() {
+        let mut data = [0u8; 8];
+        Writer::new(&mut data, 9).bytes(&[]);
+    }
+}
