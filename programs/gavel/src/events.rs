@@ -3,6 +3,8 @@
 //! Every event is declared once with [`gavel_event!`], which also records its field names and
 //! types for the IDL check.
 
+use core::mem::MaybeUninit;
+
 use pinocchio::pubkey::Pubkey;
 
 use crate::state::{discriminator, BackstopParams, MarketParams, Writer};
@@ -64,19 +66,23 @@ pub trait Event {
     /// Writes the fields (after the discriminator).
     fn encode_fields(&self, w: &mut Writer);
 
-    /// Encodes discriminator and fields into `buf`; returns the length.
-    fn encode(&self, buf: &mut [u8; EVENT_BUF_LEN]) -> usize {
-        let mut w = Writer::new(buf, 0);
+    /// Encodes discriminator and fields into `buf`; returns the length (the bytes before it
+    /// are initialized).
+    fn encode(&self, buf: &mut [MaybeUninit<u8>; EVENT_BUF_LEN]) -> usize {
+        let mut w = Writer::new_uninit(buf);
         w.bytes(&Self::DISCRIMINATOR);
         self.encode_fields(&mut w);
         w.len()
     }
 
-    /// Logs the event with `sol_log_data`.
+    /// Logs the event with `sol_log_data`. The buffer is not zeroed first (that cost ~150 CU
+    /// and ~30 bytes of `.so` per event).
     fn emit(&self) {
-        let mut buf = [0u8; EVENT_BUF_LEN];
+        let mut buf = [MaybeUninit::<u8>::uninit(); EVENT_BUF_LEN];
         let len = self.encode(&mut buf);
-        pinocchio::log::sol_log_data(&[&buf[..len]]);
+        // SAFETY: `encode` initialized the first `len` bytes (`len <= EVENT_BUF_LEN`).
+        let data = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), len) };
+        pinocchio::log::sol_log_data(&[data]);
     }
 }
 

@@ -54,12 +54,14 @@ struct LogBuf<'a> {
 }
 
 impl LogBuf<'_> {
+    /// Appends `s`; a piece that would not fit is dropped (never happens: line and column are
+    /// `u32`s, so the longest line is 21 + 10 + 8 + 10 = 49 bytes). One copy, not a byte loop:
+    /// the loop, unrolled over each literal, cost ~2 KB of `.so`.
     fn text(&mut self, s: &[u8]) {
-        for &b in s {
-            if let Some(slot) = self.buf.get_mut(self.len) {
-                *slot = b;
-                self.len = self.len.saturating_add(1);
-            }
+        let end = self.len.wrapping_add(s.len());
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(s);
+            self.len = end;
         }
     }
 

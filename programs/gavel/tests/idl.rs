@@ -166,9 +166,11 @@ fn config_layout_matches() {
 
 fn check_event<E: Event>(idl: &Value, name: &str, event: &E) -> Value {
     assert_eq!(disc(find(&idl["events"], name)), E::DISCRIMINATOR, "{name}");
-    let mut buf = [0u8; EVENT_BUF_LEN];
+    let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); EVENT_BUF_LEN];
     let len = event.encode(&mut buf);
-    let (v, n) = decode_struct(idl, name, &buf[8..len]);
+    // SAFETY: `encode` initialized the first `len` bytes.
+    let bytes = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), len) };
+    let (v, n) = decode_struct(idl, name, &bytes[8..]);
     assert_eq!(8 + n, len, "{name} encoded length");
     v
 }

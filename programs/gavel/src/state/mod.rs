@@ -81,24 +81,46 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Little-endian field writer into a fixed buffer.
+/// Little-endian field writer into a fixed buffer: an account's data, or an event's buffer that
+/// need not be zeroed first ([`Writer::new_uninit`]; `sol_log_data` reads only the written part).
 pub struct Writer<'a> {
-    data: &'a mut [u8],
+    data: *mut u8,
+    cap: usize,
     pos: usize,
+    _data: core::marker::PhantomData<&'a mut [u8]>,
 }
 
 impl<'a> Writer<'a> {
     /// Starts writing at `pos`.
     pub fn new(data: &'a mut [u8], pos: usize) -> Self {
-        Self { data, pos }
+        Self {
+            data: data.as_mut_ptr(),
+            cap: data.len(),
+            pos,
+            _data: core::marker::PhantomData,
+        }
+    }
+
+    /// Starts writing at the start of a buffer that may be uninitialized; the bytes before
+    /// [`Writer::len`] are initialized once written.
+    pub fn new_uninit(data: &'a mut [core::mem::MaybeUninit<u8>]) -> Self {
+        Self {
+            data: data.as_mut_ptr().cast(),
+            cap: data.len(),
+            pos: 0,
+            _data: core::marker::PhantomData,
+        }
     }
 
     /// Writes raw bytes.
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        // A wrapped end (below `pos`) or one past the data panics on the slice bounds, as a
-        // write past the end always did (layouts are fixed: it never happens).
+        // A wrapped end (below `pos`) or one past the data panics, as a write past the end of a
+        // slice always did (layouts are fixed: it never happens).
         let end = self.pos.wrapping_add(b.len());
-        self.data[self.pos..end].copy_from_slice(b);
+        assert!(self.pos <= end && end <= self.cap, "write past the end");
+        // SAFETY: `pos..end` is inside the `cap` bytes borrowed for `'a` (checked above), and
+        // `b` cannot overlap them (it is a shared borrow, they are exclusively borrowed).
+        unsafe { core::ptr::copy_nonoverlapping(b.as_ptr(), self.data.add(self.pos), b.len()) };
         self.pos = end;
         self
     }
@@ -166,3 +188,43 @@ macro_rules! account_io {
     };
 }
 pub(crate) use account_io;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_writer_writes_little_endian_fields_in_order() {
+        let mut data = [0xffu8; 12];
+        let mut w = Writer::new(&mut data, 1);
+        w.u8(7).u16(0x0102).u64(0x0807_0605_0403_0201);
+        assert_eq!(w.len(), 12);
+        assert_eq!(data, [0xff, 7, 2, 1, 1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+
+    #[test]
+    fn the_writer_fills_an_uninitialized_buffer_from_its_start() {
+        let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); 16];
+        let mut w = Writer::new_uninit(&mut buf);
+        w.bytes(b"abc").i64(-2);
+        let len = w.len();
+        assert_eq!(len, 11);
+        // SAFETY: the writer initialized the first `len` bytes.
+        let written = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), len) };
+        assert_eq!(written, b"abc\xfe\xff\xff\xff\xff\xff\xff\xff");
+    }
+
+    #[test]
+    #[should_panic(expected = "write past the end")]
+    fn a_write_past_the_end_panics() {
+        let mut data = [0u8; 8];
+        Writer::new(&mut data, 1).u64(1);
+    }
+
+    #[test]
+    #[should_panic(expected = "write past the end")]
+    fn a_start_past_the_end_panics() {
+        let mut data = [0u8; 8];
+        Writer::new(&mut data, 9).bytes(&[]);
+    }
+}
