@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: measures compute units of every instruction on the real gavel.so in LiteSVM and
- * the program size, and rewrites bench/cu.json (instruction → CU) and bench/program.json.
+ * the program size, and rewrites bench/cu.json (instruction → CU) and bench/program.json; records the
+ * bidder e2e spec's latest latency figures (target/bench/bidder-e2e.json) in bench/bidder.json.
  *
  * Each instruction is sent alone in its transaction (except the flash take, whose two halves are
  * read from the per-invocation lines of the logs), on a realistic path through a SOL/USDC market
@@ -84,8 +85,18 @@ import {
   requestWithdrawalIx,
   cancelWithdrawalIx,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, v2Params, WITHDRAW_COOLDOWN_SECS } from "../tests/helpers/lending";
-import { GavelSvm, PROGRAM_SO, SendResult } from "../tests/helpers/svm";
+import {
+  defaultParams,
+  E2E_FIGURES,
+  GavelSvm,
+  LendingWorld,
+  PROGRAM_SO,
+  SendResult,
+  SOL,
+  USDC,
+  v2Params,
+  WITHDRAW_COOLDOWN_SECS,
+} from "../sdk/testkit";
 
 const OUT = path.join(__dirname, "../bench");
 
@@ -102,9 +113,6 @@ function programUnits(logs: string[]): number[] {
     return m ? [Number(m[1])] : [];
   });
 }
-
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 
 /** Compute units per instruction: the recorded (steady-state) call and the first one. */
 interface Measure {
@@ -663,6 +671,25 @@ function main(): void {
     })),
   );
   console.log(`gavel.so: ${program["gavel.so_bytes"]} bytes`);
+  recordE2eFigures();
+}
+
+/**
+ * Copies the bidder e2e spec's latest figures (target/bench/bidder-e2e.json, written by spec 12)
+ * into bench/bidder.json's `e2e`, keeping the in-process figures of app/bidder/bench.ts.
+ */
+function recordE2eFigures(): void {
+  if (!fs.existsSync(E2E_FIGURES)) {
+    console.log(
+      `bench/bidder.json: e2e figures kept (no ${path.relative(process.cwd(), E2E_FIGURES)}: run spec 12)`,
+    );
+    return;
+  }
+  const file = path.join(OUT, "bidder.json");
+  const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  const e2e = JSON.parse(fs.readFileSync(E2E_FIGURES, "utf8"));
+  fs.writeFileSync(file, JSON.stringify({ ...existing, e2e }, null, 2) + "\n");
+  console.log(`bench/bidder.json: e2e figures of ${e2e.measuredAt}`);
 }
 
 main();

@@ -37,10 +37,8 @@ import {
   withdrawLiquidityIx,
   requestWithdrawalIx,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
+import { defaultParams, LendingWorld, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 const MAX = new BN("18446744073709551615");
 
 /** A market with an LP, an insurance fund, and helpers for borrowers, kicks and takes. */

@@ -70,10 +70,10 @@ import {
   withdrawBackstopIx,
   withdrawCollateralIx,
   withdrawLiquidityIx,
+  V2_ENGINE,
 } from "../sdk/src";
-import { V2_ENGINE } from "./helpers/lending";
-import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
-import { WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
+import { SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
+import { ChainMarket, SdkChain } from "./helpers/sdk_chain";
 import * as fs from "fs";
 import * as path from "path";
 

@@ -13,7 +13,8 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { GavelClient, marketPda } from "../sdk/src";
-import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
+import { SOL, USDC } from "../sdk/testkit";
+import { ChainMarket, SdkChain } from "./helpers/sdk_chain";
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, "..");

@@ -70,9 +70,8 @@ import {
   requestWithdrawalIx,
   withdrawalRequestPda,
 } from "../sdk/src";
-import { Arena, diffSnapshots, snapshot, SOL, U64_MAX, USDC } from "./helpers/fuzz";
-import { defaultParams, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
-import { GavelSvm, SendResult } from "./helpers/svm";
+import { Arena, diffSnapshots, snapshot, U64_MAX } from "./helpers/fuzz";
+import { defaultParams, GavelSvm, SendResult, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
 const MAX = U64_MAX;
 /** Account discriminators from the IDL. */

@@ -68,12 +68,10 @@ import {
   amountForShares,
   sharesForDeposit,
 } from "../sdk/src";
-import { LendingWorld, v2Params } from "./helpers/lending";
+import { LendingWorld, SOL, USDC, v2Params } from "../sdk/testkit";
 import { SdkChain } from "./helpers/sdk_chain";
 import { decideAbsorb } from "../app/bidder/decide";
 
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 const MAX = new BN("18446744073709551615");
 
 /** The oracle price on PRICE_SCALE for `usd` per SOL (9 and 6 decimals). */

@@ -48,10 +48,7 @@ import { DEFAULTS } from "../app/bidder/config";
 import { BidderMetrics } from "../app/bidder/metrics";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { ResilientWs, WsAccount } from "../app/bidder/ws";
-import { LendingWorld, v2Params } from "./helpers/lending";
-
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+import { LendingWorld, SOL, USDC, v2Params } from "../sdk/testkit";
 
 const BACKSTOP: BackstopParams = {
   absorbAfterSecs: new BN(4),

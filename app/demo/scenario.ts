@@ -28,7 +28,9 @@ import {
   valueFloor,
 } from "../../sdk/src";
 import { rng } from "../sim/paths";
-import { ChainMarket, SurfnetHandle } from "./chain";
+import { SurfnetHandle } from "../../sdk/testkit/surfpool";
+import { ChainMarket } from "./chain";
+import { SOL, USDC } from "../../sdk/testkit/units";
 
 /** Demo size and shape (`--borrowers 50 --seed 7 --crash 0.30 --steps 10 ...`). */
 export interface DemoOptions {
@@ -73,8 +75,6 @@ export function demoOptions(argv: string[]): DemoOptions {
   return o;
 }
 
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const log = (msg: string): void => console.log(`[demo] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

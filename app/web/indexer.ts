@@ -37,7 +37,7 @@ import {
   WAD,
   withdrawalValue,
 } from "../../sdk/src";
-import { closeWebSocket } from "../demo/chain";
+import { closeWebSocket } from "../../sdk/testkit/surfpool";
 import { MarketState } from "../bidder/index";
 import {
   AuctionView,

@@ -92,14 +92,9 @@ import {
   takeQuote,
   TakeQuoteError,
 } from "../../sdk/src";
-import { defaultParams, LendingWorld } from "./lending";
-import { SendResult } from "./svm";
+import { defaultParams, LendingWorld, SendResult, SOL, USDC } from "../../sdk/testkit";
 import { rng } from "../../app/sim/paths";
 
-/** Whole SOL (9 decimals) in base units. */
-export const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-/** Whole USDC (6 decimals) in base units. */
-export const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 /** u64::MAX. */
 export const U64_MAX = new BN("18446744073709551615");
 

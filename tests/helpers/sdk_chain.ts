@@ -17,7 +17,6 @@ import {
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from "@solana/web3.js";
-import * as fs from "fs";
 import {
   createMarketIx,
   encodePythLegacyPrice,
@@ -26,31 +25,10 @@ import {
   initializeConfigIx,
   MarketParams,
   MarketRef,
-  PROGRAM_ID,
   PYTH_LEGACY_PROGRAM_ID,
   rentExemptLamports,
 } from "../../sdk/src";
-import { defaultParams } from "./lending";
-import { closeWebSocket } from "../../app/demo/chain";
-import { PROGRAM_SO } from "./svm";
-
-/** The surfnet methods these specs use (argument formats found by experiment). */
-export interface Surfnet {
-  rpcUrl: string;
-  wsUrl: string;
-  payerSecretKey: number[] | Uint8Array;
-  deploy(opts: { programId: string; soBytes: number[] }): string;
-  /** `data` must be a plain array of bytes (a Buffer is refused). */
-  setAccount(address: string, lamports: number, data: number[], owner: string): void;
-  fundSol(address: string, lamports: number): void;
-  /** Absolute unix time in milliseconds, later than the current clock. */
-  timeTravelToTimestamp(unixMs: number): unknown;
-  stop(): void;
-}
-
-/** 1 SOL / 1 USDC in base units (9 and 6 decimals). */
-export const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-export const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+import { defaultParams, startChain, stopChain, SurfnetHandle } from "../../sdk/testkit";
 
 /** A market on the chain: mints, oracle, and the client-ready reference. */
 export interface ChainMarket extends MarketRef {
@@ -59,29 +37,26 @@ export interface ChainMarket extends MarketRef {
 
 /** Gavel on an embedded surfpool, with helpers for actors, tokens, prices and time. */
 export class SdkChain {
+  readonly surfnet: SurfnetHandle;
   readonly connection: Connection;
   /** Surfnet's funded payer; also Gavel's admin once {@link SdkChain.initialize} ran. */
   readonly admin: Keypair;
   readonly adminClient: GavelClient;
 
-  private constructor(readonly surfnet: Surfnet) {
-    this.connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
-    this.admin = Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey));
+  private constructor({ surfnet, connection, admin }: ReturnType<typeof startChain>) {
+    this.surfnet = surfnet;
+    this.connection = connection;
+    this.admin = admin;
     this.adminClient = new GavelClient(this.connection, this.admin, { commitment: "confirmed" });
   }
 
   /** Starts a surfnet and deploys target/deploy/gavel.so at Gavel's program id. */
   static start(): SdkChain {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as { Surfnet: { start(): Surfnet } };
-    const surfnet = Surfnet.start();
-    surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(PROGRAM_SO)) });
-    return new SdkChain(surfnet);
+    return new SdkChain(startChain({ blockProduction: "default" }));
   }
 
   stop(): void {
-    closeWebSocket(this.connection);
-    this.surfnet.stop();
+    stopChain(this.surfnet, this.connection);
   }
 
   /** `initialize_config` with the surfnet payer as admin. */
