@@ -73,7 +73,7 @@ import {
   V2_ENGINE,
 } from "../sdk/src";
 import { SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
-import { ChainMarket, SdkChain } from "./helpers/sdk_chain";
+import { SdkMarket, SdkChain } from "./helpers/sdk_chain";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -122,8 +122,8 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
   this.timeout(120_000);
   let chain: SdkChain;
   let usdc: PublicKey;
-  let a: ChainMarket; // SOL/USDC
-  let b: ChainMarket; // ETH/USDC
+  let a: SdkMarket; // SOL/USDC
+  let b: SdkMarket; // ETH/USDC
   let lp: GavelClient;
   let alice: Keypair;
   let aliceClient: GavelClient;

@@ -14,7 +14,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { GavelClient, marketPda } from "../sdk/src";
 import { SOL, USDC } from "../sdk/testkit";
-import { ChainMarket, SdkChain } from "./helpers/sdk_chain";
+import { SdkMarket, SdkChain } from "./helpers/sdk_chain";
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, "..");
@@ -191,7 +191,7 @@ describe("10 SDK package: build, pack, install, and run the README quick start",
     chain = SdkChain.start();
     await chain.initialize();
     const usdc = await chain.createMint(6);
-    const market: ChainMarket = await chain.createMarket(usdc, 150);
+    const market: SdkMarket = await chain.createMarket(usdc, 150);
     const lpKey = chain.actor();
     await chain.mint(usdc, lpKey.publicKey, USDC(1_001_000));
     const lp = new GavelClient(chain.connection, lpKey);

@@ -55,7 +55,7 @@ import {
   takeLimitPrice,
   txFeeLamports,
 } from "../app/bidder/decide";
-import { BidderIndex, decodePositionFast, DISCRIMINATORS } from "../app/bidder/index";
+import { BidderIndex, decodePositionFast, DISCRIMINATORS } from "../app/bidder/account_index";
 import { ChainClock } from "../app/bidder/sender";
 import { encodeBase58 as base58 } from "../sdk/src";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";

@@ -38,7 +38,6 @@ import {
   decodePosition,
   depositCollateralIx,
   depositLiquidityIx,
-  encodePythLegacyPrice,
   fundInsuranceIx,
   GavelEvent,
   initializeConfigIx,
@@ -56,7 +55,15 @@ import {
   valueFloor,
   sendAndConfirm,
 } from "../sdk/src";
-import { E2E_FIGURES, SOL, startChain, stopChain, SurfnetHandle, USDC } from "../sdk/testkit";
+import {
+  E2E_FIGURES,
+  publishLegacyPrice,
+  SOL,
+  startChain,
+  stopChain,
+  SurfnetHandle,
+  USDC,
+} from "../sdk/testkit";
 
 const ROOT = path.join(__dirname, "..");
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -244,15 +251,12 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   const setPrice = async (price: number): Promise<void> => {
     usd = price;
     const slot = await connection.getSlot("confirmed");
-    const p = new BN(Math.round(price * 1e8));
-    const data = encodePythLegacyPrice({
-      price: p,
-      conf: p.divn(2000),
-      expo: -8,
-      publishSlot: new BN(slot),
-      publishTime: new BN(Math.floor(Date.now() / 1000)),
+    publishLegacyPrice(surfnet, oracle, price, {
+      slot: new BN(slot),
+      unixTime: new BN(Math.floor(Date.now() / 1000)),
+      confBps: 5,
+      lamports: 100_000_000,
     });
-    surfnet.setAccount(oracle.toBase58(), 100_000_000, Array.from(data), PYTH_LEGACY_PROGRAM_ID.toBase58());
   };
 
   const ata = (mint: PublicKey, owner: PublicKey): PublicKey => getAssociatedTokenAddressSync(mint, owner);

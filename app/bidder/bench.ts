@@ -34,7 +34,7 @@ import {
 import { Bidder } from "./bidder";
 import { DEFAULTS } from "./config";
 import { rateAt, scanUnsafe } from "./decide";
-import { BidderIndex, DISCRIMINATORS } from "./index";
+import { BidderIndex, DISCRIMINATORS } from "./account_index";
 import { BidderMetrics } from "./metrics";
 import { Inventory, InventoryStrategy } from "./strategies";
 import { ResilientWs, WsAccount } from "./ws";

@@ -20,7 +20,6 @@ import {
   createMarketIx,
   depositCollateralIx,
   depositLiquidityIx,
-  encodePythLegacyPrice,
   fundInsuranceIx,
   marketAddresses,
   MarketAddresses,
@@ -28,11 +27,10 @@ import {
   MarketRef,
   openPositionIx,
   OracleKind,
-  PYTH_LEGACY_PROGRAM_ID,
   sendAndConfirm,
 } from "../../sdk/src";
 import { initializeGavel } from "../../migrations/deploy";
-import { SurfnetHandle } from "../../sdk/testkit/surfpool";
+import { publishLegacyPrice, SurfnetHandle } from "../../sdk/testkit/surfpool";
 
 /** One market on the chain and the accounts the scenario created. */
 export class ChainMarket {
@@ -59,20 +57,11 @@ export class ChainMarket {
   /** Publishes the collateral price (USD per token, expo −8, 10 bps confidence) as of now. */
   async setPrice(usd: number): Promise<void> {
     const slot = await this.connection.getSlot("confirmed");
-    const price = new BN(Math.round(usd * 1e8));
-    const data = encodePythLegacyPrice({
-      price,
-      conf: price.divn(1000),
-      expo: -8,
-      publishSlot: new BN(slot),
-      publishTime: new BN(Math.floor(Date.now() / 1000)),
+    publishLegacyPrice(this.surfnet, this.oracle, usd, {
+      slot: new BN(slot),
+      unixTime: new BN(Math.floor(Date.now() / 1000)),
+      lamports: 100_000_000,
     });
-    this.surfnet.setAccount(
-      this.oracle.toBase58(),
-      100_000_000,
-      Array.from(data),
-      PYTH_LEGACY_PROGRAM_ID.toBase58(),
-    );
   }
 
   /** Config (if missing), the two mints (9 and 6 decimals) and the oracle at `usd`. */

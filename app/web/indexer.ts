@@ -38,7 +38,7 @@ import {
   withdrawalValue,
 } from "../../sdk/src";
 import { closeWebSocket } from "../../sdk/testkit/surfpool";
-import { MarketState } from "../bidder/index";
+import { MarketState } from "../bidder/account_index";
 import {
   AuctionView,
   CurvePoint,

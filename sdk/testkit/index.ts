@@ -10,4 +10,6 @@ export * from "./params";
 export * from "./program";
 export * from "./svm";
 export * from "./lending";
+export * from "./liquidation";
+export * from "./backstop";
 export * from "./surfpool";

@@ -3,9 +3,10 @@
  * and the demo need its surfnet cheatcodes), with Gavel deployed from target/deploy, and the clean
  * way to stop it under a web3.js connection.
  */
-import { Connection, Keypair } from "@solana/web3.js";
+import BN from "bn.js";
+import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import * as fs from "fs";
-import { PROGRAM_ID } from "../src";
+import { encodePythLegacyPrice, PROGRAM_ID, PYTH_LEGACY_PROGRAM_ID, rentExemptLamports } from "../src";
 import { PROGRAM_SO } from "./program";
 
 /** The embedded validator's handle: the surfnet methods Gavel uses (argument formats found by experiment). */
@@ -88,4 +89,42 @@ export function closeWebSocket(connection: Connection): void {
 export function stopChain(surfnet: { stop(): void }, connection: Connection): void {
   closeWebSocket(connection);
   surfnet.stop();
+}
+
+/** When and how a {@link publishLegacyPrice} price is published. */
+export interface LegacyPriceStamp {
+  /** Publish slot. */
+  slot: BN;
+  /** Publish time, unix seconds. */
+  unixTime: BN;
+  /** Confidence in bps of the price (default 10). */
+  confBps?: number;
+  /** Lamports of the price account (default: rent-exempt). */
+  lamports?: number;
+}
+
+/**
+ * Writes a legacy Pyth price account at `oracle` on the surfnet (surfnet `setAccount`): `usd` per
+ * whole token, expo −8, stamped `at`.
+ */
+export function publishLegacyPrice(
+  surfnet: SurfnetHandle,
+  oracle: PublicKey,
+  usd: number,
+  at: LegacyPriceStamp,
+): void {
+  const price = new BN(Math.round(usd * 1e8));
+  const data = encodePythLegacyPrice({
+    price,
+    conf: price.muln(at.confBps ?? 10).divn(10_000),
+    expo: -8,
+    publishSlot: at.slot,
+    publishTime: at.unixTime,
+  });
+  surfnet.setAccount(
+    oracle.toBase58(),
+    at.lamports ?? rentExemptLamports(data.length),
+    Array.from(data),
+    PYTH_LEGACY_PROGRAM_ID.toBase58(),
+  );
 }

@@ -19,19 +19,16 @@ import {
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from "@solana/web3.js";
 import {
   createMarketIx,
-  encodePythLegacyPrice,
   fetchClock,
   GavelClient,
   initializeConfigIx,
   MarketParams,
   MarketRef,
-  PYTH_LEGACY_PROGRAM_ID,
-  rentExemptLamports,
 } from "../../sdk/src";
-import { defaultParams, startChain, stopChain, SurfnetHandle } from "../../sdk/testkit";
+import { defaultParams, publishLegacyPrice, startChain, stopChain, SurfnetHandle } from "../../sdk/testkit";
 
 /** A market on the chain: mints, oracle, and the client-ready reference. */
-export interface ChainMarket extends MarketRef {
+export interface SdkMarket extends MarketRef {
   oracle: PublicKey;
 }
 
@@ -121,20 +118,11 @@ export class SdkChain {
   /** Publishes a legacy Pyth price (`usd` per whole token, expo −8) at the chain's clock. */
   async setPrice(oracle: PublicKey, usd: number, confBps = 10): Promise<void> {
     const clock = await fetchClock(this.connection);
-    const price = new BN(Math.round(usd * 1e8));
-    const data = encodePythLegacyPrice({
-      price,
-      conf: price.muln(confBps).divn(10_000),
-      expo: -8,
-      publishSlot: clock.slot,
-      publishTime: clock.unixTimestamp,
+    publishLegacyPrice(this.surfnet, oracle, usd, {
+      slot: clock.slot,
+      unixTime: clock.unixTimestamp,
+      confBps,
     });
-    this.surfnet.setAccount(
-      oracle.toBase58(),
-      rentExemptLamports(data.length),
-      Array.from(data),
-      PYTH_LEGACY_PROGRAM_ID.toBase58(),
-    );
   }
 
   /** Moves the chain's clock `secs` forward. */
@@ -149,7 +137,7 @@ export class SdkChain {
     usd = 150,
     params: Partial<MarketParams> = {},
     collateralDecimals = 9,
-  ): Promise<ChainMarket> {
+  ): Promise<SdkMarket> {
     const collateralMint = await this.createMint(collateralDecimals);
     const oracle = Keypair.generate().publicKey;
     await this.setPrice(oracle, usd);
