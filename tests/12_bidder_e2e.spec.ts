@@ -41,21 +41,19 @@ import {
   fundInsuranceIx,
   GavelEvent,
   initializeConfigIx,
-  MAKER_ENGINE,
   marketAddresses,
   MarketParams,
   maxDebtFor,
   openPositionIx,
-  OracleKind,
   parseEvents,
   positionPda,
   PRICE_SCALE,
   PROGRAM_ID,
-  PYTH_LEGACY_PROGRAM_ID,
   valueFloor,
   sendAndConfirm,
 } from "../sdk/src";
 import {
+  defaultParams,
   E2E_FIGURES,
   publishLegacyPrice,
   SOL,
@@ -218,30 +216,15 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   let usd = 100;
 
   const params = (): MarketParams => ({
+    ...defaultParams(oracle),
     maxLtvBps: 7_500,
-    liquidationLtvBps: 8_000,
-    chopBps: 1_000,
     bufBps: 10_200,
     cuspBps: 5_000,
-    chipBps: 10,
     tip: USDC(1),
     tailSecs: new BN(120),
-    hole: USDC(1_000_000),
-    dust: USDC(10),
-    borrowRatePerSecWad: new BN("1547125957"),
-    oracleProgram: PYTH_LEGACY_PROGRAM_ID,
-    collateralOracleKind: OracleKind.PythLegacy,
-    collateralOracle: oracle,
-    debtOracleKind: 0,
-    debtOracle: PublicKey.default,
-    maxAgeSecs: new BN(60),
-    maxAgeSlots: new BN(0),
-    maxConfBps: 200,
     // 2 % per second from 102 % of the oracle: margins of 1 %, 3 % and ~5.5 % are reached 2, 3
     // and 4 seconds after a kick.
     curve: { exp: { cut: new BN("980000000000000000") } },
-    withdrawCooldownSecs: new BN(3_600),
-    ...MAKER_ENGINE,
   });
 
   const send = (ixs: TransactionInstruction[], signers: Keypair[]): Promise<string> =>

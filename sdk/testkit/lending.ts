@@ -71,6 +71,13 @@ export class LendingWorld {
     );
   }
 
+  /** Creates a classic SPL mint with the admin as mint authority. */
+  newMint(decimals: number): PublicKey {
+    const mint = Keypair.generate();
+    this.mustSend(this.createMintIxs(mint, decimals), [this.admin, mint]);
+    return mint.publicKey;
+  }
+
   private createMintIxs(mint: Keypair, decimals: number) {
     return [
       SystemProgram.createAccount({

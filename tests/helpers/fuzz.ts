@@ -18,9 +18,7 @@ import BN from "bn.js";
 import {
   ACCOUNT_SIZE,
   createInitializeAccount3Instruction,
-  createInitializeMint2Instruction,
   createMintToInstruction,
-  MINT_SIZE,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import {
@@ -166,25 +164,6 @@ export class Arena extends LiquidationWorld {
   /** The LPs' pool value as the program computes it (`Market::pool_value`). */
   poolValue(m: MarketAccount = this.market()): BN {
     return poolValueOf(m);
-  }
-
-  /** Creates a classic SPL mint with the admin as mint authority. */
-  newMint(decimals: number): PublicKey {
-    const mint = Keypair.generate();
-    this.mustSend(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: this.admin.publicKey,
-          newAccountPubkey: mint.publicKey,
-          lamports: Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE))),
-          space: MINT_SIZE,
-          programId: TOKEN_PROGRAM_ID,
-        }),
-        createInitializeMint2Instruction(mint.publicKey, decimals, this.admin.publicKey, null),
-      ],
-      [this.admin, mint],
-    );
-    return mint.publicKey;
   }
 
   /**
