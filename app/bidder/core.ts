@@ -37,7 +37,6 @@ export interface AuctionWork {
   absorbTimer: NodeJS.Timeout | null;
   absorbAt: number | null;
   sub: number | null;
-  lastLog: string;
 }
 
 /** Dependencies of the bidder (tests substitute their own). */
@@ -157,7 +156,6 @@ export class BotCore {
         absorbTimer: null,
         absorbAt: null,
         sub: null,
-        lastLog: "",
       };
       this.work.set(key, w);
     }
