@@ -5,9 +5,9 @@
  *
  * Each instruction is sent alone in its transaction (except the flash take, whose two halves are
  * read from the per-invocation lines of the logs), on a realistic path through a SOL/USDC market
- * (the `LendingWorld` of the specs: real SPL Token, legacy Pyth price account). What is recorded is
- * the steady state: the SECOND call of each instruction, a minute after the previous step, so that
- * the market accrues interest as it does in real use (a first LP deposit mints shares 1:1, later
+ * (sdk/testkit's `LiquidationWorld`, the specs' world: real SPL Token, legacy Pyth price account).
+ * What is recorded is the steady state: the SECOND call of each instruction, a minute after the
+ * previous step, so that the market accrues interest as it does in real use (a first LP deposit mints shares 1:1, later
  * ones price them; a first borrow has no debt to add to). Instructions that can run only once for
  * a given account record the call on a second account instead: `initialize_config` (once per
  * program: its only call), `create_market` (the second market, ETH/USDC), `open_position` and
@@ -89,7 +89,7 @@ import {
   defaultParams,
   E2E_FIGURES,
   GavelSvm,
-  LendingWorld,
+  LiquidationWorld,
   PROGRAM_SO,
   SendResult,
   SOL,
@@ -128,8 +128,8 @@ interface Measure {
  */
 function liquidations(params: (oracle: PublicKey) => MarketParams, suffix: string): Record<string, Measure> {
   const cu: Record<string, Measure> = {};
-  let w = new LendingWorld();
-  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LendingWorld();
+  let w = new LiquidationWorld();
+  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LiquidationWorld();
   w.createMarket(params(w.oracle));
   let usd = 150;
   const minute = () => {
@@ -154,22 +154,7 @@ function liquidations(params: (oracle: PublicKey) => MarketParams, suffix: strin
     ],
     [lp],
   );
-  const victims = [w.actor(), w.actor(), w.actor()];
-  for (const v of victims) {
-    w.fundCollateral(v.publicKey, SOL(10));
-    const o = { ...w.ref, owner: v.publicKey };
-    w.mustSend(
-      [
-        openPositionIx(o),
-        depositCollateralIx(
-          { ...o, depositor: v.publicKey, source: w.ata(w.ref.collateralMint, v.publicKey) },
-          SOL(10),
-        ),
-        borrowIx({ ...o, destination: w.ata(w.ref.debtMint, v.publicKey), oracles: [w.oracle] }, USDC(1_000)),
-      ],
-      [v],
-    );
-  }
+  const victims = Array.from({ length: 3 }, () => w.borrower(10, 1_000));
   usd = 120;
   minute();
   const keeper = w.actor();
@@ -245,8 +230,8 @@ function main(): void {
   cu.initialize_config = { first: init, steady: init };
 
   // A world whose auction #1 (the recorded kick) has bump 255 (see the header).
-  let w = new LendingWorld();
-  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LendingWorld();
+  let w = new LiquidationWorld();
+  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LiquidationWorld();
   let usd = 150;
   /** A minute passes and the oracle publishes a fresh price. */
   const minute = () => {
@@ -419,22 +404,7 @@ function main(): void {
     [lp],
   );
   // Five: three for the takes, resets and cancels, two for the backstop's absorbs.
-  const victims = [w.actor(), w.actor(), w.actor(), w.actor(), w.actor()];
-  for (const v of victims) {
-    w.fundCollateral(v.publicKey, SOL(10));
-    const o = { ...w.ref, owner: v.publicKey };
-    w.mustSend(
-      [
-        openPositionIx(o),
-        depositCollateralIx(
-          { ...o, depositor: v.publicKey, source: w.ata(w.ref.collateralMint, v.publicKey) },
-          SOL(10),
-        ),
-        borrowIx({ ...o, destination: w.ata(w.ref.debtMint, v.publicKey), oracles: [w.oracle] }, USDC(1_000)),
-      ],
-      [v],
-    );
-  }
+  const victims = Array.from({ length: 5 }, () => w.borrower(10, 1_000));
   usd = 120;
   minute();
   const keeper = w.actor();
