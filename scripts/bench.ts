@@ -7,19 +7,19 @@
  * read from the per-invocation lines of the logs), on a realistic path through a SOL/USDC market
  * (sdk/testkit's `LiquidationWorld`, the specs' world: real SPL Token, legacy Pyth price account).
  * What is recorded is the steady state: the SECOND call of each instruction, a minute after the
- * previous step, so that the market accrues interest as it does in real use (a first LP deposit mints shares 1:1, later
- * ones price them; a first borrow has no debt to add to). Instructions that can run only once for
- * a given account record the call on a second account instead: `initialize_config` (once per
- * program: its only call), `create_market` (the second market, ETH/USDC), `open_position` and
- * `close_position` (the second borrower), `accept_admin` (the second hand-over), `kick` (the
- * second auction), `reset_auction` (the second reset of an auction past its tail),
- * `cancel_auction` (the second auction cancelled at stop 3), `create_backstop` (once per market:
- * its only call). Backstop: `deposit_backstop` records a warmed-up deposit turned into shares
- * priced against absorbed collateral (oracle read; the first call is a plain deposit creating the
- * depositor account), `absorb` the second of two absorbs of whole auctions, `withdraw_backstop` the
- * second depositor's pro-rata payout in both tokens. Oracle-reading instructions read a
- * legacy Pyth account; `withdraw_collateral` is measured with debt outstanding (oracle read);
- * `take`, `take_begin` and `take_end` buy 1 SOL slices that leave the auction open.
+ * previous step, so that the market accrues interest as it does in real use (a first LP deposit
+ * mints shares 1:1, later ones price them; a first borrow has no debt to add to). Instructions that
+ * can run only once for a given account record the call on a second account instead:
+ * `initialize_config` (once per program: its only call), `create_market` (the second market,
+ * ETH/USDC), `open_position` and `close_position` (the second borrower), `accept_admin` (the second
+ * hand-over), `kick` (the second auction), `reset_auction` (the second reset of an auction past its
+ * tail), `cancel_auction` (the second auction cancelled at stop 3), `create_backstop` (once per
+ * market: its only call). Backstop: `deposit_backstop` records a warmed-up deposit turned into
+ * shares priced against absorbed collateral (oracle read; the first call is a plain deposit
+ * creating the depositor account), `absorb` the second of two absorbs of whole auctions,
+ * `withdraw_backstop` the second depositor's pro-rata payout in both tokens. Oracle-reading
+ * instructions read a legacy Pyth account; `withdraw_collateral` is measured with debt outstanding
+ * (oracle read); `take`, `take_begin` and `take_end` buy 1 SOL slices that leave the auction open.
  *
  * The liquidation instructions are measured a second time on a market in the anchored price mode
  * (engine v2 defaults, `V2_ENGINE`): `kick_anchored`, `take_anchored`, `take_begin_anchored`,
