@@ -1,6 +1,7 @@
 /**
- * Gavel's test kit: market defaults, token units, a LiteSVM chain and lending world with the real
- * program, and the embedded surfpool validator. Shared by the apps (simulator, demo, benchmark),
+ * Gavel's test kit: market defaults, token units, a LiteSVM chain with the real program and the
+ * worlds built on it (lending → liquidation → backstop), and the embedded surfpool validator
+ * (start, stop, price accounts). Shared by the apps (simulator, demo, benchmark),
  * the scripts and the specs, so that none of them imports another's files. Not part of the
  * published `@gavel/sdk` package (it lives outside sdk/src and needs LiteSVM and surfpool).
  * @module
