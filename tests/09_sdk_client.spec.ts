@@ -72,8 +72,7 @@ import {
   withdrawLiquidityIx,
   V2_ENGINE,
 } from "../sdk/src";
-import { SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
-import { SdkMarket, SdkChain } from "./helpers/sdk_chain";
+import { SdkChain, SdkMarket, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 import * as fs from "fs";
 import * as path from "path";
 

@@ -13,8 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { GavelClient, marketPda } from "../sdk/src";
-import { SOL, USDC } from "../sdk/testkit";
-import { SdkMarket, SdkChain } from "./helpers/sdk_chain";
+import { SdkChain, SdkMarket, SOL, USDC } from "../sdk/testkit";
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, "..");

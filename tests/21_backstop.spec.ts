@@ -45,8 +45,7 @@ import {
   amountForShares,
   sharesForDeposit,
 } from "../sdk/src";
-import { BACKSTOP, BackstopWorld, priceOf, SOL, USDC, v2Params } from "../sdk/testkit";
-import { SdkChain } from "./helpers/sdk_chain";
+import { BACKSTOP, BackstopWorld, priceOf, SdkChain, SOL, USDC, v2Params } from "../sdk/testkit";
 import { decideAbsorb } from "../app/bidder/decide";
 
 const MAX = new BN("18446744073709551615");

@@ -14,3 +14,4 @@ export * from "./lending";
 export * from "./liquidation";
 export * from "./backstop";
 export * from "./surfpool";
+export * from "./sdk_chain";

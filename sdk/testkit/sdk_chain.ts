@@ -3,9 +3,10 @@
  * the surfnet cheatcodes) with Gavel deployed, driven over JSON-RPC by the SDK's `GavelClient`
  * (also for mints and associated token accounts, built with `@solana/spl-token`'s instructions:
  * its send-and-confirm helpers go through web3.js's 30-second blockhash cache, and surfpool
- * produces slots fast enough to expire such a blockhash — "Blockhash not found"), Pyth legacy price accounts
- * written with `encodePythLegacyPrice` + `setAccount(address, lamports, data[], owner)`, the
- * clock moved with `timeTravelToTimestamp(ms)`.
+ * produces slots fast enough to expire such a blockhash — "Blockhash not found"), Pyth legacy
+ * price accounts written with {@link publishLegacyPrice}, the clock moved with
+ * `timeTravelToTimestamp(ms)`. Several markets on one chain (specs 09, 10, 21); the demo's
+ * single-market `ChainMarket` (app/demo/chain.ts) starts its chain the same way.
  */
 import BN from "bn.js";
 import {
@@ -17,15 +18,9 @@ import {
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from "@solana/web3.js";
-import {
-  createMarketIx,
-  fetchClock,
-  GavelClient,
-  initializeConfigIx,
-  MarketParams,
-  MarketRef,
-} from "../../sdk/src";
-import { defaultParams, publishLegacyPrice, startChain, stopChain, SurfnetHandle } from "../../sdk/testkit";
+import { createMarketIx, fetchClock, GavelClient, initializeConfigIx, MarketParams, MarketRef } from "../src";
+import { defaultParams } from "./params";
+import { publishLegacyPrice, startChain, stopChain, SurfnetHandle } from "./surfpool";
 
 /** A market on the chain: mints, oracle, and the client-ready reference. */
 export interface SdkMarket extends MarketRef {
