@@ -12,4 +12,40 @@ module.exports = tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Layering: the SDK, its test kit, scripts, migrations and apps never import the specs' files
+    // (what they share lives in sdk/testkit/); the published SDK (sdk/src) imports nothing of the
+    // repo outside itself.
+    files: ["app/**", "scripts/**", "migrations/**", "sdk/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/tests", "**/tests/**"],
+              message: "apps, scripts and the SDK never import tests/: use sdk/testkit",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["sdk/src/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/tests", "**/tests/**"], message: "the SDK never imports tests/" },
+            {
+              group: ["../../*", "**/testkit", "**/testkit/**"],
+              message: "the published SDK imports nothing outside sdk/src",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,24 +1,25 @@
 /**
  * `npm run bench`: measures compute units of every instruction on the real gavel.so in LiteSVM and
- * the program size, and rewrites bench/cu.json (instruction → CU) and bench/program.json.
+ * the program size, and rewrites bench/cu.json (instruction → CU) and bench/program.json; records the
+ * bidder e2e spec's latest latency figures (target/bench/bidder-e2e.json) in bench/bidder.json.
  *
  * Each instruction is sent alone in its transaction (except the flash take, whose two halves are
  * read from the per-invocation lines of the logs), on a realistic path through a SOL/USDC market
- * (the `LendingWorld` of the specs: real SPL Token, legacy Pyth price account). What is recorded is
- * the steady state: the SECOND call of each instruction, a minute after the previous step, so that
- * the market accrues interest as it does in real use (a first LP deposit mints shares 1:1, later
- * ones price them; a first borrow has no debt to add to). Instructions that can run only once for
- * a given account record the call on a second account instead: `initialize_config` (once per
- * program: its only call), `create_market` (the second market, ETH/USDC), `open_position` and
- * `close_position` (the second borrower), `accept_admin` (the second hand-over), `kick` (the
- * second auction), `reset_auction` (the second reset of an auction past its tail),
- * `cancel_auction` (the second auction cancelled at stop 3), `create_backstop` (once per market:
- * its only call). Backstop: `deposit_backstop` records a warmed-up deposit turned into shares
- * priced against absorbed collateral (oracle read; the first call is a plain deposit creating the
- * depositor account), `absorb` the second of two absorbs of whole auctions, `withdraw_backstop` the
- * second depositor's pro-rata payout in both tokens. Oracle-reading instructions read a
- * legacy Pyth account; `withdraw_collateral` is measured with debt outstanding (oracle read);
- * `take`, `take_begin` and `take_end` buy 1 SOL slices that leave the auction open.
+ * (sdk/testkit's `LiquidationWorld`, the specs' world: real SPL Token, legacy Pyth price account).
+ * What is recorded is the steady state: the SECOND call of each instruction, a minute after the
+ * previous step, so that the market accrues interest as it does in real use (a first LP deposit
+ * mints shares 1:1, later ones price them; a first borrow has no debt to add to). Instructions that
+ * can run only once for a given account record the call on a second account instead:
+ * `initialize_config` (once per program: its only call), `create_market` (the second market,
+ * ETH/USDC), `open_position` and `close_position` (the second borrower), `accept_admin` (the second
+ * hand-over), `kick` (the second auction), `reset_auction` (the second reset of an auction past its
+ * tail), `cancel_auction` (the second auction cancelled at stop 3), `create_backstop` (once per
+ * market: its only call). Backstop: `deposit_backstop` records a warmed-up deposit turned into
+ * shares priced against absorbed collateral (oracle read; the first call is a plain deposit
+ * creating the depositor account), `absorb` the second of two absorbs of whole auctions,
+ * `withdraw_backstop` the second depositor's pro-rata payout in both tokens. Oracle-reading
+ * instructions read a legacy Pyth account; `withdraw_collateral` is measured with debt outstanding
+ * (oracle read); `take`, `take_begin` and `take_end` buy 1 SOL slices that leave the auction open.
  *
  * The liquidation instructions are measured a second time on a market in the anchored price mode
  * (engine v2 defaults, `V2_ENGINE`): `kick_anchored`, `take_anchored`, `take_begin_anchored`,
@@ -87,8 +88,18 @@ import {
   requestWithdrawalIx,
   cancelWithdrawalIx,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, v2Params, WITHDRAW_COOLDOWN_SECS } from "../tests/helpers/lending";
-import { GavelSvm, PROGRAM_SO, SendResult } from "../tests/helpers/svm";
+import {
+  defaultParams,
+  E2E_FIGURES,
+  GavelSvm,
+  LiquidationWorld,
+  PROGRAM_SO,
+  SendResult,
+  SOL,
+  USDC,
+  v2Params,
+  WITHDRAW_COOLDOWN_SECS,
+} from "../sdk/testkit";
 
 const OUT = path.join(__dirname, "../bench");
 
@@ -106,9 +117,6 @@ function programUnits(logs: string[]): number[] {
   });
 }
 
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
-
 /** Compute units per instruction: the recorded (steady-state) call and the first one. */
 interface Measure {
   first: number;
@@ -123,8 +131,8 @@ interface Measure {
  */
 function liquidations(params: (oracle: PublicKey) => MarketParams, suffix: string): Record<string, Measure> {
   const cu: Record<string, Measure> = {};
-  let w = new LendingWorld();
-  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LendingWorld();
+  let w = new LiquidationWorld();
+  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LiquidationWorld();
   w.createMarket(params(w.oracle));
   let usd = 150;
   const minute = () => {
@@ -149,22 +157,7 @@ function liquidations(params: (oracle: PublicKey) => MarketParams, suffix: strin
     ],
     [lp],
   );
-  const victims = [w.actor(), w.actor(), w.actor()];
-  for (const v of victims) {
-    w.fundCollateral(v.publicKey, SOL(10));
-    const o = { ...w.ref, owner: v.publicKey };
-    w.mustSend(
-      [
-        openPositionIx(o),
-        depositCollateralIx(
-          { ...o, depositor: v.publicKey, source: w.ata(w.ref.collateralMint, v.publicKey) },
-          SOL(10),
-        ),
-        borrowIx({ ...o, destination: w.ata(w.ref.debtMint, v.publicKey), oracles: [w.oracle] }, USDC(1_000)),
-      ],
-      [v],
-    );
-  }
+  const victims = Array.from({ length: 3 }, () => w.borrower(10, 1_000));
   usd = 120;
   minute();
   const keeper = w.actor();
@@ -242,8 +235,8 @@ function main(): void {
   cu.initialize_config = { first: init, steady: init };
 
   // A world whose auction #1 (the recorded kick) has bump 255 (see the header).
-  let w = new LendingWorld();
-  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LendingWorld();
+  let w = new LiquidationWorld();
+  while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LiquidationWorld();
   let usd = 150;
   /** A minute passes and the oracle publishes a fresh price. */
   const minute = () => {
@@ -416,22 +409,7 @@ function main(): void {
     [lp],
   );
   // Five: three for the takes, resets and cancels, two for the backstop's absorbs.
-  const victims = [w.actor(), w.actor(), w.actor(), w.actor(), w.actor()];
-  for (const v of victims) {
-    w.fundCollateral(v.publicKey, SOL(10));
-    const o = { ...w.ref, owner: v.publicKey };
-    w.mustSend(
-      [
-        openPositionIx(o),
-        depositCollateralIx(
-          { ...o, depositor: v.publicKey, source: w.ata(w.ref.collateralMint, v.publicKey) },
-          SOL(10),
-        ),
-        borrowIx({ ...o, destination: w.ata(w.ref.debtMint, v.publicKey), oracles: [w.oracle] }, USDC(1_000)),
-      ],
-      [v],
-    );
-  }
+  const victims = Array.from({ length: 5 }, () => w.borrower(10, 1_000));
   usd = 120;
   minute();
   const keeper = w.actor();
@@ -706,6 +684,25 @@ function main(): void {
     })),
   );
   console.log(`gavel.so: ${program["gavel.so_bytes"]} bytes`);
+  recordE2eFigures();
+}
+
+/**
+ * Copies the bidder e2e spec's latest figures (target/bench/bidder-e2e.json, written by spec 12)
+ * into bench/bidder.json's `e2e`, keeping the in-process figures of app/bidder/bench.ts.
+ */
+function recordE2eFigures(): void {
+  if (!fs.existsSync(E2E_FIGURES)) {
+    console.log(
+      `bench/bidder.json: e2e figures kept (no ${path.relative(process.cwd(), E2E_FIGURES)}: run spec 12)`,
+    );
+    return;
+  }
+  const file = path.join(OUT, "bidder.json");
+  const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  const e2e = JSON.parse(fs.readFileSync(E2E_FIGURES, "utf8"));
+  fs.writeFileSync(file, JSON.stringify({ ...existing, e2e }, null, 2) + "\n");
+  console.log(`bench/bidder.json: e2e figures of ${e2e.measuredAt}`);
 }
 
 main();

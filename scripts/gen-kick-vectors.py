@@ -174,12 +174,12 @@ def usd(n):
     return n * USDC * PRICE_SCALE // SOL
 
 
-# Defaults of the test markets (tests/helpers/lending.ts): ltv 80 %, chop 10 %, buf 120 %,
+# Defaults of the test markets (sdk/testkit/params.ts): ltv 80 %, chop 10 %, buf 120 %,
 # hole 1,000,000 USDC, dust 10 USDC.
 DEFAULT = dict(ltv=8_000, chop=1_000, buf=12_000, hole=10**6 * USDC, dust=10 * USDC)
 
 
-# Engine v2 defaults (V2_ENGINE in tests/helpers/lending.ts): target 70 %, full 90 %, d_max 3-8 %.
+# Engine v2 defaults (V2_ENGINE in sdk/src/types.ts): target 70 %, full 90 %, d_max 3-8 %.
 V2 = dict(target=7_000, full=9_000, base=300, cap=800)
 
 

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import idl from "../idl/gavel.json";
 import { ErrorCode, PROGRAM_ID } from "../sdk/src";
-import { GavelSvm } from "./helpers/svm";
+import { GavelSvm } from "../sdk/testkit";
 
 const ROOT = path.join(__dirname, "..");
 const sha8 = (s: string): number[] => Array.from(createHash("sha256").update(s).digest().subarray(0, 8));

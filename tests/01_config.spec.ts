@@ -21,7 +21,7 @@ import {
   StopLevel,
   findEvent,
 } from "../sdk/src";
-import { GavelSvm } from "./helpers/svm";
+import { GavelSvm } from "../sdk/testkit";
 
 /** Compute-unit ceilings for this suite (measured figures live in bench/cu.json). */
 const CU_LIMIT = { initializeConfig: 8_000, setStop: 1_500 };

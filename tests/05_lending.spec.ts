@@ -41,10 +41,7 @@ import {
   findEvent,
   OracleKind,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
-
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+import { defaultParams, LendingWorld, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
 /** Max borrow at `usd` with 10 bps confidence, as the program computes it (SDK mirror). */
 function maxBorrow(ink: BN, usd: number, maxLtvBps: number): BN {

@@ -42,10 +42,7 @@ import {
   requestWithdrawalIx,
   findEvent,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
-
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+import { defaultParams, LendingWorld, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
 /**
  * Max debt the program allows on `ink` SOL when SOL trades at `collUsd` with the 10 bps confidence

@@ -10,168 +10,33 @@ import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { createTransferInstruction } from "@solana/spl-token";
 import {
   accrueIx,
-  AuctionAccount,
-  auctionPda,
-  auctionPrice,
-  borrowIx,
   cancelAuctionIx,
   debtFromArt,
-  decodeAuction,
-  depositCollateralIx,
   depositLiquidityIx,
   ErrorCode,
   flashTakeIxs,
-  fundInsuranceIx,
-  kickIx,
-  MarketParams,
   needsReset,
-  openPositionIx,
   poolValue as sdkPoolValue,
   PRICE_SCALE,
   resetAuctionIx,
   setStopIx,
   takeBeginIx,
-  takeIx,
   takeQuote,
   withdrawalValue,
   withdrawLiquidityIx,
   requestWithdrawalIx,
   findEvent,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
+import { LiquidationWorld, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 const MAX = new BN("18446744073709551615");
 
-/** A market with an LP, an insurance fund, and helpers for borrowers, kicks and takes. */
-class LiquidationWorld extends LendingWorld {
-  lp!: Keypair;
-  kicker!: Keypair;
-  readonly live = new Map<string, PublicKey>();
-
-  setup(params: Partial<MarketParams> = {}, liquidity = USDC(1_000_000), insurance = USDC(1_000)): this {
-    this.createMarket({ ...defaultParams(this.oracle), ...params });
-    this.lp = this.actor();
-    this.fundDebt(this.lp.publicKey, liquidity.add(insurance));
-    this.mustSend(
-      [
-        depositLiquidityIx(this.lpAccounts(this.lp), liquidity),
-        ...(insurance.isZero()
-          ? []
-          : [
-              fundInsuranceIx(
-                {
-                  ...this.ref,
-                  funder: this.lp.publicKey,
-                  funderDebtAccount: this.ata(this.ref.debtMint, this.lp.publicKey),
-                },
-                insurance,
-              ),
-            ]),
-      ],
-      [this.lp],
-    );
-    this.kicker = this.actor();
-    return this;
-  }
-
-  /** `lp`'s accounts for deposit_liquidity / withdraw_liquidity. */
-  lpAccounts(lp: Keypair) {
-    return {
-      ...this.ref,
-      lp: lp.publicKey,
-      lpDebtAccount: this.ata(this.ref.debtMint, lp.publicKey),
-      lpShareAccount: this.ata(this.addrs.shareMint, lp.publicKey),
-    };
-  }
-
-  /** A borrower with `sol` SOL of collateral who borrows `usdc`. */
-  borrower(sol: number, usdc: number): Keypair {
-    const b = this.actor();
-    this.fundCollateral(b.publicKey, SOL(sol));
-    this.mustSend(
-      [
-        openPositionIx({ ...this.ref, owner: b.publicKey }),
-        depositCollateralIx(
-          {
-            ...this.ref,
-            depositor: b.publicKey,
-            owner: b.publicKey,
-            source: this.ata(this.ref.collateralMint, b.publicKey),
-          },
-          SOL(sol),
-        ),
-        borrowIx(
-          {
-            ...this.ref,
-            owner: b.publicKey,
-            destination: this.ata(this.ref.debtMint, b.publicKey),
-            oracles: [this.oracle],
-          },
-          USDC(usdc),
-        ),
-      ],
-      [b],
-    );
-    return b;
-  }
-
-  kickIx(owner: PublicKey, kicker = this.kicker): TransactionInstruction {
-    return kickIx({
-      ...this.ref,
-      kicker: kicker.publicKey,
-      owner,
-      auctionId: this.market().auctionCount,
-      kickerDebtAccount: this.ata(this.ref.debtMint, kicker.publicKey),
-      oracles: [this.oracle],
-    });
-  }
-
-  /** Kicks `owner`'s position; returns the new auction's address. */
-  kick(owner: PublicKey): PublicKey {
-    const [auction] = auctionPda(this.addrs.market, this.market().auctionCount);
-    this.mustSend([this.kickIx(owner)], [this.kicker]);
-    return auction;
-  }
-
-  auction(address: PublicKey): AuctionAccount | null {
-    const data = this.chain.data(address);
-    return data && data.length > 0 ? decodeAuction(data) : null;
-  }
-
-  /** The auction price now, from the SDK's mirror of the program's curve. */
-  priceNow(address: PublicKey): BN {
-    const a = this.auction(address)!;
-    return auctionPrice(
-      this.market().params.curve,
-      a.top,
-      new BN((this.now - BigInt(a.tic.toString())).toString()),
-    );
-  }
-
-  takeIx(address: PublicKey, bidder: Keypair, maxCollateral: BN, maxPrice: BN): TransactionInstruction {
-    const a = this.auction(address)!;
-    return takeIx(
-      {
-        ...this.ref,
-        auction: address,
-        position: a.position,
-        kicker: a.kicker,
-        taker: bidder.publicKey,
-        collateralDestination: this.ata(this.ref.collateralMint, bidder.publicKey),
-        debtSource: this.ata(this.ref.debtMint, bidder.publicKey),
-      },
-      { maxCollateral, maxPrice },
-    );
-  }
-
+/** The kit's liquidation world, remembering the last bidder, with this spec's dirt check. */
+class World extends LiquidationWorld {
   /** A bidder holding `usdc` debt tokens. */
   bidder(usdc: number): Keypair {
-    const b = this.actor();
-    if (usdc > 0) this.fundDebt(b.publicKey, USDC(usdc));
-    this.last = b;
-    return b;
+    this.last = super.bidder(usdc);
+    return this.last;
   }
 
   private last?: Keypair;
@@ -190,7 +55,7 @@ class LiquidationWorld extends LendingWorld {
 
 describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", () => {
   describe("a price crash, a kick, and bidders taking slices as the price falls", () => {
-    const w = new LiquidationWorld();
+    const w = new World();
     let alice: Keypair;
     let auction: PublicKey;
     const bidders: Keypair[] = [];
@@ -324,7 +189,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
 
   describe("bad debt: first the insurance fund, then the LPs", () => {
     it("an auction that raises less than the debt is covered by insurance; LPs lose nothing", () => {
-      const w = new LiquidationWorld().setup({}, USDC(1_000_000), USDC(1_000));
+      const w = new World().setup({}, USDC(1_000_000), USDC(1_000));
       const alice = w.borrower(10, 1_000);
       w.setPrice(100);
       const auction = w.kick(alice.publicKey);
@@ -345,7 +210,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
     });
 
     it("bad debt beyond the insurance fund is socialized: the LP share value drops by exactly that", () => {
-      const w = new LiquidationWorld().setup({}, USDC(1_000_000), USDC(40));
+      const w = new World().setup({}, USDC(1_000_000), USDC(40));
       const alice = w.borrower(10, 1_000);
       w.setPrice(100);
       const auction = w.kick(alice.publicKey);
@@ -366,7 +231,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
 
   describe("LPs cannot run ahead of a pending bad debt", () => {
     /** A new LP who deposits `usdc`. */
-    const lpOf = (w: LiquidationWorld, usdc: BN): Keypair => {
+    const lpOf = (w: World, usdc: BN): Keypair => {
       const lp = w.actor();
       w.fundDebt(lp.publicKey, usdc);
       w.mustSend([depositLiquidityIx(w.lpAccounts(lp), usdc)], [lp]);
@@ -374,7 +239,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
     };
 
     it("Lena withdraws while an auction heads for bad debt: she gets no better price than Otto, who stays", () => {
-      const w = new LiquidationWorld().setup({}, USDC(1_000), USDC(40));
+      const w = new World().setup({}, USDC(1_000), USDC(40));
       const lena = w.lp;
       lpOf(w, USDC(1_000)); // Otto, who stays
       const alice = w.borrower(10, 1_000);
@@ -413,7 +278,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
     });
 
     it("with no auction live a withdrawal is at the full pool value", () => {
-      const w = new LiquidationWorld().setup({}, USDC(1_000), USDC(40));
+      const w = new World().setup({}, USDC(1_000), USDC(40));
       w.borrower(10, 500);
       const m = w.market();
       expect(withdrawalValue(m)!.toString()).to.equal(sdkPoolValue(m)!.toString());
@@ -426,7 +291,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
     });
 
     it("the last LP cannot take everything while an auction is live; after it settles she can", () => {
-      const w = new LiquidationWorld().setup({}, USDC(2_000), new BN(0));
+      const w = new World().setup({}, USDC(2_000), new BN(0));
       const alice = w.borrower(10, 1_000);
       const all = w.balance(w.ata(w.addrs.shareMint, w.lp.publicKey));
       w.mustSend([requestWithdrawalIx(w.lpAccounts(w.lp), all)], [w.lp]);
@@ -449,7 +314,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
   });
 
   describe("an auction nobody bids on runs to its tail and is reset", () => {
-    const w = new LiquidationWorld();
+    const w = new World();
     let auction: PublicKey;
     let caller: Keypair;
     before(() => {
@@ -512,7 +377,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
   });
 
   describe("flash take: the collateral pays for itself within one transaction", () => {
-    const w = new LiquidationWorld();
+    const w = new World();
     let auction: PublicKey;
     let maker: Keypair;
     before(() => {
@@ -621,7 +486,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
 describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
   it("the hole caps a kick: a partial auction starts, the rest waits until room frees up, then is kicked", () => {
     // hole 600 USDC of tab: room for 600 / 1.1 ≈ 545 USDC of debt.
-    const w = new LiquidationWorld().setup({ hole: USDC(600) });
+    const w = new World().setup({ hole: USDC(600) });
     const alice = w.borrower(10, 1_000);
     w.setPrice(120);
     const first = w.kick(alice.publicKey);
@@ -649,7 +514,7 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
   });
 
   it("a partial kick whose auction would be below dust is refused", () => {
-    const w = new LiquidationWorld().setup({ hole: USDC(10) });
+    const w = new World().setup({ hole: USDC(10) });
     const alice = w.borrower(10, 1_000);
     w.setPrice(120);
     expect(w.chain.send([w.kickIx(alice.publicKey)], [w.kicker]).error?.code).to.equal(
@@ -659,7 +524,7 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
 
   it("when a partial kick would leave the position under dust, the whole debt goes to auction", () => {
     // room for ≈ 995 USDC of debt of 1,000: the 5 left would be dust.
-    const w = new LiquidationWorld().setup({ hole: USDC(1_095) });
+    const w = new World().setup({ hole: USDC(1_095) });
     const alice = w.borrower(10, 1_000);
     w.setPrice(120);
     const auction = w.kick(alice.publicKey);
@@ -668,7 +533,7 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
   });
 
   it("a take that would buy nothing is refused, and a take may not leave less than dust unless it buys all", () => {
-    const w = new LiquidationWorld().setup();
+    const w = new World().setup();
     const alice = w.borrower(10, 1_000);
     w.setPrice(120);
     const auction = w.kick(alice.publicKey);
@@ -680,7 +545,7 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
   });
 
   it("each stop level allows exactly what state/stop.rs says: kick < 1, reset < 2, take < 3, cancel only at 3", () => {
-    const w = new LiquidationWorld().setup();
+    const w = new World().setup();
     const alice = w.borrower(10, 700);
     const bea = w.borrower(10, 1_000);
     w.setPrice(120);
@@ -742,7 +607,7 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
   });
 
   it("cancel (stop 3, admin only): the lot returns to the position and the tab becomes its debt again", () => {
-    const w = new LiquidationWorld().setup();
+    const w = new World().setup();
     const bea = w.borrower(10, 1_000);
     w.setPrice(120);
     const auction = w.kick(bea.publicKey);
@@ -782,6 +647,6 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
 });
 
 /** The LPs' pool value, as the program computes it (the SDK's mirror). */
-function poolValue(w: LendingWorld): BN {
+function poolValue(w: LiquidationWorld): BN {
   return sdkPoolValue(w.market())!;
 }

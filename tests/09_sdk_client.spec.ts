@@ -75,10 +75,9 @@ import {
   gavelErrorOf,
   isGavelError,
   filterEvents,
+  V2_ENGINE,
 } from "../sdk/src";
-import { V2_ENGINE } from "./helpers/lending";
-import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
-import { WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
+import { SdkChain, SdkMarket, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -127,8 +126,8 @@ describe("09 SDK GavelClient on a local validator (surfpool)", function () {
   this.timeout(120_000);
   let chain: SdkChain;
   let usdc: PublicKey;
-  let a: ChainMarket; // SOL/USDC
-  let b: ChainMarket; // ETH/USDC
+  let a: SdkMarket; // SOL/USDC
+  let b: SdkMarket; // ETH/USDC
   let lp: GavelClient;
   let alice: Keypair;
   let aliceClient: GavelClient;

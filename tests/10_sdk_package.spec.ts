@@ -17,7 +17,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { GavelClient, marketPda } from "../sdk/src";
-import { ChainMarket, SdkChain, SOL, USDC } from "./helpers/sdk_chain";
+import { SdkChain, SdkMarket, SOL, USDC } from "../sdk/testkit";
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, "..");
@@ -69,7 +69,7 @@ describe("10 SDK package: build, pack, install with the peer range, and run the 
   let tarball: string;
   let root: string;
   let chain: SdkChain | undefined;
-  let market: ChainMarket;
+  let market: SdkMarket;
   const apps: App[] = [];
   const timings: string[] = [];
   const timed = async <T>(what: string, f: () => Promise<T>): Promise<T> => {

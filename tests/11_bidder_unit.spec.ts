@@ -60,18 +60,16 @@ import {
   txFeeLamports,
 } from "../app/bidder/decide";
 import { BuyDecision, decideBackstopBuy } from "../app/bidder/decide_backstop";
-import { BidderIndex, decodePositionFast, DISCRIMINATORS } from "../app/bidder/index";
+import { BidderIndex, decodePositionFast, DISCRIMINATORS } from "../app/bidder/account_index";
 import { ChainClock } from "../app/bidder/sender";
 import { encodeBase58 as base58 } from "../sdk/src";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { LocalTestVenue } from "../app/bidder/venue";
 import { ResilientWs } from "../app/bidder/ws";
 import { Arena } from "./helpers/fuzz";
-import { defaultParams, LendingWorld } from "./helpers/lending";
+import { defaultParams, LendingWorld, SOL, USDC } from "../sdk/testkit";
 
 const ROOT = path.join(__dirname, "..");
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 /** PRICE_SCALE price of SOL (9 decimals) in USDC (6 decimals) at `usd` dollars. */
 const px = (usd: number): BN => new BN(Math.round(usd * 1e6)).mul(PRICE_SCALE).div(new BN(1e9));
 const CUT_99 = new BN("990000000000000000");

@@ -7,7 +7,8 @@
  * Asserted: every unsafe position is kicked, every auction settles, no bad debt, the most
  * aggressive bot wins most takes, no bot ever paid above its own logged limit, the bots recover
  * from the RPC drop, a fourth bot in --dry-run decides but sends nothing, and all exit 0 on
- * SIGTERM. Latency figures go to bench/bidder.json.
+ * SIGTERM. Latency figures go to target/bench/bidder-e2e.json (`npm run bench` records them in
+ * bench/bidder.json; a spec run never rewrites the committed figures).
  *
  * The chain runs in surfpool's `clock` block production mode, so its unix time follows the wall
  * clock as on a real cluster (`Surfnet.start()`, as in tests/helpers/validator.ts, keeps the Clock
@@ -37,45 +38,35 @@ import {
   decodePosition,
   depositCollateralIx,
   depositLiquidityIx,
-  encodePythLegacyPrice,
   fundInsuranceIx,
   GavelEvent,
   initializeConfigIx,
-  MAKER_ENGINE,
   marketAddresses,
   MarketParams,
   maxDebtFor,
   openPositionIx,
-  OracleKind,
   parseEvents,
   positionPda,
   PRICE_SCALE,
   PROGRAM_ID,
-  PYTH_LEGACY_PROGRAM_ID,
   valueFloor,
   sendAndConfirm,
   filterEvents,
   GavelEventName,
 } from "../sdk/src";
-import { stopChain } from "../app/demo/chain";
-import { PROGRAM_SO } from "./helpers/svm";
+import {
+  defaultParams,
+  E2E_FIGURES,
+  publishLegacyPrice,
+  SOL,
+  startChain,
+  stopChain,
+  SurfnetHandle,
+  USDC,
+} from "../sdk/testkit";
 
 const ROOT = path.join(__dirname, "..");
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-interface SurfnetHandle {
-  rpcUrl: string;
-  wsUrl: string;
-  payerSecretKey: number[];
-  deploy(opts: { programId: string; soBytes: number[] }): string;
-  setAccount(address: string, lamports: number, data: number[], owner: string): void;
-  fundSol(address: string, lamports: number): void;
-  fundToken(owner: string, mint: string, amount: number): void;
-  setTokenBalance(owner: string, mint: string, amount: number): void;
-  stop(): void;
-}
 
 /** A loopback TCP proxy in front of one port; `kill()` drops every connection and stops listening. */
 class TcpProxy {
@@ -227,30 +218,15 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   let usd = 100;
 
   const params = (): MarketParams => ({
+    ...defaultParams(oracle),
     maxLtvBps: 7_500,
-    liquidationLtvBps: 8_000,
-    chopBps: 1_000,
     bufBps: 10_200,
     cuspBps: 5_000,
-    chipBps: 10,
     tip: USDC(1),
     tailSecs: new BN(120),
-    hole: USDC(1_000_000),
-    dust: USDC(10),
-    borrowRatePerSecWad: new BN("1547125957"),
-    oracleProgram: PYTH_LEGACY_PROGRAM_ID,
-    collateralOracleKind: OracleKind.PythLegacy,
-    collateralOracle: oracle,
-    debtOracleKind: 0,
-    debtOracle: PublicKey.default,
-    maxAgeSecs: new BN(60),
-    maxAgeSlots: new BN(0),
-    maxConfBps: 200,
     // 2 % per second from 102 % of the oracle: margins of 1 %, 3 % and ~5.5 % are reached 2, 3
     // and 4 seconds after a kick.
     curve: { exp: { cut: new BN("980000000000000000") } },
-    withdrawCooldownSecs: new BN(3_600),
-    ...MAKER_ENGINE,
   });
 
   const send = (ixs: TransactionInstruction[], signers: Keypair[]): Promise<string> =>
@@ -260,15 +236,12 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   const setPrice = async (price: number): Promise<void> => {
     usd = price;
     const slot = await connection.getSlot("confirmed");
-    const p = new BN(Math.round(price * 1e8));
-    const data = encodePythLegacyPrice({
-      price: p,
-      conf: p.divn(2000),
-      expo: -8,
-      publishSlot: new BN(slot),
-      publishTime: new BN(Math.floor(Date.now() / 1000)),
+    publishLegacyPrice(surfnet, oracle, price, {
+      slot: new BN(slot),
+      unixTime: new BN(Math.floor(Date.now() / 1000)),
+      confBps: 5,
+      lamports: 100_000_000,
     });
-    surfnet.setAccount(oracle.toBase58(), 100_000_000, Array.from(data), PYTH_LEGACY_PROGRAM_ID.toBase58());
   };
 
   const ata = (mint: PublicKey, owner: PublicKey): PublicKey => getAssociatedTokenAddressSync(mint, owner);
@@ -295,14 +268,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   const named = <N extends GavelEventName>(name: N) => filterEvents(events, name);
 
   before(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as {
-      Surfnet: { startWithConfig(c: object): SurfnetHandle };
-    };
-    surfnet = Surfnet.startWithConfig({ blockProductionMode: "clock", slotTimeMs: 200 });
-    surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(PROGRAM_SO)) });
-    connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
-    admin = Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey));
+    ({ surfnet, connection, admin } = startChain());
     surfnet.fundSol(admin.publicKey.toBase58(), 1_000e9);
     logsSub = connection.onLogs(
       PROGRAM_ID,
@@ -667,7 +633,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     expect(await connection.getBalance(me, "confirmed")).to.equal(10e9); // not one fee paid
   });
 
-  it("SIGTERM: every bot stops gracefully and exits 0; figures go to bench/bidder.json", async () => {
+  it("SIGTERM: every bot stops gracefully and exits 0; figures go to target/bench/bidder-e2e.json", async () => {
     observer.signal("SIGTERM");
     expect(await observer.exited).to.equal(0);
     const t0 = Date.now();
@@ -707,9 +673,8 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
       },
       shutdownMs,
     };
-    const file = path.join(ROOT, "bench", "bidder.json");
-    const existing = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
-    fs.writeFileSync(file, JSON.stringify({ ...existing, e2e }, null, 2) + "\n");
+    fs.mkdirSync(path.dirname(E2E_FIGURES), { recursive: true });
+    fs.writeFileSync(E2E_FIGURES, JSON.stringify(e2e, null, 2) + "\n");
     console.log(`      e2e figures: ${JSON.stringify(e2e.latencyMs)}`);
     expect(oracleTake.length + oracleKick.length).to.be.greaterThan(0);
   });

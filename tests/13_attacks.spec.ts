@@ -31,6 +31,7 @@ import {
   borrowIx,
   cancelAuctionIx,
   closePositionIx,
+  coder,
   configPda,
   createMarketIx,
   debtFromArt,
@@ -70,9 +71,8 @@ import {
   requestWithdrawalIx,
   withdrawalRequestPda,
 } from "../sdk/src";
-import { Arena, diffSnapshots, snapshot, SOL, U64_MAX, USDC } from "./helpers/fuzz";
-import { defaultParams, WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
-import { GavelSvm, SendResult } from "./helpers/svm";
+import { Arena, diffSnapshots, snapshot, U64_MAX } from "./helpers/fuzz";
+import { defaultParams, GavelSvm, SendResult, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
 const MAX = U64_MAX;
 /** Account discriminators from the IDL. */
@@ -323,15 +323,16 @@ function forge(w: Arena, source: PublicKey, patch: { owner?: PublicKey; data?: B
   return key;
 }
 
-/** `data` with the u64 at `at` set to `v`. */
-function withU64(data: Uint8Array, at: number, v: BN): Buffer {
-  const b = Buffer.from(data);
-  v.toArrayLike(Buffer, "le", 8).copy(b, at);
-  return b;
+/**
+ * The data of a `name` account with `fields` changed, re-encoded through the SDK's account layout
+ * (the IDL's), so no byte offset is written here; the layout must cover the whole account.
+ */
+async function withFields(name: string, data: Uint8Array, fields: Record<string, unknown>): Promise<Buffer> {
+  const raw = coder.accounts.decode(name, Buffer.from(data));
+  const out = await coder.accounts.encode(name, { ...raw, ...fields });
+  expect(out.length, `${name} layout covers the account`).to.equal(data.length);
+  return out;
 }
-
-/** Byte offsets (after the 8-byte discriminator) of the fields the forgeries change. */
-const OFF = { marketCash: 179, positionInk: 72, auctionLot: 152, auctionTop: 168, configAdmin: 8 };
 
 /** A program address of `seeds` with a valid but non-canonical bump (below the canonical one). */
 function nonCanonicalPda(seeds: Buffer[]): PublicKey {
@@ -628,8 +629,8 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     });
     const evil = Keypair.generate().publicKey; // the attacker's program
 
-    it("a fake market claiming u64::MAX cash cannot lend out the real vault (AccountOwnerInvalid)", () => {
-      const data = withU64(w.chain.svm.getAccount(w.addrs.market)!.data, OFF.marketCash, MAX);
+    it("a fake market claiming u64::MAX cash cannot lend out the real vault (AccountOwnerInvalid)", async () => {
+      const data = await withFields("market", w.chain.svm.getAccount(w.addrs.market)!.data, { cash: MAX });
       expect(decodeMarket(data).cash.toString()).to.equal(MAX.toString());
       const fake = forge(w, w.addrs.market, { owner: evil, data });
       const ix = borrowIx(w.borrowAccounts(s.alice), USDC(10));
@@ -639,9 +640,9 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       s.refused([withKey(lp, 2, fake)], [w.lp], "AccountOwnerInvalid", "withdraw_liquidity");
     });
 
-    it("a fake position with 1,000 SOL of ink cannot back a borrow or a withdrawal (AccountOwnerInvalid)", () => {
+    it("a fake position with 1,000 SOL of ink cannot back a borrow or a withdrawal (AccountOwnerInvalid)", async () => {
       const real = s.position(s.alice);
-      const data = withU64(w.chain.svm.getAccount(real)!.data, OFF.positionInk, SOL(1_000));
+      const data = await withFields("position", w.chain.svm.getAccount(real)!.data, { ink: SOL(1_000) });
       expect(decodePosition(data).ink.toString()).to.equal(SOL(1_000).toString());
       const fake = forge(w, real, { owner: evil, data });
       s.refused(
@@ -656,9 +657,11 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       );
     });
 
-    it("a fake auction selling the whole vault at 1 unit cannot be taken (AccountOwnerInvalid)", () => {
-      let data = withU64(w.chain.svm.getAccount(s.a0)!.data, OFF.auctionLot, SOL(30));
-      data = withU64(data, OFF.auctionTop, new BN(1));
+    it("a fake auction selling the whole vault at 1 unit cannot be taken (AccountOwnerInvalid)", async () => {
+      const data = await withFields("auction", w.chain.svm.getAccount(s.a0)!.data, {
+        lot: SOL(30),
+        top: new BN(1),
+      });
       const fake = forge(w, s.a0, { owner: evil, data });
       const ix = w.takeIx(s.a0, s.attacker, MAX, MAX);
       s.refused([withKey(ix, 3, fake)], [s.attacker], "AccountOwnerInvalid", "take");
@@ -675,9 +678,10 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       );
     });
 
-    it("a fake config naming the attacker as admin grants nothing (AccountOwnerInvalid)", () => {
-      const data = Buffer.from(w.chain.svm.getAccount(configPda()[0])!.data);
-      s.attacker.publicKey.toBuffer().copy(data, OFF.configAdmin);
+    it("a fake config naming the attacker as admin grants nothing (AccountOwnerInvalid)", async () => {
+      const data = await withFields("config", w.chain.svm.getAccount(configPda()[0])!.data, {
+        admin: s.attacker.publicKey,
+      });
       expect(decodeConfig(data).admin.toBase58()).to.equal(s.attacker.publicKey.toBase58());
       const fake = forge(w, configPda()[0], { owner: evil, data });
       const params = { ...defaultParams(w.oracle), maxLtvBps: 7_900, liquidationLtvBps: 8_000 };

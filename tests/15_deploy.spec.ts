@@ -28,7 +28,8 @@ import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
 import { applyMarkets, initializeGavel, MarketSpec } from "../migrations/deploy";
 import { idlAccountAddress, idlCloseIx, idlCreateIx, idlWriteIx } from "../migrations/idl";
 import { deployProgram, holdsExactly, LOADER_ID, readProgramData } from "../migrations/loader";
-import { ChainMarket, startChain, stopChain, SurfnetHandle } from "../app/demo/chain";
+import { ChainMarket } from "../app/demo/chain";
+import { startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
 import example from "../migrations/markets.example.json";
 
 const ROOT = path.join(__dirname, "..");

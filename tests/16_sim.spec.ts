@@ -24,8 +24,8 @@ import {
 import { parseArgs } from "../app/sim/main";
 import { writeOutputs } from "../app/sim/output";
 import { main as simReport, SCENARIO_FLAGS } from "../app/sim/report";
-import { MAKER_ENGINE } from "../sdk/src";
-import { defaultParams, V2_ENGINE } from "./helpers/lending";
+import { MAKER_ENGINE, V2_ENGINE } from "../sdk/src";
+import { defaultParams } from "../sdk/testkit";
 
 const small = (stress: "default" | "harsh" = "default"): SimConfig => ({
   ...defaultConfig("blackthursday", stress),

@@ -9,23 +9,22 @@
  * its history, before and after an absorb. Screenshots:
  * target/artifacts/dashboard-{auction,settled,backstop}.png.
  */
+import BN from "bn.js";
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import BN from "bn.js";
 import { Browser, chromium, Page } from "playwright-core";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { GavelClient } from "../sdk/src";
-import { ChainMarket, startChain, stopChain } from "../app/demo/chain";
+import { ChainMarket } from "../app/demo/chain";
+import { SOL, startChain, stopChain, USDC } from "../sdk/testkit";
 import { demoParams } from "../app/demo/scenario";
 import { Dashboard, startDashboard } from "../app/web/server";
 
 const ROOT = path.join(__dirname, "..");
 const ARTIFACTS = path.join(ROOT, "target", "artifacts");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SOL = (n: number) => new BN(Math.round(n * 1e9));
-const USDC = (n: number) => new BN(Math.round(n * 1e6));
 
 describe("18 dashboard (chromium, embedded validator)", function () {
   this.timeout(180_000);

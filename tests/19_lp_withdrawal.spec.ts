@@ -28,8 +28,8 @@ import {
   withdrawLiquidityIx,
   WithdrawalRequestAccount,
 } from "../sdk/src";
-import { Arena, SOL, USDC } from "./helpers/fuzz";
-import { WITHDRAW_COOLDOWN_SECS } from "./helpers/lending";
+import { Arena } from "./helpers/fuzz";
+import { SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
 const MAX = new BN("18446744073709551615");
 /** Value of one share, as a float (for readable per-share comparisons). */

@@ -43,11 +43,8 @@ import {
   GavelErrorName,
   PriceMode,
 } from "../sdk/src";
-import { defaultParams, LendingWorld } from "./helpers/lending";
-import { SendResult } from "./helpers/svm";
+import { defaultParams, LendingWorld, SendResult, SOL, USDC } from "../sdk/testkit";
 
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 const MAX = new BN("18446744073709551615");
 /** The SOL/USD pull-oracle feed id of the market. */
 const FEED = Buffer.alloc(32, 7);
@@ -58,7 +55,7 @@ const TAKE_CU_BUDGET = 8_000;
  * The engine v2 parameters this spec's arithmetic is written for (0.5 % off the oracle at the kick,
  * +0.5 % a minute, d_max 3 % + the LTV's excess, at most 8 %; partial kicks back to 70 %, whole from
  * 90 %), pinned here so the rules are checked to the unit whatever the calibrated defaults
- * (`V2_ENGINE` in helpers/lending.ts, chosen with the simulator) are.
+ * (`V2_ENGINE` in sdk/src/types.ts, chosen with the simulator) are.
  */
 const SPEC_ENGINE: Readonly<EngineParams> = Object.freeze({
   priceMode: PRICE_MODE_ANCHORED,

@@ -13,16 +13,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { Keypair, PublicKey } from "@solana/web3.js";
-import {
-  ACCOUNT_SIZE,
-  createInitializeAccount3Instruction,
-  createTransferInstruction,
-  TOKEN_PROGRAM_ID,
-} from "@solana/spl-token";
-import { SystemProgram } from "@solana/web3.js";
+import { createTransferInstruction } from "@solana/spl-token";
 import {
   absorbable,
-  absorbIx,
   absorbMaxCollateral,
   accrueIx,
   accrueRate,
@@ -30,6 +23,10 @@ import {
   cancelWithdrawalIx,
   createMarketIx,
   fundBackstopIx,
+  MarketParams,
+  openPositionIx,
+  depositCollateralIx,
+  borrowIx,
   interestShare,
   mulDivFloor,
   penaltyShare,
@@ -38,292 +35,48 @@ import {
   repayIx,
   requestWithdrawalIx,
   absorbQuote,
-  AuctionAccount,
-  auctionPda,
-  auctionPrice,
-  BackstopAccount,
   backstopAddresses,
   backstopDepositorPda,
   BackstopParams,
   backstopPayout,
   backstopSharesFor,
   basketValueCeil,
-  borrowIx,
-  buyFromBackstopIx,
   buyOwe,
   buyPrice,
   buyQuote,
   createBackstopIx,
-  decodeAuction,
-  decodeBackstop,
   decodeBackstopDepositor,
-  depositBackstopIx,
-  depositCollateralIx,
   depositLiquidityIx,
   depositPrice,
   ErrorCode,
   GavelClient,
   GavelError,
   fundInsuranceIx,
-  kickIx,
   kickReward,
-  MarketParams,
-  openPositionIx,
   PRICE_SCALE,
-  requestBackstopWithdrawalIx,
   resetAuctionIx,
   rewardInputOf,
-  takeIx,
   takePrice,
   updateBackstopIx,
   updateMarketIx,
-  withdrawBackstopIx,
   amountForShares,
   sharesForDeposit,
   findEvent,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, v2Params } from "./helpers/lending";
-import { SdkChain } from "./helpers/sdk_chain";
+import {
+  BACKSTOP,
+  BackstopWorld,
+  priceOf,
+  SdkChain,
+  SOL,
+  USDC,
+  v2Params,
+  defaultParams,
+  LendingWorld,
+} from "../sdk/testkit";
 import { decideAbsorb } from "../app/bidder/decide";
 
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 const MAX = new BN("18446744073709551615");
-
-/** The oracle price on PRICE_SCALE for `usd` per SOL (9 and 6 decimals). */
-function priceOf(usd: number): BN {
-  return new BN(Math.round(usd * 1e8)).mul(PRICE_SCALE).div(new BN(10).pow(new BN(11)));
-}
-
-/** Backstop parameters of these stories. */
-const BACKSTOP: BackstopParams = {
-  absorbAfterSecs: new BN(3_600),
-  absorbNearBps: 500,
-  buyDiscountBps: 100,
-  withdrawCooldownSecs: new BN(3_600),
-  warmupSecs: new BN(600),
-};
-
-/** A market with a lender, an insurance fund, a backstop and helpers for its actors. */
-class BackstopWorld extends LendingWorld {
-  lender!: Keypair;
-  kicker!: Keypair;
-  b!: ReturnType<typeof backstopAddresses>;
-
-  setup(params: BackstopParams = BACKSTOP, market?: MarketParams): this {
-    this.createMarket(market);
-    this.b = backstopAddresses(this.addrs.market);
-    this.mustSend([createBackstopIx({ admin: this.admin.publicKey, ...this.ref }, params)], [this.admin]);
-    this.lender = this.actor();
-    this.fundDebt(this.lender.publicKey, USDC(1_001_000));
-    this.mustSend(
-      [
-        depositLiquidityIx(
-          {
-            ...this.ref,
-            lp: this.lender.publicKey,
-            lpDebtAccount: this.ata(this.ref.debtMint, this.lender.publicKey),
-            lpShareAccount: this.ata(this.addrs.shareMint, this.lender.publicKey),
-          },
-          USDC(1_000_000),
-        ),
-        fundInsuranceIx(
-          {
-            ...this.ref,
-            funder: this.lender.publicKey,
-            funderDebtAccount: this.ata(this.ref.debtMint, this.lender.publicKey),
-          },
-          USDC(1_000),
-        ),
-      ],
-      [this.lender],
-    );
-    this.kicker = this.actor();
-    return this;
-  }
-
-  /** An actor with token accounts for the collateral, the debt token and the backstop shares. */
-  depositorActor(usdc: number): Keypair {
-    const kp = this.actor();
-    const acc = Keypair.generate();
-    const rent = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
-    this.mustSend(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: kp.publicKey,
-          newAccountPubkey: acc.publicKey,
-          lamports: rent,
-          space: ACCOUNT_SIZE,
-          programId: TOKEN_PROGRAM_ID,
-        }),
-        createInitializeAccount3Instruction(acc.publicKey, this.b.shareMint, kp.publicKey),
-      ],
-      [kp, acc],
-    );
-    this.shareAccounts.set(kp.publicKey.toBase58(), acc.publicKey);
-    if (usdc > 0) this.fundDebt(kp.publicKey, USDC(usdc));
-    return kp;
-  }
-
-  private readonly shareAccounts = new Map<string, PublicKey>();
-
-  shareAccount(owner: Keypair): PublicKey {
-    return this.shareAccounts.get(owner.publicKey.toBase58())!;
-  }
-
-  depositIx(d: Keypair, amount: BN) {
-    return depositBackstopIx(
-      {
-        ...this.ref,
-        depositor: d.publicKey,
-        depositorDebtAccount: this.ata(this.ref.debtMint, d.publicKey),
-        depositorShareAccount: this.shareAccount(d),
-        oracles: [this.oracle],
-      },
-      amount,
-    );
-  }
-
-  requestIx(d: Keypair, shares: BN) {
-    return requestBackstopWithdrawalIx(
-      { ...this.ref, depositor: d.publicKey, depositorShareAccount: this.shareAccount(d) },
-      shares,
-    );
-  }
-
-  withdrawIx(d: Keypair) {
-    return withdrawBackstopIx({
-      ...this.ref,
-      depositor: d.publicKey,
-      depositorDebtAccount: this.ata(this.ref.debtMint, d.publicKey),
-      depositorCollateralAccount: this.ata(this.ref.collateralMint, d.publicKey),
-    });
-  }
-
-  /** A borrower with `sol` SOL of collateral who borrows `usdc`. */
-  borrower(sol: number, usdc: number): Keypair {
-    this.setPrice(150);
-    const b = this.actor();
-    this.fundCollateral(b.publicKey, SOL(sol));
-    this.mustSend(
-      [
-        openPositionIx({ ...this.ref, owner: b.publicKey }),
-        depositCollateralIx(
-          {
-            ...this.ref,
-            depositor: b.publicKey,
-            owner: b.publicKey,
-            source: this.ata(this.ref.collateralMint, b.publicKey),
-          },
-          SOL(sol),
-        ),
-        borrowIx(
-          {
-            ...this.ref,
-            owner: b.publicKey,
-            destination: this.ata(this.ref.debtMint, b.publicKey),
-            oracles: [this.oracle],
-          },
-          USDC(usdc),
-        ),
-      ],
-      [b],
-    );
-    return b;
-  }
-
-  kick(owner: PublicKey): PublicKey {
-    const id = this.market().auctionCount;
-    this.mustSend(
-      [
-        kickIx({
-          ...this.ref,
-          kicker: this.kicker.publicKey,
-          owner,
-          auctionId: id,
-          kickerDebtAccount: this.ata(this.ref.debtMint, this.kicker.publicKey),
-          oracles: [this.oracle],
-        }),
-      ],
-      [this.kicker],
-    );
-    return auctionPda(this.addrs.market, id)[0];
-  }
-
-  auction(address: PublicKey): AuctionAccount | null {
-    const data = this.chain.data(address);
-    return data && data.length > 0 ? decodeAuction(data) : null;
-  }
-
-  backstop(): BackstopAccount {
-    return decodeBackstop(this.chain.data(this.b.backstop)!);
-  }
-
-  priceNow(a: AuctionAccount): BN {
-    return auctionPrice(
-      this.market().params.curve,
-      a.top,
-      new BN((this.now - BigInt(a.tic.toString())).toString()),
-    );
-  }
-
-  /** The oracle price on PRICE_SCALE for `usd` per SOL (9 and 6 decimals). */
-  mid(usd: number): BN {
-    return priceOf(usd);
-  }
-
-  absorbIx(address: PublicKey, caller: Keypair) {
-    const a = this.auction(address)!;
-    return absorbIx({
-      ...this.ref,
-      auction: address,
-      position: a.position,
-      kicker: a.kicker,
-      caller: caller.publicKey,
-      callerDebtAccount: this.ata(this.ref.debtMint, caller.publicKey),
-      oracles: [this.oracle],
-    });
-  }
-
-  takeIx(address: PublicKey, bidder: Keypair, maxCollateral: BN, oracles: PublicKey[] = []) {
-    const a = this.auction(address)!;
-    return takeIx(
-      {
-        ...this.ref,
-        auction: address,
-        position: a.position,
-        kicker: a.kicker,
-        taker: bidder.publicKey,
-        collateralDestination: this.ata(this.ref.collateralMint, bidder.publicKey),
-        debtSource: this.ata(this.ref.debtMint, bidder.publicKey),
-        oracles,
-      },
-      { maxCollateral, maxPrice: MAX },
-    );
-  }
-
-  buyIx(buyer: Keypair, maxCollateral: BN, maxPrice: BN) {
-    return buyFromBackstopIx(
-      {
-        ...this.ref,
-        buyer: buyer.publicKey,
-        buyerDebtAccount: this.ata(this.ref.debtMint, buyer.publicKey),
-        buyerCollateralAccount: this.ata(this.ref.collateralMint, buyer.publicKey),
-        oracles: [this.oracle],
-      },
-      { maxCollateral, maxPrice },
-    );
-  }
-
-  /** Vaults of the market and of the backstop equal their accounting. */
-  assertAllVaults(): void {
-    this.assertVaultsMatchAccounting();
-    if (!this.chain.data(this.b.backstop)) return;
-    const bs = this.backstop();
-    expect(this.balance(this.b.debtVault).toString()).to.equal(bs.debt.add(bs.warming).toString());
-    expect(this.balance(this.b.collateralVault).toString()).to.equal(bs.collateral.toString());
-  }
-}
 
 describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () => {
   describe("a crash that no bidder finishes: the backstop absorbs the rest", () => {
@@ -360,29 +113,29 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       );
       expect(res.ok, res.logs.join("\n")).to.equal(true);
       expect(res.events.map((e) => e.name)).to.deep.equal(["backstopCreated"]);
-      w.lender = w.actor();
-      w.fundDebt(w.lender.publicKey, USDC(1_001_000));
+      w.lp = w.actor();
+      w.fundDebt(w.lp.publicKey, USDC(1_001_000));
       w.mustSend(
         [
           depositLiquidityIx(
             {
               ...w.ref,
-              lp: w.lender.publicKey,
-              lpDebtAccount: w.ata(w.ref.debtMint, w.lender.publicKey),
-              lpShareAccount: w.ata(w.addrs.shareMint, w.lender.publicKey),
+              lp: w.lp.publicKey,
+              lpDebtAccount: w.ata(w.ref.debtMint, w.lp.publicKey),
+              lpShareAccount: w.ata(w.addrs.shareMint, w.lp.publicKey),
             },
             USDC(1_000_000),
           ),
           fundInsuranceIx(
             {
               ...w.ref,
-              funder: w.lender.publicKey,
-              funderDebtAccount: w.ata(w.ref.debtMint, w.lender.publicKey),
+              funder: w.lp.publicKey,
+              funderDebtAccount: w.ata(w.ref.debtMint, w.lp.publicKey),
             },
             USDC(1_000),
           ),
         ],
-        [w.lender],
+        [w.lp],
       );
       w.kicker = w.actor();
       const bs = w.backstop();
@@ -392,17 +145,17 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
 
     it("the depositor's 10,000 USDC warm up for 600 s before they become shares", () => {
       depositor = w.depositorActor(10_000);
-      w.mustSend([w.depositIx(depositor, USDC(10_000))], [depositor]);
+      w.mustSend([w.backstopDepositIx(depositor, USDC(10_000))], [depositor]);
       let bs = w.backstop();
       expect(bs.warming.toString()).to.equal(USDC(10_000).toString());
       expect(bs.debt.toNumber()).to.equal(0);
       w.warp(599);
       // Nothing to deposit and nothing warmed up yet.
-      expect(w.chain.send([w.depositIx(depositor, new BN(0))], [depositor]).error?.code).to.equal(
+      expect(w.chain.send([w.backstopDepositIx(depositor, new BN(0))], [depositor]).error?.code).to.equal(
         ErrorCode.AmountInvalid,
       );
       w.warp(1);
-      const res = w.mustSend([w.depositIx(depositor, new BN(0))], [depositor]);
+      const res = w.mustSend([w.backstopDepositIx(depositor, new BN(0))], [depositor]);
       const ev = res.events.find((e) => e.name === "backstopDeposited")!.data;
       expect(ev.shares.toString()).to.equal(USDC(10_000).toString()); // the first shares: 1:1
       bs = w.backstop();
@@ -459,7 +212,7 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
     it("a bidder takes 2 SOL half an hour in, then no one bids", () => {
       w.warp(1_790);
       bidder = w.depositorActor(5_000);
-      w.mustSend([w.takeIx(auction, bidder, SOL(2))], [bidder]);
+      w.mustSend([w.takeIx(auction, bidder, SOL(2), MAX)], [bidder]);
       expect(w.auction(auction)!.lot.toString()).to.equal(SOL(8).toString());
     });
 
@@ -473,7 +226,7 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
 
     it("deposit sniping: a deposit made just before the absorb does not take part in it", () => {
       sniper = w.depositorActor(5_000);
-      w.mustSend([w.depositIx(sniper, USDC(5_000))], [sniper]);
+      w.mustSend([w.backstopDepositIx(sniper, USDC(5_000))], [sniper]);
       expect(w.backstop().debt.toString()).to.equal(USDC(10_000).toString()); // not usable yet
     });
 
@@ -490,7 +243,7 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       w.setPrice(120);
       const a = w.auction(auction)!;
       const before = w.backstop();
-      const price = w.priceNow(a);
+      const price = w.priceNow(auction);
       expect(price.lte(w.mid(120))).to.equal(true);
       const q = absorbQuote(a, price, before.debt, w.market().params.dust);
       const caller = w.depositorActor(0);
@@ -515,14 +268,14 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
     });
 
     it("the sniper's deposit becomes shares only after its warm-up, at the pool's post-absorb value", () => {
-      expect(w.chain.send([w.depositIx(sniper, new BN(0))], [sniper]).error?.code).to.equal(
+      expect(w.chain.send([w.backstopDepositIx(sniper, new BN(0))], [sniper]).error?.code).to.equal(
         ErrorCode.AmountInvalid,
       );
       w.warp(600);
       w.setPrice(120);
       const pool = w.backstop();
       const shares = backstopSharesFor(USDC(5_000), pool, w.mid(120), new BN(200))!;
-      const res = w.mustSend([w.depositIx(sniper, new BN(0))], [sniper]);
+      const res = w.mustSend([w.backstopDepositIx(sniper, new BN(0))], [sniper]);
       expect(res.events.find((e) => e.name === "backstopDeposited")!.data.shares.toString()).to.equal(
         shares.toString(),
       );
@@ -599,11 +352,11 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
     afterEach(() => w.assertAllVaults());
 
     it("a 500 USDC backstop; a position kicked at $105 (lot worth less than tab × 1.05)", () => {
-      w.setup();
+      w.setupWithBackstop();
       const d = w.depositorActor(500);
-      w.mustSend([w.depositIx(d, USDC(500))], [d]);
+      w.mustSend([w.backstopDepositIx(d, USDC(500))], [d]);
       w.warp(600);
-      w.mustSend([w.depositIx(d, new BN(0))], [d]);
+      w.mustSend([w.backstopDepositIx(d, new BN(0))], [d]);
       const borrower = w.borrower(10, 1_000);
       w.warp(60);
       w.setPrice(105);
@@ -625,7 +378,7 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       w.warp(1_710); // 20 steps: 1.2 × 0.99^20 < 1, the price is under the oracle; before absorb_after_secs
       w.setPrice(105);
       const a = w.auction(auction)!;
-      const price = w.priceNow(a);
+      const price = w.priceNow(auction);
       const pool = w.backstop();
       expect(price.lte(w.mid(105))).to.equal(true);
       const q = absorbQuote(a, price, pool.debt, w.market().params.dust);
@@ -654,7 +407,7 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       const again = w.chain.send([w.absorbIx(auction, caller)], [caller]);
       expect([ErrorCode.BackstopEmpty, ErrorCode.TakeTooSmall]).to.include(again.error?.code);
       const bidder = w.depositorActor(2_000);
-      w.mustSend([w.takeIx(auction, bidder, MAX)], [bidder]);
+      w.mustSend([w.takeIx(auction, bidder, MAX, MAX)], [bidder]);
       expect(w.auction(auction)).to.equal(null);
     });
   });
@@ -668,11 +421,11 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
     afterEach(() => w.assertAllVaults());
 
     it("an anchored market with a 10,000 USDC backstop; a position kicked at $105", () => {
-      w.setup({ ...BACKSTOP, absorbAfterSecs: new BN(600) }, v2Params(w.oracle));
+      w.setupWithBackstop({ ...BACKSTOP, absorbAfterSecs: new BN(600) }, v2Params(w.oracle));
       const d = w.depositorActor(10_000);
-      w.mustSend([w.depositIx(d, USDC(10_000))], [d]);
+      w.mustSend([w.backstopDepositIx(d, USDC(10_000))], [d]);
       w.warp(600);
-      w.mustSend([w.depositIx(d, new BN(0))], [d]);
+      w.mustSend([w.backstopDepositIx(d, new BN(0))], [d]);
       const borrower = w.borrower(10, 1_000);
       w.warp(60);
       w.setPrice(105);
@@ -711,7 +464,7 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
     it("absorb with an oracle update older than one the market has read is refused, though fresh (OraclePublishTimeOlder)", () => {
       w.warp(30);
       w.setPrice(105, { ageSecs: 10 }); // the reset read a print published 30 s ago... now one 10 s old
-      w.mustSend([w.takeIx(auction, bidder, SOL(0.05), [w.oracle])], [bidder]); // a take reads it
+      w.mustSend([w.takeIx(auction, bidder, SOL(0.05), MAX, [w.oracle])], [bidder]); // a take reads it
       w.setPrice(104, { ageSecs: 20 }); // fresh (max age 60 s) but older than the take's print
       expect(w.chain.send([w.absorbIx(auction, caller)], [caller]).error?.code).to.equal(
         ErrorCode.OraclePublishTimeOlder,
@@ -772,11 +525,11 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
     const w = new BackstopWorld();
 
     it("a donation to the vault changes no share's value: the next depositor is not diluted", () => {
-      w.setup();
+      w.setupWithBackstop();
       const attacker = w.depositorActor(1_000_001);
-      w.mustSend([w.depositIx(attacker, new BN(1))], [attacker]);
+      w.mustSend([w.backstopDepositIx(attacker, new BN(1))], [attacker]);
       w.warp(600);
-      w.mustSend([w.depositIx(attacker, new BN(0))], [attacker]);
+      w.mustSend([w.backstopDepositIx(attacker, new BN(0))], [attacker]);
       expect(w.backstop().totalShares.toNumber()).to.equal(1);
       // The classic attack: donate straight to the vault to make one share worth a fortune.
       w.mustSend(
@@ -791,9 +544,9 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
         [attacker],
       );
       const victim = w.depositorActor(1_000);
-      w.mustSend([w.depositIx(victim, USDC(1_000))], [victim]);
+      w.mustSend([w.backstopDepositIx(victim, USDC(1_000))], [victim]);
       w.warp(600);
-      w.mustSend([w.depositIx(victim, new BN(0))], [victim]);
+      w.mustSend([w.backstopDepositIx(victim, new BN(0))], [victim]);
       expect(w.balance(w.shareAccount(victim)).toString()).to.equal(USDC(1_000).toString());
       const pool = w.backstop();
       expect(pool.debt.toString()).to.equal(USDC(1_000).addn(1).toString());
@@ -869,7 +622,7 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
     });
 
     it("with the default shares (0) nothing accrues to the pool and there is nothing to fund", () => {
-      const plain = new BackstopWorld().setup();
+      const plain = new BackstopWorld().setupWithBackstop();
       const b = plain.borrower(10, 1_000);
       expect(plain.position(b.publicKey)!.art.gtn(0)).to.equal(true);
       plain.warp(30 * 86_400);
@@ -883,7 +636,7 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
     });
 
     it("a market with a 20 % interest share: after 30 days the pool is owed exactly 20 % of the interest, and the LPs' value excludes it", () => {
-      w.setup(BACKSTOP, funded(w));
+      w.setupWithBackstop(BACKSTOP, funded(w));
       borrower = w.borrower(10, 1_000);
       const before = w.market();
       w.warp(30 * 86_400);
@@ -905,17 +658,17 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       const m = w.market();
       const lp = {
         ...w.ref,
-        lp: w.lender.publicKey,
-        lpShareAccount: w.ata(w.addrs.shareMint, w.lender.publicKey),
+        lp: w.lp.publicKey,
+        lpShareAccount: w.ata(w.addrs.shareMint, w.lp.publicKey),
       };
       const shares = USDC(100_000);
-      const res = w.mustSend([requestWithdrawalIx(lp, shares)], [w.lender]);
+      const res = w.mustSend([requestWithdrawalIx(lp, shares)], [w.lp]);
       const value = res.events.find((e) => e.name === "withdrawalRequested")!.data.value as BN;
       expect(value.toString()).to.equal(shares.mul(poolValue(m)!).div(m.totalShares).toString());
       // Counted as the LPs', the pool's share would have raised the request's value.
       const withShare = shares.mul(poolValue(m)!.add(m.backstopDue)).div(m.totalShares);
       expect(value.lt(withShare)).to.equal(true);
-      w.mustSend([cancelWithdrawalIx(lp)], [w.lender]);
+      w.mustSend([cancelWithdrawalIx(lp)], [w.lp]);
     });
 
     it("fund_backstop is refused while the pool has no shares (its first depositor would take the funding)", () => {
@@ -924,9 +677,9 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
 
     it("a depositor joins; fund_backstop moves the due into the pool: share value rises, LPs' value unchanged", () => {
       depositor = w.depositorActor(10_000);
-      w.mustSend([w.depositIx(depositor, USDC(10_000))], [depositor]);
+      w.mustSend([w.backstopDepositIx(depositor, USDC(10_000))], [depositor]);
       w.warp(600);
-      w.mustSend([w.depositIx(depositor, new BN(0))], [depositor]);
+      w.mustSend([w.backstopDepositIx(depositor, new BN(0))], [depositor]);
       const bs = w.backstop();
       const m = w.market();
       expect(bs.totalShares.toString()).to.equal(USDC(10_000).toString());
@@ -956,12 +709,12 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       w.warp(10 * 86_400);
       w.mustSend([accrueIx({ market: w.addrs.market })], [w.kicker]);
       const late = w.depositorActor(5_000);
-      w.mustSend([w.depositIx(late, USDC(5_000))], [late]);
+      w.mustSend([w.backstopDepositIx(late, USDC(5_000))], [late]);
       w.warp(600);
       const m = w.market(); // the deposit reads the market as last accrued
       expect(m.backstopDue.gtn(0)).to.equal(true);
       const bs = w.backstop();
-      const res = w.mustSend([w.depositIx(late, new BN(0))], [late]);
+      const res = w.mustSend([w.backstopDepositIx(late, new BN(0))], [late]);
       const shares = res.events.find((e) => e.name === "backstopDeposited")!.data.shares as BN;
       const expected = backstopSharesFor(USDC(5_000), bs, w.mid(150), new BN(200), m.backstopDue)!;
       expect(shares.toString()).to.equal(expected.toString());
@@ -979,7 +732,7 @@ describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () =>
       bidder = w.actor();
       w.fundDebt(bidder.publicKey, USDC(5_000));
       const m = w.market();
-      const res = w.mustSend([w.takeIx(auction, bidder, a.lot)], [bidder]);
+      const res = w.mustSend([w.takeIx(auction, bidder, a.lot, MAX)], [bidder]);
       const taken = res.events.find((e) => e.name === "auctionTaken")!.data;
       expect(taken.owe.toString()).to.equal(a.tab.toString());
       const penalty = (taken.owe as BN).sub(a.debt);

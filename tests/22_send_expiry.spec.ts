@@ -32,7 +32,8 @@ import {
   sendWithBlockhashRetry,
   setStopIx,
 } from "../sdk/src";
-import { ChainMarket, startChain, stopChain, SurfnetHandle } from "../app/demo/chain";
+import { ChainMarket } from "../app/demo/chain";
+import { startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
 import { demoParams } from "../app/demo/scenario";
 import { applyMarkets, initializeGavel } from "../migrations/deploy";
 import { deployProgram } from "../migrations/loader";

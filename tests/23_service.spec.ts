@@ -13,7 +13,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Connection, Keypair } from "@solana/web3.js";
-import { ChainMarket, startChain, stopChain, SurfnetHandle } from "../app/demo/chain";
+import { ChainMarket } from "../app/demo/chain";
+import { startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
 import { BIDDER_MAIN, demoParams } from "../app/demo/scenario";
 import { DEFAULTS, defaultText, FILE_ONLY, FLAGS } from "../app/bidder/config";
 

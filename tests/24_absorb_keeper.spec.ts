@@ -25,21 +25,11 @@ import {
 } from "@solana/web3.js";
 import { FailedTransactionMetadata } from "litesvm";
 import {
-  auctionPda,
   BackstopParams,
-  backstopAddresses,
-  borrowIx,
   buyPrice,
-  createBackstopIx,
   decodeAuction,
   decodeBackstop,
-  depositBackstopIx,
-  depositCollateralIx,
-  depositLiquidityIx,
   encodeBase58,
-  fundInsuranceIx,
-  kickIx,
-  openPositionIx,
   positionPda,
   PROGRAM_ID,
   updateBackstopIx,
@@ -49,10 +39,7 @@ import { DEFAULTS } from "../app/bidder/config";
 import { BidderMetrics } from "../app/bidder/metrics";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { ResilientWs, WsAccount } from "../app/bidder/ws";
-import { LendingWorld, v2Params } from "./helpers/lending";
-
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+import { BackstopWorld, USDC, v2Params } from "../sdk/testkit";
 
 const BACKSTOP: BackstopParams = {
   absorbAfterSecs: new BN(4),
@@ -63,59 +50,18 @@ const BACKSTOP: BackstopParams = {
 };
 
 /** A v2 market with a funded backstop; after {@link goLive} its clock follows the wall clock. */
-class KeeperWorld extends LendingWorld {
-  readonly b = backstopAddresses(this.addrs.market);
+class KeeperWorld extends BackstopWorld {
   readonly tracked = new Set<string>();
   private liveBase: { chainSecs: bigint; wallMs: number } | null = null;
 
-  setup(): this {
-    this.createMarket(v2Params(this.oracle));
-    this.mustSend([createBackstopIx({ admin: this.admin.publicKey, ...this.ref }, BACKSTOP)], [this.admin]);
-    const lender = this.actor();
-    this.fundDebt(lender.publicKey, USDC(1_001_000));
-    this.mustSend(
-      [
-        depositLiquidityIx(
-          {
-            ...this.ref,
-            lp: lender.publicKey,
-            lpDebtAccount: this.ata(this.ref.debtMint, lender.publicKey),
-            lpShareAccount: this.ata(this.addrs.shareMint, lender.publicKey),
-          },
-          USDC(1_000_000),
-        ),
-        // The insurance fund pays kick and absorb rewards.
-        fundInsuranceIx(
-          {
-            ...this.ref,
-            funder: lender.publicKey,
-            funderDebtAccount: this.ata(this.ref.debtMint, lender.publicKey),
-          },
-          USDC(1_000),
-        ),
-      ],
-      [lender],
-    );
-    // A backstop depositor (share account of the backstop's own mint, set up by hand).
-    const d = this.actor();
-    const shares = Keypair.generate().publicKey;
-    this.setTokenAccount(shares, this.b.shareMint, d.publicKey, new BN(0));
-    this.fundDebt(d.publicKey, USDC(10_000));
-    const deposit = (amount: BN) =>
-      depositBackstopIx(
-        {
-          ...this.ref,
-          depositor: d.publicKey,
-          depositorDebtAccount: this.ata(this.ref.debtMint, d.publicKey),
-          depositorShareAccount: shares,
-          oracles: [this.oracle],
-        },
-        amount,
-      );
-    this.mustSend([deposit(USDC(10_000))], [d]);
+  /** The market, its backstop, an LP with the insurance fund, and a warmed-up backstop depositor. */
+  setupKeeper(): this {
+    this.setupWithBackstop(BACKSTOP, v2Params(this.oracle));
+    const d = this.depositorActor(10_000);
+    this.mustSend([this.backstopDepositIx(d, USDC(10_000))], [d]);
     this.warp(600);
     this.setPrice(150);
-    this.mustSend([deposit(new BN(0))], [d]); // the warm-up is over: shares
+    this.mustSend([this.backstopDepositIx(d, new BN(0))], [d]); // the warm-up is over: shares
     this.tracked.add(this.b.backstop.toBase58());
     return this;
   }
@@ -149,54 +95,14 @@ class KeeperWorld extends LendingWorld {
 
   borrower(sol: number, usdc: number): Keypair {
     this.sync();
-    this.setPrice(150);
-    const b = this.actor();
-    this.fundCollateral(b.publicKey, SOL(sol));
-    this.mustSend(
-      [
-        openPositionIx({ ...this.ref, owner: b.publicKey }),
-        depositCollateralIx(
-          {
-            ...this.ref,
-            depositor: b.publicKey,
-            owner: b.publicKey,
-            source: this.ata(this.ref.collateralMint, b.publicKey),
-          },
-          SOL(sol),
-        ),
-        borrowIx(
-          {
-            ...this.ref,
-            owner: b.publicKey,
-            destination: this.ata(this.ref.debtMint, b.publicKey),
-            oracles: [this.oracle],
-          },
-          USDC(usdc),
-        ),
-      ],
-      [b],
-    );
+    const b = super.borrower(sol, usdc);
     this.tracked.add(positionPda(this.addrs.market, b.publicKey)[0].toBase58());
     return b;
   }
 
   kick(owner: PublicKey, kicker: Keypair): PublicKey {
     this.sync();
-    const id = this.market().auctionCount;
-    this.mustSend(
-      [
-        kickIx({
-          ...this.ref,
-          kicker: kicker.publicKey,
-          owner,
-          auctionId: id,
-          kickerDebtAccount: this.ata(this.ref.debtMint, kicker.publicKey),
-          oracles: [this.oracle],
-        }),
-      ],
-      [kicker],
-    );
-    const auction = auctionPda(this.addrs.market, id)[0];
+    const auction = super.kick(owner, kicker);
     this.tracked.add(auction.toBase58());
     return auction;
   }
@@ -369,7 +275,7 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
   let keeperDebt: PublicKey;
 
   before(async () => {
-    w.setup();
+    w.setupKeeper();
     kicker = w.actor();
     w.chain.svm.airdrop(keeper.publicKey, 10_000_000_000n);
     keeperDebt = getAssociatedTokenAddressSync(w.ref.debtMint, keeper.publicKey);

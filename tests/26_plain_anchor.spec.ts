@@ -32,7 +32,7 @@ import {
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { startChain, stopChain, SurfnetHandle } from "../app/demo/chain";
+import { startChain, stopChain, SurfnetHandle } from "../sdk/testkit/surfpool";
 import { publishIdl } from "../migrations/idl";
 import { deployProgram } from "../migrations/loader";
 import idlJson from "../idl/gavel.json";

@@ -15,7 +15,7 @@ import type { Logger } from "pino";
 import { backstopAddresses, buyFromBackstopIx, decodeBackstop } from "../../sdk/src";
 import { FeePolicy, priorityFeeMicroLamports } from "./decide";
 import { decideBackstopBuy } from "./decide_backstop";
-import { MarketState } from "./index";
+import { MarketState } from "./account_index";
 import { Sender } from "./sender";
 import { BotAccounts, Inventory, TakeStrategy } from "./strategies";
 

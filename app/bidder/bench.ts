@@ -8,7 +8,7 @@
  *   transaction handed to `sendRawTransaction` (decision, sizing, fee bid, build, sign,
  *   serialize), with the 100k-position kick scan running on the same updates.
  *
- * Writes the figures to bench/bidder.json (the e2e spec adds its on-chain latencies there) and
+ * Writes the figures to bench/bidder.json (`npm run bench` adds the e2e spec's on-chain latencies there) and
  * prints them. Run: `npx ts-node app/bidder/bench.ts`.
  * @module
  */
@@ -34,15 +34,14 @@ import {
 import { Bidder } from "./bidder";
 import { DEFAULTS } from "./config";
 import { rateAt, scanUnsafe } from "./decide";
-import { BidderIndex, DISCRIMINATORS } from "./index";
+import { BidderIndex, DISCRIMINATORS } from "./account_index";
 import { BidderMetrics } from "./metrics";
 import { Inventory, InventoryStrategy } from "./strategies";
 import { ResilientWs, WsAccount } from "./ws";
+import { SOL, USDC } from "../../sdk/testkit/units";
 
 const N_POSITIONS = Number(process.env.BENCH_POSITIONS ?? 100_000);
 const LATENCY_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 
 function gc(): void {
   const g = (global as { gc?: () => void }).gc;

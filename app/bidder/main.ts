@@ -10,7 +10,7 @@ import pino from "pino";
 import { decodeMarket } from "../../sdk/src";
 import { Bidder } from "./bidder";
 import { BidderConfig, checkRpc, ConfigError, loadKeypair, parseConfig, USAGE } from "./config";
-import { accountKind } from "./index";
+import { accountKind } from "./account_index";
 import { BidderMetrics, startMetricsServer } from "./metrics";
 import { FlashStrategy, Inventory, InventoryStrategy, TakeStrategy } from "./strategies";
 import { LocalTestVenue } from "./venue";

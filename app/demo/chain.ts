@@ -15,14 +15,11 @@ import {
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import { Connection, Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
-import * as fs from "fs";
-import * as path from "path";
 import {
   borrowIx,
   createMarketIx,
   depositCollateralIx,
   depositLiquidityIx,
-  encodePythLegacyPrice,
   fundInsuranceIx,
   marketAddresses,
   MarketAddresses,
@@ -30,85 +27,10 @@ import {
   MarketRef,
   openPositionIx,
   OracleKind,
-  PROGRAM_ID,
-  PYTH_LEGACY_PROGRAM_ID,
   sendAndConfirm,
 } from "../../sdk/src";
 import { initializeGavel } from "../../migrations/deploy";
-
-/** The embedded validator's handle (`@solana/surfpool-linux-x64-gnu`). */
-export interface SurfnetHandle {
-  rpcUrl: string;
-  wsUrl: string;
-  payerSecretKey: number[];
-  deploy(opts: { programId: string; soBytes: number[] }): string;
-  setAccount(address: string, lamports: number, data: number[], owner: string): void;
-  fundSol(address: string, lamports: number): void;
-  stop(): void;
-}
-
-const SO = path.join(__dirname, "../../target/deploy/gavel.so");
-
-/** How the embedded chain produces blocks. */
-export interface ChainOptions {
-  /** Deploy Gavel through the validator's own deploy API (default true; false: a chain without Gavel). */
-  deploy?: boolean;
-  /**
-   * `clock` (default): a slot every `slotTimeMs` and the chain's unix time follows the wall clock.
-   * `default`: surfpool's own default mode (`Surfnet.start()`: ~13 blocks a second, the Clock
-   * sysvar's unix time standing still).
-   */
-  blockProduction?: "clock" | "default";
-  /** Slot time in clock mode, ms (default 200; a blockhash then lives ~150 slots = 30 s). */
-  slotTimeMs?: number;
-}
-
-/**
- * Starts an embedded validator, with Gavel deployed through the validator's own deploy API unless
- * `deploy` is false (then the chain has no Gavel, as migrations/deploy.ts meets a new cluster).
- */
-export function startChain({
-  deploy = true,
-  blockProduction = "clock",
-  slotTimeMs = 200,
-}: ChainOptions = {}): {
-  surfnet: SurfnetHandle;
-  connection: Connection;
-  admin: Keypair;
-} {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as {
-    Surfnet: {
-      start(): SurfnetHandle;
-      startWithConfig(config: { blockProductionMode: string; slotTimeMs: number }): SurfnetHandle;
-    };
-  };
-  // "clock" mode: slots advance with the wall clock and so does the chain's unix time (the default
-  // mode keeps the Clock sysvar still, which would freeze every auction's price curve).
-  const surfnet =
-    blockProduction === "clock"
-      ? Surfnet.startWithConfig({ blockProductionMode: "clock", slotTimeMs })
-      : Surfnet.start();
-  if (deploy) surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(SO)) });
-  const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
-  return { surfnet, connection, admin: Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey)) };
-}
-
-/**
- * Closes `connection`'s websocket (if it opened one) with a normal close. web3.js reconnects a
- * websocket the server dropped, forever; stopping an embedded chain under a connection that still
- * has its socket open would leave that loop running ("ws error: connect ECONNREFUSED" every
- * second). web3.js has no public close, hence the private field.
- */
-export function closeWebSocket(connection: Connection): void {
-  (connection as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket?.close();
-}
-
-/** Closes `connection`'s websocket, then stops the chain. */
-export function stopChain(surfnet: { stop(): void }, connection: Connection): void {
-  closeWebSocket(connection);
-  surfnet.stop();
-}
+import { publishLegacyPrice, SurfnetHandle } from "../../sdk/testkit/surfpool";
 
 /** One market on the chain and the accounts the scenario created. */
 export class ChainMarket {
@@ -135,20 +57,11 @@ export class ChainMarket {
   /** Publishes the collateral price (USD per token, expo −8, 10 bps confidence) as of now. */
   async setPrice(usd: number): Promise<void> {
     const slot = await this.connection.getSlot("confirmed");
-    const price = new BN(Math.round(usd * 1e8));
-    const data = encodePythLegacyPrice({
-      price,
-      conf: price.divn(1000),
-      expo: -8,
-      publishSlot: new BN(slot),
-      publishTime: new BN(Math.floor(Date.now() / 1000)),
+    publishLegacyPrice(this.surfnet, this.oracle, usd, {
+      slot: new BN(slot),
+      unixTime: new BN(Math.floor(Date.now() / 1000)),
+      lamports: 100_000_000,
     });
-    this.surfnet.setAccount(
-      this.oracle.toBase58(),
-      100_000_000,
-      Array.from(data),
-      PYTH_LEGACY_PROGRAM_ID.toBase58(),
-    );
   }
 
   /** Config (if missing), the two mints (9 and 6 decimals) and the oracle at `usd`. */

@@ -5,7 +5,7 @@
  *
  *   npx ts-node app/demo/main.ts [--borrowers 50] [--seed 7] [--crash 0.30] [--steps 10] [--engine v2|maker]
  */
-import { startChain, stopChain } from "./chain";
+import { startChain, stopChain } from "../../sdk/testkit/surfpool";
 import { demoOptions, runDemo, stopBidders } from "./scenario";
 
 async function main(): Promise<number> {

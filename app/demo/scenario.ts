@@ -20,15 +20,16 @@ import {
   V2_ENGINE,
   MarketParams,
   maxDebtFor,
-  OracleKind,
   parseEvents,
   priceFromPyth,
   PROGRAM_ID,
-  PYTH_LEGACY_PROGRAM_ID,
   valueFloor,
 } from "../../sdk/src";
 import { rng } from "../sim/paths";
-import { ChainMarket, SurfnetHandle } from "./chain";
+import { SurfnetHandle } from "../../sdk/testkit/surfpool";
+import { ChainMarket } from "./chain";
+import { defaultParams } from "../../sdk/testkit/params";
+import { SOL, USDC } from "../../sdk/testkit/units";
 
 /** Demo size and shape (`--borrowers 50 --seed 7 --crash 0.30 --steps 10 ...`). */
 export interface DemoOptions {
@@ -73,8 +74,6 @@ export function demoOptions(argv: string[]): DemoOptions {
   return o;
 }
 
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 const log = (msg: string): void => console.log(`[demo] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -112,27 +111,14 @@ export const BIDDER_MAIN = path.join(__dirname, "../../target/bidder/app/bidder/
  */
 export function demoParams(oracle: PublicKey, engine: DemoEngine = "maker"): MarketParams {
   return {
-    maxLtvBps: 7_000,
-    liquidationLtvBps: 8_000,
-    chopBps: 1_000,
+    // The shared market defaults (sdk/testkit/params.ts), with a demo-speed auction.
+    ...defaultParams(oracle),
     bufBps: 11_000,
     cuspBps: 5_000,
-    chipBps: 10,
     tip: USDC(2),
     tailSecs: new BN(600),
     hole: USDC(10_000_000),
-    dust: USDC(10),
-    borrowRatePerSecWad: new BN("1547125957"),
-    oracleProgram: PYTH_LEGACY_PROGRAM_ID,
-    collateralOracleKind: OracleKind.PythLegacy,
-    collateralOracle: oracle,
-    debtOracleKind: 0,
-    debtOracle: PublicKey.default,
-    maxAgeSecs: new BN(60),
-    maxAgeSlots: new BN(0),
-    maxConfBps: 200,
     curve: { exp: { cut: new BN("995000000000000000") } }, // −0.5% per second
-    withdrawCooldownSecs: new BN(3_600),
     // v2: the anchored price's discount grows 6 % a minute instead of 0.5 % so a demo auction
     // reaches the bidders' margins in seconds (as the Maker curve here falls 0.5 % a second).
     ...(engine === "v2" ? { ...V2_ENGINE, anchorRateBpsPerMin: 600 } : MAKER_ENGINE),

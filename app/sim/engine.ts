@@ -54,12 +54,11 @@ import {
   takePrice,
   takeQuote,
   TakeQuote,
+  V2_ENGINE,
 } from "../../sdk/src";
-import { defaultParams, LendingWorld, V2_ENGINE } from "../../tests/helpers/lending";
+import { defaultParams, LendingWorld, SOL, USDC } from "../../sdk/testkit";
 import { blackThursdayPath, GBM_DEFAULTS, gbmPath, PathPoint, quantile, reboundPath, rng } from "./paths";
 
-const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 const num = (b: BN, scale: number): number => Number(b.toString()) / scale;
 /** PRICE_SCALE price (USDC base per SOL base × 1e12) → USD per SOL. */
 const usdOf = (p: BN): number => num(p, 1e9);

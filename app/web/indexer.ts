@@ -38,8 +38,8 @@ import {
   WAD,
   withdrawalValue,
 } from "../../sdk/src";
-import { closeWebSocket } from "../demo/chain";
-import { MarketState } from "../bidder/index";
+import { closeWebSocket } from "../../sdk/testkit/surfpool";
+import { MarketState } from "../bidder/account_index";
 import {
   AuctionView,
   CurvePoint,

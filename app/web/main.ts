@@ -8,7 +8,7 @@
  * on start), --symbols <mint>=<SYM>,... ; in the default (demo) mode also the demo's --borrowers,
  * --seed, --crash, --steps, --stepSecs, --timeoutSecs.
  */
-import { startChain, stopChain } from "../demo/chain";
+import { startChain, stopChain } from "../../sdk/testkit/surfpool";
 import { demoOptions, runDemo, stopBidders } from "../demo/scenario";
 import { DashboardOptions, startDashboard } from "./server";
 

@@ -18,9 +18,7 @@ import BN from "bn.js";
 import {
   ACCOUNT_SIZE,
   createInitializeAccount3Instruction,
-  createInitializeMint2Instruction,
   createMintToInstruction,
-  MINT_SIZE,
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import {
@@ -37,23 +35,18 @@ import { FailedTransactionMetadata } from "litesvm";
 import {
   AuctionAccount,
   auctionPda,
-  auctionPrice,
-  AuctionRef,
   borrowIx,
   cancelAuctionIx,
   closePositionIx,
   configPda,
   createMarketIx,
   debtFromArt,
-  decodeAuction,
   decodeMarket,
   decodePosition,
-  depositCollateralIx,
   depositLiquidityIx,
   flashTakeIxs,
   fundInsuranceIx,
   GavelEvent,
-  kickIx,
   MarketAccount,
   marketAddresses,
   MarketAddresses,
@@ -68,9 +61,7 @@ import {
   priceFromPyth,
   PROGRAM_ID,
   RATE_SCALE,
-  repayIx,
   REPAY_ALL,
-  resetAuctionIx,
   setStopIx,
   takeIx,
   updateMarketIx,
@@ -92,14 +83,9 @@ import {
   takeQuote,
   TakeQuoteError,
 } from "../../sdk/src";
-import { defaultParams, LendingWorld } from "./lending";
-import { SendResult } from "./svm";
+import { defaultParams, LiquidationWorld, SendResult, SOL, USDC } from "../../sdk/testkit";
 import { rng } from "../../app/sim/paths";
 
-/** Whole SOL (9 decimals) in base units. */
-export const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-/** Whole USDC (6 decimals) in base units. */
-export const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 /** u64::MAX. */
 export const U64_MAX = new BN("18446744073709551615");
 
@@ -170,200 +156,14 @@ export class Rng {
 // The arena: a lending world with liquidation helpers and several markets.
 // ---------------------------------------------------------------------------------------------
 
-/** A {@link LendingWorld} with an LP, an insurance fund and helpers for every actor of a liquidation. */
-export class Arena extends LendingWorld {
-  lp!: Keypair;
-  kicker!: Keypair;
-  /** Oracle accounts the helpers present (default: the legacy price account {@link oracle}). */
-  oracles: PublicKey[] = [this.oracle];
+/** The kit's {@link LiquidationWorld} with the fuzzer's extras: more mints and markets, token accounts, decoders. */
+export class Arena extends LiquidationWorld {
   /** Token accounts created by {@link tokenAccount}, by `mint/owner`. */
   private readonly extra = new Map<string, PublicKey>();
-
-  /** Creates the market with `params` over the defaults, an LP deposit and an insurance fund. */
-  setup(params: Partial<MarketParams> = {}, liquidity = USDC(1_000_000), insurance = USDC(1_000)): this {
-    this.createMarket({ ...defaultParams(this.oracle), ...params });
-    this.lp = this.actor();
-    this.fundDebt(this.lp.publicKey, liquidity.add(insurance));
-    this.mustSend(
-      [
-        depositLiquidityIx(this.lpAccounts(this.lp), liquidity),
-        ...(insurance.isZero()
-          ? []
-          : [
-              fundInsuranceIx(
-                {
-                  ...this.ref,
-                  funder: this.lp.publicKey,
-                  funderDebtAccount: this.ata(this.ref.debtMint, this.lp.publicKey),
-                },
-                insurance,
-              ),
-            ]),
-      ],
-      [this.lp],
-    );
-    this.kicker = this.actor();
-    return this;
-  }
-
-  /** Accounts of `who` for the LP instructions. */
-  lpAccounts(who: Keypair) {
-    return {
-      ...this.ref,
-      lp: who.publicKey,
-      lpDebtAccount: this.ata(this.ref.debtMint, who.publicKey),
-      lpShareAccount: this.ata(this.addrs.shareMint, who.publicKey),
-    };
-  }
-
-  /** Accounts of `owner` for borrow (debt destination) and withdraw (use {@link withdrawAccounts}). */
-  borrowAccounts(owner: Keypair) {
-    return {
-      ...this.ref,
-      owner: owner.publicKey,
-      destination: this.ata(this.ref.debtMint, owner.publicKey),
-      oracles: this.oracles,
-    };
-  }
-
-  /** Accounts of `owner` for withdraw_collateral. */
-  withdrawAccounts(owner: Keypair) {
-    return {
-      ...this.ref,
-      owner: owner.publicKey,
-      destination: this.ata(this.ref.collateralMint, owner.publicKey),
-      oracles: this.oracles,
-    };
-  }
-
-  /** `depositor` adds `amount` collateral from their account to `owner`'s position. */
-  depositIx(depositor: Keypair, amount: BN, owner: PublicKey = depositor.publicKey): TransactionInstruction {
-    return depositCollateralIx(
-      {
-        ...this.ref,
-        depositor: depositor.publicKey,
-        owner,
-        source: this.ata(this.ref.collateralMint, depositor.publicKey),
-      },
-      amount,
-    );
-  }
-
-  /** `payer` repays up to `amount` of `owner`'s debt. */
-  repayIx(payer: Keypair, amount: BN, owner: PublicKey = payer.publicKey): TransactionInstruction {
-    return repayIx(
-      { ...this.ref, payer: payer.publicKey, owner, source: this.ata(this.ref.debtMint, payer.publicKey) },
-      amount,
-    );
-  }
-
-  /** A new borrower with `sol` SOL of collateral who borrows `usdc`. */
-  borrower(sol: number, usdc: number): Keypair {
-    const b = this.actor();
-    this.fundCollateral(b.publicKey, SOL(sol));
-    this.mustSend(
-      [
-        openPositionIx({ ...this.ref, owner: b.publicKey }),
-        ...(sol > 0 ? [this.depositIx(b, SOL(sol))] : []),
-        ...(usdc > 0 ? [borrowIx(this.borrowAccounts(b), USDC(usdc))] : []),
-      ],
-      [b],
-    );
-    return b;
-  }
-
-  /** A kick of `owner`'s position by `kicker` into the next auction id. */
-  kickIx(owner: PublicKey, kicker: Keypair = this.kicker): TransactionInstruction {
-    return kickIx({
-      ...this.ref,
-      kicker: kicker.publicKey,
-      owner,
-      auctionId: this.market().auctionCount,
-      kickerDebtAccount: this.ata(this.ref.debtMint, kicker.publicKey),
-      oracles: this.oracles,
-    });
-  }
-
-  /** Kicks `owner`'s position; returns the new auction's address. */
-  kick(owner: PublicKey, kicker: Keypair = this.kicker): PublicKey {
-    const [auction] = auctionPda(this.addrs.market, this.market().auctionCount);
-    this.mustSend([this.kickIx(owner, kicker)], [kicker]);
-    return auction;
-  }
-
-  /** The auction, decoded (null once closed). */
-  auction(address: PublicKey): AuctionAccount | null {
-    const data = this.chain.data(address);
-    return data && data.length > 0 ? decodeAuction(data) : null;
-  }
-
-  /** The auction price now, from the SDK's mirror of the program's curve. */
-  priceNow(address: PublicKey): BN {
-    const a = this.auction(address)!;
-    return auctionPrice(
-      this.market().params.curve,
-      a.top,
-      new BN((this.now - BigInt(a.tic.toString())).toString()),
-    );
-  }
-
-  /** The accounts the take instructions need for `address`, with `bidder`'s token accounts. */
-  takeAccounts(address: PublicKey, bidder: Keypair) {
-    const a = this.auction(address)!;
-    const ref: AuctionRef = { ...this.ref, auction: address, position: a.position, kicker: a.kicker };
-    return {
-      ...ref,
-      taker: bidder.publicKey,
-      collateralDestination: this.ata(this.ref.collateralMint, bidder.publicKey),
-      debtSource: this.ata(this.ref.debtMint, bidder.publicKey),
-    };
-  }
-
-  /** A take of at most `maxCollateral` at a price of at most `maxPrice`. */
-  takeIx(address: PublicKey, bidder: Keypair, maxCollateral: BN, maxPrice: BN): TransactionInstruction {
-    return takeIx(this.takeAccounts(address, bidder), { maxCollateral, maxPrice });
-  }
-
-  /** A reset of `auction` by `caller` (who gets the reward). */
-  resetIx(auction: PublicKey, caller: Keypair): TransactionInstruction {
-    return resetAuctionIx({
-      ...this.ref,
-      caller: caller.publicKey,
-      auction,
-      callerDebtAccount: this.ata(this.ref.debtMint, caller.publicKey),
-      oracles: this.oracles,
-    });
-  }
-
-  /** A new actor holding `usdc` debt tokens. */
-  bidder(usdc: number): Keypair {
-    const b = this.actor();
-    if (usdc > 0) this.fundDebt(b.publicKey, USDC(usdc));
-    return b;
-  }
 
   /** The LPs' pool value as the program computes it (`Market::pool_value`). */
   poolValue(m: MarketAccount = this.market()): BN {
     return poolValueOf(m);
-  }
-
-  /** Creates a classic SPL mint with the admin as mint authority. */
-  newMint(decimals: number): PublicKey {
-    const mint = Keypair.generate();
-    this.mustSend(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: this.admin.publicKey,
-          newAccountPubkey: mint.publicKey,
-          lamports: Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE))),
-          space: MINT_SIZE,
-          programId: TOKEN_PROGRAM_ID,
-        }),
-        createInitializeMint2Instruction(mint.publicKey, decimals, this.admin.publicKey, null),
-      ],
-      [this.admin, mint],
-    );
-    return mint.publicKey;
   }
 
   /**

@@ -6,9 +6,7 @@
  */
 import { Connection, Keypair } from "@solana/web3.js";
 import * as fs from "fs";
-import { PROGRAM_ID } from "../../sdk/src";
-import { closeWebSocket } from "../../app/demo/chain";
-import { PROGRAM_SO } from "./svm";
+import { startChain, stopChain } from "../../sdk/testkit";
 
 /** What a spec needs from a running validator. */
 export interface LocalValidator {
@@ -18,14 +16,6 @@ export interface LocalValidator {
   /** A funded keypair. */
   payer: Keypair;
   /** Stops the embedded validator (no-op for an external one). */
-  stop(): void;
-}
-
-interface SurfnetHandle {
-  rpcUrl: string;
-  wsUrl: string;
-  payerSecretKey: number[] | Uint8Array;
-  deploy(opts: { programId: string; soBytes: number[] }): string;
   stop(): void;
 }
 
@@ -44,20 +34,12 @@ export function startValidator(): LocalValidator {
       stop: () => undefined,
     };
   }
-  // The platform package is required directly: the `@solana/surfpool` wrapper is not published.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as { Surfnet: { start(): SurfnetHandle } };
-  const surfnet = Surfnet.start();
-  surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(PROGRAM_SO)) });
-  const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
+  const { surfnet, connection, admin } = startChain({ blockProduction: "default" });
   return {
     connection,
     rpcUrl: surfnet.rpcUrl,
     wsUrl: surfnet.wsUrl,
-    payer: Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey)),
-    stop: () => {
-      closeWebSocket(connection);
-      surfnet.stop();
-    },
+    payer: admin,
+    stop: () => stopChain(surfnet, connection),
   };
 }

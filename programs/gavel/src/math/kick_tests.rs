@@ -122,7 +122,7 @@ fn golden_vectors_match() {
     );
 }
 
-/// Test-market defaults (tests/helpers/lending.ts).
+/// Test-market defaults (sdk/testkit/params.ts).
 const PARAMS: KickParams = KickParams {
     liquidation_ltv_bps: 8_000,
     chop_bps: 1_000,

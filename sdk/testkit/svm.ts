@@ -4,11 +4,8 @@
  */
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction, TransactionInstruction } from "@solana/web3.js";
 import { FailedTransactionMetadata, LiteSVM } from "litesvm";
-import * as path from "path";
-import { GavelError, GavelEvent, parseEvents, parseGavelError, PROGRAM_ID } from "../../sdk/src";
-
-/** Path of the program built by `scripts/build-program.sh`. */
-export const PROGRAM_SO = path.join(__dirname, "../../target/deploy/gavel.so");
+import { GavelError, GavelEvent, parseEvents, parseGavelError, PROGRAM_ID } from "../src";
+import { PROGRAM_SO } from "./program";
 
 /** Outcome of one transaction. */
 export interface SendResult {

@@ -3,9 +3,10 @@
  * the surfnet cheatcodes) with Gavel deployed, driven over JSON-RPC by the SDK's `GavelClient`
  * (also for mints and associated token accounts, built with `@solana/spl-token`'s instructions:
  * its send-and-confirm helpers go through web3.js's 30-second blockhash cache, and surfpool
- * produces slots fast enough to expire such a blockhash — "Blockhash not found"), Pyth legacy price accounts
- * written with `encodePythLegacyPrice` + `setAccount(address, lamports, data[], owner)`, the
- * clock moved with `timeTravelToTimestamp(ms)`.
+ * produces slots fast enough to expire such a blockhash — "Blockhash not found"), Pyth legacy
+ * price accounts written with {@link publishLegacyPrice}, the clock moved with
+ * `timeTravelToTimestamp(ms)`. Several markets on one chain (specs 09, 10, 21); the demo's
+ * single-market `ChainMarket` (app/demo/chain.ts) starts its chain the same way.
  */
 import BN from "bn.js";
 import {
@@ -17,71 +18,37 @@ import {
   TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from "@solana/web3.js";
-import * as fs from "fs";
-import {
-  createMarketIx,
-  encodePythLegacyPrice,
-  fetchClock,
-  GavelClient,
-  initializeConfigIx,
-  MarketParams,
-  MarketRef,
-  PROGRAM_ID,
-  PYTH_LEGACY_PROGRAM_ID,
-  rentExemptLamports,
-} from "../../sdk/src";
-import { defaultParams } from "./lending";
-import { closeWebSocket } from "../../app/demo/chain";
-import { PROGRAM_SO } from "./svm";
-
-/** The surfnet methods these specs use (argument formats found by experiment). */
-export interface Surfnet {
-  rpcUrl: string;
-  wsUrl: string;
-  payerSecretKey: number[] | Uint8Array;
-  deploy(opts: { programId: string; soBytes: number[] }): string;
-  /** `data` must be a plain array of bytes (a Buffer is refused). */
-  setAccount(address: string, lamports: number, data: number[], owner: string): void;
-  fundSol(address: string, lamports: number): void;
-  /** Absolute unix time in milliseconds, later than the current clock. */
-  timeTravelToTimestamp(unixMs: number): unknown;
-  stop(): void;
-}
-
-/** 1 SOL / 1 USDC in base units (9 and 6 decimals). */
-export const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
-export const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+import { createMarketIx, fetchClock, GavelClient, initializeConfigIx, MarketParams, MarketRef } from "../src";
+import { defaultParams } from "./params";
+import { publishLegacyPrice, startChain, stopChain, SurfnetHandle } from "./surfpool";
 
 /** A market on the chain: mints, oracle, and the client-ready reference. */
-export interface ChainMarket extends MarketRef {
+export interface SdkMarket extends MarketRef {
   oracle: PublicKey;
 }
 
 /** Gavel on an embedded surfpool, with helpers for actors, tokens, prices and time. */
 export class SdkChain {
+  readonly surfnet: SurfnetHandle;
   readonly connection: Connection;
   /** Surfnet's funded payer; also Gavel's admin once {@link SdkChain.initialize} ran. */
   readonly admin: Keypair;
   readonly adminClient: GavelClient;
 
-  private constructor(readonly surfnet: Surfnet) {
-    this.connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
-    this.admin = Keypair.fromSecretKey(Uint8Array.from(surfnet.payerSecretKey));
+  private constructor({ surfnet, connection, admin }: ReturnType<typeof startChain>) {
+    this.surfnet = surfnet;
+    this.connection = connection;
+    this.admin = admin;
     this.adminClient = new GavelClient(this.connection, this.admin, { commitment: "confirmed" });
   }
 
   /** Starts a surfnet and deploys target/deploy/gavel.so at Gavel's program id. */
   static start(): SdkChain {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Surfnet } = require("@solana/surfpool-linux-x64-gnu") as { Surfnet: { start(): Surfnet } };
-    const surfnet = Surfnet.start();
-    surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(PROGRAM_SO)) });
-    return new SdkChain(surfnet);
+    return new SdkChain(startChain({ blockProduction: "default" }));
   }
 
   stop(): void {
-    closeWebSocket(this.connection);
-    this.surfnet.stop();
+    stopChain(this.surfnet, this.connection);
   }
 
   /** `initialize_config` with the surfnet payer as admin. */
@@ -146,20 +113,11 @@ export class SdkChain {
   /** Publishes a legacy Pyth price (`usd` per whole token, expo −8) at the chain's clock. */
   async setPrice(oracle: PublicKey, usd: number, confBps = 10): Promise<void> {
     const clock = await fetchClock(this.connection);
-    const price = new BN(Math.round(usd * 1e8));
-    const data = encodePythLegacyPrice({
-      price,
-      conf: price.muln(confBps).divn(10_000),
-      expo: -8,
-      publishSlot: clock.slot,
-      publishTime: clock.unixTimestamp,
+    publishLegacyPrice(this.surfnet, oracle, usd, {
+      slot: clock.slot,
+      unixTime: clock.unixTimestamp,
+      confBps,
     });
-    this.surfnet.setAccount(
-      oracle.toBase58(),
-      rentExemptLamports(data.length),
-      Array.from(data),
-      PYTH_LEGACY_PROGRAM_ID.toBase58(),
-    );
   }
 
   /** Moves the chain's clock `secs` forward. */
@@ -174,7 +132,7 @@ export class SdkChain {
     usd = 150,
     params: Partial<MarketParams> = {},
     collateralDecimals = 9,
-  ): Promise<ChainMarket> {
+  ): Promise<SdkMarket> {
     const collateralMint = await this.createMint(collateralDecimals);
     const oracle = Keypair.generate().publicKey;
     await this.setPrice(oracle, usd);

@@ -23,72 +23,25 @@ import {
   decodeWithdrawalRequest,
   initializeConfigIx,
   LiquidityAccounts,
-  MAKER_ENGINE,
   MarketAccount,
   MarketAddresses,
-  marketAddresses,
   MarketParams,
+  marketAddresses,
   MarketRef,
   OracleKind,
   PositionAccount,
   positionPda,
-  V2_ENGINE,
-  PYTH_LEGACY_PROGRAM_ID,
-  PYTH_RECEIVER_PROGRAM_ID,
   pythAccountInfo,
   requestWithdrawalIx,
   withdrawalRequestPda,
   WithdrawalRequestAccount,
   withdrawLiquidityIx,
-} from "../../sdk/src";
+} from "../src";
+import { defaultParams } from "./params";
 import { GavelSvm, SendResult } from "./svm";
 
 /** Start of the test clock (an arbitrary recent unix time). */
 export const T0 = 1_760_000_000n;
-/** 5% a year, compounding per second, on WAD: ln(1.05) / 31_536_000 × 1e18. */
-export const RATE_5_PCT_APY_WAD = new BN("1547125957");
-
-/**
- * LP withdrawal cooldown of the test markets: one hour, far above the seconds a keeper takes to
- * kick an unsafe position (THREAT_MODEL.md, "LP run-ahead").
- */
-export const WITHDRAW_COOLDOWN_SECS = 3_600;
-
-/** Market parameters close to Maker ETH-A, scaled to USDC (6 decimals). */
-export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
-  return {
-    maxLtvBps: 7_000,
-    liquidationLtvBps: 8_000,
-    chopBps: 1_000,
-    bufBps: 12_000,
-    cuspBps: 4_500,
-    chipBps: 10,
-    tip: new BN(5_000_000),
-    tailSecs: new BN(7_200),
-    hole: new BN(1_000_000_000_000),
-    dust: new BN(10_000_000),
-    borrowRatePerSecWad: RATE_5_PCT_APY_WAD,
-    oracleProgram: kind === OracleKind.PythLegacy ? PYTH_LEGACY_PROGRAM_ID : PYTH_RECEIVER_PROGRAM_ID,
-    collateralOracleKind: kind,
-    collateralOracle: oracle,
-    debtOracleKind: 0,
-    debtOracle: PublicKey.default,
-    maxAgeSecs: new BN(60),
-    maxAgeSlots: new BN(0),
-    maxConfBps: 200,
-    curve: { stairstepExp: { stepSecs: new BN(90), cut: new BN("990000000000000000") } },
-    withdrawCooldownSecs: new BN(WITHDRAW_COOLDOWN_SECS),
-    ...MAKER_ENGINE,
-  };
-}
-
-/** Engine v2 defaults: {@link V2_ENGINE} (the SDK's, so apps and tests share one copy). */
-export { V2_ENGINE };
-
-/** {@link defaultParams} with the engine v2 defaults ({@link V2_ENGINE}). */
-export function v2Params(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
-  return { ...defaultParams(oracle, kind), ...V2_ENGINE };
-}
 
 /** One lending market and the tools to drive it. */
 export class LendingWorld {
@@ -116,6 +69,13 @@ export class LendingWorld {
       ],
       [this.admin, this.collateralMint, this.debtMint],
     );
+  }
+
+  /** Creates a classic SPL mint with the admin as mint authority. */
+  newMint(decimals: number): PublicKey {
+    const mint = Keypair.generate();
+    this.mustSend(this.createMintIxs(mint, decimals), [this.admin, mint]);
+    return mint.publicKey;
   }
 
   private createMintIxs(mint: Keypair, decimals: number) {

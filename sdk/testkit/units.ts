@@ -1,0 +1,13 @@
+/** Token amounts and prices in base units: the collateral ("SOL", 9 decimals) and the debt ("USDC", 6 decimals). */
+import BN from "bn.js";
+import { PRICE_SCALE } from "../src";
+
+/** `n` whole collateral tokens (9 decimals) in base units. */
+export const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
+/** `n` whole debt tokens (6 decimals) in base units. */
+export const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
+
+/** The oracle price on PRICE_SCALE for `usd` per whole collateral token (9 and 6 decimals). */
+export function priceOf(usd: number): BN {
+  return new BN(Math.round(usd * 1e8)).mul(PRICE_SCALE).div(new BN(10).pow(new BN(11)));
+}
