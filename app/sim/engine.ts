@@ -49,6 +49,7 @@ import {
   PRICE_MODE_ANCHORED,
   PRICE_SCALE,
   resetAuctionIx,
+  SettleReason,
   takeIx,
   takePrice,
   takeQuote,
@@ -337,6 +338,11 @@ export interface AuctionRecord {
   lot: number;
   raised: number;
   badDebt: number;
+  /**
+   * Debt that went back to the position when the lot ran out while the position still held
+   * collateral (USDC): not liquidated by this auction (a later kick moves it again).
+   */
+  returned: number;
   resets: number;
   takes: number;
   /** Distinct bidders that took from it. */
@@ -670,8 +676,18 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
   const live = (): LiveAuction[] => [...auctions.values()].filter((a) => a.settleT === null);
 
-  const onEvents = (events: { name: string; data: Record<string, BN> }[], t: number): number => {
+  /**
+   * Books a transaction's events; `debtBefore` is the auction's debt before a take or absorb, so
+   * that a lot that ran out with the position still holding collateral records the debt that went
+   * back to the position (`returned`: not liquidated by this auction; a later kick moves it again).
+   */
+  const onEvents = (
+    events: { name: string; data: Record<string, BN> }[],
+    t: number,
+    debtBefore: BN | null = null,
+  ): number => {
     let reward = 0;
+    const paid = events.find((e) => e.name === "auctionTaken" || e.name === "auctionAbsorbed");
     for (const e of events) {
       if (e.name === "auctionStarted" || e.name === "auctionReset") reward += num(e.data.reward, 1e6);
       if (e.name === "auctionSettled") {
@@ -680,6 +696,9 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           a.settleT = t;
           a.duration = t - a.kickT;
           a.badDebt = num(e.data.badDebt, 1e6);
+          const exhausted = (e.data.reason as unknown as number) === SettleReason.Exhausted;
+          if (exhausted && a.badDebt === 0 && debtBefore && paid)
+            a.returned = num(BN.max(new BN(0), debtBefore.sub(paid.data.owe)), 1e6);
         }
       }
       if (e.name === "badDebt") {
@@ -763,6 +782,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
       lot: num(ev.data.lot, 1e9),
       raised: 0,
       badDebt: 0,
+      returned: 0,
       resets: 0,
       takes: 0,
       takers: 0,
@@ -913,7 +933,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           keeperRewards += reward;
           bidderKeeperRewards += reward;
           keeperFees += fee;
-          onEvents(res.events, t);
+          onEvents(res.events, t, acc.debt);
         }
       }
 
@@ -1024,7 +1044,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
         a.raised += owe;
         a.clearingPrices.push(px);
         a.w.add(coll, px, market, exo);
-        onEvents(res.events, t);
+        onEvents(res.events, t, acc.debt);
       }
     }
     if (c.checkInvariants) {
@@ -1063,6 +1083,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     lot: a.lot,
     raised: a.raised,
     badDebt: a.badDebt,
+    returned: a.returned,
     resets: a.resets,
     takes: a.takes,
     takers: a.takerSet.size,
@@ -1070,13 +1091,14 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     discount: a.w.coll > 0 ? a.w.post / a.w.coll : null,
     discountPreImpact: a.w.coll > 0 ? a.w.pre / a.w.coll : null,
   }));
-  const liquidated = recs.reduce((s, a) => s + a.debt, 0);
+  // Debt that went back to a position is not liquidated by that auction (its next kick counts it).
+  const liquidated = recs.reduce((s, a) => s + a.debt - a.returned, 0);
   const realized = recs.reduce((s, a) => s + a.badDebt, 0);
   const discs = recs.filter((a) => a.discount !== null).map((a) => a.discount as number);
   const pre = recs.filter((a) => a.discountPreImpact !== null).map((a) => a.discountPreImpact as number);
   const durs = recs.filter((a) => a.duration !== null).map((a) => a.duration as number);
   const mean = (xs: number[]): number => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
-  const penalty = recs.reduce((s, a) => s + Math.max(0, a.raised - a.debt), 0);
+  const penalty = recs.reduce((s, a) => s + Math.max(0, a.raised - (a.debt - a.returned)), 0);
   const discountCost = takes.reduce((s, x) => s + x.collateral * x.oracleUsd - x.owe, 0);
   const summary: Summary = {
     liquidations: recs.length,
