@@ -25,6 +25,9 @@ import {
   backstopAddresses,
   BackstopParams,
   borrowIx,
+  buyFromBackstopIx,
+  buyPrice,
+  buyQuote,
   createBackstopIx,
   decodeBackstop,
   depositBackstopIx,
@@ -379,6 +382,9 @@ export interface Summary extends SideSummary {
   absorbs: number;
   absorbedDebt: number;
   absorbedShare: number;
+  /** `buy_from_backstop` calls by bidders and the debt tokens they paid the pool (USDC). */
+  backstopBuys: number;
+  backstopSoldUsd: number;
   /** Seconds from a position becoming unsafe to its kick (median, max). */
   kickWaitMedianSecs: number;
   kickWaitMaxSecs: number;
@@ -660,6 +666,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let kicks = 0;
   let absorbs = 0;
   let absorbedDebt = 0;
+  let backstopBuys = 0;
+  let backstopSoldUsd = 0;
   let partialKicks = 0;
   let kickSizeChecks = 0;
   let kickSizeMismatches = 0;
@@ -1046,6 +1054,69 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
         a.w.add(coll, px, market, exo);
         onEvents(res.events, t, acc.debt);
       }
+
+      // Second venue: the backstop pool's collateral at oracle × (1 − buy discount), bought like a
+      // take (margin under the price seen, the sale must cover the payment; flash: sold in the same
+      // transaction), so the pool's capital comes back as debt tokens it can absorb with again.
+      const pool = backstop && mid ? decodeBackstop(w.chain.data(backstop)!) : null;
+      const offer =
+        pool && !pool.collateral.isZero() ? buyPrice(mid!, new BN(pool.params.buyDiscountBps)) : null;
+      if (pool && offer && 1 - usdOf(offer) / seen >= bd.margin) {
+        let maxColl: BN;
+        if (bd.flash) maxColl = SOL(Math.max(0, flashMaxUsd(c, usdOf(offer), seen, bd.margin)) / seen);
+        else maxColl = w.balance(bd.usdc).mul(PRICE_SCALE).div(offer).subn(1);
+        const q = maxColl.gtn(0)
+          ? buyQuote(maxColl, pool.collateral, mid!, new BN(pool.params.buyDiscountBps))
+          : null;
+        const collQ = q ? num(q.collateral, 1e9) : 0;
+        const oweQ = q ? num(q.owe, 1e6) : 0;
+        const proceeds = Math.max(0, saleUsd(c, collQ, market, fee));
+        if (q && collQ > 0 && saleUsd(c, collQ, seen, fee) > oweQ && (!bd.flash || proceeds >= oweQ)) {
+          const buy = buyFromBackstopIx(
+            {
+              ...w.ref,
+              buyer: bd.kp.publicKey,
+              buyerDebtAccount: bd.usdc,
+              buyerCollateralAccount: bd.sol,
+              oracles: [w.oracle],
+            },
+            { maxCollateral: q.collateral, maxPrice: q.price },
+          );
+          const res =
+            bd.flash && venue
+              ? w.chain.send(
+                  [
+                    createTransferInstruction(
+                      w.ata(debtMint, venue.publicKey),
+                      bd.usdc,
+                      venue.publicKey,
+                      BigInt(USDC(proceeds).toString()),
+                    ),
+                    buy,
+                    createTransferInstruction(
+                      bd.sol,
+                      w.ata(collMint, venue.publicKey),
+                      bd.kp.publicKey,
+                      BigInt(q.collateral.toString()),
+                    ),
+                  ],
+                  [bd.kp, venue],
+                )
+              : w.chain.send([buy], [bd.kp]);
+          if (res.ok) {
+            const ev = res.events.find((e) => e.name === "backstopCollateralBought");
+            const coll = ev ? num(ev.data.collateral, 1e9) : collQ;
+            const owe = ev ? num(ev.data.owe, 1e6) : oweQ;
+            if (!bd.flash) {
+              if (c.recycleSecs === 0) w.fundDebt(bd.kp.publicKey, USDC(proceeds));
+              else bd.pending.push([t + c.recycleSecs, proceeds]);
+            }
+            impact *= 1 - Math.min(0.5, (coll * market) / c.depthUsd);
+            backstopBuys++;
+            backstopSoldUsd += owe;
+          }
+        }
+      }
     }
     if (c.checkInvariants) {
       w.assertVaultsMatchAccounting();
@@ -1132,6 +1203,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     absorbs,
     absorbedDebt: round(absorbedDebt),
     absorbedShare: liquidated > 0 ? absorbedDebt / liquidated : 0,
+    backstopBuys,
+    backstopSoldUsd: round(backstopSoldUsd),
     partialKicks,
     kickSizeChecks,
     kickSizeMismatches,
