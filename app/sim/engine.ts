@@ -23,6 +23,7 @@ import {
   accrueRate,
   auctionPda,
   backstopAddresses,
+  BACKSTOP_DEFAULTS,
   BackstopParams,
   borrowIx,
   buyFromBackstopIx,
@@ -57,6 +58,7 @@ import {
   takePrice,
   takeQuote,
   TakeQuote,
+  V2_CHOP_BPS,
 } from "../../sdk/src";
 import { defaultParams, LendingWorld, V2_ENGINE } from "../../tests/helpers/lending";
 import { blackThursdayPath, GBM_DEFAULTS, gbmPath, PathPoint, quantile, reboundPath, rng } from "./paths";
@@ -103,17 +105,10 @@ export interface Mechanism {
 }
 
 /**
- * The simulated market's backstop parameters (those of spec 21's stories): an auction still open an
- * hour after its kick, or whose lot is worth at most its tab + 5%, may be absorbed; deposits warm up
- * for 10 minutes (done before the path starts).
+ * The simulated market's backstop parameters: the SDK's defaults ({@link BACKSTOP_DEFAULTS}); deposits
+ * warm up before the path starts.
  */
-export const SIM_BACKSTOP: BackstopParams = {
-  absorbAfterSecs: new BN(3_600),
-  absorbNearBps: 500,
-  buyDiscountBps: 100,
-  withdrawCooldownSecs: new BN(3_600),
-  warmupSecs: new BN(600),
-};
+export const SIM_BACKSTOP: BackstopParams = { ...BACKSTOP_DEFAULTS };
 
 /** A waiter believes a rival has no capital when the rival's USDC balance is below this (USD). */
 export const RIVAL_DRY_USD = 100;
@@ -271,6 +266,9 @@ export function marketParams(c: Pick<SimConfig, "params" | "mechanism">, oracle:
     ...(m.kickMode === "partial"
       ? { kickTargetLtvBps: v2.kickTargetLtvBps, kickFullLtvBps: v2.kickFullLtvBps }
       : {}),
+    // Engine v2's penalty (lower than Maker's: a partial auction that runs out no longer needs it as
+    // a buffer, its unraised debt goes back to the position; each point of it is bidder capital).
+    ...(m.priceMode === "anchored" || m.kickMode === "partial" ? { chopBps: V2_CHOP_BPS } : {}),
   };
   return { ...defaultParams(oracle), ...engine, ...c.params, collateralOracle: oracle };
 }
@@ -385,6 +383,8 @@ export interface Summary extends SideSummary {
   /** `buy_from_backstop` calls by bidders and the debt tokens they paid the pool (USDC). */
   backstopBuys: number;
   backstopSoldUsd: number;
+  /** The pool's depositors' P&L at the end: its debt tokens + collateral at the last market price − deposits. */
+  backstopPnlUsd: number;
   /** Seconds from a position becoming unsafe to its kick (median, max). */
   kickWaitMedianSecs: number;
   kickWaitMaxSecs: number;
@@ -1137,6 +1137,10 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     const acc = decodeAuction(data);
     shortfallAtEnd += Math.max(0, num(acc.tab, 1e6) - num(acc.lot, 1e9) * lastMarket);
   }
+  const poolEnd = backstop ? decodeBackstop(w.chain.data(backstop)!) : null;
+  const poolPnl = poolEnd
+    ? num(poolEnd.debt, 1e6) + num(poolEnd.collateral, 1e9) * lastMarket - c.mechanism.backstopUsd
+    : 0;
   const rate = w.market().rate;
   for (const b of borrowers) {
     const pos = position(b);
@@ -1205,6 +1209,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     absorbedShare: liquidated > 0 ? absorbedDebt / liquidated : 0,
     backstopBuys,
     backstopSoldUsd: round(backstopSoldUsd),
+    backstopPnlUsd: round(poolPnl),
     partialKicks,
     kickSizeChecks,
     kickSizeMismatches,

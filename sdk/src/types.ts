@@ -98,6 +98,14 @@ export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
   kickFullLtvBps: 9_000,
 });
 
+/**
+ * Engine v2's liquidation penalty (`chop_bps`; Maker mode's default stays 10 %), calibrated with the
+ * simulator (app/sim/REPORT.md, "This round"): the penalty is paid by the bidder in debt tokens, so
+ * each point of it is bidder capital that retires no debt; since a partial auction whose lot runs
+ * out gives its unraised debt back to the position, the lot no longer needs the penalty as a buffer.
+ */
+export const V2_CHOP_BPS = 300;
+
 /** Everything the admin sets on a backstop pool (`BackstopParams`). */
 export interface BackstopParams {
   /** An auction may be absorbed this long after its kick ... */
@@ -111,3 +119,20 @@ export interface BackstopParams {
   /** A deposit becomes shares this long after it was made (> 0). */
   warmupSecs: BN;
 }
+
+/**
+ * Backstop pool defaults, calibrated with the simulator (app/sim/REPORT.md, "This round"): absorb an
+ * auction still open 30 minutes after its kick (the auction has had time to reach its d_max) or
+ * whose lot is worth at most its tab + 1 % (so near its tab that a further fall leaves the LPs
+ * short; at 5 % every partial auction, sized to raise its tab at a d_max of 3 % or more, was
+ * absorbable at its kick and the pool pre-empted the bidders); sell the pool's collateral at the
+ * oracle less 3 % (enough for bidders with a 1–3 % margin and 1 % sale costs to buy it, so the
+ * pool's capital recycles during a crash); one-hour withdrawal cooldown, ten-minute warm-up.
+ */
+export const BACKSTOP_DEFAULTS: Readonly<BackstopParams> = Object.freeze({
+  absorbAfterSecs: new BN(1_800),
+  absorbNearBps: 100,
+  buyDiscountBps: 300,
+  withdrawCooldownSecs: new BN(3_600),
+  warmupSecs: new BN(600),
+});

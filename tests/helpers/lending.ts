@@ -32,6 +32,7 @@ import {
   OracleKind,
   PositionAccount,
   positionPda,
+  V2_CHOP_BPS,
   V2_ENGINE,
   PYTH_LEGACY_PROGRAM_ID,
   PYTH_RECEIVER_PROGRAM_ID,
@@ -85,9 +86,9 @@ export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): 
 /** Engine v2 defaults: {@link V2_ENGINE} (the SDK's, so apps and tests share one copy). */
 export { V2_ENGINE };
 
-/** {@link defaultParams} with the engine v2 defaults ({@link V2_ENGINE}). */
+/** {@link defaultParams} with the engine v2 defaults ({@link V2_ENGINE}, {@link V2_CHOP_BPS}). */
 export function v2Params(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
-  return { ...defaultParams(oracle, kind), ...V2_ENGINE };
+  return { ...defaultParams(oracle, kind), ...V2_ENGINE, chopBps: V2_CHOP_BPS };
 }
 
 /** One lending market and the tools to drive it. */
