@@ -100,8 +100,10 @@ export const KICK_MODES: KickMode[] = ["whole", "partial"];
 export interface Mechanism {
   priceMode: PriceMode;
   kickMode: KickMode;
-  /** Backstop pool deposits (USDC); 0: no backstop pool. Absorbs follow {@link SIM_BACKSTOP}. */
+  /** Backstop pool deposits (USDC); 0: no backstop pool. */
   backstopUsd: number;
+  /** The pool's parameters (absorb rules, buy discount; {@link SIM_BACKSTOP} unless overridden). */
+  backstopParams: BackstopParams;
 }
 
 /**
@@ -231,7 +233,7 @@ export function defaultConfig(scenario: Scenario = "blackthursday", stress: Stre
     flashShare: 0,
     keeper: "bidders",
     oracleLag: false,
-    mechanism: { priceMode: "dutch", kickMode: "whole", backstopUsd: 0 },
+    mechanism: { priceMode: "dutch", kickMode: "whole", backstopUsd: 0, backstopParams: SIM_BACKSTOP },
     params: {},
     checkInvariants: true,
     progressSecs: 3600,
@@ -624,7 +626,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const totalBorrow = book.reduce((s, b) => s + b.usdc, 0);
   w.setup(params, USDC(totalBorrow * 1.5 + 100_000), USDC(Math.max(10_000, totalBorrow * 0.01)), c.startUsd);
   const backstop = c.mechanism.backstopUsd > 0 ? backstopAddresses(w.addrs.market).backstop : null;
-  if (backstop) w.backstop(SIM_BACKSTOP, USDC(c.mechanism.backstopUsd), c.startUsd);
+  if (backstop) w.backstop(c.mechanism.backstopParams, USDC(c.mechanism.backstopUsd), c.startUsd);
   const borrowers = book.map((b): BookEntry => {
     const kp = w.borrower(b.sol, b.usdc);
     // The position's address, derived once (PDA derivation dominates a run's time otherwise).
