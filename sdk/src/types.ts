@@ -125,16 +125,16 @@ export interface BackstopParams {
 
 /**
  * Backstop pool defaults, calibrated with the simulator (app/sim/REPORT.md, "This round"): absorb an
- * auction still open 30 minutes after its kick (the auction has had time to reach its d_max) or
- * whose lot is worth at most its tab + 1 % (so near its tab that a further fall leaves the LPs
- * short; at 5 % every partial auction, sized to raise its tab at a d_max of 3 % or more, was
- * absorbable at its kick and the pool pre-empted the bidders); sell the pool's collateral at the
- * oracle less 3 % (enough for bidders with a 1–3 % margin and 1 % sale costs to buy it, so the
- * pool's capital recycles during a crash); one-hour withdrawal cooldown, ten-minute warm-up.
+ * auction still open 30 minutes after its kick (its discount has had time to reach d_max) or whose
+ * lot is worth at most its tab (it can no longer raise it: near 0; at 5 % every partial auction,
+ * sized to raise its tab at a d_max of 3 % or more, was absorbable at its kick and the pool
+ * pre-empted the bidders); sell the pool's collateral at the oracle less 3 % (enough for bidders
+ * with a 1–3 % margin and 1 % sale costs to buy it, so the pool's capital recycles during a crash);
+ * one-hour withdrawal cooldown, ten-minute warm-up.
  */
 export const BACKSTOP_DEFAULTS: Readonly<BackstopParams> = Object.freeze({
   absorbAfterSecs: new BN(1_800),
-  absorbNearBps: 100,
+  absorbNearBps: 0,
   buyDiscountBps: 300,
   withdrawCooldownSecs: new BN(3_600),
   warmupSecs: new BN(600),
