@@ -19,12 +19,13 @@ import {
   RunResult,
   runSim,
   SimConfig,
+  SIM_BACKSTOP,
   Summary,
 } from "../app/sim/engine";
 import { parseArgs } from "../app/sim/main";
 import { writeOutputs } from "../app/sim/output";
 import { main as simReport, SCENARIO_FLAGS } from "../app/sim/report";
-import { MAKER_ENGINE, V2_ENGINE } from "../sdk/src";
+import { MAKER_ENGINE, V2_CHOP_BPS, V2_ENGINE } from "../sdk/src";
 import { defaultParams } from "../sdk/testkit";
 
 const small = (stress: "default" | "harsh" = "default"): SimConfig => ({
@@ -175,7 +176,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
   it("engine v2 (--mode anchored --kick-mode partial): partial kicks sized as the SDK predicts, takes at the posted oracle less a discount within [d_start, d_max cap], the same baseline", () => {
     const c = { ...small("harsh"), hours: 6, drainSecs: 7200 };
     const maker = runSim(c);
-    const v2 = runSim({ ...c, mechanism: { priceMode: "anchored", kickMode: "partial", backstopUsd: 0 } });
+    const v2 = runSim({ ...c, mechanism: { ...c.mechanism, priceMode: "anchored", kickMode: "partial" } });
     const s = v2.summary;
     expect(s.invariantChecks).to.be.greaterThan(100);
     expect(s.kicks).to.be.greaterThan(0);
@@ -287,7 +288,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       "free",
       true,
       0.5,
-      { priceMode: "dutch", kickMode: "whole", backstopUsd: 0 },
+      { priceMode: "dutch", kickMode: "whole", backstopUsd: 0, backstopParams: SIM_BACKSTOP },
     ]);
     // Engine v2 as inputs: the V2_ENGINE defaults mapped in marketParams, flags override them.
     const e = parseArgs([
@@ -299,10 +300,26 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       "25",
       "--target-ltv",
       "6500",
+      "--backstop",
+      "50000",
+      "--absorb-near",
+      "200",
+      "--buy-discount",
+      "250",
     ]).cfg;
-    expect(e.mechanism).to.deep.equal({ priceMode: "anchored", kickMode: "partial", backstopUsd: 0 });
+    expect(e.mechanism).to.deep.equal({
+      priceMode: "anchored",
+      kickMode: "partial",
+      backstopUsd: 50_000,
+      backstopParams: { ...SIM_BACKSTOP, absorbNearBps: 200, buyDiscountBps: 250 },
+    });
     const mp = marketParams(e, PublicKey.default);
-    expect(mp).to.deep.include({ ...V2_ENGINE, anchorRateBpsPerMin: 25, kickTargetLtvBps: 6_500 });
+    expect(mp).to.deep.include({
+      ...V2_ENGINE,
+      chopBps: V2_CHOP_BPS,
+      anchorRateBpsPerMin: 25,
+      kickTargetLtvBps: 6_500,
+    });
     const maker = marketParams(defaultConfig(), PublicKey.default);
     expect(maker).to.deep.include(MAKER_ENGINE);
     for (const bad of [
@@ -319,6 +336,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       ["--kick-mode", "half"],
       ["--d-rate", "-1"],
       ["--target-ltv", "10000"],
+      ["--absorb-near", "10001"],
     ])
       expect(() => parseArgs(bad)).to.throw(/^--|^unknown flag/);
   });

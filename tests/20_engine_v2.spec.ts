@@ -14,6 +14,7 @@ import { expect } from "chai";
 import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import {
   accrueRate,
+  artFromDebtCeil,
   AuctionAccount,
   auctionPda,
   borrowIx,
@@ -634,6 +635,50 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       expect(w.auction(auction)).to.equal(null);
       const later = w.chain.send([w.kickIx(b.publicKey)], [w.kicker]);
       expect(later.ok, later.logs.join("\n")).to.equal(true);
+    });
+    it("a partial auction whose lot runs out goes back to the position, not to bad debt, while the position still holds collateral; only a position with nothing left makes bad debt", () => {
+      const { w, b, a, auction } = kicked(10, 1_000, 120);
+      const kept = w.position(b.publicKey)!;
+      expect(kept.ink.gtn(0)).to.equal(true);
+      // SOL falls to $80 before any take: the lot (sized for the tab at $120 less d_max) is now
+      // worth less than the auction's debt. A bidder buys all of it.
+      w.warp(30);
+      w.post(80);
+      const bidder = w.bidder(5_000);
+      const insurance = w.market().insurance;
+      const res = w.take(auction, bidder, MAX, MAX);
+      expect(res.ok, res.logs.join("\n")).to.equal(true);
+      const owe = res.events.find((e) => e.name === "auctionTaken")!.data.owe as BN;
+      expect(owe.lt(a.debt)).to.equal(true);
+      const settled = res.events.find((e) => e.name === "auctionSettled")!.data;
+      expect(settled.reason).to.equal(1); // exhausted
+      expect(settled.badDebt.toString()).to.equal("0");
+      expect(res.events.some((e) => e.name === "badDebt")).to.equal(false);
+      // The unraised debt is Alice's again, as art at the rate accrued to now, rounded up; the
+      // unraised penalty is dropped; the fund pays nothing; the books still match the vaults.
+      const m = w.market();
+      const back = artFromDebtCeil(a.debt.sub(owe), m.rate)!;
+      const after = w.position(b.publicKey)!;
+      expect(after.art.toString()).to.equal(kept.art.add(back).toString());
+      expect(after.ink.toString()).to.equal(kept.ink.toString());
+      expect(after.auctions.toString()).to.equal("0");
+      expect(m.insurance.toString()).to.equal(insurance.toString());
+      expect(m.auctionDebt.toString()).to.equal("0");
+      expect(m.dirt.toString()).to.equal("0");
+      w.assertVaultsMatchAccounting();
+      // Alice is now deep under water: her whole position is kicked, and when that lot runs out
+      // nothing is left to carry the rest: that is bad debt.
+      const [second] = auctionPda(w.addrs.market, w.market().auctionCount);
+      const kick = w.chain.send([w.kickIx(b.publicKey)], [w.kicker]);
+      expect(kick.ok, kick.logs.join("\n")).to.equal(true);
+      expect(w.auction(second)!.lot.toString()).to.equal(after.ink.toString());
+      const last = w.take(second, bidder, MAX, MAX);
+      expect(last.ok, last.logs.join("\n")).to.equal(true);
+      const end = last.events.find((e) => e.name === "auctionSettled")!.data;
+      expect(end.reason).to.equal(1);
+      expect(end.badDebt.gtn(0)).to.equal(true);
+      expect(last.events.some((e) => e.name === "badDebt")).to.equal(true);
+      w.assertVaultsMatchAccounting();
     });
   });
 

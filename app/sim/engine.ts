@@ -23,8 +23,12 @@ import {
   accrueRate,
   auctionPda,
   backstopAddresses,
+  BACKSTOP_DEFAULTS,
   BackstopParams,
   borrowIx,
+  buyFromBackstopIx,
+  buyPrice,
+  buyQuote,
   createBackstopIx,
   decodeBackstop,
   depositBackstopIx,
@@ -50,10 +54,12 @@ import {
   PRICE_MODE_ANCHORED,
   PRICE_SCALE,
   resetAuctionIx,
+  SettleReason,
   takeIx,
   takePrice,
   takeQuote,
   TakeQuote,
+  V2_CHOP_BPS,
   V2_ENGINE,
 } from "../../sdk/src";
 import { defaultParams, LendingWorld, SOL, USDC } from "../../sdk/testkit";
@@ -94,22 +100,17 @@ export const KICK_MODES: KickMode[] = ["whole", "partial"];
 export interface Mechanism {
   priceMode: PriceMode;
   kickMode: KickMode;
-  /** Backstop pool deposits (USDC); 0: no backstop pool. Absorbs follow {@link SIM_BACKSTOP}. */
+  /** Backstop pool deposits (USDC); 0: no backstop pool. */
   backstopUsd: number;
+  /** The pool's parameters (absorb rules, buy discount; {@link SIM_BACKSTOP} unless overridden). */
+  backstopParams: BackstopParams;
 }
 
 /**
- * The simulated market's backstop parameters (those of spec 21's stories): an auction still open an
- * hour after its kick, or whose lot is worth at most its tab + 5%, may be absorbed; deposits warm up
- * for 10 minutes (done before the path starts).
+ * The simulated market's backstop parameters: the SDK's defaults ({@link BACKSTOP_DEFAULTS}); deposits
+ * warm up before the path starts.
  */
-export const SIM_BACKSTOP: BackstopParams = {
-  absorbAfterSecs: new BN(3_600),
-  absorbNearBps: 500,
-  buyDiscountBps: 100,
-  withdrawCooldownSecs: new BN(3_600),
-  warmupSecs: new BN(600),
-};
+export const SIM_BACKSTOP: BackstopParams = { ...BACKSTOP_DEFAULTS };
 
 /** A waiter believes a rival has no capital when the rival's USDC balance is below this (USD). */
 export const RIVAL_DRY_USD = 100;
@@ -232,7 +233,7 @@ export function defaultConfig(scenario: Scenario = "blackthursday", stress: Stre
     flashShare: 0,
     keeper: "bidders",
     oracleLag: false,
-    mechanism: { priceMode: "dutch", kickMode: "whole", backstopUsd: 0 },
+    mechanism: { priceMode: "dutch", kickMode: "whole", backstopUsd: 0, backstopParams: SIM_BACKSTOP },
     params: {},
     checkInvariants: true,
     progressSecs: 3600,
@@ -267,6 +268,9 @@ export function marketParams(c: Pick<SimConfig, "params" | "mechanism">, oracle:
     ...(m.kickMode === "partial"
       ? { kickTargetLtvBps: v2.kickTargetLtvBps, kickFullLtvBps: v2.kickFullLtvBps }
       : {}),
+    // Engine v2's penalty (lower than Maker's: a partial auction that runs out no longer needs it as
+    // a buffer, its unraised debt goes back to the position; each point of it is bidder capital).
+    ...(m.priceMode === "anchored" || m.kickMode === "partial" ? { chopBps: V2_CHOP_BPS } : {}),
   };
   return { ...defaultParams(oracle), ...engine, ...c.params, collateralOracle: oracle };
 }
@@ -337,6 +341,11 @@ export interface AuctionRecord {
   lot: number;
   raised: number;
   badDebt: number;
+  /**
+   * Debt that went back to the position when the lot ran out while the position still held
+   * collateral (USDC): not liquidated by this auction (a later kick moves it again).
+   */
+  returned: number;
   resets: number;
   takes: number;
   /** Distinct bidders that took from it. */
@@ -373,6 +382,11 @@ export interface Summary extends SideSummary {
   absorbs: number;
   absorbedDebt: number;
   absorbedShare: number;
+  /** `buy_from_backstop` calls by bidders and the debt tokens they paid the pool (USDC). */
+  backstopBuys: number;
+  backstopSoldUsd: number;
+  /** The pool's depositors' P&L at the end: its debt tokens + collateral at the last market price − deposits. */
+  backstopPnlUsd: number;
   /** Seconds from a position becoming unsafe to its kick (median, max). */
   kickWaitMedianSecs: number;
   kickWaitMaxSecs: number;
@@ -612,7 +626,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const totalBorrow = book.reduce((s, b) => s + b.usdc, 0);
   w.setup(params, USDC(totalBorrow * 1.5 + 100_000), USDC(Math.max(10_000, totalBorrow * 0.01)), c.startUsd);
   const backstop = c.mechanism.backstopUsd > 0 ? backstopAddresses(w.addrs.market).backstop : null;
-  if (backstop) w.backstop(SIM_BACKSTOP, USDC(c.mechanism.backstopUsd), c.startUsd);
+  if (backstop) w.backstop(c.mechanism.backstopParams, USDC(c.mechanism.backstopUsd), c.startUsd);
   const borrowers = book.map((b): BookEntry => {
     const kp = w.borrower(b.sol, b.usdc);
     // The position's address, derived once (PDA derivation dominates a run's time otherwise).
@@ -654,6 +668,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let kicks = 0;
   let absorbs = 0;
   let absorbedDebt = 0;
+  let backstopBuys = 0;
+  let backstopSoldUsd = 0;
   let partialKicks = 0;
   let kickSizeChecks = 0;
   let kickSizeMismatches = 0;
@@ -670,8 +686,14 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
   const live = (): LiveAuction[] => [...auctions.values()].filter((a) => a.settleT === null);
 
-  const onEvents = (events: readonly GavelEvent[], t: number): number => {
+  /**
+   * Books a transaction's events; `debtBefore` is the auction's debt before a take or absorb, so
+   * that a lot that ran out with the position still holding collateral records the debt that went
+   * back to the position (`returned`: not liquidated by this auction; a later kick moves it again).
+   */
+  const onEvents = (events: readonly GavelEvent[], t: number, debtBefore: BN | null = null): number => {
     let reward = 0;
+    const paid = events.find((e) => e.name === "auctionTaken" || e.name === "auctionAbsorbed");
     for (const e of events) {
       if (e.name === "auctionStarted" || e.name === "auctionReset") reward += num(e.data.reward, 1e6);
       if (e.name === "auctionSettled") {
@@ -680,6 +702,9 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           a.settleT = t;
           a.duration = t - a.kickT;
           a.badDebt = num(e.data.badDebt, 1e6);
+          const exhausted = (e.data.reason as unknown as number) === SettleReason.Exhausted;
+          if (exhausted && a.badDebt === 0 && debtBefore && paid)
+            a.returned = num(BN.max(new BN(0), debtBefore.sub(paid.data.owe)), 1e6);
         }
       }
       if (e.name === "badDebt") {
@@ -763,6 +788,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
       lot: num(ev.data.lot, 1e9),
       raised: 0,
       badDebt: 0,
+      returned: 0,
       resets: 0,
       takes: 0,
       takers: 0,
@@ -913,7 +939,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           keeperRewards += reward;
           bidderKeeperRewards += reward;
           keeperFees += fee;
-          onEvents(res.events, t);
+          onEvents(res.events, t, acc.debt);
         }
       }
 
@@ -1024,7 +1050,70 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
         a.raised += owe;
         a.clearingPrices.push(px);
         a.w.add(coll, px, market, exo);
-        onEvents(res.events, t);
+        onEvents(res.events, t, acc.debt);
+      }
+
+      // Second venue: the backstop pool's collateral at oracle × (1 − buy discount), bought like a
+      // take (margin under the price seen, the sale must cover the payment; flash: sold in the same
+      // transaction), so the pool's capital comes back as debt tokens it can absorb with again.
+      const pool = backstop && mid ? decodeBackstop(w.chain.data(backstop)!) : null;
+      const offer =
+        pool && !pool.collateral.isZero() ? buyPrice(mid!, new BN(pool.params.buyDiscountBps)) : null;
+      if (pool && offer && 1 - usdOf(offer) / seen >= bd.margin) {
+        let maxColl: BN;
+        if (bd.flash) maxColl = SOL(Math.max(0, flashMaxUsd(c, usdOf(offer), seen, bd.margin)) / seen);
+        else maxColl = w.balance(bd.usdc).mul(PRICE_SCALE).div(offer).subn(1);
+        const q = maxColl.gtn(0)
+          ? buyQuote(maxColl, pool.collateral, mid!, new BN(pool.params.buyDiscountBps))
+          : null;
+        const collQ = q ? num(q.collateral, 1e9) : 0;
+        const oweQ = q ? num(q.owe, 1e6) : 0;
+        const proceeds = Math.max(0, saleUsd(c, collQ, market, fee));
+        if (q && collQ > 0 && saleUsd(c, collQ, seen, fee) > oweQ && (!bd.flash || proceeds >= oweQ)) {
+          const buy = buyFromBackstopIx(
+            {
+              ...w.ref,
+              buyer: bd.kp.publicKey,
+              buyerDebtAccount: bd.usdc,
+              buyerCollateralAccount: bd.sol,
+              oracles: [w.oracle],
+            },
+            { maxCollateral: q.collateral, maxPrice: q.price },
+          );
+          const res =
+            bd.flash && venue
+              ? w.chain.send(
+                  [
+                    createTransferInstruction(
+                      w.ata(debtMint, venue.publicKey),
+                      bd.usdc,
+                      venue.publicKey,
+                      BigInt(USDC(proceeds).toString()),
+                    ),
+                    buy,
+                    createTransferInstruction(
+                      bd.sol,
+                      w.ata(collMint, venue.publicKey),
+                      bd.kp.publicKey,
+                      BigInt(q.collateral.toString()),
+                    ),
+                  ],
+                  [bd.kp, venue],
+                )
+              : w.chain.send([buy], [bd.kp]);
+          if (res.ok) {
+            const ev = res.events.find((e) => e.name === "backstopCollateralBought");
+            const coll = ev ? num(ev.data.collateral, 1e9) : collQ;
+            const owe = ev ? num(ev.data.owe, 1e6) : oweQ;
+            if (!bd.flash) {
+              if (c.recycleSecs === 0) w.fundDebt(bd.kp.publicKey, USDC(proceeds));
+              else bd.pending.push([t + c.recycleSecs, proceeds]);
+            }
+            impact *= 1 - Math.min(0.5, (coll * market) / c.depthUsd);
+            backstopBuys++;
+            backstopSoldUsd += owe;
+          }
+        }
       }
     }
     if (c.checkInvariants) {
@@ -1046,6 +1135,10 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     const acc = decodeAuction(data);
     shortfallAtEnd += Math.max(0, num(acc.tab, 1e6) - num(acc.lot, 1e9) * lastMarket);
   }
+  const poolEnd = backstop ? decodeBackstop(w.chain.data(backstop)!) : null;
+  const poolPnl = poolEnd
+    ? num(poolEnd.debt, 1e6) + num(poolEnd.collateral, 1e9) * lastMarket - c.mechanism.backstopUsd
+    : 0;
   const rate = w.market().rate;
   for (const b of borrowers) {
     const pos = position(b);
@@ -1063,6 +1156,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     lot: a.lot,
     raised: a.raised,
     badDebt: a.badDebt,
+    returned: a.returned,
     resets: a.resets,
     takes: a.takes,
     takers: a.takerSet.size,
@@ -1070,13 +1164,14 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     discount: a.w.coll > 0 ? a.w.post / a.w.coll : null,
     discountPreImpact: a.w.coll > 0 ? a.w.pre / a.w.coll : null,
   }));
-  const liquidated = recs.reduce((s, a) => s + a.debt, 0);
+  // Debt that went back to a position is not liquidated by that auction (its next kick counts it).
+  const liquidated = recs.reduce((s, a) => s + a.debt - a.returned, 0);
   const realized = recs.reduce((s, a) => s + a.badDebt, 0);
   const discs = recs.filter((a) => a.discount !== null).map((a) => a.discount as number);
   const pre = recs.filter((a) => a.discountPreImpact !== null).map((a) => a.discountPreImpact as number);
   const durs = recs.filter((a) => a.duration !== null).map((a) => a.duration as number);
   const mean = (xs: number[]): number => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
-  const penalty = recs.reduce((s, a) => s + Math.max(0, a.raised - a.debt), 0);
+  const penalty = recs.reduce((s, a) => s + Math.max(0, a.raised - (a.debt - a.returned)), 0);
   const discountCost = takes.reduce((s, x) => s + x.collateral * x.oracleUsd - x.owe, 0);
   const summary: Summary = {
     liquidations: recs.length,
@@ -1110,6 +1205,9 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     absorbs,
     absorbedDebt: round(absorbedDebt),
     absorbedShare: liquidated > 0 ? absorbedDebt / liquidated : 0,
+    backstopBuys,
+    backstopSoldUsd: round(backstopSoldUsd),
+    backstopPnlUsd: round(poolPnl),
     partialKicks,
     kickSizeChecks,
     kickSizeMismatches,

@@ -4,7 +4,7 @@
  */
 import BN from "bn.js";
 import * as path from "path";
-import { Curve, MarketParams } from "../../sdk/src";
+import { BackstopParams, Curve, MarketParams } from "../../sdk/src";
 import {
   defaultConfig,
   KICK_MODES,
@@ -192,6 +192,9 @@ export const USAGE = [
   `  --mode ${PRICE_MODES.join("|")}`.padEnd(32) + " auction price mode",
   `  --kick-mode ${KICK_MODES.join("|")}`.padEnd(32) + " what a kick takes into the auction",
   "  --backstop X                   backstop pool deposits (USDC; 0: none) [0..1e9]",
+  "  --absorb-after S               backstop: absorbable this long after the kick (s) [0..604800]",
+  "  --absorb-near X                backstop: absorbable when the lot is worth ≤ tab × (1 + X bps) [0..10000]",
+  "  --buy-discount X               backstop: buy_from_backstop at oracle × (1 − X bps) [0..10000]",
   `  --sweep ${Object.keys(PARAMS).join("|")}|none   re-run over the parameter's values`,
   "  --seeds N                      run seeds seed .. seed+N−1 (sweeps too) and report the spread",
   "  --out DIR                      output directory (default target/sim/<time>)",
@@ -230,6 +233,7 @@ export function parseArgs(argv: string[]): Cli {
   let priceMode: PriceMode = "dutch";
   let kickMode: KickMode = "whole";
   let backstopUsd = 0;
+  const pool: Partial<BackstopParams> = {};
   const over: Partial<Record<NumKey, number>> = {};
   const params: Partial<MarketParams> = {};
   let sweep = "none";
@@ -277,6 +281,12 @@ export function parseArgs(argv: string[]): Cli {
       kickMode = v as KickMode;
     } else if (f === "--backstop") {
       backstopUsd = number(f, v, 0, 1e9, false);
+    } else if (f === "--absorb-after") {
+      pool.absorbAfterSecs = new BN(number(f, v, 0, 604_800, true));
+    } else if (f === "--absorb-near") {
+      pool.absorbNearBps = number(f, v, 0, 10_000, true);
+    } else if (f === "--buy-discount") {
+      pool.buyDiscountBps = number(f, v, 0, 10_000, true);
     } else if (f === "--stress") {
       if (v !== "default" && v !== "harsh")
         throw new UsageError(`--stress must be default or harsh, got ${v ?? "nothing"}`);
@@ -298,7 +308,13 @@ export function parseArgs(argv: string[]): Cli {
     ...base,
     ...over,
     ...extra,
-    mechanism: { ...base.mechanism, priceMode, kickMode, backstopUsd },
+    mechanism: {
+      ...base.mechanism,
+      priceMode,
+      kickMode,
+      backstopUsd,
+      backstopParams: { ...base.mechanism.backstopParams, ...pool },
+    },
     params: { ...base.params, ...params },
     stress,
     log: (l: string) => console.log(l),

@@ -48,7 +48,7 @@ export function filterEvents<N extends GavelEventName>(
 export const SettleReason = {
   /** The tab was raised in full. */
   Raised: 0,
-  /** The collateral ran out first (the rest is bad debt). */
+  /** The collateral ran out first (the rest goes back to the position while it holds collateral, else bad debt). */
   Exhausted: 1,
   /** The admin cancelled it at stop level 3. */
   Cancelled: 2,

@@ -10,6 +10,7 @@ import {
   OracleKind,
   PYTH_LEGACY_PROGRAM_ID,
   PYTH_RECEIVER_PROGRAM_ID,
+  V2_CHOP_BPS,
   V2_ENGINE,
 } from "../src";
 
@@ -50,7 +51,7 @@ export function defaultParams(oracle: PublicKey, kind = OracleKind.PythLegacy): 
   };
 }
 
-/** {@link defaultParams} with the engine v2 defaults ({@link V2_ENGINE}). */
+/** {@link defaultParams} with the engine v2 defaults ({@link V2_ENGINE}, {@link V2_CHOP_BPS}). */
 export function v2Params(oracle: PublicKey, kind = OracleKind.PythLegacy): MarketParams {
-  return { ...defaultParams(oracle, kind), ...V2_ENGINE };
+  return { ...defaultParams(oracle, kind), ...V2_ENGINE, chopBps: V2_CHOP_BPS };
 }

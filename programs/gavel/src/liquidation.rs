@@ -3,9 +3,12 @@
 //!
 //! Money flow (docs/money-flow.md): proceeds repay the auction's debt to the pool first (`cash`), the rest
 //! (penalty) goes to the insurance fund, less the market's backstop penalty share (owed to the
-//! backstop pool, `Market::backstop_due`). When the collateral runs out first, the unraised debt is
-//! covered by the insurance fund as far as it goes and the rest is socialized: it leaves
-//! `auction_debt` without cash coming in, so the LPs' pool value falls by exactly that amount.
+//! backstop pool, `Market::backstop_due`). When the collateral runs out first and the position still
+//! holds collateral (a partial or hole-capped kick), the unraised debt goes back to the position
+//! (the borrower still owes it, backed by that collateral; it can be kicked again) and the
+//! unraised penalty is dropped. Only when the position has no collateral left is the unraised debt
+//! bad debt: covered by the insurance fund as far as it goes, the rest socialized (it leaves
+//! `auction_debt` without cash coming in, so the LPs' pool value falls by exactly that amount).
 
 use core::mem::MaybeUninit;
 
@@ -18,6 +21,7 @@ use crate::{
     error::GavelError,
     events::{AuctionSettled, BadDebt, Event},
     math::{
+        self,
         anchored::{anchored_price, d_max_bps, discount_bps, DmaxInput},
         auction::{needs_reset, take_quote, ResetInput, TakeError, TakeInput},
         kick::{kick_reward, reset_reward, RewardInput},
@@ -54,7 +58,8 @@ pub fn load_auction_mut<'a>(
 pub mod reason {
     /// The tab was raised in full.
     pub const RAISED: u8 = 0;
-    /// The collateral ran out first.
+    /// The collateral ran out first (`bad_debt` 0: the unraised debt went back to the position,
+    /// which still had collateral).
     pub const EXHAUSTED: u8 = 1;
     /// The admin cancelled it at stop level 3.
     pub const CANCELLED: u8 = 2;
@@ -190,7 +195,9 @@ pub fn apply_proceeds(
 }
 
 /// Settles the auction if it is done; returns true when it closed (the caller then closes the
-/// account). Tab raised: leftover collateral goes back to the position. Lot exhausted: bad debt.
+/// account). Tab raised: leftover collateral goes back to the position. Lot exhausted: the
+/// unraised debt goes back to the position as art (at the rate accrued to now, rounded up) when
+/// the position still holds collateral, else it is bad debt.
 pub fn settle_if_done(
     market: &mut Market,
     auction: &Auction,
@@ -203,6 +210,15 @@ pub fn settle_if_done(
             .checked_add(auction.lot)
             .ok_or(GavelError::MathOverflow)?;
         (reason::RAISED, auction.lot, 0)
+    } else if auction.lot == 0 && position.ink > 0 {
+        market.dirt = market.dirt.saturating_sub(auction.tab);
+        market.accrue(ids.now)?;
+        let art =
+            math::art_from_debt_ceil(auction.debt, market.rate).ok_or(GavelError::MathOverflow)?;
+        position.art = position.art.safe_add(art)?;
+        market.art_total = market.art_total.safe_add(art)?;
+        market.auction_debt = market.auction_debt.saturating_sub(auction.debt);
+        (reason::EXHAUSTED, 0, 0)
     } else if auction.lot == 0 {
         market.dirt = market.dirt.saturating_sub(auction.tab);
         let bad = auction.debt;
