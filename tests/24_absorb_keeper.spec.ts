@@ -39,7 +39,7 @@ import { DEFAULTS } from "../app/bidder/config";
 import { BidderMetrics } from "../app/bidder/metrics";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { ResilientWs, WsAccount } from "../app/bidder/ws";
-import { BackstopWorld, USDC, v2Params } from "../sdk/testkit";
+import { BackstopWorld, refuseAtaProgram, USDC, v2Params } from "../sdk/testkit";
 
 const BACKSTOP: BackstopParams = {
   absorbAfterSecs: new BN(4),
@@ -174,6 +174,7 @@ function svmConnection(w: KeeperWorld): Connection {
       const tx = Transaction.from(raw);
       const sig = encodeBase58(tx.signature!);
       if (results.has(sig)) return sig; // a rebroadcast
+      refuseAtaProgram(tx);
       const res = w.chain.svm.sendTransaction(tx);
       w.chain.svm.expireBlockhash();
       if (res instanceof FailedTransactionMetadata) {

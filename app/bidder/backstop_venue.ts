@@ -4,13 +4,14 @@
  * evaluation of a market (oracle updates, resyncs) this reads the pool (at most once a second per
  * market), asks the pure {@link decideBackstopBuy} whether buying pays under the bot's cost model
  * (the strategy's value price, margin, fees), and sends the purchase through the bot's `Sender`,
- * paid from the inventory (reserved while in flight). One purchase per market at a time.
+ * paid from the inventory (reserved while in flight). One purchase per market at a time. The
+ * bot's collateral account is the associated one its start created (`ensureTokenAccounts`), as
+ * for takes: a purchase does not carry an account-creating instruction.
  * Logs `backstop.buy`, `backstop.buy.won`, `backstop.buy.lost`, `backstop.buy.failed`, `skip`.
  * @module
  */
 import BN from "bn.js";
 import { Connection, PublicKey } from "@solana/web3.js";
-import { createAssociatedTokenAccountIdempotentInstruction } from "@solana/spl-token";
 import type { Logger } from "pino";
 import { backstopAddresses, buyFromBackstopIx, decodeBackstop } from "../../sdk/src";
 import { FeePolicy, priorityFeeMicroLamports } from "./decide";
@@ -119,12 +120,6 @@ export class BackstopVenue {
       const res = await deps.sender.send({
         kind: cuKey,
         ixs: [
-          createAssociatedTokenAccountIdempotentInstruction(
-            accounts.owner,
-            accounts.collateral,
-            accounts.owner,
-            m.account.collateralMint,
-          ),
           buyFromBackstopIx(
             {
               collateralMint: m.account.collateralMint,

@@ -169,8 +169,8 @@ export class LendingWorld {
   /**
    * A new actor with `sol` SOL and token accounts for both mints (and the share mint once the
    * market exists). Plain keypair token accounts, not associated ones: creating an associated
-   * token account through LiteSVM 0.7/0.8's bundled ATA program corrupts the Node heap (a later
-   * garbage collection aborts with `std::bad_alloc`; reproduced without any Gavel code).
+   * token account through LiteSVM 0.7/0.8's bundled ATA program dirties the thread's FPU state (a
+   * later garbage collection aborts with `std::bad_alloc`; see `refuseAtaProgram` in svm.ts).
    */
   actor(sol = 10): Keypair {
     const kp = this.chain.actor(sol);

@@ -3,6 +3,7 @@
  * client would see: success, compute units, logs, parsed events, and the typed Gavel error.
  */
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction, TransactionInstruction } from "@solana/web3.js";
+import { ASSOCIATED_TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import { FailedTransactionMetadata, LiteSVM } from "litesvm";
 import { GavelError, GavelEvent, parseEvents, parseGavelError, PROGRAM_ID } from "../src";
 import { PROGRAM_SO } from "./program";
@@ -17,6 +18,20 @@ export interface SendResult {
   error?: GavelError;
   /** The runtime's error text when the transaction failed. */
   rawError?: string;
+}
+
+/**
+ * Throws when `tx` calls the associated-token-account program. Running LiteSVM 0.8's bundled ATA
+ * program leaves the calling (main) thread's x87/MMX register state dirty; V8's next scavenge then
+ * sizes its pretenuring hash table from a garbage float, and node aborts with `std::bad_alloc`
+ * (reproduced with LiteSVM alone: one `createAssociatedTokenAccountIdempotent`, then a GC). Plain
+ * keypair token accounts, or accounts written with `setAccount`, stand in for associated ones.
+ */
+export function refuseAtaProgram(tx: Transaction): void {
+  if (tx.instructions.some((ix) => ix.programId.equals(ASSOCIATED_TOKEN_PROGRAM_ID)))
+    throw new Error(
+      "a LiteSVM transaction calls the associated-token-account program (it corrupts the node process's FPU state; see refuseAtaProgram)",
+    );
 }
 
 /** A fresh in-process chain with Gavel deployed at its program id. */
@@ -42,6 +57,7 @@ export class GavelSvm {
     tx.feePayer = signers[0].publicKey;
     tx.add(...ixs);
     tx.sign(...signers);
+    refuseAtaProgram(tx);
     const res = this.svm.sendTransaction(tx);
     // A new blockhash, so that an identical later transaction is not a duplicate.
     this.svm.expireBlockhash();
