@@ -43,7 +43,7 @@ import { BackstopWorld, refuseAtaProgram, USDC, v2Params } from "../sdk/testkit"
 
 const BACKSTOP: BackstopParams = {
   absorbAfterSecs: new BN(4),
-  absorbNearBps: 500,
+  absorbNearBps: 100,
   buyDiscountBps: 100,
   withdrawCooldownSecs: new BN(3_600),
   warmupSecs: new BN(600),
@@ -319,7 +319,7 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
 
   it("absorbs at kicked_at + absorb_after_secs on its own timer, not before, at the program's figures", async () => {
     const owner = w.borrower(10, 1_000);
-    w.setPrice(120); // unsafe, but the lot is worth more than tab × 1.05: not near insolvency
+    w.setPrice(120); // unsafe, but the lot (sized at d_max 3%) is worth more than tab × 1.01: not near insolvency
     const auction = w.kick(owner.publicKey, kicker);
     const a0 = decodeAuction(w.chain.data(auction)!);
     ws.notify(w, [w.oracle, auction, positionPda(w.addrs.market, owner.publicKey)[0], w.addrs.market]);
@@ -382,7 +382,7 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
     expect(lines.some((l) => l.event === "absorb" && l.auction === auction.toBase58())).to.equal(false);
 
     w.sync();
-    w.setPrice(105); // 10 SOL at $105 < tab × 1.05
+    w.setPrice(105); // 10 SOL at $105 < tab × 1.01
     ws.notify(w, [w.oracle]);
     const won = await waitFor(
       lines,

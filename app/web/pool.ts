@@ -78,8 +78,8 @@ export class PoolTracker {
     const points = this.history.get(key) ?? [];
     const last = points[points.length - 1];
     const changed = !last || last.size !== point.size || last.shareValue !== point.shareValue;
-    if (size && (!last || now >= last.t + this.sampleSecs || (changed && now > last.t))) points.push(point);
-    else if (size && last && changed) points[points.length - 1] = point;
+    // A change is a new point even within the same chain second (a step: before and after).
+    if (size && (changed || now >= last.t + this.sampleSecs)) points.push(point);
     this.history.set(key, points.slice(-MAX_POINTS));
     const absorbed = this.absorbed.get(key);
     return {
