@@ -343,6 +343,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       ["--target-ltv", "10000"],
       ["--absorb-near", "10001"],
       ["--backstop-run", "1.5"],
+      ["--backstop-run", "0.5"],
     ])
       expect(() => parseArgs(bad)).to.throw(/^--|^unknown flag/);
   });

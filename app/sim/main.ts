@@ -308,6 +308,7 @@ export function parseArgs(argv: string[]): Cli {
       out = v;
     } else throw new UsageError(`unknown flag ${f}`);
   }
+  if (backstopRun > 0 && backstopUsd === 0) throw new UsageError("--backstop-run needs a --backstop pool");
   const base = defaultConfig(scenario, stress);
   const cfg: SimConfig = {
     ...base,
