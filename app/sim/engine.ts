@@ -23,6 +23,7 @@ import {
   accrueRate,
   auctionPda,
   backstopAddresses,
+  backstopDepositorPda,
   BACKSTOP_DEFAULTS,
   BackstopParams,
   borrowIx,
@@ -31,6 +32,7 @@ import {
   buyQuote,
   createBackstopIx,
   decodeBackstop,
+  decodeBackstopDepositor,
   depositBackstopIx,
   debtFromArt,
   decodeAuction,
@@ -53,6 +55,7 @@ import {
   openPositionIx,
   PRICE_MODE_ANCHORED,
   PRICE_SCALE,
+  requestBackstopWithdrawalIx,
   resetAuctionIx,
   SettleReason,
   takeIx,
@@ -61,6 +64,7 @@ import {
   TakeQuote,
   V2_CHOP_BPS,
   V2_ENGINE,
+  withdrawBackstopIx,
 } from "../../sdk/src";
 import { defaultParams, LendingWorld, SOL, USDC } from "../../sdk/testkit";
 import { blackThursdayPath, GBM_DEFAULTS, gbmPath, PathPoint, quantile, reboundPath, rng } from "./paths";
@@ -104,6 +108,13 @@ export interface Mechanism {
   backstopUsd: number;
   /** The pool's parameters (absorb rules, buy discount; {@link SIM_BACKSTOP} unless overridden). */
   backstopParams: BackstopParams;
+  /**
+   * Share of the pool's {@link SIM_BACKSTOP_DEPOSITORS} depositors (rounded to whole depositors)
+   * that run as the crash starts: at the first step where a position is liquidatable at the posted
+   * price (before anyone kicks it) they request withdrawal of all their shares, then send
+   * `withdraw_backstop` at every step from the end of the cooldown until the program pays them.
+   */
+  backstopRun: number;
 }
 
 /**
@@ -111,6 +122,8 @@ export interface Mechanism {
  * warm up before the path starts.
  */
 export const SIM_BACKSTOP: BackstopParams = { ...BACKSTOP_DEFAULTS };
+/** The backstop deposits are split equally between this many depositors. */
+export const SIM_BACKSTOP_DEPOSITORS = 4;
 
 /** A waiter believes a rival has no capital when the rival's USDC balance is below this (USD). */
 export const RIVAL_DRY_USD = 100;
@@ -233,7 +246,13 @@ export function defaultConfig(scenario: Scenario = "blackthursday", stress: Stre
     flashShare: 0,
     keeper: "bidders",
     oracleLag: false,
-    mechanism: { priceMode: "dutch", kickMode: "whole", backstopUsd: 0, backstopParams: SIM_BACKSTOP },
+    mechanism: {
+      priceMode: "dutch",
+      kickMode: "whole",
+      backstopUsd: 0,
+      backstopParams: SIM_BACKSTOP,
+      backstopRun: 0,
+    },
     params: {},
     checkInvariants: true,
     progressSecs: 3600,
@@ -252,6 +271,8 @@ export function marketParams(c: Pick<SimConfig, "params" | "mechanism">, oracle:
   if (!PRICE_MODES.includes(m.priceMode)) throw new Error(`price mode ${m.priceMode} is not in this program`);
   if (!KICK_MODES.includes(m.kickMode)) throw new Error(`kick mode ${m.kickMode} is not in this program`);
   if (!(m.backstopUsd >= 0)) throw new Error(`backstop size must be ≥ 0, got ${m.backstopUsd}`);
+  if (!(m.backstopRun >= 0 && m.backstopRun <= 1))
+    throw new Error(`backstop run share must be in [0, 1], got ${m.backstopRun}`);
   const v2 = V2_ENGINE;
   const engine: Partial<MarketParams> = {
     ...(m.priceMode === "anchored"
@@ -387,6 +408,20 @@ export interface Summary extends SideSummary {
   backstopSoldUsd: number;
   /** The pool's depositors' P&L at the end: its debt tokens + collateral at the last market price − deposits. */
   backstopPnlUsd: number;
+  /**
+   * The depositors' run ({@link Mechanism.backstopRun}): how many requested, when (s; null: no
+   * run), the value of the requested shares then (USDC: their share of the pool's debt tokens +
+   * collateral at the market price), what the program paid them (USDC, collateral at the market
+   * price of the payment), when the first and last payments came (s; null: none by the end), and
+   * the withdrawals it refused because the market had a live auction (one attempt per runner and step).
+   */
+  runRequests: number;
+  runRequestT: number | null;
+  runRequestedUsd: number;
+  runWithdrawnUsd: number;
+  runWithdrawnFirstT: number | null;
+  runWithdrawnLastT: number | null;
+  runRefused: number;
   /** Seconds from a position becoming unsafe to its kick (median, max). */
   kickWaitMedianSecs: number;
   kickWaitMaxSecs: number;
@@ -511,6 +546,16 @@ interface BookEntry {
   triedAt: number;
 }
 
+/** A backstop depositor of the simulated pool and where its run stands. */
+interface Depositor {
+  kp: Keypair;
+  /** Its backstop share token account and its `BackstopDepositor` account. */
+  shares: PublicKey;
+  account: PublicKey;
+  requested: boolean;
+  paid: boolean;
+}
+
 class SimWorld extends LendingWorld {
   lp!: Keypair;
   kicker!: Keypair;
@@ -540,42 +585,53 @@ class SimWorld extends LendingWorld {
     this.kicker = this.actor();
   }
 
-  /** Creates the market's backstop pool and deposits `usdc` into it, warmed up into shares. */
-  backstop(params: BackstopParams, usdc: BN, usd: number): void {
+  /**
+   * Creates the market's backstop pool; `usdc` is deposited in equal parts by `depositors`
+   * depositors, warmed up into shares. Returns the depositors.
+   */
+  backstop(params: BackstopParams, usdc: BN, usd: number, depositors: number): Depositor[] {
     this.mustSend([createBackstopIx({ admin: this.admin.publicKey, ...this.ref }, params)], [this.admin]);
     const b = backstopAddresses(this.addrs.market);
-    const depositor = this.actor();
-    const shares = Keypair.generate();
     const rent = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
-    this.mustSend(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: depositor.publicKey,
-          newAccountPubkey: shares.publicKey,
-          lamports: rent,
-          space: ACCOUNT_SIZE,
-          programId: TOKEN_PROGRAM_ID,
-        }),
-        createInitializeAccount3Instruction(shares.publicKey, b.shareMint, depositor.publicKey),
-      ],
-      [depositor, shares],
-    );
-    this.fundDebt(depositor.publicKey, usdc);
-    const deposit = (amount: BN) =>
+    const list = Array.from({ length: depositors }, (): Depositor => {
+      const kp = this.actor();
+      const shares = Keypair.generate();
+      this.mustSend(
+        [
+          SystemProgram.createAccount({
+            fromPubkey: kp.publicKey,
+            newAccountPubkey: shares.publicKey,
+            lamports: rent,
+            space: ACCOUNT_SIZE,
+            programId: TOKEN_PROGRAM_ID,
+          }),
+          createInitializeAccount3Instruction(shares.publicKey, b.shareMint, kp.publicKey),
+        ],
+        [kp, shares],
+      );
+      const account = backstopDepositorPda(b.backstop, kp.publicKey)[0];
+      return { kp, shares: shares.publicKey, account, requested: false, paid: false };
+    });
+    const deposit = (d: Depositor, amount: BN) =>
       depositBackstopIx(
         {
           ...this.ref,
-          depositor: depositor.publicKey,
-          depositorDebtAccount: this.ata(this.ref.debtMint, depositor.publicKey),
-          depositorShareAccount: shares.publicKey,
+          depositor: d.kp.publicKey,
+          depositorDebtAccount: this.ata(this.ref.debtMint, d.kp.publicKey),
+          depositorShareAccount: d.shares,
           oracles: [this.oracle],
         },
         amount,
       );
-    this.mustSend([deposit(usdc)], [depositor]);
+    const each = usdc.divn(depositors);
+    for (const d of list) {
+      this.fundDebt(d.kp.publicKey, each);
+      this.mustSend([deposit(d, each)], [d.kp]);
+    }
     this.warp(params.warmupSecs.toNumber());
     this.setPrice(usd);
-    this.mustSend([deposit(new BN(0))], [depositor]); // activates the warmed-up deposit
+    for (const d of list) this.mustSend([deposit(d, new BN(0))], [d.kp]); // activates the warmed-up deposit
+    return list;
   }
 
   borrower(sol: number, usdc: number): Keypair {
@@ -626,7 +682,15 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const totalBorrow = book.reduce((s, b) => s + b.usdc, 0);
   w.setup(params, USDC(totalBorrow * 1.5 + 100_000), USDC(Math.max(10_000, totalBorrow * 0.01)), c.startUsd);
   const backstop = c.mechanism.backstopUsd > 0 ? backstopAddresses(w.addrs.market).backstop : null;
-  if (backstop) w.backstop(c.mechanism.backstopParams, USDC(c.mechanism.backstopUsd), c.startUsd);
+  const depositors = backstop
+    ? w.backstop(
+        c.mechanism.backstopParams,
+        USDC(c.mechanism.backstopUsd),
+        c.startUsd,
+        SIM_BACKSTOP_DEPOSITORS,
+      )
+    : [];
+  const runners = depositors.slice(0, Math.round(c.mechanism.backstopRun * depositors.length));
   const borrowers = book.map((b): BookEntry => {
     const kp = w.borrower(b.sol, b.usdc);
     // The position's address, derived once (PDA derivation dominates a run's time otherwise).
@@ -670,6 +734,14 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let absorbedDebt = 0;
   let backstopBuys = 0;
   let backstopSoldUsd = 0;
+  let runRequestT: number | null = null;
+  let runRequestedUsd = 0;
+  let runWithdrawnUsd = 0;
+  let runWithdrawnDebtUsd = 0;
+  let runWithdrawnColl = 0;
+  let runWithdrawnFirstT: number | null = null;
+  let runWithdrawnLastT: number | null = null;
+  let runRefused = 0;
   let partialKicks = 0;
   let kickSizeChecks = 0;
   let kickSizeMismatches = 0;
@@ -680,6 +752,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let minPrice = Infinity;
   let maxImpact = 0;
   let lastMarket = c.startUsd;
+  let lastT = 0;
   const maxAgeSecs = params.maxAgeSecs.toNumber();
   const drainSteps = Math.ceil(c.drainSecs / c.stepSecs);
   const steps = path.length + drainSteps;
@@ -825,6 +898,63 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     return onEvents(res.events, t);
   };
 
+  /**
+   * The runners' withdrawals at time `t` (market price `px`): each runner whose request's cooldown
+   * has ended sends `withdraw_backstop`; the program refuses it while the market has a live auction.
+   */
+  const withdrawRun = (t: number, px: number): void => {
+    for (const d of runners) {
+      if (!d.requested || d.paid) continue;
+      const acc = decodeBackstopDepositor(w.chain.data(d.account)!);
+      if (new BN(w.now.toString()).lt(acc.withdrawAt)) continue;
+      const res = w.chain.send(
+        [
+          withdrawBackstopIx({
+            ...w.ref,
+            depositor: d.kp.publicKey,
+            depositorDebtAccount: w.ata(debtMint, d.kp.publicKey),
+            depositorCollateralAccount: w.ata(collMint, d.kp.publicKey),
+          }),
+        ],
+        [d.kp],
+      );
+      if (!res.ok) {
+        if (res.error?.errorName !== "BackstopAuctionsLive")
+          throw new Error(`withdraw_backstop refused unexpectedly: ${res.error?.message ?? res.rawError}`);
+        runRefused++;
+        continue;
+      }
+      const ev = res.events.find((e) => e.name === "backstopWithdrawn")!;
+      d.paid = true;
+      runWithdrawnDebtUsd += num(ev.data.debt, 1e6);
+      runWithdrawnColl += num(ev.data.collateral, 1e9);
+      runWithdrawnUsd += num(ev.data.debt, 1e6) + num(ev.data.collateral, 1e9) * px;
+      runWithdrawnFirstT = runWithdrawnFirstT ?? t;
+      runWithdrawnLastT = t;
+    }
+  };
+  /** The run starts: every runner requests withdrawal of all its shares (valued at `px`). */
+  const startRun = (t: number, px: number): void => {
+    runRequestT = t;
+    for (const d of runners) {
+      const shares = w.balance(d.shares);
+      if (shares.isZero()) continue;
+      const pool = decodeBackstop(w.chain.data(backstop!)!);
+      const value = num(pool.debt, 1e6) + num(pool.collateral, 1e9) * px;
+      runRequestedUsd += (value * num(shares, 1)) / num(pool.totalShares, 1);
+      w.mustSend(
+        [
+          requestBackstopWithdrawalIx(
+            { ...w.ref, depositor: d.kp.publicKey, depositorShareAccount: d.shares },
+            shares,
+          ),
+        ],
+        [d.kp],
+      );
+      d.requested = true;
+    }
+  };
+
   for (let i = 0; i < steps; i++) {
     const pt = path[Math.min(i, path.length - 1)];
     const t = i * c.stepSecs;
@@ -836,6 +966,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     minPrice = Math.min(minPrice, market);
     maxImpact = Math.max(maxImpact, 1 - impact);
     lastMarket = market;
+    lastT = t;
     hist.push(market);
     outPath.push({ t, exo, oracle: market, congestion });
     const posted = postedPrice(c, hist, maxAgeSecs);
@@ -865,6 +996,10 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
       const due = needsReset(m.params, decodeAuction(w.chain.data(a.addr)!), nowBN);
       a.dueSince = due ? (a.dueSince ?? t) : null;
     }
+    // The backstop run: requests as the crash starts (a position is liquidatable, before any kick).
+    if (runners.length > 0 && runRequestT === null && borrowers.some((b) => b.unsafeSince !== null))
+      startRun(t, market);
+    withdrawRun(t, market);
     if (c.keeper === "free") {
       for (const b of borrowers) if (b.unsafeSince !== null) kick(b, w.kicker, t);
       for (const a of live()) if (a.dueSince !== null) reset(a, w.kicker, t);
@@ -1118,6 +1253,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     }
     if (c.checkInvariants) {
       w.assertVaultsMatchAccounting();
+      if (backstop) assertPoolVaults(w, backstop);
       invariantChecks++;
     }
     if (c.progressSecs > 0 && t % c.progressSecs < c.stepSecs) {
@@ -1128,6 +1264,15 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     if (i >= path.length && live().length === 0) break;
   }
 
+  // Runners still waiting when the run ends: one more attempt once their cooldowns have ended.
+  const waits = runners
+    .filter((d) => d.requested && !d.paid)
+    .map((d) => decodeBackstopDepositor(w.chain.data(d.account)!).withdrawAt.toNumber() - Number(w.now));
+  if (waits.length > 0) {
+    const wait = Math.max(0, ...waits);
+    w.warp(wait);
+    withdrawRun(lastT + wait, lastMarket);
+  }
   let shortfallAtEnd = 0;
   for (const a of live()) {
     const data = w.chain.data(a.addr);
@@ -1137,7 +1282,10 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   }
   const poolEnd = backstop ? decodeBackstop(w.chain.data(backstop)!) : null;
   const poolPnl = poolEnd
-    ? num(poolEnd.debt, 1e6) + num(poolEnd.collateral, 1e9) * lastMarket - c.mechanism.backstopUsd
+    ? num(poolEnd.debt, 1e6) +
+      (num(poolEnd.collateral, 1e9) + runWithdrawnColl) * lastMarket +
+      runWithdrawnDebtUsd -
+      c.mechanism.backstopUsd
     : 0;
   const rate = w.market().rate;
   for (const b of borrowers) {
@@ -1208,6 +1356,13 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     backstopBuys,
     backstopSoldUsd: round(backstopSoldUsd),
     backstopPnlUsd: round(poolPnl),
+    runRequests: runners.filter((d) => d.requested).length,
+    runRequestT,
+    runRequestedUsd: round(runRequestedUsd),
+    runWithdrawnUsd: round(runWithdrawnUsd),
+    runWithdrawnFirstT,
+    runWithdrawnLastT,
+    runRefused,
     partialKicks,
     kickSizeChecks,
     kickSizeMismatches,
@@ -1433,4 +1588,14 @@ export function baseline(
     liquidations: liqs,
     path: hist,
   };
+}
+
+/** The backstop's vaults hold what its accounting says: debt tokens + warming deposits, collateral. */
+function assertPoolVaults(w: SimWorld, backstop: PublicKey): void {
+  const pool = decodeBackstop(w.chain.data(backstop)!);
+  const debt = w.balance(pool.debtVault);
+  if (!debt.eq(pool.debt.add(pool.warming)))
+    throw new Error(`backstop debt vault ${debt} != debt ${pool.debt} + warming ${pool.warming}`);
+  const coll = w.balance(pool.collateralVault);
+  if (!coll.eq(pool.collateral)) throw new Error(`backstop collateral vault ${coll} != ${pool.collateral}`);
 }

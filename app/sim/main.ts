@@ -195,6 +195,8 @@ export const USAGE = [
   "  --absorb-after S               backstop: absorbable this long after the kick (s) [0..604800]",
   "  --absorb-near X                backstop: absorbable when the lot is worth ≤ tab × (1 + X bps) [0..10000]",
   "  --buy-discount X               backstop: buy_from_backstop at oracle × (1 − X bps) [0..10000]",
+  "  --backstop-run X               backstop: share of its depositors that request all their shares at the",
+  "                                 first step a position is liquidatable, and withdraw when allowed [0..1]",
   `  --sweep ${Object.keys(PARAMS).join("|")}|none   re-run over the parameter's values`,
   "  --seeds N                      run seeds seed .. seed+N−1 (sweeps too) and report the spread",
   "  --out DIR                      output directory (default target/sim/<time>)",
@@ -233,6 +235,7 @@ export function parseArgs(argv: string[]): Cli {
   let priceMode: PriceMode = "dutch";
   let kickMode: KickMode = "whole";
   let backstopUsd = 0;
+  let backstopRun = 0;
   const pool: Partial<BackstopParams> = {};
   const over: Partial<Record<NumKey, number>> = {};
   const params: Partial<MarketParams> = {};
@@ -281,6 +284,8 @@ export function parseArgs(argv: string[]): Cli {
       kickMode = v as KickMode;
     } else if (f === "--backstop") {
       backstopUsd = number(f, v, 0, 1e9, false);
+    } else if (f === "--backstop-run") {
+      backstopRun = number(f, v, 0, 1, false);
     } else if (f === "--absorb-after") {
       pool.absorbAfterSecs = new BN(number(f, v, 0, 604_800, true));
     } else if (f === "--absorb-near") {
@@ -303,6 +308,7 @@ export function parseArgs(argv: string[]): Cli {
       out = v;
     } else throw new UsageError(`unknown flag ${f}`);
   }
+  if (backstopRun > 0 && backstopUsd === 0) throw new UsageError("--backstop-run needs a --backstop pool");
   const base = defaultConfig(scenario, stress);
   const cfg: SimConfig = {
     ...base,
@@ -313,6 +319,7 @@ export function parseArgs(argv: string[]): Cli {
       priceMode,
       kickMode,
       backstopUsd,
+      backstopRun,
       backstopParams: { ...base.mechanism.backstopParams, ...pool },
     },
     params: { ...base.params, ...params },
@@ -326,7 +333,11 @@ const pc = (x: number, d = 2): string => `${(x * 100).toFixed(d)}%`;
 const line = (r: RunResult): string => {
   const s = r.summary;
   const b = r.baseline;
-  return `Gavel: bad debt ${pc(s.badDebtRatio, 3)} (open at end ${pc(s.liquidatedDebt > 0 ? s.shortfallAtEnd / s.liquidatedDebt : 0, 3)}), discount median ${pc(s.discountMedian)} (vs exogenous ${pc(s.discountPreImpactMedian)}), ${s.takesPerAuction.toFixed(2)} takes per auction; baseline: bad debt ${pc(b.badDebtRatio, 3)} of ${b.liquidatedDebt.toFixed(0)} liquidated, discount ${pc(b.discountMedian)} (vs exogenous ${pc(b.discountPreImpactMedian)})`;
+  const run =
+    s.runRequests > 0
+      ? `; backstop run: ${s.runRequests} depositors requested ${s.runRequestedUsd.toFixed(0)} USDC at t=${s.runRequestT}s, paid ${s.runWithdrawnUsd.toFixed(0)} USDC at t=${s.runWithdrawnFirstT ?? "-"}..${s.runWithdrawnLastT ?? "-"}s, ${s.runRefused} attempts refused (auctions live)`
+      : "";
+  return `Gavel: bad debt ${pc(s.badDebtRatio, 3)} (open at end ${pc(s.liquidatedDebt > 0 ? s.shortfallAtEnd / s.liquidatedDebt : 0, 3)}), discount median ${pc(s.discountMedian)} (vs exogenous ${pc(s.discountPreImpactMedian)}), ${s.takesPerAuction.toFixed(2)} takes per auction; baseline: bad debt ${pc(b.badDebtRatio, 3)} of ${b.liquidatedDebt.toFixed(0)} liquidated, discount ${pc(b.discountMedian)} (vs exogenous ${pc(b.discountPreImpactMedian)})${s.absorbs > 0 ? `; backstop absorbed ${pc(s.absorbedShare)}, P&L ${s.backstopPnlUsd.toFixed(0)} USDC` : ""}${run}`;
 };
 
 function main(): void {
