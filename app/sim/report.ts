@@ -44,7 +44,7 @@ export const CAL_SEED0 = 100;
 export const CALIBRATION: [string, number, number[]][] = [
   ["--d-start", V2_ENGINE.anchorStartBps, [0, 50, 100]],
   ["--d-rate", V2_ENGINE.anchorRateBpsPerMin, [5, 10, 25, 50]],
-  ["--d-max-base", V2_ENGINE.anchorMaxBaseBps, [200, 300, 500]],
+  ["--d-max-base", V2_ENGINE.anchorMaxBaseBps, [100, 200, 300]],
   ["--d-max-cap", V2_ENGINE.anchorMaxCapBps, [300, 500, 800]],
   ["--target-ltv", V2_ENGINE.kickTargetLtvBps, [6_000, 6_500, 7_000, 7_500]],
   ["--full-ltv", V2_ENGINE.kickFullLtvBps, [8_500, 9_000, 9_500]],
