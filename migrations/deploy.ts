@@ -133,8 +133,9 @@ export function parseParams(raw: Record<string, unknown>, where: string): Market
       throw new Error(`${where}: params.${k} must be a non-negative integer`);
     out[k] = v;
   }
-  // Engine v2 fields are optional: absent = the original engine (Maker curve, whole positions).
-  for (const k of Object.keys(MAKER_ENGINE)) {
+  // Engine v2 and backstop funding fields are optional: absent = the original engine (Maker
+  // curve, whole positions) and no funding share.
+  for (const k of [...Object.keys(MAKER_ENGINE), "backstopInterestShareBps", "backstopPenaltyShareBps"]) {
     const v = raw[k] === undefined ? 0 : Number(raw[k]);
     if (!Number.isInteger(v) || v < 0)
       throw new Error(`${where}: params.${k} must be a non-negative integer`);
