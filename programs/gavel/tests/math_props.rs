@@ -26,20 +26,14 @@ use gavel::math::{
     value_floor, PythPair, BPS, PRICE_SCALE, RATE_SCALE, WAD,
 };
 
+#[path = "../src/math/test_rng.rs"]
+mod test_rng;
+
+use test_rng::Rng;
+
 // ------------------------------------------------------------------ helpers
 
-/// splitmix64 (deterministic, no dev-dependency).
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     /// Uniform in `lo..=hi`.
     fn range(&mut self, lo: u64, hi: u64) -> u64 {
         if hi <= lo {

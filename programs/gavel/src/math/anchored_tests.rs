@@ -3,26 +3,12 @@
 //! seeded property tests checked against native `u128` (the tests may use it; the module may not).
 
 use super::*;
+use crate::math::test_support::{num, u, Golden};
 use serde_json::Value;
-
-fn vectors() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/vectors/anchored.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read anchored vectors"))
-        .expect("parse anchored vectors")
-}
 
 /// The result of `name` on `args` (u64 decimal strings).
 fn run(name: &str, args: &[Value]) -> u64 {
-    let a = |i: usize| -> u64 {
-        args[i]
-            .as_str()
-            .expect("u64 args are strings")
-            .parse()
-            .expect("u64")
-    };
+    let a = |i: usize| u(&args[i]);
     match name {
         "d_max_bps" => d_max_bps(&DmaxInput {
             ltv_bps: a(0),
@@ -38,42 +24,15 @@ fn run(name: &str, args: &[Value]) -> u64 {
     }
 }
 
-const FUNCTIONS: [&str; 3] = ["d_max_bps", "discount_bps", "anchored_price"];
-
 #[test]
 fn golden_vectors_match() {
-    let v = vectors();
-    let obj = v.as_object().expect("object");
-    let keys: Vec<&str> = obj
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !k.starts_with('_'))
-        .collect();
-    assert_eq!(keys.len(), FUNCTIONS.len(), "vector keys {keys:?}");
-    let mut failures = Vec::new();
-    let mut total = 0;
-    for name in FUNCTIONS {
-        let cases = obj[name].as_array().expect("cases");
-        assert!(cases.len() > 300, "{name}: only {} cases", cases.len());
-        for case in cases {
-            let args = case["args"].as_array().expect("args");
-            let got = run(name, args).to_string();
-            if Value::String(got.clone()) != case["expected"] {
-                failures.push(format!(
-                    "{name}{args:?}: got {got}, want {}",
-                    case["expected"]
-                ));
-            }
-            total += 1;
-        }
+    Golden {
+        file: "anchored",
+        functions: &["d_max_bps", "discount_bps", "anchored_price"],
+        min_cases: 300,
+        min_total: 1_000,
     }
-    assert!(total > 1_000, "only {total} cases");
-    assert!(
-        failures.is_empty(),
-        "{} of {total} cases differ:\n{}",
-        failures.len(),
-        failures[..failures.len().min(20)].join("\n")
-    );
+    .check(|name, args| num(run(name, args)));
 }
 
 #[test]

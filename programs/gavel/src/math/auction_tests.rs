@@ -4,29 +4,13 @@
 //! against native `u128` where useful (the tests may use it; the module itself may not).
 
 use super::*;
+use crate::math::test_rng::Rng;
+use crate::math::test_support::{num, u, Golden};
 use serde_json::{json, Value};
-
-fn vectors() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/vectors/auction.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read auction vectors"))
-        .expect("parse auction vectors")
-}
-
-/// A u64 argument (decimal string).
-fn u(v: &Value) -> u64 {
-    v.as_str()
-        .expect("u64 args are strings")
-        .parse()
-        .expect("u64")
-}
 
 /// The result of `name` on `args`, encoded as the vector file encodes `expected`.
 fn run(name: &str, args: &[Value]) -> Value {
     let a = |i: usize| u(&args[i]);
-    let num = |x: u64| Value::String(x.to_string());
     match name {
         "rpow_floor" => num(rpow_floor(a(0), a(1))),
         "linear_price" => num(linear_price(a(0), a(1), a(2))),
@@ -53,49 +37,22 @@ fn run(name: &str, args: &[Value]) -> Value {
     }
 }
 
-const FUNCTIONS: [&str; 6] = [
-    "rpow_floor",
-    "linear_price",
-    "stairstep_price",
-    "exp_price",
-    "needs_reset",
-    "take_quote",
-];
-
 #[test]
 fn golden_vectors_match() {
-    let v = vectors();
-    let obj = v.as_object().expect("object");
-    let keys: Vec<&str> = obj
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !k.starts_with('_'))
-        .collect();
-    assert_eq!(keys.len(), FUNCTIONS.len(), "vector keys {keys:?}");
-    let mut failures = Vec::new();
-    let mut total = 0;
-    for name in FUNCTIONS {
-        let cases = obj[name].as_array().expect("cases");
-        assert!(cases.len() > 200, "{name}: only {} cases", cases.len());
-        for case in cases {
-            let args = case["args"].as_array().expect("args");
-            let got = run(name, args);
-            if got != case["expected"] {
-                failures.push(format!(
-                    "{name}{args:?}: got {got}, want {}",
-                    case["expected"]
-                ));
-            }
-            total += 1;
-        }
+    Golden {
+        file: "auction",
+        functions: &[
+            "rpow_floor",
+            "linear_price",
+            "stairstep_price",
+            "exp_price",
+            "needs_reset",
+            "take_quote",
+        ],
+        min_cases: 200,
+        min_total: 2_000,
     }
-    assert!(total > 2_000, "only {total} cases");
-    assert!(
-        failures.is_empty(),
-        "{} of {total} cases differ:\n{}",
-        failures.len(),
-        failures[..failures.len().min(20)].join("\n")
-    );
+    .check(run);
 }
 
 #[test]
@@ -220,18 +177,7 @@ fn readable_examples() {
 
 // ------------------------------------------------------------------ seeded property tests
 
-/// splitmix64: a small deterministic generator (no extra dev-dependency).
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     /// Uniform in `[lo, hi]`.
     fn range(&mut self, lo: u64, hi: u64) -> u64 {
         if hi - lo == u64::MAX {

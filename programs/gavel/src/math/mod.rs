@@ -23,6 +23,10 @@ pub mod partial;
 mod wide;
 
 #[cfg(test)]
+mod test_rng;
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 pub use wide::{div_wide, mul_wide};

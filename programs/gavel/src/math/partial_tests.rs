@@ -3,16 +3,8 @@
 //! property tests checked against native `u128` (the tests may use it; the module may not).
 
 use super::*;
-use serde_json::{json, Value};
-
-fn vectors() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/vectors/partial.json"
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read partial vectors"))
-        .expect("parse partial vectors")
-}
+use crate::math::test_support::{u, Golden};
+use serde_json::json;
 
 fn size(i: &PartialInput) -> PartialSize {
     let mut out = PartialSize {
@@ -53,35 +45,22 @@ fn input(a: &[u64]) -> PartialInput {
 
 #[test]
 fn golden_vectors_match() {
-    let v = vectors();
-    let cases = v["partial_kick"].as_array().expect("cases");
-    assert!(cases.len() > 400, "only {} cases", cases.len());
-    let mut failures = Vec::new();
-    for case in cases {
-        let args: Vec<u64> = case["args"]
-            .as_array()
-            .expect("args")
-            .iter()
-            .map(|a| a.as_str().expect("string").parse().expect("u64"))
-            .collect();
+    Golden {
+        file: "partial",
+        functions: &["partial_kick"],
+        min_cases: 400,
+        min_total: 0,
+    }
+    .check(|_, args| {
+        let args: Vec<u64> = args.iter().map(u).collect();
         let got = size(&input_full(&args));
-        let got = json!({
+        json!({
             "art": got.art.to_string(),
             "ink": got.ink.to_string(),
             "debt": got.debt.to_string(),
             "tab": got.tab.to_string(),
-        });
-        if got != case["expected"] {
-            failures.push(format!("{args:?}: got {got}, want {}", case["expected"]));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures[..failures.len().min(20)].join("\n")
-    );
+        })
+    });
 }
 
 const SOL: u64 = 1_000_000_000;
@@ -89,22 +68,27 @@ const USDC: u64 = 1_000_000;
 const RS: u64 = RATE_SCALE;
 const P120: u64 = 120_000_000_000;
 
+/// 10 SOL at $120 against `debt` USDC (rate 1.0): back to `target_ltv_bps` at a 6.34 % discount
+/// with a 10 % penalty, the whole position from 90 % LTV (the full-kick LTV).
+fn ten_sol(debt: u64, target_ltv_bps: u64, dust: u64) -> PartialSize {
+    size(&input(&[
+        10 * SOL,
+        debt,
+        RS,
+        P120,
+        target_ltv_bps,
+        9_000,
+        1_000,
+        634,
+        dust,
+    ]))
+}
+
 #[test]
 fn readable_examples() {
     // Alice: 10 SOL at $120 against 1,000 USDC (83.3 % LTV); back to 70 % with a 10 % penalty at
     // a 6.34 % discount: about 899.5 USDC and 8.8 SOL move, leaving 100.5 USDC against 1.2 SOL.
-    let alice = [
-        10 * SOL,
-        1_000 * USDC,
-        RS,
-        P120,
-        7_000,
-        9_000,
-        1_000,
-        634,
-        10 * USDC,
-    ];
-    let s = size(&input(&alice));
+    let s = ten_sol(1_000 * USDC, 7_000, 10 * USDC);
     assert_eq!((s.art, s.ink), (899_495_799, 8_803_521_417));
     assert_eq!((s.debt, s.tab), (899_495_799, 989_445_379));
     let left_debt = (1_000 * USDC - s.art) as u128;
@@ -115,72 +99,17 @@ fn readable_examples() {
         "{left_debt} {left_value}"
     );
     // At 90 % LTV the whole position goes (the full-kick LTV).
-    let at_full = [
-        10 * SOL,
-        1_080 * USDC,
-        RS,
-        P120,
-        7_000,
-        9_000,
-        1_000,
-        634,
-        10 * USDC,
-    ];
-    let whole = size(&input(&at_full));
+    let whole = ten_sol(1_080 * USDC, 7_000, 10 * USDC);
     assert_eq!((whole.art, whole.ink), (1_080 * USDC, 10 * SOL));
     assert_eq!((whole.debt, whole.tab), (1_080 * USDC, 1_188 * USDC));
     // Any position above (1 − d) / (1 + c) = 85.1 % LTV goes whole too: restoring 70 % would
     // need more debt than it has (x ≥ D). At 84 % a partial kick still leaves a position.
-    let above = [
-        10 * SOL,
-        1_022 * USDC,
-        RS,
-        P120,
-        7_000,
-        9_000,
-        1_000,
-        634,
-        10 * USDC,
-    ];
-    assert_eq!(size(&input(&above)).art, 1_022 * USDC);
-    let below = [
-        10 * SOL,
-        1_008 * USDC,
-        RS,
-        P120,
-        7_000,
-        9_000,
-        1_000,
-        634,
-        10 * USDC,
-    ];
-    assert!(size(&input(&below)).art < 1_008 * USDC);
+    assert_eq!(ten_sol(1_022 * USDC, 7_000, 10 * USDC).art, 1_022 * USDC);
+    assert!(ten_sol(1_008 * USDC, 7_000, 10 * USDC).art < 1_008 * USDC);
     // A remainder under dust: the whole position.
-    let dusty = [
-        10 * SOL,
-        1_000 * USDC,
-        RS,
-        P120,
-        7_000,
-        9_000,
-        1_000,
-        634,
-        101 * USDC,
-    ];
-    assert_eq!(size(&input(&dusty)).art, 1_000 * USDC);
+    assert_eq!(ten_sol(1_000 * USDC, 7_000, 101 * USDC).art, 1_000 * USDC);
     // Target 0: whole positions, as before engine v2.
-    let off = [
-        10 * SOL,
-        1_000 * USDC,
-        RS,
-        P120,
-        0,
-        9_000,
-        1_000,
-        634,
-        10 * USDC,
-    ];
-    assert_eq!(size(&input(&off)).art, 1_000 * USDC);
+    assert_eq!(ten_sol(1_000 * USDC, 0, 10 * USDC).art, 1_000 * USDC);
 }
 
 /// xorshift64 for reproducible pseudo-random inputs.

@@ -2,33 +2,14 @@
 //! by `scripts/gen-math-vectors.py` with exact integers) and seeded property tests of the limb
 //! arithmetic against native `u128` (which the tests may use; the module itself may not).
 
+use super::test_rng::Rng;
+use super::test_support::{num, u, Golden};
 use super::*;
 use serde_json::Value;
-
-fn vectors() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/math.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read math vectors"))
-        .expect("parse math vectors")
-}
-
-/// A u64 argument (decimal string).
-fn u(v: &Value) -> u64 {
-    v.as_str()
-        .expect("u64 args are strings")
-        .parse()
-        .expect("u64")
-}
 
 /// A small integer argument (JSON number).
 fn n(v: &Value) -> i64 {
     v.as_i64().expect("small int args are numbers")
-}
-
-fn expected(case: &Value) -> Option<u64> {
-    match &case["expected"] {
-        Value::Null => None,
-        v => Some(u(v)),
-    }
 }
 
 fn run(name: &str, args: &[Value]) -> Option<u64> {
@@ -63,7 +44,7 @@ fn run(name: &str, args: &[Value]) -> Option<u64> {
     }
 }
 
-const FUNCTIONS: [&str; 18] = [
+const FUNCTIONS: &[&str] = &[
     "mul_div_floor",
     "mul_div_ceil",
     "pow10",
@@ -86,35 +67,13 @@ const FUNCTIONS: [&str; 18] = [
 
 #[test]
 fn golden_vectors_match() {
-    let v = vectors();
-    let obj = v.as_object().expect("object");
-    for f in FUNCTIONS {
-        assert!(obj.contains_key(f), "no vectors for {f}");
+    Golden {
+        file: "math",
+        functions: FUNCTIONS,
+        min_cases: 0,
+        min_total: 4_000,
     }
-    let mut failures = Vec::new();
-    let mut total = 0;
-    for (name, cases) in obj.iter().filter(|(k, _)| !k.starts_with('_')) {
-        let cases = cases.as_array().expect("cases");
-        assert!(!cases.is_empty(), "{name}: no cases");
-        for case in cases {
-            let args = case["args"].as_array().expect("args");
-            let got = run(name, args);
-            if got != expected(case) {
-                failures.push(format!(
-                    "{name}{args:?}: got {got:?}, want {:?}",
-                    expected(case)
-                ));
-            }
-            total += 1;
-        }
-    }
-    assert!(total > 4_000, "only {total} cases");
-    assert!(
-        failures.is_empty(),
-        "{} of {total} cases differ:\n{}",
-        failures.len(),
-        failures[..failures.len().min(20)].join("\n")
-    );
+    .check(|name, args| run(name, args).map_or(Value::Null, num));
 }
 
 #[test]
@@ -163,18 +122,7 @@ fn readable_examples() {
 
 // ------------------------------------------------------------------ seeded property tests
 
-/// splitmix64: a small deterministic generator (no extra dev-dependency).
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     /// A value with a random bit length (so small and large magnitudes are both common), or a
     /// value from a list of edge cases.
     fn wide_range(&mut self) -> u64 {
