@@ -12,7 +12,7 @@ use gavel::{
         MarketParams, Position, WithdrawalRequest,
     },
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn idl() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../idl/gavel.json");
@@ -27,6 +27,11 @@ fn disc(v: &Value) -> [u8; 8] {
         .map(|b| b.as_u64().unwrap() as u8)
         .collect();
     bytes.try_into().expect("8 bytes")
+}
+
+/// A 32-byte key of `b`s, as the IDL decoder gives it.
+fn key(b: u8) -> Value {
+    Value::from(vec![b; 32])
 }
 
 fn find<'a>(list: &'a Value, name: &str) -> &'a Value {
@@ -108,6 +113,81 @@ fn decode_struct(idl: &Value, name: &str, data: &[u8]) -> (Value, usize) {
     (Value::Object(map), pos)
 }
 
+/// What the layout checks use of an account type: its name in the IDL and its own (inherent)
+/// size, discriminator, writer and reader.
+trait Account: Sized + PartialEq + std::fmt::Debug {
+    const NAME: &'static str;
+    const LEN: usize;
+    const DISCRIMINATOR: [u8; 8];
+    fn write(&self, data: &mut [u8]) -> Result<(), GavelError>;
+    fn read(data: &[u8]) -> Result<Self, GavelError>;
+}
+
+macro_rules! accounts {
+    ($($t:ident),+) => {$(
+        impl Account for $t {
+            const NAME: &'static str = stringify!($t);
+            const LEN: usize = $t::LEN;
+            const DISCRIMINATOR: [u8; 8] = $t::DISCRIMINATOR;
+            fn write(&self, data: &mut [u8]) -> Result<(), GavelError> {
+                $t::write(self, data)
+            }
+            fn read(data: &[u8]) -> Result<Self, GavelError> {
+                $t::read(data)
+            }
+        }
+    )+};
+}
+
+accounts!(
+    Config,
+    Market,
+    Position,
+    Auction,
+    Backstop,
+    BackstopDepositor,
+    WithdrawalRequest
+);
+
+/// Writes `account` with the program's writer into an account of its size, checks the
+/// discriminator (against the IDL's too) and that the reader gives `account` back; returns the
+/// fields the IDL decodes from the bytes and the account size the IDL layout implies.
+fn encode_decode<A: Account>(idl: &Value, account: &A) -> (Value, usize) {
+    assert_eq!(
+        disc(find(&idl["accounts"], A::NAME)),
+        A::DISCRIMINATOR,
+        "{} discriminator",
+        A::NAME
+    );
+    let mut data = vec![0u8; A::LEN];
+    account.write(&mut data).unwrap();
+    assert_eq!(data[..8], A::DISCRIMINATOR, "{}", A::NAME);
+    assert_eq!(&A::read(&data).unwrap(), account, "{} read back", A::NAME);
+    let (v, n) = decode_struct(idl, A::NAME, &data[8..]);
+    (v, 8 + n)
+}
+
+/// Every field of `want` (objects compared field by field, so `want` may name only some) is the
+/// same in `got`.
+fn assert_fields(got: &Value, want: &Value, path: &str) {
+    match want {
+        Value::Object(fields) => {
+            for (k, w) in fields {
+                assert_fields(&got[k], w, &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(got, want, "{path}"),
+    }
+}
+
+/// [`encode_decode`] for a fixed-size account: the IDL layout fills it exactly, and decodes the
+/// fields of `want`.
+fn check_layout<A: Account>(idl: &Value, account: &A, want: Value) {
+    let (v, len) = encode_decode(idl, account);
+    assert_eq!(len, A::LEN, "IDL size of {}", A::NAME);
+    assert_fields(&v, &want, A::NAME);
+}
+
 #[test]
 fn instructions_match() {
     let idl = idl();
@@ -141,30 +221,22 @@ fn errors_match() {
 
 #[test]
 fn config_layout_matches() {
-    let idl = idl();
-    assert_eq!(
-        disc(find(&idl["accounts"], "Config")),
-        Config::DISCRIMINATOR
-    );
     let config = Config {
         admin: [7u8; 32],
         pending_admin: [9u8; 32],
         stop: 2,
         bump: 254,
     };
-    let mut data = vec![0u8; Config::LEN];
-    config.write(&mut data).unwrap();
-    assert_eq!(data[..8], Config::DISCRIMINATOR);
-    let (v, n) = decode_struct(&idl, "Config", &data[8..]);
-    assert_eq!(8 + n, Config::LEN, "IDL size of Config");
-    assert_eq!(v["admin"], Value::from(vec![7u8; 32]));
-    assert_eq!(v["pending_admin"], Value::from(vec![9u8; 32]));
-    assert_eq!(v["stop"], 2);
-    assert_eq!(v["bump"], 254);
-    assert_eq!(Config::read(&data).unwrap(), config);
+    check_layout(
+        &idl(),
+        &config,
+        json!({ "admin": key(7), "pending_admin": key(9), "stop": 2, "bump": 254 }),
+    );
 }
 
-fn check_event<E: Event>(idl: &Value, name: &str, event: &E) -> Value {
+/// Encodes `event` with the program's encoder; the IDL decodes exactly its bytes, including the
+/// fields of `want`.
+fn check_event<E: Event>(idl: &Value, name: &str, event: &E, want: Value) {
     assert_eq!(disc(find(&idl["events"], name)), E::DISCRIMINATOR, "{name}");
     let mut buf = [core::mem::MaybeUninit::<u8>::uninit(); EVENT_BUF_LEN];
     let len = event.encode(&mut buf);
@@ -172,7 +244,7 @@ fn check_event<E: Event>(idl: &Value, name: &str, event: &E) -> Value {
     let bytes = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), len) };
     let (v, n) = decode_struct(idl, name, &bytes[8..]);
     assert_eq!(8 + n, len, "{name} encoded length");
-    v
+    assert_fields(&v, &want, name);
 }
 
 fn sample_params() -> MarketParams {
@@ -216,14 +288,6 @@ fn sample_params() -> MarketParams {
 #[test]
 fn market_and_position_layouts_match() {
     let idl = idl();
-    assert_eq!(
-        disc(find(&idl["accounts"], "Market")),
-        Market::DISCRIMINATOR
-    );
-    assert_eq!(
-        disc(find(&idl["accounts"], "Position")),
-        Position::DISCRIMINATOR
-    );
     for curve in [
         Curve::Linear { tau_secs: 3_600 },
         Curve::StairstepExp {
@@ -259,35 +323,35 @@ fn market_and_position_layouts_match() {
             debt_publish_time: 22,
             backstop_due: 23,
         };
-        let mut data = vec![0u8; Market::LEN];
-        market.write(&mut data).unwrap();
-        let (v, n) = decode_struct(&idl, "Market", &data[8..]);
-        assert!(8 + n <= Market::LEN, "IDL layout fits the account");
-        assert_eq!(v["last_accrual_ts"], -16);
-        assert_eq!(v["auction_count"], 19);
-        assert_eq!(v["params"]["max_conf_bps"], 200);
-        assert_eq!(v["params"]["debt_oracle"], Value::from(vec![6u8; 32]));
-        assert_eq!(v["params"]["withdraw_cooldown_secs"], 3_600);
-        assert_eq!(v["params"]["anchor_rate_bps_per_min"], 51);
-        assert_eq!(v["params"]["kick_full_ltv_bps"], 9_000);
-        assert_eq!(v["collateral_publish_time"], -21);
-        assert_eq!(v["debt_publish_time"], 22);
-        assert_eq!(v["params"]["backstop_interest_share_bps"], 1_234);
-        assert_eq!(v["params"]["backstop_penalty_share_bps"], 4_321);
-        assert_eq!(v["backstop_due"], 23);
-        let curve_json = &v["params"]["curve"];
-        match curve {
-            Curve::Linear { tau_secs } => assert_eq!(curve_json["Linear"]["tau_secs"], tau_secs),
+        let (v, len) = encode_decode(&idl, &market);
+        assert!(len <= Market::LEN, "IDL layout fits the account");
+        let curve_json = match curve {
+            Curve::Linear { tau_secs } => json!({ "Linear": { "tau_secs": tau_secs } }),
             Curve::StairstepExp { step_secs, cut } => {
-                assert_eq!(curve_json["StairstepExp"]["step_secs"], step_secs);
-                assert_eq!(curve_json["StairstepExp"]["cut"], cut);
+                json!({ "StairstepExp": { "step_secs": step_secs, "cut": cut } })
             }
-            Curve::Exp { cut } => assert_eq!(curve_json["Exp"]["cut"], cut),
-        }
-        assert_eq!(Market::read(&data).unwrap(), market);
+            Curve::Exp { cut } => json!({ "Exp": { "cut": cut } }),
+        };
+        let want = json!({
+            "last_accrual_ts": -16,
+            "auction_count": 19,
+            "collateral_publish_time": -21,
+            "debt_publish_time": 22,
+            "backstop_due": 23,
+            "params": {
+                "max_conf_bps": 200,
+                "debt_oracle": key(6),
+                "withdraw_cooldown_secs": 3_600,
+                "anchor_rate_bps_per_min": 51,
+                "kick_full_ltv_bps": 9_000,
+                "backstop_interest_share_bps": 1_234,
+                "backstop_penalty_share_bps": 4_321,
+                "curve": curve_json,
+            },
+        });
+        assert_fields(&v, &want, "Market");
     }
     // The largest curve fills the account exactly.
-    let mut data = vec![0u8; Market::LEN];
     let market = Market::read(&{
         let mut d = vec![0u8; Market::LEN];
         // The StairstepExp tag, its 16 bytes, the cooldown (8), the engine v2 parameters (13), the
@@ -296,8 +360,7 @@ fn market_and_position_layouts_match() {
         d
     })
     .unwrap();
-    market.write(&mut data).unwrap();
-    assert_eq!(8 + decode_struct(&idl, "Market", &data[8..]).1, Market::LEN);
+    assert_eq!(encode_decode(&idl, &market).1, Market::LEN);
 
     let position = Position {
         market: [1u8; 32],
@@ -307,21 +370,12 @@ fn market_and_position_layouts_match() {
         auctions: 6,
         bump: 5,
     };
-    let mut data = vec![0u8; Position::LEN];
-    position.write(&mut data).unwrap();
-    let (v, n) = decode_struct(&idl, "Position", &data[8..]);
-    assert_eq!(8 + n, Position::LEN);
-    assert_eq!(
-        (v["ink"].clone(), v["art"].clone(), v["bump"].clone()),
-        (3.into(), 4.into(), 5.into())
+    check_layout(
+        &idl,
+        &position,
+        json!({ "ink": 3, "art": 4, "bump": 5, "auctions": 6 }),
     );
-    assert_eq!(v["auctions"], 6);
-    assert_eq!(Position::read(&data).unwrap(), position);
 
-    assert_eq!(
-        disc(find(&idl["accounts"], "Auction")),
-        Auction::DISCRIMINATOR
-    );
     let auction = Auction {
         market: [1u8; 32],
         id: 2,
@@ -344,26 +398,18 @@ fn market_and_position_layouts_match() {
         d_max_bps: 650,
         kicked_at: -17,
     };
-    let mut data = vec![0u8; Auction::LEN];
-    auction.write(&mut data).unwrap();
-    let (v, n) = decode_struct(&idl, "Auction", &data[8..]);
-    assert_eq!(8 + n, Auction::LEN);
-    assert_eq!(v["tic"], -10);
-    assert_eq!(v["pending_owe"], 13);
-    assert_eq!(
-        (v["initial_debt"].clone(), v["rewards_paid"].clone()),
-        (15.into(), 16.into())
-    );
-    assert_eq!(v["kicker"], Value::from(vec![5u8; 32]));
-    assert_eq!(v["price_mode"], 1);
-    assert_eq!(v["d_max_bps"], 650);
-    assert_eq!(v["kicked_at"], -17);
-    assert_eq!(Auction::read(&data).unwrap(), auction);
+    let want = json!({
+        "tic": -10,
+        "pending_owe": 13,
+        "initial_debt": 15,
+        "rewards_paid": 16,
+        "kicker": key(5),
+        "price_mode": 1,
+        "d_max_bps": 650,
+        "kicked_at": -17,
+    });
+    check_layout(&idl, &auction, want);
 
-    assert_eq!(
-        disc(find(&idl["accounts"], "Backstop")),
-        Backstop::DISCRIMINATOR
-    );
     let backstop = Backstop {
         market: [1u8; 32],
         share_mint: [2u8; 32],
@@ -382,20 +428,13 @@ fn market_and_position_layouts_match() {
         },
         bump: 14,
     };
-    let mut data = vec![0u8; Backstop::LEN];
-    backstop.write(&mut data).unwrap();
-    let (v, n) = decode_struct(&idl, "Backstop", &data[8..]);
-    assert_eq!(8 + n, Backstop::LEN);
-    assert_eq!(v["warming"], 8);
-    assert_eq!(v["params"]["buy_discount_bps"], 11);
-    assert_eq!(v["params"]["warmup_secs"], 13);
-    assert_eq!(v["bump"], 14);
-    assert_eq!(Backstop::read(&data).unwrap(), backstop);
+    let want = json!({
+        "warming": 8,
+        "params": { "buy_discount_bps": 11, "warmup_secs": 13 },
+        "bump": 14,
+    });
+    check_layout(&idl, &backstop, want);
 
-    assert_eq!(
-        disc(find(&idl["accounts"], "BackstopDepositor")),
-        BackstopDepositor::DISCRIMINATOR
-    );
     let depositor = BackstopDepositor {
         backstop: [1u8; 32],
         owner: [2u8; 32],
@@ -405,23 +444,15 @@ fn market_and_position_layouts_match() {
         withdraw_at: -6,
         bump: 7,
     };
-    let mut data = vec![0u8; BackstopDepositor::LEN];
-    depositor.write(&mut data).unwrap();
-    let (v, n) = decode_struct(&idl, "BackstopDepositor", &data[8..]);
-    assert_eq!(8 + n, BackstopDepositor::LEN);
-    assert_eq!(v["warm_at"], -4);
-    assert_eq!(v["withdraw_at"], -6);
-    assert_eq!(v["bump"], 7);
-    assert_eq!(BackstopDepositor::read(&data).unwrap(), depositor);
+    check_layout(
+        &idl,
+        &depositor,
+        json!({ "warm_at": -4, "withdraw_at": -6, "bump": 7 }),
+    );
 }
 
 #[test]
 fn withdrawal_request_layout_matches() {
-    let idl = idl();
-    assert_eq!(
-        disc(find(&idl["accounts"], "WithdrawalRequest")),
-        WithdrawalRequest::DISCRIMINATOR
-    );
     let request = WithdrawalRequest {
         market: [1u8; 32],
         lp: [2u8; 32],
@@ -431,24 +462,15 @@ fn withdrawal_request_layout_matches() {
         claimable_ts: 6,
         bump: 7,
     };
-    let mut data = vec![0u8; WithdrawalRequest::LEN];
-    request.write(&mut data).unwrap();
-    let (v, n) = decode_struct(&idl, "WithdrawalRequest", &data[8..]);
-    assert_eq!(8 + n, WithdrawalRequest::LEN);
-    assert_eq!(v["lp"], Value::from(vec![2u8; 32]));
-    assert_eq!(
-        (
-            v["shares"].clone(),
-            v["value"].clone(),
-            v["requested_ts"].clone()
-        ),
-        (3.into(), 4.into(), (-5).into())
-    );
-    assert_eq!(
-        (v["claimable_ts"].clone(), v["bump"].clone()),
-        (6.into(), 7.into())
-    );
-    assert_eq!(WithdrawalRequest::read(&data).unwrap(), request);
+    let want = json!({
+        "lp": key(2),
+        "shares": 3,
+        "value": 4,
+        "requested_ts": -5,
+        "claimable_ts": 6,
+        "bump": 7,
+    });
+    check_layout(&idl(), &request, want);
 }
 
 #[test]
@@ -486,7 +508,7 @@ fn event_fields_match() {
 #[test]
 fn events_encode_as_the_idl_decodes() {
     let idl = idl();
-    let v = check_event(
+    check_event(
         &idl,
         "MarketCreated",
         &MarketCreated {
@@ -495,16 +517,15 @@ fn events_encode_as_the_idl_decodes() {
             debt_mint: [3u8; 32],
             params: sample_params(),
         },
+        json!({ "params": { "tip": 250, "curve": { "StairstepExp": { "step_secs": 90 } } } }),
     );
-    assert_eq!(v["params"]["tip"], 250);
-    assert_eq!(v["params"]["curve"]["StairstepExp"]["step_secs"], 90);
-    let v = check_event(
+    check_event(
         &idl,
         "ConfigInitialized",
         &ConfigInitialized { admin: [3u8; 32] },
+        json!({ "admin": key(3) }),
     );
-    assert_eq!(v["admin"], Value::from(vec![3u8; 32]));
-    let v = check_event(
+    check_event(
         &idl,
         "StopChanged",
         &StopChanged {
@@ -513,12 +534,8 @@ fn events_encode_as_the_idl_decodes() {
             stop: 3,
             unix_timestamp: -5,
         },
+        json!({ "previous": 1, "stop": 3, "unix_timestamp": -5 }),
     );
-    assert_eq!(
-        (v["previous"].clone(), v["stop"].clone()),
-        (1.into(), 3.into())
-    );
-    assert_eq!(v["unix_timestamp"], -5);
 }
 
 #[test]
