@@ -9,18 +9,15 @@ programs/gavel/src/math/anchored.rs (Rust, 64-bit limb arithmetic) and sdk/src/a
 Usage: python3 scripts/gen-anchored-vectors.py   (stdlib only; deterministic, fixed seed)
 """
 
-import json
-import os
+import functools
 import random
 import vector_file
+from vector_file import BPS, PRICE_SCALE, U64_MAX
 
 SEED = 20_261_129
-U64_MAX = 2**64 - 1
-BPS = 10_000
-PRICE_SCALE = 10**12
 SECS_PER_MIN = 60
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "anchored.json")
+OUT = vector_file.out_path("anchored")
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math/anchored.rs (Rust) and sdk/src/anchored.ts (TypeScript).",
@@ -74,10 +71,7 @@ P_MEME = 3_333
 PRICES = [P_SOL, P_BTC, P_MEME, 0, 1, 7, 9_999, 10_001, 999_999, 10**18, M - 1, M]
 
 
-def rand_bits(lo=0, hi=64):
-    """A random u64 whose bit length is uniform in [lo, hi]."""
-    bits = rng.randint(lo, hi)
-    return 0 if bits == 0 else rng.randrange(1 << (bits - 1), 1 << bits)
+rand_bits = functools.partial(vector_file.rand_bits, rng)
 
 
 def cases_d_max():
@@ -187,11 +181,9 @@ CASES = {
 
 
 def case_lines(name, args):
-    for a in args:
-        assert 0 <= a <= U64_MAX, (name, args)
     expected = FUNCS[name](*args)
     assert 0 <= expected <= U64_MAX, (name, args, expected)
-    return vector_file.case([json.dumps(str(a)) for a in args], str(expected))
+    return vector_file.u64_case(name, args, str(expected))
 
 
 

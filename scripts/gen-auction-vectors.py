@@ -9,22 +9,19 @@ this file.
 Usage: python3 scripts/gen-auction-vectors.py   (stdlib only; deterministic, fixed seed)
 """
 
-import json
-import os
+import functools
 import random
 import vector_file
+from vector_file import BPS, PRICE_SCALE, U64_MAX
 
 SEED = 20_240_715
-U64_MAX = 2**64 - 1
-BPS = 10_000
-PRICE_SCALE = 10**12
 CUT_SCALE = 10**18
 MAX_CUT = CUT_SCALE - 10**9
 
 MINUTE, HOUR, DAY = 60, 3_600, 86_400
 YEAR = 365 * DAY
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "auction.json")
+OUT = vector_file.out_path("auction")
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math/auction.rs (Rust) and sdk/src/auction.ts (TypeScript).",
@@ -135,10 +132,7 @@ ELAPSED = [0, 1, 2, 59, 89, 90, 91, 179, 180, 181, TAU - 1, TAU, TAU + 1, TAIL, 
            5 * YEAR, 2**32, 2**63, M]
 
 
-def rand_bits(lo=0, hi=64):
-    """A random u64 whose bit length is uniform in [lo, hi]."""
-    bits = rng.randint(lo, hi)
-    return 0 if bits == 0 else rng.randrange(1 << (bits - 1), 1 << bits)
+rand_bits = functools.partial(vector_file.rand_bits, rng)
 
 
 def rand_top():
@@ -359,9 +353,7 @@ def encode_expected(value):
 
 
 def case_lines(name, args):
-    for a in args:
-        assert 0 <= a <= U64_MAX, (name, args)
-    return vector_file.case([json.dumps(str(a)) for a in args], encode_expected(FUNCS[name](*args)))
+    return vector_file.u64_case(name, args, encode_expected(FUNCS[name](*args)))
 
 
 

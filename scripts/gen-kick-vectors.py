@@ -12,33 +12,18 @@ arithmetic) and sdk/src/kick.ts (TypeScript, BN); both are tested against this f
 Usage: python3 scripts/gen-kick-vectors.py   (stdlib only; deterministic, fixed seed)
 """
 
-import importlib.util
-import json
-import os
 import random
 
 import vector_file
+from vector_file import BPS, PRICE_SCALE, RATE_SCALE, U64_MAX, ceil_div
 
 
-def _load(name):
-    """The reference implementations of a sibling generator (its main() does not run)."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
-    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-partial_ref = _load("gen-partial-vectors.py")
-anchored_ref = _load("gen-anchored-vectors.py")
+partial_ref = vector_file.load_generator("gen-partial-vectors.py")
+anchored_ref = vector_file.load_generator("gen-anchored-vectors.py")
 
 SEED = 20_261_129
-U64_MAX = 2**64 - 1
-BPS = 10_000
-RATE_SCALE = 10**12
-PRICE_SCALE = 10**12
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "kick.json")
+OUT = vector_file.out_path("kick")
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math/kick.rs (Rust) and sdk/src/kick.ts (TypeScript).",
@@ -56,10 +41,6 @@ FORMAT = [
 
 
 # ---------------------------------------------------------------- reference implementations
-
-
-def ceil_div(a, b):
-    return -((-a) // b)
 
 
 class Refused(Exception):
@@ -343,10 +324,8 @@ CASES = {"kick_size": kick_size_cases, "kick_reward": kick_reward_cases, "reset_
 
 
 def case_lines(name, args):
-    for a in args:
-        assert 0 <= a <= U64_MAX, (name, args)
     expected, label = FUNCS[name](*args)
-    return vector_file.case([json.dumps(str(a)) for a in args], expected, label)
+    return vector_file.u64_case(name, args, expected, label)
 
 
 

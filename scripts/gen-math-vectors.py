@@ -8,23 +8,20 @@ sdk/src/math.ts (TypeScript); both of those are tested against this file.
 Usage: python3 scripts/gen-math-vectors.py   (stdlib only; deterministic, fixed seed)
 """
 
+import functools
 import json
-import os
 import random
 from decimal import Decimal, getcontext
 
 import vector_file
+from vector_file import BPS, PRICE_SCALE, RATE_SCALE, U64_MAX
 
 SEED = 20_240_601
-U64_MAX = 2**64 - 1
-BPS = 10_000
 WAD = 10**18
-RATE_SCALE = 10**12
-PRICE_SCALE = 10**12
 YEAR = 31_536_000  # MAX_ACCRUAL_CHUNK_SECS
 I32_MIN, I32_MAX = -(2**31), 2**31 - 1
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "math.json")
+OUT = vector_file.out_path("math")
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math (Rust) and sdk/src/math.ts (TypeScript).",
@@ -211,10 +208,7 @@ NUMBER_ARGS = {"pow10": {0}, "price_from_pyth": {1, 3, 4, 5}}
 rng = random.Random(SEED)
 
 
-def rand_bits(lo=0, hi=64):
-    """A random u64 whose bit length is uniform in [lo, hi]."""
-    bits = rng.randint(lo, hi)
-    return 0 if bits == 0 else rng.randrange(1 << (bits - 1), 1 << bits)
+rand_bits = functools.partial(vector_file.rand_bits, rng)
 
 
 def rand_u64():

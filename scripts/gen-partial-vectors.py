@@ -10,18 +10,14 @@ arithmetic) and sdk/src/partial.ts (TypeScript, BN); both are tested against thi
 Usage: python3 scripts/gen-partial-vectors.py   (stdlib only; deterministic, fixed seed)
 """
 
-import json
-import os
+import functools
 import random
 import vector_file
+from vector_file import BPS, PRICE_SCALE, RATE_SCALE, U64_MAX, ceil_div
 
 SEED = 20_261_130
-U64_MAX = 2**64 - 1
-BPS = 10_000
-PRICE_SCALE = 10**12
-RATE_SCALE = 10**12
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors", "partial.json")
+OUT = vector_file.out_path("partial")
 
 FORMAT = [
     "Golden vectors for programs/gavel/src/math/partial.rs (Rust) and sdk/src/partial.ts (TypeScript).",
@@ -31,10 +27,6 @@ FORMAT = [
     'floor(ink × price / PRICE_SCALE)); expected { "art", "ink", "debt", "tab" }: what the kick moves before',
     "the hole and dust rules (the whole position: art, ink and debt themselves; tab 0 when it overflows).",
 ]
-
-
-def ceil_div(a, b):
-    return -((-a) // b)
 
 
 def fits(x):
@@ -109,9 +101,7 @@ SOL = 10**9
 USDC = 10**6
 
 
-def rand_bits(lo=0, hi=64):
-    bits = rng.randint(lo, hi)
-    return 0 if bits == 0 else rng.randrange(1 << (bits - 1), 1 << bits)
+rand_bits = functools.partial(vector_file.rand_bits, rng)
 
 
 def cases_partial():
@@ -179,9 +169,7 @@ CASES = {"partial_kick": cases_partial}
 
 
 def case_lines(name, args):
-    for a in args:
-        assert 0 <= a <= U64_MAX, (name, args)
-    return vector_file.case([json.dumps(str(a)) for a in args], FUNCS[name](*args))
+    return vector_file.u64_case(name, args, FUNCS[name](*args))
 
 
 

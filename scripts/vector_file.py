@@ -1,14 +1,46 @@
-"""Writes a golden-vector JSON file the way the gen-*-vectors.py scripts share.
+"""What the gen-*-vectors.py scripts share: the program's scales, exact-integer helpers, and writing
+a golden-vector JSON file.
 
 Layout: a `_format` list of strings, then one array per case family in `cases` order, each case's
-lines produced by the generator's own `case_lines(name, args)` (usually through `case`). Repeated
-argument tuples keep only their first occurrence. Prints a per-family summary labelled by
-`outcome(name, args)`.
+lines produced by the generator's own `case_lines(name, args)` (usually through `case` or
+`u64_case`). Repeated argument tuples keep only their first occurrence. Prints a per-family summary
+labelled by `outcome(name, args)`.
 """
+import importlib.util
 import json
 import os
 
 PRINT_WIDTH = 110  # .prettierrc.json: the files are written exactly as prettier formats them
+SCRIPTS = os.path.dirname(os.path.abspath(__file__))
+
+# The program's scales (programs/gavel/src/math/mod.rs).
+U64_MAX = 2**64 - 1
+BPS = 10_000
+PRICE_SCALE = 10**12
+RATE_SCALE = 10**12
+
+
+def out_path(name):
+    """tests/vectors/<name>.json."""
+    return os.path.join(SCRIPTS, "..", "tests", "vectors", name + ".json")
+
+
+def load_generator(name):
+    """A sibling generator as a module, for its reference implementations (its main() does not run)."""
+    spec = importlib.util.spec_from_file_location(name.replace("-", "_"), os.path.join(SCRIPTS, name))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def ceil_div(a, b):
+    return -((-a) // b)
+
+
+def rand_bits(rng, lo=0, hi=64):
+    """A random u64 from `rng` whose bit length is uniform in [lo, hi]."""
+    bits = rng.randint(lo, hi)
+    return 0 if bits == 0 else rng.randrange(1 << (bits - 1), 1 << bits)
 
 
 def case(items, expected, binds=None):
@@ -38,6 +70,13 @@ def case(items, expected, binds=None):
         exp_lines[-1] = exp_lines[-1].rstrip(",")
         exp_lines.append("      }%s" % comma)
     return ["    {"] + args_lines + exp_lines + ["      %s" % t for t in tail] + ["    },"]
+
+
+def u64_case(name, args, expected, binds=None):
+    """The lines of a case whose args are all u64 (written as decimal strings)."""
+    for a in args:
+        assert 0 <= a <= U64_MAX, (name, args)
+    return case([json.dumps(str(a)) for a in args], expected, binds)
 
 
 def write(out, fmt, families, outcome, case_lines):
