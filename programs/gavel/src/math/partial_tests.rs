@@ -68,8 +68,8 @@ const USDC: u64 = 1_000_000;
 const RS: u64 = RATE_SCALE;
 const P120: u64 = 120_000_000_000;
 
-/// 10 SOL at $120 against `debt` (USDC base units, rate 1.0): back to `target_ltv_bps` at a 6.34 % discount
-/// with a 10 % penalty, the whole position from 90 % LTV (the full-kick LTV).
+/// 10 SOL at $120 against `debt` (USDC base units, rate 1.0): back to `target_ltv_bps` at a
+/// 6.34 % discount with a 10 % penalty, the whole position from 90 % LTV (the full-kick LTV).
 fn ten_sol(debt: u64, target_ltv_bps: u64, dust: u64) -> PartialSize {
     size(&input(&[
         10 * SOL,
