@@ -30,139 +30,23 @@ const struct = (name, fields, docs) => ({
   type: { kind: "struct", fields: fields.map(([n, t]) => f(n, t)) },
 });
 
-const types = [
-  {
-    name: "Curve",
-    docs: ["Auction price curve; cut factors on CUT_SCALE = 1e18."],
-    type: {
-      kind: "enum",
-      variants: [
-        { name: "Linear", fields: [f("tau_secs", "u64")] },
-        { name: "StairstepExp", fields: [f("step_secs", "u64"), f("cut", "u64")] },
-        { name: "Exp", fields: [f("cut", "u64")] },
-      ],
-    },
-  },
-  struct(
-    "MarketParams",
-    [
-      ["max_ltv_bps", "u16"],
-      ["liquidation_ltv_bps", "u16"],
-      ["chop_bps", "u16"],
-      ["buf_bps", "u16"],
-      ["cusp_bps", "u16"],
-      ["chip_bps", "u16"],
-      ["tip", "u64"],
-      ["tail_secs", "u64"],
-      ["hole", "u64"],
-      ["dust", "u64"],
-      ["borrow_rate_per_sec_wad", "u64"],
-      ["oracle_program", P],
-      ["collateral_oracle_kind", "u8"],
-      ["collateral_oracle", P],
-      ["debt_oracle_kind", "u8"],
-      ["debt_oracle", P],
-      ["max_age_secs", "u64"],
-      ["max_age_slots", "u64"],
-      ["max_conf_bps", "u16"],
-      ["curve", defined("Curve")],
-      ["withdraw_cooldown_secs", "u64"],
-      ["price_mode", "u8"],
-      ["anchor_start_bps", "u16"],
-      ["anchor_rate_bps_per_min", "u16"],
-      ["anchor_max_base_bps", "u16"],
-      ["anchor_max_cap_bps", "u16"],
-      ["kick_target_ltv_bps", "u16"],
-      ["kick_full_ltv_bps", "u16"],
-      ["backstop_interest_share_bps", "u16"],
-      ["backstop_penalty_share_bps", "u16"],
-    ],
-    "Everything the admin sets on a market.",
-  ),
-  struct(
-    "BackstopParams",
-    [
-      ["absorb_after_secs", "u64"],
-      ["absorb_near_bps", "u16"],
-      ["buy_discount_bps", "u16"],
-      ["withdraw_cooldown_secs", "u64"],
-      ["warmup_secs", "u64"],
-    ],
-    "Everything the admin sets on a backstop pool.",
-  ),
-  struct("Config", [
-    ["admin", P],
-    ["pending_admin", P],
-    ["stop", "u8"],
-    ["bump", "u8"],
-    ["reserved", { array: ["u8", 64] }],
-  ]),
-  struct("Market", [
-    ["bump", "u8"],
-    ["collateral_mint", P],
-    ["debt_mint", P],
-    ["collateral_decimals", "u8"],
-    ["debt_decimals", "u8"],
-    ["collateral_vault", P],
-    ["liquidity_vault", P],
-    ["share_mint", P],
-    ["total_shares", "u64"],
-    ["cash", "u64"],
-    ["insurance", "u64"],
-    ["art_total", "u64"],
-    ["rate", "u64"],
-    ["last_accrual_ts", "i64"],
-    ["collateral_total", "u64"],
-    ["dirt", "u64"],
-    ["auction_debt", "u64"],
-    ["auction_count", "u64"],
-    ["params", defined("MarketParams")],
-    ["collateral_publish_time", "i64"],
-    ["debt_publish_time", "i64"],
-    ["backstop_due", "u64"],
-  ]),
-  struct("Position", [
-    ["market", P],
-    ["owner", P],
-    ["ink", "u64"],
-    ["art", "u64"],
-    ["auctions", "u64"],
-    ["bump", "u8"],
-    ["reserved", { array: ["u8", 24] }],
-  ]),
-  struct("WithdrawalRequest", [
-    ["market", P],
-    ["lp", P],
-    ["shares", "u64"],
-    ["value", "u64"],
-    ["requested_ts", "i64"],
-    ["claimable_ts", "i64"],
-    ["bump", "u8"],
-    ["reserved", { array: ["u8", 23] }],
-  ]),
-  // prettier-ignore
-  struct("Auction", [
-    ["market", P], ["id", "u64"], ["position", P], ["owner", P], ["kicker", P],
-    ["tab", "u64"], ["lot", "u64"], ["debt", "u64"], ["top", "u64"], ["tic", "i64"],
-    ["initial_tab", "u64"], ["initial_lot", "u64"], ["pending_owe", "u64"], ["flash", "u8"], ["bump", "u8"],
-    ["initial_debt", "u64"], ["rewards_paid", "u64"], ["price_mode", "u8"], ["d_max_bps", "u16"],
-    ["kicked_at", "i64"],
-    ["reserved", { array: ["u8", 5] }],
-  ]),
-  // prettier-ignore
-  struct("Backstop", [
-    ["market", P], ["share_mint", P], ["debt_vault", P], ["collateral_vault", P],
-    ["total_shares", "u64"], ["debt", "u64"], ["collateral", "u64"], ["warming", "u64"],
-    ["params", defined("BackstopParams")], ["bump", "u8"],
-    ["reserved", { array: ["u8", 32] }],
-  ]),
-  // prettier-ignore
-  struct("BackstopDepositor", [
-    ["backstop", P], ["owner", P], ["warming", "u64"], ["warm_at", "i64"],
-    ["withdraw_shares", "u64"], ["withdraw_at", "i64"], ["bump", "u8"],
-    ["reserved", { array: ["u8", 16] }],
-  ]),
-];
+// Account layouts and the Borsh types inside them come from the program's one layout table
+// (programs/gavel/layouts.js), with their docs; each account ends in its reserved bytes.
+const layouts = require("../programs/gavel/layouts.js");
+const PRIMITIVES = new Set(["u8", "u16", "u64", "i64", P]);
+// Field docs stay out of the IDL: with them the compressed IDL no longer fits its on-chain account
+// (migrations/idl.ts); the program's and the SDK's types carry them.
+const field = ({ name, type }) => ({ name, type: PRIMITIVES.has(type) ? type : defined(type) });
+const reserved = (n) => (n ? [{ name: "reserved", type: { array: ["u8", n] } }] : []);
+const layoutType = (t) => ({
+  name: t.name,
+  docs: [t.docs],
+  type:
+    t.kind === "enum"
+      ? { kind: "enum", variants: t.variants.map((v) => ({ name: v.name, fields: v.fields.map(field) })) }
+      : { kind: "struct", fields: [...t.fields.map(field), ...reserved(t.reserved)] },
+});
+const types = [...layouts.types, ...layouts.accounts].map(layoutType);
 
 const events = [
   ["ConfigInitialized", [["admin", P]]],
@@ -367,18 +251,7 @@ const idl = {
     description: "Gavel: Dutch-auction liquidation protocol for Solana",
   },
   instructions,
-  accounts: [
-    "Config",
-    "Market",
-    "Position",
-    "Auction",
-    "WithdrawalRequest",
-    "Backstop",
-    "BackstopDepositor",
-  ].map((n) => ({
-    name: n,
-    discriminator: disc("account", n),
-  })),
+  accounts: layouts.accounts.map(({ name }) => ({ name, discriminator: disc("account", name) })),
   events: events.map(([n]) => ({ name: n, discriminator: disc("event", n) })),
   errors,
   types: [...types, ...events.map(([n, fields]) => struct(n, fields))],
