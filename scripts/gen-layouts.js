@@ -4,11 +4,13 @@
 //     Borsh type `LEN` (or `MAX_LEN` when an enum inside makes it variable), `read` and `write`;
 //     per account `DISCRIMINATOR`, `RESERVED`, `LEN`, `read`, `write` and `account_io!`
 //     (`load`/`store`);
+//   - programs/gavel/src/events_gen.rs: every event's struct and its `Event` impl (discriminator,
+//     IDL name, fields for the IDL check, encoding);
 //   - sdk/src/generated/layouts.ts: per account the SDK's decoded interface (camelCase fields)
 //     and its decoder, re-exported by sdk/src/accounts.ts.
 // `--check` writes nothing and fails when either differs from what the table generates
-// (scripts/test.sh runs it). The IDL's accounts and types are written by scripts/gen-idl.js from
-// the same table.
+// (scripts/test.sh runs it). The IDL's accounts, types and events are written by scripts/gen-idl.js
+// from the same table.
 const path = require("path");
 const {
   root,
@@ -19,10 +21,11 @@ const {
   prettierTs,
   writeOrCheck,
 } = require("./gen-output.js");
-const { types, accounts } = require("../programs/gavel/layouts.js");
+const { types, accounts, events } = require("../programs/gavel/layouts.js");
 
 const SOURCE = "programs/gavel/layouts.js";
 const RUST_OUT = "programs/gavel/src/state/layout_gen.rs";
+const EVENTS_OUT = "programs/gavel/src/events_gen.rs";
 const TS_OUT = "sdk/src/generated/layouts.ts";
 
 const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
@@ -90,13 +93,9 @@ function writeStatements(fields, start, writer, owner = "self.") {
   return out;
 }
 
-function rustStruct(t, lines) {
-  lines.push(
-    "",
-    ...docLines(t.docs),
-    "#[derive(Clone, Copy, Debug, PartialEq, Eq)]",
-    `pub struct ${t.name} {`,
-  );
+// A struct with its docs; `derive` for layouts (events need none).
+function rustStruct(t, lines, derive = "#[derive(Clone, Copy, Debug, PartialEq, Eq)]") {
+  lines.push("", ...docLines(t.docs), ...(derive ? [derive] : []), `pub struct ${t.name} {`);
   for (const x of t.fields) {
     lines.push(...docLines(x.docs, "    "), `    pub ${x.name}: ${PRIMITIVES[x.type]?.rust ?? x.type},`);
   }
@@ -250,6 +249,51 @@ function rust() {
   return rustfmt(text);
 }
 
+// One event: its struct and its `Event` impl (discriminator, name, fields for the IDL check, encoding).
+function rustEvent(t) {
+  const lines = [];
+  rustStruct(t, lines, null);
+  const fields = t.fields.map((x) => `("${x.name}", "${PRIMITIVES[x.type]?.rust ?? x.type}")`).join(", ");
+  lines.push(
+    "",
+    `impl Event for ${t.name} {`,
+    `    const DISCRIMINATOR: [u8; 8] = discriminator::event("${t.name}");`,
+    `    const NAME: &'static str = "${t.name}";`,
+    `    const FIELDS: &'static [(&'static str, &'static str)] = &[${fields}];`,
+    "",
+    "    fn encode_fields(&self, w: &mut Writer) {",
+    ...writeStatements(t.fields, null, "w").map((s) => `        ${s}`),
+    "    }",
+    "}",
+  );
+  return lines;
+}
+
+function rustEvents() {
+  const out = [
+    ...generatedRust(
+      "scripts/gen-layouts.js",
+      SOURCE,
+      "Every event's struct and its `Event` impl: discriminator, IDL name, fields (for the IDL " +
+        "check) and Borsh encoding. How events are emitted: `events.rs`.",
+    ),
+    "",
+    "use pinocchio::pubkey::Pubkey;",
+    "",
+    "use crate::events::Event;",
+    "use crate::state::{discriminator, BackstopParams, MarketParams, Writer};",
+  ];
+  for (const t of events) out.push(...rustEvent(t));
+  out.push(
+    "",
+    "/// Every event's `(name, fields)`, for the IDL check.",
+    "pub const ALL: &[(&str, &[(&str, &str)])] = &[",
+    ...events.map((t) => `    (${t.name}::NAME, ${t.name}::FIELDS),`),
+    "];",
+  );
+  return rustfmt(out.join("\n") + "\n");
+}
+
 // SDK types narrower than the Borsh ones, and where each SDK type comes from.
 const TS_IMPORTS = {
   StopLevel: "../constants",
@@ -308,6 +352,7 @@ async function ts() {
 async function main() {
   const outputs = new Map([
     [path.join(root, RUST_OUT), rust()],
+    [path.join(root, EVENTS_OUT), rustEvents()],
     [path.join(root, TS_OUT), await ts()],
   ]);
   writeOrCheck(outputs, "node scripts/gen-layouts.js");

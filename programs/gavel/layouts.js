@@ -1,9 +1,10 @@
-// Gavel's account layouts and the Borsh types inside them, written once. Everything that spells a
+// Gavel's account layouts, the Borsh types inside them and its events, written once. Everything that spells a
 // layout out is generated from this table by scripts/gen-layouts.js, or read from it:
 //   - programs/gavel/src/state/layout_gen.rs: each struct or enum with its docs, and per account
 //     `DISCRIMINATOR`, `RESERVED`, `LEN`, `read`, `write` and `load`/`store` (the hand-written
 //     behaviour, e.g. `Market::accrue`, stays in `state/<name>.rs` as `impl` blocks);
-//   - idl/gavel.json (scripts/gen-idl.js): the `accounts` list and the `types` of these layouts;
+//   - programs/gavel/src/events_gen.rs: each event's struct and `Event` impl;
+//   - idl/gavel.json (scripts/gen-idl.js): the `accounts`, `events` and `types` lists;
 //   - sdk/src/generated/layouts.ts: the SDK's decoded-account interfaces (camelCase) and decoders,
 //     re-exported by sdk/src/accounts.ts.
 // `node scripts/gen-layouts.js --check` (in scripts/test.sh) fails when a generated file is stale.
@@ -325,4 +326,154 @@ const accounts = [
   ),
 ];
 
-module.exports = { types, accounts };
+// The program's events, in the IDL's order: `ev(name, docs, fields)`, a field `[name, type, docs]`.
+// Each is logged as `sha256("event:<Name>")[..8] ‖ Borsh fields` (programs/gavel/src/events.rs).
+// Fields that mean the same in several events are written once here.
+const ev = (name, docs, fields) => ({ name, docs, fields: fields.map(([n, t, d]) => f(n, t, d)) });
+const TS = ["unix_timestamp", "i64"];
+const AUCTION = [
+  ["market", P],
+  ["auction", P],
+  ["id", "u64"],
+];
+const PRICE_PAID = ["price", "u64", "Price paid (PRICE_SCALE)."];
+const BOUGHT = ["collateral", "u64", "Collateral bought."];
+const LEFT = [
+  ["tab", "u64", "Tab left."],
+  ["lot", "u64", "Lot left."],
+];
+const LIQUIDITY = [
+  ["market", P],
+  ["lp", P],
+  ["amount", "u64"],
+  ["shares", "u64"],
+  ["total_shares", "u64"],
+  ["pool_value", "u64"],
+];
+const BACKSTOP_PARAMS = [
+  ["market", P],
+  ["backstop", P],
+  ["params", "BackstopParams"],
+];
+const POSITION_DEBT = [
+  ["amount", "u64"],
+  ["art", "u64"],
+  ["debt", "u64"],
+  ["rate", "u64"],
+];
+
+// prettier-ignore
+const events = [
+  ev("ConfigInitialized", "The config was created.", [["admin", P]]),
+  ev("StopChanged", "The admin changed the stop level.", [["admin", P], ["previous", "u8"], ["stop", "u8"], TS]),
+  ev("AdminTransferProposed", "The admin nominated a new admin (who must accept).",
+    [["admin", P], ["pending_admin", P]]),
+  ev("AdminTransferAccepted", "The nominated admin accepted.", [["previous_admin", P], ["admin", P]]),
+  ev("MarketCreated", "A market was created.",
+    [["market", P], ["collateral_mint", P], ["debt_mint", P], ["params", "MarketParams"]]),
+  ev("MarketUpdated", "A market's parameters changed.", [["market", P], ["params", "MarketParams"]]),
+  ev("InterestAccrued", "Interest was compounded into the borrow index by `accrue`.",
+    [["market", P], ["rate", "u64"], ["elapsed_secs", "u64"], ["total_debt", "u64"], TS]),
+  ev("LiquidityDeposited", "An LP deposited debt tokens and received shares.", LIQUIDITY),
+  ev("LiquidityWithdrawn", "An LP burned shares and received debt tokens.", LIQUIDITY),
+  ev("InsuranceFunded", "Someone added to a market's insurance fund.",
+    [["market", P], ["funder", P], ["amount", "u64"], ["insurance", "u64"]]),
+  ev("PositionOpened", "A borrower opened a position.", [["market", P], ["position", P], ["owner", P]]),
+  ev("CollateralDeposited", "Collateral was added to a position.",
+    [["market", P], ["position", P], ["depositor", P], ["amount", "u64"], ["ink", "u64"]]),
+  ev("CollateralWithdrawn", "The owner took collateral out of a position.",
+    [["market", P], ["position", P], ["owner", P], ["amount", "u64"], ["ink", "u64"]]),
+  ev("DebtBorrowed", "The owner borrowed debt tokens.",
+    [["market", P], ["position", P], ["owner", P], ...POSITION_DEBT]),
+  ev("DebtRepaid", "Debt of a position was repaid.", [["market", P], ["position", P], ["payer", P], ...POSITION_DEBT]),
+  ev("PositionClosed", "An empty position was closed and its rent returned.",
+    [["market", P], ["position", P], ["owner", P]]),
+  ev("AuctionStarted", "A position was kicked into an auction (Maker's `Bark` + `Kick`).", [
+    ...AUCTION, ["position", P], ["owner", P], ["kicker", P],
+    ["tab", "u64", "Debt + penalty to raise."],
+    ["lot", "u64", "Collateral for sale."],
+    ["debt", "u64", "Debt part of the tab."],
+    ["top", "u64", "Start price (PRICE_SCALE)."],
+    ["oracle_price", "u64", "Oracle price at the kick (PRICE_SCALE)."],
+    ["reward", "u64", "Kicker reward paid from the insurance fund."],
+    TS,
+  ]),
+  ev("AuctionTaken", "A bidder bought collateral from an auction (`take` or a flash take's `take_end`).", [
+    ...AUCTION, ["taker", P], PRICE_PAID, BOUGHT, ["owe", "u64", "Debt tokens paid."], ...LEFT, TS,
+  ]),
+  ev("AuctionReset", "An auction's price curve was restarted from a fresh oracle price (Maker's `Redo`).", [
+    ...AUCTION, ["caller", P],
+    ["top", "u64", "New start price (PRICE_SCALE)."],
+    ["tab", "u64"], ["lot", "u64"],
+    ["reward", "u64", "Reward paid to the caller from the insurance fund."],
+    TS,
+  ]),
+  ev("AuctionSettled", "An auction closed. `reason`: 0 tab raised in full, 1 collateral exhausted, 2 cancelled.", [
+    ...AUCTION, ["position", P], ["reason", "u8"],
+    ["raised", "u64", "Total debt tokens raised over the auction's life."],
+    ["returned_collateral", "u64", "Collateral returned to the position."],
+    ["bad_debt", "u64", "Debt left unpaid (see `BadDebt`)."],
+    TS,
+  ]),
+  ev("BadDebt", "An auction ran out of collateral before raising its debt.", [
+    ...AUCTION,
+    ["debt", "u64", "Debt left unraised."],
+    ["covered_by_insurance", "u64", "Part covered by the insurance fund."],
+    ["socialized", "u64", "Part taken from the LPs (pool value drops by this)."],
+  ]),
+  ev("WithdrawalRequested",
+    "An LP asked to withdraw: `shares` burned from their account into a request worth at most `value`, " +
+      "claimable from `claimable_ts`.",
+    [["market", P], ["lp", P], ["shares", "u64"], ["value", "u64"], ["claimable_ts", "i64"], TS]),
+  ev("WithdrawalCancelled",
+    "An LP cancelled their withdrawal request: `shares_returned` minted back, `shares_forfeited` " +
+      "(the interest earned since the request) left to the pool.",
+    [["market", P], ["lp", P], ["shares_returned", "u64"], ["shares_forfeited", "u64"], ["total_shares", "u64"]]),
+  ev("BackstopCreated", "A market's backstop pool was created.", BACKSTOP_PARAMS),
+  ev("BackstopUpdated", "A backstop's parameters changed.", BACKSTOP_PARAMS),
+  ev("BackstopDeposited", "A depositor deposited into a backstop and/or a warmed-up deposit became shares.", [
+    ["market", P], ["depositor", P],
+    ["amount", "u64", "Debt tokens deposited now (warming up)."],
+    ["activated", "u64", "Warmed-up debt tokens that became shares now."],
+    ["shares", "u64", "Shares minted for them."],
+    ["total_shares", "u64"],
+    ["warming", "u64", "The depositor's balance still warming up, and when it may become shares."],
+    ["warm_at", "i64"],
+  ]),
+  ev("BackstopWithdrawalRequested",
+    "A depositor asked to withdraw backstop shares (burned now, paid after the cooldown).", [
+      ["market", P], ["depositor", P],
+      ["shares", "u64", "Shares of the whole pending request."],
+      ["withdraw_at", "i64"],
+    ]),
+  ev("BackstopWithdrawn", "A withdrawal request was paid, pro rata in both tokens.", [
+    ["market", P], ["depositor", P], ["shares", "u64"],
+    ["debt", "u64", "Debt tokens paid."],
+    ["collateral", "u64", "Collateral paid."],
+    ["total_shares", "u64"],
+  ]),
+  ev("AuctionAbsorbed", "The backstop bought (part of) an auction's lot at the auction's price.", [
+    ...AUCTION, ["caller", P], PRICE_PAID, BOUGHT,
+    ["owe", "u64", "Debt tokens paid by the pool."],
+    ["reward", "u64", "Caller reward from the insurance fund."],
+    ...LEFT, TS,
+  ]),
+  ev("BackstopCollateralBought", "Someone bought collateral from the backstop.", [
+    ["market", P], ["buyer", P], PRICE_PAID, ["collateral", "u64"],
+    ["owe", "u64", "Debt tokens paid."],
+    ["backstop_debt", "u64", "The pool's basket after."],
+    ["backstop_collateral", "u64"], TS,
+  ]),
+  ev("BackstopFunded",
+    "`fund_backstop` moved the backstop's accrued funding (interest and penalty shares) from the " +
+      "market's liquidity vault into the pool.", [
+      ["market", P], ["backstop", P],
+      ["amount", "u64", "Debt tokens moved into the pool."],
+      ["backstop_due", "u64", "Funding still due to the pool (the market had less idle cash)."],
+      ["backstop_debt", "u64", "The pool's debt tokens after."],
+      ["total_shares", "u64", "Pool shares (unchanged: each is worth more)."],
+      TS,
+    ]),
+];
+
+module.exports = { types, accounts, events };
