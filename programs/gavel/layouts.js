@@ -1,5 +1,5 @@
-// Gavel's account layouts, the Borsh types inside them and its events, written once. Everything that spells a
-// layout out is generated from this table by scripts/gen-layouts.js, or read from it:
+// Gavel's account layouts, the Borsh types inside them and its events, written once. Everything
+// that spells a layout out is generated from this table by scripts/gen-layouts.js, or read from it:
 //   - programs/gavel/src/state/layout_gen.rs: each struct or enum with its docs, and per account
 //     `DISCRIMINATOR`, `RESERVED`, `LEN`, `read`, `write` and `load`/`store` (the hand-written
 //     behaviour, e.g. `Market::accrue`, stays in `state/<name>.rs` as `impl` blocks);
