@@ -302,6 +302,36 @@ const TS_IMPORTS = {
   BackstopParams: "../types",
 };
 
+// A Borsh type's size in bytes, at its largest when an enum inside makes it variable.
+const maxSize = (type) => {
+  if (PRIMITIVES[type]) return PRIMITIVES[type].size;
+  const t = typeOf(type);
+  if (t.kind === "enum")
+    return 1 + Math.max(...t.variants.map((v) => v.fields.reduce((n, x) => n + maxSize(x.type), 0)));
+  return t.fields.reduce((n, x) => n + maxSize(x.type), 0);
+};
+
+// An account's size (= the Rust `LEN`) and the byte offsets of its fields up to the first one of
+// variable size (included), as an SDK constant: `POSITION_LAYOUT.offsets.owner`.
+function layoutConst(t) {
+  const offsets = [];
+  let at = 8;
+  for (const x of t.fields) {
+    offsets.push(`${camel(x.name)}: ${at}`);
+    if (typeOf(x.type) && variable(typeOf(x.type))) break;
+    at += maxSize(x.type);
+  }
+  const len = 8 + t.fields.reduce((n, x) => n + maxSize(x.type), 0) + (t.reserved ?? 0);
+  const constName = t.name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+  return [
+    ...jsDoc(
+      `\`${t.name}\`'s size in bytes (discriminator and reserved bytes included${variable(t) ? ", fields at their largest" : ""}) ` +
+        `and the byte offsets of its fields${variable(t) ? " up to the first of variable size" : ""}.`,
+    ),
+    `export const ${constName}_LAYOUT = { len: ${len}, offsets: { ${offsets.join(", ")} } } as const;`,
+  ];
+}
+
 async function ts() {
   const tsType = (x) => x.ts ?? PRIMITIVES[x.type]?.ts ?? x.type;
   const used = new Set(accounts.flatMap((t) => t.fields.map(tsType)));
@@ -344,6 +374,8 @@ async function ts() {
       `export function decode${t.name}(data: Buffer | Uint8Array): ${t.name}Account {`,
       `  return decodeAccount("${lowerFirst(t.name)}", data);`,
       "}",
+      "",
+      ...layoutConst(t),
     );
   }
   return prettierTs(out.join("\n") + "\n", TS_OUT);

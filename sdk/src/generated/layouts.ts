@@ -34,6 +34,15 @@ export function decodeConfig(data: Buffer | Uint8Array): ConfigAccount {
   return decodeAccount("config", data);
 }
 
+/**
+ * `Config`'s size in bytes (discriminator and reserved bytes included) and the byte offsets of its
+ * fields.
+ */
+export const CONFIG_LAYOUT = {
+  len: 138,
+  offsets: { admin: 8, pendingAdmin: 40, stop: 72, bump: 73 },
+} as const;
+
 /** Decoded `Market` account: a lending market. */
 export interface MarketAccount {
   /** Canonical bump of the market PDA. */
@@ -97,6 +106,35 @@ export function decodeMarket(data: Buffer | Uint8Array): MarketAccount {
   return decodeAccount("market", data);
 }
 
+/**
+ * `Market`'s size in bytes (discriminator and reserved bytes included, fields at their largest) and
+ * the byte offsets of its fields up to the first of variable size.
+ */
+export const MARKET_LAYOUT = {
+  len: 485,
+  offsets: {
+    bump: 8,
+    collateralMint: 9,
+    debtMint: 41,
+    collateralDecimals: 73,
+    debtDecimals: 74,
+    collateralVault: 75,
+    liquidityVault: 107,
+    shareMint: 139,
+    totalShares: 171,
+    cash: 179,
+    insurance: 187,
+    artTotal: 195,
+    rate: 203,
+    lastAccrualTs: 211,
+    collateralTotal: 219,
+    dirt: 227,
+    auctionDebt: 235,
+    auctionCount: 243,
+    params: 251,
+  },
+} as const;
+
 /** Decoded `Position` account: a borrower's position. */
 export interface PositionAccount {
   /** The market it belongs to. */
@@ -117,6 +155,15 @@ export interface PositionAccount {
 export function decodePosition(data: Buffer | Uint8Array): PositionAccount {
   return decodeAccount("position", data);
 }
+
+/**
+ * `Position`'s size in bytes (discriminator and reserved bytes included) and the byte offsets of
+ * its fields.
+ */
+export const POSITION_LAYOUT = {
+  len: 121,
+  offsets: { market: 8, owner: 40, ink: 72, art: 80, auctions: 88, bump: 96 },
+} as const;
 
 /** Decoded `Auction` account: a live auction. */
 export interface AuctionAccount {
@@ -177,6 +224,36 @@ export function decodeAuction(data: Buffer | Uint8Array): AuctionAccount {
   return decodeAccount("auction", data);
 }
 
+/**
+ * `Auction`'s size in bytes (discriminator and reserved bytes included) and the byte offsets of its
+ * fields.
+ */
+export const AUCTION_LAYOUT = {
+  len: 242,
+  offsets: {
+    market: 8,
+    id: 40,
+    position: 48,
+    owner: 80,
+    kicker: 112,
+    tab: 144,
+    lot: 152,
+    debt: 160,
+    top: 168,
+    tic: 176,
+    initialTab: 184,
+    initialLot: 192,
+    pendingOwe: 200,
+    flash: 208,
+    bump: 209,
+    initialDebt: 210,
+    rewardsPaid: 218,
+    priceMode: 226,
+    dMaxBps: 227,
+    kickedAt: 229,
+  },
+} as const;
+
 /** Decoded `WithdrawalRequest` account: an LP's pending withdrawal. */
 export interface WithdrawalRequestAccount {
   /** The market it belongs to. */
@@ -202,6 +279,15 @@ export interface WithdrawalRequestAccount {
 export function decodeWithdrawalRequest(data: Buffer | Uint8Array): WithdrawalRequestAccount {
   return decodeAccount("withdrawalRequest", data);
 }
+
+/**
+ * `WithdrawalRequest`'s size in bytes (discriminator and reserved bytes included) and the byte
+ * offsets of its fields.
+ */
+export const WITHDRAWAL_REQUEST_LAYOUT = {
+  len: 128,
+  offsets: { market: 8, lp: 40, shares: 72, value: 80, requestedTs: 88, claimableTs: 96, bump: 104 },
+} as const;
 
 /** Decoded `Backstop` account: a market's backstop pool. */
 export interface BackstopAccount {
@@ -235,6 +321,26 @@ export function decodeBackstop(data: Buffer | Uint8Array): BackstopAccount {
   return decodeAccount("backstop", data);
 }
 
+/**
+ * `Backstop`'s size in bytes (discriminator and reserved bytes included) and the byte offsets of
+ * its fields.
+ */
+export const BACKSTOP_LAYOUT = {
+  len: 229,
+  offsets: {
+    market: 8,
+    shareMint: 40,
+    debtVault: 72,
+    collateralVault: 104,
+    totalShares: 136,
+    debt: 144,
+    collateral: 152,
+    warming: 160,
+    params: 168,
+    bump: 196,
+  },
+} as const;
+
 /** Decoded `BackstopDepositor` account: one depositor's state in a backstop. */
 export interface BackstopDepositorAccount {
   /** The backstop. */
@@ -257,3 +363,12 @@ export interface BackstopDepositorAccount {
 export function decodeBackstopDepositor(data: Buffer | Uint8Array): BackstopDepositorAccount {
   return decodeAccount("backstopDepositor", data);
 }
+
+/**
+ * `BackstopDepositor`'s size in bytes (discriminator and reserved bytes included) and the byte
+ * offsets of its fields.
+ */
+export const BACKSTOP_DEPOSITOR_LAYOUT = {
+  len: 121,
+  offsets: { backstop: 8, owner: 40, warming: 72, warmAt: 80, withdrawShares: 88, withdrawAt: 96, bump: 104 },
+} as const;
