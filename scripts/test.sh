@@ -33,6 +33,7 @@ check tsc-sdk-types npx tsc -p tests/types
 check eslint npx eslint .
 check prettier npx prettier --check .
 check accounts node scripts/gen-accounts.js --check
+check layouts node scripts/gen-layouts.js --check
 check idl node scripts/gen-idl.js --check
 check idl-types node scripts/gen-idl-types.js --check
 check readme-tables node scripts/gen-readme-tables.js --check

@@ -15,6 +15,7 @@ import {
   SYSVAR_CLOCK_PUBKEY,
 } from "@solana/web3.js";
 import {
+  AUCTION_LAYOUT,
   AuctionAccount,
   BackstopAccount,
   BackstopDepositorAccount,
@@ -27,6 +28,7 @@ import {
   decodePosition,
   decodeWithdrawalRequest,
   MarketAccount,
+  POSITION_LAYOUT,
   PositionAccount,
   WithdrawalRequestAccount,
 } from "./accounts";
@@ -52,11 +54,11 @@ export const ACCOUNT_DISCRIMINATORS: Readonly<Record<GavelAccountName, Buffer>> 
 });
 
 /** Byte offset of `Position.market` (right after the discriminator). */
-export const POSITION_MARKET_OFFSET = 8;
+export const POSITION_MARKET_OFFSET = POSITION_LAYOUT.offsets.market;
 /** Byte offset of `Position.owner`. */
-export const POSITION_OWNER_OFFSET = 40;
+export const POSITION_OWNER_OFFSET = POSITION_LAYOUT.offsets.owner;
 /** Byte offset of `Auction.market` (right after the discriminator). */
-export const AUCTION_MARKET_OFFSET = 8;
+export const AUCTION_MARKET_OFFSET = AUCTION_LAYOUT.offsets.market;
 
 /** A decoded program account with its address (the shape of Anchor's `account.x.all()`). */
 export interface ProgramAccount<T> {

@@ -13,6 +13,7 @@ pub mod checks;
 pub mod context;
 pub mod error;
 pub mod events;
+pub mod events_gen;
 pub mod instructions;
 pub mod instructions_sysvar;
 pub mod liquidation;

@@ -4632,7 +4632,7 @@ export type Gavel = {
     {
       "name": "curve",
       "docs": [
-        "Auction price curve; cut factors on CUT_SCALE = 1e18."
+        "Auction price curve (docs/parameters.md; Maker's `abaci`); cut factors on `CUT_SCALE` = 1e18. Borsh enum: tag byte, then fields."
       ],
       "type": {
         "kind": "enum",
@@ -4674,7 +4674,7 @@ export type Gavel = {
     {
       "name": "marketParams",
       "docs": [
-        "Everything the admin sets on a market."
+        "Everything the admin sets on a market (`create_market`, `update_market`)."
       ],
       "type": {
         "kind": "struct",
@@ -4809,7 +4809,7 @@ export type Gavel = {
     {
       "name": "backstopParams",
       "docs": [
-        "Everything the admin sets on a backstop pool."
+        "Everything the admin sets on a backstop (`create_backstop`, `update_backstop`)."
       ],
       "type": {
         "kind": "struct",
@@ -4839,6 +4839,9 @@ export type Gavel = {
     },
     {
       "name": "config",
+      "docs": [
+        "Protocol-wide settings."
+      ],
       "type": {
         "kind": "struct",
         "fields": [
@@ -4872,6 +4875,9 @@ export type Gavel = {
     },
     {
       "name": "market",
+      "docs": [
+        "A lending market."
+      ],
       "type": {
         "kind": "struct",
         "fields": [
@@ -4972,6 +4978,9 @@ export type Gavel = {
     },
     {
       "name": "position",
+      "docs": [
+        "A borrower's position."
+      ],
       "type": {
         "kind": "struct",
         "fields": [
@@ -5012,52 +5021,10 @@ export type Gavel = {
       }
     },
     {
-      "name": "withdrawalRequest",
-      "type": {
-        "kind": "struct",
-        "fields": [
-          {
-            "name": "market",
-            "type": "pubkey"
-          },
-          {
-            "name": "lp",
-            "type": "pubkey"
-          },
-          {
-            "name": "shares",
-            "type": "u64"
-          },
-          {
-            "name": "value",
-            "type": "u64"
-          },
-          {
-            "name": "requestedTs",
-            "type": "i64"
-          },
-          {
-            "name": "claimableTs",
-            "type": "i64"
-          },
-          {
-            "name": "bump",
-            "type": "u8"
-          },
-          {
-            "name": "reserved",
-            "type": {
-              "array": [
-                "u8",
-                23
-              ]
-            }
-          }
-        ]
-      }
-    },
-    {
       "name": "auction",
+      "docs": [
+        "A live auction."
+      ],
       "type": {
         "kind": "struct",
         "fields": [
@@ -5154,7 +5121,58 @@ export type Gavel = {
       }
     },
     {
+      "name": "withdrawalRequest",
+      "docs": [
+        "An LP's pending withdrawal."
+      ],
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "market",
+            "type": "pubkey"
+          },
+          {
+            "name": "lp",
+            "type": "pubkey"
+          },
+          {
+            "name": "shares",
+            "type": "u64"
+          },
+          {
+            "name": "value",
+            "type": "u64"
+          },
+          {
+            "name": "requestedTs",
+            "type": "i64"
+          },
+          {
+            "name": "claimableTs",
+            "type": "i64"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "reserved",
+            "type": {
+              "array": [
+                "u8",
+                23
+              ]
+            }
+          }
+        ]
+      }
+    },
+    {
       "name": "backstop",
+      "docs": [
+        "A market's backstop pool."
+      ],
       "type": {
         "kind": "struct",
         "fields": [
@@ -5216,6 +5234,9 @@ export type Gavel = {
     },
     {
       "name": "backstopDepositor",
+      "docs": [
+        "One depositor's state in a backstop."
+      ],
       "type": {
         "kind": "struct",
         "fields": [

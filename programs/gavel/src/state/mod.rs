@@ -5,6 +5,7 @@ pub mod auction;
 pub mod backstop;
 pub mod config;
 pub mod discriminator;
+pub mod layout_gen;
 pub mod market;
 pub mod position;
 pub mod stop;
