@@ -478,3 +478,86 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
     }
   });
 });
+
+// The demo's two 20–30 s waits: a partially kicked position whose auction settled with its lot
+// exhausted got the unraised debt back as art and was unsafe again, but the node never notified
+// the position's write; the bots saw the auction close and waited for the next full resync.
+describe("24 kicks after a settlement: the bidder re-reads a closed auction's position (LiteSVM, live clock)", function () {
+  this.timeout(30_000);
+
+  it("a partially kicked position is not kicked while its auction sells, and is kicked again as soon as the auction closes (no position notification)", async () => {
+    const w = new KeeperWorld().setupKeeper();
+    const bot = Keypair.generate();
+    w.chain.svm.airdrop(bot.publicKey, 10_000_000_000n);
+    for (const mint of [w.ref.debtMint, w.ref.collateralMint])
+      w.setTokenAccount(getAssociatedTokenAddressSync(mint, bot.publicKey), mint, bot.publicKey, new BN(0));
+    const owner = w.borrower(10, 1_000);
+    const position = positionPda(w.addrs.market, owner.publicKey)[0];
+    w.goLive();
+    const ws = new StubWs();
+    const out: LogLine[] = [];
+    const inventory = new Inventory();
+    const kicker = new Bidder({
+      // No inventory (it never takes) and no resync during the test: only its reactions kick.
+      config: { ...DEFAULTS, markets: [w.addrs.market.toBase58()], resyncSecs: 3_600, maxOracleAgeSecs: 600 },
+      payer: bot,
+      connection: svmConnection(w),
+      logger: pino({ level: "info" }, { write: (s: string) => void out.push(JSON.parse(s) as LogLine) }),
+      metrics: new BidderMetrics("kicker"),
+      strategy: new InventoryStrategy(inventory, 0),
+      inventory,
+      ws: ws as unknown as ResilientWs,
+    });
+    const kicks = (): LogLine[] =>
+      out.filter((l) => l.event?.startsWith("kick") && l.position === position.toBase58());
+    try {
+      await kicker.start();
+      w.sync();
+      w.setPrice(120);
+      ws.notify(w, [w.oracle]);
+      const first = await waitFor(out, (l) => l.event === "kick.won", 5_000);
+      const auction = new PublicKey(first.auction as string);
+      const a0 = decodeAuction(w.chain.data(auction)!);
+      const p0 = w.position(owner.publicKey)!;
+      expect(p0.auctions.toNumber()).to.equal(1);
+      ws.notify(w, [auction, position, w.addrs.market]);
+
+      // The price falls: the rest of the position is unsafe, but its auction is live (partial kicks).
+      w.sync();
+      w.setPrice(100);
+      ws.notify(w, [w.oracle]);
+      const skip = await waitFor(
+        out,
+        (l) => l.event === "skip" && l.subject === `position:${position.toBase58()}`,
+        2_000,
+      );
+      expect(skip.reason).to.equal("position_auction_live");
+      expect(kicks().map((l) => l.event)).to.deep.equal(["kick", "kick.won"]);
+
+      // A taker buys the whole lot, worth less than the tab at $100: the auction closes and the
+      // unraised debt goes back to the position. Only the auction's close is notified.
+      const taker = w.bidder(10_000);
+      w.sync();
+      w.setPrice(100);
+      w.mustSend([w.takeIx(auction, taker, a0.lot, w.mid(1_000), [w.oracle])], [taker]);
+      expect(w.auction(auction)).to.equal(null);
+      const p1 = w.position(owner.publicKey)!;
+      expect(p1.auctions.toNumber()).to.equal(0);
+      expect(p1.art.gt(p0.art)).to.equal(true);
+      await kicker.sender.refreshBlockhash();
+      const closedAt = Date.now();
+      ws.notify(w, [auction]);
+      const second = await waitFor(out, (l) => l.event === "kick.won" && l.auction !== first.auction, 3_000);
+      expect(Date.now() - closedAt).to.be.lessThan(3_000);
+      expect(second.position).to.equal(position.toBase58());
+      const sent = kicks().filter((l) => l.event === "kick");
+      expect(sent.length).to.equal(2);
+      expect(sent[1].trigger).to.equal("account");
+      expect(kicks().some((l) => l.event === "kick.failed" || l.event === "kick.lost")).to.equal(false);
+      expect(w.position(owner.publicKey)!.auctions.toNumber()).to.equal(1);
+    } finally {
+      if (process.env.KEEPER_DEBUG) for (const l of out) console.log(JSON.stringify(l));
+      await kicker.stop(2_000);
+    }
+  });
+});

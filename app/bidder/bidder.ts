@@ -58,6 +58,7 @@ export class Bidder {
     this.kicks = new KickPipeline(core);
     this.auctions = new AuctionPipeline(core, core.cfg.absorbKeeper ? new AbsorbPipeline(core) : null);
     core.auctionDue = (m, key, t) => this.auctions.evaluate(m, key, t);
+    core.positionDue = (m, key, t) => this.kicks.positionChanged(m, key, t);
     this.sync = new IndexSync(core, {
       marketChanged: (m, t) => this.kicks.scanThrottled(m, t),
       marketDue: (m, t) => this.evaluateMarket(m, t),

@@ -29,6 +29,7 @@ export const RACE_ERRORS = new Set([
   "AccountAddressInvalid",
   "AuctionMismatch",
   "PositionSafe",
+  "PositionAuctionLive",
   "HoleFull",
   "AuctionDusty",
   "AuctionResetNotNeeded",
