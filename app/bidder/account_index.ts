@@ -149,6 +149,12 @@ export class MarketState {
     return this.hasDebtOracle ? [p.collateralOracle, p.debtOracle] : [p.collateralOracle];
   }
 
+  /** The market's mints and oracles, as the bot's instructions on it name them. */
+  ixAccounts(): { collateralMint: PublicKey; debtMint: PublicKey; oracles: PublicKey[] } {
+    const { collateralMint, debtMint } = this.account;
+    return { collateralMint, debtMint, oracles: this.oracleAccounts() };
+  }
+
   /** Decodes an oracle account of this market (`which` = collateral or debt). */
   setOracle(which: "coll" | "debt", data: Buffer, slot: number, receivedAt = Date.now()): void {
     const kind =
