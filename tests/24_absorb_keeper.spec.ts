@@ -35,7 +35,7 @@ import {
   updateBackstopIx,
 } from "../sdk/src";
 import { Bidder } from "../app/bidder/bidder";
-import { DEFAULTS } from "../app/bidder/config";
+import { BidderConfig, DEFAULTS } from "../app/bidder/config";
 import { BidderMetrics } from "../app/bidder/metrics";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { ResilientWs, WsAccount } from "../app/bidder/ws";
@@ -264,6 +264,36 @@ async function counter(metrics: BidderMetrics, outcome: string): Promise<number>
   return v?.value ?? 0;
 }
 
+/**
+ * A bidder on `w` through the RPC shim and the websocket stand-in `ws`, logging into `lines`: the
+ * market of `w`, no resync during a test, an inventory strategy with `slippageBps`, and `config`.
+ */
+function svmBidder(
+  w: KeeperWorld,
+  payer: Keypair,
+  ws: StubWs,
+  lines: LogLine[],
+  opts: { config: Partial<BidderConfig>; metrics: BidderMetrics; slippageBps: number },
+): Bidder {
+  const inventory = new Inventory();
+  return new Bidder({
+    config: {
+      ...DEFAULTS,
+      markets: [w.addrs.market.toBase58()],
+      resyncSecs: 3_600,
+      maxOracleAgeSecs: 600,
+      ...opts.config,
+    },
+    payer,
+    connection: svmConnection(w),
+    logger: pino({ level: "info" }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) }),
+    metrics: opts.metrics,
+    strategy: new InventoryStrategy(inventory, opts.slippageBps),
+    inventory,
+    ws: ws as unknown as ResilientWs,
+  });
+}
+
 describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real program (LiteSVM, live clock)", function () {
   this.timeout(60_000);
   const w = new KeeperWorld();
@@ -289,23 +319,7 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
       new BN(0),
     );
     w.goLive();
-    const inventory = new Inventory();
-    bidder = new Bidder({
-      config: {
-        ...DEFAULTS,
-        markets: [w.addrs.market.toBase58()],
-        absorbKeeper: true,
-        resyncSecs: 3_600,
-        maxOracleAgeSecs: 600,
-      },
-      payer: keeper,
-      connection: svmConnection(w),
-      logger: pino({ level: "info" }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) }),
-      metrics,
-      strategy: new InventoryStrategy(inventory, 0),
-      inventory,
-      ws: ws as unknown as ResilientWs,
-    });
+    bidder = svmBidder(w, keeper, ws, lines, { config: { absorbKeeper: true }, metrics, slippageBps: 0 });
     await bidder.start();
     expect(bidder.backstops.get(w.addrs.market.toBase58())?.account.debt.toString()).to.equal(
       USDC(10_000).toString(),
@@ -426,23 +440,10 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
     w.setTokenAccount(buyerCollateral, w.ref.collateralMint, buyer.publicKey, new BN(0));
     const buyerWs = new StubWs();
     const out: LogLine[] = [];
-    const inventory = new Inventory();
-    const venueBot = new Bidder({
-      config: {
-        ...DEFAULTS,
-        markets: [market],
-        backstopBuy: true,
-        minProfitBps: 20,
-        resyncSecs: 3_600,
-        maxOracleAgeSecs: 600,
-      },
-      payer: buyer,
-      connection: svmConnection(w),
-      logger: pino({ level: "info" }, { write: (s: string) => void out.push(JSON.parse(s) as LogLine) }),
+    const venueBot = svmBidder(w, buyer, buyerWs, out, {
+      config: { backstopBuy: true, minProfitBps: 20 },
       metrics: new BidderMetrics("venue"),
-      strategy: new InventoryStrategy(inventory, 50),
-      inventory,
-      ws: buyerWs as unknown as ResilientWs,
+      slippageBps: 50,
     });
     try {
       w.sync();
@@ -496,17 +497,11 @@ describe("24 kicks after a settlement: the bidder re-reads a closed auction's po
     w.goLive();
     const ws = new StubWs();
     const out: LogLine[] = [];
-    const inventory = new Inventory();
-    const kicker = new Bidder({
-      // No inventory (it never takes) and no resync during the test: only its reactions kick.
-      config: { ...DEFAULTS, markets: [w.addrs.market.toBase58()], resyncSecs: 3_600, maxOracleAgeSecs: 600 },
-      payer: bot,
-      connection: svmConnection(w),
-      logger: pino({ level: "info" }, { write: (s: string) => void out.push(JSON.parse(s) as LogLine) }),
+    // No inventory (it never takes) and no resync during the test: only its reactions kick.
+    const kicker = svmBidder(w, bot, ws, out, {
+      config: {},
       metrics: new BidderMetrics("kicker"),
-      strategy: new InventoryStrategy(inventory, 0),
-      inventory,
-      ws: ws as unknown as ResilientWs,
+      slippageBps: 0,
     });
     const kicks = (): LogLine[] =>
       out.filter((l) => l.event?.startsWith("kick") && l.position === position.toBase58());
