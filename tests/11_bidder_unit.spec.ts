@@ -36,6 +36,7 @@ import {
   RATE_SCALE,
   takePrice,
   takeQuote,
+  V2_ENGINE,
   valueFloor,
 } from "../sdk/src";
 import { ConfigError, defaultWsUrl, loadKeypair, parseConfig } from "../app/bidder/config";
@@ -633,7 +634,7 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
     };
 
     it("kick reward = tip + chip × tab, capped by the insurance fund; kicked when it covers the fee", () => {
-      const pos = { ink: SOL(10), art: USDC(1_000) }; // $1000 debt, limit $960 at $120
+      const pos = { ink: SOL(10), art: USDC(1_000), auctions: 0 }; // $1000 debt, limit $960 at $120
       const q = kickQuote(market, pos, px(120), 0);
       if ("skip" in q) throw new Error(q.skip);
       expect(q.tab.toString()).to.equal(USDC(1_100).toString());
@@ -650,7 +651,7 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
     });
 
     it("safe, hole-full and dusty positions are not kicked (the program's refusals)", () => {
-      const pos = { ink: SOL(10), art: USDC(1_000) };
+      const pos = { ink: SOL(10), art: USDC(1_000), auctions: 0 };
       expect(kickQuote(market, pos, px(130), 0)).to.deep.equal({ skip: "safe" });
       const full = { ...market, dirt: market.params.hole };
       expect(kickQuote(full, pos, px(120), 0)).to.deep.equal({ skip: "hole_full" });
@@ -665,10 +666,27 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
       expect(part.lot.toString()).to.equal(SOL(5).toString());
     });
 
+    // The demo's three bots sent 40 kicks the program refused (PositionAuctionLive): a position
+    // partially kicked while its auction still sold.
+    it("partial kicks: a position with a live auction is not kicked until it settles (PositionAuctionLive); whole-position markets ignore the count", () => {
+      const pos = { ink: SOL(10), art: USDC(1_000), auctions: 1 };
+      const partial = { ...market, params: { ...market.params, ...V2_ENGINE } };
+      expect(kickQuote(partial, pos, px(120), 0)).to.deep.equal({ skip: "position_auction_live" });
+      expect(decideKick(partial, pos, px(120), 0, FEES, 60_000)).to.deep.equal({
+        action: "skip",
+        reason: "position_auction_live",
+      });
+      expect(decideKick(partial, { ...pos, auctions: new BN(0) }, px(120), 0, FEES, 60_000).action).to.equal(
+        "kick",
+      );
+      // Maker mode kicks whole positions: no count rule in the program.
+      expect(decideKick(market, pos, px(120), 0, FEES, 60_000).action).to.equal("kick");
+    });
+
     // Issue 15: kickQuote and the reset path used to omit the cap at the penalty, overstating the
     // reward of auctions under ~50 USDC of debt (and the priority fee bid on it).
     it("kick and reset rewards are capped by the auction's penalty, also across resets (SDK kickReward/resetReward)", () => {
-      const pos = { ink: SOL(0.2), art: USDC(20) }; // tab 22, penalty 2 < tip 5
+      const pos = { ink: SOL(0.2), art: USDC(20), auctions: 0 }; // tab 22, penalty 2 < tip 5
       const q = kickQuote(market, pos, px(120), 0);
       if ("skip" in q) throw new Error(q.skip);
       expect([q.tab.toString(), q.reward.toString()]).to.deep.equal([

@@ -35,7 +35,7 @@ import {
   updateBackstopIx,
 } from "../sdk/src";
 import { Bidder } from "../app/bidder/bidder";
-import { DEFAULTS } from "../app/bidder/config";
+import { BidderConfig, DEFAULTS } from "../app/bidder/config";
 import { BidderMetrics } from "../app/bidder/metrics";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { ResilientWs, WsAccount } from "../app/bidder/ws";
@@ -264,6 +264,36 @@ async function counter(metrics: BidderMetrics, outcome: string): Promise<number>
   return v?.value ?? 0;
 }
 
+/**
+ * A bidder on `w` through the RPC shim and the websocket stand-in `ws`, logging into `lines`: the
+ * market of `w`, no resync during a test, an inventory strategy with `slippageBps`, and `config`.
+ */
+function svmBidder(
+  w: KeeperWorld,
+  payer: Keypair,
+  ws: StubWs,
+  lines: LogLine[],
+  opts: { config: Partial<BidderConfig>; metrics: BidderMetrics; slippageBps: number },
+): Bidder {
+  const inventory = new Inventory();
+  return new Bidder({
+    config: {
+      ...DEFAULTS,
+      markets: [w.addrs.market.toBase58()],
+      resyncSecs: 3_600,
+      maxOracleAgeSecs: 600,
+      ...opts.config,
+    },
+    payer,
+    connection: svmConnection(w),
+    logger: pino({ level: "info" }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) }),
+    metrics: opts.metrics,
+    strategy: new InventoryStrategy(inventory, opts.slippageBps),
+    inventory,
+    ws: ws as unknown as ResilientWs,
+  });
+}
+
 describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real program (LiteSVM, live clock)", function () {
   this.timeout(60_000);
   const w = new KeeperWorld();
@@ -289,23 +319,7 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
       new BN(0),
     );
     w.goLive();
-    const inventory = new Inventory();
-    bidder = new Bidder({
-      config: {
-        ...DEFAULTS,
-        markets: [w.addrs.market.toBase58()],
-        absorbKeeper: true,
-        resyncSecs: 3_600,
-        maxOracleAgeSecs: 600,
-      },
-      payer: keeper,
-      connection: svmConnection(w),
-      logger: pino({ level: "info" }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) }),
-      metrics,
-      strategy: new InventoryStrategy(inventory, 0),
-      inventory,
-      ws: ws as unknown as ResilientWs,
-    });
+    bidder = svmBidder(w, keeper, ws, lines, { config: { absorbKeeper: true }, metrics, slippageBps: 0 });
     await bidder.start();
     expect(bidder.backstops.get(w.addrs.market.toBase58())?.account.debt.toString()).to.equal(
       USDC(10_000).toString(),
@@ -426,23 +440,10 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
     w.setTokenAccount(buyerCollateral, w.ref.collateralMint, buyer.publicKey, new BN(0));
     const buyerWs = new StubWs();
     const out: LogLine[] = [];
-    const inventory = new Inventory();
-    const venueBot = new Bidder({
-      config: {
-        ...DEFAULTS,
-        markets: [market],
-        backstopBuy: true,
-        minProfitBps: 20,
-        resyncSecs: 3_600,
-        maxOracleAgeSecs: 600,
-      },
-      payer: buyer,
-      connection: svmConnection(w),
-      logger: pino({ level: "info" }, { write: (s: string) => void out.push(JSON.parse(s) as LogLine) }),
+    const venueBot = svmBidder(w, buyer, buyerWs, out, {
+      config: { backstopBuy: true, minProfitBps: 20 },
       metrics: new BidderMetrics("venue"),
-      strategy: new InventoryStrategy(inventory, 50),
-      inventory,
-      ws: buyerWs as unknown as ResilientWs,
+      slippageBps: 50,
     });
     try {
       w.sync();
@@ -475,6 +476,83 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
     } finally {
       if (process.env.KEEPER_DEBUG) for (const l of out) console.log(JSON.stringify(l));
       await venueBot.stop(2_000);
+    }
+  });
+});
+
+// The demo's two 20–30 s waits: a partially kicked position whose auction settled with its lot
+// exhausted got the unraised debt back as art and was unsafe again, but the node never notified
+// the position's write; the bots saw the auction close and waited for the next full resync.
+describe("24 kicks after a settlement: the bidder re-reads a closed auction's position (LiteSVM, live clock)", function () {
+  this.timeout(30_000);
+
+  it("a partially kicked position is not kicked while its auction sells, and is kicked again as soon as the auction closes (no position notification)", async () => {
+    const w = new KeeperWorld().setupKeeper();
+    const bot = Keypair.generate();
+    w.chain.svm.airdrop(bot.publicKey, 10_000_000_000n);
+    for (const mint of [w.ref.debtMint, w.ref.collateralMint])
+      w.setTokenAccount(getAssociatedTokenAddressSync(mint, bot.publicKey), mint, bot.publicKey, new BN(0));
+    const owner = w.borrower(10, 1_000);
+    const position = positionPda(w.addrs.market, owner.publicKey)[0];
+    w.goLive();
+    const ws = new StubWs();
+    const out: LogLine[] = [];
+    // No inventory (it never takes) and no resync during the test: only its reactions kick.
+    const kicker = svmBidder(w, bot, ws, out, {
+      config: {},
+      metrics: new BidderMetrics("kicker"),
+      slippageBps: 0,
+    });
+    const kicks = (): LogLine[] =>
+      out.filter((l) => l.event?.startsWith("kick") && l.position === position.toBase58());
+    try {
+      await kicker.start();
+      w.sync();
+      w.setPrice(120);
+      ws.notify(w, [w.oracle]);
+      const first = await waitFor(out, (l) => l.event === "kick.won", 5_000);
+      const auction = new PublicKey(first.auction as string);
+      const a0 = decodeAuction(w.chain.data(auction)!);
+      const p0 = w.position(owner.publicKey)!;
+      expect(p0.auctions.toNumber()).to.equal(1);
+      ws.notify(w, [auction, position, w.addrs.market]);
+
+      // The price falls: the rest of the position is unsafe, but its auction is live (partial kicks).
+      w.sync();
+      w.setPrice(100);
+      ws.notify(w, [w.oracle]);
+      const skip = await waitFor(
+        out,
+        (l) => l.event === "skip" && l.subject === `position:${position.toBase58()}`,
+        2_000,
+      );
+      expect(skip.reason).to.equal("position_auction_live");
+      expect(kicks().map((l) => l.event)).to.deep.equal(["kick", "kick.won"]);
+
+      // A taker buys the whole lot, worth less than the tab at $100: the auction closes and the
+      // unraised debt goes back to the position. Only the auction's close is notified.
+      const taker = w.bidder(10_000);
+      w.sync();
+      w.setPrice(100);
+      w.mustSend([w.takeIx(auction, taker, a0.lot, w.mid(1_000), [w.oracle])], [taker]);
+      expect(w.auction(auction)).to.equal(null);
+      const p1 = w.position(owner.publicKey)!;
+      expect(p1.auctions.toNumber()).to.equal(0);
+      expect(p1.art.gt(p0.art)).to.equal(true);
+      await kicker.sender.refreshBlockhash();
+      const closedAt = Date.now();
+      ws.notify(w, [auction]);
+      const second = await waitFor(out, (l) => l.event === "kick.won" && l.auction !== first.auction, 3_000);
+      expect(Date.now() - closedAt).to.be.lessThan(3_000);
+      expect(second.position).to.equal(position.toBase58());
+      const sent = kicks().filter((l) => l.event === "kick");
+      expect(sent.length).to.equal(2);
+      expect(sent[1].trigger).to.equal("account");
+      expect(kicks().some((l) => l.event === "kick.failed" || l.event === "kick.lost")).to.equal(false);
+      expect(w.position(owner.publicKey)!.auctions.toNumber()).to.equal(1);
+    } finally {
+      if (process.env.KEEPER_DEBUG) for (const l of out) console.log(JSON.stringify(l));
+      await kicker.stop(2_000);
     }
   });
 });

@@ -11,7 +11,7 @@ import { absorbIx } from "../../sdk/src";
 import { MarketState } from "./account_index";
 import { AuctionWork, BotCore, Trigger } from "./core";
 import { decideAbsorb } from "./decide";
-import { cuKeyOf, cuLimitOf, DEFAULT_CU, sendDecision } from "./send_path";
+import { decisionCuLimit, logNotWon, sendDecision } from "./send_path";
 
 type AbsorbDecision = Extract<ReturnType<typeof decideAbsorb>, { action: "absorb" }>;
 
@@ -38,7 +38,7 @@ export class AbsorbPipeline {
     const now = core.clock.nowSecs();
     const d = decideAbsorb(m.account, a, b.account, oraclePrice, now, {
       policy: core.fees(m),
-      cuLimit: cuLimitOf(core, cuKeyOf("absorb", m), DEFAULT_CU.absorb),
+      cuLimit: decisionCuLimit(core, "absorb", m),
     });
     if (d.action === "skip") {
       const dueAt = a.kickedAt.add(b.account.params.absorbAfterSecs);
@@ -90,26 +90,20 @@ export class AbsorbPipeline {
     const a = m.auctions.get(key)!.account;
     const ix = absorbIx(
       {
-        collateralMint: m.account.collateralMint,
-        debtMint: m.account.debtMint,
+        ...m.ixAccounts(),
         auction: new PublicKey(key),
         position: a.position,
         kicker: a.kicker,
         caller: core.me,
         callerDebtAccount: core.accountsFor(m).debt,
-        oracles: m.oracleAccounts(),
       },
       core.programId,
     );
-    const cuKey = cuKeyOf("absorb", m);
     const sent = await sendDecision(core, m, {
       kind: "absorb",
       event: "absorb",
-      cuKey,
-      cuLimit: cuLimitOf(core, cuKey, DEFAULT_CU.absorb),
       gain: d.reward,
       ixs: [ix],
-      signers: [],
       fields: {
         market: m.key,
         auction: key,
@@ -150,16 +144,8 @@ export class AbsorbPipeline {
         },
         "absorb.won",
       );
-    } else if (outcome === "lost") {
-      core.log.info(
-        { event: "absorb.lost", ...fields, reason: res.gavel.errorName, signature: res.signature },
-        "absorb.lost",
-      );
     } else {
-      core.log.error(
-        { event: "absorb.failed", ...fields, reason: res.reason, error: res.error },
-        "absorb.failed",
-      );
+      logNotWon(core, "absorb", sent);
     }
     await core.afterAuctionTx(m, key, w, outcome === "failed", [
       key,

@@ -149,6 +149,12 @@ export class MarketState {
     return this.hasDebtOracle ? [p.collateralOracle, p.debtOracle] : [p.collateralOracle];
   }
 
+  /** The market's mints and oracles, as the bot's instructions on it name them. */
+  ixAccounts(): { collateralMint: PublicKey; debtMint: PublicKey; oracles: PublicKey[] } {
+    const { collateralMint, debtMint } = this.account;
+    return { collateralMint, debtMint, oracles: this.oracleAccounts() };
+  }
+
   /** Decodes an oracle account of this market (`which` = collateral or debt). */
   setOracle(which: "coll" | "debt", data: Buffer, slot: number, receivedAt = Date.now()): void {
     const kind =
@@ -211,7 +217,9 @@ export type Applied =
   | { kind: "market"; market: MarketState }
   | { kind: "position"; market: MarketState; key: string }
   | { kind: "auction"; market: MarketState; key: string; isNew: boolean }
-  | { kind: "closed"; market: MarketState; key: string; was: "auction" | "position" }
+  /** A closed auction names its position (the settlement wrote it). */
+  | { kind: "closed"; market: MarketState; key: string; was: "auction"; position: string }
+  | { kind: "closed"; market: MarketState; key: string; was: "position" }
   | { kind: "ignored" };
 
 /** See the module doc. */
@@ -290,7 +298,13 @@ export class BidderIndex {
       const a = m.auctions.get(pubkey);
       if (a && a.slot <= slot) {
         m.auctions.delete(pubkey);
-        return { kind: "closed", market: m, key: pubkey, was: "auction" };
+        return {
+          kind: "closed",
+          market: m,
+          key: pubkey,
+          was: "auction",
+          position: a.account.position.toBase58(),
+        };
       }
       const p = m.positions.get(pubkey);
       if (p && p.slot <= slot) {

@@ -122,12 +122,10 @@ export class BackstopVenue {
         ixs: [
           buyFromBackstopIx(
             {
-              collateralMint: m.account.collateralMint,
-              debtMint: m.account.debtMint,
+              ...m.ixAccounts(),
               buyer: accounts.owner,
               buyerDebtAccount: accounts.debt,
               buyerCollateralAccount: accounts.collateral,
-              oracles: m.oracleAccounts(),
             },
             { maxCollateral: d.collateral, maxPrice: d.limit },
             deps.programId,

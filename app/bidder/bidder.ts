@@ -22,12 +22,11 @@ import {
   createAssociatedTokenAccountIdempotentInstruction,
   getAssociatedTokenAddressSync,
 } from "@solana/spl-token";
-import { kickIx } from "../../sdk/src";
 import { MarketState } from "./account_index";
 import { AbsorbPipeline } from "./absorb";
 import { BackstopVenue } from "./backstop_venue";
 import { BidderDeps, BotCore, Trigger } from "./core";
-import { KickPipeline } from "./kick";
+import { botKickIx, KickPipeline } from "./kick";
 import { readChainTime } from "./sender";
 import { IndexSync } from "./sync";
 import { AuctionPipeline } from "./take";
@@ -58,6 +57,7 @@ export class Bidder {
     this.kicks = new KickPipeline(core);
     this.auctions = new AuctionPipeline(core, core.cfg.absorbKeeper ? new AbsorbPipeline(core) : null);
     core.auctionDue = (m, key, t) => this.auctions.evaluate(m, key, t);
+    core.positionDue = (m, key, t) => this.kicks.positionChanged(m, key, t);
     this.sync = new IndexSync(core, {
       marketChanged: (m, t) => this.kicks.scanThrottled(m, t),
       marketDue: (m, t) => this.evaluateMarket(m, t),
@@ -223,18 +223,7 @@ export class Bidder {
         quote,
         programId: core.programId,
       });
-      const kick = kickIx(
-        {
-          collateralMint: m.account.collateralMint,
-          debtMint: m.account.debtMint,
-          kicker: core.me,
-          owner: dummy,
-          auctionId: m.account.auctionCount,
-          kickerDebtAccount: dummy,
-          oracles: m.oracleAccounts(),
-        },
-        core.programId,
-      );
+      const kick = botKickIx(core, m, dummy, dummy);
       core.sender.buildSigned([...take.ixs, kick], take.signers, 100_000, 1, dummy.toBase58());
     } catch {
       // a venue that cannot quote yet: nothing to warm

@@ -10,7 +10,7 @@ import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import type { Logger } from "pino";
 import { BackstopAccount, backstopAddresses, decodeBackstop } from "../../sdk/src";
-import { BACKSTOP_DISCRIMINATOR, BidderIndex, MarketState } from "./account_index";
+import { Applied, BACKSTOP_DISCRIMINATOR, BidderIndex, MarketState } from "./account_index";
 import { BidderConfig } from "./config";
 import { FeePolicy, lamportsPerDebtUnit } from "./decide";
 import { BidderMetrics } from "./metrics";
@@ -73,6 +73,8 @@ export class BotCore {
   stopping = false;
   /** Re-decides one auction (the auction pipeline; set by the bidder). */
   auctionDue: (m: MarketState, key: string, t: Trigger) => void = () => undefined;
+  /** Re-checks one position for a kick (the kick pipeline; set by the bidder). */
+  positionDue: (m: MarketState, key: string, t: Trigger) => void = () => undefined;
 
   constructor(deps: BidderDeps) {
     this.cfg = deps.config;
@@ -162,6 +164,24 @@ export class BotCore {
     return w;
   }
 
+  /**
+   * Reacts to an account the index removed: a closed auction is forgotten, and its position, which
+   * the settlement wrote (one live auction less; collateral or unraised debt back), is re-read and
+   * re-checked for a kick. A node need not notify that write (the close itself is seen on the
+   * auction's own subscription or re-read after a take), and a position with a live auction is not
+   * kicked on a partial-kick market, so without this it would wait for the next full resync.
+   */
+  removed(applied: Applied): void {
+    if (applied.kind !== "closed" || applied.was !== "auction") return;
+    this.forgetAuction(applied.key);
+    if (this.stopping) return;
+    const { market, position } = applied;
+    const t0 = Date.now();
+    void this.track(
+      this.refresh([position]).then(() => this.positionDue(market, position, { trigger: "account", t0 })),
+    );
+  }
+
   forgetAuction(key: string): void {
     this.lastSkip.delete(`auction:${key}`);
     const w = this.work.get(key);
@@ -245,7 +265,7 @@ export class BotCore {
       res.value.forEach((info, i) => {
         const k = keys[i];
         if (!info || info.data.length === 0 || info.lamports === 0) {
-          if (this.index.remove(k, res.context.slot).kind === "closed") this.forgetAuction(k);
+          this.removed(this.index.remove(k, res.context.slot));
           return;
         }
         const m = this.index.markets.get(k);

@@ -139,8 +139,11 @@ export interface KickQuote {
   partial: boolean;
 }
 
-/** Why a kick is not possible: `safe`, `hole_full`, `auction_dusty` or `overflow` (program errors). */
-export type KickSkip = "safe" | "hole_full" | "auction_dusty" | "overflow";
+/**
+ * Why a kick is not possible (the program's refusals): `safe`, `hole_full`, `auction_dusty`,
+ * `overflow`, or `position_auction_live` (partial kicks: one live auction per position).
+ */
+export type KickSkip = "safe" | "hole_full" | "auction_dusty" | "overflow" | "position_auction_live";
 
 const KICK_SKIP: Record<KickSizeErrorReason, KickSkip> = {
   Safe: "safe",
@@ -151,14 +154,19 @@ const KICK_SKIP: Record<KickSizeErrorReason, KickSkip> = {
 
 /**
  * The program's kick at `price` and `nowSecs` (the index accrued to then): the auction it starts
- * and the reward, by the SDK's `kickSize` and `kickReward`, or why it is refused.
+ * and the reward, by the SDK's `kickSize` and `kickReward`, or why it is refused. A market with
+ * partial kicks (`kickTargetLtvBps` > 0) refuses a position whose `auctions` (live auctions) is
+ * not 0 (`PositionAuctionLive`): it may be kicked again once its auction has settled.
  */
 export function kickQuote(
   market: KickMarket,
-  position: { ink: BN; art: BN },
+  position: { ink: BN; art: BN; auctions: number | BN },
   price: BN,
   nowSecs: number,
 ): KickQuote | { skip: KickSkip } {
+  if ((market.params.kickTargetLtvBps ?? 0) > 0 && new BN(position.auctions).gtn(0)) {
+    return { skip: "position_auction_live" };
+  }
   const rate = rateAt(market, nowSecs);
   if (rate === null) return { skip: "overflow" };
   let size: KickSize;
@@ -494,7 +502,7 @@ export type KickDecision =
  */
 export function decideKick(
   market: KickMarket,
-  position: { ink: BN; art: BN },
+  position: { ink: BN; art: BN; auctions: number | BN },
   price: BN,
   nowSecs: number,
   fees: FeePolicy,

@@ -6,13 +6,28 @@
  * @module
  */
 import BN from "bn.js";
+import { PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { kickIx } from "../../sdk/src";
 import { MarketState, positionOwner } from "./account_index";
 import { BotCore, Trigger } from "./core";
 import { decideKick, positionHealth, rateAt, scanUnsafe } from "./decide";
-import { cuKeyOf, cuLimitOf, DEFAULT_CU, sendDecision } from "./send_path";
+import { decisionCuLimit, logNotWon, sendDecision } from "./send_path";
 
 type KickDecision = Extract<ReturnType<typeof decideKick>, { action: "kick" }>;
+
+/** The bot's kick of `owner`'s position in market `m`, into the next auction id. */
+export function botKickIx(
+  core: BotCore,
+  m: MarketState,
+  owner: PublicKey,
+  kickerDebtAccount: PublicKey,
+): TransactionInstruction {
+  const { me: kicker, programId } = core;
+  return kickIx(
+    { ...m.ixAccounts(), kicker, owner, auctionId: m.account.auctionCount, kickerDebtAccount },
+    programId,
+  );
+}
 
 /** See the module doc. */
 export class KickPipeline {
@@ -104,7 +119,7 @@ export class KickPipeline {
       return null;
     }
     const fees = core.fees(m);
-    const cu = cuLimitOf(core, cuKeyOf("kick", m), DEFAULT_CU.kick);
+    const cu = decisionCuLimit(core, "kick", m);
     let best: { key: string; decision: KickDecision } | null = null;
     const nowMs = Date.now();
     for (const key of unsafe) {
@@ -131,29 +146,14 @@ export class KickPipeline {
     const pos = m.positions.get(positionKey)!;
     const owner = positionOwner(pos);
     const auctionId = m.account.auctionCount;
-    const ix = kickIx(
-      {
-        collateralMint: m.account.collateralMint,
-        debtMint: m.account.debtMint,
-        kicker: core.me,
-        owner,
-        auctionId,
-        kickerDebtAccount: core.accountsFor(m).debt,
-        oracles: m.oracleAccounts(),
-      },
-      core.programId,
-    );
-    // Learned from simulations and landed kicks; a generous default until then (no simulation
+    const ix = botKickIx(core, m, owner, core.accountsFor(m).debt);
+    // The limit is learned from landed kicks; a generous default until then (no simulation
     // round trip on the hot path; the sender doubles a limit that turns out too tight).
-    const cuKey = cuKeyOf("kick", m);
     const sent = await sendDecision(core, m, {
       kind: "kick",
       event: "kick",
-      cuKey,
-      cuLimit: cuLimitOf(core, cuKey, DEFAULT_CU.kick),
       gain: d.quote.reward,
       ixs: [ix],
-      signers: [],
       fields: {
         market: m.key,
         position: positionKey,
@@ -174,11 +174,11 @@ export class KickPipeline {
       this.cooldown.set(positionKey, Date.now() + 60_000);
       return;
     }
-    const { res, outcome } = sent;
-    if (outcome === "won") {
+    core.metrics.kicks.inc({ market: m.key, outcome: sent.outcome });
+    if (sent.outcome === "won") {
+      const { res } = sent;
       const ev = res.events.find((e) => e.name === "auctionStarted");
       const reward = ev ? (ev.data.reward as BN) : d.quote.reward;
-      core.metrics.kicks.inc({ market: m.key, outcome: "won" });
       core.metrics.profit.inc({ market: m.key }, Number(reward.toString()));
       core.log.info(
         {
@@ -193,34 +193,10 @@ export class KickPipeline {
         },
         "kick.won",
       );
-    } else if (outcome === "lost") {
-      core.metrics.kicks.inc({ market: m.key, outcome: "lost" });
-      this.cooldown.set(positionKey, Date.now() + 1_000);
-      core.log.info(
-        {
-          event: "kick.lost",
-          market: m.key,
-          position: positionKey,
-          auctionId: auctionId.toString(),
-          reason: res.gavel.errorName,
-          signature: res.signature,
-        },
-        "kick.lost",
-      );
     } else {
-      core.metrics.kicks.inc({ market: m.key, outcome: "failed" });
-      this.cooldown.set(positionKey, Date.now() + 3_000);
-      core.log.error(
-        {
-          event: "kick.failed",
-          market: m.key,
-          position: positionKey,
-          reason: res.reason,
-          error: res.error,
-          signature: res.signature,
-        },
-        "kick.failed",
-      );
+      // A lost race: look again in a second; an unexpected failure: in three.
+      this.cooldown.set(positionKey, Date.now() + (sent.outcome === "lost" ? 1_000 : 3_000));
+      logNotWon(core, "kick", sent);
     }
     await core.refresh([m.key, positionKey]);
   }

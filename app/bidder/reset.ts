@@ -10,7 +10,7 @@ import { resetAuctionIx } from "../../sdk/src";
 import { MarketState } from "./account_index";
 import { AuctionWork, BotCore, Trigger } from "./core";
 import { resetRewardAt } from "./decide";
-import { cuKeyOf, cuLimitOf, DEFAULT_CU, sendDecision } from "./send_path";
+import { logNotWon, sendDecision } from "./send_path";
 
 /** Resets auction `key` of market `m`; see the module doc. */
 export async function resetAuction(
@@ -29,25 +29,19 @@ export async function resetAuction(
   }
   const ix = resetAuctionIx(
     {
-      collateralMint: m.account.collateralMint,
-      debtMint: m.account.debtMint,
+      ...m.ixAccounts(),
       caller: core.me,
       auction: new PublicKey(key),
       callerDebtAccount: core.accountsFor(m).debt,
-      oracles: m.oracleAccounts(),
     },
     core.programId,
   );
   const reward = resetRewardAt(m.account, a, m.price()!);
-  const cuKey = cuKeyOf("reset", m);
   const sent = await sendDecision(core, m, {
     kind: "reset",
     event: "reset",
-    cuKey,
-    cuLimit: cuLimitOf(core, cuKey, DEFAULT_CU.reset),
     gain: reward,
     ixs: [ix],
-    signers: [],
     fields: { market: m.key, auction: key, auctionId: a.id.toString(), reward: reward.toString() },
     trigger: t,
     stillWanted: () => !core.stopping && m.auctions.has(key),
@@ -71,16 +65,8 @@ export async function resetAuction(
       },
       "reset.won",
     );
-  } else if (outcome === "lost") {
-    core.log.info(
-      { event: "reset.lost", ...fields, reason: res.gavel.errorName, signature: res.signature },
-      "reset.lost",
-    );
   } else {
-    core.log.error(
-      { event: "reset.failed", ...fields, reason: res.reason, error: res.error },
-      "reset.failed",
-    );
+    logNotWon(core, "reset", sent);
   }
   await core.afterAuctionTx(m, key, w, outcome === "failed", [key, m.key]);
 }

@@ -29,6 +29,7 @@ export const RACE_ERRORS = new Set([
   "AccountAddressInvalid",
   "AuctionMismatch",
   "PositionSafe",
+  "PositionAuctionLive",
   "HoleFull",
   "AuctionDusty",
   "AuctionResetNotNeeded",
@@ -47,19 +48,32 @@ export function cuLimitOf(core: BotCore, cuKey: string, fallback: number): numbe
   return core.sender.cachedCu(cuKey) ?? fallback;
 }
 
+/** The limit of a kick, reset or absorb in market `m`: learned, else {@link DEFAULT_CU}. */
+export function decisionCuLimit(core: BotCore, kind: "kick" | "reset" | "absorb", m: MarketState): number {
+  return cuLimitOf(core, cuKeyOf(kind, m), DEFAULT_CU[kind]);
+}
+
 /** One decision to send. */
-export interface Decision {
-  /** Metric label of decision_latency_seconds: kick, take, reset, absorb. */
-  kind: "kick" | "take" | "reset" | "absorb";
+export type Decision = DecisionFields &
+  (
+    | {
+        kind: "take";
+        /** Compute-unit cache key and limit of the take's strategy. */
+        cu: { key: string; limit: number };
+      }
+    /** Cache key {@link cuKeyOf}, limit {@link decisionCuLimit}. */
+    | { kind: "kick" | "reset" | "absorb" }
+  );
+
+/** What every {@link Decision} says; `kind` is the metric label of decision_latency_seconds. */
+export interface DecisionFields {
   /** Log event of the sent line (`kick`, `take.sent`, `reset`, `absorb`). */
   event: string;
-  /** Compute-unit cache key. */
-  cuKey: string;
-  cuLimit: number;
   /** What the decision is expected to earn (debt base units): the priority fee is bid out of it. */
   gain: BN;
   ixs: TransactionInstruction[];
-  signers: Keypair[];
+  /** Signers besides the payer (none by default). */
+  signers?: Keypair[];
   /** Fields of every log line of the decision. */
   fields: Record<string, unknown>;
   trigger: Trigger;
@@ -84,18 +98,19 @@ export type DecisionOutcome =
 
 /** Sends `d` (or logs it in dry-run mode); see the module doc. */
 export async function sendDecision(core: BotCore, m: MarketState, d: Decision): Promise<DecisionOutcome> {
-  const microLamports = priorityFeeMicroLamports(d.gain, d.cuLimit, core.fees(m));
-  const fields = { ...d.fields, cuLimit: d.cuLimit, microLamports, trigger: d.trigger.trigger };
+  const cu = d.kind === "take" ? d.cu : { key: cuKeyOf(d.kind, m), limit: decisionCuLimit(core, d.kind, m) };
+  const microLamports = priorityFeeMicroLamports(d.gain, cu.limit, core.fees(m));
+  const fields = { ...d.fields, cuLimit: cu.limit, microLamports, trigger: d.trigger.trigger };
   const t0 = d.trigger.t0;
   if (core.cfg.dryRun) {
     core.log.info({ event: d.event, dryRun: true, ...fields, latencyMs: Date.now() - t0 }, d.event);
     return null;
   }
   const res = await core.sender.send({
-    kind: d.cuKey,
+    kind: cu.key,
     ixs: d.ixs,
-    signers: d.signers,
-    cuLimit: d.cuLimit,
+    signers: d.signers ?? [],
+    cuLimit: cu.limit,
     microLamports,
     onSent: (signature, sentAt, attempt) => {
       if (attempt === 1)
@@ -108,10 +123,33 @@ export async function sendDecision(core: BotCore, m: MarketState, d: Decision): 
     stillWanted: d.stillWanted,
   });
   if (res.ok) {
-    if (res.computeUnits) core.sender.learnCu(d.cuKey, res.computeUnits);
+    if (res.computeUnits) core.sender.learnCu(cu.key, res.computeUnits);
     return { outcome: "won", res, fields };
   }
   const { gavel } = res;
   if (gavel && RACE_ERRORS.has(gavel.errorName)) return { outcome: "lost", res: { ...res, gavel }, fields };
   return { outcome: "failed", res, fields };
+}
+
+/**
+ * Logs a decision that did not win: `<event>.lost` (info: the program error of the lost race) or
+ * `<event>.failed` (error: the reason and the error), with the decision's fields and signature.
+ */
+export function logNotWon(
+  core: BotCore,
+  event: string,
+  sent: Exclude<DecisionOutcome, null | { outcome: "won" }>,
+): void {
+  const { fields, res } = sent;
+  if (sent.outcome === "lost") {
+    core.log.info(
+      { event: `${event}.lost`, ...fields, reason: sent.res.gavel.errorName, signature: res.signature },
+      `${event}.lost`,
+    );
+  } else {
+    core.log.error(
+      { event: `${event}.failed`, ...fields, reason: res.reason, error: res.error, signature: res.signature },
+      `${event}.failed`,
+    );
+  }
 }

@@ -57,8 +57,19 @@ export interface TakeStrategy {
     accounts: BotAccounts,
     order: TakeOrder,
   ): Promise<{ ixs: TransactionInstruction[]; signers: Keypair[] }>;
-  /** `max_collateral` to send for a sized take. */
-  maxCollateralFor(sized: { maxCollateral: BN; quote: TakeQuote }): BN;
+}
+
+/** The take's accounts (the bot pays from its debt account, receives into its collateral account) and arguments. */
+function takeRequest(order: TakeOrder, accounts: BotAccounts) {
+  return {
+    accounts: {
+      ...order.auction,
+      taker: accounts.owner,
+      collateralDestination: accounts.collateral,
+      debtSource: accounts.debt,
+    },
+    args: { maxCollateral: order.maxCollateral, maxPrice: order.maxPrice },
+  };
 }
 
 /** Debt-token balances of the bot, minus what takes in flight have committed. */
@@ -113,27 +124,13 @@ export class InventoryStrategy implements TakeStrategy {
     return this.inventory.available(market.account.debtMint.toBase58());
   }
 
-  maxCollateralFor(sized: { maxCollateral: BN }): BN {
-    // The full affordable amount: if the price is lower when the take executes, the tab buys more.
-    return sized.maxCollateral;
-  }
-
   async buildTake(
     _market: StrategyMarket,
     accounts: BotAccounts,
     order: TakeOrder,
   ): Promise<{ ixs: TransactionInstruction[]; signers: Keypair[] }> {
-    const ix = takeIx(
-      {
-        ...order.auction,
-        taker: accounts.owner,
-        collateralDestination: accounts.collateral,
-        debtSource: accounts.debt,
-      },
-      { maxCollateral: order.maxCollateral, maxPrice: order.maxPrice },
-      order.programId,
-    );
-    return { ixs: [ix], signers: [] };
+    const take = takeRequest(order, accounts);
+    return { ixs: [takeIx(take.accounts, take.args, order.programId)], signers: [] };
   }
 }
 
@@ -170,15 +167,6 @@ export class FlashStrategy implements TakeStrategy {
     return null;
   }
 
-  maxCollateralFor(sized: { maxCollateral: BN }): BN {
-    // The whole lot (no budget): then the collateral received never falls below the quote's at
-    // any price at or below the one decided on — the whole lot, or (tab-capped)
-    // floor(tab / price), which grows as the price falls — so the swap of the quoted amount is
-    // always covered, and any surplus stays with the bot. (A smaller max_collateral could be
-    // dust-trimmed at a lower price and leave the swap short.)
-    return sized.maxCollateral;
-  }
-
   async buildTake(
     market: StrategyMarket,
     accounts: BotAccounts,
@@ -192,17 +180,8 @@ export class FlashStrategy implements TakeStrategy {
       collateralAmount: order.quote.collateral,
       minDebtOut: order.quote.owe,
     });
-    const ixs = flashTakeIxs(
-      {
-        ...order.auction,
-        taker: accounts.owner,
-        collateralDestination: accounts.collateral,
-        debtSource: accounts.debt,
-      },
-      { maxCollateral: order.maxCollateral, maxPrice: order.maxPrice },
-      swap.ixs,
-      order.programId,
-    );
+    const take = takeRequest(order, accounts);
+    const ixs = flashTakeIxs(take.accounts, take.args, swap.ixs, order.programId);
     return { ixs, signers: swap.signers };
   }
 }

@@ -238,8 +238,8 @@ export class IndexSync {
       this.on.auctionChanged(applied.market, applied.key, t);
     } else if (applied.kind === "position") {
       this.on.positionChanged(applied.market, applied.key, t);
-    } else if (applied.kind === "closed" && applied.was === "auction") {
-      core.forgetAuction(applied.key);
+    } else {
+      core.removed(applied);
     }
     core.metrics.positions.set(core.index.positionCount());
     core.metrics.liveAuctions.set(core.index.auctionCount());
@@ -254,7 +254,7 @@ export class IndexSync {
       // Closing an account is not a program-account change for every RPC: watch it directly.
       w.sub = core.ws.accountSubscribe(key, (acc, slot) => {
         if (acc.lamports === 0 || acc.data.length === 0 || acc.owner !== core.programId.toBase58()) {
-          if (core.index.remove(key, slot).kind === "closed") core.forgetAuction(key);
+          core.removed(core.index.remove(key, slot));
         } else {
           this.onProgramAccount(key, acc, slot);
         }

@@ -164,7 +164,13 @@ export class AuctionPipeline {
         oracles: isAnchored(a) ? m.oracleAccounts() : undefined,
       },
       maxPrice,
-      maxCollateral: this.core.strategy.maxCollateralFor(sized),
+      // The sized amount, whatever the strategy: the inventory's full affordable amount (at a lower
+      // price the tab buys more); the flash take's whole lot, so the collateral received never
+      // falls below the quote's at any price at or below the one decided on — the whole lot, or
+      // (tab-capped) floor(tab / price), which grows as the price falls — and the swap of the
+      // quoted amount is always covered, any surplus staying with the bot. (A smaller
+      // max_collateral could be dust-trimmed at a lower price and leave the swap short.)
+      maxCollateral: sized.maxCollateral,
       quote: sized.quote,
       programId: this.core.programId,
     };
@@ -199,8 +205,7 @@ export class AuctionPipeline {
       sent = await sendDecision(core, m, {
         kind: "take",
         event: "take.sent",
-        cuKey,
-        cuLimit: cuLimitOf(core, cuKey, cuGuess),
+        cu: { key: cuKey, limit: cuLimitOf(core, cuKey, cuGuess) },
         gain: d.grossProfit,
         ixs,
         signers,
