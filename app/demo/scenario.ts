@@ -21,7 +21,6 @@ import {
   MarketParams,
   maxDebtFor,
   parseEvents,
-  priceFromPyth,
   PROGRAM_ID,
   valueFloor,
 } from "../../sdk/src";
@@ -29,7 +28,7 @@ import { rng } from "../sim/paths";
 import { SurfnetHandle } from "../../sdk/testkit/surfpool";
 import { ChainMarket } from "./chain";
 import { defaultParams } from "../../sdk/testkit/params";
-import { SOL, USDC } from "../../sdk/testkit/units";
+import { programPrice, SOL, USDC } from "../../sdk/testkit/units";
 
 /** Demo size and shape (`--borrowers 50 --seed 7 --crash 0.30 --steps 10 ...`). */
 export interface DemoOptions {
@@ -264,15 +263,6 @@ export async function runDemo(
 
     // Keep the oracle fresh until every unsafe position is kicked and every auction settled.
     const params = demoParams(m.oracle, opts.engine);
-    const priceAt = (usd: number) =>
-      priceFromPyth({
-        collPrice: new BN(Math.round(usd * 1e8)),
-        collExpo: -8,
-        debtPrice: new BN(1),
-        debtExpo: 0,
-        collDecimals: 9,
-        debtDecimals: 6,
-      })!;
     const deadline = Date.now() + opts.timeoutSecs * 1000;
     let unsafe = 0;
     let live = 0;
@@ -288,7 +278,10 @@ export async function runDemo(
         if (disc.equals(ACCOUNT_DISCRIMINATORS.position)) {
           const p = decodePosition(a.account.data);
           const debt = debtFromArt(p.art, market.rate)!;
-          const limit = maxDebtFor(valueFloor(p.ink, priceAt(oracleUsd))!, new BN(params.liquidationLtvBps))!;
+          const limit = maxDebtFor(
+            valueFloor(p.ink, programPrice(oracleUsd))!,
+            new BN(params.liquidationLtvBps),
+          )!;
           if (debt.gt(limit) && !p.art.isZero()) unsafe++;
         }
       }
