@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Connection, Keypair, Logs, PublicKey } from "@solana/web3.js";
+import { Keypair, Logs, PublicKey } from "@solana/web3.js";
 import {
   ACCOUNT_DISCRIMINATORS,
   debtFromArt,
@@ -25,8 +25,7 @@ import {
   valueFloor,
 } from "../../sdk/src";
 import { rng } from "../sim/paths";
-import { SurfnetHandle } from "../../sdk/testkit/surfpool";
-import { ChainMarket } from "./chain";
+import { ChainMarket, SdkChain } from "../../sdk/testkit/sdk_chain";
 import { defaultParams } from "../../sdk/testkit/params";
 import { programPrice, SOL, USDC } from "../../sdk/testkit/units";
 
@@ -134,19 +133,12 @@ interface Bot {
   ready: Promise<void>;
 }
 
-/** A chain to run on: the embedded validator's handle, a connection to it, its funded payer. */
-export interface DemoChain {
-  surfnet: SurfnetHandle;
-  connection: Connection;
-  admin: Keypair;
-}
-
 /**
  * Runs the scenario on `chain` (left running); resolves to whether every invariant held.
  * `onMarket` sees the market once it exists (the dashboard labels its mints).
  */
 export async function runDemo(
-  chain: DemoChain,
+  chain: SdkChain,
   opts: DemoOptions,
   onMarket?: (m: ChainMarket) => void,
 ): Promise<boolean> {
@@ -155,7 +147,7 @@ export async function runDemo(
   }
   const rand = rng(opts.seed);
   const started = Date.now();
-  const { surfnet, connection, admin } = chain;
+  const { surfnet, connection } = chain;
   const bots: Bot[] = [];
   const events: { event: GavelEvent; oracleUsd: number }[] = [];
   let oracleUsd = 150;
@@ -164,7 +156,7 @@ export async function runDemo(
     log(
       `embedded chain at ${surfnet.rpcUrl} (ws ${surfnet.wsUrl}); Gavel deployed at ${PROGRAM_ID.toBase58()}`,
     );
-    const m = new ChainMarket(surfnet, connection, admin);
+    const m = new ChainMarket(chain);
     await m.create((oracle) => demoParams(oracle, opts.engine), oracleUsd);
     onMarket?.(m);
     log(

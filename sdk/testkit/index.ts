@@ -14,4 +14,5 @@ export * from "./lending";
 export * from "./liquidation";
 export * from "./backstop";
 export * from "./surfpool";
+export * from "./tokens";
 export * from "./sdk_chain";
