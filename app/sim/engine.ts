@@ -633,6 +633,36 @@ type LiveAuction = AuctionRecord & {
   dueSince: number | null;
 };
 
+/**
+ * The price-impact model both sides run on the exogenous path: a sale of value v pushes the market
+ * price down by v / depth (at most half), and the push decays with the configured half-life.
+ */
+class ImpactModel {
+  private impact = 1;
+  private readonly decay: number;
+  /** Lowest market price and largest impact (1 − market / exogenous) of the steps so far. */
+  minPrice = Infinity;
+  maxImpact = 0;
+
+  constructor(private readonly c: Pick<SimConfig, "stepSecs" | "impactHalfLifeSecs" | "depthUsd">) {
+    this.decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
+  }
+
+  /** The next step at exogenous price `exo` (the impact recovers one step's decay): its market price. */
+  step(exo: number): number {
+    this.impact = 1 - (1 - this.impact) * this.decay;
+    const market = exo * this.impact;
+    this.minPrice = Math.min(this.minPrice, market);
+    this.maxImpact = Math.max(this.maxImpact, 1 - this.impact);
+    return market;
+  }
+
+  /** A sale of `coll` SOL at `usd` per SOL. */
+  sell(coll: number, usd: number): void {
+    this.impact *= 1 - Math.min(0.5, (coll * usd) / this.c.depthUsd);
+  }
+}
+
 /** Runs one simulation on `path` (default: the config's scenario path). */
 export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult {
   const r = rng(c.seed * 7919 + 17);
@@ -686,7 +716,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   /** Who was online in which order at each step, for the baseline. */
   const schedule: BidderStep[] = [];
   const kickWaits: number[] = [];
-  let impact = 1;
+  const model = new ImpactModel(c);
   let keeperRewards = 0;
   let bidderKeeperRewards = 0;
   let keeperFees = 0;
@@ -710,14 +740,11 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let lpLoss = 0;
   let insuranceUsed = 0;
   let invariantChecks = 0;
-  let minPrice = Infinity;
-  let maxImpact = 0;
   let lastMarket = c.startUsd;
   let lastT = 0;
   const maxAgeSecs = params.maxAgeSecs.toNumber();
   const drainSteps = Math.ceil(c.drainSecs / c.stepSecs);
   const steps = path.length + drainSteps;
-  const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
   const live = (): LiveAuction[] => [...auctions.values()].filter((a) => a.settleT === null);
 
   /**
@@ -921,11 +948,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     const t = i * c.stepSecs;
     const congestion = i < path.length ? pt.congestion : 0;
     if (i > 0) w.warp(c.stepSecs);
-    impact = 1 - (1 - impact) * decay;
     const exo = pt.usd;
-    const market = exo * impact;
-    minPrice = Math.min(minPrice, market);
-    maxImpact = Math.max(maxImpact, 1 - impact);
+    const market = model.step(exo);
     lastMarket = market;
     lastT = t;
     hist.push(market);
@@ -1127,7 +1151,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           if (c.recycleSecs === 0) w.fundDebt(bd.kp.publicKey, USDC(proceeds));
           else bd.pending.push([t + c.recycleSecs, proceeds]);
         }
-        impact *= 1 - Math.min(0.5, (coll * market) / c.depthUsd);
+        model.sell(coll, market);
         takes.push({
           auctionId: a.id,
           t,
@@ -1205,7 +1229,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
               if (c.recycleSecs === 0) w.fundDebt(bd.kp.publicKey, USDC(proceeds));
               else bd.pending.push([t + c.recycleSecs, proceeds]);
             }
-            impact *= 1 - Math.min(0.5, (coll * market) / c.depthUsd);
+            model.sell(coll, market);
             backstopBuys++;
             backstopSoldUsd += owe;
           }
@@ -1294,8 +1318,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
       penalty,
       discountCost,
       netProfit: takes.reduce((s, x) => s + x.netProfitUsd, 0) + bidderKeeperRewards - keeperFees,
-      maxImpact,
-      minPrice,
+      maxImpact: model.maxImpact,
+      minPrice: model.minPrice,
     }),
     auctions: recs.length,
     settled: durs.length,
@@ -1394,7 +1418,6 @@ export function baseline(
   }));
   const liqLtv = params.liquidationLtvBps / 10_000;
   const maxAgeSecs = params.maxAgeSecs.toNumber();
-  const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
   const bidders = bidderTraits(c).map((tr) => ({
     ...tr,
     cash: c.bidderCapitalUsd,
@@ -1405,7 +1428,7 @@ export function baseline(
   const steps = path.length + Math.ceil(c.drainSecs / c.stepSecs);
   const hist: number[] = [];
   const liqs: BaselineRun["liquidations"] = [];
-  let impact = 1;
+  const model = new ImpactModel(c);
   let liquidated = 0;
   let collSold = 0;
   let discountCost = 0;
@@ -1414,19 +1437,14 @@ export function baseline(
   let capitalSkips = 0;
   let costSkips = 0;
   let maxLtv = 0;
-  let maxImpact = 0;
-  let minPrice = Infinity;
   const waits: number[] = [];
   let market = c.startUsd;
   for (let i = 0; i < steps; i++) {
     const pt = path[Math.min(i, path.length - 1)];
     const t = i * c.stepSecs;
     const congestion = i < path.length ? pt.congestion : 0;
-    impact = 1 - (1 - impact) * decay;
     const exo = pt.usd;
-    market = exo * impact;
-    minPrice = Math.min(minPrice, market);
-    maxImpact = Math.max(maxImpact, 1 - impact);
+    market = model.step(exo);
     hist.push(market);
     const posted = postedPrice(c, hist, maxAgeSecs).usd;
     for (const p of pos) {
@@ -1490,7 +1508,7 @@ export function baseline(
         waits.push(t - p.unsafeSince);
         p.w.add(seize, paidPerSol, market, exo);
         liqs.push({ t, priceUsd: paidPerSol, collateral: seize });
-        impact *= 1 - Math.min(0.5, (seize * market) / c.depthUsd);
+        model.sell(seize, market);
         if (p.coll <= 1e-9 && p.debt > 0) {
           bad += p.debt;
           p.debt = 0;
@@ -1525,8 +1543,8 @@ export function baseline(
         penalty: 0,
         discountCost,
         netProfit: profit,
-        maxImpact,
-        minPrice,
+        maxImpact: model.maxImpact,
+        minPrice: model.minPrice,
       }),
       leftUnliquidated: left,
       unsafeDebtAtEnd: round(unsafeDebt),
