@@ -1,5 +1,5 @@
 /**
- * The simulator's engine: a LendingWorld (LiteSVM + the real gavel.so) driven along a price path
+ * The simulator's engine: the testkit's LiquidationWorld (LiteSVM + the real gavel.so) driven along a price path
  * by a population of bidders (who also kick and reset, under the same latency, outages and costs)
  * using the SDK's exact auction math, with a price-impact feedback loop, and a fixed-bonus baseline
  * on its own copy of the market, liquidated by the same bidders under the same frictions. Both sides
