@@ -35,14 +35,8 @@
 import BN from "bn.js";
 import * as fs from "fs";
 import * as path from "path";
-import {
-  ACCOUNT_SIZE,
-  createInitializeAccount3Instruction,
-  createInitializeMint2Instruction,
-  MINT_SIZE,
-  TOKEN_PROGRAM_ID,
-} from "@solana/spl-token";
-import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { MINT_SIZE } from "@solana/spl-token";
+import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import idl from "../idl/gavel.json";
 import {
   absorbIx,
@@ -89,6 +83,7 @@ import {
   cancelWithdrawalIx,
 } from "../sdk/src";
 import {
+  createMintIxs,
   defaultParams,
   E2E_FIGURES,
   GavelSvm,
@@ -121,6 +116,82 @@ function programUnits(logs: string[]): number[] {
 interface Measure {
   first: number;
   steady: number;
+}
+
+/** The first and the steady (second) call of `units`. */
+const measure = (units: number[]): Measure => ({ first: units[0], steady: units[1] });
+
+/**
+ * A keeper holding 5,000 USDC on `w` and the liquidation calls it makes, each sent alone and
+ * measured: kicks (a minute passes after each), takes and flash takes of 1 SOL slices (likewise),
+ * resets once the auction is past its tail (the oracle republished at `usd()`). Takes pass the
+ * market's oracle when `takeOracles` (anchored takes read it; Maker takes do not).
+ */
+function liquidator(w: LiquidationWorld, usd: () => number, minute: () => void, takeOracles: boolean) {
+  const keeper = w.actor();
+  w.fundDebt(keeper.publicKey, USDC(5_000));
+  const keeperDebt = w.ata(w.ref.debtMint, keeper.publicKey);
+  const auctions: PublicKey[] = [];
+  const auctionRef = (address: PublicKey) => {
+    const a = decodeAuction(w.chain.data(address)!);
+    return { ...w.ref, auction: address, position: a.position, kicker: a.kicker };
+  };
+  const bid = (address: PublicKey) => ({
+    ...auctionRef(address),
+    ...(takeOracles ? { oracles: [w.oracle] } : {}),
+    taker: keeper.publicKey,
+    collateralDestination: w.ata(w.ref.collateralMint, keeper.publicKey),
+    debtSource: keeperDebt,
+  });
+  const slice = { maxCollateral: SOL(1), maxPrice: new BN("18446744073709551615") };
+  return {
+    keeper,
+    keeperDebt,
+    auctions,
+    auctionRef,
+    /** Kicks `v`'s position into the next auction (appended to `auctions`). */
+    kick(name: string, v: Keypair): number {
+      const id = w.market().auctionCount;
+      auctions.push(auctionPda(w.addrs.market, id)[0]);
+      const ix = kickIx({
+        ...w.ref,
+        kicker: keeper.publicKey,
+        owner: v.publicKey,
+        auctionId: id,
+        kickerDebtAccount: keeperDebt,
+        oracles: [w.oracle],
+      });
+      const units = must(name, w.chain.send([ix], [keeper]));
+      minute();
+      return units;
+    },
+    take(name: string, address: PublicKey): number {
+      const units = must(name, w.chain.send([takeIx(bid(address), slice)], [keeper]));
+      minute();
+      return units;
+    },
+    /** A flash take is take_begin + take_end in one transaction: each one's units from the logs. */
+    flash(name: string, address: PublicKey): number[] {
+      const res = w.chain.send(flashTakeIxs(bid(address), slice, []), [keeper]);
+      must(name, res);
+      const units = programUnits(res.logs);
+      if (units.length !== 2) throw new Error(`${name}: expected 2 Gavel invocations, got ${units.length}`);
+      minute();
+      return units;
+    },
+    reset(name: string, address: PublicKey): number {
+      w.warp(7_201);
+      w.setPrice(usd());
+      const ix = resetAuctionIx({
+        ...w.ref,
+        caller: keeper.publicKey,
+        auction: address,
+        callerDebtAccount: keeperDebt,
+        oracles: [w.oracle],
+      });
+      return must(name, w.chain.send([ix], [keeper]));
+    },
+  };
 }
 
 /**
@@ -160,62 +231,12 @@ function liquidations(params: (oracle: PublicKey) => MarketParams, suffix: strin
   const victims = Array.from({ length: 3 }, () => w.borrower(10, 1_000));
   usd = 120;
   minute();
-  const keeper = w.actor();
-  w.fundDebt(keeper.publicKey, USDC(5_000));
-  const keeperDebt = w.ata(w.ref.debtMint, keeper.publicKey);
-  const auctions: PublicKey[] = [];
-  const kicks = victims.slice(0, 2).map((v) => {
-    const id = w.market().auctionCount;
-    auctions.push(auctionPda(w.addrs.market, id)[0]);
-    const ix = kickIx({
-      ...w.ref,
-      kicker: keeper.publicKey,
-      owner: v.publicKey,
-      auctionId: id,
-      kickerDebtAccount: keeperDebt,
-      oracles: [w.oracle],
-    });
-    const units = must(`kick${suffix}`, w.chain.send([ix], [keeper]));
-    minute();
-    return units;
-  });
-  cu[`kick${suffix}`] = { first: kicks[0], steady: kicks[1] };
-  const ref = () => {
-    const a = decodeAuction(w.chain.data(auctions[0])!);
-    return { ...w.ref, auction: auctions[0], position: a.position, kicker: a.kicker, oracles: [w.oracle] };
-  };
-  const bid = {
-    taker: keeper.publicKey,
-    collateralDestination: w.ata(w.ref.collateralMint, keeper.publicKey),
-    debtSource: keeperDebt,
-  };
-  const slice = { maxCollateral: SOL(1), maxPrice: new BN("18446744073709551615") };
-  const takes = [0, 1].map(() => {
-    const units = must(`take${suffix}`, w.chain.send([takeIx({ ...ref(), ...bid }, slice)], [keeper]));
-    minute();
-    return units;
-  });
-  cu[`take${suffix}`] = { first: takes[0], steady: takes[1] };
-  const flashes = [0, 1].map(() => {
-    const res = w.chain.send(flashTakeIxs({ ...ref(), ...bid }, slice, []), [keeper]);
-    must(`flash take${suffix}`, res);
-    minute();
-    return programUnits(res.logs);
-  });
-  cu[`take_begin${suffix}`] = { first: flashes[0][0], steady: flashes[1][0] };
-  const resets = [0, 1].map(() => {
-    w.warp(7_201);
-    w.setPrice(usd);
-    const ix = resetAuctionIx({
-      ...w.ref,
-      caller: keeper.publicKey,
-      auction: auctions[1],
-      callerDebtAccount: keeperDebt,
-      oracles: [w.oracle],
-    });
-    return must(`reset_auction${suffix}`, w.chain.send([ix], [keeper]));
-  });
-  cu[`reset_auction${suffix}`] = { first: resets[0], steady: resets[1] };
+  const k = liquidator(w, () => usd, minute, true);
+  cu[`kick${suffix}`] = measure(victims.slice(0, 2).map((v) => k.kick(`kick${suffix}`, v)));
+  cu[`take${suffix}`] = measure([0, 1].map(() => k.take(`take${suffix}`, k.auctions[0])));
+  const flashes = [0, 1].map(() => k.flash(`flash take${suffix}`, k.auctions[0]));
+  cu[`take_begin${suffix}`] = measure(flashes.map((f) => f[0]));
+  cu[`reset_auction${suffix}`] = measure([0, 1].map(() => k.reset(`reset_auction${suffix}`, k.auctions[1])));
   w.assertVaultsMatchAccounting();
   return cu;
 }
@@ -276,16 +297,12 @@ function main(): void {
   must(
     "eth mint",
     w.chain.send(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: w.admin.publicKey,
-          newAccountPubkey: eth.publicKey,
-          lamports: Number(w.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE))),
-          space: MINT_SIZE,
-          programId: TOKEN_PROGRAM_ID,
-        }),
-        createInitializeMint2Instruction(eth.publicKey, 8, w.admin.publicKey, null),
-      ],
+      createMintIxs(
+        w.admin.publicKey,
+        eth.publicKey,
+        8,
+        Number(w.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE))),
+      ),
       [w.admin, eth],
     ),
   );
@@ -412,55 +429,19 @@ function main(): void {
   const victims = Array.from({ length: 5 }, () => w.borrower(10, 1_000));
   usd = 120;
   minute();
-  const keeper = w.actor();
-  w.fundDebt(keeper.publicKey, USDC(5_000));
-  const keeperDebt = w.ata(w.ref.debtMint, keeper.publicKey);
-  const auctions: PublicKey[] = [];
-  const kickOf = (v: Keypair) => {
-    const id = w.market().auctionCount;
-    auctions.push(auctionPda(w.addrs.market, id)[0]);
-    const ix = kickIx({
-      ...w.ref,
-      kicker: keeper.publicKey,
-      owner: v.publicKey,
-      auctionId: id,
-      kickerDebtAccount: keeperDebt,
-      oracles: [w.oracle],
-    });
-    const units = must("kick", w.chain.send([ix], [keeper]));
-    minute();
-    return units;
-  };
-  const kicks = victims.slice(0, 3).map(kickOf);
+  const k = liquidator(w, () => usd, minute, false);
+  const { keeper, keeperDebt, auctions, auctionRef } = k;
+  const kicks = victims.slice(0, 3).map((v) => k.kick("kick", v));
   // Auction #1 is the recorded one (bump 255).
-  cu.kick = { first: kicks[0], steady: kicks[1] };
-  const auctionRef = (address: PublicKey) => {
-    const a = decodeAuction(w.chain.data(address)!);
-    return { ...w.ref, auction: address, position: a.position, kicker: a.kicker };
-  };
-  const bid = {
-    taker: keeper.publicKey,
-    collateralDestination: w.ata(w.ref.collateralMint, keeper.publicKey),
-    debtSource: keeperDebt,
-  };
-  const slice = { maxCollateral: SOL(1), maxPrice: new BN("18446744073709551615") };
-  twice("take", () => [[takeIx({ ...auctionRef(auctions[0]), ...bid }, slice)], [keeper]]);
-  // A flash take is take_begin + take_end in one transaction: each one's units from the logs.
-  const flash = () => {
-    const res = w.chain.send(flashTakeIxs({ ...auctionRef(auctions[0]), ...bid }, slice, []), [keeper]);
-    must("flash take", res);
-    const units = programUnits(res.logs);
-    if (units.length !== 2) throw new Error(`flash take: expected 2 Gavel invocations, got ${units.length}`);
-    minute();
-    return units;
-  };
-  const flashes = [flash(), flash()];
-  cu.take_begin = { first: flashes[0][0], steady: flashes[1][0] };
-  cu.take_end = { first: flashes[0][1], steady: flashes[1][1] };
+  cu.kick = measure(kicks);
+  cu.take = measure([0, 1].map(() => k.take("take", auctions[0])));
+  const flashes = [0, 1].map(() => k.flash("flash take", auctions[0]));
+  cu.take_begin = measure(flashes.map((f) => f[0]));
+  cu.take_end = measure(flashes.map((f) => f[1]));
   // The backstop: two depositors (the second deposit also turns the first into shares, pricing
   // them against absorbed collateral read from the oracle), absorbs of auctions #3 and #4 once
   // their price is under the oracle (1,800 s after the kicks), two sales of its collateral.
-  victims.slice(3).forEach(kickOf);
+  victims.slice(3).forEach((v) => k.kick("kick", v));
   const bs = backstopAddresses(w.addrs.market);
   const bsParams = {
     absorbAfterSecs: new BN(600),
@@ -479,23 +460,9 @@ function main(): void {
     [w.admin],
   ]);
   const depositors = [w.actor(), w.actor()].map((d) => {
-    const shares = Keypair.generate();
-    const rent = Number(w.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
-    w.mustSend(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: d.publicKey,
-          newAccountPubkey: shares.publicKey,
-          lamports: rent,
-          space: ACCOUNT_SIZE,
-          programId: TOKEN_PROGRAM_ID,
-        }),
-        createInitializeAccount3Instruction(shares.publicKey, bs.shareMint, d.publicKey),
-      ],
-      [d, shares],
-    );
+    const [shares] = w.createTokenAccounts(d, [bs.shareMint]);
     w.fundDebt(d.publicKey, USDC(6_000));
-    return { d, shares: shares.publicKey };
+    return { d, shares };
   });
   const depositIx = (i: number, amount: BN) =>
     depositBackstopIx(
@@ -608,19 +575,7 @@ function main(): void {
   });
   cu.request_backstop_withdrawal = { first: requests[0], steady: requests[1] };
   // Resets: the auction has passed its tail (2 hours) each time.
-  const resets = [0, 1].map(() => {
-    w.warp(7_201);
-    w.setPrice(usd);
-    const ix = resetAuctionIx({
-      ...w.ref,
-      caller: keeper.publicKey,
-      auction: auctions[1],
-      callerDebtAccount: keeperDebt,
-      oracles: [w.oracle],
-    });
-    return must("reset_auction", w.chain.send([ix], [keeper]));
-  });
-  cu.reset_auction = { first: resets[0], steady: resets[1] };
+  cu.reset_auction = measure([0, 1].map(() => k.reset("reset_auction", auctions[1])));
   // Emergency: at stop level 3 the admin cancels the two other auctions.
   must("set_stop", w.chain.send([setStopIx({ admin: w.admin.publicKey }, 3)], [w.admin]));
   const cancels = [auctions[1], auctions[2]].map((address) =>

@@ -22,7 +22,6 @@ import {
   gavelProgram,
   openPositionIx,
   positionPda,
-  priceFromPyth,
   repayIx,
   requestWithdrawalIx,
   withdrawalRequestPda,
@@ -41,21 +40,11 @@ import {
   findEvent,
   OracleKind,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
+import { defaultParams, LendingWorld, programPrice, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
 /** Max borrow at `usd` with 10 bps confidence, as the program computes it (SDK mirror). */
 function maxBorrow(ink: BN, usd: number, maxLtvBps: number): BN {
-  const price = new BN(Math.round(usd * 1e8));
-  const low = price.sub(price.muln(10).divn(10_000));
-  const p = priceFromPyth({
-    collPrice: low,
-    collExpo: -8,
-    debtPrice: new BN(1),
-    debtExpo: 0,
-    collDecimals: 9,
-    debtDecimals: 6,
-  })!;
-  return maxDebtFor(valueFloor(ink, p)!, new BN(maxLtvBps))!;
+  return maxDebtFor(valueFloor(ink, programPrice(usd, 10))!, new BN(maxLtvBps))!;
 }
 
 describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => {

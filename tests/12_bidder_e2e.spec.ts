@@ -22,14 +22,8 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import {
-  createAssociatedTokenAccountIdempotentInstruction,
-  createInitializeMint2Instruction,
-  getAssociatedTokenAddressSync,
-  MINT_SIZE,
-  TOKEN_PROGRAM_ID,
-} from "@solana/spl-token";
-import { Connection, Keypair, Logs, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { getAssociatedTokenAddressSync, MINT_SIZE } from "@solana/spl-token";
+import { Connection, Keypair, Logs, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import {
   borrowIx,
   createMarketIx,
@@ -55,6 +49,8 @@ import {
   GavelEventName,
 } from "../sdk/src";
 import {
+  createAtaIxs,
+  createMintIxs,
   defaultParams,
   E2E_FIGURES,
   publishLegacyPrice,
@@ -281,20 +277,10 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
 
     // Mints, config, market at $100, 100k USDC of liquidity and 2k of insurance.
     const rent = await connection.getMinimumBalanceForRentExemption(MINT_SIZE);
-    const mintIxs = (mint: Keypair, decimals: number) => [
-      SystemProgram.createAccount({
-        fromPubkey: admin.publicKey,
-        newAccountPubkey: mint.publicKey,
-        lamports: rent,
-        space: MINT_SIZE,
-        programId: TOKEN_PROGRAM_ID,
-      }),
-      createInitializeMint2Instruction(mint.publicKey, decimals, admin.publicKey, null),
-    ];
     await send(
       [
-        ...mintIxs(collateralMint, 9),
-        ...mintIxs(debtMint, 6),
+        ...createMintIxs(admin.publicKey, collateralMint.publicKey, 9, rent),
+        ...createMintIxs(admin.publicKey, debtMint.publicKey, 6, rent),
         initializeConfigIx({ admin: admin.publicKey }),
       ],
       [admin, collateralMint, debtMint],
@@ -304,12 +290,7 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     surfnet.fundToken(admin.publicKey.toBase58(), ref.debtMint.toBase58(), USDC(102_000).toNumber());
     await send(
       [
-        createAssociatedTokenAccountIdempotentInstruction(
-          admin.publicKey,
-          ata(addrs.shareMint, admin.publicKey),
-          admin.publicKey,
-          addrs.shareMint,
-        ),
+        ...createAtaIxs(admin.publicKey, admin.publicKey, [addrs.shareMint]),
         depositLiquidityIx(
           {
             ...ref,

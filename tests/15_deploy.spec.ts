@@ -28,8 +28,7 @@ import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
 import { applyMarkets, initializeGavel, MarketSpec } from "../migrations/deploy";
 import { idlAccountAddress, idlCloseIx, idlCreateIx, idlWriteIx } from "../migrations/idl";
 import { deployProgram, holdsExactly, LOADER_ID, readProgramData } from "../migrations/loader";
-import { ChainMarket } from "../app/demo/chain";
-import { startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
+import { ChainMarket, SdkChain, startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
 import example from "../migrations/markets.example.json";
 
 const ROOT = path.join(__dirname, "..");
@@ -290,7 +289,7 @@ describe("15 deploy script (embedded validator)", function () {
   let spec: MarketSpec;
   before(() => {
     ({ surfnet, connection, admin } = startChain());
-    chain = new ChainMarket(surfnet, connection, admin);
+    chain = new ChainMarket(new SdkChain({ surfnet, connection, admin }));
   });
   after(() => surfnet && stopChain(surfnet, connection));
 

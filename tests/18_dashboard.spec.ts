@@ -17,8 +17,7 @@ import * as path from "path";
 import { Browser, chromium, Page } from "playwright-core";
 import { Keypair, PublicKey } from "@solana/web3.js";
 import { GavelClient } from "../sdk/src";
-import { ChainMarket } from "../app/demo/chain";
-import { SOL, startChain, stopChain, USDC } from "../sdk/testkit";
+import { ChainMarket, SdkChain, SOL, USDC } from "../sdk/testkit";
 import { demoParams } from "../app/demo/scenario";
 import { Dashboard, startDashboard } from "../app/web/server";
 
@@ -28,7 +27,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 describe("18 dashboard (chromium, embedded validator)", function () {
   this.timeout(180_000);
-  let chain: ReturnType<typeof startChain>;
+  let chain: SdkChain;
   let market: ChainMarket;
   let dashboard: Dashboard;
   let browser: Browser;
@@ -38,8 +37,8 @@ describe("18 dashboard (chromium, embedded validator)", function () {
   let auction: PublicKey;
 
   before(async () => {
-    chain = startChain();
-    market = new ChainMarket(chain.surfnet, chain.connection, chain.admin);
+    chain = SdkChain.start({ blockProduction: "clock" });
+    market = new ChainMarket(chain);
     execFileSync("npx", ["vite", "build", "app/web", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
     await market.create(demoParams, 150);
     await market.lp(USDC(100_000), USDC(5_000));
@@ -66,7 +65,7 @@ describe("18 dashboard (chromium, embedded validator)", function () {
   after(async () => {
     await browser?.close();
     await dashboard?.stop();
-    if (chain) stopChain(chain.surfnet, chain.connection);
+    chain?.stop();
   });
 
   it("the analyst sees the market: oracle, liquidity, LTV distribution, no auctions yet", async () => {
@@ -181,7 +180,7 @@ describe("18 dashboard (chromium, embedded validator)", function () {
   it("a market with a backstop: pool size, absorbed collateral at the oracle, share value and its history", async () => {
     // A second market in engine v2 (an anchored auction prices at the oracle at its kick, so the
     // pool may absorb at once with absorb_after_secs 0).
-    const v2 = new ChainMarket(chain.surfnet, chain.connection, chain.admin);
+    const v2 = new ChainMarket(chain);
     await v2.create((o) => demoParams(o, "v2"), 150);
     await v2.lp(USDC(100_000), USDC(5_000));
     const admin = new GavelClient(chain.connection, chain.admin);

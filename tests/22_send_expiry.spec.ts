@@ -32,8 +32,7 @@ import {
   sendWithBlockhashRetry,
   setStopIx,
 } from "../sdk/src";
-import { ChainMarket } from "../app/demo/chain";
-import { startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
+import { ChainMarket, SdkChain, startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
 import { demoParams } from "../app/demo/scenario";
 import { applyMarkets, initializeGavel } from "../migrations/deploy";
 import { deployProgram } from "../migrations/loader";
@@ -155,7 +154,7 @@ describe("22 blockhash expiry: every sender re-signs and lands (held, expired bl
   });
 
   it("the demo's chain market (mints, market, LP, borrower) and the deploy script's markets", async () => {
-    const m = new ChainMarket(surfnet, conn, admin);
+    const m = new ChainMarket(new SdkChain({ surfnet, connection: conn, admin }));
     conn.holdFirstTries(2); // mints, market (the config exists: not sent again)
     await m.create(demoParams, 150);
     expect(conn.served).to.equal(2);

@@ -13,8 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Connection, Keypair } from "@solana/web3.js";
-import { ChainMarket } from "../app/demo/chain";
-import { startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
+import { ChainMarket, SdkChain, startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
 import { BIDDER_MAIN, demoParams } from "../app/demo/scenario";
 import { DEFAULTS, defaultText, FILE_ONLY, FLAGS } from "../app/bidder/config";
 
@@ -119,7 +118,7 @@ describe("23 the bidder and the dashboard as services (the README's commands, si
 
     before(async () => {
       ({ surfnet, connection, admin } = startChain());
-      market = new ChainMarket(surfnet, connection, admin);
+      market = new ChainMarket(new SdkChain({ surfnet, connection, admin }));
       await market.create(demoParams, 150);
       await market.lp(new BN(100_000e6), new BN(0));
       await market.borrower(new BN(10e9), new BN(500e6));

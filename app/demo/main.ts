@@ -5,16 +5,16 @@
  *
  *   npx ts-node app/demo/main.ts [--borrowers 50] [--seed 7] [--crash 0.30] [--steps 10] [--engine v2|maker]
  */
-import { startChain, stopChain } from "../../sdk/testkit/surfpool";
+import { SdkChain } from "../../sdk/testkit/sdk_chain";
 import { demoOptions, runDemo, stopBidders } from "./scenario";
 
 async function main(): Promise<number> {
   const opts = demoOptions(process.argv.slice(2));
-  const chain = startChain();
+  const chain = SdkChain.start({ blockProduction: "clock" });
   // SIGINT/SIGTERM mid-run: stop the bidder processes and the chain, leave nothing running.
   const abort = (signal: string) =>
     void stopBidders().finally(() => {
-      stopChain(chain.surfnet, chain.connection);
+      chain.stop();
       console.error(`[demo] stopped by ${signal}`);
       process.exit(130);
     });
@@ -23,7 +23,7 @@ async function main(): Promise<number> {
   try {
     return (await runDemo(chain, opts)) ? 0 : 1;
   } finally {
-    stopChain(chain.surfnet, chain.connection);
+    chain.stop();
   }
 }
 

@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Connection, Keypair, Logs, PublicKey } from "@solana/web3.js";
+import { Keypair, Logs, PublicKey } from "@solana/web3.js";
 import {
   ACCOUNT_DISCRIMINATORS,
   debtFromArt,
@@ -21,15 +21,13 @@ import {
   MarketParams,
   maxDebtFor,
   parseEvents,
-  priceFromPyth,
   PROGRAM_ID,
   valueFloor,
 } from "../../sdk/src";
 import { rng } from "../sim/paths";
-import { SurfnetHandle } from "../../sdk/testkit/surfpool";
-import { ChainMarket } from "./chain";
+import { ChainMarket, SdkChain } from "../../sdk/testkit/sdk_chain";
 import { defaultParams } from "../../sdk/testkit/params";
-import { SOL, USDC } from "../../sdk/testkit/units";
+import { programPrice, SOL, USDC } from "../../sdk/testkit/units";
 
 /** Demo size and shape (`--borrowers 50 --seed 7 --crash 0.30 --steps 10 ...`). */
 export interface DemoOptions {
@@ -135,19 +133,12 @@ interface Bot {
   ready: Promise<void>;
 }
 
-/** A chain to run on: the embedded validator's handle, a connection to it, its funded payer. */
-export interface DemoChain {
-  surfnet: SurfnetHandle;
-  connection: Connection;
-  admin: Keypair;
-}
-
 /**
  * Runs the scenario on `chain` (left running); resolves to whether every invariant held.
  * `onMarket` sees the market once it exists (the dashboard labels its mints).
  */
 export async function runDemo(
-  chain: DemoChain,
+  chain: SdkChain,
   opts: DemoOptions,
   onMarket?: (m: ChainMarket) => void,
 ): Promise<boolean> {
@@ -156,7 +147,7 @@ export async function runDemo(
   }
   const rand = rng(opts.seed);
   const started = Date.now();
-  const { surfnet, connection, admin } = chain;
+  const { surfnet, connection } = chain;
   const bots: Bot[] = [];
   const events: { event: GavelEvent; oracleUsd: number }[] = [];
   let oracleUsd = 150;
@@ -165,7 +156,7 @@ export async function runDemo(
     log(
       `embedded chain at ${surfnet.rpcUrl} (ws ${surfnet.wsUrl}); Gavel deployed at ${PROGRAM_ID.toBase58()}`,
     );
-    const m = new ChainMarket(surfnet, connection, admin);
+    const m = new ChainMarket(chain);
     await m.create((oracle) => demoParams(oracle, opts.engine), oracleUsd);
     onMarket?.(m);
     log(
@@ -264,15 +255,6 @@ export async function runDemo(
 
     // Keep the oracle fresh until every unsafe position is kicked and every auction settled.
     const params = demoParams(m.oracle, opts.engine);
-    const priceAt = (usd: number) =>
-      priceFromPyth({
-        collPrice: new BN(Math.round(usd * 1e8)),
-        collExpo: -8,
-        debtPrice: new BN(1),
-        debtExpo: 0,
-        collDecimals: 9,
-        debtDecimals: 6,
-      })!;
     const deadline = Date.now() + opts.timeoutSecs * 1000;
     let unsafe = 0;
     let live = 0;
@@ -288,7 +270,10 @@ export async function runDemo(
         if (disc.equals(ACCOUNT_DISCRIMINATORS.position)) {
           const p = decodePosition(a.account.data);
           const debt = debtFromArt(p.art, market.rate)!;
-          const limit = maxDebtFor(valueFloor(p.ink, priceAt(oracleUsd))!, new BN(params.liquidationLtvBps))!;
+          const limit = maxDebtFor(
+            valueFloor(p.ink, programPrice(oracleUsd))!,
+            new BN(params.liquidationLtvBps),
+          )!;
           if (debt.gt(limit) && !p.art.isZero()) unsafe++;
         }
       }

@@ -1,5 +1,5 @@
 /**
- * The simulator's engine: a LendingWorld (LiteSVM + the real gavel.so) driven along a price path
+ * The simulator's engine: the testkit's LiquidationWorld (LiteSVM + the real gavel.so) driven along a price path
  * by a population of bidders (who also kick and reset, under the same latency, outages and costs)
  * using the SDK's exact auction math, with a price-impact feedback loop, and a fixed-bonus baseline
  * on its own copy of the market, liquidated by the same bidders under the same frictions. Both sides
@@ -10,13 +10,8 @@
  * place ({@link marketParams}).
  */
 import BN from "bn.js";
-import {
-  ACCOUNT_SIZE,
-  createInitializeAccount3Instruction,
-  createTransferInstruction,
-  TOKEN_PROGRAM_ID,
-} from "@solana/spl-token";
-import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import { createTransferInstruction } from "@solana/spl-token";
+import { Keypair, PublicKey } from "@solana/web3.js";
 import {
   absorbable,
   absorbIx,
@@ -26,7 +21,6 @@ import {
   backstopDepositorPda,
   BACKSTOP_DEFAULTS,
   BackstopParams,
-  borrowIx,
   buyFromBackstopIx,
   buyPrice,
   buyQuote,
@@ -39,10 +33,7 @@ import {
   decodePosition,
   PositionAccount,
   positionPda,
-  depositCollateralIx,
-  depositLiquidityIx,
   flashTakeIxs,
-  fundInsuranceIx,
   GavelEvent,
   kickIx,
   kickParamsOf,
@@ -52,7 +43,6 @@ import {
   MarketParams,
   marketOraclePrice,
   needsReset,
-  openPositionIx,
   PRICE_MODE_ANCHORED,
   PRICE_SCALE,
   requestBackstopWithdrawalIx,
@@ -66,7 +56,7 @@ import {
   V2_ENGINE,
   withdrawBackstopIx,
 } from "../../sdk/src";
-import { defaultParams, LendingWorld, SOL, USDC } from "../../sdk/testkit";
+import { defaultParams, LiquidationWorld, SOL, USDC } from "../../sdk/testkit";
 import { blackThursdayPath, GBM_DEFAULTS, gbmPath, PathPoint, quantile, reboundPath, rng } from "./paths";
 
 const num = (b: BN, scale: number): number => Number(b.toString()) / scale;
@@ -534,6 +524,47 @@ class Weighted {
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
+/**
+ * The {@link SideSummary} of either side from its totals (USDC and SOL, rounded to 1e-6) and its
+ * per-auction (Gavel) or per-position (baseline) clearing discounts.
+ */
+function sideSummary(x: {
+  liquidations: number;
+  liquidated: number;
+  collateralSold: number;
+  realized: number;
+  shortfall: number;
+  discounts: number[];
+  preImpact: number[];
+  penalty: number;
+  discountCost: number;
+  netProfit: number;
+  maxImpact: number;
+  minPrice: number;
+}): SideSummary {
+  const cost = x.penalty + x.discountCost;
+  return {
+    liquidations: x.liquidations,
+    liquidatedDebt: round(x.liquidated),
+    collateralSold: round(x.collateralSold),
+    badDebtRealized: round(x.realized),
+    shortfallAtEnd: round(x.shortfall),
+    badDebt: round(x.realized + x.shortfall),
+    badDebtRatio: x.liquidated > 0 ? (x.realized + x.shortfall) / x.liquidated : 0,
+    discountMedian: quantile(x.discounts, 0.5),
+    discountP95: quantile(x.discounts, 0.95),
+    discountPreImpactMedian: quantile(x.preImpact, 0.5),
+    discountPreImpactP95: quantile(x.preImpact, 0.95),
+    penaltyUsd: round(x.penalty),
+    discountCostUsd: round(x.discountCost),
+    borrowerCostUsd: round(cost),
+    borrowerCostRatio: x.liquidated > 0 ? cost / x.liquidated : 0,
+    liquidatorNetProfit: round(x.netProfit),
+    maxImpact: x.maxImpact,
+    minPriceUsd: x.minPrice,
+  };
+}
+
 interface BookEntry {
   kp: Keypair;
   sol: number;
@@ -556,35 +587,8 @@ interface Depositor {
   paid: boolean;
 }
 
-class SimWorld extends LendingWorld {
-  lp!: Keypair;
-  kicker!: Keypair;
-
-  setup(params: MarketParams, liquidity: BN, insurance: BN, usd: number): void {
-    this.createMarket(params, usd);
-    this.lp = this.actor();
-    this.fundDebt(this.lp.publicKey, liquidity.add(insurance));
-    const lpAcc = {
-      ...this.ref,
-      lp: this.lp.publicKey,
-      lpDebtAccount: this.ata(this.ref.debtMint, this.lp.publicKey),
-    };
-    this.mustSend(
-      [
-        depositLiquidityIx(
-          { ...lpAcc, lpShareAccount: this.ata(this.addrs.shareMint, this.lp.publicKey) },
-          liquidity,
-        ),
-        fundInsuranceIx(
-          { ...this.ref, funder: this.lp.publicKey, funderDebtAccount: lpAcc.lpDebtAccount },
-          insurance,
-        ),
-      ],
-      [this.lp],
-    );
-    this.kicker = this.actor();
-  }
-
+/** The specs' liquidation world (sdk/testkit) with the simulated market's backstop pool. */
+class SimWorld extends LiquidationWorld {
   /**
    * Creates the market's backstop pool; `usdc` is deposited in equal parts by `depositors`
    * depositors, warmed up into shares. Returns the depositors.
@@ -592,25 +596,11 @@ class SimWorld extends LendingWorld {
   backstop(params: BackstopParams, usdc: BN, usd: number, depositors: number): Depositor[] {
     this.mustSend([createBackstopIx({ admin: this.admin.publicKey, ...this.ref }, params)], [this.admin]);
     const b = backstopAddresses(this.addrs.market);
-    const rent = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
     const list = Array.from({ length: depositors }, (): Depositor => {
       const kp = this.actor();
-      const shares = Keypair.generate();
-      this.mustSend(
-        [
-          SystemProgram.createAccount({
-            fromPubkey: kp.publicKey,
-            newAccountPubkey: shares.publicKey,
-            lamports: rent,
-            space: ACCOUNT_SIZE,
-            programId: TOKEN_PROGRAM_ID,
-          }),
-          createInitializeAccount3Instruction(shares.publicKey, b.shareMint, kp.publicKey),
-        ],
-        [kp, shares],
-      );
+      const [shares] = this.createTokenAccounts(kp, [b.shareMint]);
       const account = backstopDepositorPda(b.backstop, kp.publicKey)[0];
-      return { kp, shares: shares.publicKey, account, requested: false, paid: false };
+      return { kp, shares, account, requested: false, paid: false };
     });
     const deposit = (d: Depositor, amount: BN) =>
       depositBackstopIx(
@@ -633,36 +623,6 @@ class SimWorld extends LendingWorld {
     for (const d of list) this.mustSend([deposit(d, new BN(0))], [d.kp]); // activates the warmed-up deposit
     return list;
   }
-
-  borrower(sol: number, usdc: number): Keypair {
-    const b = this.actor();
-    this.fundCollateral(b.publicKey, SOL(sol));
-    this.mustSend(
-      [
-        openPositionIx({ ...this.ref, owner: b.publicKey }),
-        depositCollateralIx(
-          {
-            ...this.ref,
-            depositor: b.publicKey,
-            owner: b.publicKey,
-            source: this.ata(this.ref.collateralMint, b.publicKey),
-          },
-          SOL(sol),
-        ),
-        borrowIx(
-          {
-            ...this.ref,
-            owner: b.publicKey,
-            destination: this.ata(this.ref.debtMint, b.publicKey),
-            oracles: [this.oracle],
-          },
-          USDC(usdc),
-        ),
-      ],
-      [b],
-    );
-    return b;
-  }
 }
 
 type LiveAuction = AuctionRecord & {
@@ -673,6 +633,36 @@ type LiveAuction = AuctionRecord & {
   dueSince: number | null;
 };
 
+/**
+ * The price-impact model both sides run on the exogenous path: a sale of value v pushes the market
+ * price down by v / depth (at most half), and the push decays with the configured half-life.
+ */
+class ImpactModel {
+  private impact = 1;
+  private readonly decay: number;
+  /** Lowest market price and largest impact (1 − market / exogenous) of the steps so far. */
+  minPrice = Infinity;
+  maxImpact = 0;
+
+  constructor(private readonly c: Pick<SimConfig, "stepSecs" | "impactHalfLifeSecs" | "depthUsd">) {
+    this.decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
+  }
+
+  /** The next step at exogenous price `exo` (the impact recovers one step's decay): its market price. */
+  step(exo: number): number {
+    this.impact = 1 - (1 - this.impact) * this.decay;
+    const market = exo * this.impact;
+    this.minPrice = Math.min(this.minPrice, market);
+    this.maxImpact = Math.max(this.maxImpact, 1 - this.impact);
+    return market;
+  }
+
+  /** A sale of `coll` SOL at `usd` per SOL. */
+  sell(coll: number, usd: number): void {
+    this.impact *= 1 - Math.min(0.5, (coll * usd) / this.c.depthUsd);
+  }
+}
+
 /** Runs one simulation on `path` (default: the config's scenario path). */
 export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult {
   const r = rng(c.seed * 7919 + 17);
@@ -680,7 +670,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const params = marketParams(c, w.oracle);
   const book = makeBook(c);
   const totalBorrow = book.reduce((s, b) => s + b.usdc, 0);
-  w.setup(params, USDC(totalBorrow * 1.5 + 100_000), USDC(Math.max(10_000, totalBorrow * 0.01)), c.startUsd);
+  w.setup(params, USDC(totalBorrow * 1.5 + 100_000), USDC(Math.max(10_000, totalBorrow * 0.01)));
+  w.setPrice(c.startUsd);
   const backstop = c.mechanism.backstopUsd > 0 ? backstopAddresses(w.addrs.market).backstop : null;
   const depositors = backstop
     ? w.backstop(
@@ -725,7 +716,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   /** Who was online in which order at each step, for the baseline. */
   const schedule: BidderStep[] = [];
   const kickWaits: number[] = [];
-  let impact = 1;
+  const model = new ImpactModel(c);
   let keeperRewards = 0;
   let bidderKeeperRewards = 0;
   let keeperFees = 0;
@@ -749,14 +740,11 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let lpLoss = 0;
   let insuranceUsed = 0;
   let invariantChecks = 0;
-  let minPrice = Infinity;
-  let maxImpact = 0;
   let lastMarket = c.startUsd;
   let lastT = 0;
   const maxAgeSecs = params.maxAgeSecs.toNumber();
   const drainSteps = Math.ceil(c.drainSecs / c.stepSecs);
   const steps = path.length + drainSteps;
-  const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
   const live = (): LiveAuction[] => [...auctions.values()].filter((a) => a.settleT === null);
 
   /**
@@ -960,11 +948,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     const t = i * c.stepSecs;
     const congestion = i < path.length ? pt.congestion : 0;
     if (i > 0) w.warp(c.stepSecs);
-    impact = 1 - (1 - impact) * decay;
     const exo = pt.usd;
-    const market = exo * impact;
-    minPrice = Math.min(minPrice, market);
-    maxImpact = Math.max(maxImpact, 1 - impact);
+    const market = model.step(exo);
     lastMarket = market;
     lastT = t;
     hist.push(market);
@@ -1166,7 +1151,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
           if (c.recycleSecs === 0) w.fundDebt(bd.kp.publicKey, USDC(proceeds));
           else bd.pending.push([t + c.recycleSecs, proceeds]);
         }
-        impact *= 1 - Math.min(0.5, (coll * market) / c.depthUsd);
+        model.sell(coll, market);
         takes.push({
           auctionId: a.id,
           t,
@@ -1244,7 +1229,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
               if (c.recycleSecs === 0) w.fundDebt(bd.kp.publicKey, USDC(proceeds));
               else bd.pending.push([t + c.recycleSecs, proceeds]);
             }
-            impact *= 1 - Math.min(0.5, (coll * market) / c.depthUsd);
+            model.sell(coll, market);
             backstopBuys++;
             backstopSoldUsd += owe;
           }
@@ -1322,26 +1307,20 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   const penalty = recs.reduce((s, a) => s + Math.max(0, a.raised - (a.debt - a.returned)), 0);
   const discountCost = takes.reduce((s, x) => s + x.collateral * x.oracleUsd - x.owe, 0);
   const summary: Summary = {
-    liquidations: recs.length,
-    liquidatedDebt: round(liquidated),
-    collateralSold: round(takes.reduce((s, x) => s + x.collateral, 0)),
-    badDebtRealized: round(realized),
-    shortfallAtEnd: round(shortfallAtEnd),
-    badDebt: round(realized + shortfallAtEnd),
-    badDebtRatio: liquidated > 0 ? (realized + shortfallAtEnd) / liquidated : 0,
-    discountMedian: quantile(discs, 0.5),
-    discountP95: quantile(discs, 0.95),
-    discountPreImpactMedian: quantile(pre, 0.5),
-    discountPreImpactP95: quantile(pre, 0.95),
-    penaltyUsd: round(penalty),
-    discountCostUsd: round(discountCost),
-    borrowerCostUsd: round(penalty + discountCost),
-    borrowerCostRatio: liquidated > 0 ? (penalty + discountCost) / liquidated : 0,
-    liquidatorNetProfit: round(
-      takes.reduce((s, x) => s + x.netProfitUsd, 0) + bidderKeeperRewards - keeperFees,
-    ),
-    maxImpact,
-    minPriceUsd: minPrice,
+    ...sideSummary({
+      liquidations: recs.length,
+      liquidated,
+      collateralSold: takes.reduce((s, x) => s + x.collateral, 0),
+      realized,
+      shortfall: shortfallAtEnd,
+      discounts: discs,
+      preImpact: pre,
+      penalty,
+      discountCost,
+      netProfit: takes.reduce((s, x) => s + x.netProfitUsd, 0) + bidderKeeperRewards - keeperFees,
+      maxImpact: model.maxImpact,
+      minPrice: model.minPrice,
+    }),
     auctions: recs.length,
     settled: durs.length,
     takesPerAuction: mean(recs.map((a) => a.takes)),
@@ -1439,7 +1418,6 @@ export function baseline(
   }));
   const liqLtv = params.liquidationLtvBps / 10_000;
   const maxAgeSecs = params.maxAgeSecs.toNumber();
-  const decay = Math.pow(0.5, c.stepSecs / c.impactHalfLifeSecs);
   const bidders = bidderTraits(c).map((tr) => ({
     ...tr,
     cash: c.bidderCapitalUsd,
@@ -1450,7 +1428,7 @@ export function baseline(
   const steps = path.length + Math.ceil(c.drainSecs / c.stepSecs);
   const hist: number[] = [];
   const liqs: BaselineRun["liquidations"] = [];
-  let impact = 1;
+  const model = new ImpactModel(c);
   let liquidated = 0;
   let collSold = 0;
   let discountCost = 0;
@@ -1459,19 +1437,14 @@ export function baseline(
   let capitalSkips = 0;
   let costSkips = 0;
   let maxLtv = 0;
-  let maxImpact = 0;
-  let minPrice = Infinity;
   const waits: number[] = [];
   let market = c.startUsd;
   for (let i = 0; i < steps; i++) {
     const pt = path[Math.min(i, path.length - 1)];
     const t = i * c.stepSecs;
     const congestion = i < path.length ? pt.congestion : 0;
-    impact = 1 - (1 - impact) * decay;
     const exo = pt.usd;
-    market = exo * impact;
-    minPrice = Math.min(minPrice, market);
-    maxImpact = Math.max(maxImpact, 1 - impact);
+    market = model.step(exo);
     hist.push(market);
     const posted = postedPrice(c, hist, maxAgeSecs).usd;
     for (const p of pos) {
@@ -1535,7 +1508,7 @@ export function baseline(
         waits.push(t - p.unsafeSince);
         p.w.add(seize, paidPerSol, market, exo);
         liqs.push({ t, priceUsd: paidPerSol, collateral: seize });
-        impact *= 1 - Math.min(0.5, (seize * market) / c.depthUsd);
+        model.sell(seize, market);
         if (p.coll <= 1e-9 && p.debt > 0) {
           bad += p.debt;
           p.debt = 0;
@@ -1559,24 +1532,20 @@ export function baseline(
   const pre = hit.map((p) => p.w.pre / p.w.coll);
   return {
     summary: {
-      liquidations: liqs.length,
-      liquidatedDebt: round(liquidated),
-      collateralSold: round(collSold),
-      badDebtRealized: round(bad),
-      shortfallAtEnd: round(shortfall),
-      badDebt: round(bad + shortfall),
-      badDebtRatio: liquidated > 0 ? (bad + shortfall) / liquidated : 0,
-      discountMedian: quantile(discs, 0.5),
-      discountP95: quantile(discs, 0.95),
-      discountPreImpactMedian: quantile(pre, 0.5),
-      discountPreImpactP95: quantile(pre, 0.95),
-      penaltyUsd: 0,
-      discountCostUsd: round(discountCost),
-      borrowerCostUsd: round(discountCost),
-      borrowerCostRatio: liquidated > 0 ? discountCost / liquidated : 0,
-      liquidatorNetProfit: round(profit),
-      maxImpact,
-      minPriceUsd: minPrice,
+      ...sideSummary({
+        liquidations: liqs.length,
+        liquidated,
+        collateralSold: collSold,
+        realized: bad,
+        shortfall,
+        discounts: discs,
+        preImpact: pre,
+        penalty: 0,
+        discountCost,
+        netProfit: profit,
+        maxImpact: model.maxImpact,
+        minPrice: model.minPrice,
+      }),
       leftUnliquidated: left,
       unsafeDebtAtEnd: round(unsafeDebt),
       capitalSkips,

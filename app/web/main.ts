@@ -8,7 +8,7 @@
  * on start), --symbols <mint>=<SYM>,... ; in the default (demo) mode also the demo's --borrowers,
  * --seed, --crash, --steps, --stepSecs, --timeoutSecs.
  */
-import { startChain, stopChain } from "../../sdk/testkit/surfpool";
+import { SdkChain } from "../../sdk/testkit/sdk_chain";
 import { demoOptions, runDemo, stopBidders } from "../demo/scenario";
 import { DashboardOptions, startDashboard } from "./server";
 
@@ -79,12 +79,12 @@ async function main(): Promise<void> {
   } catch (e) {
     usage((e as Error).message);
   }
-  const chain = startChain();
+  const chain = SdkChain.start({ blockProduction: "clock" });
   const dash = await startDashboard({ ...opts, rpc: chain.surfnet.rpcUrl, ws: chain.surfnet.wsUrl });
   // Ctrl-C / SIGTERM: the demo's bidder processes, the page server and the chain all stop.
   const shutdown = () =>
     void Promise.allSettled([stopBidders(), dash.stop()]).finally(() => {
-      stopChain(chain.surfnet, chain.connection);
+      chain.stop();
       process.exit(0);
     });
   process.once("SIGINT", shutdown);

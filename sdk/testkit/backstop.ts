@@ -4,8 +4,7 @@
  * 24 (absorb keeper) build on it.
  */
 import BN from "bn.js";
-import { ACCOUNT_SIZE, createInitializeAccount3Instruction, TOKEN_PROGRAM_ID } from "@solana/spl-token";
-import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import { Keypair, PublicKey } from "@solana/web3.js";
 import {
   absorbIx,
   BackstopAccount,
@@ -51,30 +50,13 @@ export class BackstopWorld extends LiquidationWorld {
   /** An actor with token accounts for the collateral, the debt token and the backstop shares. */
   depositorActor(usdc: number): Keypair {
     const kp = this.actor();
-    const acc = Keypair.generate();
-    const rent = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
-    this.mustSend(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: kp.publicKey,
-          newAccountPubkey: acc.publicKey,
-          lamports: rent,
-          space: ACCOUNT_SIZE,
-          programId: TOKEN_PROGRAM_ID,
-        }),
-        createInitializeAccount3Instruction(acc.publicKey, this.b.shareMint, kp.publicKey),
-      ],
-      [kp, acc],
-    );
-    this.shareAccounts.set(kp.publicKey.toBase58(), acc.publicKey);
+    this.createTokenAccounts(kp, [this.b.shareMint]);
     if (usdc > 0) this.fundDebt(kp.publicKey, USDC(usdc));
     return kp;
   }
 
-  private readonly shareAccounts = new Map<string, PublicKey>();
-
   shareAccount(owner: Keypair): PublicKey {
-    return this.shareAccounts.get(owner.publicKey.toBase58())!;
+    return this.ata(this.b.shareMint, owner.publicKey);
   }
 
   /** `d` deposits `amount` debt tokens into the backstop. */

@@ -7,7 +7,6 @@ import BN from "bn.js";
 import {
   ACCOUNT_SIZE,
   createInitializeAccount3Instruction,
-  createInitializeMint2Instruction,
   createMintToInstruction,
   MINT_SIZE,
   TOKEN_PROGRAM_ID,
@@ -39,6 +38,7 @@ import {
 } from "../src";
 import { defaultParams } from "./params";
 import { GavelSvm, SendResult } from "./svm";
+import { createMintIxs } from "./tokens";
 
 /** Start of the test clock (an arbitrary recent unix time). */
 export const T0 = 1_760_000_000n;
@@ -79,16 +79,8 @@ export class LendingWorld {
   }
 
   private createMintIxs(mint: Keypair, decimals: number) {
-    return [
-      SystemProgram.createAccount({
-        fromPubkey: this.admin.publicKey,
-        newAccountPubkey: mint.publicKey,
-        lamports: Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE))),
-        space: MINT_SIZE,
-        programId: TOKEN_PROGRAM_ID,
-      }),
-      createInitializeMint2Instruction(mint.publicKey, decimals, this.admin.publicKey, null),
-    ];
+    const lamports = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE)));
+    return createMintIxs(this.admin.publicKey, mint.publicKey, decimals, lamports);
   }
 
   /** Creates the market with `params` (default: {@link defaultParams}) at price `usd`. */
@@ -176,26 +168,35 @@ export class LendingWorld {
     const kp = this.chain.actor(sol);
     const mints = [this.ref.collateralMint, this.ref.debtMint];
     if (this.chain.svm.getAccount(this.addrs.shareMint)) mints.push(this.addrs.shareMint);
+    this.createTokenAccounts(kp, mints);
+    return kp;
+  }
+
+  /**
+   * Plain keypair token accounts of `owner` (who pays) for `mints`, in one transaction; {@link ata}
+   * finds them afterwards.
+   */
+  createTokenAccounts(owner: Keypair, mints: PublicKey[]): PublicKey[] {
     const rent = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(ACCOUNT_SIZE)));
     const accounts = mints.map(() => Keypair.generate());
     const ixs = mints.flatMap((mint, i) => [
       SystemProgram.createAccount({
-        fromPubkey: kp.publicKey,
+        fromPubkey: owner.publicKey,
         newAccountPubkey: accounts[i].publicKey,
         lamports: rent,
         space: ACCOUNT_SIZE,
         programId: TOKEN_PROGRAM_ID,
       }),
-      createInitializeAccount3Instruction(accounts[i].publicKey, mint, kp.publicKey),
+      createInitializeAccount3Instruction(accounts[i].publicKey, mint, owner.publicKey),
     ]);
-    this.mustSend(ixs, [kp, ...accounts]);
+    this.mustSend(ixs, [owner, ...accounts]);
     mints.forEach((mint, i) =>
-      this.tokenAccounts.set(`${mint.toBase58()}/${kp.publicKey.toBase58()}`, accounts[i].publicKey),
+      this.tokenAccounts.set(`${mint.toBase58()}/${owner.publicKey.toBase58()}`, accounts[i].publicKey),
     );
-    return kp;
+    return accounts.map((a) => a.publicKey);
   }
 
-  /** `owner`'s token account for `mint` (created by {@link actor}). */
+  /** `owner`'s token account for `mint` (created by {@link actor} or {@link createTokenAccounts}). */
   ata(mint: PublicKey, owner: PublicKey): PublicKey {
     const acc = this.tokenAccounts.get(`${mint.toBase58()}/${owner.toBase58()}`);
     if (!acc) throw new Error(`no ${mint.toBase58()} account for ${owner.toBase58()}`);

@@ -58,7 +58,6 @@ import {
   poolValue,
   positionPda,
   PositionAccount,
-  priceFromPyth,
   PROGRAM_ID,
   RATE_SCALE,
   REPAY_ALL,
@@ -83,7 +82,7 @@ import {
   takeQuote,
   TakeQuoteError,
 } from "../../sdk/src";
-import { defaultParams, LiquidationWorld, SendResult, SOL, USDC } from "../../sdk/testkit";
+import { defaultParams, LiquidationWorld, programPrice, SendResult, SOL, USDC } from "../../sdk/testkit";
 import { rng } from "../../app/sim/paths";
 
 /** u64::MAX. */
@@ -228,15 +227,7 @@ export class Arena extends LiquidationWorld {
 
   /** The oracle price in PRICE_SCALE that the program derives from `usd` (conf 0 → mid). */
   programPrice(usd: number, confBps = 0): BN {
-    const price = new BN(Math.round(usd * 1e8));
-    return priceFromPyth({
-      collPrice: price.sub(price.muln(confBps).divn(10_000)),
-      collExpo: -8,
-      debtPrice: new BN(1),
-      debtExpo: 0,
-      collDecimals: 9,
-      debtDecimals: 6,
-    })!;
+    return programPrice(usd, confBps);
   }
 }
 

@@ -1,4 +1,5 @@
 /** Takes as they happen and settled auctions, newest first. */
+import type { ComponentChildren } from "preact";
 import type { MarketIndex } from "../app";
 import { ago, amount, clock, duration, iso, pct, short } from "../format";
 import { SettledView, TakeView } from "../model";
@@ -8,6 +9,59 @@ function vsOracle(discount: number | null): string {
   if (discount === null) return "—";
   return `${discount > 0 ? "−" : "+"}${pct(Math.abs(discount))}`;
 }
+
+/** A column of a {@link ScrollTable}: its header, numeric (right-aligned) or not, a tooltip. */
+interface Column {
+  label: string;
+  num?: boolean;
+  title?: string;
+}
+
+/** A scrolling table with `columns` as its header and `children` as its rows. */
+function ScrollTable({ columns, children }: { columns: Column[]; children: ComponentChildren }) {
+  return (
+    <div class="scroll">
+      <table>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.label} class={c.num ? "num" : undefined} title={c.title}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+const TAKE_COLUMNS: Column[] = [
+  { label: "time" },
+  { label: "auction" },
+  { label: "bidder" },
+  { label: "bought", num: true },
+  { label: "price", num: true },
+  { label: "paid", num: true },
+  {
+    label: "vs oracle",
+    num: true,
+    title: "price / oracle − 1 (oracle read when the take arrived; † the oracle at the kick)",
+  },
+];
+
+const SETTLED_COLUMNS: Column[] = [
+  { label: "time" },
+  { label: "auction" },
+  { label: "outcome" },
+  { label: "takes", num: true },
+  { label: "duration", num: true },
+  { label: "raised", num: true },
+  { label: "returned", num: true },
+  { label: "bad debt", num: true },
+  { label: "clearing vs oracle", num: true, title: "volume-weighted take price vs volume-weighted oracle" },
+];
 
 function When({ t, now }: { t: number; now: number }) {
   return (
@@ -36,45 +90,25 @@ export function Takes({
           No takes yet.
         </p>
       ) : (
-        <div class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th>time</th>
-                <th>auction</th>
-                <th>bidder</th>
-                <th class="num">bought</th>
-                <th class="num">price</th>
-                <th class="num">paid</th>
-                <th
-                  class="num"
-                  title="price / oracle − 1 (oracle read when the take arrived; † the oracle at the kick)"
-                >
-                  vs oracle
-                </th>
+        <ScrollTable columns={TAKE_COLUMNS}>
+          {takes.slice(0, 25).map((t) => {
+            const m = markets.get(t.market);
+            return (
+              <tr key={t.key} class={fresh.has(t.key) ? "fresh" : ""} data-testid="take-row">
+                <When t={t.time} now={now} />
+                <td title={t.auction}>#{t.id}</td>
+                <td title={t.taker}>{short(t.taker)}</td>
+                <td class="num">{amount(t.collateral, m?.collateralSymbol, 4)}</td>
+                <td class="num">{amount(t.price, "", 4)}</td>
+                <td class="num">{amount(t.owe, m?.debtSymbol)}</td>
+                <td class="num">
+                  {vsOracle(t.discount)}
+                  {t.oracleSource === "kick" ? "†" : ""}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {takes.slice(0, 25).map((t) => {
-                const m = markets.get(t.market);
-                return (
-                  <tr key={t.key} class={fresh.has(t.key) ? "fresh" : ""} data-testid="take-row">
-                    <When t={t.time} now={now} />
-                    <td title={t.auction}>#{t.id}</td>
-                    <td title={t.taker}>{short(t.taker)}</td>
-                    <td class="num">{amount(t.collateral, m?.collateralSymbol, 4)}</td>
-                    <td class="num">{amount(t.price, "", 4)}</td>
-                    <td class="num">{amount(t.owe, m?.debtSymbol)}</td>
-                    <td class="num">
-                      {vsOracle(t.discount)}
-                      {t.oracleSource === "kick" ? "†" : ""}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </ScrollTable>
       )}
     </section>
   );
@@ -110,45 +144,26 @@ export function Settled({
           <p class="summary">
             {settled.length} settled · bad debt <strong data-testid="bad-debt-total">{amount(bad)}</strong>
           </p>
-          <div class="scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th>time</th>
-                  <th>auction</th>
-                  <th>outcome</th>
-                  <th class="num">takes</th>
-                  <th class="num">duration</th>
-                  <th class="num">raised</th>
-                  <th class="num">returned</th>
-                  <th class="num">bad debt</th>
-                  <th class="num" title="volume-weighted take price vs volume-weighted oracle">
-                    clearing vs oracle
-                  </th>
+          <ScrollTable columns={SETTLED_COLUMNS}>
+            {settled.slice(0, 25).map((s) => {
+              const m = markets.get(s.market);
+              return (
+                <tr key={s.key} data-testid="settled-row" class={s.badDebt > 0 ? "unsafe" : ""}>
+                  <When t={s.time} now={now} />
+                  <td title={s.auction}>#{s.id}</td>
+                  <td>{REASONS[s.reason]}</td>
+                  <td class="num">{s.takes}</td>
+                  <td class="num">{duration(s.durationSecs)}</td>
+                  <td class="num">{amount(s.raised, m?.debtSymbol)}</td>
+                  <td class="num">{amount(s.returnedCollateral, m?.collateralSymbol, 4)}</td>
+                  <td class="num">{amount(s.badDebt, m?.debtSymbol)}</td>
+                  <td class="num" data-testid="settled-discount">
+                    {vsOracle(s.discount)}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {settled.slice(0, 25).map((s) => {
-                  const m = markets.get(s.market);
-                  return (
-                    <tr key={s.key} data-testid="settled-row" class={s.badDebt > 0 ? "unsafe" : ""}>
-                      <When t={s.time} now={now} />
-                      <td title={s.auction}>#{s.id}</td>
-                      <td>{REASONS[s.reason]}</td>
-                      <td class="num">{s.takes}</td>
-                      <td class="num">{duration(s.durationSecs)}</td>
-                      <td class="num">{amount(s.raised, m?.debtSymbol)}</td>
-                      <td class="num">{amount(s.returnedCollateral, m?.collateralSymbol, 4)}</td>
-                      <td class="num">{amount(s.badDebt, m?.debtSymbol)}</td>
-                      <td class="num" data-testid="settled-discount">
-                        {vsOracle(s.discount)}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </ScrollTable>
         </>
       )}
     </section>
