@@ -1,5 +1,5 @@
-//! Loading and checks shared by the market instructions: clock, stop level, market and position
-//! accounts, oracle prices.
+//! Loading and checks shared by the market instructions: clock, arguments, the opening checks
+//! (signer, token program, stop level), market and position accounts, oracle prices.
 
 use core::mem::MaybeUninit;
 
@@ -7,14 +7,15 @@ use pinocchio::{
     account_info::AccountInfo,
     pubkey::Pubkey,
     sysvars::{clock::Clock, Sysvar},
+    ProgramResult,
 };
 
 use crate::{
-    checks::require_writable,
+    checks::{require_signer, require_token_program, require_writable},
     error::GavelError,
     math::{self, PythPair},
     oracle::{self, Now, OracleGuards, OracleKind, OraclePrice, OracleSpec},
-    state::{stop::Gate, Config, Market, Position, WithdrawalRequest},
+    state::{stop::Gate, Config, Market, Position, Reader, WithdrawalRequest},
 };
 
 /// The cluster clock as the oracle guards need it.
@@ -36,6 +37,32 @@ pub fn require_stop(config: &AccountInfo, gate: Gate) -> Result<Config, GavelErr
         return Err(GavelError::ProtocolStopped);
     }
     Ok(config)
+}
+
+/// The arguments of an instruction whose only argument is one `u64` (an amount, a number of
+/// shares): `InstructionDataInvalid` when they are shorter or longer.
+#[inline(always)]
+pub fn read_u64_arg(args: &[u8]) -> Result<u64, GavelError> {
+    let mut r = Reader::new(args, 0);
+    let value = r.u64()?;
+    r.finish()?;
+    Ok(value)
+}
+
+/// The opening checks of an instruction a user signs and that moves tokens, in this order:
+/// `signer` signed, `token_program` is SPL Token, the stop level allows `gate` (`state::stop`:
+/// the gate right after the signer and program checks, before any other account is read).
+#[inline(never)]
+pub fn require_user_call(
+    signer: &AccountInfo,
+    token_program: &AccountInfo,
+    config: &AccountInfo,
+    gate: Gate,
+) -> ProgramResult {
+    require_signer(signer)?;
+    require_token_program(token_program)?;
+    require_stop(config, gate)?;
+    Ok(())
 }
 
 /// Loads a writable market into `slot`, on the caller's stack. Returning the market by value
@@ -79,6 +106,25 @@ pub fn load_position_mut<'a>(
     Ok(position)
 }
 
+/// Stack slots of a market and one of its positions (as [`load_market_mut`]: the structs are
+/// loaded in place, not copied at each call site).
+pub struct PositionSlots {
+    /// The market's slot.
+    pub market: MaybeUninit<Result<Market, GavelError>>,
+    /// The position's slot.
+    pub position: MaybeUninit<Result<Position, GavelError>>,
+}
+
+impl PositionSlots {
+    /// Empty slots.
+    pub const fn uninit() -> Self {
+        Self {
+            market: MaybeUninit::uninit(),
+            position: MaybeUninit::uninit(),
+        }
+    }
+}
+
 /// Loads a writable withdrawal request of `market` made by `lp` (the request's owner, discriminator,
 /// market and LP are all checked: another LP's or another market's request is refused).
 #[inline(never)]
@@ -93,24 +139,6 @@ pub fn load_request_mut(
         return Err(GavelError::WithdrawalRequestMismatch);
     }
     Ok(request)
-}
-
-/// Requires `debt` to be within the market's `max_ltv_bps` of `ink` valued at `low_price` (the
-/// conservative price − confidence), as borrow and withdraw_collateral need.
-#[inline(never)]
-pub fn require_within_max_ltv(
-    market: &Market,
-    ink: u64,
-    debt: u64,
-    low_price: u64,
-) -> Result<(), GavelError> {
-    let value = math::value_floor(ink, low_price).ok_or(GavelError::MathOverflow)?;
-    let max_debt = math::max_debt_for(value, market.params.max_ltv_bps as u64)
-        .ok_or(GavelError::MathOverflow)?;
-    if debt > max_debt {
-        return Err(GavelError::LtvExceeded);
-    }
-    Ok(())
 }
 
 /// Collateral prices in debt base units per collateral base unit, on `PRICE_SCALE`.
