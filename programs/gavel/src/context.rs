@@ -7,7 +7,6 @@ use pinocchio::{
     account_info::AccountInfo,
     pubkey::Pubkey,
     sysvars::{clock::Clock, Sysvar},
-    ProgramResult,
 };
 
 use crate::{
@@ -49,6 +48,18 @@ pub fn read_u64_arg(args: &[u8]) -> Result<u64, GavelError> {
     Ok(value)
 }
 
+/// The arguments of a purchase of collateral (`take`, `take_begin`, `buy_from_backstop`):
+/// `(max_collateral, max_price)`, the most collateral to buy and the highest price to pay
+/// (`PRICE_SCALE`; the slippage guard).
+#[inline(always)]
+pub fn read_buy_limits(args: &[u8]) -> Result<(u64, u64), GavelError> {
+    let mut r = Reader::new(args, 0);
+    let max_collateral = r.u64()?;
+    let max_price = r.u64()?;
+    r.finish()?;
+    Ok((max_collateral, max_price))
+}
+
 /// The opening checks of an instruction a user signs and that moves tokens, in this order:
 /// `signer` signed, `token_program` is SPL Token, the stop level allows `gate` (`state::stop`:
 /// the gate right after the signer and program checks, before any other account is read).
@@ -58,7 +69,7 @@ pub fn require_user_call(
     token_program: &AccountInfo,
     config: &AccountInfo,
     gate: Gate,
-) -> ProgramResult {
+) -> Result<(), GavelError> {
     require_signer(signer)?;
     require_token_program(token_program)?;
     require_stop(config, gate)?;
@@ -73,10 +84,7 @@ pub fn load_market_mut<'a>(
     account: &AccountInfo,
     slot: &'a mut MaybeUninit<Result<Market, GavelError>>,
 ) -> Result<&'a mut Market, GavelError> {
-    let loaded = match require_writable(account) {
-        Ok(()) => Market::load(account),
-        Err(_) => Err(GavelError::AccountNotWritable),
-    };
+    let loaded = require_writable(account).and_then(|()| Market::load(account));
     match slot.write(loaded) {
         Ok(market) => Ok(market),
         Err(e) => Err(*e),
@@ -92,10 +100,7 @@ pub fn load_position_mut<'a>(
     owner: Option<&Pubkey>,
     slot: &'a mut MaybeUninit<Result<Position, GavelError>>,
 ) -> Result<&'a mut Position, GavelError> {
-    let loaded = match require_writable(account) {
-        Ok(()) => Position::load(account),
-        Err(_) => Err(GavelError::AccountNotWritable),
-    };
+    let loaded = require_writable(account).and_then(|()| Position::load(account));
     let position = match slot.write(loaded) {
         Ok(position) => position,
         Err(e) => return Err(*e),
@@ -133,7 +138,7 @@ pub fn load_request_mut(
     market: &Pubkey,
     lp: &Pubkey,
 ) -> Result<WithdrawalRequest, GavelError> {
-    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
+    require_writable(account)?;
     let request = WithdrawalRequest::load(account)?;
     if &request.market != market || &request.lp != lp {
         return Err(GavelError::WithdrawalRequestMismatch);

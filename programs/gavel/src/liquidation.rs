@@ -16,8 +16,8 @@ use pinocchio::{account_info::AccountInfo, pubkey::Pubkey, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    checks::require_writable,
-    context::load_liquidation_prices,
+    checks::{require_distinct, require_token_account, require_token_owner, require_writable},
+    context::{load_liquidation_prices, load_market_mut, load_position_mut, now},
     error::GavelError,
     events::{AuctionSettled, BadDebt, Event},
     math::{
@@ -40,10 +40,7 @@ pub fn load_auction_mut<'a>(
     position: Option<&Pubkey>,
     slot: &'a mut MaybeUninit<Result<Auction, GavelError>>,
 ) -> Result<&'a mut Auction, GavelError> {
-    let loaded = match require_writable(account) {
-        Ok(()) => Auction::load(account),
-        Err(_) => Err(GavelError::AccountNotWritable),
-    };
+    let loaded = require_writable(account).and_then(|()| Auction::load(account));
     let auction = match slot.write(loaded) {
         Ok(auction) => auction,
         Err(e) => return Err(*e),
@@ -52,6 +49,100 @@ pub fn load_auction_mut<'a>(
         return Err(GavelError::AuctionMismatch);
     }
     Ok(auction)
+}
+
+/// The accounts of an auction being bought from or cancelled: its market, the auction, its
+/// position, and its kicker (who gets the auction's rent when it closes).
+pub struct AuctionAccounts<'a> {
+    /// The market (writable).
+    pub market: &'a AccountInfo,
+    /// The auction (writable).
+    pub auction: &'a AccountInfo,
+    /// The auctioned position (writable).
+    pub position: &'a AccountInfo,
+    /// The auction's kicker.
+    pub kicker: &'a AccountInfo,
+}
+
+impl<'a> AuctionAccounts<'a> {
+    /// The four accounts, in this order.
+    pub const fn new(
+        market: &'a AccountInfo,
+        auction: &'a AccountInfo,
+        position: &'a AccountInfo,
+        kicker: &'a AccountInfo,
+    ) -> Self {
+        Self {
+            market,
+            auction,
+            position,
+            kicker,
+        }
+    }
+}
+
+/// Stack slots of an auction with its market and position (as `context::load_market_mut`).
+pub struct AuctionSlots {
+    market: MaybeUninit<Result<Market, GavelError>>,
+    auction: MaybeUninit<Result<Auction, GavelError>>,
+    position: MaybeUninit<Result<Position, GavelError>>,
+}
+
+impl AuctionSlots {
+    /// Empty slots.
+    pub const fn uninit() -> Self {
+        Self {
+            market: MaybeUninit::uninit(),
+            auction: MaybeUninit::uninit(),
+            position: MaybeUninit::uninit(),
+        }
+    }
+}
+
+/// Loads, writable and in this order, the market, the auction (of this market and of this
+/// position: `AuctionMismatch`) and the position (of this market: `PositionMismatch`) into
+/// `slots`: the three accounts a take, a flash take's end, an absorb and a cancel change.
+#[inline(always)]
+pub fn load_auction_scene<'a>(
+    a: &AuctionAccounts,
+    slots: &'a mut AuctionSlots,
+) -> Result<(&'a mut Market, &'a mut Auction, &'a mut Position), GavelError> {
+    let market = load_market_mut(a.market, &mut slots.market)?;
+    let auction = load_auction_mut(
+        a.auction,
+        a.market.key(),
+        Some(a.position.key()),
+        &mut slots.auction,
+    )?;
+    let position = load_position_mut(a.position, a.market.key(), None, &mut slots.position)?;
+    Ok((market, auction, position))
+}
+
+/// Refuses (`FlashTakePending`) while a flash take of the auction is open: only its `take_end`
+/// may touch the auction then.
+#[inline(always)]
+pub fn require_no_flash(auction: &Auction) -> Result<(), GavelError> {
+    if auction.flash != 0 {
+        return Err(GavelError::FlashTakePending);
+    }
+    Ok(())
+}
+
+/// Requires the account a kicker, resetter or absorber is paid into (from the liquidity vault,
+/// `liquidity_vault`) to be a token account of the market's debt mint, not that vault (paying the
+/// vault to itself would lower `insurance` without moving a token), and owned by the caller (not
+/// another market's vault of the same mint, which would then exceed its accounting).
+#[inline(never)]
+pub fn require_reward_account(
+    account: &AccountInfo,
+    caller: &AccountInfo,
+    liquidity_vault: &AccountInfo,
+    market: &Market,
+) -> ProgramResult {
+    require_token_account(account, &market.debt_mint)?;
+    require_distinct(account, liquidity_vault)?;
+    require_token_owner(account, caller.key())?;
+    Ok(())
 }
 
 /// Settlement reasons reported by `AuctionSettled`.
@@ -173,6 +264,35 @@ pub fn quote_take(
     })
 }
 
+/// A take (or flash take) now, within `limits` (`(max_collateral, max_price)`): the price from
+/// [`take_oracle_mid`] and [`quote_take`]; the collateral bought leaves the lot and the market's
+/// collateral total ([`sell_lot`]). Returns the fill and the Unix time. No accrual: a take does
+/// not read the borrow index (that keeps takes cheap).
+#[inline(always)]
+pub fn take_now(
+    market: &mut Market,
+    auction: &mut Auction,
+    oracles: &[AccountInfo],
+    limits: (u64, u64),
+) -> Result<(Fill, i64), GavelError> {
+    let clock = now()?;
+    let oracle_mid = take_oracle_mid(market, auction, oracles, &clock)?;
+    let fill = quote_take(market, auction, clock.unix_timestamp, oracle_mid, limits)?;
+    sell_lot(market, auction, fill.collateral)?;
+    Ok((fill, clock.unix_timestamp))
+}
+
+/// Takes `collateral` bought out of the auction's lot and the market's collateral total.
+pub fn sell_lot(
+    market: &mut Market,
+    auction: &mut Auction,
+    collateral: u64,
+) -> Result<(), GavelError> {
+    auction.lot = auction.lot.safe_sub(collateral)?;
+    market.collateral_total = market.collateral_total.safe_sub(collateral)?;
+    Ok(())
+}
+
 /// Books `owe` debt tokens paid into the liquidity vault by a taker: the auction's debt first
 /// (to LP cash), the rest (penalty) to the insurance fund less the backstop's share
 /// (`Market::book_penalty`); the tab and `dirt` shrink by `owe`.
@@ -256,6 +376,32 @@ pub fn settle_if_done(
     }
     .emit();
     Ok(true)
+}
+
+/// After proceeds are booked: settles the auction if it is done ([`settle_if_done`]) and closes
+/// it (rent to the kicker), else stores it; stores the position and the market. Inlined: six
+/// registers with the result pointer.
+#[inline(always)]
+pub fn settle_and_store(
+    a: &AuctionAccounts,
+    market: &mut Market,
+    auction: &Auction,
+    position: &mut Position,
+    now: i64,
+) -> ProgramResult {
+    let ids = AuctionIds {
+        market: *a.market.key(),
+        auction: *a.auction.key(),
+        now,
+    };
+    if settle_if_done(market, auction, position, &ids)? {
+        close_auction(auction, a.auction, a.kicker)?;
+    } else {
+        auction.store(a.auction)?;
+    }
+    position.store(a.position)?;
+    market.store(a.market)?;
+    Ok(())
 }
 
 /// Addresses and time carried into events.
