@@ -19,7 +19,7 @@ use crate::{
     checks::{require_distinct, require_token_account, require_token_owner, require_writable},
     context::{load_liquidation_prices, load_market_mut, load_position_mut, now},
     error::GavelError,
-    events::{AuctionSettled, BadDebt, Event},
+    events::{AuctionSettled, AuctionTaken, BadDebt, Event},
     math::{
         self,
         anchored::{anchored_price, d_max_bps, discount_bps, DmaxInput},
@@ -28,6 +28,7 @@ use crate::{
     },
     oracle::Now,
     state::{market::PRICE_MODE_ANCHORED, Auction, Market, Position},
+    token::transfer_from_vault,
     utils::close_program_account,
 };
 
@@ -293,6 +294,33 @@ pub fn sell_lot(
     Ok(())
 }
 
+/// Emits `AuctionTaken` for `fill` bought from `auction` by `taker` at `now`; `tab` is the
+/// auction's tab once the fill is paid (a flash take's `take_begin` reports it ahead of its
+/// `take_end`).
+#[inline(always)]
+pub fn emit_taken(
+    accounts: (&AccountInfo, &AccountInfo, &AccountInfo),
+    auction: &Auction,
+    fill: &Fill,
+    tab: u64,
+    now: i64,
+) {
+    let (market_info, auction_info, taker) = accounts;
+    AuctionTaken {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        id: auction.id,
+        taker: *taker.key(),
+        price: fill.price,
+        collateral: fill.collateral,
+        owe: fill.owe,
+        tab,
+        lot: auction.lot,
+        unix_timestamp: now,
+    }
+    .emit();
+}
+
 /// Books `owe` debt tokens paid into the liquidity vault by a taker: the auction's debt first
 /// (to LP cash), the rest (penalty) to the insurance fund less the backstop's share
 /// (`Market::book_penalty`); the tab and `dirt` shrink by `owe`.
@@ -449,6 +477,22 @@ pub fn take_reward(
     market.insurance = market.insurance.safe_sub(reward)?;
     auction.rewards_paid = auction.rewards_paid.safe_add(reward)?;
     Ok(reward)
+}
+
+/// Pays a kick, reset or absorb `reward` from the liquidity vault to `to` (signed by the market);
+/// nothing when it is 0.
+#[inline(always)]
+pub fn pay_reward(
+    market: &Market,
+    market_info: &AccountInfo,
+    liquidity_vault: &AccountInfo,
+    to: &AccountInfo,
+    reward: u64,
+) -> ProgramResult {
+    if reward > 0 {
+        transfer_from_vault(market, market_info, liquidity_vault, to, reward)?;
+    }
+    Ok(())
 }
 
 /// Closes a settled auction: data zeroed, rent to the kicker (who must be `kicker_info`).

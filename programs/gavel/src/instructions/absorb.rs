@@ -48,8 +48,9 @@ use crate::{
     error::GavelError,
     events::{AuctionAbsorbed, Event},
     liquidation::{
-        apply_proceeds, load_auction_scene, quote_take, require_no_flash, require_reward_account,
-        sell_lot, settle_and_store, take_reward, AuctionAccounts, AuctionSlots,
+        apply_proceeds, load_auction_scene, pay_reward, quote_take, require_no_flash,
+        require_reward_account, sell_lot, settle_and_store, take_reward, AuctionAccounts,
+        AuctionSlots,
     },
     math::backstop::{absorb_max_collateral, absorbable, AbsorbCheck},
     safe_math::SafeMath,
@@ -134,15 +135,13 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         backstop_collateral_vault,
         fill.collateral,
     )?;
-    if reward > 0 {
-        transfer_from_vault(
-            market,
-            market_info,
-            liquidity_vault,
-            caller_debt_account,
-            reward,
-        )?;
-    }
+    pay_reward(
+        market,
+        market_info,
+        liquidity_vault,
+        caller_debt_account,
+        reward,
+    )?;
     AuctionAbsorbed {
         market: *market_info.key(),
         auction: *auction_info.key(),

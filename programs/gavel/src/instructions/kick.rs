@@ -47,13 +47,12 @@ use crate::{
     },
     error::GavelError,
     events::{AuctionStarted, Event},
-    liquidation::{require_reward_account, take_reward},
+    liquidation::{pay_reward, require_reward_account, take_reward},
     math::{
         kick::{kick_size, KickError, KickInput, KickParams},
         BPS,
     },
     state::{auction::AUCTION_SEED, Auction, Reader},
-    token::transfer_from_vault,
     utils::create_pda_account,
 };
 
@@ -182,15 +181,13 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         kicked_at: now.unix_timestamp,
     };
     let reward = take_reward(market, &mut auction, None)?;
-    if reward > 0 {
-        transfer_from_vault(
-            market,
-            market_info,
-            liquidity_vault,
-            kicker_debt_account,
-            reward,
-        )?;
-    }
+    pay_reward(
+        market,
+        market_info,
+        liquidity_vault,
+        kicker_debt_account,
+        reward,
+    )?;
     auction.store(auction_info)?;
     position.store(position_info)?;
     market.store(market_info)?;

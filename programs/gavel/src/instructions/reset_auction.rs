@@ -33,13 +33,12 @@ use crate::{
     error::GavelError,
     events::{AuctionReset, Event},
     liquidation::{
-        auction_d_max, auction_price, load_auction_mut, require_no_flash, require_reward_account,
-        take_reward,
+        auction_d_max, auction_price, load_auction_mut, pay_reward, require_no_flash,
+        require_reward_account, take_reward,
     },
     math::{self, BPS},
     state::market::PRICE_MODE_ANCHORED,
     state::Reader,
-    token::transfer_from_vault,
 };
 
 /// Handler.
@@ -87,15 +86,13 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
             .ok_or(GavelError::MathOverflow)?;
     }
     let reward = take_reward(market, auction, Some(lot_value))?;
-    if reward > 0 {
-        transfer_from_vault(
-            market,
-            market_info,
-            liquidity_vault,
-            caller_debt_account,
-            reward,
-        )?;
-    }
+    pay_reward(
+        market,
+        market_info,
+        liquidity_vault,
+        caller_debt_account,
+        reward,
+    )?;
     auction.store(auction_info)?;
     market.store(market_info)?;
     AuctionReset {
