@@ -146,6 +146,24 @@ pub fn load_request_mut(
     Ok(request)
 }
 
+/// Emits `LiquidityDeposited` or `LiquidityWithdrawn` (`$event`), which carry the same fields:
+/// the market and the LP (`AccountInfo`s), the debt tokens and shares moved, and the pool after
+/// the move (`$market`'s total shares and pool value). In a handler returning `ProgramResult`.
+macro_rules! emit_liquidity_event {
+    ($event:ident, $market:expr, $market_info:expr, $lp:expr, $amount:expr, $shares:expr) => {
+        crate::events::$event {
+            market: *$market_info.key(),
+            lp: *$lp.key(),
+            amount: $amount,
+            shares: $shares,
+            total_shares: $market.total_shares,
+            pool_value: $market.pool_value()?,
+        }
+        .emit()
+    };
+}
+pub(crate) use emit_liquidity_event;
+
 /// Collateral prices in debt base units per collateral base unit, on `PRICE_SCALE`.
 pub struct MarketPrices {
     /// From the oracle prices themselves (used by liquidation checks).

@@ -20,9 +20,9 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     checks::{require_token_account, require_vault},
-    context::{load_market_mut, now, read_u64_arg, require_user_call},
+    context::{emit_liquidity_event, load_market_mut, now, read_u64_arg, require_user_call},
     error::GavelError,
-    events::{Event, LiquidityDeposited},
+    events::Event,
     math,
     token::{mint_shares, transfer_from_user},
 };
@@ -79,14 +79,6 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     transfer_from_user(lp_debt_account, liquidity_vault, lp, amount)?;
     mint_shares(market, market_info, share_mint, lp_share_account, shares)?;
     market.store(market_info)?;
-    LiquidityDeposited {
-        market: *market_info.key(),
-        lp: *lp.key(),
-        amount,
-        shares,
-        total_shares: market.total_shares,
-        pool_value: market.pool_value()?,
-    }
-    .emit();
+    emit_liquidity_event!(LiquidityDeposited, market, market_info, lp, amount, shares);
     Ok(())
 }

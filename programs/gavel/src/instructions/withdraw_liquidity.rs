@@ -31,9 +31,12 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 use crate::safe_math::SafeMath;
 use crate::{
     checks::{require_distinct, require_token_account, require_vault, require_writable},
-    context::{load_market_mut, load_request_mut, now, read_u64_arg, require_user_call},
+    context::{
+        emit_liquidity_event, load_market_mut, load_request_mut, now, read_u64_arg,
+        require_user_call,
+    },
     error::GavelError,
-    events::{Event, LiquidityWithdrawn},
+    events::Event,
     math,
     token::transfer_from_vault,
     utils::close_program_account,
@@ -103,14 +106,6 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     } else {
         request.store(request_info)?;
     }
-    LiquidityWithdrawn {
-        market: *market_info.key(),
-        lp: *lp.key(),
-        amount,
-        shares,
-        total_shares: market.total_shares,
-        pool_value: market.pool_value()?,
-    }
-    .emit();
+    emit_liquidity_event!(LiquidityWithdrawn, market, market_info, lp, amount, shares);
     Ok(())
 }
