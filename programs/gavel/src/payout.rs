@@ -132,7 +132,7 @@ pub fn open_payout<'a>(
 
 /// Pays `amount` from the vault to the destination (signed by the market) and stores the position
 /// and the market.
-#[inline(never)]
+#[inline(always)]
 pub fn pay_out(a: &Payout, market: &Market, position: &Position, amount: u64) -> ProgramResult {
     transfer_from_vault(market, a.market, a.vault, a.destination, amount)?;
     position.store(a.position)?;
