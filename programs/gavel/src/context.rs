@@ -151,15 +151,14 @@ pub fn load_request_mut(
 /// the move (`$market`'s total shares and pool value). In a handler returning `ProgramResult`.
 macro_rules! emit_liquidity_event {
     ($event:ident, $market:expr, $market_info:expr, $lp:expr, $amount:expr, $shares:expr) => {
-        crate::events::$event {
+        crate::events::Event::emit(&crate::events::$event {
             market: *$market_info.key(),
             lp: *$lp.key(),
             amount: $amount,
             shares: $shares,
             total_shares: $market.total_shares,
             pool_value: $market.pool_value()?,
-        }
-        .emit()
+        })
     };
 }
 pub(crate) use emit_liquidity_event;

@@ -201,7 +201,7 @@ pub struct Fill {
 /// anchored mode the market's oracles (`oracles`, as `kick` takes them) read with kick's guards
 /// and a publish time that never goes backwards ([`load_liquidation_prices`]).
 #[inline(always)]
-pub fn take_oracle_mid(
+fn take_oracle_mid(
     market: &mut Market,
     auction: &Auction,
     oracles: &[AccountInfo],
@@ -346,7 +346,7 @@ pub fn apply_proceeds(
 /// account). Tab raised: leftover collateral goes back to the position. Lot exhausted: the
 /// unraised debt goes back to the position as art (at the rate accrued to now, rounded up) when
 /// the position still holds collateral, else it is bad debt.
-pub fn settle_if_done(
+fn settle_if_done(
     market: &mut Market,
     auction: &Auction,
     position: &mut Position,
@@ -433,13 +433,13 @@ pub fn settle_and_store(
 }
 
 /// Addresses and time carried into events.
-pub struct AuctionIds {
+struct AuctionIds {
     /// Market address.
-    pub market: [u8; 32],
+    market: [u8; 32],
     /// Auction address.
-    pub auction: [u8; 32],
+    auction: [u8; 32],
     /// Unix time of the instruction.
-    pub now: i64,
+    now: i64,
 }
 
 /// The reward inputs of `auction` (`math::kick::RewardInput`).

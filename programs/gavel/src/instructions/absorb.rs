@@ -79,9 +79,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         return Err(GavelError::InstructionDataInvalid.into());
     }
     require_user_call(caller, token_program, config, crate::state::stop::ABSORB)?;
-    let accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
+    let auction_accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
     let mut slots = AuctionSlots::uninit();
-    let (market, auction, position) = load_auction_scene(&accounts, &mut slots)?;
+    let (market, auction, position) = load_auction_scene(&auction_accounts, &mut slots)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
@@ -157,6 +157,6 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     }
     .emit();
     backstop.store(backstop_info)?;
-    settle_and_store(&accounts, market, auction, position, t)?;
+    settle_and_store(&auction_accounts, market, auction, position, t)?;
     Ok(())
 }

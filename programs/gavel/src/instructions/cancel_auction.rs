@@ -48,9 +48,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if !stop::CANCEL_AUCTION.allows(config.stop) {
         return Err(GavelError::ProtocolStopped.into());
     }
-    let accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
+    let auction_accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
     let mut slots = AuctionSlots::uninit();
-    let (market, auction, position) = load_auction_scene(&accounts, &mut slots)?;
+    let (market, auction, position) = load_auction_scene(&auction_accounts, &mut slots)?;
     require_no_flash(auction)?;
     let now = now()?.unix_timestamp;
     market.accrue(now)?;

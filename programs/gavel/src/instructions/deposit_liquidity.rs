@@ -22,7 +22,6 @@ use crate::{
     checks::{require_token_account, require_vault},
     context::{emit_liquidity_event, load_market_mut, now, read_u64_arg, require_user_call},
     error::GavelError,
-    events::Event,
     math,
     token::{mint_shares, transfer_from_user},
 };

@@ -56,9 +56,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     } = super::accounts_gen::TakeAccounts::from_slice(accounts)?;
     let limits = read_buy_limits(args)?;
     require_user_call(taker, token_program, config, crate::state::stop::TAKE)?;
-    let accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
+    let auction_accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
     let mut slots = AuctionSlots::uninit();
-    let (market, auction, position) = load_auction_scene(&accounts, &mut slots)?;
+    let (market, auction, position) = load_auction_scene(&auction_accounts, &mut slots)?;
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(collateral_destination, &market.collateral_mint)?;
@@ -84,6 +84,6 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         auction.tab,
         now,
     );
-    settle_and_store(&accounts, market, auction, position, now)?;
+    settle_and_store(&auction_accounts, market, auction, position, now)?;
     Ok(())
 }

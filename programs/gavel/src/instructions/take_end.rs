@@ -44,9 +44,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     Reader::new(args, 0).finish()?;
     require_signer(payer)?;
     require_token_program(token_program)?;
-    let accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
+    let auction_accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
     let mut slots = AuctionSlots::uninit();
-    let (market, auction, position) = load_auction_scene(&accounts, &mut slots)?;
+    let (market, auction, position) = load_auction_scene(&auction_accounts, &mut slots)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(debt_source, &market.debt_mint)?;
     if auction.flash == 0 {
@@ -58,6 +58,12 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     auction.flash = 0;
     apply_proceeds(market, auction, owe)?;
     transfer_from_user(debt_source, liquidity_vault, payer, owe)?;
-    settle_and_store(&accounts, market, auction, position, now()?.unix_timestamp)?;
+    settle_and_store(
+        &auction_accounts,
+        market,
+        auction,
+        position,
+        now()?.unix_timestamp,
+    )?;
     Ok(())
 }

@@ -36,7 +36,6 @@ use crate::{
         require_user_call,
     },
     error::GavelError,
-    events::Event,
     math,
     token::transfer_from_vault,
     utils::close_program_account,
