@@ -129,21 +129,44 @@ pub fn require_no_flash(auction: &Auction) -> Result<(), GavelError> {
     Ok(())
 }
 
+/// Where a kick, reset or absorb reward goes, once checked ([`require_reward_account`]): the
+/// caller's debt-token account, paid from the market's liquidity vault.
+pub struct RewardAccount<'a> {
+    /// The market's liquidity vault.
+    vault: &'a AccountInfo,
+    /// The caller's account.
+    account: &'a AccountInfo,
+}
+
 /// Requires the account a kicker, resetter or absorber is paid into (from the liquidity vault,
 /// `liquidity_vault`) to be a token account of the market's debt mint, not that vault (paying the
 /// vault to itself would lower `insurance` without moving a token), and owned by the caller (not
 /// another market's vault of the same mint, which would then exceed its accounting).
+#[inline(always)]
+pub fn require_reward_account<'a>(
+    account: &'a AccountInfo,
+    caller: &AccountInfo,
+    liquidity_vault: &'a AccountInfo,
+    market: &Market,
+) -> Result<RewardAccount<'a>, GavelError> {
+    check_reward_account(account, caller, liquidity_vault, market)?;
+    Ok(RewardAccount {
+        vault: liquidity_vault,
+        account,
+    })
+}
+
+/// The checks of [`require_reward_account`], out of line.
 #[inline(never)]
-pub fn require_reward_account(
+fn check_reward_account(
     account: &AccountInfo,
     caller: &AccountInfo,
     liquidity_vault: &AccountInfo,
     market: &Market,
-) -> ProgramResult {
+) -> Result<(), GavelError> {
     require_token_account(account, &market.debt_mint)?;
     require_distinct(account, liquidity_vault)?;
-    require_token_owner(account, caller.key())?;
-    Ok(())
+    require_token_owner(account, caller.key())
 }
 
 /// Settlement reasons reported by `AuctionSettled`.
@@ -479,18 +502,17 @@ pub fn take_reward(
     Ok(reward)
 }
 
-/// Pays a kick, reset or absorb `reward` from the liquidity vault to `to` (signed by the market);
-/// nothing when it is 0.
+/// Pays a kick, reset or absorb `reward` from the liquidity vault to the checked reward account
+/// (signed by the market); nothing when it is 0.
 #[inline(always)]
 pub fn pay_reward(
     market: &Market,
     market_info: &AccountInfo,
-    liquidity_vault: &AccountInfo,
-    to: &AccountInfo,
+    to: &RewardAccount,
     reward: u64,
 ) -> ProgramResult {
     if reward > 0 {
-        transfer_from_vault(market, market_info, liquidity_vault, to, reward)?;
+        transfer_from_vault(market, market_info, to.vault, to.account, reward)?;
     }
     Ok(())
 }

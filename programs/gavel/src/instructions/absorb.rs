@@ -87,7 +87,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_vault(backstop_debt_vault, &backstop.debt_vault)?;
     require_vault(backstop_collateral_vault, &backstop.collateral_vault)?;
-    require_reward_account(caller_debt_account, caller, liquidity_vault, market)?;
+    let reward_to = require_reward_account(caller_debt_account, caller, liquidity_vault, market)?;
     require_no_flash(auction)?;
 
     let now = now()?;
@@ -135,13 +135,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         backstop_collateral_vault,
         fill.collateral,
     )?;
-    pay_reward(
-        market,
-        market_info,
-        liquidity_vault,
-        caller_debt_account,
-        reward,
-    )?;
+    pay_reward(market, market_info, &reward_to, reward)?;
     AuctionAbsorbed {
         market: *market_info.key(),
         auction: *auction_info.key(),

@@ -80,7 +80,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     let mut position_slot = core::mem::MaybeUninit::uninit();
     let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
-    require_reward_account(kicker_debt_account, kicker, liquidity_vault, market)?;
+    let reward_to = require_reward_account(kicker_debt_account, kicker, liquidity_vault, market)?;
 
     let now = now()?;
     market.accrue(now.unix_timestamp)?;
@@ -181,13 +181,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         kicked_at: now.unix_timestamp,
     };
     let reward = take_reward(market, &mut auction, None)?;
-    pay_reward(
-        market,
-        market_info,
-        liquidity_vault,
-        kicker_debt_account,
-        reward,
-    )?;
+    pay_reward(market, market_info, &reward_to, reward)?;
     auction.store(auction_info)?;
     position.store(position_info)?;
     market.store(market_info)?;

@@ -65,7 +65,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     let mut auction_slot = core::mem::MaybeUninit::uninit();
     let auction = load_auction_mut(auction_info, market_info.key(), None, &mut auction_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
-    require_reward_account(caller_debt_account, caller, liquidity_vault, market)?;
+    let reward_to = require_reward_account(caller_debt_account, caller, liquidity_vault, market)?;
     require_no_flash(auction)?;
     // No accrual: a reset does not read the borrow index.
     let now = now()?;
@@ -86,13 +86,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
             .ok_or(GavelError::MathOverflow)?;
     }
     let reward = take_reward(market, auction, Some(lot_value))?;
-    pay_reward(
-        market,
-        market_info,
-        liquidity_vault,
-        caller_debt_account,
-        reward,
-    )?;
+    pay_reward(market, market_info, &reward_to, reward)?;
     auction.store(auction_info)?;
     market.store(market_info)?;
     AuctionReset {
