@@ -19,7 +19,7 @@ use crate::{
     checks::{require_distinct, require_token_account, require_token_owner, require_writable},
     context::{load_liquidation_prices, load_market_mut, load_position_mut, now},
     error::GavelError,
-    events::{AuctionSettled, AuctionTaken, BadDebt, Event},
+    events::{AuctionSettled, BadDebt, Event},
     math::{
         self,
         anchored::{anchored_price, d_max_bps, discount_bps, DmaxInput},
@@ -315,33 +315,6 @@ pub fn sell_lot(
     auction.lot = auction.lot.safe_sub(collateral)?;
     market.collateral_total = market.collateral_total.safe_sub(collateral)?;
     Ok(())
-}
-
-/// Emits `AuctionTaken` for `fill` bought from `auction` by `taker` at `now`; `tab` is the
-/// auction's tab once the fill is paid (a flash take's `take_begin` reports it ahead of its
-/// `take_end`).
-#[inline(always)]
-pub fn emit_taken(
-    accounts: (&AccountInfo, &AccountInfo, &AccountInfo),
-    auction: &Auction,
-    fill: &Fill,
-    tab: u64,
-    now: i64,
-) {
-    let (market_info, auction_info, taker) = accounts;
-    AuctionTaken {
-        market: *market_info.key(),
-        auction: *auction_info.key(),
-        id: auction.id,
-        taker: *taker.key(),
-        price: fill.price,
-        collateral: fill.collateral,
-        owe: fill.owe,
-        tab,
-        lot: auction.lot,
-        unix_timestamp: now,
-    }
-    .emit();
 }
 
 /// Books `owe` debt tokens paid into the liquidity vault by a taker: the auction's debt first

@@ -31,9 +31,10 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 use crate::{
     checks::{require_distinct, require_token_account, require_vault},
     context::{read_buy_limits, require_user_call},
+    events::{AuctionTaken, Event},
     liquidation::{
-        apply_proceeds, emit_taken, load_auction_scene, require_no_flash, settle_and_store,
-        take_now, AuctionAccounts, AuctionSlots,
+        apply_proceeds, load_auction_scene, require_no_flash, settle_and_store, take_now,
+        AuctionAccounts, AuctionSlots,
     },
     token::{transfer_from_user, transfer_from_vault},
 };
@@ -77,13 +78,19 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         collateral_destination,
         fill.collateral,
     )?;
-    emit_taken(
-        (market_info, auction_info, taker),
-        auction,
-        &fill,
-        auction.tab,
-        now,
-    );
+    AuctionTaken {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        id: auction.id,
+        taker: *taker.key(),
+        price: fill.price,
+        collateral: fill.collateral,
+        owe: fill.owe,
+        tab: auction.tab,
+        lot: auction.lot,
+        unix_timestamp: now,
+    }
+    .emit();
     settle_and_store(&auction_accounts, market, auction, position, now)?;
     Ok(())
 }

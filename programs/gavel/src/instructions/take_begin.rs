@@ -26,8 +26,9 @@ use crate::safe_math::SafeMath;
 use crate::{
     checks::{require_distinct, require_token_account, require_vault},
     context::{load_market_mut, read_buy_limits, require_user_call},
+    events::{AuctionTaken, Event},
     instructions_sysvar::require_later_take_end,
-    liquidation::{emit_taken, load_auction_mut, require_no_flash, take_now},
+    liquidation::{load_auction_mut, require_no_flash, take_now},
     token::transfer_from_vault,
 };
 
@@ -69,12 +70,18 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     )?;
     auction.store(auction_info)?;
     market.store(market_info)?;
-    emit_taken(
-        (market_info, auction_info, taker),
-        auction,
-        &fill,
-        auction.tab.safe_sub(fill.owe)?,
-        now,
-    );
+    AuctionTaken {
+        market: *market_info.key(),
+        auction: *auction_info.key(),
+        id: auction.id,
+        taker: *taker.key(),
+        price: fill.price,
+        collateral: fill.collateral,
+        owe: fill.owe,
+        tab: auction.tab.safe_sub(fill.owe)?,
+        lot: auction.lot,
+        unix_timestamp: now,
+    }
+    .emit();
     Ok(())
 }
