@@ -30,12 +30,11 @@ pub fn now() -> Result<Now, GavelError> {
 /// Loads the config and refuses (`ProtocolStopped`) when its stop level does not allow `gate`
 /// (the instruction's row of `state::stop`).
 #[inline(never)]
-pub fn require_stop(config: &AccountInfo, gate: Gate) -> Result<Config, GavelError> {
-    let config = Config::load(config)?;
-    if !gate.allows(config.stop) {
+pub fn require_stop(config: &AccountInfo, gate: Gate) -> Result<(), GavelError> {
+    if !gate.allows(Config::load(config)?.stop) {
         return Err(GavelError::ProtocolStopped);
     }
-    Ok(config)
+    Ok(())
 }
 
 /// The arguments of an instruction whose only argument is one `u64` (an amount, a number of
@@ -72,8 +71,7 @@ pub fn require_user_call(
 ) -> Result<(), GavelError> {
     require_signer(signer)?;
     require_token_program(token_program)?;
-    require_stop(config, gate)?;
-    Ok(())
+    require_stop(config, gate)
 }
 
 /// Loads a writable market into `slot`, on the caller's stack. Returning the market by value
