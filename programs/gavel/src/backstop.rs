@@ -23,7 +23,7 @@ use crate::{
 
 /// Loads a writable backstop of `market`.
 pub fn load_backstop_mut(account: &AccountInfo, market: &Pubkey) -> Result<Backstop, GavelError> {
-    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
+    require_writable(account)?;
     let backstop = Backstop::load(account)?;
     if &backstop.market != market {
         return Err(GavelError::BackstopMismatch);
@@ -39,7 +39,7 @@ pub fn load_or_create_depositor(
     backstop: &Pubkey,
     system_program: &AccountInfo,
 ) -> Result<BackstopDepositor, GavelError> {
-    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
+    require_writable(account)?;
     if account.data_len() != 0 || account.is_owned_by(&crate::ID) {
         let depositor = BackstopDepositor::load(account)?;
         if &depositor.backstop != backstop || &depositor.owner != owner.key() {
@@ -47,8 +47,8 @@ pub fn load_or_create_depositor(
         }
         return Ok(depositor);
     }
-    require_writable(owner).map_err(|_| GavelError::AccountNotWritable)?;
-    require_system_program(system_program).map_err(|_| GavelError::ProgramAccountInvalid)?;
+    require_writable(owner)?;
+    require_system_program(system_program)?;
     let bump = require_pda(
         account,
         &crate::seeds!(BACKSTOP_DEPOSITOR_SEED, backstop, owner.key()),

@@ -4,7 +4,7 @@
 //! market, an auction of this position …) are in `context.rs`, `liquidation.rs` and `backstop.rs`;
 //! they build on these.
 
-use pinocchio::{account_info::AccountInfo, pubkey::Pubkey, ProgramResult};
+use pinocchio::{account_info::AccountInfo, pubkey::Pubkey};
 
 use crate::{
     error::GavelError,
@@ -15,29 +15,29 @@ use crate::{
 pub const SYSTEM_PROGRAM_ID: Pubkey = [0u8; 32];
 
 /// Requires `account` to have signed the transaction.
-pub fn require_signer(account: &AccountInfo) -> ProgramResult {
+pub fn require_signer(account: &AccountInfo) -> Result<(), GavelError> {
     if account.is_signer() {
         Ok(())
     } else {
-        Err(GavelError::SignerMissing.into())
+        Err(GavelError::SignerMissing)
     }
 }
 
 /// Requires `account` to be writable.
-pub fn require_writable(account: &AccountInfo) -> ProgramResult {
+pub fn require_writable(account: &AccountInfo) -> Result<(), GavelError> {
     if account.is_writable() {
         Ok(())
     } else {
-        Err(GavelError::AccountNotWritable.into())
+        Err(GavelError::AccountNotWritable)
     }
 }
 
 /// Requires `account` to be the system program.
-pub fn require_system_program(account: &AccountInfo) -> ProgramResult {
+pub fn require_system_program(account: &AccountInfo) -> Result<(), GavelError> {
     if account.key() == &SYSTEM_PROGRAM_ID {
         Ok(())
     } else {
-        Err(GavelError::ProgramAccountInvalid.into())
+        Err(GavelError::ProgramAccountInvalid)
     }
 }
 
@@ -117,9 +117,9 @@ pub fn require_pda(account: &AccountInfo, seeds: &[&[u8]]) -> Result<u8, GavelEr
 
 /// Requires `a` and `b` to be different accounts (no account in two roles).
 #[inline(never)]
-pub fn require_distinct(a: &AccountInfo, b: &AccountInfo) -> ProgramResult {
+pub fn require_distinct(a: &AccountInfo, b: &AccountInfo) -> Result<(), GavelError> {
     if a.key() == b.key() {
-        Err(GavelError::AccountDuplicate.into())
+        Err(GavelError::AccountDuplicate)
     } else {
         Ok(())
     }
@@ -136,11 +136,11 @@ pub fn require_vault(account: &AccountInfo, expected: &Pubkey) -> Result<(), Gav
 
 /// Requires `account` to be the classic SPL Token program.
 #[inline(never)]
-pub fn require_token_program(account: &AccountInfo) -> ProgramResult {
+pub fn require_token_program(account: &AccountInfo) -> Result<(), GavelError> {
     if account.key() == &TOKEN_PROGRAM_ID {
         Ok(())
     } else {
-        Err(GavelError::ProgramAccountInvalid.into())
+        Err(GavelError::ProgramAccountInvalid)
     }
 }
 

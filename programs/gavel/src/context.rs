@@ -1,5 +1,5 @@
-//! Loading and checks shared by the market instructions: clock, stop level, market and position
-//! accounts, oracle prices.
+//! Loading and checks shared by the market instructions: clock, arguments, the opening checks
+//! (signer, token program, stop level), market and position accounts, oracle prices.
 
 use core::mem::MaybeUninit;
 
@@ -10,11 +10,11 @@ use pinocchio::{
 };
 
 use crate::{
-    checks::require_writable,
+    checks::{require_signer, require_token_program, require_writable},
     error::GavelError,
     math::{self, PythPair},
     oracle::{self, Now, OracleGuards, OracleKind, OraclePrice, OracleSpec},
-    state::{stop::Gate, Config, Market, Position, WithdrawalRequest},
+    state::{stop::Gate, Config, Market, Position, Reader, WithdrawalRequest},
 };
 
 /// The cluster clock as the oracle guards need it.
@@ -30,12 +30,48 @@ pub fn now() -> Result<Now, GavelError> {
 /// Loads the config and refuses (`ProtocolStopped`) when its stop level does not allow `gate`
 /// (the instruction's row of `state::stop`).
 #[inline(never)]
-pub fn require_stop(config: &AccountInfo, gate: Gate) -> Result<Config, GavelError> {
-    let config = Config::load(config)?;
-    if !gate.allows(config.stop) {
+pub fn require_stop(config: &AccountInfo, gate: Gate) -> Result<(), GavelError> {
+    if !gate.allows(Config::load(config)?.stop) {
         return Err(GavelError::ProtocolStopped);
     }
-    Ok(config)
+    Ok(())
+}
+
+/// The arguments of an instruction whose only argument is one `u64` (an amount, a number of
+/// shares): `InstructionDataInvalid` when they are shorter or longer.
+#[inline(always)]
+pub fn read_u64_arg(args: &[u8]) -> Result<u64, GavelError> {
+    let mut r = Reader::new(args, 0);
+    let value = r.u64()?;
+    r.finish()?;
+    Ok(value)
+}
+
+/// The arguments of a purchase of collateral (`take`, `take_begin`, `buy_from_backstop`):
+/// `(max_collateral, max_price)`, the most collateral to buy and the highest price to pay
+/// (`PRICE_SCALE`; the slippage guard).
+#[inline(always)]
+pub fn read_buy_limits(args: &[u8]) -> Result<(u64, u64), GavelError> {
+    let mut r = Reader::new(args, 0);
+    let max_collateral = r.u64()?;
+    let max_price = r.u64()?;
+    r.finish()?;
+    Ok((max_collateral, max_price))
+}
+
+/// The opening checks of an instruction a user signs and that moves tokens, in this order:
+/// `signer` signed, `token_program` is SPL Token, the stop level allows `gate` (`state::stop`:
+/// the gate right after the signer and program checks, before any other account is read).
+#[inline(never)]
+pub fn require_user_call(
+    signer: &AccountInfo,
+    token_program: &AccountInfo,
+    config: &AccountInfo,
+    gate: Gate,
+) -> Result<(), GavelError> {
+    require_signer(signer)?;
+    require_token_program(token_program)?;
+    require_stop(config, gate)
 }
 
 /// Loads a writable market into `slot`, on the caller's stack. Returning the market by value
@@ -46,10 +82,7 @@ pub fn load_market_mut<'a>(
     account: &AccountInfo,
     slot: &'a mut MaybeUninit<Result<Market, GavelError>>,
 ) -> Result<&'a mut Market, GavelError> {
-    let loaded = match require_writable(account) {
-        Ok(()) => Market::load(account),
-        Err(_) => Err(GavelError::AccountNotWritable),
-    };
+    let loaded = require_writable(account).and_then(|()| Market::load(account));
     match slot.write(loaded) {
         Ok(market) => Ok(market),
         Err(e) => Err(*e),
@@ -65,10 +98,7 @@ pub fn load_position_mut<'a>(
     owner: Option<&Pubkey>,
     slot: &'a mut MaybeUninit<Result<Position, GavelError>>,
 ) -> Result<&'a mut Position, GavelError> {
-    let loaded = match require_writable(account) {
-        Ok(()) => Position::load(account),
-        Err(_) => Err(GavelError::AccountNotWritable),
-    };
+    let loaded = require_writable(account).and_then(|()| Position::load(account));
     let position = match slot.write(loaded) {
         Ok(position) => position,
         Err(e) => return Err(*e),
@@ -79,6 +109,25 @@ pub fn load_position_mut<'a>(
     Ok(position)
 }
 
+/// Stack slots of a market and one of its positions (as [`load_market_mut`]: the structs are
+/// loaded in place, not copied at each call site).
+pub struct PositionSlots {
+    /// The market's slot.
+    pub market: MaybeUninit<Result<Market, GavelError>>,
+    /// The position's slot.
+    pub position: MaybeUninit<Result<Position, GavelError>>,
+}
+
+impl PositionSlots {
+    /// Empty slots.
+    pub const fn uninit() -> Self {
+        Self {
+            market: MaybeUninit::uninit(),
+            position: MaybeUninit::uninit(),
+        }
+    }
+}
+
 /// Loads a writable withdrawal request of `market` made by `lp` (the request's owner, discriminator,
 /// market and LP are all checked: another LP's or another market's request is refused).
 #[inline(never)]
@@ -87,7 +136,7 @@ pub fn load_request_mut(
     market: &Pubkey,
     lp: &Pubkey,
 ) -> Result<WithdrawalRequest, GavelError> {
-    require_writable(account).map_err(|_| GavelError::AccountNotWritable)?;
+    require_writable(account)?;
     let request = WithdrawalRequest::load(account)?;
     if &request.market != market || &request.lp != lp {
         return Err(GavelError::WithdrawalRequestMismatch);
@@ -95,23 +144,22 @@ pub fn load_request_mut(
     Ok(request)
 }
 
-/// Requires `debt` to be within the market's `max_ltv_bps` of `ink` valued at `low_price` (the
-/// conservative price − confidence), as borrow and withdraw_collateral need.
-#[inline(never)]
-pub fn require_within_max_ltv(
-    market: &Market,
-    ink: u64,
-    debt: u64,
-    low_price: u64,
-) -> Result<(), GavelError> {
-    let value = math::value_floor(ink, low_price).ok_or(GavelError::MathOverflow)?;
-    let max_debt = math::max_debt_for(value, market.params.max_ltv_bps as u64)
-        .ok_or(GavelError::MathOverflow)?;
-    if debt > max_debt {
-        return Err(GavelError::LtvExceeded);
-    }
-    Ok(())
+/// Emits `LiquidityDeposited` or `LiquidityWithdrawn` (`$event`), which carry the same fields:
+/// the market and the LP (`AccountInfo`s), the debt tokens and shares moved, and the pool after
+/// the move (`$market`'s total shares and pool value). In a handler returning `ProgramResult`.
+macro_rules! emit_liquidity_event {
+    ($event:ident, $market:expr, $market_info:expr, $lp:expr, $amount:expr, $shares:expr) => {
+        crate::events::Event::emit(&crate::events::$event {
+            market: *$market_info.key(),
+            lp: *$lp.key(),
+            amount: $amount,
+            shares: $shares,
+            total_shares: $market.total_shares,
+            pool_value: $market.pool_value()?,
+        })
+    };
 }
+pub(crate) use emit_liquidity_event;
 
 /// Collateral prices in debt base units per collateral base unit, on `PRICE_SCALE`.
 pub struct MarketPrices {

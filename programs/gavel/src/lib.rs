@@ -19,6 +19,7 @@ pub mod instructions_sysvar;
 pub mod liquidation;
 pub mod math;
 pub mod oracle;
+pub mod payout;
 pub mod safe_math;
 pub mod state;
 pub mod token;

@@ -16,8 +16,8 @@ use pinocchio::{account_info::AccountInfo, pubkey::Pubkey, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    checks::require_writable,
-    context::load_liquidation_prices,
+    checks::{require_distinct, require_token_account, require_token_owner, require_writable},
+    context::{load_liquidation_prices, load_market_mut, load_position_mut, now},
     error::GavelError,
     events::{AuctionSettled, BadDebt, Event},
     math::{
@@ -28,6 +28,7 @@ use crate::{
     },
     oracle::Now,
     state::{market::PRICE_MODE_ANCHORED, Auction, Market, Position},
+    token::transfer_from_vault,
     utils::close_program_account,
 };
 
@@ -40,10 +41,7 @@ pub fn load_auction_mut<'a>(
     position: Option<&Pubkey>,
     slot: &'a mut MaybeUninit<Result<Auction, GavelError>>,
 ) -> Result<&'a mut Auction, GavelError> {
-    let loaded = match require_writable(account) {
-        Ok(()) => Auction::load(account),
-        Err(_) => Err(GavelError::AccountNotWritable),
-    };
+    let loaded = require_writable(account).and_then(|()| Auction::load(account));
     let auction = match slot.write(loaded) {
         Ok(auction) => auction,
         Err(e) => return Err(*e),
@@ -52,6 +50,123 @@ pub fn load_auction_mut<'a>(
         return Err(GavelError::AuctionMismatch);
     }
     Ok(auction)
+}
+
+/// The accounts of an auction being bought from or cancelled: its market, the auction, its
+/// position, and its kicker (who gets the auction's rent when it closes).
+pub struct AuctionAccounts<'a> {
+    /// The market (writable).
+    pub market: &'a AccountInfo,
+    /// The auction (writable).
+    pub auction: &'a AccountInfo,
+    /// The auctioned position (writable).
+    pub position: &'a AccountInfo,
+    /// The auction's kicker.
+    pub kicker: &'a AccountInfo,
+}
+
+impl<'a> AuctionAccounts<'a> {
+    /// The four accounts, in this order.
+    pub const fn new(
+        market: &'a AccountInfo,
+        auction: &'a AccountInfo,
+        position: &'a AccountInfo,
+        kicker: &'a AccountInfo,
+    ) -> Self {
+        Self {
+            market,
+            auction,
+            position,
+            kicker,
+        }
+    }
+}
+
+/// Stack slots of an auction with its market and position (as `context::load_market_mut`).
+pub struct AuctionSlots {
+    market: MaybeUninit<Result<Market, GavelError>>,
+    auction: MaybeUninit<Result<Auction, GavelError>>,
+    position: MaybeUninit<Result<Position, GavelError>>,
+}
+
+impl AuctionSlots {
+    /// Empty slots.
+    pub const fn uninit() -> Self {
+        Self {
+            market: MaybeUninit::uninit(),
+            auction: MaybeUninit::uninit(),
+            position: MaybeUninit::uninit(),
+        }
+    }
+}
+
+/// Loads, writable and in this order, the market, the auction (of this market and of this
+/// position: `AuctionMismatch`) and the position (of this market: `PositionMismatch`) into
+/// `slots`: the three accounts a take, a flash take's end, an absorb and a cancel change.
+#[inline(always)]
+pub fn load_auction_scene<'a>(
+    a: &AuctionAccounts,
+    slots: &'a mut AuctionSlots,
+) -> Result<(&'a mut Market, &'a mut Auction, &'a mut Position), GavelError> {
+    let market = load_market_mut(a.market, &mut slots.market)?;
+    let auction = load_auction_mut(
+        a.auction,
+        a.market.key(),
+        Some(a.position.key()),
+        &mut slots.auction,
+    )?;
+    let position = load_position_mut(a.position, a.market.key(), None, &mut slots.position)?;
+    Ok((market, auction, position))
+}
+
+/// Refuses (`FlashTakePending`) while a flash take of the auction is open: only its `take_end`
+/// may touch the auction then.
+#[inline(always)]
+pub fn require_no_flash(auction: &Auction) -> Result<(), GavelError> {
+    if auction.flash != 0 {
+        return Err(GavelError::FlashTakePending);
+    }
+    Ok(())
+}
+
+/// Where a kick, reset or absorb reward goes, once checked ([`require_reward_account`]): the
+/// caller's debt-token account, paid from the market's liquidity vault.
+pub struct RewardAccount<'a> {
+    /// The market's liquidity vault.
+    vault: &'a AccountInfo,
+    /// The caller's account.
+    account: &'a AccountInfo,
+}
+
+/// Requires the account a kicker, resetter or absorber is paid into (from the liquidity vault,
+/// `liquidity_vault`) to be a token account of the market's debt mint, not that vault (paying the
+/// vault to itself would lower `insurance` without moving a token), and owned by the caller (not
+/// another market's vault of the same mint, which would then exceed its accounting).
+#[inline(always)]
+pub fn require_reward_account<'a>(
+    account: &'a AccountInfo,
+    caller: &AccountInfo,
+    liquidity_vault: &'a AccountInfo,
+    market: &Market,
+) -> Result<RewardAccount<'a>, GavelError> {
+    check_reward_account(account, caller, liquidity_vault, market)?;
+    Ok(RewardAccount {
+        vault: liquidity_vault,
+        account,
+    })
+}
+
+/// The checks of [`require_reward_account`], out of line.
+#[inline(never)]
+fn check_reward_account(
+    account: &AccountInfo,
+    caller: &AccountInfo,
+    liquidity_vault: &AccountInfo,
+    market: &Market,
+) -> Result<(), GavelError> {
+    require_token_account(account, &market.debt_mint)?;
+    require_distinct(account, liquidity_vault)?;
+    require_token_owner(account, caller.key())
 }
 
 /// Settlement reasons reported by `AuctionSettled`.
@@ -109,7 +224,7 @@ pub struct Fill {
 /// anchored mode the market's oracles (`oracles`, as `kick` takes them) read with kick's guards
 /// and a publish time that never goes backwards ([`load_liquidation_prices`]).
 #[inline(always)]
-pub fn take_oracle_mid(
+fn take_oracle_mid(
     market: &mut Market,
     auction: &Auction,
     oracles: &[AccountInfo],
@@ -173,6 +288,35 @@ pub fn quote_take(
     })
 }
 
+/// A take (or flash take) now, within `limits` (`(max_collateral, max_price)`): the price from
+/// [`take_oracle_mid`] and [`quote_take`]; the collateral bought leaves the lot and the market's
+/// collateral total ([`sell_lot`]). Returns the fill and the Unix time. No accrual: a take does
+/// not read the borrow index (that keeps takes cheap).
+#[inline(always)]
+pub fn take_now(
+    market: &mut Market,
+    auction: &mut Auction,
+    oracles: &[AccountInfo],
+    limits: (u64, u64),
+) -> Result<(Fill, i64), GavelError> {
+    let clock = now()?;
+    let oracle_mid = take_oracle_mid(market, auction, oracles, &clock)?;
+    let fill = quote_take(market, auction, clock.unix_timestamp, oracle_mid, limits)?;
+    sell_lot(market, auction, fill.collateral)?;
+    Ok((fill, clock.unix_timestamp))
+}
+
+/// Takes `collateral` bought out of the auction's lot and the market's collateral total.
+pub fn sell_lot(
+    market: &mut Market,
+    auction: &mut Auction,
+    collateral: u64,
+) -> Result<(), GavelError> {
+    auction.lot = auction.lot.safe_sub(collateral)?;
+    market.collateral_total = market.collateral_total.safe_sub(collateral)?;
+    Ok(())
+}
+
 /// Books `owe` debt tokens paid into the liquidity vault by a taker: the auction's debt first
 /// (to LP cash), the rest (penalty) to the insurance fund less the backstop's share
 /// (`Market::book_penalty`); the tab and `dirt` shrink by `owe`.
@@ -198,7 +342,7 @@ pub fn apply_proceeds(
 /// account). Tab raised: leftover collateral goes back to the position. Lot exhausted: the
 /// unraised debt goes back to the position as art (at the rate accrued to now, rounded up) when
 /// the position still holds collateral, else it is bad debt.
-pub fn settle_if_done(
+fn settle_if_done(
     market: &mut Market,
     auction: &Auction,
     position: &mut Position,
@@ -258,14 +402,40 @@ pub fn settle_if_done(
     Ok(true)
 }
 
+/// After proceeds are booked: settles the auction if it is done ([`settle_if_done`]) and closes
+/// it (rent to the kicker), else stores it; stores the position and the market. Inlined: six
+/// registers with the result pointer.
+#[inline(always)]
+pub fn settle_and_store(
+    a: &AuctionAccounts,
+    market: &mut Market,
+    auction: &Auction,
+    position: &mut Position,
+    now: i64,
+) -> ProgramResult {
+    let ids = AuctionIds {
+        market: *a.market.key(),
+        auction: *a.auction.key(),
+        now,
+    };
+    if settle_if_done(market, auction, position, &ids)? {
+        close_auction(auction, a.auction, a.kicker)?;
+    } else {
+        auction.store(a.auction)?;
+    }
+    position.store(a.position)?;
+    market.store(a.market)?;
+    Ok(())
+}
+
 /// Addresses and time carried into events.
-pub struct AuctionIds {
+struct AuctionIds {
     /// Market address.
-    pub market: [u8; 32],
+    market: [u8; 32],
     /// Auction address.
-    pub auction: [u8; 32],
+    auction: [u8; 32],
     /// Unix time of the instruction.
-    pub now: i64,
+    now: i64,
 }
 
 /// The reward inputs of `auction` (`math::kick::RewardInput`).
@@ -303,6 +473,21 @@ pub fn take_reward(
     market.insurance = market.insurance.safe_sub(reward)?;
     auction.rewards_paid = auction.rewards_paid.safe_add(reward)?;
     Ok(reward)
+}
+
+/// Pays a kick, reset or absorb `reward` from the liquidity vault to the checked reward account
+/// (signed by the market); nothing when it is 0.
+#[inline(always)]
+pub fn pay_reward(
+    market: &Market,
+    market_info: &AccountInfo,
+    to: &RewardAccount,
+    reward: u64,
+) -> ProgramResult {
+    if reward > 0 {
+        transfer_from_vault(market, market_info, to.vault, to.account, reward)?;
+    }
+    Ok(())
 }
 
 /// Closes a settled auction: data zeroed, rent to the kicker (who must be `kicker_info`).

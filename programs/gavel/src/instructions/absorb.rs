@@ -43,16 +43,14 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     backstop::load_backstop_mut,
-    checks::{
-        require_distinct, require_signer, require_token_account, require_token_owner,
-        require_token_program, require_vault,
-    },
-    context::{load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop},
+    checks::require_vault,
+    context::{load_liquidation_prices, now, require_user_call},
     error::GavelError,
     events::{AuctionAbsorbed, Event},
     liquidation::{
-        apply_proceeds, close_auction, load_auction_mut, quote_take, settle_if_done, take_reward,
-        AuctionIds,
+        apply_proceeds, load_auction_scene, pay_reward, quote_take, require_no_flash,
+        require_reward_account, sell_lot, settle_and_store, take_reward, AuctionAccounts,
+        AuctionSlots,
     },
     math::backstop::{absorb_max_collateral, absorbable, AbsorbCheck},
     safe_math::SafeMath,
@@ -80,33 +78,17 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if !args.is_empty() {
         return Err(GavelError::InstructionDataInvalid.into());
     }
-    require_signer(caller)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::ABSORB)?;
-    let mut market_slot = core::mem::MaybeUninit::uninit();
-    let market = load_market_mut(market_info, &mut market_slot)?;
+    require_user_call(caller, token_program, config, crate::state::stop::ABSORB)?;
+    let auction_accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
+    let mut slots = AuctionSlots::uninit();
+    let (market, auction, position) = load_auction_scene(&auction_accounts, &mut slots)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
-    let mut auction_slot = core::mem::MaybeUninit::uninit();
-    let auction = load_auction_mut(
-        auction_info,
-        market_info.key(),
-        Some(position_info.key()),
-        &mut auction_slot,
-    )?;
-    let mut position_slot = core::mem::MaybeUninit::uninit();
-    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_vault(backstop_debt_vault, &backstop.debt_vault)?;
     require_vault(backstop_collateral_vault, &backstop.collateral_vault)?;
-    require_token_account(caller_debt_account, &market.debt_mint)?;
-    // Paying the reward into the liquidity vault would lower `insurance` without moving a token.
-    require_distinct(caller_debt_account, liquidity_vault)?;
-    // Nor into anyone else's account (e.g. another market's vault of the same mint).
-    require_token_owner(caller_debt_account, caller.key())?;
-    if auction.flash != 0 {
-        return Err(GavelError::FlashTakePending.into());
-    }
+    let reward_to = require_reward_account(caller_debt_account, caller, liquidity_vault, market)?;
+    require_no_flash(auction)?;
 
     let now = now()?;
     let mid = load_liquidation_prices(market, oracles, &now)?.mid;
@@ -134,8 +116,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         fill = quote_take(market, auction, t, mid, (most, mid))?;
     }
     let reward = take_reward(market, auction, None)?;
-    auction.lot = auction.lot.safe_sub(fill.collateral)?;
-    market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
+    sell_lot(market, auction, fill.collateral)?;
     apply_proceeds(market, auction, fill.owe)?;
     backstop.debt = backstop.debt.safe_sub(fill.owe)?;
     backstop.collateral = backstop.collateral.safe_add(fill.collateral)?;
@@ -154,15 +135,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         backstop_collateral_vault,
         fill.collateral,
     )?;
-    if reward > 0 {
-        transfer_from_vault(
-            market,
-            market_info,
-            liquidity_vault,
-            caller_debt_account,
-            reward,
-        )?;
-    }
+    pay_reward(market, market_info, &reward_to, reward)?;
     AuctionAbsorbed {
         market: *market_info.key(),
         auction: *auction_info.key(),
@@ -177,18 +150,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         unix_timestamp: t,
     }
     .emit();
-    let ids = AuctionIds {
-        market: *market_info.key(),
-        auction: *auction_info.key(),
-        now: t,
-    };
-    if settle_if_done(market, auction, position, &ids)? {
-        close_auction(auction, auction_info, kicker)?;
-    } else {
-        auction.store(auction_info)?;
-    }
-    position.store(position_info)?;
     backstop.store(backstop_info)?;
-    market.store(market_info)?;
+    settle_and_store(&auction_accounts, market, auction, position, t)?;
     Ok(())
 }

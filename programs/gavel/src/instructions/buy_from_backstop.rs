@@ -30,15 +30,11 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
-    checks::{
-        require_distinct, require_signer, require_token_account, require_token_program,
-        require_vault,
-    },
-    context::{load_liquidation_prices, load_market_mut, now, require_stop},
+    checks::{require_distinct, require_token_account, require_vault},
+    context::{load_liquidation_prices, load_market_mut, now, read_buy_limits, require_user_call},
     error::GavelError,
     events::{BackstopCollateralBought, Event},
     math::backstop::{buy_owe, buy_price},
-    state::Reader,
     token::{transfer_from_user, transfer_from_vault},
 };
 
@@ -56,14 +52,14 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         token_program,
         oracles,
     } = super::accounts_gen::BuyFromBackstopAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let max_collateral = r.u64()?;
-    let max_price = r.u64()?;
-    r.finish()?;
+    let (max_collateral, max_price) = read_buy_limits(args)?;
 
-    require_signer(buyer)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::BUY_FROM_BACKSTOP)?;
+    require_user_call(
+        buyer,
+        token_program,
+        config,
+        crate::state::stop::BUY_FROM_BACKSTOP,
+    )?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;

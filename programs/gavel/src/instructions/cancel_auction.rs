@@ -19,10 +19,12 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 use crate::safe_math::SafeMath;
 use crate::{
     checks::require_signer,
-    context::{load_market_mut, load_position_mut, now},
+    context::now,
     error::GavelError,
     events::{AuctionSettled, Event},
-    liquidation::{close_auction, load_auction_mut, reason},
+    liquidation::{
+        close_auction, load_auction_scene, reason, require_no_flash, AuctionAccounts, AuctionSlots,
+    },
     math,
     state::{stop, Config, Reader},
 };
@@ -46,20 +48,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if !stop::CANCEL_AUCTION.allows(config.stop) {
         return Err(GavelError::ProtocolStopped.into());
     }
-    let mut market_slot = core::mem::MaybeUninit::uninit();
-    let market = load_market_mut(market_info, &mut market_slot)?;
-    let mut auction_slot = core::mem::MaybeUninit::uninit();
-    let auction = load_auction_mut(
-        auction_info,
-        market_info.key(),
-        Some(position_info.key()),
-        &mut auction_slot,
-    )?;
-    let mut position_slot = core::mem::MaybeUninit::uninit();
-    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
-    if auction.flash != 0 {
-        return Err(GavelError::FlashTakePending.into());
-    }
+    let auction_accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
+    let mut slots = AuctionSlots::uninit();
+    let (market, auction, position) = load_auction_scene(&auction_accounts, &mut slots)?;
+    require_no_flash(auction)?;
     let now = now()?.unix_timestamp;
     market.accrue(now)?;
     let art = math::art_from_debt_ceil(auction.tab, market.rate).ok_or(GavelError::MathOverflow)?;

@@ -23,11 +23,8 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    checks::{
-        require_signer, require_token_account, require_token_program, require_vault,
-        require_writable,
-    },
-    context::{load_market_mut, load_request_mut, now, require_stop},
+    checks::{require_token_account, require_vault, require_writable},
+    context::{load_market_mut, load_request_mut, now, require_user_call},
     error::GavelError,
     events::{Event, WithdrawalCancelled},
     math,
@@ -49,10 +46,13 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     } = super::accounts_gen::CancelWithdrawalAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
 
-    require_signer(lp)?;
+    require_user_call(
+        lp,
+        token_program,
+        config,
+        crate::state::stop::CANCEL_WITHDRAWAL,
+    )?;
     require_writable(lp)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::CANCEL_WITHDRAWAL)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(share_mint, &market.share_mint)?;

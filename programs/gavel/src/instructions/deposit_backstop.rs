@@ -35,11 +35,11 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     backstop::{activate_warm_deposit, load_backstop_mut, load_or_create_depositor},
-    checks::{require_signer, require_token_account, require_token_program, require_vault},
-    context::{now, require_stop},
+    checks::{require_token_account, require_vault},
+    context::{now, read_u64_arg, require_user_call},
     error::GavelError,
     events::{BackstopDeposited, Event},
-    state::{Market, Reader},
+    state::Market,
     token::{mint_shares, transfer_from_user},
 };
 
@@ -59,13 +59,14 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         system_program,
         oracles,
     } = super::accounts_gen::DepositBackstopAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let amount = r.u64()?;
-    r.finish()?;
+    let amount = read_u64_arg(args)?;
 
-    require_signer(depositor)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::DEPOSIT_BACKSTOP)?;
+    require_user_call(
+        depositor,
+        token_program,
+        config,
+        crate::state::stop::DEPOSIT_BACKSTOP,
+    )?;
     let market = Market::load(market_info)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
     require_vault(debt_vault, &backstop.debt_vault)?;

@@ -17,10 +17,9 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     checks::{require_signer, require_token_account, require_token_program, require_vault},
-    context::{load_market_mut, load_position_mut, now},
+    context::{load_market_mut, load_position_mut, now, read_u64_arg},
     error::GavelError,
     events::{CollateralDeposited, Event},
-    state::Reader,
     token::transfer_from_user,
 };
 
@@ -34,9 +33,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         source,
         token_program,
     } = super::accounts_gen::DepositCollateralAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let amount = r.u64()?;
-    r.finish()?;
+    let amount = read_u64_arg(args)?;
 
     require_signer(depositor)?;
     require_token_program(token_program)?;

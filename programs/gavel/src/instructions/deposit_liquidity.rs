@@ -19,12 +19,10 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    checks::{require_signer, require_token_account, require_token_program, require_vault},
-    context::{load_market_mut, now, require_stop},
+    checks::{require_token_account, require_vault},
+    context::{emit_liquidity_event, load_market_mut, now, read_u64_arg, require_user_call},
     error::GavelError,
-    events::{Event, LiquidityDeposited},
     math,
-    state::Reader,
     token::{mint_shares, transfer_from_user},
 };
 
@@ -40,13 +38,14 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         lp_share_account,
         token_program,
     } = super::accounts_gen::DepositLiquidityAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let amount = r.u64()?;
-    r.finish()?;
+    let amount = read_u64_arg(args)?;
 
-    require_signer(lp)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::DEPOSIT_LIQUIDITY)?;
+    require_user_call(
+        lp,
+        token_program,
+        config,
+        crate::state::stop::DEPOSIT_LIQUIDITY,
+    )?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
@@ -79,14 +78,6 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     transfer_from_user(lp_debt_account, liquidity_vault, lp, amount)?;
     mint_shares(market, market_info, share_mint, lp_share_account, shares)?;
     market.store(market_info)?;
-    LiquidityDeposited {
-        market: *market_info.key(),
-        lp: *lp.key(),
-        amount,
-        shares,
-        total_shares: market.total_shares,
-        pool_value: market.pool_value()?,
-    }
-    .emit();
+    emit_liquidity_event!(LiquidityDeposited, market, market_info, lp, amount, shares);
     Ok(())
 }

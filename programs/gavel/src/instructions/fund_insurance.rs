@@ -16,10 +16,9 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     checks::{require_signer, require_token_account, require_token_program, require_vault},
-    context::load_market_mut,
+    context::{load_market_mut, read_u64_arg},
     error::GavelError,
     events::{Event, InsuranceFunded},
-    state::Reader,
     token::transfer_from_user,
 };
 
@@ -32,9 +31,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         funder_debt_account,
         token_program,
     } = super::accounts_gen::FundInsuranceAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let amount = r.u64()?;
-    r.finish()?;
+    let amount = read_u64_arg(args)?;
 
     require_signer(funder)?;
     require_token_program(token_program)?;

@@ -41,21 +41,18 @@ use pinocchio::{
 
 use crate::safe_math::SafeMath;
 use crate::{
-    checks::{
-        require_distinct, require_pda, require_signer, require_system_program,
-        require_token_account, require_token_owner, require_token_program, require_vault,
-        require_writable,
+    checks::{require_pda, require_system_program, require_vault, require_writable},
+    context::{
+        load_liquidation_prices, load_market_mut, load_position_mut, now, require_user_call,
     },
-    context::{load_liquidation_prices, load_market_mut, load_position_mut, now, require_stop},
     error::GavelError,
     events::{AuctionStarted, Event},
-    liquidation::take_reward,
+    liquidation::{pay_reward, require_reward_account, take_reward},
     math::{
         kick::{kick_size, KickError, KickInput, KickParams},
         BPS,
     },
     state::{auction::AUCTION_SEED, Auction, Reader},
-    token::transfer_from_vault,
     utils::create_pda_account,
 };
 
@@ -74,22 +71,16 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         oracles,
     } = super::accounts_gen::KickAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
-    require_signer(kicker)?;
+    require_user_call(kicker, token_program, config, crate::state::stop::KICK)?;
     require_writable(kicker)?;
     require_writable(auction_info)?;
-    require_token_program(token_program)?;
     require_system_program(system_program)?;
-    require_stop(config, crate::state::stop::KICK)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut position_slot = core::mem::MaybeUninit::uninit();
     let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
-    require_token_account(kicker_debt_account, &market.debt_mint)?;
-    // Paying the vault to itself would reduce `insurance` without moving a token.
-    require_distinct(kicker_debt_account, liquidity_vault)?;
-    // Nor into another market's vault (same debt mint): that vault would exceed its accounting.
-    require_token_owner(kicker_debt_account, kicker.key())?;
+    let reward_to = require_reward_account(kicker_debt_account, kicker, liquidity_vault, market)?;
 
     let now = now()?;
     market.accrue(now.unix_timestamp)?;
@@ -190,15 +181,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         kicked_at: now.unix_timestamp,
     };
     let reward = take_reward(market, &mut auction, None)?;
-    if reward > 0 {
-        transfer_from_vault(
-            market,
-            market_info,
-            liquidity_vault,
-            kicker_debt_account,
-            reward,
-        )?;
-    }
+    pay_reward(market, market_info, &reward_to, reward)?;
     auction.store(auction_info)?;
     position.store(position_info)?;
     market.store(market_info)?;

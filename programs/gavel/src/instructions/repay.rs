@@ -20,11 +20,10 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 use crate::safe_math::SafeMath;
 use crate::{
     checks::{require_signer, require_token_account, require_token_program, require_vault},
-    context::{load_market_mut, load_position_mut, now},
+    context::{load_market_mut, load_position_mut, now, read_u64_arg},
     error::GavelError,
     events::{DebtRepaid, Event},
     math,
-    state::Reader,
     token::transfer_from_user,
 };
 
@@ -38,9 +37,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         source,
         token_program,
     } = super::accounts_gen::RepayAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let amount = r.u64()?;
-    r.finish()?;
+    let amount = read_u64_arg(args)?;
 
     require_signer(payer)?;
     require_token_program(token_program)?;

@@ -23,14 +23,11 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     backstop::load_or_create_depositor,
-    checks::{
-        require_signer, require_token_account, require_token_program, require_vault,
-        require_writable,
-    },
-    context::{now, require_stop},
+    checks::{require_token_account, require_vault, require_writable},
+    context::{now, read_u64_arg, require_user_call},
     error::GavelError,
     events::{BackstopWithdrawalRequested, Event},
-    state::{Backstop, Reader},
+    state::Backstop,
     token::burn_shares,
 };
 
@@ -46,13 +43,14 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         token_program,
         system_program,
     } = super::accounts_gen::RequestBackstopWithdrawalAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let shares = r.u64()?;
-    r.finish()?;
+    let shares = read_u64_arg(args)?;
 
-    require_signer(depositor)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::REQUEST_BACKSTOP_WITHDRAWAL)?;
+    require_user_call(
+        depositor,
+        token_program,
+        config,
+        crate::state::stop::REQUEST_BACKSTOP_WITHDRAWAL,
+    )?;
     require_writable(backstop_info)?;
     let backstop = Backstop::load(backstop_info)?;
     require_vault(share_mint, &backstop.share_mint)?;

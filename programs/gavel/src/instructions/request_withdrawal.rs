@@ -32,14 +32,13 @@ use pinocchio::{
 
 use crate::{
     checks::{
-        require_pda, require_signer, require_system_program, require_token_account,
-        require_token_program, require_vault, require_writable,
+        require_pda, require_system_program, require_token_account, require_vault, require_writable,
     },
-    context::{load_market_mut, now, require_stop},
+    context::{load_market_mut, now, read_u64_arg, require_user_call},
     error::GavelError,
     events::{Event, WithdrawalRequested},
     math,
-    state::{withdrawal::WITHDRAWAL_SEED, Reader, WithdrawalRequest},
+    state::{withdrawal::WITHDRAWAL_SEED, WithdrawalRequest},
     token::burn_shares,
     utils::create_pda_account,
 };
@@ -56,16 +55,17 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         token_program,
         system_program,
     } = super::accounts_gen::RequestWithdrawalAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let shares = r.u64()?;
-    r.finish()?;
+    let shares = read_u64_arg(args)?;
 
-    require_signer(lp)?;
+    require_user_call(
+        lp,
+        token_program,
+        config,
+        crate::state::stop::REQUEST_WITHDRAWAL,
+    )?;
     require_writable(lp)?;
     require_writable(request_info)?;
-    require_token_program(token_program)?;
     require_system_program(system_program)?;
-    require_stop(config, crate::state::stop::REQUEST_WITHDRAWAL)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(share_mint, &market.share_mint)?;

@@ -28,18 +28,17 @@
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
-    checks::{
-        require_distinct, require_signer, require_token_account, require_token_owner,
-        require_token_program, require_vault,
-    },
-    context::{load_liquidation_prices, load_market_mut, now, require_stop},
+    checks::require_vault,
+    context::{load_liquidation_prices, load_market_mut, now, require_user_call},
     error::GavelError,
     events::{AuctionReset, Event},
-    liquidation::{auction_d_max, auction_price, load_auction_mut, take_reward},
+    liquidation::{
+        auction_d_max, auction_price, load_auction_mut, pay_reward, require_no_flash,
+        require_reward_account, take_reward,
+    },
     math::{self, BPS},
     state::market::PRICE_MODE_ANCHORED,
     state::Reader,
-    token::transfer_from_vault,
 };
 
 /// Handler.
@@ -55,22 +54,19 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         oracles,
     } = super::accounts_gen::ResetAuctionAccounts::from_slice(accounts)?;
     Reader::new(args, 0).finish()?;
-    require_signer(caller)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::RESET_AUCTION)?;
+    require_user_call(
+        caller,
+        token_program,
+        config,
+        crate::state::stop::RESET_AUCTION,
+    )?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut auction_slot = core::mem::MaybeUninit::uninit();
     let auction = load_auction_mut(auction_info, market_info.key(), None, &mut auction_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
-    require_token_account(caller_debt_account, &market.debt_mint)?;
-    // Paying the vault to itself would reduce `insurance` without moving a token.
-    require_distinct(caller_debt_account, liquidity_vault)?;
-    // Nor into another market's vault (same debt mint): that vault would exceed its accounting.
-    require_token_owner(caller_debt_account, caller.key())?;
-    if auction.flash != 0 {
-        return Err(GavelError::FlashTakePending.into());
-    }
+    let reward_to = require_reward_account(caller_debt_account, caller, liquidity_vault, market)?;
+    require_no_flash(auction)?;
     // No accrual: a reset does not read the borrow index.
     let now = now()?;
     // Whether it needs a reset does not depend on the oracle in anchored mode (tail only).
@@ -90,15 +86,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
             .ok_or(GavelError::MathOverflow)?;
     }
     let reward = take_reward(market, auction, Some(lot_value))?;
-    if reward > 0 {
-        transfer_from_vault(
-            market,
-            market_info,
-            liquidity_vault,
-            caller_debt_account,
-            reward,
-        )?;
-    }
+    pay_reward(market, market_info, &reward_to, reward)?;
     auction.store(auction_info)?;
     market.store(market_info)?;
     AuctionReset {

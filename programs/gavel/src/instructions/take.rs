@@ -28,20 +28,14 @@
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
-use crate::safe_math::SafeMath;
 use crate::{
-    checks::{
-        require_distinct, require_signer, require_token_account, require_token_program,
-        require_vault,
-    },
-    context::{load_market_mut, load_position_mut, now, require_stop},
-    error::GavelError,
+    checks::{require_distinct, require_token_account, require_vault},
+    context::{read_buy_limits, require_user_call},
     events::{AuctionTaken, Event},
     liquidation::{
-        apply_proceeds, close_auction, load_auction_mut, quote_take, settle_if_done,
-        take_oracle_mid, AuctionIds,
+        apply_proceeds, load_auction_scene, require_no_flash, settle_and_store, take_now,
+        AuctionAccounts, AuctionSlots,
     },
-    state::Reader,
     token::{transfer_from_user, transfer_from_vault},
 };
 
@@ -61,47 +55,19 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         token_program,
         oracles,
     } = super::accounts_gen::TakeAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let max_collateral = r.u64()?;
-    let max_price = r.u64()?;
-    r.finish()?;
-
-    require_signer(taker)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::TAKE)?;
-    let mut market_slot = core::mem::MaybeUninit::uninit();
-    let market = load_market_mut(market_info, &mut market_slot)?;
-    let mut auction_slot = core::mem::MaybeUninit::uninit();
-    let auction = load_auction_mut(
-        auction_info,
-        market_info.key(),
-        Some(position_info.key()),
-        &mut auction_slot,
-    )?;
-    let mut position_slot = core::mem::MaybeUninit::uninit();
-    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
+    let limits = read_buy_limits(args)?;
+    require_user_call(taker, token_program, config, crate::state::stop::TAKE)?;
+    let auction_accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
+    let mut slots = AuctionSlots::uninit();
+    let (market, auction, position) = load_auction_scene(&auction_accounts, &mut slots)?;
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(collateral_destination, &market.collateral_mint)?;
     require_token_account(debt_source, &market.debt_mint)?;
     require_distinct(collateral_destination, collateral_vault)?;
-    if auction.flash != 0 {
-        return Err(GavelError::FlashTakePending.into());
-    }
+    require_no_flash(auction)?;
 
-    // No accrual: a take does not read the borrow index (that keeps takes cheap).
-    let clock = now()?;
-    let now = clock.unix_timestamp;
-    let oracle_mid = take_oracle_mid(market, auction, oracles, &clock)?;
-    let fill = quote_take(
-        market,
-        auction,
-        now,
-        oracle_mid,
-        (max_collateral, max_price),
-    )?;
-    auction.lot = auction.lot.safe_sub(fill.collateral)?;
-    market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
+    let (fill, now) = take_now(market, auction, oracles, limits)?;
     apply_proceeds(market, auction, fill.owe)?;
 
     transfer_from_user(debt_source, liquidity_vault, taker, fill.owe)?;
@@ -125,17 +91,6 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         unix_timestamp: now,
     }
     .emit();
-    let ids = AuctionIds {
-        market: *market_info.key(),
-        auction: *auction_info.key(),
-        now,
-    };
-    if settle_if_done(market, auction, position, &ids)? {
-        close_auction(auction, auction_info, kicker)?;
-    } else {
-        auction.store(auction_info)?;
-    }
-    position.store(position_info)?;
-    market.store(market_info)?;
+    settle_and_store(&auction_accounts, market, auction, position, now)?;
     Ok(())
 }

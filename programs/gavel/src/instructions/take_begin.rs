@@ -24,16 +24,11 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    checks::{
-        require_distinct, require_signer, require_token_account, require_token_program,
-        require_vault,
-    },
-    context::{load_market_mut, now, require_stop},
-    error::GavelError,
+    checks::{require_distinct, require_token_account, require_vault},
+    context::{load_market_mut, read_buy_limits, require_user_call},
     events::{AuctionTaken, Event},
     instructions_sysvar::require_later_take_end,
-    liquidation::{load_auction_mut, quote_take, take_oracle_mid},
-    state::Reader,
+    liquidation::{load_auction_mut, require_no_flash, take_now},
     token::transfer_from_vault,
 };
 
@@ -50,14 +45,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         token_program,
         oracles,
     } = super::accounts_gen::TakeBeginAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let max_collateral = r.u64()?;
-    let max_price = r.u64()?;
-    r.finish()?;
-
-    require_signer(taker)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::TAKE_BEGIN)?;
+    let limits = read_buy_limits(args)?;
+    require_user_call(taker, token_program, config, crate::state::stop::TAKE_BEGIN)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     let mut auction_slot = core::mem::MaybeUninit::uninit();
@@ -65,24 +54,10 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     require_vault(collateral_vault, &market.collateral_vault)?;
     require_token_account(collateral_destination, &market.collateral_mint)?;
     require_distinct(collateral_destination, collateral_vault)?;
-    if auction.flash != 0 {
-        return Err(GavelError::FlashTakePending.into());
-    }
+    require_no_flash(auction)?;
     require_later_take_end(instructions_sysvar, auction_info.key())?;
 
-    // No accrual: a take does not read the borrow index (that keeps takes cheap).
-    let clock = now()?;
-    let now = clock.unix_timestamp;
-    let oracle_mid = take_oracle_mid(market, auction, oracles, &clock)?;
-    let fill = quote_take(
-        market,
-        auction,
-        now,
-        oracle_mid,
-        (max_collateral, max_price),
-    )?;
-    auction.lot = auction.lot.safe_sub(fill.collateral)?;
-    market.collateral_total = market.collateral_total.safe_sub(fill.collateral)?;
+    let (fill, now) = take_now(market, auction, oracles, limits)?;
     auction.pending_owe = fill.owe;
     auction.flash = 1;
 

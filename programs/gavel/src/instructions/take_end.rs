@@ -20,9 +20,11 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::{
     checks::{require_signer, require_token_account, require_token_program, require_vault},
-    context::{load_market_mut, load_position_mut, now},
+    context::now,
     error::GavelError,
-    liquidation::{apply_proceeds, close_auction, load_auction_mut, settle_if_done, AuctionIds},
+    liquidation::{
+        apply_proceeds, load_auction_scene, settle_and_store, AuctionAccounts, AuctionSlots,
+    },
     state::Reader,
     token::transfer_from_user,
 };
@@ -42,17 +44,9 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     Reader::new(args, 0).finish()?;
     require_signer(payer)?;
     require_token_program(token_program)?;
-    let mut market_slot = core::mem::MaybeUninit::uninit();
-    let market = load_market_mut(market_info, &mut market_slot)?;
-    let mut auction_slot = core::mem::MaybeUninit::uninit();
-    let auction = load_auction_mut(
-        auction_info,
-        market_info.key(),
-        Some(position_info.key()),
-        &mut auction_slot,
-    )?;
-    let mut position_slot = core::mem::MaybeUninit::uninit();
-    let position = load_position_mut(position_info, market_info.key(), None, &mut position_slot)?;
+    let auction_accounts = AuctionAccounts::new(market_info, auction_info, position_info, kicker);
+    let mut slots = AuctionSlots::uninit();
+    let (market, auction, position) = load_auction_scene(&auction_accounts, &mut slots)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
     require_token_account(debt_source, &market.debt_mint)?;
     if auction.flash == 0 {
@@ -64,17 +58,12 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     auction.flash = 0;
     apply_proceeds(market, auction, owe)?;
     transfer_from_user(debt_source, liquidity_vault, payer, owe)?;
-    let ids = AuctionIds {
-        market: *market_info.key(),
-        auction: *auction_info.key(),
-        now: now()?.unix_timestamp,
-    };
-    if settle_if_done(market, auction, position, &ids)? {
-        close_auction(auction, auction_info, kicker)?;
-    } else {
-        auction.store(auction_info)?;
-    }
-    position.store(position_info)?;
-    market.store(market_info)?;
+    settle_and_store(
+        &auction_accounts,
+        market,
+        auction,
+        position,
+        now()?.unix_timestamp,
+    )?;
     Ok(())
 }

@@ -29,11 +29,8 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 use crate::safe_math::SafeMath;
 use crate::{
     backstop::load_backstop_mut,
-    checks::{
-        require_distinct, require_signer, require_token_account, require_token_program,
-        require_vault, require_writable,
-    },
-    context::{now, require_stop},
+    checks::{require_distinct, require_token_account, require_vault, require_writable},
+    context::{now, require_user_call},
     error::GavelError,
     events::{BackstopWithdrawn, Event},
     math,
@@ -58,9 +55,12 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     if !args.is_empty() {
         return Err(GavelError::InstructionDataInvalid.into());
     }
-    require_signer(depositor)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::WITHDRAW_BACKSTOP)?;
+    require_user_call(
+        depositor,
+        token_program,
+        config,
+        crate::state::stop::WITHDRAW_BACKSTOP,
+    )?;
     let market = Market::load(market_info)?;
     let mut backstop = load_backstop_mut(backstop_info, market_info.key())?;
     require_writable(depositor_info)?;

@@ -30,15 +30,13 @@ use pinocchio::{account_info::AccountInfo, ProgramResult};
 
 use crate::safe_math::SafeMath;
 use crate::{
-    checks::{
-        require_distinct, require_signer, require_token_account, require_token_program,
-        require_vault, require_writable,
+    checks::{require_distinct, require_token_account, require_vault, require_writable},
+    context::{
+        emit_liquidity_event, load_market_mut, load_request_mut, now, read_u64_arg,
+        require_user_call,
     },
-    context::{load_market_mut, load_request_mut, now, require_stop},
     error::GavelError,
-    events::{Event, LiquidityWithdrawn},
     math,
-    state::Reader,
     token::transfer_from_vault,
     utils::close_program_account,
 };
@@ -54,14 +52,15 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         withdrawal_request: request_info,
         token_program,
     } = super::accounts_gen::WithdrawLiquidityAccounts::from_slice(accounts)?;
-    let mut r = Reader::new(args, 0);
-    let shares = r.u64()?;
-    r.finish()?;
+    let shares = read_u64_arg(args)?;
 
-    require_signer(lp)?;
+    require_user_call(
+        lp,
+        token_program,
+        config,
+        crate::state::stop::WITHDRAW_LIQUIDITY,
+    )?;
     require_writable(lp)?;
-    require_token_program(token_program)?;
-    require_stop(config, crate::state::stop::WITHDRAW_LIQUIDITY)?;
     let mut market_slot = core::mem::MaybeUninit::uninit();
     let market = load_market_mut(market_info, &mut market_slot)?;
     require_vault(liquidity_vault, &market.liquidity_vault)?;
@@ -106,14 +105,6 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
     } else {
         request.store(request_info)?;
     }
-    LiquidityWithdrawn {
-        market: *market_info.key(),
-        lp: *lp.key(),
-        amount,
-        shares,
-        total_shares: market.total_shares,
-        pool_value: market.pool_value()?,
-    }
-    .emit();
+    emit_liquidity_event!(LiquidityWithdrawn, market, market_info, lp, amount, shares);
     Ok(())
 }

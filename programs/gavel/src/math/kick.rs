@@ -98,13 +98,6 @@ pub enum KickError {
     Overflow,
 }
 
-/// `kick_size_raw` codes.
-const KICK_OK: u64 = 0;
-const KICK_SAFE: u64 = 1;
-const KICK_HOLE_FULL: u64 = 2;
-const KICK_DUSTY: u64 = 3;
-const KICK_OVERFLOW: u64 = 4;
-
 /// Sizes a kick (Maker's `dog.bark`, with engine v2's partial kicks), in exactly this order:
 ///
 /// ```text
@@ -144,28 +137,16 @@ pub fn kick_size(k: &KickInput) -> Result<KickSize, KickError> {
         top: 0,
         d_max_bps: 0,
     };
-    match kick_size_raw(k, &mut out) {
-        KICK_OK => Ok(out),
-        KICK_SAFE => Err(KickError::Safe),
-        KICK_HOLE_FULL => Err(KickError::HoleFull),
-        KICK_DUSTY => Err(KickError::Dusty),
-        _ => Err(KickError::Overflow),
-    }
+    kick_size_raw(k, &mut out)?;
+    Ok(out)
 }
 
-/// [`kick_size`] out of line: writes the size to `out` and returns `KICK_OK`, or an error code.
+/// [`kick_size`] out of line: writes the size to `out`. Its result is a single byte (the error
+/// variant, or `Ok`), so it needs no result pointer.
 #[inline(never)]
-fn kick_size_raw(k: &KickInput, out: &mut KickSize) -> u64 {
-    match kick_size_inner(k) {
-        Ok(s) => {
-            *out = s;
-            KICK_OK
-        }
-        Err(KickError::Safe) => KICK_SAFE,
-        Err(KickError::HoleFull) => KICK_HOLE_FULL,
-        Err(KickError::Dusty) => KICK_DUSTY,
-        Err(KickError::Overflow) => KICK_OVERFLOW,
-    }
+fn kick_size_raw(k: &KickInput, out: &mut KickSize) -> Result<(), KickError> {
+    *out = kick_size_inner(k)?;
+    Ok(())
 }
 
 /// Body of [`kick_size`], inlined into [`kick_size_raw`].
