@@ -13,8 +13,10 @@
 //! `deposit_collateral`, `fund_insurance`, `accrue`, `close_position`). `take_end` is not gated
 //! itself: it completes a `take_begin` of the same transaction, which is.
 //!
-//! A gated instruction checks its gate (`context::require_stop`) right after its signer and
-//! program checks, before it reads any other account (`cancel_auction`, after its admin check).
+//! A gated instruction checks its gate (`context::require_stop`, most of them through
+//! `context::require_user_call`: signer, token program, gate) right after its signer and token
+//! program checks, before it reads any other account; writable and system-program checks may
+//! follow the gate (`cancel_auction` checks the gate after its admin check).
 //! Spec 01 sends every instruction of the IDL at every level and compares the refusals with
 //! [`TABLE`]; a new instruction needs a row here (a unit test compares the rows with the
 //! dispatch list).
