@@ -10,7 +10,8 @@
 //     caller gives, the PDAs derived from their seeds, the metas in order with their writable/signer
 //     flags and fixed addresses, the args encoded.
 // `--check` writes nothing and fails when any of them differs from what the table generates
-// (scripts/test.sh runs it). The IDL is written by scripts/gen-idl.js from the same table.
+// (scripts/test.sh runs it). Both modes fail when the program's seed constants (state/) differ from
+// the table's PDAS. The IDL is written by scripts/gen-idl.js from the same table.
 const { execFileSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
@@ -327,7 +328,27 @@ function tsInstructions() {
   return format(TS_IX, out.join("\n") + "\n");
 }
 
+// The program's seed constants (`pub const X_SEED: &[u8] = b"x";` in state/) must be PDAS' seeds.
+function checkRustSeeds() {
+  const dir = path.join(root, "programs/gavel/src/state");
+  const rust = new Map();
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".rs"))) {
+    const text = fs.readFileSync(path.join(dir, f), "utf8");
+    for (const [, name, value] of text.matchAll(/pub const (\w+_SEED): &\[u8\] = b"([^"]*)";/g))
+      rust.set(name, value);
+  }
+  const table = new Map(Object.values(PDAS).map(([c]) => [`${c.toUpperCase()}_SEED`, c]));
+  const differ = [...new Set([...rust.keys(), ...table.keys()])].filter((k) => rust.get(k) !== table.get(k));
+  if (differ.length) {
+    console.error(
+      `seed constants of programs/gavel/src/state differ from PDAS in ${SOURCE}: ${differ.join(", ")}`,
+    );
+    process.exit(1);
+  }
+}
+
 async function main() {
+  checkRustSeeds();
   const outputs = new Map();
   outputs.set(path.join(root, RUST_OUT), rust());
   for (const ix of instructions) {
