@@ -939,28 +939,8 @@ export class GavelClient {
     return { publicKey: address, account };
   }
 
-  private ref(m: ProgramAccount<MarketAccount>): MarketRef {
-    return { collateralMint: m.account.collateralMint, debtMint: m.account.debtMint };
-  }
-
   private ata(mint: PublicKey, owner: PublicKey = this.publicKey): PublicKey {
     return getAssociatedTokenAddressSync(mint, owner, true);
-  }
-
-  /**
-   * An account the signer is paid into: `given`, or their associated account for `mint` with the
-   * instruction creating it when it does not exist yet.
-   */
-  private async payee(mint: PublicKey, given?: PublicKey): Promise<[PublicKey, TransactionInstruction[]]> {
-    if (given) return [given, []];
-    const address = this.ata(mint);
-    if (this.options.createTokenAccounts === false) return [address, []];
-    const info = await this.connection.getAccountInfo(address, this.commitment);
-    if (info) return [address, []];
-    return [
-      address,
-      [createAssociatedTokenAccountIdempotentInstruction(this.publicKey, address, this.publicKey, mint)],
-    ];
   }
 
   private async oracles(m: ProgramAccount<MarketAccount>, given?: PublicKey[]): Promise<PublicKey[]> {
@@ -1073,10 +1053,15 @@ export class GavelClient {
     const create: TransactionInstruction[] = [];
     const m: MarketCall = {
       ...loaded,
-      ref: this.ref(loaded),
+      ref: { collateralMint: loaded.account.collateralMint, debtMint: loaded.account.debtMint },
       payTo: async (mint, given) => {
-        const [address, ixs] = await this.payee(mint, given);
-        create.push(...ixs);
+        if (given) return given;
+        const address = this.ata(mint);
+        if (this.options.createTokenAccounts === false) return address;
+        if (await this.connection.getAccountInfo(address, this.commitment)) return address;
+        create.push(
+          createAssociatedTokenAccountIdempotentInstruction(this.publicKey, address, this.publicKey, mint),
+        );
         return address;
       },
     };
