@@ -5,18 +5,23 @@
 //     (`AccountsMissing` when too short) — what each handler destructures;
 //   - the "Accounts" list of each instruction file's `//!` header (between the line
 //     `//! Accounts (generated ...` and the next empty `//!` line);
-//   - sdk/src/generated/accounts.ts: per instruction the account metas in order with their
-//     writable/signer flags and fixed addresses, which the SDK builders fill by name.
+//   - sdk/src/generated/pda.ts: each PDA of the table's `PDAS`, its seed and derivation function;
+//   - sdk/src/generated/instructions.ts: per instruction the SDK builder `<name>Ix`: the accounts a
+//     caller gives, the PDAs derived from their seeds, the metas in order with their writable/signer
+//     flags and fixed addresses, the args encoded.
 // `--check` writes nothing and fails when any of them differs from what the table generates
-// (scripts/test.sh runs it). The IDL is written by scripts/gen-idl.js from the same table.
+// (scripts/test.sh runs it). Both modes fail when the program's seed constants (state/) differ from
+// the table's PDAS. The IDL is written by scripts/gen-idl.js from the same table.
 const fs = require("fs");
 const path = require("path");
 const { root, generatedRust, generatedTs, rustfmt, prettierTs, writeOrCheck } = require("./gen-output.js");
-const { instructions } = require("../programs/gavel/instructions.js");
+const { instructions, table, PDAS, INPUTS } = require("../programs/gavel/instructions.js");
 
 const SOURCE = "programs/gavel/instructions.js";
 const RUST_OUT = "programs/gavel/src/instructions/accounts_gen.rs";
-const TS_OUT = "sdk/src/generated/accounts.ts";
+const TS_DIR = "sdk/src/generated";
+const TS_PDA = `${TS_DIR}/pda.ts`;
+const TS_IX = `${TS_DIR}/instructions.ts`;
 const HEADER_START = "//! Accounts (generated from";
 
 const pascal = (s) => s.replace(/(^|_)([a-z])/g, (_, __, c) => c.toUpperCase());
@@ -123,21 +128,114 @@ function withHeader(file, ix) {
   return [...lines.slice(0, start), ...header(ix), ...lines.slice(end)].join("\n");
 }
 
-async function ts() {
-  // Fixed addresses, as constants named after their accounts (`token_program` → TOKEN_PROGRAM).
-  const fixed = new Map();
-  for (const acc of instructions.flatMap((ix) => ix.accounts)) {
-    if (acc.address && fixed.get(acc.address) === undefined) fixed.set(acc.address, acc.name.toUpperCase());
-  }
-  const constName = (addr) => fixed.get(addr);
+const TS_TYPES = { u8: "number", u16: "number", u32: "number", u64: "BN", pubkey: "PublicKey" };
+const tsType = (t) => (t.defined ? t.defined.name : TS_TYPES[t]);
+// Defined args whose TypeScript shape leaves fields optional: the builder completes them.
+const ARG_PREPARE = { MarketParams: "withFundingDefaults" };
+// An instruction with these args takes them as one object parameter.
+const ARG_GROUP = { names: ["max_collateral", "max_price"], param: "limits", type: "TakeLimits" };
+
+// How the SDK gets each account of `ix` (table form): a fixed address, a PDA derived from its seeds
+// (each seed value resolved the same way, a value no account holds derived as the PDA of that name),
+// or an input the caller gives. Returns the derivation lines, the inputs and each account's value.
+function resolve(ix, idlIx) {
+  const accounts = new Map(ix.accounts.map((acc, i) => [acc.name, [acc, idlIx.accounts[i]]]));
+  const lines = [];
+  const inputs = [];
+  const values = new Map();
+  const value = (name) => {
+    if (values.has(name)) return values.get(name);
+    const [acc, idlAcc] = accounts.get(name) ?? [];
+    const kind = acc ? acc.pda : PDAS[name] && name;
+    let expr;
+    if (acc?.address) {
+      expr = fixedName(acc.address);
+    } else if (kind) {
+      const refs = PDAS[kind].slice(1).map(value);
+      lines.push(`const ${camel(name)} = ${camel(kind)}Pda(${[...refs, "programId"].join(", ")})[0];`);
+      expr = camel(name);
+    } else {
+      const input = acc ? { type: "pubkey", docs: describe(idlAcc) } : INPUTS[name];
+      if (!input) throw new Error(`${ix.name}: no account, PDA or input named ${name}`);
+      inputs.push({ name, ...input });
+      expr = `accounts.${camel(name)}`;
+    }
+    values.set(name, expr);
+    return expr;
+  };
+  for (const acc of ix.accounts) value(acc.name);
+  return { lines, inputs, values };
+}
+
+// Fixed addresses, as constants named after their accounts (`token_program` → TOKEN_PROGRAM).
+const fixed = new Map();
+for (const acc of instructions.flatMap((ix) => ix.accounts)) {
+  if (acc.address && !fixed.has(acc.address)) fixed.set(acc.address, acc.name.toUpperCase());
+}
+const fixedName = (addr) => fixed.get(addr);
+
+function tsPda() {
   const out = [
     ...generatedTs(
       "scripts/gen-accounts.js",
       SOURCE,
-      "Account metas of every instruction, in the program's order with its writable/signer flags and " +
-        "fixed addresses filled in. The builders of `instructions.ts` pass the other accounts by name.",
+      "Every PDA of the program: its constant seed and a function deriving it (address, canonical " +
+        "bump) from the values its seeds name, as the program's `state` modules derive it.",
     ),
-    'import { AccountMeta, PublicKey } from "@solana/web3.js";',
+    'import BN from "bn.js";',
+    'import { PublicKey } from "@solana/web3.js";',
+    'import { PROGRAM_ID } from "../constants";',
+  ];
+  for (const [kind, [constant, ...refs]] of Object.entries(PDAS)) {
+    const seedName = `${constant.toUpperCase()}_SEED`;
+    const params = refs.map((r) =>
+      INPUTS[r]?.type === "u64" ? `${camel(r)}: BN | number | bigint` : `${camel(r)}: PublicKey`,
+    );
+    const seeds = refs.map((r) =>
+      INPUTS[r]?.type === "u64"
+        ? `new BN(${camel(r)}.toString()).toArrayLike(Buffer, "le", 8)`
+        : `${camel(r)}.toBuffer()`,
+    );
+    const words = [
+      JSON.stringify(constant),
+      ...refs.map((r) => (INPUTS[r]?.type === "u64" ? `${r} (u64 LE)` : r)),
+    ];
+    out.push(
+      "",
+      `/** Constant seed of the \`${kind}\` PDA. */`,
+      `export const ${seedName} = Buffer.from(${JSON.stringify(constant)});`,
+      "",
+      `/** The \`${kind}\` PDA \`[${words.join(", ")}]\` and its canonical bump. */`,
+      `export function ${camel(kind)}Pda(${[...params, "programId: PublicKey = PROGRAM_ID"].join(", ")}): [PublicKey, number] {`,
+      `  return PublicKey.findProgramAddressSync([${[seedName, ...seeds].join(", ")}], programId);`,
+      "}",
+    );
+  }
+  return prettierTs(out.join("\n") + "\n", TS_PDA);
+}
+
+function tsInstructions() {
+  const defined = new Set(
+    instructions.flatMap((ix) => ix.args.filter((x) => x.type.defined)).map((x) => x.type.defined.name),
+  );
+  const prepare = [...defined].map((d) => ARG_PREPARE[d]).filter(Boolean);
+  const out = [
+    ...generatedTs(
+      "scripts/gen-accounts.js",
+      SOURCE,
+      "Every instruction's builder: it takes the accounts a caller gives (and the values PDA seeds " +
+        "name, such as the market's mints), derives every PDA, and returns the instruction with its " +
+        "accounts in the program's order, their writable/signer flags and fixed addresses. It sends " +
+        "nothing.",
+    ),
+    'import BN from "bn.js";',
+    'import { AccountMeta, PublicKey, TransactionInstruction } from "@solana/web3.js";',
+    'import { PROGRAM_ID } from "../constants";',
+    'import { coder } from "../program";',
+    `import { ${[...defined, ...prepare].sort().join(", ")} } from "../types";`,
+    `import { ${Object.keys(PDAS)
+      .map((k) => `${camel(k)}Pda`)
+      .join(", ")} } from "./pda";`,
     "",
     ...[...fixed].map(
       ([addr, name]) => `/** ${ADDRESS_NAMES[addr] ?? addr}. */\nconst ${name} = new PublicKey("${addr}");`,
@@ -149,45 +247,113 @@ async function ts() {
     "  isWritable,",
     "});",
     "const readonly = (pubkey: PublicKey): AccountMeta => meta(pubkey, false, false);",
+    "",
+    "function instruction(",
+    "  programId: PublicKey,",
+    "  name: string,",
+    "  args: Record<string, unknown>,",
+    "  keys: AccountMeta[],",
+    "): TransactionInstruction {",
+    "  return new TransactionInstruction({ programId, keys, data: coder.instruction.encode(name, args) });",
+    "}",
+    "",
+    "/** Limits of a take or a buy: how much collateral at most, and the highest acceptable price. */",
+    `export interface ${ARG_GROUP.type} {`,
+    "  maxCollateral: BN;",
+    "  /** PRICE_SCALE; the instruction fails if the price is above it. */",
+    "  maxPrice: BN;",
+    "}",
   ];
-  for (const ix of instructions) {
-    const keys = ix.accounts.filter((a) => !a.address);
-    const iface = `${pascal(ix.name)}AccountKeys`;
-    out.push(
-      "",
-      `/** The accounts of \`${ix.name}\` a caller chooses or derives. */`,
-      `export interface ${iface} {`,
-    );
-    for (const acc of keys) {
-      const d = describe(acc);
-      if (d) out.push(`  /** ${d} */`);
-      out.push(`  ${camel(acc.name)}: PublicKey;`);
-    }
-    out.push("}", "");
+  instructions.forEach((idlIx, i) => {
+    const ix = table[i];
+    const { lines, inputs, values } = resolve(ix, idlIx);
+    const iface = `${pascal(ix.name)}Inputs`;
     const rem = ix.remaining;
     out.push(
-      `/** \`${ix.name}\`'s account metas${rem ? `; then \`${camel(rem.name)}\` (read-only): ${rem.docs}` : "."} */`,
-      `export function ${camel(ix.name)}AccountMetas(keys: ${iface}${rem ? `, ${camel(rem.name)}: PublicKey[]` : ""}): AccountMeta[] {`,
-      "  return [",
+      "",
+      `/** What \`${camel(ix.name)}Ix\` takes: the accounts of \`${ix.name}\` a caller gives and the values their PDAs derive from. */`,
+      `export interface ${iface} {`,
     );
-    for (const acc of ix.accounts) {
-      const key = acc.address ? constName(acc.address) : `keys.${camel(acc.name)}`;
-      out.push(`    meta(${key}, ${!!acc.signer}, ${!!acc.writable}),`);
+    for (const input of inputs) {
+      if (input.docs) out.push(`  /** ${input.docs} */`);
+      out.push(`  ${camel(input.name)}: ${TS_TYPES[input.type]};`);
     }
-    if (rem) out.push(`    ...${camel(rem.name)}.map(readonly),`);
-    out.push("  ];", "}");
+    if (rem) {
+      out.push(`  /** ${rem.docs} */`, `  oracles${rem.accounts.length ? "" : "?"}: PublicKey[];`);
+    }
+    out.push("}");
+    const grouped = ix.args.length > 1;
+    if (grouped && ix.args.map((x) => x.name).join() !== ARG_GROUP.names.join())
+      throw new Error(`${ix.name}: several args other than ${ARG_GROUP.names}`);
+    const params = [
+      `accounts: ${iface}`,
+      ...(grouped
+        ? [`${ARG_GROUP.param}: ${ARG_GROUP.type}`]
+        : ix.args.map((x) => `${camel(x.name)}: ${tsType(x.type)}`)),
+      "programId: PublicKey = PROGRAM_ID",
+    ];
+    const data = ix.args.map((x) => {
+      const v = grouped ? `${ARG_GROUP.param}.${camel(x.name)}` : camel(x.name);
+      const p = x.type.defined && ARG_PREPARE[x.type.defined.name];
+      return p ? `${camel(x.name)}: ${p}(${v})` : v === camel(x.name) ? v : `${camel(x.name)}: ${v}`;
+    });
+    const argDocs = grouped
+      ? [` * @param ${ARG_GROUP.param} ${ix.args.map((x) => `\`${x.name}\``).join(", ")}.`]
+      : ix.args.map((x) => ` * @param ${camel(x.name)} \`${x.name}\`.`);
+    out.push(
+      "",
+      "/**",
+      ` * \`${ix.name}\`: ${ix.docs.join(" ")}`,
+      ` * @param accounts ${rem ? "The accounts and values of {@link " + iface + "}, then the remaining accounts `oracles`." : "See {@link " + iface + "}."}`,
+      ...argDocs,
+      " */",
+      `export function ${camel(ix.name)}Ix(${params.join(", ")}): TransactionInstruction {`,
+      ...lines.map((l) => `  ${l}`),
+      `  return instruction(programId, "${camel(ix.name)}", { ${data.join(", ")} }, [`,
+    );
+    for (const acc of ix.accounts)
+      out.push(`    meta(${values.get(acc.name)}, ${!!acc.signer}, ${!!acc.writable}),`);
+    if (rem) out.push(`    ...(accounts.oracles${rem.accounts.length ? "" : " ?? []"}).map(readonly),`);
+    out.push("  ]);", "}");
+  });
+  return prettierTs(out.join("\n") + "\n", TS_IX);
+}
+
+// The program's seed constants (`pub const X_SEED: &[u8] = b"x";` in state/) must be PDAS' seeds.
+function checkRustSeeds() {
+  const dir = path.join(root, "programs/gavel/src/state");
+  const rust = new Map();
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".rs"))) {
+    const text = fs.readFileSync(path.join(dir, f), "utf8");
+    for (const [, name, value] of text.matchAll(/pub const (\w+_SEED): &\[u8\] = b"([^"]*)";/g))
+      rust.set(name, value);
   }
-  return prettierTs(out.join("\n") + "\n", TS_OUT);
+  const table = new Map(Object.values(PDAS).map(([c]) => [`${c.toUpperCase()}_SEED`, c]));
+  const differ = [...new Set([...rust.keys(), ...table.keys()])].filter((k) => rust.get(k) !== table.get(k));
+  if (differ.length) {
+    console.error(
+      `seed constants of programs/gavel/src/state differ from PDAS in ${SOURCE}: ${differ.join(", ")}`,
+    );
+    process.exit(1);
+  }
 }
 
 async function main() {
+  checkRustSeeds();
   const outputs = new Map();
   outputs.set(path.join(root, RUST_OUT), rust());
   for (const ix of instructions) {
     const file = path.join(root, `programs/gavel/src/instructions/${ix.name}.rs`);
     outputs.set(file, withHeader(file, ix));
   }
-  outputs.set(path.join(root, TS_OUT), await ts());
+  outputs.set(path.join(root, TS_PDA), await tsPda());
+  outputs.set(path.join(root, TS_IX), await tsInstructions());
+  // A file this script wrote once and no longer generates is stale (other generators share the folder).
+  for (const f of fs.readdirSync(path.join(root, TS_DIR))) {
+    const file = path.join(root, TS_DIR, f);
+    const mine = fs.readFileSync(file, "utf8").startsWith("// @generated by scripts/gen-accounts.js");
+    if (mine && !outputs.has(file)) outputs.set(file, null);
+  }
   writeOrCheck(outputs, "node scripts/gen-accounts.js");
 }
 

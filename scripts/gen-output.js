@@ -55,8 +55,9 @@ async function prettierTs(text, file) {
 }
 
 /**
- * Writes each `[absolute path, text]` of `outputs`; with `--check` on the command line writes
- * nothing and exits 1 when any file differs, naming `command` as the fix.
+ * Writes each `[absolute path, text]` of `outputs` (text `null`: the file must not exist, and is
+ * deleted); with `--check` on the command line writes nothing and exits 1 when any file differs,
+ * naming `command` as the fix.
  */
 function writeOrCheck(outputs, command) {
   const check = process.argv.includes("--check");
@@ -67,6 +68,8 @@ function writeOrCheck(outputs, command) {
     if (check) {
       console.error(`${path.relative(root, file)} is stale: run \`${command}\``);
       stale++;
+    } else if (text === null) {
+      fs.unlinkSync(file);
     } else {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, text);

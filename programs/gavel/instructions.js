@@ -1,23 +1,59 @@
-// Gavel's instructions and their accounts, written once. Everything that lists an instruction's
-// accounts is generated from this table:
+// Gavel's instructions, their accounts and the PDAs those derive from, written once. Everything
+// that lists an instruction's accounts or derives a PDA is generated from this file:
 //   - idl/gavel.json (scripts/gen-idl.js): accounts with writable/signer flags, docs, PDA seeds,
 //     fixed addresses and `relations` (what lets plain Anchor clients resolve them), and args;
 //   - programs/gavel/src/instructions/accounts_gen.rs (scripts/gen-accounts.js): one struct per
 //     instruction whose `from_slice` splits the account slice in this order;
 //   - the "Accounts" list in the `//!` header of programs/gavel/src/instructions/<name>.rs;
-//   - sdk/src/generated/accounts.ts: the account metas of each SDK builder.
+//   - sdk/src/generated/pda.ts: each PDA's seed and derivation function (`PDAS` below);
+//   - sdk/src/generated/instructions.ts: every SDK builder `<name>Ix`, which takes the accounts a
+//     caller gives and derives the rest from their seeds.
 // `node scripts/gen-accounts.js --check` and `node scripts/gen-idl.js --check` (both in
 // scripts/test.sh) fail when a generated file is stale. How to add an instruction: README.md,
 // "Adding an instruction".
 //
+// A PDA (`PDAS`): its constant seed, then the names of the values it derives from. A name is an
+// account of the instruction, another PDA of this table (derived in turn), or a value a client
+// gives (`INPUTS`).
+// scripts/gen-accounts.js fails when the program's seed constants (`state/`) differ from them.
+//
 // An instruction: `ix(name, docs, accounts, { args, remaining })`. An account:
-// `a(name, flags, docs, extra)` with flags "w" writable and "s" signer; `extra` may hold a PDA
-// (`pda: { seeds }`), a fixed `address`, or `relations` (the account's address is the same-named
-// field of another account of the instruction). `remaining`: the accounts the program reads from
-// the tail of the list (`name @ ..` in Rust), with the ones named in the IDL (`accounts`).
+// `a(name, flags, docs, extra)` with flags "w" writable and "s" signer; `extra` may hold the PDA it
+// is (`pda: "<PDAS key>"`), a fixed `address`, or `relations` (the account's address is the
+// same-named field of another account of the instruction). The IDL carries an account's seeds when
+// every value they name is an account of the instruction (or, for `INPUTS` with an `idl` path, a
+// field of one); the SDK derives every PDA from the accounts and inputs its caller gives.
+// `remaining`: the accounts the program reads from the tail of the list (`name @ ..` in Rust), with
+// the ones named in the IDL (`accounts`).
 
-const seed = (s) => ({ kind: "const", value: Array.from(Buffer.from(s)) });
-const acc = (name) => ({ kind: "account", path: name });
+const PDAS = {
+  config: ["config"],
+  market: ["market", "collateral_mint", "debt_mint"],
+  collateral_vault: ["collateral_vault", "market"],
+  liquidity_vault: ["liquidity_vault", "market"],
+  share_mint: ["share_mint", "market"],
+  position: ["position", "market", "owner"],
+  withdrawal_request: ["withdrawal", "market", "lp"],
+  auction: ["auction", "market", "auction_id"],
+  backstop: ["backstop", "market"],
+  backstop_share_mint: ["backstop_shares", "market"],
+  backstop_debt_vault: ["backstop_debt", "market"],
+  backstop_collateral_vault: ["backstop_collateral", "market"],
+  backstop_depositor: ["backstop_depositor", "backstop", "depositor"],
+};
+
+// Values seeds name that need not be accounts of the instruction: a client gives them.
+const INPUTS = {
+  collateral_mint: { type: "pubkey", docs: "The market's collateral mint." },
+  debt_mint: { type: "pubkey", docs: "The market's debt mint." },
+  owner: { type: "pubkey", docs: "The position's owner." },
+  auction_id: {
+    type: "u64",
+    docs: "The auction's number: the market's `auction_count` at the kick.",
+    idl: { kind: "account", path: "market.auction_count", account: "Market" },
+  },
+};
+
 const SYSTEM = "11111111111111111111111111111111";
 const TOKEN = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
 const INSTRUCTIONS_SYSVAR = "Sysvar1nstructions1111111111111111111111111";
@@ -29,35 +65,45 @@ const a = (name, flags = "", docs = "", extra = {}) => ({
   ...(flags.includes("s") ? { signer: true } : {}),
   ...extra,
 });
-const pda = (...seeds) => ({ pda: { seeds } });
-const config = (flags = "") =>
-  a("config", flags, "The protocol's Config (admin, stop level).", pda(seed("config")));
-const system = a("system_program", "", "", { address: SYSTEM });
-const token = a("token_program", "", "", { address: TOKEN });
-const position = (flags, ownerName, docs = "") =>
-  a("position", flags, docs, pda(seed("position"), acc("market"), acc(ownerName)));
-const marketPda = pda(seed("market"), acc("collateral_mint"), acc("debt_mint"));
-// An account derived from the market alone (its vaults, share mint, backstop and its vaults).
-const fromMarket = (s) => pda(seed(s), acc("market"));
-const withdrawalRequest = (docs) =>
-  a("withdrawal_request", "w", docs, pda(seed("withdrawal"), acc("market"), acc("lp")));
-const depositorAccount = (docs) =>
-  a("depositor_account", "w", docs, pda(seed("backstop_depositor"), acc("backstop"), acc("depositor")));
 // `relations: [x]`: this account's address is the same-named field of account `x`.
 const rel = (x) => ({ relations: [x] });
-const auctionPda = pda(seed("auction"), acc("market"), {
-  kind: "account",
-  path: "market.auction_count",
-  account: "Market",
-});
-const AUCTION_RENT = "Gets the auction's rent if this closes it.";
+// The PDA `kind` (a key of PDAS), named `name` in the instruction.
+const p = (name, flags, docs = "", kind = name, extra = {}) => a(name, flags, docs, { pda: kind, ...extra });
+const config = (flags = "") => p("config", flags, "The protocol's Config (admin, stop level).");
+const system = a("system_program", "", "", { address: SYSTEM });
+const token = a("token_program", "", "", { address: TOKEN });
+// The market, derived from its mints; `relations` when another account records it.
+const market = (flags = "", relation) => p("market", flags, "", "market", relation ? rel(relation) : {});
+const collateralVault = (docs) => p("collateral_vault", "w", docs);
+const liquidityVault = (docs) => p("liquidity_vault", "w", docs);
+const shareMint = (docs) => p("share_mint", "w", docs);
+const position = () => p("position", "w");
+// Position of an auction: the auction records it.
+const auctionPosition = (docs = "The auctioned position.") => a("position", "w", docs, rel("auction"));
+const withdrawalRequest = (docs) => p("withdrawal_request", "w", docs);
+const backstop = (flags = "w") => p("backstop", flags);
+const backstopDebtVault = (name = "debt_vault", docs = "") => p(name, "w", docs, "backstop_debt_vault");
+const backstopCollateralVault = (name = "collateral_vault", docs = "") =>
+  p(name, "w", docs, "backstop_collateral_vault");
+const backstopShareMint = (docs, relation) =>
+  p("share_mint", "w", docs, "backstop_share_mint", relation ? rel(relation) : {});
+const depositorAccount = (docs) => p("depositor_account", "w", docs, "backstop_depositor");
+const auction = (docs) => a("auction", "w", docs);
+const kicker = (docs = "Gets the auction's rent if this closes it.") =>
+  a("kicker", "w", docs, rel("auction"));
+
 const ORACLES = "The market's collateral oracle, then its debt oracle when it has one.";
+const ORACLES_ANCHORED = `For an anchored auction: ${ORACLES[0].toLowerCase()}${ORACLES.slice(1)}`;
+const READS_ORACLES =
+  "Market's collateral oracle; then its debt oracle when it has one (remaining accounts).";
 // The market's oracles at the tail: the collateral oracle is named in the IDL.
 const oracles = (docs = ORACLES) => ({ name: "oracles", docs, accounts: [a("collateral_oracle")] });
 // Oracles only some calls pass (not named in the IDL).
 const optionalOracles = (docs) => ({ name: "oracles", docs, accounts: [] });
 const u64 = (name) => ({ name, type: "u64" });
 const defined = (name) => ({ defined: { name } });
+const params = (type) => ({ args: [{ name: "params", type: defined(type) }] });
+const limits = { args: [u64("max_collateral"), u64("max_price")] };
 
 const ix = (name, docs, accounts, { args = [], remaining } = {}) => ({
   name,
@@ -89,24 +135,22 @@ const instructions = [
     [
       a("admin", "ws", "Pays the rent."),
       config(),
-      a("market", "w", "", marketPda),
+      market("w"),
       a("collateral_mint", "", "A classic SPL mint."),
       a("debt_mint", "", "A classic SPL mint."),
-      a("collateral_vault", "w", "", fromMarket("collateral_vault")),
-      a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
-      a("share_mint", "w", "The LP share mint.", fromMarket("share_mint")),
+      collateralVault(),
+      liquidityVault(),
+      shareMint("The LP share mint."),
       token,
       system,
     ],
-    { args: [{ name: "params", type: defined("MarketParams") }] },
+    params("MarketParams"),
   ),
   ix(
     "update_market",
     "Admin: replaces a market's parameters (accrues first).",
     [a("admin", "s"), config(), a("market", "w")],
-    {
-      args: [{ name: "params", type: defined("MarketParams") }],
-    },
+    params("MarketParams"),
   ),
   ix(
     "deposit_liquidity",
@@ -114,9 +158,9 @@ const instructions = [
     [
       a("lp", "s", "Authority of `lp_debt_account`."),
       config(),
-      a("market", "w"),
-      a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
-      a("share_mint", "w", "", fromMarket("share_mint")),
+      market("w"),
+      liquidityVault(),
+      shareMint(),
       a("lp_debt_account", "w", "Debt mint."),
       a("lp_share_account", "w", "Share mint."),
       token,
@@ -129,8 +173,8 @@ const instructions = [
     [
       a("lp", "ws", "Gets the request's rent back when it closes."),
       config(),
-      a("market", "w"),
-      a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
+      market("w"),
+      liquidityVault(),
       a("lp_debt_account", "w", "Debt mint."),
       withdrawalRequest("The LP's request in this market."),
       token,
@@ -142,8 +186,8 @@ const instructions = [
     "Anyone adds debt tokens to the market's insurance fund.",
     [
       a("funder", "s", "Authority of `funder_debt_account`."),
-      a("market", "w"),
-      a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
+      market("w"),
+      liquidityVault(),
       a("funder_debt_account", "w", "Debt mint."),
       token,
     ],
@@ -152,8 +196,8 @@ const instructions = [
   ix("open_position", "A borrower opens their position in a market.", [
     a("owner", "ws", "Pays the rent."),
     config(),
-    a("market"),
-    position("w", "owner"),
+    market(),
+    position(),
     system,
   ]),
   ix(
@@ -161,9 +205,9 @@ const instructions = [
     "Adds collateral to any position (no oracle needed).",
     [
       a("depositor", "s", "Authority of `source`."),
-      a("market", "w", "", rel("position")),
-      a("position", "w"),
-      a("collateral_vault", "w", "", fromMarket("collateral_vault")),
+      market("w", "position"),
+      position(),
+      collateralVault(),
       a("source", "w", "Collateral mint."),
       token,
     ],
@@ -171,14 +215,13 @@ const instructions = [
   ),
   ix(
     "withdraw_collateral",
-    "Owner withdraws collateral, keeping LTV under max_ltv at price - confidence. " +
-      "Market's collateral oracle; then its debt oracle when it has one (remaining accounts).",
+    `Owner withdraws collateral, keeping LTV under max_ltv at price - confidence. ${READS_ORACLES}`,
     [
       a("owner", "s"),
       config(),
-      a("market", "w"),
-      position("w", "owner"),
-      a("collateral_vault", "w", "", fromMarket("collateral_vault")),
+      market("w"),
+      position(),
+      collateralVault(),
       a("destination", "w", "Collateral mint."),
       token,
     ],
@@ -186,14 +229,13 @@ const instructions = [
   ),
   ix(
     "borrow",
-    "Owner borrows, keeping LTV under max_ltv at price - confidence and debt over dust. " +
-      "Market's collateral oracle; then its debt oracle when it has one (remaining accounts).",
+    `Owner borrows, keeping LTV under max_ltv at price - confidence and debt over dust. ${READS_ORACLES}`,
     [
       a("owner", "s"),
       config(),
-      a("market", "w"),
-      position("w", "owner"),
-      a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
+      market("w"),
+      position(),
+      liquidityVault(),
       a("destination", "w", "Debt mint."),
       token,
     ],
@@ -204,9 +246,9 @@ const instructions = [
     "Anyone repays a position's debt (capped at the debt; u64::MAX repays all).",
     [
       a("payer", "s", "Authority of `source`."),
-      a("market", "w", "", rel("position")),
-      a("position", "w"),
-      a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
+      market("w", "position"),
+      position(),
+      liquidityVault(),
       a("source", "w", "Debt mint."),
       token,
     ],
@@ -214,21 +256,20 @@ const instructions = [
   ),
   ix("close_position", "Owner closes an empty position; rent back.", [
     a("owner", "ws", "Receives the rent."),
-    a("market"),
-    position("w", "owner"),
+    market(),
+    position(),
   ]),
   ix("accrue", "Anyone compounds the market's borrow index up to now.", [a("market", "w")]),
   ix(
     "kick",
-    "Anyone starts an auction of an unsafe position (stop 0). " +
-      "Market's collateral oracle; then its debt oracle when it has one (remaining accounts).",
+    `Anyone starts an auction of an unsafe position (stop 0). ${READS_ORACLES}`,
     [
       a("kicker", "ws", "Pays the auction's rent, gets it back at the close."),
       config(),
-      a("market", "w", "", rel("position")),
-      a("position", "w"),
-      a("auction", "w", "Created here, numbered `market.auction_count` (u64 LE in its seeds).", auctionPda),
-      a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
+      market("w", "position"),
+      position(),
+      p("auction", "w", "Created here, numbered `market.auction_count` (u64 LE in its seeds)."),
+      liquidityVault(),
       a("kicker_debt_account", "w", "Debt mint, owned by the kicker: receives the reward."),
       token,
       system,
@@ -237,65 +278,57 @@ const instructions = [
   ),
   ix(
     "take",
-    "Anyone buys collateral at the auction's current price (stop < 3). Anchored auctions: " +
-      "Market's collateral oracle; then its debt oracle when it has one (remaining accounts).",
+    `Anyone buys collateral at the auction's current price (stop < 3). Anchored auctions: ${READS_ORACLES}`,
     [
       a("taker", "s", "Authority of `debt_source`."),
       config(),
-      a("market", "w", "", rel("auction")),
-      a("auction", "w"),
-      a("position", "w", "The auctioned position.", rel("auction")),
-      a("collateral_vault", "w", "", fromMarket("collateral_vault")),
-      a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
+      market("w", "auction"),
+      auction(),
+      auctionPosition(),
+      collateralVault(),
+      liquidityVault(),
       a("collateral_destination", "w", "Collateral mint: where the collateral goes."),
       a("debt_source", "w", "Debt mint."),
-      a("kicker", "w", AUCTION_RENT, rel("auction")),
+      kicker(),
       token,
     ],
-    {
-      args: [u64("max_collateral"), u64("max_price")],
-      remaining: optionalOracles(`For an anchored auction: ${ORACLES[0].toLowerCase()}${ORACLES.slice(1)}`),
-    },
+    { ...limits, remaining: optionalOracles(ORACLES_ANCHORED) },
   ),
   ix(
     "take_begin",
-    "Flash take, first half: collateral out now, payment by a take_end later in the same transaction. Anchored auctions: " +
-      "Market's collateral oracle; then its debt oracle when it has one (remaining accounts).",
+    "Flash take, first half: collateral out now, payment by a take_end later in the same transaction. " +
+      `Anchored auctions: ${READS_ORACLES}`,
     [
       a("taker", "s"),
       config(),
-      a("market", "w", "", rel("auction")),
-      a("auction", "w"),
-      a("collateral_vault", "w", "", fromMarket("collateral_vault")),
+      market("w", "auction"),
+      auction(),
+      collateralVault(),
       a("collateral_destination", "w", "Collateral mint."),
       a("instructions_sysvar", "", "", { address: INSTRUCTIONS_SYSVAR }),
       token,
     ],
-    {
-      args: [u64("max_collateral"), u64("max_price")],
-      remaining: optionalOracles(`For an anchored auction: ${ORACLES[0].toLowerCase()}${ORACLES.slice(1)}`),
-    },
+    { ...limits, remaining: optionalOracles(ORACLES_ANCHORED) },
   ),
   ix("take_end", "Flash take, second half: collects the payment recorded by take_begin.", [
     a("payer", "s", "Authority of `debt_source`."),
-    a("market", "w", "", rel("auction")),
-    a("auction", "w", "Account index 2, which `take_begin` looks for."),
-    a("position", "w", "", rel("auction")),
-    a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
+    market("w", "auction"),
+    auction("Account index 2, which `take_begin` looks for."),
+    auctionPosition(""),
+    liquidityVault(),
     a("debt_source", "w", "Debt mint."),
-    a("kicker", "w", AUCTION_RENT, rel("auction")),
+    kicker(),
     token,
   ]),
   ix(
     "reset_auction",
-    "Anyone restarts an auction past tail or below cusp from a fresh price (stop < 2). " +
-      "Market's collateral oracle; then its debt oracle when it has one (remaining accounts).",
+    `Anyone restarts an auction past tail or below cusp from a fresh price (stop < 2). ${READS_ORACLES}`,
     [
       a("caller", "s"),
       config(),
-      a("market", "w", "", rel("auction")),
-      a("auction", "w"),
-      a("liquidity_vault", "w", "", fromMarket("liquidity_vault")),
+      market("w", "auction"),
+      auction(),
+      liquidityVault(),
       a("caller_debt_account", "w", "Debt mint, owned by the caller: receives the reward."),
       token,
     ],
@@ -304,10 +337,10 @@ const instructions = [
   ix("cancel_auction", "Admin at stop 3: collateral and remaining tab go back to the position.", [
     a("admin", "s"),
     config(),
-    a("market", "w", "", rel("auction")),
-    a("auction", "w"),
-    a("position", "w", "The auctioned position.", rel("auction")),
-    a("kicker", "w", "Gets the auction's rent.", rel("auction")),
+    market("w", "auction"),
+    auction(),
+    auctionPosition(),
+    kicker("Gets the auction's rent."),
   ]),
   ix(
     "request_withdrawal",
@@ -315,8 +348,8 @@ const instructions = [
     [
       a("lp", "ws", "Pays the request's rent; authority of `lp_share_account`."),
       config(),
-      a("market", "w"),
-      a("share_mint", "w", "", fromMarket("share_mint")),
+      market("w"),
+      shareMint(),
       a("lp_share_account", "w", "Share mint."),
       withdrawalRequest("Created here."),
       token,
@@ -330,8 +363,8 @@ const instructions = [
     [
       a("lp", "ws", "Gets the request's rent back."),
       config(),
-      a("market", "w"),
-      a("share_mint", "w", "", fromMarket("share_mint")),
+      market("w"),
+      shareMint(),
       a("lp_share_account", "w", "Share mint."),
       withdrawalRequest("The LP's request in this market."),
       token,
@@ -343,25 +376,23 @@ const instructions = [
     [
       a("admin", "ws", "Pays the rent."),
       config(),
-      a("market", "", "", marketPda),
-      a("backstop", "w", "", fromMarket("backstop")),
+      market(),
+      backstop(),
       a("collateral_mint", "", "The market's."),
       a("debt_mint", "", "The market's."),
-      a("share_mint", "w", "", fromMarket("backstop_shares")),
-      a("debt_vault", "w", "", fromMarket("backstop_debt")),
-      a("collateral_vault", "w", "", fromMarket("backstop_collateral")),
+      backstopShareMint(),
+      backstopDebtVault(),
+      backstopCollateralVault(),
       token,
       system,
     ],
-    { args: [{ name: "params", type: defined("BackstopParams") }] },
+    params("BackstopParams"),
   ),
   ix(
     "update_backstop",
     "Admin: replaces a backstop's parameters.",
-    [a("admin", "s"), config(), a("backstop", "w")],
-    {
-      args: [{ name: "params", type: defined("BackstopParams") }],
-    },
+    [a("admin", "s"), config(), backstop()],
+    params("BackstopParams"),
   ),
   ix(
     "deposit_backstop",
@@ -370,11 +401,11 @@ const instructions = [
     [
       a("depositor", "ws", "Pays the depositor account's rent the first time."),
       config(),
-      a("market"),
-      a("backstop", "w", "", fromMarket("backstop")),
+      market(),
+      backstop(),
       depositorAccount("Created when missing."),
-      a("debt_vault", "w", "", fromMarket("backstop_debt")),
-      a("share_mint", "w", "", fromMarket("backstop_shares")),
+      backstopDebtVault(),
+      backstopShareMint(),
       a("depositor_debt_account", "w", "Debt mint."),
       a("depositor_share_account", "w", "Backstop share mint."),
       token,
@@ -393,9 +424,9 @@ const instructions = [
     [
       a("depositor", "ws", "Pays the depositor account's rent the first time."),
       config(),
-      a("backstop", "w"),
+      backstop(),
       depositorAccount("Created when missing."),
-      a("share_mint", "w", "The backstop's.", rel("backstop")),
+      backstopShareMint("The backstop's.", "backstop"),
       a("depositor_share_account", "w", "Backstop share mint, authority `depositor`."),
       token,
       system,
@@ -408,11 +439,11 @@ const instructions = [
     [
       a("depositor", "s"),
       config(),
-      a("market"),
-      a("backstop", "w", "", fromMarket("backstop")),
+      market(),
+      backstop(),
       depositorAccount(""),
-      a("debt_vault", "w", "", fromMarket("backstop_debt")),
-      a("collateral_vault", "w", "", fromMarket("backstop_collateral")),
+      backstopDebtVault(),
+      backstopCollateralVault(),
       a("depositor_debt_account", "w", "Debt mint."),
       a("depositor_collateral_account", "w", "Collateral mint."),
       token,
@@ -421,53 +452,77 @@ const instructions = [
   ix(
     "absorb",
     "Anyone lets the backstop buy a stalled or near-insolvent auction's lot at the auction's price (stop < 3). " +
-      "Market's collateral oracle; then its debt oracle when it has one (remaining accounts).",
+      READS_ORACLES,
     [
       a("caller", "s"),
       config(),
-      a("market", "w", "", rel("auction")),
-      a("backstop", "w", "", fromMarket("backstop")),
-      a("auction", "w"),
-      a("position", "w", "The auctioned position.", rel("auction")),
-      a("collateral_vault", "w", "The market's.", fromMarket("collateral_vault")),
-      a("liquidity_vault", "w", "The market's.", fromMarket("liquidity_vault")),
-      a("backstop_debt_vault", "w", "", fromMarket("backstop_debt")),
-      a("backstop_collateral_vault", "w", "", fromMarket("backstop_collateral")),
+      market("w", "auction"),
+      backstop(),
+      auction(),
+      auctionPosition(),
+      collateralVault("The market's."),
+      liquidityVault("The market's."),
+      backstopDebtVault("backstop_debt_vault"),
+      backstopCollateralVault("backstop_collateral_vault"),
       a("caller_debt_account", "w", "Debt mint: receives the reward."),
-      a("kicker", "w", AUCTION_RENT, rel("auction")),
+      kicker(),
       token,
     ],
     { remaining: oracles() },
   ),
   ix(
     "buy_from_backstop",
-    "Anyone buys the backstop's collateral at oracle × (1 − buy discount). " +
-      "Market's collateral oracle; then its debt oracle when it has one (remaining accounts).",
+    `Anyone buys the backstop's collateral at oracle × (1 − buy discount). ${READS_ORACLES}`,
     [
       a("buyer", "s", "Authority of `buyer_debt_account`."),
       config(),
-      a("market", "w"),
-      a("backstop", "w", "", fromMarket("backstop")),
-      a("debt_vault", "w", "The backstop's.", fromMarket("backstop_debt")),
-      a("collateral_vault", "w", "The backstop's.", fromMarket("backstop_collateral")),
+      market("w"),
+      backstop(),
+      backstopDebtVault("debt_vault", "The backstop's."),
+      backstopCollateralVault("collateral_vault", "The backstop's."),
       a("buyer_debt_account", "w", "Debt mint."),
       a("buyer_collateral_account", "w", "Collateral mint."),
       token,
     ],
-    { args: [u64("max_collateral"), u64("max_price")], remaining: oracles() },
+    { ...limits, remaining: oracles() },
   ),
   ix(
     "fund_backstop",
     "Anyone moves the market's accrued backstop funding (interest and penalty shares) into the backstop (stop < 3).",
     [
       config(),
-      a("market", "w"),
-      a("backstop", "w", "", fromMarket("backstop")),
-      a("liquidity_vault", "w", "The market's.", fromMarket("liquidity_vault")),
-      a("debt_vault", "w", "The backstop's.", fromMarket("backstop_debt")),
+      market("w"),
+      backstop(),
+      liquidityVault("The market's."),
+      backstopDebtVault("debt_vault", "The backstop's."),
       token,
     ],
   ),
 ];
 
-module.exports = { instructions };
+// The IDL's form of an account: its PDA as seeds when the IDL can state them (see the top).
+function idlAccount({ pda, ...acc }, accounts) {
+  if (!pda) return acc;
+  const names = new Set(accounts.map((x) => x.name));
+  const [constant, ...refs] = PDAS[pda];
+  const seeds = [{ kind: "const", value: Array.from(Buffer.from(constant)) }];
+  for (const ref of refs) {
+    const idl = names.has(ref) ? { kind: "account", path: ref } : INPUTS[ref]?.idl;
+    if (!idl || (idl.account && !names.has(idl.path.split(".")[0]))) return acc;
+    seeds.push(idl);
+  }
+  const { relations, ...rest } = acc;
+  return { ...rest, pda: { seeds }, ...(relations ? { relations } : {}) };
+}
+
+module.exports = {
+  PDAS,
+  INPUTS,
+  // As written above, each PDA account naming its key in PDAS (what the SDK generator reads).
+  table: instructions,
+  // In the IDL's form (what the IDL, the Rust structs and the doc headers are written from).
+  instructions: instructions.map((x) => ({
+    ...x,
+    accounts: x.accounts.map((acc) => idlAccount(acc, x.accounts)),
+  })),
+};

@@ -155,6 +155,20 @@ export type AuctionLike = PublicKey | ProgramAccount<AuctionAccount>;
 /** An integer amount in base units. */
 export type Amount = BN | bigint | number;
 
+/** What an action's builder returns: one instruction or several. */
+type Instructions = TransactionInstruction | TransactionInstruction[];
+
+/** A loaded market as an action's builder gets it. */
+interface MarketCall extends ProgramAccount<MarketAccount> {
+  /** Its mints, as the instruction builders take them. */
+  ref: MarketRef;
+  /**
+   * An account the signer is paid into: `given`, or their associated account for `mint`, which the
+   * transaction creates first when it does not exist yet.
+   */
+  payTo(mint: PublicKey, given?: PublicKey): Promise<PublicKey>;
+}
+
 /** What every action returns. */
 export interface GavelTxResult {
   /** Transaction signature. */
@@ -346,14 +360,16 @@ export class GavelClient {
 
   /** `open_position`: opens the signer's position in `market`. */
   async openPosition(market: MarketLike, opts: SendOptions = {}): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    return this.send([openPositionIx({ ...this.ref(m), owner: this.publicKey }, this.programId)], opts);
+    return this.onMarket(market, opts, (m) =>
+      openPositionIx({ ...m.ref, owner: this.publicKey }, this.programId),
+    );
   }
 
   /** `close_position`: closes the signer's empty position (rent back). */
   async closePosition(market: MarketLike, opts: SendOptions = {}): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    return this.send([closePositionIx({ ...this.ref(m), owner: this.publicKey }, this.programId)], opts);
+    return this.onMarket(market, opts, (m) =>
+      closePositionIx({ ...m.ref, owner: this.publicKey }, this.programId),
+    );
   }
 
   /**
@@ -365,18 +381,18 @@ export class GavelClient {
     amount: Amount,
     opts: SendOptions & { owner?: PublicKey; source?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const ix = depositCollateralIx(
-      {
-        ...this.ref(m),
-        depositor: this.publicKey,
-        owner: opts.owner ?? this.publicKey,
-        source: opts.source ?? this.ata(m.account.collateralMint),
-      },
-      toBN(amount),
-      this.programId,
+    return this.onMarket(market, opts, (m) =>
+      depositCollateralIx(
+        {
+          ...m.ref,
+          depositor: this.publicKey,
+          owner: opts.owner ?? this.publicKey,
+          source: opts.source ?? this.ata(m.account.collateralMint),
+        },
+        toBN(amount),
+        this.programId,
+      ),
     );
-    return this.send([ix], opts);
   }
 
   /** `withdraw_collateral`: withdraws `amount` collateral to `destination` (default the signer's ATA). */
@@ -385,14 +401,18 @@ export class GavelClient {
     amount: Amount,
     opts: OracleOptions & { destination?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const [destination, create] = await this.payee(m.account.collateralMint, opts.destination);
-    const ix = withdrawCollateralIx(
-      { ...this.ref(m), owner: this.publicKey, destination, oracles: await this.oracles(m, opts.oracles) },
-      toBN(amount),
-      this.programId,
+    return this.onMarket(market, opts, async (m) =>
+      withdrawCollateralIx(
+        {
+          ...m.ref,
+          owner: this.publicKey,
+          destination: await m.payTo(m.account.collateralMint, opts.destination),
+          oracles: await this.oracles(m, opts.oracles),
+        },
+        toBN(amount),
+        this.programId,
+      ),
     );
-    return this.send([...create, ix], opts);
   }
 
   /** `borrow`: borrows `amount` debt tokens to `destination` (default the signer's ATA). */
@@ -401,14 +421,18 @@ export class GavelClient {
     amount: Amount,
     opts: OracleOptions & { destination?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const [destination, create] = await this.payee(m.account.debtMint, opts.destination);
-    const ix = borrowIx(
-      { ...this.ref(m), owner: this.publicKey, destination, oracles: await this.oracles(m, opts.oracles) },
-      toBN(amount),
-      this.programId,
+    return this.onMarket(market, opts, async (m) =>
+      borrowIx(
+        {
+          ...m.ref,
+          owner: this.publicKey,
+          destination: await m.payTo(m.account.debtMint, opts.destination),
+          oracles: await this.oracles(m, opts.oracles),
+        },
+        toBN(amount),
+        this.programId,
+      ),
     );
-    return this.send([...create, ix], opts);
   }
 
   /**
@@ -420,18 +444,18 @@ export class GavelClient {
     amount: Amount | "all",
     opts: SendOptions & { owner?: PublicKey; source?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const ix = repayIx(
-      {
-        ...this.ref(m),
-        payer: this.publicKey,
-        owner: opts.owner ?? this.publicKey,
-        source: opts.source ?? this.ata(m.account.debtMint),
-      },
-      amount === "all" ? REPAY_ALL : toBN(amount),
-      this.programId,
+    return this.onMarket(market, opts, (m) =>
+      repayIx(
+        {
+          ...m.ref,
+          payer: this.publicKey,
+          owner: opts.owner ?? this.publicKey,
+          source: opts.source ?? this.ata(m.account.debtMint),
+        },
+        amount === "all" ? REPAY_ALL : toBN(amount),
+        this.programId,
+      ),
     );
-    return this.send([ix], opts);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -443,19 +467,18 @@ export class GavelClient {
     amount: Amount,
     opts: SendOptions & { debtAccount?: PublicKey; shareAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const [lpShareAccount, create] = await this.payee(m.account.shareMint, opts.shareAccount);
-    const ix = depositLiquidityIx(
-      {
-        ...this.ref(m),
-        lp: this.publicKey,
-        lpDebtAccount: opts.debtAccount ?? this.ata(m.account.debtMint),
-        lpShareAccount,
-      },
-      toBN(amount),
-      this.programId,
+    return this.onMarket(market, opts, async (m) =>
+      depositLiquidityIx(
+        {
+          ...m.ref,
+          lp: this.publicKey,
+          lpShareAccount: await m.payTo(m.account.shareMint, opts.shareAccount),
+          lpDebtAccount: opts.debtAccount ?? this.ata(m.account.debtMint),
+        },
+        toBN(amount),
+        this.programId,
+      ),
     );
-    return this.send([...create, ix], opts);
   }
 
   /**
@@ -467,17 +490,13 @@ export class GavelClient {
     shares: Amount,
     opts: SendOptions & { shareAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const ix = requestWithdrawalIx(
-      {
-        ...this.ref(m),
-        lp: this.publicKey,
-        lpShareAccount: opts.shareAccount ?? this.ata(m.account.shareMint),
-      },
-      toBN(shares),
-      this.programId,
+    return this.onMarket(market, opts, (m) =>
+      requestWithdrawalIx(
+        { ...m.ref, lp: this.publicKey, lpShareAccount: opts.shareAccount ?? this.ata(m.account.shareMint) },
+        toBN(shares),
+        this.programId,
+      ),
     );
-    return this.send([ix], opts);
   }
 
   /**
@@ -489,14 +508,13 @@ export class GavelClient {
     shares: Amount,
     opts: SendOptions & { debtAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const [lpDebtAccount, create] = await this.payee(m.account.debtMint, opts.debtAccount);
-    const ix = withdrawLiquidityIx(
-      { ...this.ref(m), lp: this.publicKey, lpDebtAccount },
-      toBN(shares),
-      this.programId,
+    return this.onMarket(market, opts, async (m) =>
+      withdrawLiquidityIx(
+        { ...m.ref, lp: this.publicKey, lpDebtAccount: await m.payTo(m.account.debtMint, opts.debtAccount) },
+        toBN(shares),
+        this.programId,
+      ),
     );
-    return this.send([...create, ix], opts);
   }
 
   /** `cancel_withdrawal`: takes back the shares of this wallet's withdrawal request. */
@@ -504,10 +522,16 @@ export class GavelClient {
     market: MarketLike,
     opts: SendOptions & { shareAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const [lpShareAccount, create] = await this.payee(m.account.shareMint, opts.shareAccount);
-    const ix = cancelWithdrawalIx({ ...this.ref(m), lp: this.publicKey, lpShareAccount }, this.programId);
-    return this.send([...create, ix], opts);
+    return this.onMarket(market, opts, async (m) =>
+      cancelWithdrawalIx(
+        {
+          ...m.ref,
+          lp: this.publicKey,
+          lpShareAccount: await m.payTo(m.account.shareMint, opts.shareAccount),
+        },
+        this.programId,
+      ),
+    );
   }
 
   /** `fund_insurance`: adds `amount` debt tokens to the market's insurance fund. */
@@ -516,17 +540,13 @@ export class GavelClient {
     amount: Amount,
     opts: SendOptions & { source?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const ix = fundInsuranceIx(
-      {
-        ...this.ref(m),
-        funder: this.publicKey,
-        funderDebtAccount: opts.source ?? this.ata(m.account.debtMint),
-      },
-      toBN(amount),
-      this.programId,
+    return this.onMarket(market, opts, (m) =>
+      fundInsuranceIx(
+        { ...m.ref, funder: this.publicKey, funderDebtAccount: opts.source ?? this.ata(m.account.debtMint) },
+        toBN(amount),
+        this.programId,
+      ),
     );
-    return this.send([ix], opts);
   }
 
   /** `accrue`: compounds the market's borrow index up to now. */
@@ -539,8 +559,7 @@ export class GavelClient {
    * up to the market's idle cash) into the pool. Anyone may; the signer only pays the fee.
    */
   async fundBackstop(market: MarketLike, opts: SendOptions = {}): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    return this.send([fundBackstopIx(this.ref(m), this.programId)], opts);
+    return this.onMarket(market, opts, (m) => fundBackstopIx(m.ref, this.programId));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -556,26 +575,24 @@ export class GavelClient {
     owner: PublicKey,
     opts: OracleOptions & { rewardAccount?: PublicKey } = {},
   ): Promise<GavelTxResult & { auction: PublicKey }> {
-    const m = await this.loadMarket(market);
-    const [kickerDebtAccount, create] = await this.payee(m.account.debtMint, opts.rewardAccount);
-    const auctionId = m.account.auctionCount;
-    const ix = kickIx(
-      {
-        ...this.ref(m),
-        kicker: this.publicKey,
-        owner,
-        auctionId,
-        kickerDebtAccount,
-        oracles: await this.oracles(m, opts.oracles),
-      },
-      this.programId,
-    );
-    const res = await this.send([...create, ix], opts);
+    let expected = PublicKey.default;
+    const res = await this.onMarket(market, opts, async (m) => {
+      const auctionId = m.account.auctionCount;
+      expected = auctionPda(m.publicKey, auctionId, this.programId)[0];
+      return kickIx(
+        {
+          ...m.ref,
+          kicker: this.publicKey,
+          owner,
+          auctionId,
+          kickerDebtAccount: await m.payTo(m.account.debtMint, opts.rewardAccount),
+          oracles: await this.oracles(m, opts.oracles),
+        },
+        this.programId,
+      );
+    });
     const started = res.events.find((e) => e.name === "auctionStarted");
-    const auction = started
-      ? (started.data.auction as PublicKey)
-      : auctionPda(m.publicKey, auctionId, this.programId)[0];
-    return { ...res, auction };
+    return { ...res, auction: started ? (started.data.auction as PublicKey) : expected };
   }
 
   /**
@@ -585,10 +602,9 @@ export class GavelClient {
    * settled before the take could run.
    */
   async take(auction: AuctionLike, opts: TakeOptions = {}): Promise<GavelTxResult> {
-    const address = this.auctionAddress(auction);
-    return this.raceGuard(address, async () => {
-      const { ixs, accounts, limits } = await this.takeSetup(auction, opts);
-      return this.send([...ixs, takeIx(accounts, limits, this.programId)], opts);
+    return this.onAuction(auction, opts, async (a, m) => {
+      const { accounts, limits } = await this.takeSetup(a, m, opts);
+      return takeIx(accounts, limits, this.programId);
     });
   }
 
@@ -602,10 +618,9 @@ export class GavelClient {
     middle: TransactionInstruction[],
     opts: TakeOptions = {},
   ): Promise<GavelTxResult> {
-    const address = this.auctionAddress(auction);
-    return this.raceGuard(address, async () => {
-      const { ixs, accounts, limits } = await this.takeSetup(auction, opts);
-      return this.send([...ixs, ...flashTakeIxs(accounts, limits, middle, this.programId)], opts);
+    return this.onAuction(auction, opts, async (a, m) => {
+      const { accounts, limits } = await this.takeSetup(a, m, opts);
+      return flashTakeIxs(accounts, limits, middle, this.programId);
     });
   }
 
@@ -618,23 +633,18 @@ export class GavelClient {
     auction: AuctionLike,
     opts: OracleOptions & { rewardAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const address = this.auctionAddress(auction);
-    return this.raceGuard(address, async () => {
-      const a = await this.mustLoadAuction(auction);
-      const m = await this.loadMarket(a.account.market);
-      const [callerDebtAccount, create] = await this.payee(m.account.debtMint, opts.rewardAccount);
-      const ix = resetAuctionIx(
+    return this.onAuction(auction, opts, async (a, m) =>
+      resetAuctionIx(
         {
-          ...this.ref(m),
+          ...m.ref,
           caller: this.publicKey,
           auction: a.publicKey,
-          callerDebtAccount,
+          callerDebtAccount: await m.payTo(m.account.debtMint, opts.rewardAccount),
           oracles: await this.oracles(m, opts.oracles),
         },
         this.programId,
-      );
-      return this.send([...create, ix], opts);
-    });
+      ),
+    );
   }
 
   // ------------------------------------------------------------------------------------------
@@ -646,9 +656,9 @@ export class GavelClient {
     params: BackstopParams,
     opts: SendOptions = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const ix = createBackstopIx({ admin: this.publicKey, ...this.ref(m) }, params, this.programId);
-    return this.send([ix], opts);
+    return this.onMarket(market, opts, (m) =>
+      createBackstopIx({ admin: this.publicKey, ...m.ref }, params, this.programId),
+    );
   }
 
   /** Admin: `update_backstop` — replaces the backstop's parameters. */
@@ -657,9 +667,9 @@ export class GavelClient {
     params: BackstopParams,
     opts: SendOptions = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const ix = updateBackstopIx({ admin: this.publicKey, ...this.ref(m) }, params, this.programId);
-    return this.send([ix], opts);
+    return this.onMarket(market, opts, (m) =>
+      updateBackstopIx({ admin: this.publicKey, ...m.ref }, params, this.programId),
+    );
   }
 
   /**
@@ -673,22 +683,23 @@ export class GavelClient {
     amount: Amount,
     opts: OracleOptions & { debtAccount?: PublicKey; shareAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const b = backstopAddresses(m.publicKey, this.programId);
-    const pool = await this.mustLoadBackstop(m);
-    const [depositorShareAccount, create] = await this.payee(b.shareMint, opts.shareAccount);
-    const ix = depositBackstopIx(
-      {
-        ...this.ref(m),
-        depositor: this.publicKey,
-        depositorDebtAccount: opts.debtAccount ?? this.ata(m.account.debtMint),
-        depositorShareAccount,
-        oracles: pool.collateral.isZero() && !opts.oracles ? [] : await this.oracles(m, opts.oracles),
-      },
-      toBN(amount),
-      this.programId,
-    );
-    return this.send([...create, ix], opts);
+    return this.onMarket(market, opts, async (m) => {
+      const pool = await this.mustLoadBackstop(m);
+      return depositBackstopIx(
+        {
+          ...m.ref,
+          depositor: this.publicKey,
+          depositorShareAccount: await m.payTo(
+            backstopAddresses(m.publicKey, this.programId).shareMint,
+            opts.shareAccount,
+          ),
+          depositorDebtAccount: opts.debtAccount ?? this.ata(m.account.debtMint),
+          oracles: pool.collateral.isZero() && !opts.oracles ? [] : await this.oracles(m, opts.oracles),
+        },
+        toBN(amount),
+        this.programId,
+      );
+    });
   }
 
   /**
@@ -700,18 +711,18 @@ export class GavelClient {
     shares: Amount,
     opts: SendOptions & { shareAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const b = backstopAddresses(m.publicKey, this.programId);
-    const ix = requestBackstopWithdrawalIx(
-      {
-        ...this.ref(m),
-        depositor: this.publicKey,
-        depositorShareAccount: opts.shareAccount ?? this.ata(b.shareMint),
-      },
-      toBN(shares),
-      this.programId,
+    return this.onMarket(market, opts, (m) =>
+      requestBackstopWithdrawalIx(
+        {
+          ...m.ref,
+          depositor: this.publicKey,
+          depositorShareAccount:
+            opts.shareAccount ?? this.ata(backstopAddresses(m.publicKey, this.programId).shareMint),
+        },
+        toBN(shares),
+        this.programId,
+      ),
     );
-    return this.send([ix], opts);
   }
 
   /**
@@ -722,17 +733,17 @@ export class GavelClient {
     market: MarketLike,
     opts: SendOptions & { debtAccount?: PublicKey; collateralAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const [depositorDebtAccount, createDebt] = await this.payee(m.account.debtMint, opts.debtAccount);
-    const [depositorCollateralAccount, createColl] = await this.payee(
-      m.account.collateralMint,
-      opts.collateralAccount,
+    return this.onMarket(market, opts, async (m) =>
+      withdrawBackstopIx(
+        {
+          ...m.ref,
+          depositor: this.publicKey,
+          depositorDebtAccount: await m.payTo(m.account.debtMint, opts.debtAccount),
+          depositorCollateralAccount: await m.payTo(m.account.collateralMint, opts.collateralAccount),
+        },
+        this.programId,
+      ),
     );
-    const ix = withdrawBackstopIx(
-      { ...this.ref(m), depositor: this.publicKey, depositorDebtAccount, depositorCollateralAccount },
-      this.programId,
-    );
-    return this.send([...createDebt, ...createColl, ix], opts);
   }
 
   /**
@@ -744,25 +755,20 @@ export class GavelClient {
     auction: AuctionLike,
     opts: OracleOptions & { rewardAccount?: PublicKey } = {},
   ): Promise<GavelTxResult> {
-    const address = this.auctionAddress(auction);
-    return this.raceGuard(address, async () => {
-      const a = await this.mustLoadAuction(auction);
-      const m = await this.loadMarket(a.account.market);
-      const [callerDebtAccount, create] = await this.payee(m.account.debtMint, opts.rewardAccount);
-      const ix = absorbIx(
+    return this.onAuction(auction, opts, async (a, m) =>
+      absorbIx(
         {
-          ...this.ref(m),
+          ...m.ref,
           auction: a.publicKey,
           position: a.account.position,
           kicker: a.account.kicker,
           caller: this.publicKey,
-          callerDebtAccount,
+          callerDebtAccount: await m.payTo(m.account.debtMint, opts.rewardAccount),
           oracles: await this.oracles(m, opts.oracles),
         },
         this.programId,
-      );
-      return this.send([...create, ix], opts);
-    });
+      ),
+    );
   }
 
   /**
@@ -780,36 +786,32 @@ export class GavelClient {
       collateralAccount?: PublicKey;
     } = {},
   ): Promise<GavelTxResult> {
-    const m = await this.loadMarket(market);
-    const pool = await this.mustLoadBackstop(m);
-    const oracles = await this.oracles(m, opts.oracles);
-    let maxPrice: BN;
-    if (opts.maxPrice !== undefined) {
-      maxPrice = toBN(opts.maxPrice);
-    } else {
-      const price = buyPrice(await this.oracleMid(m, oracles), new BN(pool.params.buyDiscountBps));
-      if (!price) throw new Error("backstop buy price out of range");
-      maxPrice = price;
-    }
-    const [buyerCollateralAccount, create] = await this.payee(
-      m.account.collateralMint,
-      opts.collateralAccount,
-    );
-    const ix = buyFromBackstopIx(
-      {
-        ...this.ref(m),
-        buyer: this.publicKey,
-        buyerDebtAccount: opts.debtAccount ?? this.ata(m.account.debtMint),
-        buyerCollateralAccount,
-        oracles,
-      },
-      {
-        maxCollateral: opts.maxCollateral === undefined ? pool.collateral : toBN(opts.maxCollateral),
-        maxPrice,
-      },
-      this.programId,
-    );
-    return this.send([...create, ix], opts);
+    return this.onMarket(market, opts, async (m) => {
+      const pool = await this.mustLoadBackstop(m);
+      const oracles = await this.oracles(m, opts.oracles);
+      let maxPrice: BN;
+      if (opts.maxPrice !== undefined) {
+        maxPrice = toBN(opts.maxPrice);
+      } else {
+        const price = buyPrice(await this.oracleMid(m, oracles), new BN(pool.params.buyDiscountBps));
+        if (!price) throw new Error("backstop buy price out of range");
+        maxPrice = price;
+      }
+      return buyFromBackstopIx(
+        {
+          ...m.ref,
+          buyer: this.publicKey,
+          buyerCollateralAccount: await m.payTo(m.account.collateralMint, opts.collateralAccount),
+          buyerDebtAccount: opts.debtAccount ?? this.ata(m.account.debtMint),
+          oracles,
+        },
+        {
+          maxCollateral: opts.maxCollateral === undefined ? pool.collateral : toBN(opts.maxCollateral),
+          maxPrice,
+        },
+        this.programId,
+      );
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -937,28 +939,8 @@ export class GavelClient {
     return { publicKey: address, account };
   }
 
-  private ref(m: ProgramAccount<MarketAccount>): MarketRef {
-    return { collateralMint: m.account.collateralMint, debtMint: m.account.debtMint };
-  }
-
   private ata(mint: PublicKey, owner: PublicKey = this.publicKey): PublicKey {
     return getAssociatedTokenAddressSync(mint, owner, true);
-  }
-
-  /**
-   * An account the signer is paid into: `given`, or their associated account for `mint` with the
-   * instruction creating it when it does not exist yet.
-   */
-  private async payee(mint: PublicKey, given?: PublicKey): Promise<[PublicKey, TransactionInstruction[]]> {
-    if (given) return [given, []];
-    const address = this.ata(mint);
-    if (this.options.createTokenAccounts === false) return [address, []];
-    const info = await this.connection.getAccountInfo(address, this.commitment);
-    if (info) return [address, []];
-    return [
-      address,
-      [createAssociatedTokenAccountIdempotentInstruction(this.publicKey, address, this.publicKey, mint)],
-    ];
   }
 
   private async oracles(m: ProgramAccount<MarketAccount>, given?: PublicKey[]): Promise<PublicKey[]> {
@@ -1029,13 +1011,9 @@ export class GavelClient {
     }
   }
 
-  private async takeSetup(auction: AuctionLike, opts: TakeOptions) {
-    const a = await this.mustLoadAuction(auction);
-    const m = await this.loadMarket(a.account.market);
-    const [collateralDestination, create] = await this.payee(
-      m.account.collateralMint,
-      opts.collateralDestination,
-    );
+  /** Accounts and limits of a take of `a` (the options' or their defaults). */
+  private async takeSetup(a: ProgramAccount<AuctionAccount>, m: MarketCall, opts: TakeOptions) {
+    const collateralDestination = await m.payTo(m.account.collateralMint, opts.collateralDestination);
     const oracles = isAnchored(a.account) ? await this.oracles(m, opts.oracles) : [];
     let maxPrice: BN;
     if (opts.maxPrice !== undefined) maxPrice = toBN(opts.maxPrice);
@@ -1045,9 +1023,8 @@ export class GavelClient {
       maxPrice = takePrice(m.account.params, a.account, clock.unixTimestamp, mid);
     }
     return {
-      ixs: create,
       accounts: {
-        ...this.ref(m),
+        ...m.ref,
         auction: a.publicKey,
         position: a.account.position,
         kicker: a.account.kicker,
@@ -1061,5 +1038,49 @@ export class GavelClient {
         maxPrice,
       },
     };
+  }
+
+  /**
+   * Loads `market`, builds the action's instructions with `build` and sends them, after those
+   * creating the accounts `build` asked `payTo` for.
+   */
+  private async onMarket(
+    market: MarketLike,
+    opts: SendOptions,
+    build: (m: MarketCall) => Instructions | Promise<Instructions>,
+  ): Promise<GavelTxResult> {
+    const loaded = await this.loadMarket(market);
+    const create: TransactionInstruction[] = [];
+    const m: MarketCall = {
+      ...loaded,
+      ref: { collateralMint: loaded.account.collateralMint, debtMint: loaded.account.debtMint },
+      payTo: async (mint, given) => {
+        if (given) return given;
+        const address = this.ata(mint);
+        if (this.options.createTokenAccounts === false) return address;
+        if (await this.connection.getAccountInfo(address, this.commitment)) return address;
+        create.push(
+          createAssociatedTokenAccountIdempotentInstruction(this.publicKey, address, this.publicKey, mint),
+        );
+        return address;
+      },
+    };
+    const built = await build(m);
+    return this.send([...create, ...[built].flat()], opts);
+  }
+
+  /**
+   * {@link onMarket} for an action on an auction: loads it, then its market; throws
+   * `AuctionGoneError` when the auction is gone, before or during the action.
+   */
+  private onAuction(
+    auction: AuctionLike,
+    opts: SendOptions,
+    build: (a: ProgramAccount<AuctionAccount>, m: MarketCall) => Promise<Instructions>,
+  ): Promise<GavelTxResult> {
+    return this.raceGuard(this.auctionAddress(auction), async () => {
+      const a = await this.mustLoadAuction(auction);
+      return this.onMarket(a.account.market, opts, (m) => build(a, m));
+    });
   }
 }

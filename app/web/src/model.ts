@@ -5,14 +5,16 @@
  * collateral token. Times are unix seconds of the chain's clock unless named `...Ms`.
  */
 
-/** A market's risk parameters, human units. */
-export interface ParamsView {
-  maxLtvBps: number;
-  liquidationLtvBps: number;
-  chopBps: number;
-  bufBps: number;
-  cuspBps: number;
-  chipBps: number;
+import type { MarketParams } from "../../../sdk/src/types";
+
+/**
+ * A market's risk parameters, human units: the basis-point parameters as the SDK's
+ * {@link MarketParams} holds them, amounts and durations as numbers.
+ */
+export interface ParamsView extends Pick<
+  MarketParams,
+  "maxLtvBps" | "liquidationLtvBps" | "chopBps" | "bufBps" | "cuspBps" | "chipBps" | "maxConfBps"
+> {
   tip: number;
   tailSecs: number;
   hole: number;
@@ -20,7 +22,6 @@ export interface ParamsView {
   /** Borrow rate compounded over a year (0.05 = 5%). */
   borrowApy: number;
   maxAgeSecs: number;
-  maxConfBps: number;
   /** LP withdrawal cooldown: seconds from `request_withdrawal` to the first claim. */
   withdrawCooldownSecs: number;
   /** The auction curve in words, e.g. "exponential, −0.50%/s". */
