@@ -22,7 +22,6 @@ import {
   poolValue,
   requestValueOf,
   requestWithdrawalIx,
-  setStopIx,
   withdrawalRequestPda,
   withdrawalValue,
   withdrawLiquidityIx,
@@ -152,10 +151,16 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
       return { v, alice, borrower };
     }
 
-    it("the cooldown: a claim one second early is refused (WithdrawalCooldownActive), on time it is paid", () => {
-      const { v, alice } = pool();
+    /** {@link pool}, with Alice's request to withdraw all her shares just made (`req`). */
+    function requested() {
+      const { v, alice, borrower } = pool();
       const shares = shareBalance(v, alice);
       v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
+      return { v, alice, borrower, shares, req: request(v, alice)! };
+    }
+
+    it("the cooldown: a claim one second early is refused (WithdrawalCooldownActive), on time it is paid", () => {
+      const { v, alice, shares } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS - 1);
       const early = v.chain.send([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]);
       expect(early.error?.code).to.equal(ErrorCode.WithdrawalCooldownActive);
@@ -166,10 +171,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("the claim pays the value at request when the shares earned interest since (the interest stays in the pool)", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
-      const req = request(v, alice)!;
+      const { v, alice, shares, req } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const res = v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]);
       const paid = res.events.find((e) => e.name === "liquidityWithdrawn")!.data.amount as BN;
@@ -240,10 +242,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("partial claims: the parts never add up to more than the request's value", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
-      const req = request(v, alice)!;
+      const { v, alice, shares, req } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const part = shares.divn(3);
       const first = v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), part)], [alice]);
@@ -264,9 +263,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("double claim: once the request is claimed in full it is closed; claiming again is refused", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
+      const { v, alice, shares } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const lamports = v.chain.svm.getBalance(alice.publicKey)!;
       v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]);
@@ -296,10 +293,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("cancel: every share comes back after a loss; after interest, only the shares the request's value buys now", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
-      const req = request(v, alice)!;
+      const { v, alice, shares, req } = requested();
       v.warp(86_400);
       const m = v.market();
       const res = v.mustSend([cancelWithdrawalIx(v.lpAccounts(alice))], [alice]);
@@ -332,9 +326,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("another LP cannot claim or cancel someone's request (WithdrawalRequestMismatch); the owner must sign", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
+      const { v, alice, shares } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const mallory = v.actor();
       const [aliceRequest] = withdrawalRequestPda(v.addrs.market, alice.publicKey);
@@ -359,9 +351,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("spoofed request: a look-alike owned by another program, and a request of another market, are refused", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
+      const { v, alice, shares } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const [real] = withdrawalRequestPda(v.addrs.market, alice.publicKey);
       const acc = v.chain.svm.getAccount(real)!;
@@ -394,21 +384,20 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     it("claims wait while kicks are paused (stop ≥ 1); requests and cancels go on until stop 3", () => {
       const { v, alice } = pool();
       const shares = shareBalance(v, alice);
-      const stop = (level: number) => v.mustSend([setStopIx({ admin: v.admin.publicKey }, level)], [v.admin]);
-      stop(1);
+      v.setStop(1);
       v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
       v.warp(WITHDRAW_COOLDOWN_SECS);
       for (const level of [1, 2]) {
-        stop(level);
+        v.setStop(level);
         expect(
           v.chain.send([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]).error?.code,
         ).to.equal(ErrorCode.ProtocolStopped);
       }
-      stop(0);
+      v.setStop(0);
       v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), shares.divn(2))], [alice]);
-      stop(2);
+      v.setStop(2);
       v.mustSend([cancelWithdrawalIx(v.lpAccounts(alice))], [alice]);
-      stop(3);
+      v.setStop(3);
       expect(
         v.chain.send([requestWithdrawalIx(v.lpAccounts(alice), new BN(1))], [alice]).error?.code,
       ).to.equal(ErrorCode.ProtocolStopped);
