@@ -151,6 +151,16 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
       return { v, alice, borrower };
     }
 
+    /** The oracle crashes to $60: `borrower`'s position is kicked and sold 30 min later far below its debt. */
+    function sellAtALoss(v: Arena, borrower: Keypair): void {
+      v.setPrice(60);
+      const auction = v.kick(borrower.publicKey);
+      v.warp(1_800);
+      v.setPrice(60);
+      const bidder = v.bidder(1_000_000);
+      v.mustSend([v.takeIx(auction, bidder, MAX, MAX)], [bidder]);
+    }
+
     /** {@link pool}, with Alice's request to withdraw all her shares just made (`req`). */
     function requested() {
       const { v, alice, borrower } = pool();
@@ -198,17 +208,8 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("requested shares keep sharing losses: a bad debt settled during the cooldown lowers the claim", () => {
-      const { v, alice, borrower } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
-      const req = request(v, alice)!;
-      // The oracle crashes; the position is kicked and sold far below its debt.
-      v.setPrice(60);
-      const auction = v.kick(borrower.publicKey);
-      v.warp(1_800);
-      v.setPrice(60);
-      const bidder = v.bidder(1_000_000);
-      v.mustSend([v.takeIx(auction, bidder, MAX, MAX)], [bidder]);
+      const { v, alice, borrower, shares, req } = requested();
+      sellAtALoss(v, borrower);
       v.warp(WITHDRAW_COOLDOWN_SECS - 1_800);
       const m = v.market();
       const expected = claimAmount(shares, req.value, withdrawalValue(m)!, m.totalShares)!;
@@ -310,15 +311,8 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
       expect(request(v, alice)).to.equal(null);
 
       // After a loss the shares are worth less than at the request: all come back.
-      const { v: w, alice: a, borrower } = pool();
-      const s = shareBalance(w, a);
-      w.mustSend([requestWithdrawalIx(w.lpAccounts(a), s)], [a]);
-      w.setPrice(60);
-      const auction = w.kick(borrower.publicKey);
-      w.warp(1_800);
-      w.setPrice(60);
-      const bidder = w.bidder(1_000_000);
-      w.mustSend([w.takeIx(auction, bidder, MAX, MAX)], [bidder]);
+      const { v: w, alice: a, borrower, shares: s } = requested();
+      sellAtALoss(w, borrower);
       const back = w.mustSend([cancelWithdrawalIx(w.lpAccounts(a))], [a]);
       const e2 = back.events.find((e) => e.name === "withdrawalCancelled")!.data;
       expect(e2.sharesReturned.toString()).to.equal(s.toString());
