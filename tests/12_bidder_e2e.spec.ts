@@ -24,12 +24,9 @@ import * as os from "os";
 import * as path from "path";
 import {
   createAssociatedTokenAccountIdempotentInstruction,
-  createInitializeMint2Instruction,
   getAssociatedTokenAddressSync,
-  MINT_SIZE,
-  TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
-import { Connection, Keypair, Logs, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { Connection, Keypair, Logs, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import {
   borrowIx,
   createMarketIx,
@@ -55,8 +52,10 @@ import {
   GavelEventName,
 } from "../sdk/src";
 import {
+  createMarketMintsIxs,
   defaultParams,
   E2E_FIGURES,
+  newMarketKeys,
   publishLegacyPrice,
   SOL,
   startChain,
@@ -200,9 +199,8 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   let surfnet: SurfnetHandle;
   let connection: Connection;
   let admin: Keypair;
-  const collateralMint = Keypair.generate();
-  const debtMint = Keypair.generate();
-  const oracle = Keypair.generate().publicKey;
+  const keys = newMarketKeys();
+  const { collateralMint, debtMint, oracle } = keys;
   const ref = { collateralMint: collateralMint.publicKey, debtMint: debtMint.publicKey };
   const addrs = marketAddresses(ref.collateralMint, ref.debtMint);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gavel-bidder-e2e-"));
@@ -280,21 +278,9 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     );
 
     // Mints, config, market at $100, 100k USDC of liquidity and 2k of insurance.
-    const rent = await connection.getMinimumBalanceForRentExemption(MINT_SIZE);
-    const mintIxs = (mint: Keypair, decimals: number) => [
-      SystemProgram.createAccount({
-        fromPubkey: admin.publicKey,
-        newAccountPubkey: mint.publicKey,
-        lamports: rent,
-        space: MINT_SIZE,
-        programId: TOKEN_PROGRAM_ID,
-      }),
-      createInitializeMint2Instruction(mint.publicKey, decimals, admin.publicKey, null),
-    ];
     await send(
       [
-        ...mintIxs(collateralMint, 9),
-        ...mintIxs(debtMint, 6),
+        ...(await createMarketMintsIxs(connection, admin.publicKey, keys)),
         initializeConfigIx({ admin: admin.publicKey }),
       ],
       [admin, collateralMint, debtMint],
