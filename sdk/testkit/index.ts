@@ -15,3 +15,4 @@ export * from "./liquidation";
 export * from "./backstop";
 export * from "./surfpool";
 export * from "./sdk_chain";
+export * from "./stub_ws";
