@@ -342,38 +342,45 @@ class Scene {
     return createMarketIx({ admin: w.admin.publicKey, collateralMint, debtMint }, defaultParams(w.oracle));
   }
 
-  /** Runs `body` with the oracle at `usd`, then puts the scene's $150 back. */
-  atPrice(usd: number, body: () => void): void {
-    this.w.setPrice(usd);
+  /** Runs `enter`, `body`, then `exit` even when `body` throws (the scene stays as the next test expects). */
+  between(enter: () => void, exit: () => void, body: () => void): void {
+    enter();
     try {
       body();
     } finally {
-      this.w.setPrice(150);
+      exit();
     }
+  }
+
+  /** Runs `body` with the oracle at `usd`, then puts the scene's $150 back. */
+  atPrice(usd: number, body: () => void): void {
+    this.between(
+      () => this.w.setPrice(usd),
+      () => this.w.setPrice(150),
+      body,
+    );
   }
 
   /** Runs `body` (which may move the clock), then puts the scene's clock and its $150 price back. */
   rewound(body: () => void): void {
     const w = this.w;
     const saved = { now: w.now, slot: w.slot };
-    try {
-      body();
-    } finally {
+    const restore = () => {
       w.now = saved.now;
       w.slot = saved.slot;
       w.warp(0);
       w.setPrice(150);
-    }
+    };
+    this.between(() => undefined, restore, body);
   }
 
   /** Runs `body` at stop level `level`, then back at 0. */
   atStop(level: number, body: () => void): void {
-    this.w.setStop(level);
-    try {
-      body();
-    } finally {
-      this.w.setStop(0);
-    }
+    this.between(
+      () => this.w.setStop(level),
+      () => this.w.setStop(0),
+      body,
+    );
   }
 
   /** A flash take (take_begin, take_end) of up to `maxCollateral` of `auction` by `bidder`, at any price. */
@@ -562,15 +569,15 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       create_market: {},
       transfer_admin: {},
       accept_admin: {
-        around: (body) => {
-          w.chain.svm.airdrop(s.nominee.publicKey, 1_000_000_000n);
-          w.mustSend([transferAdminIx({ admin: w.admin.publicKey }, s.nominee.publicKey)], [w.admin]);
-          try {
-            body();
-          } finally {
-            w.mustSend([transferAdminIx({ admin: w.admin.publicKey }, PublicKey.default)], [w.admin]);
-          }
-        },
+        around: (body) =>
+          s.between(
+            () => {
+              w.chain.svm.airdrop(s.nominee.publicKey, 1_000_000_000n);
+              w.mustSend([transferAdminIx({ admin: w.admin.publicKey }, s.nominee.publicKey)], [w.admin]);
+            },
+            () => w.mustSend([transferAdminIx({ admin: w.admin.publicKey }, PublicKey.default)], [w.admin]),
+            body,
+          ),
       },
     };
 
