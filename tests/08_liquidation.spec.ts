@@ -24,9 +24,9 @@ import {
   requestWithdrawalIx,
   findEvent,
 } from "../sdk/src";
-import { LiquidationWorld, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
+import { LiquidationWorld, SOL, U64_MAX, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
-const MAX = new BN("18446744073709551615");
+const MAX = U64_MAX;
 
 /** The kit's liquidation world, remembering the last bidder, with this spec's dirt check. */
 class World extends LiquidationWorld {

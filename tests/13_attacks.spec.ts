@@ -70,8 +70,16 @@ import {
   requestWithdrawalIx,
   withdrawalRequestPda,
 } from "../sdk/src";
-import { Arena, diffSnapshots, snapshot, U64_MAX } from "./helpers/fuzz";
-import { defaultParams, GavelSvm, SendResult, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
+import { Arena, diffSnapshots, snapshot } from "./helpers/fuzz";
+import {
+  defaultParams,
+  GavelSvm,
+  SendResult,
+  SOL,
+  U64_MAX,
+  USDC,
+  WITHDRAW_COOLDOWN_SECS,
+} from "../sdk/testkit";
 
 const MAX = U64_MAX;
 /** Account discriminators from the IDL. */

@@ -28,9 +28,9 @@ import {
   WithdrawalRequestAccount,
 } from "../sdk/src";
 import { Arena } from "./helpers/fuzz";
-import { SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
+import { SOL, U64_MAX, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
-const MAX = new BN("18446744073709551615");
+const MAX = U64_MAX;
 /** Value of one share, as a float (for readable per-share comparisons). */
 const perShare = (value: BN, shares: BN): number => value.toNumber() / shares.toNumber();
 

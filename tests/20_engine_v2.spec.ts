@@ -45,9 +45,9 @@ import {
   GavelErrorName,
   PriceMode,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, SendResult, SOL, USDC } from "../sdk/testkit";
+import { defaultParams, LendingWorld, SendResult, SOL, U64_MAX, USDC } from "../sdk/testkit";
 
-const MAX = new BN("18446744073709551615");
+const MAX = U64_MAX;
 /** The SOL/USD pull-oracle feed id of the market. */
 const FEED = Buffer.alloc(32, 7);
 /** Compute budget of an anchored take, oracle read included (issue 18). */

@@ -66,17 +66,18 @@ import {
 import {
   BACKSTOP,
   BackstopWorld,
+  defaultParams,
+  LendingWorld,
   priceOf,
   SdkChain,
   SOL,
+  U64_MAX,
   USDC,
   v2Params,
-  defaultParams,
-  LendingWorld,
 } from "../sdk/testkit";
 import { decideAbsorb } from "../app/bidder/decide";
 
-const MAX = new BN("18446744073709551615");
+const MAX = U64_MAX;
 
 describe("21 backstop pool: deposit, absorb, recycle, withdraw (LiteSVM)", () => {
   describe("a crash that no bidder finishes: the backstop absorbs the rest", () => {
