@@ -204,30 +204,12 @@ function liquidations(params: (oracle: PublicKey) => MarketParams, suffix: strin
   const cu: Record<string, Measure> = {};
   let w = new LiquidationWorld();
   while (auctionPda(w.addrs.market, 1)[1] !== 255) w = new LiquidationWorld();
-  w.createMarket(params(w.oracle));
+  w.setup(params(w.oracle));
   let usd = 150;
   const minute = () => {
     w.warp(60);
     w.setPrice(usd);
   };
-  const lp = w.actor();
-  w.fundDebt(lp.publicKey, USDC(1_001_000));
-  const lpDebt = w.ata(w.ref.debtMint, lp.publicKey);
-  w.mustSend(
-    [
-      depositLiquidityIx(
-        {
-          ...w.ref,
-          lp: lp.publicKey,
-          lpDebtAccount: lpDebt,
-          lpShareAccount: w.ata(w.addrs.shareMint, lp.publicKey),
-        },
-        USDC(1_000_000),
-      ),
-      fundInsuranceIx({ ...w.ref, funder: lp.publicKey, funderDebtAccount: lpDebt }, USDC(1_000)),
-    ],
-    [lp],
-  );
   const victims = Array.from({ length: 3 }, () => w.borrower(10, 1_000));
   usd = 120;
   minute();

@@ -7,8 +7,6 @@
  */
 import BN from "bn.js";
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
 import {
   accrueRate,
   amountForShares,
@@ -34,6 +32,7 @@ import {
   WAD,
   BPS,
 } from "../sdk/src/math";
+import { loadVectors, mismatches, vectorKeys } from "./helpers/vectors";
 
 /** One golden case: u64 arguments are decimal strings, small integers are numbers. */
 interface Case {
@@ -41,8 +40,7 @@ interface Case {
   expected: string | null;
 }
 
-const VECTORS_PATH = path.join(__dirname, "vectors", "math.json");
-const vectors = JSON.parse(fs.readFileSync(VECTORS_PATH, "utf8")) as Record<string, unknown>;
+const vectors = loadVectors("math");
 
 /** A u64 argument (must be a decimal string in the file). */
 function u(arg: string | number): BN {
@@ -94,21 +92,14 @@ const DAY = new BN(86_400);
 
 describe("03 math mirror: sdk/src/math.ts agrees with the program on every golden vector", () => {
   it("the vector file covers exactly the mirrored functions", () => {
-    const keys = Object.keys(vectors).filter((k) => !k.startsWith("_"));
-    expect(keys.sort()).to.deep.equal(Object.keys(MIRROR).sort());
+    expect(vectorKeys(vectors)).to.deep.equal(Object.keys(MIRROR).sort());
   });
 
   for (const [name, mirror] of Object.entries(MIRROR)) {
     const cases = (vectors[name] ?? []) as Case[];
     it(`${name}: all ${cases.length} cases match the exact reference`, () => {
       expect(cases.length).to.be.greaterThan(20);
-      const failures: string[] = [];
-      for (const c of cases) {
-        const got = show(mirror(c.args));
-        if (got !== show(c.expected)) {
-          failures.push(`${name}(${c.args.join(", ")}) = ${got}, want ${show(c.expected)}`);
-        }
-      }
+      const failures = mismatches(name, cases, mirror, (x) => show(x as BN | null | string));
       expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
     });
   }

@@ -15,6 +15,7 @@ import {
   encodePriceUpdateV2,
   encodePythLegacyPrice,
   OracleKind,
+  OraclePriceData,
   PRICE_UPDATE_V2_DISCRIMINATOR,
   PRICE_UPDATE_V2_LEN,
   pythAccountInfo,
@@ -37,6 +38,26 @@ const SOL = {
 
 /** The SOL/USD feed id of Pyth (any 32 bytes would do). */
 const SOL_FEED = Buffer.from("ef0d8b6fda2ceba41da15d4095d1da392a0d2f8ed0c6c7bc0f4cfac8c280b56d", "hex");
+
+/** What both readers return for {@link SOL}: the common shape, numbers as decimal strings. */
+const SOL_READ = {
+  price: "15000000000",
+  conf: "7500000",
+  expo: -8,
+  publishTime: "1700000000",
+  publishSlot: "250000000",
+  trading: true,
+};
+
+/** The common shape of a reader's result (legacy or pull), comparable with {@link SOL_READ}. */
+const commonShape = (read: OraclePriceData): typeof SOL_READ => ({
+  price: read.price.toString(),
+  conf: read.conf.toString(),
+  expo: read.expo,
+  publishTime: read.publishTime.toString(),
+  publishSlot: read.publishSlot.toString(),
+  trading: read.trading,
+});
 
 const I64_MAX = (1n << 63n) - 1n;
 const I64_MIN = -(1n << 63n);
@@ -69,13 +90,7 @@ describe("04 oracle accounts: Pyth legacy and pull layouts, written and read bac
     });
 
     it("round-trips through readPythLegacy into the common shape", () => {
-      const read = readPythLegacy(encodePythLegacyPrice(SOL));
-      expect(read.price.toString()).to.equal("15000000000");
-      expect(read.conf.toString()).to.equal("7500000");
-      expect(read.expo).to.equal(-8);
-      expect(read.publishTime.toString()).to.equal("1700000000");
-      expect(read.publishSlot.toString()).to.equal("250000000");
-      expect(read.trading).to.equal(true);
+      expect(commonShape(readPythLegacy(encodePythLegacyPrice(SOL)))).to.deep.equal(SOL_READ);
     });
 
     it("writes the fields the program reads at pyth-client's offsets", () => {
@@ -171,12 +186,7 @@ describe("04 oracle accounts: Pyth legacy and pull layouts, written and read bac
       const read = readPriceUpdateV2(encodePriceUpdateV2(update));
       expect(read.feedId.equals(SOL_FEED)).to.equal(true);
       expect(read.verified).to.equal(true);
-      expect(read.price.toString()).to.equal("15000000000");
-      expect(read.conf.toString()).to.equal("7500000");
-      expect(read.expo).to.equal(-8);
-      expect(read.publishTime.toString()).to.equal("1700000000");
-      expect(read.publishSlot.toString()).to.equal("250000000");
-      expect(read.trading).to.equal(true);
+      expect(commonShape(read)).to.deep.equal(SOL_READ);
     });
 
     it("lays out the Borsh fields after a 1-byte Full level", () => {

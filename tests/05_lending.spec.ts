@@ -6,7 +6,7 @@
  */
 import BN from "bn.js";
 import { expect } from "chai";
-import { Keypair, PublicKey, SystemProgram } from "@solana/web3.js";
+import { AccountMeta, Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
 import {
   acceptAdminIx,
   accrueIx,
@@ -153,207 +153,76 @@ describe("05 lending: markets, liquidity, positions, interest (LiteSVM)", () => 
 
     it("every SDK builder lists the same accounts as Anchor's Program built from the IDL", async () => {
       const program = gavelProgram();
-      const check = async (
-        sdk: { keys: { pubkey: PublicKey; isSigner: boolean; isWritable: boolean }[]; data: Buffer },
-        anchorIx: Promise<{ keys: typeof sdk.keys; data: Buffer }>,
-      ) => {
-        const a = await anchorIx;
-        expect(sdk.data.equals(a.data)).to.equal(true);
-        expect(sdk.keys.map((k) => [k.pubkey.toBase58(), k.isSigner, k.isWritable])).to.deep.equal(
-          a.keys.map((k) => [k.pubkey.toBase58(), k.isSigner, k.isWritable]),
-        );
-      };
       const owner = Keypair.generate().publicKey;
       const [position] = positionPda(w.addrs.market, owner);
-      const [config] = configPda();
-      const tok = new PublicKey("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+      const [withdrawalRequest] = withdrawalRequestPda(w.addrs.market, owner);
       const x = Keypair.generate().publicKey;
       const y = Keypair.generate().publicKey;
       const amount = new BN(5);
-      const lpA = { ...w.ref, lp: owner, lpDebtAccount: x, lpShareAccount: y };
-      const lpAnchor = {
-        lp: owner,
-        config,
-        market: w.addrs.market,
-        liquidityVault: w.addrs.liquidityVault,
-        shareMint: w.addrs.shareMint,
-        lpDebtAccount: x,
-        lpShareAccount: y,
-        tokenProgram: tok,
-      };
-      await check(
-        depositLiquidityIx(lpA, amount),
-        program.methods.depositLiquidity(amount).accountsStrict(lpAnchor).instruction(),
-      );
-      const [withdrawalRequest] = withdrawalRequestPda(w.addrs.market, owner);
-      await check(
-        requestWithdrawalIx(lpA, amount),
-        program.methods
-          .requestWithdrawal(amount)
-          .accountsStrict({
-            lp: owner,
-            config,
-            market: w.addrs.market,
-            shareMint: w.addrs.shareMint,
-            lpShareAccount: y,
-            withdrawalRequest,
-            tokenProgram: tok,
-            systemProgram: SystemProgram.programId,
-          })
-          .instruction(),
-      );
-      await check(
-        withdrawLiquidityIx(lpA, amount),
-        program.methods
-          .withdrawLiquidity(amount)
-          .accountsStrict({
-            lp: owner,
-            config,
-            market: w.addrs.market,
-            liquidityVault: w.addrs.liquidityVault,
-            lpDebtAccount: x,
-            withdrawalRequest,
-            tokenProgram: tok,
-          })
-          .instruction(),
-      );
-      await check(
-        cancelWithdrawalIx(lpA),
-        program.methods
-          .cancelWithdrawal()
-          .accountsStrict({
-            lp: owner,
-            config,
-            market: w.addrs.market,
-            shareMint: w.addrs.shareMint,
-            lpShareAccount: y,
-            withdrawalRequest,
-            tokenProgram: tok,
-          })
-          .instruction(),
-      );
-      await check(
-        fundInsuranceIx({ ...w.ref, funder: owner, funderDebtAccount: x }, amount),
-        program.methods
-          .fundInsurance(amount)
-          .accountsStrict({
-            funder: owner,
-            market: w.addrs.market,
-            liquidityVault: w.addrs.liquidityVault,
-            funderDebtAccount: x,
-            tokenProgram: tok,
-          })
-          .instruction(),
-      );
-      await check(
-        openPositionIx({ ...w.ref, owner }),
-        program.methods
-          .openPosition()
-          .accountsStrict({
-            owner,
-            config,
-            market: w.addrs.market,
-            position,
-            systemProgram: PublicKey.default,
-          })
-          .instruction(),
-      );
-      await check(
-        depositCollateralIx({ ...w.ref, depositor: x, owner, source: y }, amount),
-        program.methods
-          .depositCollateral(amount)
-          .accountsStrict({
-            depositor: x,
-            market: w.addrs.market,
-            position,
-            collateralVault: w.addrs.collateralVault,
-            source: y,
-            tokenProgram: tok,
-          })
-          .instruction(),
-      );
-      const common = {
-        owner,
-        config,
-        market: w.addrs.market,
-        position,
-        destination: x,
-        tokenProgram: tok,
-        collateralOracle: w.oracle,
-      };
-      await check(
-        withdrawCollateralIx({ ...w.ref, owner, destination: x, oracles: [w.oracle] }, amount),
-        program.methods
-          .withdrawCollateral(amount)
-          .accountsStrict({ ...common, collateralVault: w.addrs.collateralVault })
-          .instruction(),
-      );
-      await check(
-        borrowIx({ ...w.ref, owner, destination: x, oracles: [w.oracle] }, amount),
-        program.methods
-          .borrow(amount)
-          .accountsStrict({ ...common, liquidityVault: w.addrs.liquidityVault })
-          .instruction(),
-      );
-      await check(
-        repayIx({ ...w.ref, payer: x, owner, source: y }, amount),
-        program.methods
-          .repay(amount)
-          .accountsStrict({
-            payer: x,
-            market: w.addrs.market,
-            position,
-            liquidityVault: w.addrs.liquidityVault,
-            source: y,
-            tokenProgram: tok,
-          })
-          .instruction(),
-      );
-      await check(
-        closePositionIx({ ...w.ref, owner }),
-        program.methods
-          .closePosition()
-          .accountsStrict({ owner, market: w.addrs.market, position })
-          .instruction(),
-      );
-      await check(
-        accrueIx({ market: w.addrs.market }),
-        program.methods.accrue().accountsStrict({ market: w.addrs.market }).instruction(),
-      );
       const params = withFundingDefaults(defaultParams(w.oracle));
-      await check(
-        updateMarketIx({ admin: owner, market: w.addrs.market }, params),
-        program.methods
-          .updateMarket(params)
-          .accountsStrict({ admin: owner, config, market: w.addrs.market })
-          .instruction(),
-      );
-      await check(
-        createMarketIx({ admin: owner, ...w.ref }, params),
-        program.methods
-          .createMarket(params)
-          .accountsStrict({
-            admin: owner,
-            config,
-            market: w.addrs.market,
-            collateralMint: w.ref.collateralMint,
-            debtMint: w.ref.debtMint,
-            collateralVault: w.addrs.collateralVault,
-            liquidityVault: w.addrs.liquidityVault,
-            shareMint: w.addrs.shareMint,
-            tokenProgram: tok,
-            systemProgram: PublicKey.default,
-          })
-          .instruction(),
-      );
-      await check(
-        transferAdminIx({ admin: owner }, x),
-        program.methods.transferAdmin(x).accountsStrict({ admin: owner, config }).instruction(),
-      );
-      await check(
-        acceptAdminIx({ pendingAdmin: owner }),
-        program.methods.acceptAdmin().accountsStrict({ pendingAdmin: owner, config }).instruction(),
-      );
+      // Who plays each account of these instructions: the owner signs, pays from `x` and `y`.
+      const roles: Record<string, PublicKey> = {
+        ...w.addrs,
+        ...w.ref,
+        config: configPda()[0],
+        position,
+        withdrawalRequest,
+        tokenProgram: new PublicKey("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+        systemProgram: SystemProgram.programId,
+        collateralOracle: w.oracle,
+        ...Object.fromEntries(["owner", "lp", "funder", "admin", "pendingAdmin"].map((r) => [r, owner])),
+        ...Object.fromEntries(
+          ["lpDebtAccount", "funderDebtAccount", "depositor", "destination", "payer"].map((r) => [r, x]),
+        ),
+        ...Object.fromEntries(["lpShareAccount", "source"].map((r) => [r, y])),
+      };
+      const lpA = { ...w.ref, lp: owner, lpDebtAccount: x, lpShareAccount: y };
+      const withdrawer = { ...w.ref, owner, destination: x, oracles: [w.oracle] };
+      // Each SDK builder, and the Anchor method and arguments it must equal.
+      const cases: [TransactionInstruction, string, unknown[]][] = [
+        [depositLiquidityIx(lpA, amount), "depositLiquidity", [amount]],
+        [requestWithdrawalIx(lpA, amount), "requestWithdrawal", [amount]],
+        [withdrawLiquidityIx(lpA, amount), "withdrawLiquidity", [amount]],
+        [cancelWithdrawalIx(lpA), "cancelWithdrawal", []],
+        [
+          fundInsuranceIx({ ...w.ref, funder: owner, funderDebtAccount: x }, amount),
+          "fundInsurance",
+          [amount],
+        ],
+        [openPositionIx({ ...w.ref, owner }), "openPosition", []],
+        [
+          depositCollateralIx({ ...w.ref, depositor: x, owner, source: y }, amount),
+          "depositCollateral",
+          [amount],
+        ],
+        [withdrawCollateralIx(withdrawer, amount), "withdrawCollateral", [amount]],
+        [borrowIx(withdrawer, amount), "borrow", [amount]],
+        [repayIx({ ...w.ref, payer: x, owner, source: y }, amount), "repay", [amount]],
+        [closePositionIx({ ...w.ref, owner }), "closePosition", []],
+        [accrueIx({ market: w.addrs.market }), "accrue", []],
+        [updateMarketIx({ admin: owner, market: w.addrs.market }, params), "updateMarket", [params]],
+        [createMarketIx({ admin: owner, ...w.ref }, params), "createMarket", [params]],
+        [transferAdminIx({ admin: owner }, x), "transferAdmin", [x]],
+        [acceptAdminIx({ pendingAdmin: owner }), "acceptAdmin", []],
+      ];
+      // Anchor's builders by name (the generated types know each name, not a string).
+      const methods = program.methods as unknown as Record<
+        string,
+        (...args: unknown[]) => {
+          accountsStrict(accounts: Record<string, PublicKey>): {
+            instruction(): Promise<TransactionInstruction>;
+          };
+        }
+      >;
+      const flat = (keys: AccountMeta[]) => keys.map((k) => [k.pubkey.toBase58(), k.isSigner, k.isWritable]);
+      for (const [sdk, method, args] of cases) {
+        const names = program.idl.instructions.find((i) => i.name === method)!.accounts.map((a) => a.name);
+        const anchor = await methods[method](...args)
+          .accountsStrict(Object.fromEntries(names.map((n) => [n, roles[n]])))
+          .instruction();
+        expect(sdk.data.equals(anchor.data), method).to.equal(true);
+        expect(flat(sdk.keys), method).to.deep.equal(flat(anchor.keys));
+      }
     });
   });
 

@@ -8,13 +8,8 @@
  */
 import BN from "bn.js";
 import { expect } from "chai";
-import {
-  createInitializeMint2Instruction,
-  MINT_SIZE,
-  TOKEN_2022_PROGRAM_ID,
-  TOKEN_PROGRAM_ID,
-} from "@solana/spl-token";
-import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from "@solana/web3.js";
+import { MINT_SIZE, TOKEN_2022_PROGRAM_ID } from "@solana/spl-token";
+import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { randomBytes } from "crypto";
 import {
   accrueIx,
@@ -90,25 +85,6 @@ const borrow = (w: LendingWorld, owner: Keypair, amount: BN, oracles: PublicKey[
     { ...w.ref, owner: owner.publicKey, destination: w.ata(w.ref.debtMint, owner.publicKey), oracles },
     amount,
   );
-
-/** Instructions creating a mint of `programId` (classic SPL Token or Token-2022) in `w`. */
-function createMintIxs(
-  w: LendingWorld,
-  mint: Keypair,
-  decimals: number,
-  programId: PublicKey,
-): TransactionInstruction[] {
-  return [
-    SystemProgram.createAccount({
-      fromPubkey: w.admin.publicKey,
-      newAccountPubkey: mint.publicKey,
-      lamports: Number(w.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE))),
-      space: MINT_SIZE,
-      programId,
-    }),
-    createInitializeMint2Instruction(mint.publicKey, decimals, w.admin.publicKey, null, programId),
-  ];
-}
 
 /** An LP with `usdc` USDC deposited in `w`'s market; returns the LP. */
 function lpDeposits(w: LendingWorld, usdc: BN): Keypair {
@@ -279,15 +255,14 @@ describe("06 lending: oracles and edge cases (LiteSVM)", () => {
     let borrower: Keypair;
 
     it("the admin cannot list a Token-2022 mint on either side (MintInvalid); nothing is created", () => {
-      const t22 = Keypair.generate();
-      w.mustSend(createMintIxs(w, t22, 9, TOKEN_2022_PROGRAM_ID), [w.admin, t22]);
+      const t22 = w.newMint(9, TOKEN_2022_PROGRAM_ID);
       // Same 82-byte layout as a classic mint: only the owner program differs.
-      const acc = w.chain.svm.getAccount(t22.publicKey)!;
+      const acc = w.chain.svm.getAccount(t22)!;
       expect(acc.owner.toBase58()).to.equal(TOKEN_2022_PROGRAM_ID.toBase58());
       expect(acc.data.length).to.equal(MINT_SIZE);
       const pairs: MarketRef[] = [
-        { collateralMint: t22.publicKey, debtMint: w.ref.debtMint },
-        { collateralMint: w.ref.collateralMint, debtMint: t22.publicKey },
+        { collateralMint: t22, debtMint: w.ref.debtMint },
+        { collateralMint: w.ref.collateralMint, debtMint: t22 },
       ];
       for (const ref of pairs) {
         const res = w.chain.send(
@@ -397,15 +372,14 @@ describe("06 lending: oracles and edge cases (LiteSVM)", () => {
     });
 
     it("the borrower's position in a second market (ETH/USDC) cannot be used in the SOL one (PositionMismatch)", () => {
-      const eth = Keypair.generate();
-      w.mustSend(createMintIxs(w, eth, 8, TOKEN_PROGRAM_ID), [w.admin, eth]);
-      const ethRef = { collateralMint: eth.publicKey, debtMint: w.ref.debtMint };
+      const eth = w.newMint(8);
+      const ethRef = { collateralMint: eth, debtMint: w.ref.debtMint };
       w.mustSend(
         [createMarketIx({ admin: w.admin.publicKey, ...ethRef }, defaultParams(w.oracle))],
         [w.admin],
       );
       w.mustSend([openPositionIx({ ...ethRef, owner: borrower.publicKey })], [borrower]);
-      const ethMarket = marketAddresses(eth.publicKey, w.ref.debtMint).market;
+      const ethMarket = marketAddresses(eth, w.ref.debtMint).market;
       const foreign = positionPda(ethMarket, borrower.publicKey)[0];
       expect(w.chain.svm.getAccount(foreign)!.owner.toBase58()).to.equal(
         w.chain.svm.getAccount(w.addrs.market)!.owner.toBase58(),

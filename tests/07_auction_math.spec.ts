@@ -7,8 +7,6 @@
  */
 import BN from "bn.js";
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
 import {
   auctionDiscountBps,
   auctionPrice,
@@ -29,6 +27,7 @@ import { kickReward, KickSizeError, kickSize, resetReward, RewardInput } from ".
 import { partialKick } from "../sdk/src/partial";
 import { PRICE_MODE_ANCHORED } from "../sdk/src/types";
 import type { Curve } from "../sdk/src/types";
+import { GoldenCase, loadVectors, mismatches, named, u, vectorKeys } from "./helpers/vectors";
 
 /** One golden case: u64 arguments as decimal strings; see the file's `_format`. */
 interface Case {
@@ -36,10 +35,8 @@ interface Case {
   expected: string | boolean | { collateral: string; owe: string } | null;
 }
 
-const VECTORS_PATH = path.join(__dirname, "vectors", "auction.json");
-const vectors = JSON.parse(fs.readFileSync(VECTORS_PATH, "utf8")) as Record<string, unknown>;
+const vectors = loadVectors("auction");
 
-const u = (s: string): BN => new BN(s, 10);
 const str = (x: BN): string => x.toString(10);
 
 /** A take quote, or the name of the refusal, encoded like `expected`. */
@@ -75,20 +72,6 @@ const VIA_CURVE: Record<string, (a: string[]) => Case["expected"]> = {
 
 const cases = (name: string): Case[] => (vectors[name] ?? []) as Case[];
 
-/** Runs `mirror` on every case of `name` and lists the mismatches. */
-function mismatches(name: string, mirror: (a: string[]) => Case["expected"]): string[] {
-  const failures: string[] = [];
-  for (const c of cases(name)) {
-    const got = mirror(c.args);
-    if (JSON.stringify(got) !== JSON.stringify(c.expected)) {
-      failures.push(
-        `${name}(${c.args.join(", ")}) = ${JSON.stringify(got)}, want ${JSON.stringify(c.expected)}`,
-      );
-    }
-  }
-  return failures;
-}
-
 // A SOL/USDC market: SOL at $150, 9 decimals, USDC 6 decimals; auctions start 20 % above.
 const TOP = new BN("180000000000");
 const PRICE = new BN("150000000000");
@@ -100,21 +83,20 @@ const LINEAR: Curve = { linear: { tauSecs: new BN(3_600) } };
 
 describe("07 auction math mirror: sdk/src/auction.ts prices, resets and takes exactly like the program", () => {
   it("the vector file covers exactly the mirrored functions", () => {
-    const keys = Object.keys(vectors).filter((k) => !k.startsWith("_"));
-    expect(keys.sort()).to.deep.equal(Object.keys(MIRROR).sort());
+    expect(vectorKeys(vectors)).to.deep.equal(Object.keys(MIRROR).sort());
   });
 
   for (const [name, mirror] of Object.entries(MIRROR)) {
     it(`${name}: all ${cases(name).length} cases match the exact reference`, () => {
       expect(cases(name).length).to.be.greaterThan(200);
-      const failures = mismatches(name, mirror);
+      const failures = mismatches(name, cases(name), mirror);
       expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
     });
   }
 
   for (const [name, mirror] of Object.entries(VIA_CURVE)) {
     it(`auctionPrice dispatches ${name}'s ${cases(name).length} cases to the same result`, () => {
-      const failures = mismatches(name, mirror);
+      const failures = mismatches(name, cases(name), mirror);
       expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
     });
   }
@@ -239,43 +221,31 @@ interface KickCase {
   binds: string;
 }
 
-const KICK_VECTORS = JSON.parse(
-  fs.readFileSync(path.join(__dirname, "vectors", "kick.json"), "utf8"),
-) as Record<string, unknown>;
+const KICK_VECTORS = loadVectors("kick");
 const kickCases = (name: string): KickCase[] => (KICK_VECTORS[name] ?? []) as KickCase[];
 
-const rewardOf = (a: string[]): RewardInput => ({
-  tip: u(a[0]),
-  chipBps: u(a[1]),
-  tab: u(a[2]),
-  debt: u(a[3]),
-  initialPenalty: u(a[4]),
-  rewardsPaid: u(a[5]),
-  insurance: u(a[6]),
-});
+/** The vector file's argument order (its `_format`): KickInput, KickParams, RewardInput. */
+const KICK_INPUT = ["ink", "art", "rate", "price", "dirt"] as const;
+const KICK_PARAMS = [
+  "liquidationLtvBps",
+  "chopBps",
+  "bufBps",
+  "hole",
+  "dust",
+  "targetLtvBps",
+  "fullLtvBps",
+  "maxBaseBps",
+  "maxCapBps",
+] as const;
+const REWARD_INPUT = ["tip", "chipBps", "tab", "debt", "initialPenalty", "rewardsPaid", "insurance"] as const;
+
+const rewardOf = (a: string[]): RewardInput => named(a, REWARD_INPUT);
 
 /** Each vector key (the Rust function name) and the TypeScript code that mirrors it. */
 const KICK_MIRROR: Record<string, (a: string[]) => KickCase["expected"]> = {
   kick_size: (a) => {
     try {
-      const s = kickSize({
-        ink: u(a[0]),
-        art: u(a[1]),
-        rate: u(a[2]),
-        price: u(a[3]),
-        dirt: u(a[4]),
-        params: {
-          liquidationLtvBps: u(a[5]),
-          chopBps: u(a[6]),
-          bufBps: u(a[7]),
-          hole: u(a[8]),
-          dust: u(a[9]),
-          targetLtvBps: u(a[10]),
-          fullLtvBps: u(a[11]),
-          maxBaseBps: u(a[12]),
-          maxCapBps: u(a[13]),
-        },
-      });
+      const s = kickSize({ ...named(a, KICK_INPUT), params: named(a, KICK_PARAMS, KICK_INPUT.length) });
       return {
         art: str(s.art),
         ink: str(s.ink),
@@ -295,8 +265,8 @@ const KICK_MIRROR: Record<string, (a: string[]) => KickCase["expected"]> = {
 
 describe("07 kick math mirror: sdk/src/kick.ts sizes kicks and pays rewards exactly like the program", () => {
   it("the vector file covers exactly the mirrored functions, with a case where each cap binds", () => {
-    const keys = Object.keys(KICK_VECTORS).filter((k) => !k.startsWith("_"));
-    expect(keys.sort()).to.deep.equal(Object.keys(KICK_MIRROR).sort());
+    const keys = vectorKeys(KICK_VECTORS);
+    expect(keys).to.deep.equal(Object.keys(KICK_MIRROR).sort());
     const binds = new Set(keys.flatMap((k) => kickCases(k).map((c) => `${k}: ${c.binds}`)));
     for (const label of [
       "kick_size: hole (partial)",
@@ -316,14 +286,7 @@ describe("07 kick math mirror: sdk/src/kick.ts sizes kicks and pays rewards exac
   for (const [name, mirror] of Object.entries(KICK_MIRROR)) {
     it(`${name}: all ${kickCases(name).length} cases match the exact reference`, () => {
       expect(kickCases(name).length).to.be.greaterThan(250);
-      const failures: string[] = [];
-      for (const c of kickCases(name)) {
-        const got = mirror(c.args);
-        if (JSON.stringify(got) !== JSON.stringify(c.expected))
-          failures.push(
-            `${name}(${c.args.join(", ")}) = ${JSON.stringify(got)}, want ${JSON.stringify(c.expected)}`,
-          );
-      }
+      const failures = mismatches(name, kickCases(name), mirror);
       expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
     });
   }
@@ -365,40 +328,26 @@ describe("07 kick math mirror: sdk/src/kick.ts sizes kicks and pays rewards exac
 });
 
 /** The anchored price mode's golden vectors (`scripts/gen-anchored-vectors.py`). */
-const anchoredVectors = JSON.parse(
-  fs.readFileSync(path.join(__dirname, "vectors", "anchored.json"), "utf8"),
-) as Record<string, unknown>;
+const anchoredVectors = loadVectors("anchored");
 
 /** Each anchored vector key (the Rust function name) and the TypeScript code that mirrors it. */
 const ANCHORED: Record<string, (a: string[]) => string> = {
   d_max_bps: (a) =>
-    str(
-      dMaxBps({
-        ltvBps: u(a[0]),
-        liquidationLtvBps: u(a[1]),
-        maxBaseBps: u(a[2]),
-        maxCapBps: u(a[3]),
-        tab: u(a[4]),
-        lotValue: u(a[5]),
-      }),
-    ),
+    str(dMaxBps(named(a, ["ltvBps", "liquidationLtvBps", "maxBaseBps", "maxCapBps", "tab", "lotValue"]))),
   discount_bps: (a) => str(discountBps(u(a[0]), u(a[1]), u(a[2]), u(a[3]))),
   anchored_price: (a) => str(anchoredPrice(u(a[0]), u(a[1]))),
 };
 
 describe("07 anchored price mirror: sdk/src/anchored.ts bounds, discounts and prices exactly like the program", () => {
   it("the vector file covers exactly the mirrored functions", () => {
-    const keys = Object.keys(anchoredVectors).filter((k) => !k.startsWith("_"));
-    expect(keys.sort()).to.deep.equal(Object.keys(ANCHORED).sort());
+    expect(vectorKeys(anchoredVectors)).to.deep.equal(Object.keys(ANCHORED).sort());
   });
 
   for (const [name, mirror] of Object.entries(ANCHORED)) {
     const list = (anchoredVectors[name] ?? []) as Case[];
     it(`${name}: all ${list.length} cases match the exact reference`, () => {
       expect(list.length).to.be.greaterThan(300);
-      const failures = list
-        .filter((c) => mirror(c.args) !== c.expected)
-        .map((c) => `${name}(${c.args.join(", ")}) = ${mirror(c.args)}, want ${String(c.expected)}`);
+      const failures = mismatches(name, list, mirror, String);
       expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
     });
   }
@@ -429,36 +378,28 @@ describe("07 anchored price mirror: sdk/src/anchored.ts bounds, discounts and pr
 });
 
 describe("07 partial kick mirror: sdk/src/partial.ts sizes kicks exactly like the program", () => {
-  const list = (
-    JSON.parse(fs.readFileSync(path.join(__dirname, "vectors", "partial.json"), "utf8")) as Record<
-      string,
-      unknown
-    >
-  ).partial_kick as { args: string[]; expected: Record<string, string> }[];
+  const list = loadVectors("partial").partial_kick as GoldenCase<string, Record<string, string>>[];
+  /** The vector file's argument order (its `_format`). */
+  const PARTIAL_INPUT = [
+    "ink",
+    "art",
+    "rate",
+    "price",
+    "debt",
+    "value",
+    "targetLtvBps",
+    "fullLtvBps",
+    "chopBps",
+    "discountBps",
+    "dust",
+  ] as const;
 
   it(`partial_kick: all ${list.length} cases match the exact reference`, () => {
     expect(list.length).to.be.greaterThan(400);
-    const failures: string[] = [];
-    for (const c of list) {
-      const a = c.args.map(u);
-      const got = partialKick({
-        ink: a[0],
-        art: a[1],
-        rate: a[2],
-        price: a[3],
-        debt: a[4],
-        value: a[5],
-        targetLtvBps: a[6],
-        fullLtvBps: a[7],
-        chopBps: a[8],
-        discountBps: a[9],
-        dust: a[10],
-      });
-      const json = { art: str(got.art), ink: str(got.ink), debt: str(got.debt), tab: str(got.tab) };
-      if (JSON.stringify(json) !== JSON.stringify(c.expected)) {
-        failures.push(`partial_kick(${c.args.join(", ")}) = ${JSON.stringify(json)}`);
-      }
-    }
+    const failures = mismatches("partial_kick", list, (a) => {
+      const got = partialKick(named(a, PARTIAL_INPUT));
+      return { art: str(got.art), ink: str(got.ink), debt: str(got.debt), tab: str(got.tab) };
+    });
     expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
     // Both outcomes are covered.
     expect(list.filter((c) => c.expected.art !== c.args[1]).length).to.be.greaterThan(100);

@@ -10,7 +10,6 @@ import { Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { createTransferInstruction } from "@solana/spl-token";
 import {
   accrueIx,
-  cancelAuctionIx,
   debtFromArt,
   depositLiquidityIx,
   ErrorCode,
@@ -18,8 +17,6 @@ import {
   needsReset,
   poolValue as sdkPoolValue,
   PRICE_SCALE,
-  resetAuctionIx,
-  setStopIx,
   takeBeginIx,
   takeQuote,
   withdrawalValue,
@@ -27,9 +24,9 @@ import {
   requestWithdrawalIx,
   findEvent,
 } from "../sdk/src";
-import { LiquidationWorld, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
+import { LiquidationWorld, SOL, U64_MAX, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
-const MAX = new BN("18446744073709551615");
+const MAX = U64_MAX;
 
 /** The kit's liquidation world, remembering the last bidder, with this spec's dirt check. */
 class World extends LiquidationWorld {
@@ -85,11 +82,11 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
 
     it("at stop level 1 nobody can kick", () => {
       w.setPrice(120);
-      w.mustSend([setStopIx({ admin: w.admin.publicKey }, 1)], [w.admin]);
+      w.setStop(1);
       expect(w.chain.send([w.kickIx(alice.publicKey)], [w.kicker]).error?.code).to.equal(
         ErrorCode.ProtocolStopped,
       );
-      w.mustSend([setStopIx({ admin: w.admin.publicKey }, 0)], [w.admin]);
+      w.setStop(0);
     });
 
     it("the kicker starts the auction: tab = debt × 1.1, top = $120 × 1.2, and earns tip + chip", () => {
@@ -190,9 +187,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
   describe("bad debt: first the insurance fund, then the LPs", () => {
     it("an auction that raises less than the debt is covered by insurance; LPs lose nothing", () => {
       const w = new World().setup({}, USDC(1_000_000), USDC(1_000));
-      const alice = w.borrower(10, 1_000);
-      w.setPrice(100);
-      const auction = w.kick(alice.publicKey);
+      const { auction } = w.kickedBorrower(10, 1_000, 100);
       const poolBefore = poolValue(w);
       w.warp(90 * 30); // 0.99^30 ≈ 0.74 → $88.6
       const price = w.priceNow(auction);
@@ -211,9 +206,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
 
     it("bad debt beyond the insurance fund is socialized: the LP share value drops by exactly that", () => {
       const w = new World().setup({}, USDC(1_000_000), USDC(40));
-      const alice = w.borrower(10, 1_000);
-      w.setPrice(100);
-      const auction = w.kick(alice.publicKey);
+      const { auction } = w.kickedBorrower(10, 1_000, 100);
       const insurance = w.market().insurance;
       const poolBefore = poolValue(w);
       w.warp(90 * 30);
@@ -319,20 +312,11 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
     let caller: Keypair;
     before(() => {
       w.setup();
-      const alice = w.borrower(10, 1_000);
-      w.setPrice(120);
-      auction = w.kick(alice.publicKey);
+      ({ auction } = w.kickedBorrower());
       caller = w.bidder(0);
     });
     afterEach(() => w.assertVaultsMatchAccounting());
-    const resetIx = () =>
-      resetAuctionIx({
-        ...w.ref,
-        caller: caller.publicKey,
-        auction,
-        callerDebtAccount: w.ata(w.ref.debtMint, caller.publicKey),
-        oracles: [w.oracle],
-      });
+    const resetIx = () => w.resetIx(auction, caller);
 
     it("before the tail a reset is refused", () => {
       w.warp(3_600);
@@ -350,9 +334,9 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
     });
 
     it("at stop level 2 nobody can reset", () => {
-      w.mustSend([setStopIx({ admin: w.admin.publicKey }, 2)], [w.admin]);
+      w.setStop(2);
       expect(w.chain.send([resetIx()], [caller]).error?.code).to.equal(ErrorCode.ProtocolStopped);
-      w.mustSend([setStopIx({ admin: w.admin.publicKey }, 0)], [w.admin]);
+      w.setStop(0);
     });
 
     it("anyone resets it from the fresh price ($110 × 1.2) and is paid like a kicker", () => {
@@ -382,9 +366,7 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
     let maker: Keypair;
     before(() => {
       w.setup();
-      const alice = w.borrower(10, 1_000);
-      w.setPrice(120);
-      auction = w.kick(alice.publicKey);
+      ({ auction } = w.kickedBorrower());
       w.warp(900);
       maker = w.bidder(100_000); // a swap venue: buys SOL for USDC at $135
     });
@@ -487,9 +469,7 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
   it("the hole caps a kick: a partial auction starts, the rest waits until room frees up, then is kicked", () => {
     // hole 600 USDC of tab: room for 600 / 1.1 ≈ 545 USDC of debt.
     const w = new World().setup({ hole: USDC(600) });
-    const alice = w.borrower(10, 1_000);
-    w.setPrice(120);
-    const first = w.kick(alice.publicKey);
+    const { owner: alice, auction: first } = w.kickedBorrower();
     const a = w.auction(first)!;
     expect(a.tab.lte(USDC(600))).to.equal(true);
     expect(a.tab.gte(USDC(599))).to.equal(true);
@@ -525,18 +505,14 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
   it("when a partial kick would leave the position under dust, the whole debt goes to auction", () => {
     // room for ≈ 995 USDC of debt of 1,000: the 5 left would be dust.
     const w = new World().setup({ hole: USDC(1_095) });
-    const alice = w.borrower(10, 1_000);
-    w.setPrice(120);
-    const auction = w.kick(alice.publicKey);
+    const { owner: alice, auction } = w.kickedBorrower();
     expect(w.position(alice.publicKey)!.art.toNumber()).to.equal(0);
     expect(w.auction(auction)!.lot.toString()).to.equal(SOL(10).toString());
   });
 
   it("a take that would buy nothing is refused, and a take may not leave less than dust unless it buys all", () => {
     const w = new World().setup();
-    const alice = w.borrower(10, 1_000);
-    w.setPrice(120);
-    const auction = w.kick(alice.publicKey);
+    const { auction } = w.kickedBorrower();
     const bob = w.bidder(2_000);
     expect(w.chain.send([w.takeIx(auction, bob, new BN(0), MAX)], [bob]).error?.code).to.equal(
       ErrorCode.TakeTooSmall,
@@ -547,40 +523,21 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
   it("each stop level allows exactly what state/stop.rs says: kick < 1, reset < 2, take < 3, cancel only at 3", () => {
     const w = new World().setup();
     const alice = w.borrower(10, 700);
-    const bea = w.borrower(10, 1_000);
-    w.setPrice(120);
-    const auction = w.kick(bea.publicKey);
+    const { auction } = w.kickedBorrower();
     // Alice (700 USDC on 10 SOL) is safe at $120 and unsafe at $85: only the stop level blocks her kick.
     w.setPrice(85);
     const caller = w.bidder(0);
     const bob = w.bidder(5_000);
-    const a = w.auction(auction)!;
-    const reset = () =>
-      resetAuctionIx({
-        ...w.ref,
-        caller: caller.publicKey,
-        auction,
-        callerDebtAccount: w.ata(w.ref.debtMint, caller.publicKey),
-        oracles: [w.oracle],
-      });
-    const cancel = () =>
-      cancelAuctionIx({
-        ...w.ref,
-        admin: w.admin.publicKey,
-        auction,
-        position: a.position,
-        kicker: a.kicker,
-      });
     const results: Record<number, Record<string, string>> = {};
     for (const stop of [1, 2, 3]) {
-      w.mustSend([setStopIx({ admin: w.admin.publicKey }, stop)], [w.admin]);
+      w.setStop(stop);
       const name = (ixs: TransactionInstruction[], signer: Keypair) =>
         w.chain.send(ixs, [signer]).error?.errorName ?? "ok";
       results[stop] = {
         kick: name([w.kickIx(alice.publicKey)], w.kicker),
-        reset: name([reset()], caller),
+        reset: name([w.resetIx(auction, caller)], caller),
         take: name([w.takeIx(auction, bob, SOL(0.1), MAX)], bob),
-        cancel: name([cancel()], w.admin),
+        cancel: name([w.cancelIx(auction)], w.admin),
       };
     }
     // Stop 1: kicks refused; the auction does not need a reset (AuctionResetNotNeeded proves the
@@ -608,32 +565,13 @@ describe("08 liquidation: hole, dust, stop levels, cancel (LiteSVM)", () => {
 
   it("cancel (stop 3, admin only): the lot returns to the position and the tab becomes its debt again", () => {
     const w = new World().setup();
-    const bea = w.borrower(10, 1_000);
-    w.setPrice(120);
-    const auction = w.kick(bea.publicKey);
+    const { owner: bea, auction } = w.kickedBorrower();
     const a = w.auction(auction)!;
-    w.mustSend([setStopIx({ admin: w.admin.publicKey }, 3)], [w.admin]);
+    w.setStop(3);
     const stranger = w.bidder(0);
-    const ix = cancelAuctionIx({
-      ...w.ref,
-      admin: stranger.publicKey,
-      auction,
-      position: a.position,
-      kicker: a.kicker,
-    });
+    const ix = w.cancelIx(auction, stranger.publicKey);
     expect(w.chain.send([ix], [stranger]).error?.code).to.equal(ErrorCode.AdminRequired);
-    const res = w.mustSend(
-      [
-        cancelAuctionIx({
-          ...w.ref,
-          admin: w.admin.publicKey,
-          auction,
-          position: a.position,
-          kicker: a.kicker,
-        }),
-      ],
-      [w.admin],
-    );
+    const res = w.mustSend([w.cancelIx(auction)], [w.admin]);
     expect(findEvent(res.events, "auctionSettled")!.reason).to.equal(2);
     const pos = w.position(bea.publicKey)!;
     expect(pos.ink.toString()).to.equal(a.lot.toString());

@@ -19,18 +19,12 @@ import {
   absorbQuote,
   auctionPrice,
   auctionPda,
-  borrowIx,
   buyOwe,
   buyPrice,
   Curve,
   debtFromArt,
   decodePosition,
-  depositCollateralIx,
-  depositLiquidityIx,
-  fundInsuranceIx,
-  kickIx,
   needsReset,
-  openPositionIx,
   PRICE_MODE_ANCHORED,
   PRICE_SCALE,
   RATE_SCALE,
@@ -68,7 +62,7 @@ import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { LocalTestVenue } from "../app/bidder/venue";
 import { ResilientWs } from "../app/bidder/ws";
 import { Arena } from "./helpers/fuzz";
-import { defaultParams, LendingWorld, SOL, USDC } from "../sdk/testkit";
+import { defaultParams, LendingWorld, LiquidationWorld, SOL, USDC } from "../sdk/testkit";
 
 const ROOT = path.join(__dirname, "..");
 /** PRICE_SCALE price of SOL (9 decimals) in USDC (6 decimals) at `usd` dollars. */
@@ -729,71 +723,15 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
 
     it("kickQuote equals the program's kick on LiteSVM (tab, lot, top, reward; partial under the hole)", () => {
       for (const hole of [USDC(1_000_000), USDC(600)]) {
-        const w = new LendingWorld();
-        w.createMarket({ ...defaultParams(w.oracle), hole });
-        const lp = w.actor();
-        w.fundDebt(lp.publicKey, USDC(101_000));
-        const lpDebt = w.ata(w.ref.debtMint, lp.publicKey);
-        w.mustSend(
-          [
-            depositLiquidityIx(
-              {
-                ...w.ref,
-                lp: lp.publicKey,
-                lpDebtAccount: lpDebt,
-                lpShareAccount: w.ata(w.addrs.shareMint, lp.publicKey),
-              },
-              USDC(100_000),
-            ),
-            fundInsuranceIx({ ...w.ref, funder: lp.publicKey, funderDebtAccount: lpDebt }, USDC(1_000)),
-          ],
-          [lp],
-        );
-        const b = w.actor();
-        w.fundCollateral(b.publicKey, SOL(10));
-        w.mustSend(
-          [
-            openPositionIx({ ...w.ref, owner: b.publicKey }),
-            depositCollateralIx(
-              {
-                ...w.ref,
-                depositor: b.publicKey,
-                owner: b.publicKey,
-                source: w.ata(w.ref.collateralMint, b.publicKey),
-              },
-              SOL(10),
-            ),
-            borrowIx(
-              {
-                ...w.ref,
-                owner: b.publicKey,
-                destination: w.ata(w.ref.debtMint, b.publicKey),
-                oracles: [w.oracle],
-              },
-              USDC(1_000),
-            ),
-          ],
-          [b],
-        );
+        const w = new LiquidationWorld().setup({ hole }, USDC(100_000));
+        const b = w.borrower(10, 1_000);
         w.warp(3_600); // interest accrues: the quote must accrue like the program
         w.setPrice(120);
         const m = w.market();
         const q = kickQuote(m, w.position(b.publicKey)!, px(120), Number(w.now));
         if ("skip" in q) throw new Error(q.skip);
         const kicker = w.actor();
-        const res = w.mustSend(
-          [
-            kickIx({
-              ...w.ref,
-              kicker: kicker.publicKey,
-              owner: b.publicKey,
-              auctionId: m.auctionCount,
-              kickerDebtAccount: w.ata(w.ref.debtMint, kicker.publicKey),
-              oracles: [w.oracle],
-            }),
-          ],
-          [kicker],
-        );
+        const res = w.mustSend([w.kickIx(b.publicKey, kicker)], [kicker]);
         const ev = res.events.find((e) => e.name === "auctionStarted")!.data;
         expect(q.tab.toString()).to.equal(ev.tab.toString());
         expect(q.lot.toString()).to.equal(ev.lot.toString());

@@ -22,7 +22,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { getAssociatedTokenAddressSync, MINT_SIZE } from "@solana/spl-token";
+import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { Connection, Keypair, Logs, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import {
   borrowIx,
@@ -50,9 +50,10 @@ import {
 } from "../sdk/src";
 import {
   createAtaIxs,
-  createMintIxs,
+  createMarketMintsIxs,
   defaultParams,
   E2E_FIGURES,
+  newMarketKeys,
   publishLegacyPrice,
   SOL,
   startChain,
@@ -196,9 +197,8 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
   let surfnet: SurfnetHandle;
   let connection: Connection;
   let admin: Keypair;
-  const collateralMint = Keypair.generate();
-  const debtMint = Keypair.generate();
-  const oracle = Keypair.generate().publicKey;
+  const keys = newMarketKeys();
+  const { collateralMint, debtMint, oracle } = keys;
   const ref = { collateralMint: collateralMint.publicKey, debtMint: debtMint.publicKey };
   const addrs = marketAddresses(ref.collateralMint, ref.debtMint);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gavel-bidder-e2e-"));
@@ -276,11 +276,9 @@ describe("12 bidder e2e: three competing bots, an oracle crash and an RPC drop (
     );
 
     // Mints, config, market at $100, 100k USDC of liquidity and 2k of insurance.
-    const rent = await connection.getMinimumBalanceForRentExemption(MINT_SIZE);
     await send(
       [
-        ...createMintIxs(admin.publicKey, collateralMint.publicKey, 9, rent),
-        ...createMintIxs(admin.publicKey, debtMint.publicKey, 6, rent),
+        ...(await createMarketMintsIxs(connection, admin.publicKey, keys)),
         initializeConfigIx({ admin: admin.publicKey }),
       ],
       [admin, collateralMint, debtMint],

@@ -29,7 +29,6 @@ import {
   accrueRate,
   auctionPda,
   borrowIx,
-  cancelAuctionIx,
   closePositionIx,
   coder,
   configPda,
@@ -71,8 +70,16 @@ import {
   requestWithdrawalIx,
   withdrawalRequestPda,
 } from "../sdk/src";
-import { Arena, diffSnapshots, snapshot, U64_MAX } from "./helpers/fuzz";
-import { defaultParams, GavelSvm, SendResult, SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
+import { Arena, diffSnapshots, snapshot } from "./helpers/fuzz";
+import {
+  defaultParams,
+  GavelSvm,
+  SendResult,
+  SOL,
+  U64_MAX,
+  USDC,
+  WITHDRAW_COOLDOWN_SECS,
+} from "../sdk/testkit";
 
 const MAX = U64_MAX;
 /** Account discriminators from the IDL. */
@@ -105,6 +112,8 @@ class Scene {
   readonly bob: Keypair;
   readonly bea: Keypair;
   readonly b0: PublicKey;
+  /** Offered the admin role in the accept_admin attempts. */
+  readonly nominee = Keypair.generate();
   /** Mints of no market yet (for create_market attempts). */
   readonly freshColl: PublicKey;
   readonly freshDebt: PublicKey;
@@ -196,6 +205,49 @@ class Scene {
     this.freshDebt = w.newMint(6);
   }
 
+  /**
+   * Each instruction correctly formed and signed by the scene's actors (instructions, signers): the
+   * positive controls of the tables. Flash takes are paid by the LP, so the taker's signature can be
+   * dropped from take_begin alone.
+   */
+  readonly signed: Record<string, () => [TransactionInstruction[], Keypair[]]> = {
+    borrow: () => [[borrowIx(this.w.borrowAccounts(this.alice), USDC(10))], [this.alice]],
+    withdraw_collateral: () => [
+      [withdrawCollateralIx(this.w.withdrawAccounts(this.alice), SOL(0.1))],
+      [this.alice],
+    ],
+    repay: () => [[this.w.repayIx(this.alice, USDC(10))], [this.alice]],
+    deposit_collateral: () => [[this.w.depositIx(this.alice, SOL(1))], [this.alice]],
+    close_position: () => [[closePositionIx({ ...this.w.ref, owner: this.erin.publicKey })], [this.erin]],
+    open_position: () => [[openPositionIx({ ...this.w.ref, owner: this.bidder.publicKey })], [this.bidder]],
+    deposit_liquidity: () => [[depositLiquidityIx(this.w.lpAccounts(this.w.lp), USDC(1))], [this.w.lp]],
+    withdraw_liquidity: () => [[withdrawLiquidityIx(this.w.lpAccounts(this.w.lp), USDC(1))], [this.w.lp]],
+    cancel_withdrawal: () => [[cancelWithdrawalIx(this.w.lpAccounts(this.w.lp))], [this.w.lp]],
+    fund_insurance: () => [[this.fundIx(this.w.lp, USDC(1))], [this.w.lp]],
+    kick: () => [[this.w.kickIx(this.alice.publicKey, this.attacker)], [this.attacker]],
+    take: () => [[this.w.takeIx(this.a0, this.bidder, SOL(0.1), MAX)], [this.bidder]],
+    take_begin: () => [this.lpPaidFlash(this.a0, this.bidder), [this.bidder, this.w.lp]],
+    take_end: () => [this.lpPaidFlash(this.a0, this.bidder), [this.bidder, this.w.lp]],
+    reset_auction: () => [[this.w.resetIx(this.a0, this.attacker)], [this.attacker]],
+    cancel_auction: () => [[this.w.cancelIx(this.a0)], [this.w.admin]],
+    set_stop: () => [[setStopIx({ admin: this.w.admin.publicKey }, 1)], [this.w.admin]],
+    update_market: () => [
+      [
+        updateMarketIx(
+          { admin: this.w.admin.publicKey, market: this.w.addrs.market },
+          { ...defaultParams(this.w.oracle), tip: new BN(0) },
+        ),
+      ],
+      [this.w.admin],
+    ],
+    create_market: () => [[this.createIx()], [this.w.admin]],
+    transfer_admin: () => [
+      [transferAdminIx({ admin: this.w.admin.publicKey }, this.attacker.publicKey)],
+      [this.w.admin],
+    ],
+    accept_admin: () => [[acceptAdminIx({ pendingAdmin: this.nominee.publicKey })], [this.nominee]],
+  };
+
   /** Everything an attack could move: markets, vaults, share mints, config, positions, auctions, token accounts. */
   watched(): PublicKey[] {
     const w = this.w;
@@ -272,7 +324,98 @@ class Scene {
   position(owner: Keypair, market = this.w.addrs.market): PublicKey {
     return positionPda(market, owner.publicKey)[0];
   }
+
+  /** Refuses `ix` with account `at` replaced by `key`, with `error`, for each `[what, at, key]`. */
+  refusedSwaps(
+    ix: TransactionInstruction,
+    signers: Keypair[],
+    error: string,
+    swaps: [what: string, at: number, key: PublicKey][],
+  ): void {
+    for (const [what, at, key] of swaps) this.refused([withKey(ix, at, key)], signers, error, what);
+  }
+
+  /** Each row's instruction with account `at` replaced by `key`, signed by `signer`, is refused with `error`. */
+  refusedEach(
+    error: string,
+    rows: [what: string, ix: TransactionInstruction, at: number, key: PublicKey, signer: Keypair][],
+  ): void {
+    for (const [what, ix, at, key, signer] of rows)
+      this.refused([withKey(ix, at, key)], [signer], error, what);
+  }
+
+  /** create_market of `collateralMint` / `debtMint` (default the fresh ones) by the admin, default parameters. */
+  createIx(collateralMint = this.freshColl, debtMint = this.freshDebt): TransactionInstruction {
+    const w = this.w;
+    return createMarketIx({ admin: w.admin.publicKey, collateralMint, debtMint }, defaultParams(w.oracle));
+  }
+
+  /** Runs `enter`, `body`, then `exit` even when `body` throws (the scene stays as the next test expects). */
+  between(enter: () => void, exit: () => void, body: () => void): void {
+    enter();
+    try {
+      body();
+    } finally {
+      exit();
+    }
+  }
+
+  /** Runs `body` with the oracle at `usd`, then puts the scene's $150 back. */
+  atPrice(usd: number, body: () => void): void {
+    this.between(
+      () => this.w.setPrice(usd),
+      () => this.w.setPrice(150),
+      body,
+    );
+  }
+
+  /** Runs `body` (which may move the clock), then puts the scene's clock and its $150 price back. */
+  rewound(body: () => void): void {
+    const w = this.w;
+    const saved = { now: w.now, slot: w.slot };
+    const restore = () => {
+      w.now = saved.now;
+      w.slot = saved.slot;
+      w.warp(0);
+      w.setPrice(150);
+    };
+    this.between(() => undefined, restore, body);
+  }
+
+  /** Runs `body` at stop level `level`, then back at 0. */
+  atStop(level: number, body: () => void): void {
+    this.between(
+      () => this.w.setStop(level),
+      () => this.w.setStop(0),
+      body,
+    );
+  }
+
+  /** A flash take (take_begin, take_end) of up to `maxCollateral` of `auction` by `bidder`, at any price. */
+  flash(auction: PublicKey, bidder: Keypair, maxCollateral: BN): TransactionInstruction[] {
+    return flashTakeIxs(this.w.takeAccounts(auction, bidder), { maxCollateral, maxPrice: MAX }, []);
+  }
+
+  /** take_begin by `bidder`, and a take_end the LP pays (two signers: a flash take need not be paid by its taker). */
+  lpPaidFlash(auction: PublicKey, bidder: Keypair, limits = { maxCollateral: SOL(0.1), maxPrice: MAX }) {
+    const w = this.w;
+    const acc = w.takeAccounts(auction, bidder);
+    const end = takeEndIx({
+      ...acc,
+      payer: w.lp.publicKey,
+      debtSource: w.ata(w.ref.debtMint, w.lp.publicKey),
+    });
+    return [takeBeginIx(acc, limits), end];
+  }
+
+  /** fund_insurance of `amount` by `funder` from its debt account (or `from`). */
+  fundIx(funder: Keypair, amount: BN, from = this.w.ata(this.w.ref.debtMint, funder.publicKey)) {
+    return fundInsuranceIx({ ...this.w.ref, funder: funder.publicKey, funderDebtAccount: from }, amount);
+  }
 }
+
+/** A refusal to try: `[what, instruction, account index, the account put there, signer]`. */
+type Swap = [what: string, ix: TransactionInstruction, at: number, key: PublicKey, signer: Keypair];
 
 /** Simulates on `chain`; `null` on success, the logs on failure. */
 function simulate(chain: GavelSvm, ixs: TransactionInstruction[], signers: Signer[]): string[] | null {
@@ -399,208 +542,65 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       s = new Scene();
       w = s.w;
     });
-    const nominee = Keypair.generate();
-    type Case = {
-      build: () => { ixs: TransactionInstruction[]; signers: Keypair[]; flip: [number, number] };
-      prepare?: () => void;
-      restore?: () => void;
-    };
-    let saved: { now: bigint; slot: bigint } | undefined;
+    /**
+     * The instructions with an authority (their signed form is {@link Scene.signed}): the account
+     * whose signature is dropped (`flip`: instruction and account index, default the first account
+     * of the first instruction) and what the scene needs around the attempt (default nothing).
+     */
+    type Case = { flip?: [number, number]; around?: (body: () => void) => void };
     const cases: Record<string, Case> = {
-      borrow: {
-        build: () => ({
-          ixs: [borrowIx(w.borrowAccounts(s.alice), USDC(10))],
-          signers: [s.alice],
-          flip: [0, 0],
-        }),
-      },
-      withdraw_collateral: {
-        build: () => ({
-          ixs: [withdrawCollateralIx(w.withdrawAccounts(s.alice), SOL(0.1))],
-          signers: [s.alice],
-          flip: [0, 0],
-        }),
-      },
-      repay: { build: () => ({ ixs: [w.repayIx(s.alice, USDC(10))], signers: [s.alice], flip: [0, 0] }) },
-      deposit_collateral: {
-        build: () => ({ ixs: [w.depositIx(s.alice, SOL(1))], signers: [s.alice], flip: [0, 0] }),
-      },
-      close_position: {
-        build: () => ({
-          ixs: [closePositionIx({ ...w.ref, owner: s.erin.publicKey })],
-          signers: [s.erin],
-          flip: [0, 0],
-        }),
-      },
-      open_position: {
-        build: () => ({
-          ixs: [openPositionIx({ ...w.ref, owner: s.bidder.publicKey })],
-          signers: [s.bidder],
-          flip: [0, 0],
-        }),
-      },
-      deposit_liquidity: {
-        build: () => ({
-          ixs: [depositLiquidityIx(w.lpAccounts(w.lp), USDC(1))],
-          signers: [w.lp],
-          flip: [0, 0],
-        }),
-      },
-      withdraw_liquidity: {
-        build: () => ({
-          ixs: [withdrawLiquidityIx(w.lpAccounts(w.lp), USDC(1))],
-          signers: [w.lp],
-          flip: [0, 0],
-        }),
-      },
-      cancel_withdrawal: {
-        build: () => ({ ixs: [cancelWithdrawalIx(w.lpAccounts(w.lp))], signers: [w.lp], flip: [0, 0] }),
-      },
-      fund_insurance: {
-        build: () => ({
-          ixs: [
-            fundInsuranceIx(
-              { ...w.ref, funder: w.lp.publicKey, funderDebtAccount: w.ata(w.ref.debtMint, w.lp.publicKey) },
-              USDC(1),
-            ),
-          ],
-          signers: [w.lp],
-          flip: [0, 0],
-        }),
-      },
-      kick: {
-        prepare: () => w.setPrice(120),
-        restore: () => w.setPrice(150),
-        build: () => ({
-          ixs: [w.kickIx(s.alice.publicKey, s.attacker)],
-          signers: [s.attacker],
-          flip: [0, 0],
-        }),
-      },
-      take: {
-        build: () => ({ ixs: [w.takeIx(s.a0, s.bidder, SOL(0.1), MAX)], signers: [s.bidder], flip: [0, 0] }),
-      },
-      take_begin: {
-        build: () => {
-          const acc = w.takeAccounts(s.a0, s.bidder);
-          const limits = { maxCollateral: SOL(0.1), maxPrice: MAX };
-          const end = takeEndIx({
-            ...acc,
-            payer: w.lp.publicKey,
-            debtSource: w.ata(w.ref.debtMint, w.lp.publicKey),
-          });
-          return { ixs: [takeBeginIx(acc, limits), end], signers: [s.bidder, w.lp], flip: [0, 0] };
-        },
-      },
-      take_end: {
-        build: () => {
-          const acc = w.takeAccounts(s.a0, s.bidder);
-          const limits = { maxCollateral: SOL(0.1), maxPrice: MAX };
-          const end = takeEndIx({
-            ...acc,
-            payer: w.lp.publicKey,
-            debtSource: w.ata(w.ref.debtMint, w.lp.publicKey),
-          });
-          return { ixs: [takeBeginIx(acc, limits), end], signers: [s.bidder, w.lp], flip: [1, 0] };
-        },
-      },
+      borrow: {},
+      withdraw_collateral: {},
+      repay: {},
+      deposit_collateral: {},
+      close_position: {},
+      open_position: {},
+      deposit_liquidity: {},
+      withdraw_liquidity: {},
+      cancel_withdrawal: {},
+      fund_insurance: {},
+      kick: { around: (body) => s.atPrice(120, body) },
+      take: {},
+      take_begin: {},
+      take_end: { flip: [1, 0] },
       reset_auction: {
-        prepare: () => {
-          saved = { now: w.now, slot: w.slot };
-          w.warp(7_201);
-          w.setPrice(150);
-        },
-        restore: () => {
-          w.now = saved!.now;
-          w.slot = saved!.slot;
-          w.warp(0);
-          w.setPrice(150);
-        },
-        build: () => ({ ixs: [w.resetIx(s.a0, s.attacker)], signers: [s.attacker], flip: [0, 0] }),
+        around: (body) =>
+          s.rewound(() => {
+            w.warp(7_201);
+            w.setPrice(150);
+            body();
+          }),
       },
-      cancel_auction: {
-        prepare: () => w.mustSend([setStopIx({ admin: w.admin.publicKey }, 3)], [w.admin]),
-        restore: () => w.mustSend([setStopIx({ admin: w.admin.publicKey }, 0)], [w.admin]),
-        build: () => {
-          const a = w.auction(s.a0)!;
-          const ix = cancelAuctionIx({
-            ...w.ref,
-            admin: w.admin.publicKey,
-            auction: s.a0,
-            position: a.position,
-            kicker: a.kicker,
-          });
-          return { ixs: [ix], signers: [w.admin], flip: [0, 0] };
-        },
-      },
-      set_stop: {
-        build: () => ({
-          ixs: [setStopIx({ admin: w.admin.publicKey }, 1)],
-          signers: [w.admin],
-          flip: [0, 0],
-        }),
-      },
-      update_market: {
-        build: () => ({
-          ixs: [
-            updateMarketIx(
-              { admin: w.admin.publicKey, market: w.addrs.market },
-              { ...defaultParams(w.oracle), tip: new BN(0) },
-            ),
-          ],
-          signers: [w.admin],
-          flip: [0, 0],
-        }),
-      },
-      create_market: {
-        build: () => ({
-          ixs: [
-            createMarketIx(
-              { admin: w.admin.publicKey, collateralMint: s.freshColl, debtMint: s.freshDebt },
-              defaultParams(w.oracle),
-            ),
-          ],
-          signers: [w.admin],
-          flip: [0, 0],
-        }),
-      },
-      transfer_admin: {
-        build: () => ({
-          ixs: [transferAdminIx({ admin: w.admin.publicKey }, s.attacker.publicKey)],
-          signers: [w.admin],
-          flip: [0, 0],
-        }),
-      },
+      cancel_auction: { around: (body) => s.atStop(3, body) },
+      set_stop: {},
+      update_market: {},
+      create_market: {},
+      transfer_admin: {},
       accept_admin: {
-        prepare: () => {
-          w.chain.svm.airdrop(nominee.publicKey, 1_000_000_000n);
-          w.mustSend([transferAdminIx({ admin: w.admin.publicKey }, nominee.publicKey)], [w.admin]);
-        },
-        restore: () =>
-          w.mustSend([transferAdminIx({ admin: w.admin.publicKey }, PublicKey.default)], [w.admin]),
-        build: () => ({
-          ixs: [acceptAdminIx({ pendingAdmin: nominee.publicKey })],
-          signers: [nominee],
-          flip: [0, 0],
-        }),
+        around: (body) =>
+          s.between(
+            () => {
+              w.chain.svm.airdrop(s.nominee.publicKey, 1_000_000_000n);
+              w.mustSend([transferAdminIx({ admin: w.admin.publicKey }, s.nominee.publicKey)], [w.admin]);
+            },
+            () => w.mustSend([transferAdminIx({ admin: w.admin.publicKey }, PublicKey.default)], [w.admin]),
+            body,
+          ),
       },
     };
 
     for (const [name, c] of Object.entries(cases)) {
       it(`${name}: refused without the authority's signature; the signed instruction passes`, () => {
-        c.prepare?.();
-        try {
-          const { ixs, signers, flip } = c.build();
+        (c.around ?? ((body) => body()))(() => {
+          const [ixs, signers] = s.signed[name]();
           s.accepted(ixs, signers, name);
-          const [i, k] = flip;
+          const [i, k] = c.flip ?? [0, 0];
           const flipped = ixs[i].keys[k].pubkey;
           const unsigned = ixs.map((ix, j) => (j === i ? withKey(ix, k, flipped, { isSigner: false }) : ix));
           const rest = signers.filter((x) => !x.publicKey.equals(flipped));
           const payer = [s.attacker, s.bidder].find((x) => !x.publicKey.equals(flipped))!;
           s.refused(unsigned, [payer, ...rest.filter((x) => x !== payer)], "SignerMissing", name);
-        } finally {
-          c.restore?.();
-        }
+        });
       });
     }
 
@@ -645,16 +645,10 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       const data = await withFields("position", w.chain.svm.getAccount(real)!.data, { ink: SOL(1_000) });
       expect(decodePosition(data).ink.toString()).to.equal(SOL(1_000).toString());
       const fake = forge(w, real, { owner: evil, data });
-      s.refused(
-        [withKey(borrowIx(w.borrowAccounts(s.alice), USDC(50_000)), 3, fake)],
-        [s.alice],
-        "AccountOwnerInvalid",
-      );
-      s.refused(
-        [withKey(withdrawCollateralIx(w.withdrawAccounts(s.alice), SOL(100)), 3, fake)],
-        [s.alice],
-        "AccountOwnerInvalid",
-      );
+      s.refusedEach("AccountOwnerInvalid", [
+        ["borrow", borrowIx(w.borrowAccounts(s.alice), USDC(50_000)), 3, fake, s.alice],
+        ["withdraw", withdrawCollateralIx(w.withdrawAccounts(s.alice), SOL(100)), 3, fake, s.alice],
+      ]);
     });
 
     it("a fake auction selling the whole vault at 1 unit cannot be taken (AccountOwnerInvalid)", async () => {
@@ -665,11 +659,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       const fake = forge(w, s.a0, { owner: evil, data });
       const ix = w.takeIx(s.a0, s.attacker, MAX, MAX);
       s.refused([withKey(ix, 3, fake)], [s.attacker], "AccountOwnerInvalid", "take");
-      const [begin, end] = flashTakeIxs(
-        w.takeAccounts(s.a0, s.attacker),
-        { maxCollateral: MAX, maxPrice: MAX },
-        [],
-      );
+      const [begin, end] = s.flash(s.a0, s.attacker, MAX);
       s.refused(
         [withKey(begin, 3, fake), withKey(end, 2, fake)],
         [s.attacker],
@@ -694,41 +684,23 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
 
     it("token accounts and mints must be owned by the SPL Token program (TokenAccountInvalid, MintInvalid)", () => {
       const dest = forge(w, w.ata(w.ref.collateralMint, s.attacker.publicKey), { owner: evil });
-      s.refused(
-        [withKey(w.takeIx(s.a0, s.attacker, SOL(0.1), MAX), 7, dest)],
-        [s.attacker],
-        "TokenAccountInvalid",
-        "take dest",
-      );
       const src = forge(w, w.ata(w.ref.debtMint, s.attacker.publicKey), { owner: evil });
-      s.refused(
-        [withKey(w.takeIx(s.a0, s.attacker, SOL(0.1), MAX), 8, src)],
-        [s.attacker],
-        "TokenAccountInvalid",
-        "take src",
-      );
+      s.refusedSwaps(w.takeIx(s.a0, s.attacker, SOL(0.1), MAX), [s.attacker], "TokenAccountInvalid", [
+        ["take dest", 7, dest],
+        ["take src", 8, src],
+      ]);
       const fakeMint = forge(w, w.ref.collateralMint, { owner: evil });
-      s.refused(
-        [
-          createMarketIx(
-            { admin: w.admin.publicKey, collateralMint: fakeMint, debtMint: s.freshDebt },
-            defaultParams(w.oracle),
-          ),
-        ],
-        [w.admin],
-        "MintInvalid",
-      );
+      s.refused([s.createIx(fakeMint)], [w.admin], "MintInvalid");
     });
 
     it("a market, position or auction passed where a token account is expected is refused", () => {
-      for (const key of [w.addrs.market, s.position(s.attacker), s.a0]) {
-        s.refused(
-          [withKey(w.takeIx(s.a0, s.attacker, SOL(0.1), MAX), 7, key)],
-          [s.attacker],
-          "TokenAccountInvalid",
-          key.toBase58(),
-        );
-      }
+      const keys = [w.addrs.market, s.position(s.attacker), s.a0];
+      s.refusedSwaps(
+        w.takeIx(s.a0, s.attacker, SOL(0.1), MAX),
+        [s.attacker],
+        "TokenAccountInvalid",
+        keys.map((key) => [key.toBase58(), 7, key]),
+      );
     });
   });
 
@@ -743,89 +715,57 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
 
     it("a position of market B is refused by market A (borrow, withdraw, deposit, repay, kick: PositionMismatch)", () => {
       const bobB = s.position(s.bob, s.B.market);
-      s.refused(
-        [withKey(borrowIx(w.borrowAccounts(s.bob), USDC(10)), 3, bobB)],
-        [s.bob],
-        "PositionMismatch",
-        "borrow",
+      s.refusedEach("PositionMismatch", [
+        ["borrow", borrowIx(w.borrowAccounts(s.bob), USDC(10)), 3, bobB, s.bob],
+        ["withdraw", withdrawCollateralIx(w.withdrawAccounts(s.bob), SOL(1)), 3, bobB, s.bob],
+        ["deposit", w.depositIx(s.alice, SOL(1)), 2, bobB, s.alice],
+        ["repay", w.repayIx(s.alice, USDC(10)), 2, bobB, s.alice],
+      ]);
+      s.atPrice(100, () =>
+        s.refusedEach("PositionMismatch", [
+          ["kick", w.kickIx(s.alice.publicKey, s.attacker), 3, bobB, s.attacker],
+        ]),
       );
-      s.refused(
-        [withKey(withdrawCollateralIx(w.withdrawAccounts(s.bob), SOL(1)), 3, bobB)],
-        [s.bob],
-        "PositionMismatch",
-        "withdraw",
-      );
-      s.refused([withKey(w.depositIx(s.alice, SOL(1)), 2, bobB)], [s.alice], "PositionMismatch", "deposit");
-      s.refused([withKey(w.repayIx(s.alice, USDC(10)), 2, bobB)], [s.alice], "PositionMismatch", "repay");
-      w.setPrice(100);
-      try {
-        s.refused(
-          [withKey(w.kickIx(s.alice.publicKey, s.attacker), 3, bobB)],
-          [s.attacker],
-          "PositionMismatch",
-          "kick",
-        );
-      } finally {
-        w.setPrice(150);
-      }
     });
 
     it("another owner's position is refused (borrow, withdraw, close: PositionMismatch)", () => {
       const alice = s.position(s.alice);
       const erin = s.position(s.erin);
       s.accepted([borrowIx(w.borrowAccounts(s.alice), USDC(10))], [s.alice]);
-      s.refused(
-        [withKey(borrowIx(w.borrowAccounts(s.attacker), USDC(10)), 3, alice)],
-        [s.attacker],
-        "PositionMismatch",
-      );
-      s.refused(
-        [withKey(withdrawCollateralIx(w.withdrawAccounts(s.attacker), SOL(1)), 3, alice)],
-        [s.attacker],
-        "PositionMismatch",
-      );
-      s.refused(
-        [withKey(closePositionIx({ ...w.ref, owner: s.attacker.publicKey }), 2, erin)],
-        [s.attacker],
-        "PositionMismatch",
-      );
+      s.refusedEach("PositionMismatch", [
+        ["borrow", borrowIx(w.borrowAccounts(s.attacker), USDC(10)), 3, alice, s.attacker],
+        ["withdraw", withdrawCollateralIx(w.withdrawAccounts(s.attacker), SOL(1)), 3, alice, s.attacker],
+        ["close", closePositionIx({ ...w.ref, owner: s.attacker.publicKey }), 2, erin, s.attacker],
+      ]);
     });
 
     it("market B's liquidity vault (same mint) or A's collateral vault (other mint) cannot pay a borrow (VaultInvalid)", () => {
       const ix = borrowIx(w.borrowAccounts(s.alice), USDC(10));
-      s.refused([withKey(ix, 4, s.B.liquidityVault)], [s.alice], "VaultInvalid", "vault of B");
-      s.refused([withKey(ix, 4, w.addrs.collateralVault)], [s.alice], "VaultInvalid", "collateral vault");
       const wd = withdrawCollateralIx(w.withdrawAccounts(s.alice), SOL(0.1));
-      s.refused([withKey(wd, 4, s.B.collateralVault)], [s.alice], "VaultInvalid", "withdraw from B's vault");
-      s.refused(
-        [withKey(wd, 4, w.addrs.liquidityVault)],
-        [s.alice],
-        "VaultInvalid",
-        "withdraw from liquidity vault",
-      );
       const take = w.takeIx(s.a0, s.bidder, SOL(0.1), MAX);
-      s.refused([withKey(take, 5, s.B.collateralVault)], [s.bidder], "VaultInvalid", "take from B's vault");
-      s.refused([withKey(take, 6, s.B.liquidityVault)], [s.bidder], "VaultInvalid", "take paying B's vault");
+      s.refusedEach("VaultInvalid", [
+        ["vault of B", ix, 4, s.B.liquidityVault, s.alice],
+        ["collateral vault", ix, 4, w.addrs.collateralVault, s.alice],
+        ["withdraw from B's vault", wd, 4, s.B.collateralVault, s.alice],
+        ["withdraw from liquidity vault", wd, 4, w.addrs.liquidityVault, s.alice],
+        ["take from B's vault", take, 5, s.B.collateralVault, s.bidder],
+        ["take paying B's vault", take, 6, s.B.liquidityVault, s.bidder],
+      ]);
     });
 
     it("LP shares: B's share mint or a B-share account cannot mint A shares (VaultInvalid, TokenAccountInvalid)", () => {
       const ix = depositLiquidityIx(w.lpAccounts(w.lp), USDC(1));
-      s.refused([withKey(ix, 4, s.B.shareMint)], [w.lp], "VaultInvalid", "share mint of B");
-      s.refused(
-        [withKey(ix, 6, w.tokenAccount(w.lp, s.B.shareMint))],
-        [w.lp],
-        "TokenAccountInvalid",
-        "B-share account",
-      );
       const out = requestWithdrawalIx(w.lpAccounts(w.lp), USDC(1));
-      s.refused(
-        [withKey(out, 4, w.tokenAccount(w.lp, s.B.shareMint))],
-        [w.lp],
-        "TokenAccountInvalid",
-        "burn B shares",
-      );
       const back = cancelWithdrawalIx(w.lpAccounts(w.lp));
-      s.refused([withKey(back, 3, s.B.shareMint)], [w.lp], "VaultInvalid", "mint B shares back");
+      const bShares = w.tokenAccount(w.lp, s.B.shareMint);
+      s.refusedEach("VaultInvalid", [
+        ["share mint of B", ix, 4, s.B.shareMint, w.lp],
+        ["mint B shares back", back, 3, s.B.shareMint, w.lp],
+      ]);
+      s.refusedEach("TokenAccountInvalid", [
+        ["B-share account", ix, 6, bShares, w.lp],
+        ["burn B shares", out, 4, bShares, w.lp],
+      ]);
     });
 
     it("token accounts of the wrong mint are refused in every role (TokenAccountInvalid)", () => {
@@ -854,39 +794,29 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         const wrong = ix.keys[at].pubkey.equals(coll) ? debt : coll;
         s.refused([withKey(ix, at, wrong)], [signer], "TokenAccountInvalid", what);
       }
-      w.setPrice(120);
-      try {
+      s.atPrice(120, () => {
         const kick = w.kickIx(s.alice.publicKey, s.attacker);
         s.accepted([kick], [s.attacker]);
         const coll = w.ata(w.ref.collateralMint, s.attacker.publicKey);
         s.refused([withKey(kick, 6, coll)], [s.attacker], "TokenAccountInvalid", "kick reward");
-      } finally {
-        w.setPrice(150);
-      }
+      });
     });
 
     it("an auction is bound to its market and position (AuctionMismatch)", () => {
       const take = w.takeIx(s.a0, s.bidder, SOL(0.1), MAX);
       s.accepted([take], [s.bidder]);
-      s.refused([withKey(take, 4, s.position(s.alice))], [s.bidder], "AuctionMismatch", "other position");
-      s.refused([withKey(take, 4, s.position(s.dan))], [s.bidder], "AuctionMismatch", "position of a1");
-      s.refused([withKey(take, 3, s.b0)], [s.bidder], "AuctionMismatch", "auction of B");
-      const [begin, end] = flashTakeIxs(
-        w.takeAccounts(s.a0, s.bidder),
-        { maxCollateral: SOL(0.1), maxPrice: MAX },
-        [],
-      );
+      s.refusedEach("AuctionMismatch", [
+        ["other position", take, 4, s.position(s.alice), s.bidder],
+        ["position of a1", take, 4, s.position(s.dan), s.bidder],
+        ["auction of B", take, 3, s.b0, s.bidder],
+        ["reset B's auction", w.resetIx(s.a0, s.attacker), 3, s.b0, s.attacker],
+      ]);
+      const [begin, end] = s.flash(s.a0, s.bidder, SOL(0.1));
       s.refused(
         [begin, withKey(end, 3, s.position(s.dan))],
         [s.bidder],
         "AuctionMismatch",
         "take_end position",
-      );
-      s.refused(
-        [withKey(w.resetIx(s.a0, s.attacker), 3, s.b0)],
-        [s.attacker],
-        "AuctionMismatch",
-        "reset B's auction",
       );
     });
 
@@ -894,21 +824,11 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       const take = w.takeIx(s.a0, s.bidder, MAX, MAX); // closes the auction
       s.accepted([take], [s.bidder]);
       s.refused([withKey(take, 9, s.attacker.publicKey)], [s.bidder], "KickerMismatch", "take");
-      w.mustSend([setStopIx({ admin: w.admin.publicKey }, 3)], [w.admin]);
-      try {
-        const a = w.auction(s.a1)!;
-        const cancel = cancelAuctionIx({
-          ...w.ref,
-          admin: w.admin.publicKey,
-          auction: s.a1,
-          position: a.position,
-          kicker: a.kicker,
-        });
+      s.atStop(3, () => {
+        const cancel = w.cancelIx(s.a1);
         s.accepted([cancel], [w.admin]);
         s.refused([withKey(cancel, 5, s.attacker.publicKey)], [w.admin], "KickerMismatch", "cancel");
-      } finally {
-        w.mustSend([setStopIx({ admin: w.admin.publicKey }, 0)], [w.admin]);
-      }
+      });
     });
   });
 
@@ -922,54 +842,26 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     });
     const config = configPda()[0];
 
-    it("a Position passed as the Market (deposit_collateral)", () => {
-      s.refused(
-        [withKey(w.depositIx(s.alice, SOL(1)), 1, s.position(s.alice))],
-        [s.alice],
-        "AccountDiscriminatorInvalid",
-      );
-    });
-
-    it("an Auction passed as a Position (repay, deposit_collateral)", () => {
-      s.refused(
-        [withKey(w.repayIx(s.alice, USDC(10)), 2, s.a0)],
-        [s.alice],
-        "AccountDiscriminatorInvalid",
-        "repay",
-      );
-      s.refused(
-        [withKey(w.depositIx(s.alice, SOL(1)), 2, s.a0)],
-        [s.alice],
-        "AccountDiscriminatorInvalid",
-        "deposit",
-      );
-    });
-
-    it("the Config passed as the Market, and the Market as the Config (borrow)", () => {
-      const ix = borrowIx(w.borrowAccounts(s.alice), USDC(10));
-      s.refused([withKey(ix, 2, config)], [s.alice], "AccountDiscriminatorInvalid", "config as market");
-      s.refused(
-        [withKey(ix, 1, w.addrs.market)],
-        [s.alice],
-        "AccountDiscriminatorInvalid",
-        "market as config",
-      );
-    });
-
-    it("a Position or the Market passed as an Auction (take, reset)", () => {
-      const take = w.takeIx(s.a0, s.bidder, SOL(0.1), MAX);
-      s.refused(
-        [withKey(take, 3, s.position(s.carol))],
-        [s.bidder],
-        "AccountDiscriminatorInvalid",
-        "position as auction",
-      );
-      s.refused(
-        [withKey(w.resetIx(s.a0, s.attacker), 3, w.addrs.market)],
-        [s.attacker],
-        "AccountDiscriminatorInvalid",
-      );
-    });
+    // Each test: a real Gavel account of one type where another type is expected.
+    const swaps: Record<string, () => Swap[]> = {
+      "a Position passed as the Market (deposit_collateral)": () => [
+        ["", w.depositIx(s.alice, SOL(1)), 1, s.position(s.alice), s.alice],
+      ],
+      "an Auction passed as a Position (repay, deposit_collateral)": () => [
+        ["repay", w.repayIx(s.alice, USDC(10)), 2, s.a0, s.alice],
+        ["deposit", w.depositIx(s.alice, SOL(1)), 2, s.a0, s.alice],
+      ],
+      "the Config passed as the Market, and the Market as the Config (borrow)": () => [
+        ["config as market", borrowIx(w.borrowAccounts(s.alice), USDC(10)), 2, config, s.alice],
+        ["market as config", borrowIx(w.borrowAccounts(s.alice), USDC(10)), 1, w.addrs.market, s.alice],
+      ],
+      "a Position or the Market passed as an Auction (take, reset)": () => [
+        ["position as auction", w.takeIx(s.a0, s.bidder, SOL(0.1), MAX), 3, s.position(s.carol), s.bidder],
+        ["", w.resetIx(s.a0, s.attacker), 3, w.addrs.market, s.attacker],
+      ],
+    };
+    for (const [name, rows] of Object.entries(swaps))
+      it(name, () => s.refusedEach("AccountDiscriminatorInvalid", rows()));
 
     it("forged Gavel-owned accounts of the exact size with another type's discriminator, or truncated, are refused", () => {
       // Where each type is expected: [address of a real one, instruction, account index, signer].
@@ -1033,17 +925,14 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     });
 
     it("a kick cannot re-create a live auction (its id's PDA is not the next one: AccountAddressInvalid)", () => {
-      w.setPrice(120);
-      try {
+      s.atPrice(120, () => {
         s.accepted([w.kickIx(s.alice.publicKey, s.attacker)], [s.attacker]);
         s.refused(
           [withKey(w.kickIx(s.alice.publicKey, s.attacker), 4, s.a0)],
           [s.attacker],
           "AccountAddressInvalid",
         );
-      } finally {
-        w.setPrice(150);
-      }
+      });
     });
 
     it("pre-funding a PDA (position, next auction) does not block its creation (no griefing by lamports)", () => {
@@ -1054,15 +943,12 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       w.chain.svm.airdrop(next, 5_000_000_000n); // more than the rent
       w.mustSend([openPositionIx({ ...w.ref, owner: frank.publicKey })], [frank]);
       expect(w.chain.svm.getAccount(pos)!.owner.toBase58()).to.equal(PROGRAM_ID.toBase58());
-      w.setPrice(120);
-      try {
+      s.atPrice(120, () => {
         const auction = w.kick(s.alice.publicKey, s.attacker);
         expect(auction.equals(next)).to.equal(true);
         expect(w.chain.svm.getAccount(next)!.owner.toBase58()).to.equal(PROGRAM_ID.toBase58());
         expect(w.auction(next)!.lot.toString()).to.equal(SOL(10).toString());
-      } finally {
-        w.setPrice(150);
-      }
+      });
     });
   });
 
@@ -1075,40 +961,22 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       w = s.w;
     });
     const fakeProgram = Keypair.generate().publicKey;
-    const tokenCases: Record<string, () => [TransactionInstruction[], Keypair[]]> = {
-      borrow: () => [[borrowIx(w.borrowAccounts(s.alice), USDC(10))], [s.alice]],
-      withdraw_collateral: () => [[withdrawCollateralIx(w.withdrawAccounts(s.alice), SOL(0.1))], [s.alice]],
-      repay: () => [[w.repayIx(s.alice, USDC(10))], [s.alice]],
-      deposit_collateral: () => [[w.depositIx(s.alice, SOL(1))], [s.alice]],
-      deposit_liquidity: () => [[depositLiquidityIx(w.lpAccounts(w.lp), USDC(1))], [w.lp]],
-      withdraw_liquidity: () => [[withdrawLiquidityIx(w.lpAccounts(w.lp), USDC(1))], [w.lp]],
-      fund_insurance: () => [
-        [
-          fundInsuranceIx(
-            { ...w.ref, funder: w.lp.publicKey, funderDebtAccount: w.ata(w.ref.debtMint, w.lp.publicKey) },
-            USDC(1),
-          ),
-        ],
-        [w.lp],
-      ],
-      take: () => [[w.takeIx(s.a0, s.bidder, SOL(0.1), MAX)], [s.bidder]],
-      take_begin: () => [
-        flashTakeIxs(w.takeAccounts(s.a0, s.bidder), { maxCollateral: SOL(0.1), maxPrice: MAX }, []),
-        [s.bidder],
-      ],
-      create_market: () => [
-        [
-          createMarketIx(
-            { admin: w.admin.publicKey, collateralMint: s.freshColl, debtMint: s.freshDebt },
-            defaultParams(w.oracle),
-          ),
-        ],
-        [w.admin],
-      ],
-    };
-    for (const [name, build] of Object.entries(tokenCases)) {
+    // The instructions that move tokens (their signed form is {@link Scene.signed}).
+    const tokenCases = [
+      "borrow",
+      "withdraw_collateral",
+      "repay",
+      "deposit_collateral",
+      "deposit_liquidity",
+      "withdraw_liquidity",
+      "fund_insurance",
+      "take",
+      "take_begin",
+      "create_market",
+    ];
+    for (const name of tokenCases) {
       it(`${name}: a fake or Token-2022 token program is refused (ProgramAccountInvalid)`, () => {
-        const [ixs, signers] = build();
+        const [ixs, signers] = s.signed[name]();
         s.accepted(ixs, signers, name);
         for (const fake of [fakeProgram, TOKEN_2022_PROGRAM_ID, SystemProgram.programId]) {
           const forged = ixs.map((ix, j) =>
@@ -1120,11 +988,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     }
 
     it("take_end: a fake token program is refused (ProgramAccountInvalid)", () => {
-      const [begin, end] = flashTakeIxs(
-        w.takeAccounts(s.a0, s.bidder),
-        { maxCollateral: SOL(0.1), maxPrice: MAX },
-        [],
-      );
+      const [begin, end] = s.flash(s.a0, s.bidder, SOL(0.1));
       s.refused(
         [begin, withKey(end, indexOf(end, TOKEN_PROGRAM_ID), fakeProgram)],
         [s.bidder],
@@ -1133,8 +997,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     });
 
     it("kick and reset: a fake token program is refused (ProgramAccountInvalid)", () => {
-      w.setPrice(120);
-      try {
+      s.atPrice(120, () => {
         const kick = w.kickIx(s.alice.publicKey, s.attacker);
         s.accepted([kick], [s.attacker]);
         s.refused(
@@ -1142,9 +1005,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
           [s.attacker],
           "ProgramAccountInvalid",
         );
-      } finally {
-        w.setPrice(150);
-      }
+      });
       const reset = w.resetIx(s.a0, s.attacker);
       s.refused(
         [withKey(reset, indexOf(reset, TOKEN_PROGRAM_ID), fakeProgram)],
@@ -1157,18 +1018,12 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       const open = openPositionIx({ ...w.ref, owner: s.bidder.publicKey });
       s.accepted([open], [s.bidder]);
       s.refused([withKey(open, 4, fakeProgram)], [s.bidder], "ProgramAccountInvalid", "open_position");
-      const create = createMarketIx(
-        { admin: w.admin.publicKey, collateralMint: s.freshColl, debtMint: s.freshDebt },
-        defaultParams(w.oracle),
-      );
+      const create = s.createIx();
       s.refused([withKey(create, 9, fakeProgram)], [w.admin], "ProgramAccountInvalid", "create_market");
-      w.setPrice(120);
-      try {
+      s.atPrice(120, () => {
         const kick = w.kickIx(s.alice.publicKey, s.attacker);
         s.refused([withKey(kick, 8, TOKEN_PROGRAM_ID)], [s.attacker], "ProgramAccountInvalid", "kick");
-      } finally {
-        w.setPrice(150);
-      }
+      });
     });
 
     it("initialize_config: a fake system program is refused (fresh chain)", () => {
@@ -1208,11 +1063,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         [s.bidder],
         "AccountDuplicate",
       );
-      const [begin, end] = flashTakeIxs(
-        w.takeAccounts(s.a0, s.bidder),
-        { maxCollateral: SOL(1), maxPrice: MAX },
-        [],
-      );
+      const [begin, end] = s.flash(s.a0, s.bidder, SOL(1));
       s.refused(
         [withKey(begin, 5, w.addrs.collateralVault), end],
         [s.bidder],
@@ -1227,10 +1078,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     });
 
     it("create_market with the same mint as collateral and debt is refused (AccountDuplicate)", () => {
-      const ix = createMarketIx(
-        { admin: w.admin.publicKey, collateralMint: s.freshColl, debtMint: s.freshColl },
-        defaultParams(w.oracle),
-      );
+      const ix = s.createIx(s.freshColl, s.freshColl);
       s.refused([ix], [w.admin], "AccountDuplicate");
     });
 
@@ -1245,10 +1093,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         [withKey(w.depositIx(s.attacker, SOL(1), s.alice.publicKey), 4, w.addrs.collateralVault)],
         [s.attacker],
       );
-      const fund = fundInsuranceIx(
-        { ...w.ref, funder: s.attacker.publicKey, funderDebtAccount: w.addrs.liquidityVault },
-        USDC(1),
-      );
+      const fund = s.fundIx(s.attacker, USDC(1), w.addrs.liquidityVault);
       s.failsWithoutChange([fund], [s.attacker], "fund_insurance from the vault");
       const lp = depositLiquidityIx(
         { ...w.lpAccounts(w.lp), lpDebtAccount: w.addrs.liquidityVault },
@@ -1263,34 +1108,25 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     // tip + chip × tab per kick into an untracked surplus and `liquidity vault == cash + insurance`
     // breaks. Fix: `require_distinct(kicker_debt_account, liquidity_vault)` in kick.rs.
     it("kick paying its reward into the liquidity vault itself is refused (AccountDuplicate)", () => {
-      w.setPrice(120);
-      try {
+      s.atPrice(120, () => {
         const ix = w.kickIx(s.alice.publicKey, s.attacker);
         s.refused([withKey(ix, 6, w.addrs.liquidityVault)], [s.attacker], "AccountDuplicate");
         w.assertVaultsMatchAccounting();
-      } finally {
-        w.setPrice(150);
-      }
+      });
     });
 
     // Found by this suite (now fixed): same in reset_auction with `caller_debt_account` = the liquidity vault: the reset reward
     // leaves the insurance accounting but stays in the vault. Fix: `require_distinct(
     // caller_debt_account, liquidity_vault)` in reset_auction.rs.
     it("reset paying its reward into the liquidity vault itself is refused (AccountDuplicate)", () => {
-      const saved = { now: w.now, slot: w.slot };
-      w.warp(7_201);
-      w.setPrice(150);
-      try {
+      s.rewound(() => {
+        w.warp(7_201);
+        w.setPrice(150);
         const ix = w.resetIx(s.a1, s.attacker);
         s.accepted([ix], [s.attacker]);
         s.refused([withKey(ix, 5, w.addrs.liquidityVault)], [s.attacker], "AccountDuplicate");
         w.assertVaultsMatchAccounting();
-      } finally {
-        w.now = saved.now;
-        w.slot = saved.slot;
-        w.warp(0);
-        w.setPrice(150);
-      }
+      });
     });
 
     /** Market B's liquidity vault minus its accounting (cash + insurance): 0 when they match. */
@@ -1305,9 +1141,8 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     // account must be owned by the signer (`require_token_owner`), which excludes the vaults of
     // every market (their authority is a market PDA), and anyone else's account.
     it("kick and reset refuse a reward account the signer does not own: another market's vault or another user's (RewardAccountOwnerInvalid)", () => {
-      const saved = { now: w.now, slot: w.slot };
-      w.setPrice(120);
-      try {
+      s.rewound(() => {
+        w.setPrice(120);
         const kick = w.kickIx(s.alice.publicKey, s.attacker);
         s.accepted([kick], [s.attacker], "kick into the attacker's own account");
         s.refused(
@@ -1330,12 +1165,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         );
         expect(surplusB().toString()).to.equal("0");
         w.assertVaultsMatchAccounting();
-      } finally {
-        w.now = saved.now;
-        w.slot = saved.slot;
-        w.warp(0);
-        w.setPrice(150);
-      }
+      });
     });
   });
 
@@ -1366,8 +1196,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     });
 
     it("kick into an auction PDA that is not the market's next id (or of another market, or non-canonical) is refused", () => {
-      w.setPrice(120);
-      try {
+      s.atPrice(120, () => {
         const ix = w.kickIx(s.alice.publicKey, s.attacker);
         s.accepted([ix], [s.attacker]);
         const count = w.market().auctionCount;
@@ -1380,9 +1209,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         ];
         for (const [what, key] of spoofs)
           s.refused([withKey(ix, 4, key)], [s.attacker], "AccountAddressInvalid", what);
-      } finally {
-        w.setPrice(150);
-      }
+      });
     });
 
     it("create_market with another market's vaults, swapped mints or a non-canonical market PDA is refused", () => {
@@ -1489,11 +1316,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
       const take = w.takeIx(s.a0, s.bidder, MAX, MAX);
       s.accepted([take], [s.bidder]);
       s.refused([take, take], [s.bidder], "AccountOwnerInvalid", "take twice");
-      const [begin, end] = flashTakeIxs(
-        w.takeAccounts(s.a0, s.bidder),
-        { maxCollateral: SOL(0.1), maxPrice: MAX },
-        [],
-      );
+      const [begin, end] = s.flash(s.a0, s.bidder, SOL(0.1));
       s.refused([take, begin, end], [s.bidder], "AccountOwnerInvalid", "take then flash take");
       const a = w.auction(s.a0)!;
       const refund = SystemProgram.transfer({
@@ -1508,16 +1331,13 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     it("a closed auction's id is never reused: a kick into its PDA is refused (AccountAddressInvalid)", () => {
       w.mustSend([w.takeIx(s.a0, s.bidder, MAX, MAX)], [s.bidder]);
       expect(w.auction(s.a0)).to.equal(null);
-      w.setPrice(120);
-      try {
+      s.atPrice(120, () => {
         s.refused(
           [withKey(w.kickIx(s.alice.publicKey, s.attacker), 4, s.a0)],
           [s.attacker],
           "AccountAddressInvalid",
         );
-      } finally {
-        w.setPrice(150);
-      }
+      });
     });
   });
 
@@ -1532,7 +1352,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     const limits = { maxCollateral: SOL(0.5), maxPrice: MAX };
 
     it("a forged instructions sysvar (perfect layout, listing a take_end) is refused by address (ProgramAccountInvalid)", () => {
-      const [begin, end] = flashTakeIxs(w.takeAccounts(s.a0, s.attacker), limits, []);
+      const [begin, end] = s.flash(s.a0, s.attacker, limits.maxCollateral);
       const fake = Keypair.generate().publicKey;
       w.chain.svm.setAccount(fake, {
         data: Uint8Array.from(encodeInstructionsSysvar([begin, end], 0)),
@@ -1548,7 +1368,7 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
 
     it("take_begin of one auction paired with the take_end of another is refused (FlashTakeEndMissing)", () => {
       const begin = takeBeginIx(w.takeAccounts(s.a0, s.attacker), limits);
-      const other = flashTakeIxs(w.takeAccounts(s.a1, s.attacker), limits, []);
+      const other = s.flash(s.a1, s.attacker, limits.maxCollateral);
       s.refused([begin, ...other], [s.attacker], "FlashTakeEndMissing");
       const endA0 = takeEndIx({ ...w.takeAccounts(s.a0, s.attacker), payer: s.attacker.publicKey });
       s.refused([endA0, begin], [s.attacker], "FlashTakeNotPending", "take_end before take_begin");
@@ -1561,14 +1381,14 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
     });
 
     it("two take_begins (two auctions) with one take_end are refused; each begin needs its own end", () => {
-      const [b0, e0] = flashTakeIxs(w.takeAccounts(s.a0, s.attacker), limits, []);
-      const [b1, e1] = flashTakeIxs(w.takeAccounts(s.a1, s.attacker), limits, []);
+      const [b0, e0] = s.flash(s.a0, s.attacker, limits.maxCollateral);
+      const [b1, e1] = s.flash(s.a1, s.attacker, limits.maxCollateral);
       s.refused([b0, b1, e1], [s.attacker], "FlashTakeEndMissing");
       s.accepted([b0, b1, e1, e0], [s.attacker], "nested pairs");
     });
 
     it("while a flash take is open, take, reset and a second take_begin of that auction are refused (FlashTakePending)", () => {
-      const [begin, end] = flashTakeIxs(w.takeAccounts(s.a0, s.attacker), limits, []);
+      const [begin, end] = s.flash(s.a0, s.attacker, limits.maxCollateral);
       s.refused(
         [begin, w.takeIx(s.a0, s.bidder, SOL(0.1), MAX), end],
         [s.attacker, s.bidder],
@@ -1576,31 +1396,20 @@ describe("13 attacks: account validation (LiteSVM, real gavel.so)", function () 
         "take",
       );
       s.refused([begin, begin, end], [s.attacker], "FlashTakePending", "begin twice");
-      const saved = { now: w.now, slot: w.slot };
-      try {
+      s.rewound(() => {
         // Just before the tail the take is allowed; the reset in the middle is still refused as pending.
         s.refused([begin, w.resetIx(s.a0, s.attacker), end], [s.attacker], "FlashTakePending", "reset");
-      } finally {
-        w.now = saved.now;
-        w.slot = saved.slot;
-        w.warp(0);
-      }
+      });
     });
 
     it("take_end collects exactly the recorded payment, whoever pays (no under-payment by design)", () => {
       const a = w.auction(s.a0)!;
       const price = w.priceNow(s.a0);
       const payerBefore = w.balance(w.ata(w.ref.debtMint, w.lp.publicKey));
-      const acc = w.takeAccounts(s.a0, s.attacker);
-      const end = takeEndIx({
-        ...acc,
-        payer: w.lp.publicKey,
-        debtSource: w.ata(w.ref.debtMint, w.lp.publicKey),
-      });
-      const res = w.mustSend(
-        [takeBeginIx(acc, { maxCollateral: SOL(0.5), maxPrice: price }), end],
-        [s.attacker, w.lp],
-      );
+      const res = w.mustSend(s.lpPaidFlash(s.a0, s.attacker, { maxCollateral: SOL(0.5), maxPrice: price }), [
+        s.attacker,
+        w.lp,
+      ]);
       const ev = res.events.find((e) => e.name === "auctionTaken")!.data;
       expect(payerBefore.sub(w.balance(w.ata(w.ref.debtMint, w.lp.publicKey))).toString()).to.equal(
         ev.owe.toString(),
@@ -1673,9 +1482,8 @@ describe("13 attacks: oracles (LiteSVM, real gavel.so)", function () {
     });
 
     it("stale, zero, negative and non-trading prices are refused by kick, reset and borrow", () => {
-      const saved = { now: w.now, slot: w.slot };
-      w.warp(7_201); // a0 needs a reset; Alice would be kickable at $100
-      try {
+      s.rewound(() => {
+        w.warp(7_201); // a0 needs a reset; Alice would be kickable at $100
         const bad: [string, ReturnType<typeof legacy>, string][] = [
           ["stale", legacy(10_000_000_000, { ageSecs: 61 }), "OracleStale"],
           ["zero", legacy(0), "OraclePriceInvalid"],
@@ -1691,11 +1499,7 @@ describe("13 attacks: oracles (LiteSVM, real gavel.so)", function () {
         w.chain.svm.setAccount(w.oracle, legacy(10_000_000_000));
         s.accepted([w.kickIx(s.alice.publicKey, s.attacker)], [s.attacker], "fresh $100");
         s.accepted([w.resetIx(s.a0, s.attacker)], [s.attacker], "fresh reset");
-      } finally {
-        w.now = saved.now;
-        w.slot = saved.slot;
-        w.warp(0);
-      }
+      });
     });
 
     it("kick uses the mid price and refuses a wide confidence; borrow values collateral at price − confidence", () => {
@@ -1819,20 +1623,7 @@ describe("13 attacks: amounts at the u64 limits (LiteSVM, real gavel.so)", funct
 
   it("u64::MAX as an amount: deposit/fund beyond the balance fail in the token program; borrow, withdraw and LP withdraw are refused", () => {
     s.failsWithoutChange([w.depositIx(s.alice, MAX)], [s.alice], "deposit_collateral MAX");
-    s.failsWithoutChange(
-      [
-        fundInsuranceIx(
-          {
-            ...w.ref,
-            funder: s.alice.publicKey,
-            funderDebtAccount: w.ata(w.ref.debtMint, s.alice.publicKey),
-          },
-          MAX,
-        ),
-      ],
-      [s.alice],
-      "fund_insurance MAX",
-    );
+    s.failsWithoutChange([s.fundIx(s.alice, MAX)], [s.alice], "fund_insurance MAX");
     s.failsWithoutChange([depositLiquidityIx(w.lpAccounts(w.lp), MAX)], [w.lp], "deposit_liquidity MAX");
     s.refused([borrowIx(w.borrowAccounts(s.alice), MAX)], [s.alice], "LiquidityInsufficient");
     s.refused([withdrawCollateralIx(w.withdrawAccounts(s.alice), MAX)], [s.alice], "CollateralInsufficient");
@@ -1859,11 +1650,7 @@ describe("13 attacks: amounts at the u64 limits (LiteSVM, real gavel.so)", funct
     expect(bidderBefore.sub(w.balance(w.ata(w.ref.debtMint, s.bidder.publicKey))).toString()).to.equal(
       tab.toString(),
     );
-    const [begin, end] = flashTakeIxs(
-      w.takeAccounts(s.a1, s.bidder),
-      { maxCollateral: MAX, maxPrice: MAX },
-      [],
-    );
+    const [begin, end] = s.flash(s.a1, s.bidder, MAX);
     const tab1 = w.auction(s.a1)!.tab;
     const flash = w.mustSend([begin, end], [s.bidder]);
     expect(flash.events.find((e) => e.name === "auctionTaken")!.data.owe.toString()).to.equal(

@@ -48,6 +48,20 @@ async function rejection(p: Promise<unknown>): Promise<string> {
   throw new Error("expected a rejection");
 }
 
+/** Runs migrations/deploy.ts on `surfnet` as the owner of `keypairFile`, with `extra` arguments; its stdout. */
+async function deployCli(surfnet: SurfnetHandle, keypairFile: string, ...extra: string[]): Promise<string> {
+  const args = [
+    "migrations/deploy.ts",
+    "--rpc",
+    surfnet.rpcUrl,
+    "--ws",
+    surfnet.wsUrl,
+    "--keypair",
+    keypairFile,
+  ];
+  return (await promisify(execFile)("npx", ["ts-node", ...args, ...extra], { cwd: ROOT })).stdout;
+}
+
 describe("15 deploy script: the program through the upgradeable loader (embedded validator)", function () {
   this.timeout(300_000);
   // The chain starts with the suite, not when mocha loads the file (an idle chain would run for
@@ -61,25 +75,7 @@ describe("15 deploy script: the program through the upgradeable loader (embedded
   // A valid ELF with other bytes: the loader accepts bytes after the ELF's last section (it pads
   // every program data account with zeros anyway); these are not zeros, so the code differs.
   const other = Buffer.concat([SO, Buffer.alloc(100, 0xab)]);
-  const cli = async (): Promise<string> =>
-    (
-      await promisify(execFile)(
-        "npx",
-        [
-          "ts-node",
-          "migrations/deploy.ts",
-          "--rpc",
-          surfnet.rpcUrl,
-          "--ws",
-          surfnet.wsUrl,
-          "--keypair",
-          keypairFile,
-          "--in-flight",
-          String(IN_FLIGHT),
-        ],
-        { cwd: ROOT },
-      )
-    ).stdout;
+  const cli = (): Promise<string> => deployCli(surfnet, keypairFile, "--in-flight", String(IN_FLIGHT));
   before(() => {
     ({ surfnet, connection, admin } = startChain({ deploy: false }));
     keypairFile = path.join(os.tmpdir(), `gavel-deploy-${admin.publicKey.toBase58()}.json`);
@@ -257,22 +253,7 @@ describe("15 deploy script on surfpool's default block production (no Gavel yet)
   });
 
   it("deploys gavel.so and creates the config through it", async () => {
-    const out = (
-      await promisify(execFile)(
-        "npx",
-        [
-          "ts-node",
-          "migrations/deploy.ts",
-          "--rpc",
-          surfnet.rpcUrl,
-          "--ws",
-          surfnet.wsUrl,
-          "--keypair",
-          keypairFile,
-        ],
-        { cwd: ROOT },
-      )
-    ).stdout;
+    const out = await deployCli(surfnet, keypairFile);
     expect(out).to.contain(`program ${PROGRAM_ID.toBase58()} deployed`);
     expect(out).to.match(/config created/);
     const data = await readProgramData(connection, PROGRAM_ID);

@@ -22,16 +22,15 @@ import {
   poolValue,
   requestValueOf,
   requestWithdrawalIx,
-  setStopIx,
   withdrawalRequestPda,
   withdrawalValue,
   withdrawLiquidityIx,
   WithdrawalRequestAccount,
 } from "../sdk/src";
 import { Arena } from "./helpers/fuzz";
-import { SOL, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
+import { SOL, U64_MAX, USDC, WITHDRAW_COOLDOWN_SECS } from "../sdk/testkit";
 
-const MAX = new BN("18446744073709551615");
+const MAX = U64_MAX;
 /** Value of one share, as a float (for readable per-share comparisons). */
 const perShare = (value: BN, shares: BN): number => value.toNumber() / shares.toNumber();
 
@@ -152,10 +151,26 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
       return { v, alice, borrower };
     }
 
-    it("the cooldown: a claim one second early is refused (WithdrawalCooldownActive), on time it is paid", () => {
-      const { v, alice } = pool();
+    /** The oracle crashes to $60: `borrower`'s position is kicked and sold 30 min later far below its debt. */
+    function sellAtALoss(v: Arena, borrower: Keypair): void {
+      v.setPrice(60);
+      const auction = v.kick(borrower.publicKey);
+      v.warp(1_800);
+      v.setPrice(60);
+      const bidder = v.bidder(1_000_000);
+      v.mustSend([v.takeIx(auction, bidder, MAX, MAX)], [bidder]);
+    }
+
+    /** {@link pool}, with Alice's request to withdraw all her shares just made (`req`). */
+    function requested() {
+      const { v, alice, borrower } = pool();
       const shares = shareBalance(v, alice);
       v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
+      return { v, alice, borrower, shares, req: request(v, alice)! };
+    }
+
+    it("the cooldown: a claim one second early is refused (WithdrawalCooldownActive), on time it is paid", () => {
+      const { v, alice, shares } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS - 1);
       const early = v.chain.send([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]);
       expect(early.error?.code).to.equal(ErrorCode.WithdrawalCooldownActive);
@@ -166,10 +181,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("the claim pays the value at request when the shares earned interest since (the interest stays in the pool)", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
-      const req = request(v, alice)!;
+      const { v, alice, shares, req } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const res = v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]);
       const paid = res.events.find((e) => e.name === "liquidityWithdrawn")!.data.amount as BN;
@@ -196,17 +208,8 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("requested shares keep sharing losses: a bad debt settled during the cooldown lowers the claim", () => {
-      const { v, alice, borrower } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
-      const req = request(v, alice)!;
-      // The oracle crashes; the position is kicked and sold far below its debt.
-      v.setPrice(60);
-      const auction = v.kick(borrower.publicKey);
-      v.warp(1_800);
-      v.setPrice(60);
-      const bidder = v.bidder(1_000_000);
-      v.mustSend([v.takeIx(auction, bidder, MAX, MAX)], [bidder]);
+      const { v, alice, borrower, shares, req } = requested();
+      sellAtALoss(v, borrower);
       v.warp(WITHDRAW_COOLDOWN_SECS - 1_800);
       const m = v.market();
       const expected = claimAmount(shares, req.value, withdrawalValue(m)!, m.totalShares)!;
@@ -240,10 +243,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("partial claims: the parts never add up to more than the request's value", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
-      const req = request(v, alice)!;
+      const { v, alice, shares, req } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const part = shares.divn(3);
       const first = v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), part)], [alice]);
@@ -264,9 +264,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("double claim: once the request is claimed in full it is closed; claiming again is refused", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
+      const { v, alice, shares } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const lamports = v.chain.svm.getBalance(alice.publicKey)!;
       v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]);
@@ -296,10 +294,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("cancel: every share comes back after a loss; after interest, only the shares the request's value buys now", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
-      const req = request(v, alice)!;
+      const { v, alice, shares, req } = requested();
       v.warp(86_400);
       const m = v.market();
       const res = v.mustSend([cancelWithdrawalIx(v.lpAccounts(alice))], [alice]);
@@ -316,15 +311,8 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
       expect(request(v, alice)).to.equal(null);
 
       // After a loss the shares are worth less than at the request: all come back.
-      const { v: w, alice: a, borrower } = pool();
-      const s = shareBalance(w, a);
-      w.mustSend([requestWithdrawalIx(w.lpAccounts(a), s)], [a]);
-      w.setPrice(60);
-      const auction = w.kick(borrower.publicKey);
-      w.warp(1_800);
-      w.setPrice(60);
-      const bidder = w.bidder(1_000_000);
-      w.mustSend([w.takeIx(auction, bidder, MAX, MAX)], [bidder]);
+      const { v: w, alice: a, borrower, shares: s } = requested();
+      sellAtALoss(w, borrower);
       const back = w.mustSend([cancelWithdrawalIx(w.lpAccounts(a))], [a]);
       const e2 = back.events.find((e) => e.name === "withdrawalCancelled")!.data;
       expect(e2.sharesReturned.toString()).to.equal(s.toString());
@@ -332,9 +320,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("another LP cannot claim or cancel someone's request (WithdrawalRequestMismatch); the owner must sign", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
+      const { v, alice, shares } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const mallory = v.actor();
       const [aliceRequest] = withdrawalRequestPda(v.addrs.market, alice.publicKey);
@@ -359,9 +345,7 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     });
 
     it("spoofed request: a look-alike owned by another program, and a request of another market, are refused", () => {
-      const { v, alice } = pool();
-      const shares = shareBalance(v, alice);
-      v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
+      const { v, alice, shares } = requested();
       v.warp(WITHDRAW_COOLDOWN_SECS);
       const [real] = withdrawalRequestPda(v.addrs.market, alice.publicKey);
       const acc = v.chain.svm.getAccount(real)!;
@@ -394,21 +378,20 @@ describe("19 LP withdrawals: request, cooldown, claim at the lower value (LiteSV
     it("claims wait while kicks are paused (stop ≥ 1); requests and cancels go on until stop 3", () => {
       const { v, alice } = pool();
       const shares = shareBalance(v, alice);
-      const stop = (level: number) => v.mustSend([setStopIx({ admin: v.admin.publicKey }, level)], [v.admin]);
-      stop(1);
+      v.setStop(1);
       v.mustSend([requestWithdrawalIx(v.lpAccounts(alice), shares)], [alice]);
       v.warp(WITHDRAW_COOLDOWN_SECS);
       for (const level of [1, 2]) {
-        stop(level);
+        v.setStop(level);
         expect(
           v.chain.send([withdrawLiquidityIx(v.lpAccounts(alice), shares)], [alice]).error?.code,
         ).to.equal(ErrorCode.ProtocolStopped);
       }
-      stop(0);
+      v.setStop(0);
       v.mustSend([withdrawLiquidityIx(v.lpAccounts(alice), shares.divn(2))], [alice]);
-      stop(2);
+      v.setStop(2);
       v.mustSend([cancelWithdrawalIx(v.lpAccounts(alice))], [alice]);
-      stop(3);
+      v.setStop(3);
       expect(
         v.chain.send([requestWithdrawalIx(v.lpAccounts(alice), new BN(1))], [alice]).error?.code,
       ).to.equal(ErrorCode.ProtocolStopped);

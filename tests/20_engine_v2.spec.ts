@@ -33,6 +33,7 @@ import {
   MarketParams,
   OracleKind,
   partialKick,
+  PositionAccount,
   openPositionIx,
   EngineParams,
   PRICE_MODE_ANCHORED,
@@ -44,9 +45,9 @@ import {
   GavelErrorName,
   PriceMode,
 } from "../sdk/src";
-import { defaultParams, LendingWorld, SendResult, SOL, USDC } from "../sdk/testkit";
+import { defaultParams, LendingWorld, SendResult, SOL, U64_MAX, USDC } from "../sdk/testkit";
 
-const MAX = new BN("18446744073709551615");
+const MAX = U64_MAX;
 /** The SOL/USD pull-oracle feed id of the market. */
 const FEED = Buffer.alloc(32, 7);
 /** Compute budget of an anchored take, oracle read included (issue 18). */
@@ -67,6 +68,29 @@ const SPEC_ENGINE: Readonly<EngineParams> = Object.freeze({
   kickTargetLtvBps: 7_000,
   kickFullLtvBps: 9_000,
 });
+
+/**
+ * What the SDK's sizing moves of `pos` (index `rate`, collateral at `price`) with this spec's engine
+ * (target 70 %, full 90 %, chop 10 %) and `dust`, at `discountBps` (default: the health discount
+ * 3 % + (LTV − 80 %), as d_max is below its cap in these stories).
+ */
+function sizeKick(pos: PositionAccount, rate: BN, price: BN, dust: BN, discountBps?: number) {
+  const debt = debtFromArt(pos.art, rate)!;
+  const value = valueFloor(pos.ink, price)!;
+  return partialKick({
+    ink: pos.ink,
+    art: pos.art,
+    rate,
+    price,
+    debt,
+    value,
+    targetLtvBps: new BN(SPEC_ENGINE.kickTargetLtvBps),
+    fullLtvBps: new BN(SPEC_ENGINE.kickFullLtvBps),
+    chopBps: new BN(1_000),
+    discountBps: new BN(discountBps ?? 300 + ltvBps(debt, value)!.toNumber() - 8_000),
+    dust,
+  });
+}
 
 /** An anchored SOL/USDC market on pull oracles, with an LP, an insurance fund and a kicker. */
 class EngineWorld extends LendingWorld {
@@ -335,19 +359,7 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       expect(a.dMaxBps).to.equal(300 + ltv.toNumber() - 8_000);
       // Partial: exactly what the SDK's sizing moves at the health discount, the penalty on the
       // moved debt only.
-      const sized = partialKick({
-        ink: pos.ink,
-        art: pos.art,
-        rate,
-        price: mid,
-        debt,
-        value: valueFloor(pos.ink, mid)!,
-        targetLtvBps: new BN(7_000),
-        fullLtvBps: new BN(9_000),
-        chopBps: new BN(1_000),
-        discountBps: new BN(a.dMaxBps),
-        dust: USDC(10),
-      });
+      const sized = sizeKick(pos, rate, mid, USDC(10), a.dMaxBps);
       expect(a.lot.toString()).to.equal(sized.ink.toString());
       expect(a.debt.toString()).to.equal(debtFromArt(sized.art, rate)!.toString());
       expect(a.tab.toString()).to.equal(a.debt.muln(11_000).addn(9_999).divn(10_000).toString());
@@ -573,43 +585,14 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       expect(a.lot.toString()).to.equal(pos.ink.toString());
       expect(w.position(b.publicKey)!.ink.toString()).to.equal("0");
       // Without a dust limit the same position would be kicked partially: dust is the reason.
-      const m = w.market();
-      const ltv = ltvBps(debtFromArt(pos.art, m.rate)!, valueFloor(pos.ink, w.mid())!)!.toNumber();
-      const sized = partialKick({
-        ink: pos.ink,
-        art: pos.art,
-        rate: m.rate,
-        price: w.mid(),
-        debt: debtFromArt(pos.art, m.rate)!,
-        value: valueFloor(pos.ink, w.mid())!,
-        targetLtvBps: new BN(7_000),
-        fullLtvBps: new BN(9_000),
-        chopBps: new BN(1_000),
-        discountBps: new BN(300 + ltv - 8_000),
-        dust: new BN(0),
-      });
+      const sized = sizeKick(pos, w.market().rate, w.mid(), new BN(0));
       expect(sized.art.lt(pos.art)).to.equal(true);
     });
 
     it("the hole caps a partial kick: the auction gets the sized lot's share of the debt that fits", () => {
       const { w, b, pos, a } = kicked(10, 1_000, 120, { hole: USDC(300) });
       expect(a.tab.lte(USDC(300))).to.equal(true);
-      const m = w.market();
-      const sized = partialKick({
-        ink: pos.ink,
-        art: pos.art,
-        rate: m.rate,
-        price: w.mid(),
-        debt: debtFromArt(pos.art, m.rate)!,
-        value: valueFloor(pos.ink, w.mid())!,
-        targetLtvBps: new BN(7_000),
-        fullLtvBps: new BN(9_000),
-        chopBps: new BN(1_000),
-        discountBps: new BN(
-          300 + ltvBps(debtFromArt(pos.art, m.rate)!, valueFloor(pos.ink, w.mid())!)!.toNumber() - 8_000,
-        ),
-        dust: USDC(10),
-      });
+      const sized = sizeKick(pos, w.market().rate, w.mid(), USDC(10));
       const moved = pos.art.sub(w.position(b.publicKey)!.art);
       expect(moved.lt(sized.art)).to.equal(true);
       expect(a.lot.toString()).to.equal(sized.ink.mul(moved).div(sized.art).toString());

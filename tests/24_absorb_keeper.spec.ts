@@ -39,7 +39,7 @@ import { BidderConfig, DEFAULTS } from "../app/bidder/config";
 import { BidderMetrics } from "../app/bidder/metrics";
 import { Inventory, InventoryStrategy } from "../app/bidder/strategies";
 import { ResilientWs, WsAccount } from "../app/bidder/ws";
-import { BackstopWorld, refuseAtaProgram, USDC, v2Params } from "../sdk/testkit";
+import { BackstopWorld, refuseAtaProgram, StubWs, USDC, v2Params } from "../sdk/testkit";
 
 const BACKSTOP: BackstopParams = {
   absorbAfterSecs: new BN(4),
@@ -207,43 +207,14 @@ function svmConnection(w: KeeperWorld): Connection {
   return stub as unknown as Connection;
 }
 
-/** The websocket stand-in: the test delivers what a node would notify. */
-class StubWs {
-  connected = true;
-  reconnects = 0;
-  private readonly accountCbs = new Map<string, ((acc: WsAccount, slot: number) => void)[]>();
-  private readonly programCbs: ((key: string, acc: WsAccount, slot: number) => void)[] = [];
-  private handles = 1;
-  on(): this {
-    return this;
-  }
-  start(): void {}
-  stop(): void {}
-  unsubscribe(): void {}
-  accountSubscribe(key: string, cb: (acc: WsAccount, slot: number) => void): number {
-    this.accountCbs.set(key, [...(this.accountCbs.get(key) ?? []), cb]);
-    return this.handles++;
-  }
-  programSubscribe(
-    _program: string,
-    _f: unknown,
-    cb: (key: string, acc: WsAccount, slot: number) => void,
-  ): number {
-    this.programCbs.push(cb);
-    return this.handles++;
-  }
-
-  /** Delivers the current state of `keys` to their subscribers. */
-  notify(w: KeeperWorld, keys: PublicKey[]): void {
-    for (const k of keys) {
-      const acc = w.chain.svm.getAccount(k);
-      const ws: WsAccount = acc
-        ? { data: Buffer.from(acc.data), lamports: Number(acc.lamports), owner: acc.owner.toBase58() }
-        : { data: Buffer.alloc(0), lamports: 0, owner: "" };
-      const slot = Number(w.slot);
-      for (const cb of this.accountCbs.get(k.toBase58()) ?? []) cb(ws, slot);
-      if (acc && acc.owner.equals(PROGRAM_ID)) for (const cb of this.programCbs) cb(k.toBase58(), ws, slot);
-    }
+/** Delivers the current state of `keys` in `w` through `ws`, as a node would notify it. */
+function notify(ws: StubWs, w: KeeperWorld, keys: PublicKey[]): void {
+  for (const k of keys) {
+    const acc = w.chain.svm.getAccount(k);
+    const data: WsAccount = acc
+      ? { data: Buffer.from(acc.data), lamports: Number(acc.lamports), owner: acc.owner.toBase58() }
+      : { data: Buffer.alloc(0), lamports: 0, owner: "" };
+    ws.deliver(k.toBase58(), data, Number(w.slot), acc !== null && acc.owner.equals(PROGRAM_ID));
   }
 }
 
@@ -336,7 +307,7 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
     w.setPrice(120); // unsafe, but the lot (sized at d_max 3%) is worth more than tab × 1.01: not near insolvency
     const auction = w.kick(owner.publicKey, kicker);
     const a0 = decodeAuction(w.chain.data(auction)!);
-    ws.notify(w, [w.oracle, auction, positionPda(w.addrs.market, owner.publicKey)[0], w.addrs.market]);
+    notify(ws, w, [w.oracle, auction, positionPda(w.addrs.market, owner.publicKey)[0], w.addrs.market]);
     const skip = await waitFor(
       lines,
       (l) => l.event === "skip" && l.subject === `absorb:${auction.toBase58()}`,
@@ -382,7 +353,7 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
       ],
       [w.admin],
     );
-    ws.notify(w, [w.b.backstop]);
+    notify(ws, w, [w.b.backstop]);
     expect(
       bidder.backstops.get(w.addrs.market.toBase58())?.account.params.absorbAfterSecs.toNumber(),
     ).to.equal(86_400);
@@ -390,14 +361,14 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
     w.setPrice(120);
     const auction = w.kick(owner.publicKey, kicker);
     const a0 = decodeAuction(w.chain.data(auction)!);
-    ws.notify(w, [w.oracle, auction, positionPda(w.addrs.market, owner.publicKey)[0], w.addrs.market]);
+    notify(ws, w, [w.oracle, auction, positionPda(w.addrs.market, owner.publicKey)[0], w.addrs.market]);
     await waitFor(lines, (l) => l.event === "skip" && l.subject === `absorb:${auction.toBase58()}`, 2_000);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(lines.some((l) => l.event === "absorb" && l.auction === auction.toBase58())).to.equal(false);
 
     w.sync();
     w.setPrice(105); // 10 SOL at $105 < tab × 1.01
-    ws.notify(w, [w.oracle]);
+    notify(ws, w, [w.oracle]);
     const won = await waitFor(
       lines,
       (l) => l.event === "absorb.won" && l.auction === auction.toBase58(),
@@ -463,7 +434,7 @@ describe("24 absorb keeper: the bidder's --absorb-keeper mode on the real progra
       w.setPrice(105);
       // LiteSVM expires the blockhash at every transaction of the test: the bot takes a new one.
       await venueBot.sender.refreshBlockhash();
-      buyerWs.notify(w, [w.oracle]);
+      notify(buyerWs, w, [w.oracle]);
       const won = await waitFor(out, (l) => l.event === "backstop.buy.won", 5_000);
       const sent = out.find((l) => l.event === "backstop.buy")!;
       const pool1 = decodeBackstop(w.chain.data(w.b.backstop)!);
@@ -509,18 +480,18 @@ describe("24 kicks after a settlement: the bidder re-reads a closed auction's po
       await kicker.start();
       w.sync();
       w.setPrice(120);
-      ws.notify(w, [w.oracle]);
+      notify(ws, w, [w.oracle]);
       const first = await waitFor(out, (l) => l.event === "kick.won", 5_000);
       const auction = new PublicKey(first.auction as string);
       const a0 = decodeAuction(w.chain.data(auction)!);
       const p0 = w.position(owner.publicKey)!;
       expect(p0.auctions.toNumber()).to.equal(1);
-      ws.notify(w, [auction, position, w.addrs.market]);
+      notify(ws, w, [auction, position, w.addrs.market]);
 
       // The price falls: the rest of the position is unsafe, but its auction is live (partial kicks).
       w.sync();
       w.setPrice(100);
-      ws.notify(w, [w.oracle]);
+      notify(ws, w, [w.oracle]);
       const skip = await waitFor(
         out,
         (l) => l.event === "skip" && l.subject === `position:${position.toBase58()}`,
@@ -541,7 +512,7 @@ describe("24 kicks after a settlement: the bidder re-reads a closed auction's po
       expect(p1.art.gt(p0.art)).to.equal(true);
       await kicker.sender.refreshBlockhash();
       const closedAt = Date.now();
-      ws.notify(w, [auction]);
+      notify(ws, w, [auction]);
       const second = await waitFor(out, (l) => l.event === "kick.won" && l.auction !== first.auction, 3_000);
       expect(Date.now() - closedAt).to.be.lessThan(3_000);
       expect(second.position).to.equal(position.toBase58());

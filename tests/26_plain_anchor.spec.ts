@@ -12,19 +12,15 @@
 import { AnchorError, AnchorProvider, BN, EventParser, Idl, Program, Wallet } from "@coral-xyz/anchor";
 import {
   createAssociatedTokenAccountIdempotentInstruction,
-  createInitializeMint2Instruction,
   createMintToInstruction,
   getAccount,
   getAssociatedTokenAddressSync,
-  MINT_SIZE,
-  TOKEN_PROGRAM_ID,
 } from "@solana/spl-token";
 import {
   Connection,
   Keypair,
   LAMPORTS_PER_SOL,
   PublicKey,
-  SystemProgram,
   SYSVAR_CLOCK_PUBKEY,
   Transaction,
   TransactionInstruction,
@@ -32,7 +28,13 @@ import {
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { startChain, stopChain, SurfnetHandle } from "../sdk/testkit/surfpool";
+import {
+  createMarketMintsIxs,
+  newMarketKeys,
+  startChain,
+  stopChain,
+  SurfnetHandle,
+} from "../sdk/testkit/surfpool";
 import { publishIdl } from "../migrations/idl";
 import { deployProgram } from "../migrations/loader";
 import idlJson from "../idl/gavel.json";
@@ -94,9 +96,8 @@ describe("26 plain Anchor: Program.at and the whole lending and liquidation stor
   let connection: Connection;
   let admin: Keypair;
   let program: Program;
-  const collateralMint = Keypair.generate();
-  const debtMint = Keypair.generate();
-  const oracle = Keypair.generate().publicKey;
+  const keys = newMarketKeys();
+  const { collateralMint, debtMint, oracle } = keys;
   const lp = Keypair.generate();
   const borrower = Keypair.generate();
   const liquidator = Keypair.generate();
@@ -116,6 +117,14 @@ describe("26 plain Anchor: Program.at and the whole lending and liquidation stor
   const send = (ixs: TransactionInstruction[], signers: Keypair[] = []): Promise<string> =>
     (program.provider as AnchorProvider).sendAndConfirm(new Transaction().add(...ixs), signers);
   const ata = (mint: Keypair, owner: PublicKey) => getAssociatedTokenAddressSync(mint.publicKey, owner);
+  /** Creates `owner`'s associated account of `mint` (the admin pays) and mints `amount` into it. */
+  const tokenAccount = (mint: PublicKey, owner: PublicKey, amount?: BN): TransactionInstruction[] => {
+    const account = getAssociatedTokenAddressSync(mint, owner);
+    return [
+      createAssociatedTokenAccountIdempotentInstruction(admin.publicKey, account, owner, mint),
+      ...(amount ? [createMintToInstruction(mint, account, admin.publicKey, BigInt(amount.toString()))] : []),
+    ];
+  };
   const balance = async (account: PublicKey): Promise<bigint> =>
     (await getAccount(connection, account)).amount;
   const clock = async (): Promise<{ slot: bigint; time: bigint }> => {
@@ -199,18 +208,7 @@ describe("26 plain Anchor: Program.at and the whole lending and liquidation stor
   });
 
   it("create_market: given the two mints, Anchor derives the market, its vaults and share mint", async () => {
-    const rent = await connection.getMinimumBalanceForRentExemption(MINT_SIZE);
-    const mint = (kp: Keypair, decimals: number) => [
-      SystemProgram.createAccount({
-        fromPubkey: admin.publicKey,
-        newAccountPubkey: kp.publicKey,
-        lamports: rent,
-        space: MINT_SIZE,
-        programId: TOKEN_PROGRAM_ID,
-      }),
-      createInitializeMint2Instruction(kp.publicKey, decimals, admin.publicKey, null),
-    ];
-    await send([...mint(collateralMint, 9), ...mint(debtMint, 6)], [collateralMint, debtMint]);
+    await send(await createMarketMintsIxs(connection, admin.publicKey, keys), [collateralMint, debtMint]);
     await setPrice(150);
     const params = {
       maxLtvBps: 7_000,
@@ -272,24 +270,10 @@ describe("26 plain Anchor: Program.at and the whole lending and liquidation stor
     const shareMint = m.shareMint as PublicKey;
     const lpDebt = ata(debtMint, lp.publicKey);
     const lpShares = getAssociatedTokenAddressSync(shareMint, lp.publicKey);
-    await send(
-      [
-        createAssociatedTokenAccountIdempotentInstruction(
-          admin.publicKey,
-          lpDebt,
-          lp.publicKey,
-          debtMint.publicKey,
-        ),
-        createAssociatedTokenAccountIdempotentInstruction(admin.publicKey, lpShares, lp.publicKey, shareMint),
-        createMintToInstruction(
-          debtMint.publicKey,
-          lpDebt,
-          admin.publicKey,
-          BigInt(USDC(101_000).toString()),
-        ),
-      ],
-      [],
-    );
+    await send([
+      ...tokenAccount(debtMint.publicKey, lp.publicKey, USDC(101_000)),
+      ...tokenAccount(shareMint, lp.publicKey),
+    ]);
     await as(lp)
       .methods.depositLiquidity(USDC(100_000))
       .accounts({ market, lpDebtAccount: lpDebt, lpShareAccount: lpShares })
@@ -308,29 +292,10 @@ describe("26 plain Anchor: Program.at and the whole lending and liquidation stor
   it("open_position, deposit_collateral, borrow: the borrower deposits 10 SOL and borrows 1,000 USDC", async () => {
     const source = ata(collateralMint, borrower.publicKey);
     const destination = ata(debtMint, borrower.publicKey);
-    await send(
-      [
-        createAssociatedTokenAccountIdempotentInstruction(
-          admin.publicKey,
-          source,
-          borrower.publicKey,
-          collateralMint.publicKey,
-        ),
-        createAssociatedTokenAccountIdempotentInstruction(
-          admin.publicKey,
-          destination,
-          borrower.publicKey,
-          debtMint.publicKey,
-        ),
-        createMintToInstruction(
-          collateralMint.publicKey,
-          source,
-          admin.publicKey,
-          BigInt(SOL(10).toString()),
-        ),
-      ],
-      [],
-    );
+    await send([
+      ...tokenAccount(collateralMint.publicKey, borrower.publicKey, SOL(10)),
+      ...tokenAccount(debtMint.publicKey, borrower.publicKey),
+    ]);
     const alice = as(borrower);
     await alice.methods.openPosition().accounts({ market }).rpc();
     position = pda(Buffer.from("position"), market, borrower.publicKey);
@@ -363,20 +328,7 @@ describe("26 plain Anchor: Program.at and the whole lending and liquidation stor
 
   it("kick: refused while safe (PositionSafe); after the price falls to $110 Anchor derives the auction from market.auction_count", async () => {
     const kickerDebt = ata(debtMint, liquidator.publicKey);
-    await send([
-      createAssociatedTokenAccountIdempotentInstruction(
-        admin.publicKey,
-        kickerDebt,
-        liquidator.publicKey,
-        debtMint.publicKey,
-      ),
-      createMintToInstruction(
-        debtMint.publicKey,
-        kickerDebt,
-        admin.publicKey,
-        BigInt(USDC(5_000).toString()),
-      ),
-    ]);
+    await send(tokenAccount(debtMint.publicKey, liquidator.publicKey, USDC(5_000)));
     const bot = as(liquidator);
     const kick = () =>
       bot.methods
@@ -412,14 +364,7 @@ describe("26 plain Anchor: Program.at and the whole lending and liquidation stor
     const bot = as(liquidator);
     const collateralDestination = ata(collateralMint, liquidator.publicKey);
     const debtSource = ata(debtMint, liquidator.publicKey);
-    await send([
-      createAssociatedTokenAccountIdempotentInstruction(
-        admin.publicKey,
-        collateralDestination,
-        liquidator.publicKey,
-        collateralMint.publicKey,
-      ),
-    ]);
+    await send(tokenAccount(collateralMint.publicKey, liquidator.publicKey));
     const top = (await accounts().auction.fetch(auction)).top as BN;
     // A limit under the current price is refused with the IDL's PriceAboveMax.
     await anchorError(

@@ -37,7 +37,8 @@ import { rateAt, scanUnsafe } from "./decide";
 import { BidderIndex, DISCRIMINATORS } from "./account_index";
 import { BidderMetrics } from "./metrics";
 import { Inventory, InventoryStrategy } from "./strategies";
-import { ResilientWs, WsAccount } from "./ws";
+import { ResilientWs } from "./ws";
+import { StubWs } from "../../sdk/testkit/stub_ws";
 import { SOL, USDC } from "../../sdk/testkit/units";
 
 const N_POSITIONS = Number(process.env.BENCH_POSITIONS ?? 100_000);
@@ -144,27 +145,6 @@ class StubChain {
       }),
     };
     return stub as unknown as Connection;
-  }
-}
-
-/** A websocket stand-in: records subscriptions so the bench can deliver notifications. */
-class StubWs {
-  connected = true;
-  reconnects = 0;
-  readonly accountCbs = new Map<string, (acc: WsAccount, slot: number) => void>();
-  private handles = 1;
-  on(): this {
-    return this;
-  }
-  start(): void {}
-  stop(): void {}
-  unsubscribe(): void {}
-  accountSubscribe(key: string, cb: (acc: WsAccount, slot: number) => void): number {
-    this.accountCbs.set(key, cb);
-    return this.handles++;
-  }
-  programSubscribe(): number {
-    return this.handles++;
   }
 }
 
@@ -313,9 +293,13 @@ async function main(): Promise<void> {
     ws: ws as unknown as ResilientWs,
   });
   await bidder.start();
-  const oracleCb = ws.accountCbs.get(oracle.toBase58())!;
+  if (!ws.subscribed(oracle.toBase58())) throw new Error("the bidder did not subscribe to the oracle");
   const deliver = (usd: number): void =>
-    oracleCb({ data: oracleData(usd, Math.floor(Date.now() / 1000)), lamports: 1, owner: "" }, 100);
+    ws.deliver(
+      oracle.toBase58(),
+      { data: oracleData(usd, Math.floor(Date.now() / 1000)), lamports: 1, owner: "" },
+      100,
+    );
   await new Promise((r) => setTimeout(r, 300)); // the warm-up simulation
   const samples: number[] = [];
   for (let i = 0; i < LATENCY_ROUNDS; i++) {

@@ -16,3 +16,4 @@ export * from "./backstop";
 export * from "./surfpool";
 export * from "./tokens";
 export * from "./sdk_chain";
+export * from "./stub_ws";

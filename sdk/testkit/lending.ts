@@ -71,16 +71,19 @@ export class LendingWorld {
     );
   }
 
-  /** Creates a classic SPL mint with the admin as mint authority. */
-  newMint(decimals: number): PublicKey {
+  /**
+   * Creates a mint of `programId` (default the classic SPL Token program; Token-2022 for the specs
+   * that prove it refused) with the admin as mint authority.
+   */
+  newMint(decimals: number, programId: PublicKey = TOKEN_PROGRAM_ID): PublicKey {
     const mint = Keypair.generate();
-    this.mustSend(this.createMintIxs(mint, decimals), [this.admin, mint]);
+    this.mustSend(this.createMintIxs(mint, decimals, programId), [this.admin, mint]);
     return mint.publicKey;
   }
 
-  private createMintIxs(mint: Keypair, decimals: number) {
+  private createMintIxs(mint: Keypair, decimals: number, programId: PublicKey = TOKEN_PROGRAM_ID) {
     const lamports = Number(this.chain.svm.minimumBalanceForRentExemption(BigInt(MINT_SIZE)));
-    return createMintIxs(this.admin.publicKey, mint.publicKey, decimals, lamports);
+    return createMintIxs(this.admin.publicKey, mint.publicKey, decimals, lamports, programId);
   }
 
   /** Creates the market with `params` (default: {@link defaultParams}) at price `usd`. */

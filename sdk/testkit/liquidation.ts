@@ -11,6 +11,7 @@ import {
   auctionPrice,
   AuctionRef,
   borrowIx,
+  cancelAuctionIx,
   decodeAuction,
   depositCollateralIx,
   depositLiquidityIx,
@@ -20,6 +21,7 @@ import {
   openPositionIx,
   repayIx,
   resetAuctionIx,
+  setStopIx,
   takeIx,
 } from "../src";
 import { LendingWorld } from "./lending";
@@ -197,6 +199,27 @@ export class LiquidationWorld extends LendingWorld {
       callerDebtAccount: this.ata(this.ref.debtMint, caller.publicKey),
       oracles: this.oracles,
     });
+  }
+
+  /** A cancel of `auction` (stop level 3) signed by `admin` (default the protocol admin). */
+  cancelIx(auction: PublicKey, admin: PublicKey = this.admin.publicKey): TransactionInstruction {
+    const a = this.auction(auction)!;
+    return cancelAuctionIx({ ...this.ref, admin, auction, position: a.position, kicker: a.kicker });
+  }
+
+  /** The admin sets the protocol's stop level. */
+  setStop(level: number): void {
+    this.mustSend([setStopIx({ admin: this.admin.publicKey }, level)], [this.admin]);
+  }
+
+  /**
+   * The liquidation story's usual start: a borrower with `sol` SOL who borrowed `usdc`, the price
+   * falls to `usd` and the kicker kicks the position. Returns the borrower and the auction.
+   */
+  kickedBorrower(sol = 10, usdc = 1_000, usd = 120): { owner: Keypair; auction: PublicKey } {
+    const owner = this.borrower(sol, usdc);
+    this.setPrice(usd);
+    return { owner, auction: this.kick(owner.publicKey) };
   }
 
   /** A new actor holding `usdc` debt tokens. */

@@ -4,10 +4,12 @@
  * way to stop it under a web3.js connection.
  */
 import BN from "bn.js";
-import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { MINT_SIZE } from "@solana/spl-token";
+import { Connection, Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import * as fs from "fs";
 import { encodePythLegacyPrice, PROGRAM_ID, PYTH_LEGACY_PROGRAM_ID, rentExemptLamports } from "../src";
 import { PROGRAM_SO } from "./program";
+import { createMintIxs } from "./tokens";
 
 /** The embedded validator's handle: the surfnet methods Gavel uses (argument formats found by experiment). */
 export interface SurfnetHandle {
@@ -127,4 +129,39 @@ export function publishLegacyPrice(
     Array.from(data),
     PYTH_LEGACY_PROGRAM_ID.toBase58(),
   );
+}
+
+/** The keys of a market a spec creates on an embedded chain: two new mints and its price account. */
+export interface MarketKeys {
+  /** "SOL": 9 decimals. */
+  collateralMint: Keypair;
+  /** "USDC": 6 decimals. */
+  debtMint: Keypair;
+  /** Where the spec writes the legacy Pyth price ({@link publishLegacyPrice}). */
+  oracle: PublicKey;
+}
+
+/** New {@link MarketKeys}. */
+export function newMarketKeys(): MarketKeys {
+  return {
+    collateralMint: Keypair.generate(),
+    debtMint: Keypair.generate(),
+    oracle: Keypair.generate().publicKey,
+  };
+}
+
+/**
+ * Instructions creating the two classic SPL mints of `keys` (9 and 6 decimals) with `authority` as
+ * payer and mint authority; the transaction needs the authority and both mints as signers.
+ */
+export async function createMarketMintsIxs(
+  connection: Connection,
+  authority: PublicKey,
+  keys: MarketKeys,
+): Promise<TransactionInstruction[]> {
+  const lamports = await connection.getMinimumBalanceForRentExemption(MINT_SIZE);
+  return [
+    ...createMintIxs(authority, keys.collateralMint.publicKey, 9, lamports),
+    ...createMintIxs(authority, keys.debtMint.publicKey, 6, lamports),
+  ];
 }

@@ -7,6 +7,9 @@ export const SOL = (n: number): BN => new BN(Math.round(n * 1e9));
 /** `n` whole debt tokens (6 decimals) in base units. */
 export const USDC = (n: number): BN => new BN(Math.round(n * 1e6));
 
+/** The largest u64 (2^64 − 1): "no limit" for a take's collateral or price, and the amounts at the limit. */
+export const U64_MAX = new BN("18446744073709551615");
+
 /** The oracle price on PRICE_SCALE for `usd` per whole collateral token (9 and 6 decimals). */
 export function priceOf(usd: number): BN {
   return new BN(Math.round(usd * 1e8)).mul(PRICE_SCALE).div(new BN(10).pow(new BN(11)));

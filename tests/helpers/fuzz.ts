@@ -82,11 +82,16 @@ import {
   takeQuote,
   TakeQuoteError,
 } from "../../sdk/src";
-import { defaultParams, LiquidationWorld, programPrice, SendResult, SOL, USDC } from "../../sdk/testkit";
+import {
+  defaultParams,
+  LiquidationWorld,
+  programPrice,
+  SendResult,
+  SOL,
+  U64_MAX,
+  USDC,
+} from "../../sdk/testkit";
 import { rng } from "../../app/sim/paths";
-
-/** u64::MAX. */
-export const U64_MAX = new BN("18446744073709551615");
 
 // ---------------------------------------------------------------------------------------------
 // Seeded PRNG.
