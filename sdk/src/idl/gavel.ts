@@ -5009,11 +5009,15 @@ export type Gavel = {
             "type": "u8"
           },
           {
+            "name": "unearnedRewards",
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                24
+                16
               ]
             }
           }

@@ -52,11 +52,23 @@ fn run(name: &str, args: &[Value]) -> Value {
         },
         "kick_reward" => num(kick_reward(&reward_input(&a))),
         "reset_reward" => num(reset_reward(&reward_input(&a), a(7), a(8))),
+        "unearned_rewards" => num(unearned_rewards(&UnearnedInput {
+            rewards_paid: a(0),
+            initial_tab: a(1),
+            initial_debt: a(2),
+            tab: a(3),
+            debt: a(4),
+        })),
         other => panic!("vector file names an unknown function {other}"),
     }
 }
 
-const FUNCTIONS: &[&str] = &["kick_size", "kick_reward", "reset_reward"];
+const FUNCTIONS: &[&str] = &[
+    "kick_size",
+    "kick_reward",
+    "reset_reward",
+    "unearned_rewards",
+];
 
 #[test]
 fn golden_vectors_match() {
@@ -85,6 +97,8 @@ fn golden_vectors_match() {
         "kick_reward: cumulative per-auction cap",
         "kick_reward: insurance",
         "kick_reward: tip + chip",
+        "unearned_rewards: unearned",
+        "unearned_rewards: earned (penalty collected covers the rewards)",
     ] {
         assert!(binds.contains(label), "no case where {label}");
     }
