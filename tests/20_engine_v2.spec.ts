@@ -682,7 +682,7 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
     });
   });
 
-  // THREAT_MODEL.md F10: a lot that runs out drops its unraised penalty, and the position can be
+  // THREAT_MODEL.md F6: a lot that runs out drops its unraised penalty, and the position can be
   // kicked again; each such cycle used to cost the insurance fund a reward no penalty paid for.
   describe("rewards over a chain of auctions of one position (kick → lot runs out → kick again)", () => {
     it("the rewards of the whole chain never exceed the penalties collected plus one auction's penalty: the cycle does not drain the insurance fund", () => {
