@@ -333,6 +333,9 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       // Alice is at 83.4 % LTV: 3 % + 3.4 points = 6.34 %, inside both bounds.
       expect(ltv.toNumber()).to.be.within(8_330, 8_340);
       expect(a.dMaxBps).to.equal(300 + ltv.toNumber() - 8_000);
+      // AuctionStarted carries the auction's price mode and d_max (no need to read the account).
+      const started = res.events.find((e) => e.name === "auctionStarted")!.data;
+      expect([started.priceMode, started.dMaxBps]).to.deep.equal([PRICE_MODE_ANCHORED, a.dMaxBps]);
       // Partial: exactly what the SDK's sizing moves at the health discount, the penalty on the
       // moved debt only.
       const sized = partialKick({
@@ -518,6 +521,9 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
         lotValue,
       });
       expect(a.dMaxBps).to.equal(want.toNumber());
+      // AuctionReset carries the price mode and the recomputed d_max.
+      const ev = res.events.find((e) => e.name === "auctionReset")!.data;
+      expect([ev.priceMode, ev.dMaxBps]).to.deep.equal([PRICE_MODE_ANCHORED, want.toNumber()]);
       expect(w.expectedPrice(auction).toString()).to.equal(
         mid.muln(9_950).addn(9_999).divn(10_000).toString(),
       );

@@ -350,6 +350,11 @@ const AUCTION = [
   ["auction", P],
   ["id", "u64"],
 ];
+// The auction's price mode and discount bound, as stored in the Auction after the kick or reset.
+const AUCTION_MODE = [
+  ["price_mode", "u8", "The auction's price mode (0 Maker curve, 1 anchored), kept for its life."],
+  ["d_max_bps", "u16", "Anchored mode: the auction's largest discount, fixed at the kick or this reset."],
+];
 const PRICE_PAID = ["price", "u64", "Price paid (PRICE_SCALE)."];
 const BOUGHT = ["collateral", "u64", "Collateral bought."];
 const LEFT = [
@@ -410,6 +415,7 @@ const events = [
     ["top", "u64", "Start price (PRICE_SCALE)."],
     ["oracle_price", "u64", "Oracle price at the kick (PRICE_SCALE)."],
     ["reward", "u64", "Kicker reward paid from the insurance fund."],
+    ...AUCTION_MODE,
     TS,
   ]),
   ev("AuctionTaken", "A bidder bought collateral from an auction (`take` or a flash take's `take_end`).", [
@@ -420,6 +426,7 @@ const events = [
     ["top", "u64", "New start price (PRICE_SCALE)."],
     ["tab", "u64"], ["lot", "u64"],
     ["reward", "u64", "Reward paid to the caller from the insurance fund."],
+    ...AUCTION_MODE,
     TS,
   ]),
   ev("AuctionSettled", "An auction closed. `reason`: 0 tab raised in full, 1 collateral exhausted, 2 cancelled.", [

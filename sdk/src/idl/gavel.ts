@@ -5738,6 +5738,14 @@ export type Gavel = {
             "type": "u64"
           },
           {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "dMaxBps",
+            "type": "u16"
+          },
+          {
             "name": "unixTimestamp",
             "type": "i64"
           }
@@ -5828,6 +5836,14 @@ export type Gavel = {
           {
             "name": "reward",
             "type": "u64"
+          },
+          {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "dMaxBps",
+            "type": "u16"
           },
           {
             "name": "unixTimestamp",

@@ -203,6 +203,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         top,
         oracle_price: prices.mid,
         reward,
+        price_mode: auction.price_mode,
+        d_max_bps: auction.d_max_bps,
         unix_timestamp: now.unix_timestamp,
     }
     .emit();
