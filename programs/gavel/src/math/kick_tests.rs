@@ -246,6 +246,71 @@ fn a_kick_and_any_resets_pay_at_most_the_penalty() {
     }
 }
 
+/// A chain of auctions of one position, as the program runs it: each kick starts `rewards_paid` at
+/// the carried unearned rewards, the kick and resets pay under the per-auction cap, the auction
+/// raises a random part of its tab (debt first), and the settlement carries
+/// [`unearned_rewards`] on. Whatever runs out, the rewards paid never exceed the penalties
+/// collected plus the largest penalty of the chain.
+#[test]
+fn a_chain_of_auctions_pays_at_most_the_penalties_collected_plus_one_penalty() {
+    let mut rng = Rng(0x0c4a_1105);
+    for _ in 0..5_000 {
+        let (tip, chip_bps) = (rng.below(1 << 30), rng.below(1_001));
+        let (mut carry, mut rewards, mut collected, mut largest) = (0u64, 0u64, 0u64, 0u64);
+        for _ in 0..1 + rng.below(12) {
+            let debt = 1 + rng.below(1 << 36);
+            let tab = mul_div_ceil(debt, BPS + rng.below(2_000), BPS).unwrap();
+            largest = largest.max(tab - debt);
+            let mut r = RewardInput {
+                tip,
+                chip_bps,
+                tab,
+                debt,
+                initial_penalty: tab - debt,
+                rewards_paid: carry,
+                insurance: u64::MAX,
+            };
+            for i in 0..=rng.below(4) {
+                let paid = if i == 0 {
+                    kick_reward(&r)
+                } else {
+                    reset_reward(&r, u64::MAX, 0)
+                };
+                r.rewards_paid += paid;
+                rewards += paid;
+            }
+            // Raised: nothing, part of the debt, the debt and part of the penalty, or all of it.
+            let raised = match rng.below(4) {
+                0 => 0,
+                1 => rng.below(debt),
+                2 => debt + rng.below(tab - debt + 1),
+                _ => tab,
+            };
+            let debt_left = debt - raised.min(debt);
+            collected += raised - (debt - debt_left);
+            carry = unearned_rewards(&UnearnedInput {
+                rewards_paid: r.rewards_paid,
+                initial_tab: tab,
+                initial_debt: debt,
+                tab: tab - raised,
+                debt: debt_left,
+            });
+            assert_eq!(
+                carry,
+                (r.rewards_paid).saturating_sub(raised - (debt - debt_left))
+            );
+            assert!(
+                rewards <= collected + carry,
+                "{rewards} > {collected} + {carry}"
+            );
+            assert!(
+                carry <= largest,
+                "carry {carry} > largest penalty {largest}"
+            );
+        }
+    }
+}
+
 #[test]
 fn kick_sizes_respect_the_hole_and_the_position() {
     let mut rng = Rng(0xdead_beef);
