@@ -1,6 +1,7 @@
 //! Host tests of kick sizing and rewards: the shared golden vectors (`tests/vectors/kick.json`,
 //! computed by `scripts/gen-kick-vectors.py` with exact integers), readable examples and seeded
-//! properties (a kick plus any number of resets never pays more than the penalty).
+//! properties (a kick plus any number of resets never pays more than the penalty; a chain of
+//! auctions of one position never more than the penalties collected plus one penalty).
 
 use super::*;
 use crate::math::test_support::{num, u, Golden};
