@@ -36,6 +36,8 @@ FORMAT = [
     'the KickError name ("Safe", "HoleFull", "Dusty", "Overflow").',
     "kick_reward args: [tip, chip_bps, tab, debt, initial_penalty, rewards_paid, insurance] (RewardInput);",
     "reset_reward args: the same seven, then [lot_value, dust]; expected is a u64 decimal string.",
+    "unearned_rewards args: [rewards_paid, initial_tab, initial_debt, tab, debt] (UnearnedInput);",
+    "expected is a u64 decimal string.",
     "binds names the rule that decided the case (documentation only; the tests ignore it).",
 ]
 
@@ -139,7 +141,20 @@ def reset_reward(tip, chip_bps, tab, debt, initial_penalty, rewards_paid, insura
     return kick_reward(tip, chip_bps, tab, debt, initial_penalty, rewards_paid, insurance)
 
 
-FUNCS = {"kick_size": kick_size, "kick_reward": kick_reward, "reset_reward": reset_reward}
+def unearned_rewards(rewards_paid, initial_tab, initial_debt, tab, debt):
+    # Proceeds repay the debt first: the penalty collected is what was raised beyond the debt.
+    penalty_collected = max(max(initial_tab - tab, 0) - max(initial_debt - debt, 0), 0)
+    if rewards_paid <= penalty_collected:
+        return "0", "earned (penalty collected covers the rewards)"
+    return str(rewards_paid - penalty_collected), "unearned"
+
+
+FUNCS = {
+    "kick_size": kick_size,
+    "kick_reward": kick_reward,
+    "reset_reward": reset_reward,
+    "unearned_rewards": unearned_rewards,
+}
 
 
 # ---------------------------------------------------------------- inputs
@@ -317,7 +332,34 @@ def reset_reward_cases():
     yield rw(5 * USDC, 10, 1_100 * USDC, 1_000 * USDC, 100 * USDC, 6 * USDC, 994 * USDC) + (5 * USDC, 10 * USDC)
 
 
-CASES = {"kick_size": kick_size_cases, "kick_reward": kick_reward_cases, "reset_reward": reset_reward_cases}
+def unearned_cases():
+    # A 20 USDC auction (tab 22, penalty 2) that paid 2 at the kick.
+    yield (2 * USDC, 22 * USDC, 20 * USDC, 0, 0)  # raised in full: earned
+    yield (2 * USDC, 22 * USDC, 20 * USDC, 12 * USDC, 10 * USDC)  # ran out at half the debt: 2 unearned
+    yield (2 * USDC, 22 * USDC, 20 * USDC, 1 * USDC, 0)  # 1 USDC of penalty collected: 1 unearned
+    yield (5 * USDC, 22 * USDC, 20 * USDC, 0, 0)  # carried 3 beyond the penalty: 3 stay unearned
+    yield (0, 22 * USDC, 20 * USDC, 22 * USDC, 20 * USDC)  # nothing paid, nothing raised
+    yield (M, M, 0, 0, 0)
+    yield (M, 0, 0, M, M)
+    yield (M, M, M, 0, 0)
+    yield (0, 0, 0, 0, 0)
+    yield (1, M, M, M, M)
+    for _ in range(300):
+        initial_tab = rng.choice([rng.randint(0, 10**8), rng.randint(0, 10**13), rng.randint(0, M)])
+        initial_debt = rng.choice([initial_tab * BPS // rng.randint(10_000, 15_000), rng.randint(0, initial_tab)])
+        tab = rng.choice([0, 0, rng.randint(0, initial_tab), initial_tab, rng.randint(0, M)])
+        debt = rng.choice([0, min(tab, initial_debt), rng.randint(0, min(tab, initial_debt)), rng.randint(0, M)])
+        penalty = max(initial_tab - initial_debt, 0)
+        paid = rng.choice([0, penalty, rng.randint(0, penalty + 1), rng.randint(0, 3 * penalty + 1), rng.randint(0, M)])
+        yield (min(paid, M), initial_tab, initial_debt, tab, debt)
+
+
+CASES = {
+    "kick_size": kick_size_cases,
+    "kick_reward": kick_reward_cases,
+    "reset_reward": reset_reward_cases,
+    "unearned_rewards": unearned_cases,
+}
 
 
 # ---------------------------------------------------------------- output

@@ -23,7 +23,14 @@ import {
   TakeQuoteError,
 } from "../sdk/src/auction";
 import { anchoredPrice, discountBps, dMaxBps } from "../sdk/src/anchored";
-import { kickReward, KickSizeError, kickSize, resetReward, RewardInput } from "../sdk/src/kick";
+import {
+  kickReward,
+  KickSizeError,
+  kickSize,
+  resetReward,
+  RewardInput,
+  unearnedRewards,
+} from "../sdk/src/kick";
 import { partialKick } from "../sdk/src/partial";
 import { PRICE_MODE_ANCHORED } from "../sdk/src/types";
 import type { Curve } from "../sdk/src/types";
@@ -261,6 +268,16 @@ const KICK_MIRROR: Record<string, (a: string[]) => KickCase["expected"]> = {
   },
   kick_reward: (a) => str(kickReward(rewardOf(a))),
   reset_reward: (a) => str(resetReward(rewardOf(a), u(a[7]), u(a[8]))),
+  unearned_rewards: (a) =>
+    str(
+      unearnedRewards({
+        rewardsPaid: u(a[0]),
+        initialTab: u(a[1]),
+        initialDebt: u(a[2]),
+        tab: u(a[3]),
+        debt: u(a[4]),
+      }),
+    ),
 };
 
 describe("07 kick math mirror: sdk/src/kick.ts sizes kicks and pays rewards exactly like the program", () => {
@@ -279,6 +296,8 @@ describe("07 kick math mirror: sdk/src/kick.ts sizes kicks and pays rewards exac
       "kick_reward: cumulative per-auction cap",
       "kick_reward: insurance",
       "kick_reward: tip + chip",
+      "unearned_rewards: unearned",
+      "unearned_rewards: earned (penalty collected covers the rewards)",
     ])
       expect(binds.has(label), label).to.equal(true);
   });

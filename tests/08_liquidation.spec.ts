@@ -350,6 +350,8 @@ describe("08 liquidation: kick, take, reset, flash take, bad debt (LiteSVM)", ()
       expect(after.tic.toString()).to.equal(w.now.toString());
       expect(ev.reward.toString()).to.equal(USDC(5).add(a.tab.muln(10).divn(10_000)).toString());
       expect(w.balance(w.ata(w.ref.debtMint, caller.publicKey)).toString()).to.equal(ev.reward.toString());
+      // A Maker-mode auction: the event says so, with the d_max its kick stored (unused here).
+      expect([ev.priceMode, ev.dMaxBps]).to.deep.equal([0, after.dMaxBps]);
       expect(w.chain.send([resetIx()], [caller]).error?.code).to.equal(ErrorCode.AuctionResetNotNeeded);
     });
 

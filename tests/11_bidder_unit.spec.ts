@@ -701,6 +701,19 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
       expect(resetRewardAt(market, fresh, px(40)).toString()).to.equal("0"); // lot worth 8 < dust
     });
 
+    // A position whose earlier auction ran out after paying more reward than the penalty it
+    // collected carries the difference (`unearnedRewards`) into its next kick's cap.
+    it("a kick's reward is lowered by the position's unearned rewards (the program's carry)", () => {
+      const pos = { ink: SOL(10), art: USDC(1_000), auctions: 0 }; // tab 1,100, reward 6.1
+      const reward = (unearned: BN): string => {
+        const q = kickQuote(market, { ...pos, unearnedRewards: unearned }, px(120), 0);
+        return "skip" in q ? q.skip : q.reward.toString();
+      };
+      expect(reward(new BN(0))).to.equal(USDC(6.1).toString());
+      expect(reward(USDC(97))).to.equal(USDC(3).toString()); // penalty 100 − 97
+      expect(reward(USDC(150))).to.equal("0");
+    });
+
     it("resetRewardAt equals the program's reset reward on LiteSVM (kick, then resets after the tail)", () => {
       const w = new Arena().setup();
       const b = w.borrower(0.2, 20);
@@ -755,7 +768,8 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
         art.toArrayLike(Buffer, "le", 8),
         new BN(1).toArrayLike(Buffer, "le", 8),
         Buffer.from([254]),
-        Buffer.alloc(24),
+        new BN(7).toArrayLike(Buffer, "le", 8), // unearned_rewards
+        Buffer.alloc(16),
       ]);
 
     it("decodePositionFast equals the SDK's decodePosition", () => {
@@ -769,6 +783,7 @@ describe("11 bidder unit: decisions, sizing, fees, schedule, config (no chain)",
       expect(a.ink.toString()).to.equal(b.ink.toString());
       expect(a.art.toString()).to.equal(b.art.toString());
       expect(a.auctions.toString()).to.equal(b.auctions.toString());
+      expect([a.unearnedRewards.toString(), b.unearnedRewards.toString()]).to.deep.equal(["7", "7"]);
       expect(() => decodePositionFast(Buffer.alloc(121))).to.throw();
     });
 

@@ -130,6 +130,8 @@ describe("18 dashboard (chromium, embedded validator)", function () {
     const text = await row.innerText();
     expect(text).to.contain("tab raised");
     expect(text).to.match(/\t2\t/); // two takes
+    // A Maker-mode auction (its AuctionStarted event's price_mode): priced on the curve.
+    expect(await page.getByTestId("settled-mode").first().innerText()).to.equal("curve");
     expect(await page.getByTestId("settled-discount").first().innerText()).to.match(/^[−+]\d+\.\d{2}%$/);
     expect(await page.getByTestId("bad-debt-total").innerText()).to.equal("0");
     await page.getByTestId("no-auctions").waitFor({ timeout: 10_000 });
@@ -150,6 +152,7 @@ describe("18 dashboard (chromium, embedded validator)", function () {
       // Replayed takes are measured against the oracle at the kick (marked †), not a live read.
       for (const row of await other.getByTestId("take-row").allInnerTexts()) expect(row).to.match(/%†$/);
       expect(await other.getByTestId("settled-row").first().innerText()).to.contain("tab raised");
+      expect(await other.getByTestId("settled-mode").first().innerText()).to.equal("curve");
       await other.close();
     } finally {
       await late.stop();
@@ -218,8 +221,20 @@ describe("18 dashboard (chromium, embedded validator)", function () {
     const owner = await v2.borrower(SOL(20), USDC(2_000));
     await v2.setPrice(120);
     const kicker = new GavelClient(chain.connection, await v2.keeper(USDC(0)));
-    const kicked = (await kicker.kick(v2.addrs.market, owner.publicKey)).auction;
-    const absorbed = (await kicker.absorb(kicked)).events.find((e) => e.name === "auctionAbsorbed")!.data;
+    const kick = await kicker.kick(v2.addrs.market, owner.publicKey);
+    const kicked = kick.auction;
+    const started = kick.events.find((e) => e.name === "auctionStarted")!.data;
+    const absorb = await kicker.absorb(kicked);
+    const absorbed = absorb.events.find((e) => e.name === "auctionAbsorbed")!.data;
+    // The pool bought what raises the tab: the auction settled, and the settled table shows it
+    // anchored with the d_max of its AuctionStarted event.
+    expect(absorb.events.some((e) => e.name === "auctionSettled")).to.equal(true);
+    const mode = page.getByTestId("settled-mode").first();
+    const anchored = `anchored ≤ ${(started.dMaxBps / 100).toFixed(2)}%`;
+    for (let until = Date.now() + 15_000; (await mode.innerText()) !== anchored;) {
+      if (Date.now() > until) throw new Error(`the settled row never showed "${anchored}"`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const after = (await depositor.getBackstop(v2.addrs.market))!;
     expect(after.collateral.toString()).to.equal(absorbed.collateral.toString());
     // What the page must show, from the chain: debt + floor(collateral × $120), per share.

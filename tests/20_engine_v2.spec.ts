@@ -357,6 +357,9 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       // Alice is at 83.4 % LTV: 3 % + 3.4 points = 6.34 %, inside both bounds.
       expect(ltv.toNumber()).to.be.within(8_330, 8_340);
       expect(a.dMaxBps).to.equal(300 + ltv.toNumber() - 8_000);
+      // AuctionStarted carries the auction's price mode and d_max (no need to read the account).
+      const started = res.events.find((e) => e.name === "auctionStarted")!.data;
+      expect([started.priceMode, started.dMaxBps]).to.deep.equal([PRICE_MODE_ANCHORED, a.dMaxBps]);
       // Partial: exactly what the SDK's sizing moves at the health discount, the penalty on the
       // moved debt only.
       const sized = sizeKick(pos, rate, mid, USDC(10), a.dMaxBps);
@@ -530,6 +533,9 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
         lotValue,
       });
       expect(a.dMaxBps).to.equal(want.toNumber());
+      // AuctionReset carries the price mode and the recomputed d_max.
+      const ev = res.events.find((e) => e.name === "auctionReset")!.data;
+      expect([ev.priceMode, ev.dMaxBps]).to.deep.equal([PRICE_MODE_ANCHORED, want.toNumber()]);
       expect(w.expectedPrice(auction).toString()).to.equal(
         mid.muln(9_950).addn(9_999).divn(10_000).toString(),
       );
@@ -662,6 +668,76 @@ describe("20 engine v2: the anchored auction follows the live oracle (LiteSVM)",
       expect(end.badDebt.gtn(0)).to.equal(true);
       expect(last.events.some((e) => e.name === "badDebt")).to.equal(true);
       w.assertVaultsMatchAccounting();
+    });
+  });
+
+  // THREAT_MODEL.md F6: a lot that runs out drops its unraised penalty, and the position can be
+  // kicked again; each such cycle used to cost the insurance fund a reward no penalty paid for.
+  describe("rewards over a chain of auctions of one position (kick → lot runs out → kick again)", () => {
+    it("the rewards of the whole chain never exceed the penalties collected plus one auction's penalty: the cycle does not drain the insurance fund", () => {
+      // A hole of 300 USDC caps each kick at ~273 USDC of debt (penalty ~27), so the position keeps
+      // collateral; a tip of 25 USDC makes each kick's reward most of its auction's penalty.
+      const w = new EngineWorld().setup({ tip: USDC(25), hole: USDC(300) });
+      const b = w.borrower(30, 3_000);
+      const bidder = w.bidder(50_000);
+      const fund0 = w.market().insurance;
+      let rewards = new BN(0);
+      let collected = new BN(0);
+      let carry = new BN(0);
+      let largest = new BN(0);
+      const paid: number[] = [];
+      let usd = 120;
+      for (let cycle = 0; cycle < 5; cycle++) {
+        // The oracle puts the position at ~85 % LTV: unsafe, under the full-kick LTV, so the kick
+        // is partial and the position keeps collateral.
+        w.warp(30);
+        w.post(usd);
+        const [auction] = auctionPda(w.addrs.market, w.market().auctionCount);
+        const kick = w.chain.send([w.kickIx(b.publicKey)], [w.kicker]);
+        expect(kick.ok, `cycle ${cycle}\n${kick.logs.join("\n")}`).to.equal(true);
+        const a = w.auction(auction)!;
+        const reward = kick.events.find((e) => e.name === "auctionStarted")!.data.reward as BN;
+        const penalty = a.initialTab.sub(a.initialDebt);
+        // The kick started the auction's rewards at the position's carried unearned rewards and
+        // zeroed them there; its reward is within the penalty less that carry.
+        expect(a.rewardsPaid.toString(), `cycle ${cycle}`).to.equal(carry.add(reward).toString());
+        expect(w.position(b.publicKey)!.unearnedRewards.toString()).to.equal("0");
+        // Its cap: the penalty less what the position's earlier auctions paid beyond theirs.
+        expect(reward.lte(BN.max(penalty.sub(carry), new BN(0))), `cycle ${cycle}`).to.equal(true);
+        rewards = rewards.add(reward);
+        largest = BN.max(largest, penalty);
+        paid.push(reward.toNumber() / 1e6);
+        // The chain's bound, at every kick: rewards ≤ penalties collected + one auction's penalty.
+        expect(rewards.lte(collected.add(largest)), `cycle ${cycle}: ${rewards}`).to.equal(true);
+        // The oracle falls 20 % before any take (more than d_max): the whole lot raises less than
+        // the debt, so no penalty is collected; the rest of the debt goes back to the position.
+        w.warp(30);
+        w.post(usd * 0.8);
+        const take = w.take(auction, bidder, MAX, MAX);
+        expect(take.ok, take.logs.join("\n")).to.equal(true);
+        const settled = take.events.find((e) => e.name === "auctionSettled")!.data;
+        expect([settled.reason, settled.badDebt.toString()], `cycle ${cycle}`).to.deep.equal([1, "0"]);
+        const raised = settled.raised as BN;
+        const got = raised.gt(a.initialDebt) ? raised.sub(a.initialDebt) : new BN(0);
+        collected = collected.add(got);
+        // What the auction charged beyond the penalty it collected stays with the position.
+        carry = BN.max(carry.add(reward).sub(got), new BN(0));
+        const pos = w.position(b.publicKey)!;
+        expect(pos.unearnedRewards.toString(), `cycle ${cycle}`).to.equal(carry.toString());
+        expect(pos.ink.gtn(0)).to.equal(true);
+        w.assertVaultsMatchAccounting();
+        // Next cycle: the oracle recovers to where the position is at ~85 % LTV again.
+        const debt = debtFromArt(pos.art, w.market().rate)!;
+        usd = debt.toNumber() / 1e6 / ((0.85 * pos.ink.toNumber()) / 1e9);
+      }
+      // No penalty was ever collected; the fund paid the rewards and nothing else: the first
+      // kick's, then nothing, as no later auction's penalty exceeds what is carried (without the
+      // carry every kick pays 25.3 USDC: 126.5 USDC over the five cycles).
+      expect(paid).to.deep.equal([25.3, 1.972728, 0, 0, 0]);
+      expect(collected.toString()).to.equal("0");
+      expect(fund0.sub(w.market().insurance).toString()).to.equal(rewards.toString());
+      expect(rewards.lte(largest), `rewards ${rewards}`).to.equal(true);
+      expect(paid[0]).to.be.greaterThan(25); // the first kick was paid
     });
   });
 

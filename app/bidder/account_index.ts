@@ -7,6 +7,7 @@
 import BN from "bn.js";
 import { PublicKey } from "@solana/web3.js";
 import {
+  AUCTION_LAYOUT,
   AuctionAccount,
   decodeAuction,
   decodeMarket,
@@ -14,6 +15,7 @@ import {
   MarketAccount,
   OracleKind,
   OraclePriceData,
+  POSITION_LAYOUT,
   priceFromPyth,
   readPriceUpdateV2,
   readPythLegacy,
@@ -52,16 +54,18 @@ export interface PositionEntry {
   art: BN;
   /** Live auctions of the position. */
   auctions: number;
+  /**
+   * Rewards its settled auctions paid beyond the penalty they collected, which lower its next
+   * kick's reward (the program's `Position.unearned_rewards`); absent when 0, as it nearly always is.
+   */
+  unearnedRewards?: BN;
   slot: number;
 }
 
-/** Offsets of `Position` (8 + market 32 + owner 32 + ink, art, auctions u64 + bump). */
-const POSITION_OWNER = 40;
-const POSITION_INK = 72;
-const POSITION_ART = 80;
-const POSITION_AUCTIONS = 88;
+/** Byte offsets of `Position`'s fields (the SDK's generated layout). */
+const AT = POSITION_LAYOUT.offsets;
 /** Size of a `Position` account. */
-export const POSITION_LEN = 8 + 32 + 32 + 8 + 8 + 8 + 1 + 24;
+export const POSITION_LEN = POSITION_LAYOUT.len;
 
 function u64At(data: Buffer, offset: number): BN {
   return new BN(data.subarray(offset, offset + 8), "le");
@@ -77,16 +81,18 @@ export function decodePositionFast(data: Buffer): {
   ink: BN;
   art: BN;
   auctions: BN;
+  unearnedRewards: BN;
 } {
   if (data.length < POSITION_LEN || accountKind(data) !== "position") {
     throw new Error("not a Position account");
   }
   return {
-    market: new PublicKey(data.subarray(8, 40)),
-    owner: new PublicKey(data.subarray(POSITION_OWNER, POSITION_OWNER + 32)),
-    ink: u64At(data, POSITION_INK),
-    art: u64At(data, POSITION_ART),
-    auctions: u64At(data, POSITION_AUCTIONS),
+    market: new PublicKey(data.subarray(AT.market, AT.market + 32)),
+    owner: new PublicKey(data.subarray(AT.owner, AT.owner + 32)),
+    ink: u64At(data, AT.ink),
+    art: u64At(data, AT.art),
+    auctions: u64At(data, AT.auctions),
+    unearnedRewards: u64At(data, AT.unearnedRewards),
   };
 }
 
@@ -266,22 +272,25 @@ export class BidderIndex {
       return m ? { kind: "market", market: this.upsertMarket(m.address, data, slot) } : { kind: "ignored" };
     }
     if (kind === "position") {
-      const m = this.markets.get(new PublicKey(data.subarray(8, 40)).toBase58());
+      const m = this.markets.get(new PublicKey(data.subarray(AT.market, AT.market + 32)).toBase58());
       if (!m) return { kind: "ignored" };
       const old = m.positions.get(pubkey);
       if (old && slot < old.slot) return { kind: "ignored" };
       if (data.length < POSITION_LEN) return { kind: "ignored" };
+      const unearned = u64At(data, AT.unearnedRewards);
       m.positions.set(old ? pubkey : flat(pubkey), {
-        owner: data.toString("latin1", POSITION_OWNER, POSITION_OWNER + 32),
-        ink: u64At(data, POSITION_INK),
-        art: u64At(data, POSITION_ART),
-        auctions: Number(data.readBigUInt64LE(POSITION_AUCTIONS)),
+        owner: data.toString("latin1", AT.owner, AT.owner + 32),
+        ink: u64At(data, AT.ink),
+        art: u64At(data, AT.art),
+        auctions: Number(data.readBigUInt64LE(AT.auctions)),
+        ...(unearned.isZero() ? {} : { unearnedRewards: unearned }),
         slot,
       });
       return { kind: "position", market: m, key: pubkey };
     }
     if (kind === "auction") {
-      const m = this.markets.get(new PublicKey(data.subarray(8, 40)).toBase58());
+      const at = AUCTION_LAYOUT.offsets.market;
+      const m = this.markets.get(new PublicKey(data.subarray(at, at + 32)).toBase58());
       if (!m) return { kind: "ignored" };
       const old = m.auctions.get(pubkey);
       if (old && slot < old.slot) return { kind: "ignored" };

@@ -133,10 +133,25 @@ export interface KickQuote {
   tab: BN;
   lot: BN;
   top: BN;
-  /** `min(tip + chip × tab, tab − debt, insurance)` (SDK `kickReward`): paid to the kicker. */
+  /**
+   * `min(tip + chip × tab, tab − debt, penalty − the position's unearned rewards, insurance)`
+   * (SDK `kickReward`): paid to the kicker.
+   */
   reward: BN;
   /** Only part of the position fits under the hole. */
   partial: boolean;
+}
+
+/**
+ * What a kick reads of a position: its collateral, normalized debt, live auctions, and the
+ * rewards its settled auctions paid beyond the penalty they collected (`unearnedRewards`, 0 when
+ * absent), which the program counts against the new auction's penalty.
+ */
+export interface KickPosition {
+  ink: BN;
+  art: BN;
+  auctions: number | BN;
+  unearnedRewards?: BN;
 }
 
 /**
@@ -160,7 +175,7 @@ const KICK_SKIP: Record<KickSizeErrorReason, KickSkip> = {
  */
 export function kickQuote(
   market: KickMarket,
-  position: { ink: BN; art: BN; auctions: number | BN },
+  position: KickPosition,
   price: BN,
   nowSecs: number,
 ): KickQuote | { skip: KickSkip } {
@@ -189,7 +204,7 @@ export function kickQuote(
     tab: size.tab,
     debt: size.debt,
     initialPenalty: size.tab.sub(size.debt),
-    rewardsPaid: ZERO,
+    rewardsPaid: position.unearnedRewards ?? ZERO,
     insurance: market.insurance,
   });
   const { debt, tab, ink: lot, top } = size;
@@ -502,7 +517,7 @@ export type KickDecision =
  */
 export function decideKick(
   market: KickMarket,
-  position: { ink: BN; art: BN; auctions: number | BN },
+  position: KickPosition,
   price: BN,
   nowSecs: number,
   fees: FeePolicy,

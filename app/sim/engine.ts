@@ -827,13 +827,12 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     );
     if (!res.ok) return null;
     const ev = res.events.find((e) => e.name === "auctionStarted")!;
-    const started = decodeAuction(w.chain.data(addr)!);
     if (expected) {
       kickSizeChecks++;
       if (
         !expected.debt.eq(ev.data.debt) ||
         !expected.ink.eq(ev.data.lot) ||
-        !expected.dMaxBps.eqn(started.dMaxBps)
+        !expected.dMaxBps.eqn(ev.data.dMaxBps)
       )
         kickSizeMismatches++;
     } else kickSizeMismatches++; // the keeper expected a refusal

@@ -23,6 +23,7 @@ import {
   fetchPositions,
   GavelEvent,
   isAnchored,
+  PRICE_MODE_ANCHORED,
   ltvBps,
   MarketAccount,
   needsResetAt,
@@ -77,14 +78,25 @@ const amount = (x: BN, decimals: number): number => num(x) / 10 ** decimals;
 const short = (key: string): string => `${key.slice(0, 4)}…${key.slice(-4)}`;
 
 /** Events the dashboard turns into rows. */
-const TRACKED = new Set(["auctionStarted", "auctionTaken", "auctionSettled", "auctionAbsorbed"]);
-type TrackedEvent = GavelEvent<"auctionStarted" | "auctionTaken" | "auctionSettled" | "auctionAbsorbed">;
+const TRACKED = new Set([
+  "auctionStarted",
+  "auctionReset",
+  "auctionTaken",
+  "auctionSettled",
+  "auctionAbsorbed",
+]);
+type TrackedEvent = GavelEvent<
+  "auctionStarted" | "auctionReset" | "auctionTaken" | "auctionSettled" | "auctionAbsorbed"
+>;
 const isTracked = (e: GavelEvent): e is TrackedEvent => TRACKED.has(e.name);
 
 interface KickInfo {
   market: string;
   time: number;
   oraclePrice: number;
+  /** The auction's price mode and `d_max` (of the kick, then of the last reset), from the events. */
+  anchored: boolean;
+  dMaxBps: number;
 }
 
 interface TakeTotals {
@@ -460,7 +472,12 @@ export class Indexer {
         market,
         time: num(e.data.unixTimestamp),
         oraclePrice: this.humanPrice(e.data.oraclePrice, state.account),
+        anchored: e.data.priceMode === PRICE_MODE_ANCHORED,
+        dMaxBps: e.data.dMaxBps,
       });
+    } else if (e.name === "auctionReset") {
+      const kick = this.kicks.get(auction);
+      if (kick) kick.dMaxBps = e.data.dMaxBps;
     } else if (e.name === "auctionTaken" && state) {
       let oracle: number | null = null;
       let source: TakeView["oracleSource"] = null;
@@ -512,6 +529,8 @@ export class Indexer {
         auction,
         id: num(e.data.id),
         reason: settleReasonName(e.data.reason),
+        mode: kick ? (kick.anchored ? "anchored" : "maker") : null,
+        dMaxBps: kick?.anchored ? kick.dMaxBps : null,
         raised: amount(e.data.raised, m.debtDecimals),
         returnedCollateral: amount(e.data.returnedCollateral, m.collateralDecimals),
         badDebt: amount(e.data.badDebt, m.debtDecimals),

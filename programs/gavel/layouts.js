@@ -201,8 +201,16 @@ const accounts = [
       f("art", "u64", "Normalized debt: debt = art × market.rate / RATE_SCALE."),
       f("auctions", "u64", "Live auctions of this position (it cannot be closed while any is live)."),
       f("bump", "u8", BUMP),
+      f(
+        "unearned_rewards",
+        "u64",
+        "Rewards its settled auctions paid beyond the penalty they collected (a lot that ran out " +
+          "drops its unraised penalty): the next kick starts its auction's `rewards_paid` at this " +
+          "and zeroes it (`math::kick::unearned_rewards`).",
+      ),
     ],
-    { reserved: 24 },
+    // `unearned_rewards` took the first 8 of the original 24 reserved bytes.
+    { reserved: 16 },
   ),
   struct(
     "Auction",
@@ -234,7 +242,13 @@ const accounts = [
         "u64",
         "Debt part of the tab at the kick: the auction's penalty is `initial_tab − initial_debt`.",
       ),
-      f("rewards_paid", "u64", "Rewards paid so far by the kick and every reset; never above the penalty."),
+      f(
+        "rewards_paid",
+        "u64",
+        "Rewards charged to the auction: the position's unearned rewards carried in at the kick, " +
+          "plus what the kick, every reset and absorb paid; the rewards it pays never take it " +
+          "above the penalty.",
+      ),
       f("price_mode", "u8", "The market's `price_mode` at the kick (kept for the auction's life).", {
         ts: "PriceMode",
       }),
@@ -336,6 +350,11 @@ const AUCTION = [
   ["auction", P],
   ["id", "u64"],
 ];
+// The auction's price mode and discount bound, as stored in the Auction after the kick or reset.
+const AUCTION_MODE = [
+  ["price_mode", "u8", "The auction's price mode (0 Maker curve, 1 anchored), kept for its life."],
+  ["d_max_bps", "u16", "Anchored mode: the auction's largest discount, fixed at the kick or this reset."],
+];
 const PRICE_PAID = ["price", "u64", "Price paid (PRICE_SCALE)."];
 const BOUGHT = ["collateral", "u64", "Collateral bought."];
 const LEFT = [
@@ -396,6 +415,7 @@ const events = [
     ["top", "u64", "Start price (PRICE_SCALE)."],
     ["oracle_price", "u64", "Oracle price at the kick (PRICE_SCALE)."],
     ["reward", "u64", "Kicker reward paid from the insurance fund."],
+    ...AUCTION_MODE,
     TS,
   ]),
   ev("AuctionTaken", "A bidder bought collateral from an auction (`take` or a flash take's `take_end`).", [
@@ -406,6 +426,7 @@ const events = [
     ["top", "u64", "New start price (PRICE_SCALE)."],
     ["tab", "u64"], ["lot", "u64"],
     ["reward", "u64", "Reward paid to the caller from the insurance fund."],
+    ...AUCTION_MODE,
     TS,
   ]),
   ev("AuctionSettled", "An auction closed. `reason`: 0 tab raised in full, 1 collateral exhausted, 2 cancelled.", [

@@ -245,7 +245,10 @@ export interface RewardInput {
   debt: BN;
   /** The auction's penalty at the kick: `initialTab − initialDebt`. */
   initialPenalty: BN;
-  /** Rewards its kick and earlier resets already paid. */
+  /**
+   * Rewards charged to the auction: the unearned rewards carried from the position's earlier
+   * auctions (a kick: the position's `unearnedRewards`), plus what its kick and earlier resets paid.
+   */
   rewardsPaid: BN;
   /** The market's insurance fund. */
   insurance: BN;
@@ -277,7 +280,8 @@ export function rewardInputOf(
  * Kicker (or resetter) reward, exactly as the program pays it:
  * `min(tip + floor(tab × chipBps / BPS) (saturating at u64::MAX), tab − debt,
  * initialPenalty − rewardsPaid, insurance)`, each difference 0 when negative. For a kick,
- * `initialPenalty = tab − debt` of the new auction and `rewardsPaid = 0`.
+ * `initialPenalty = tab − debt` of the new auction and `rewardsPaid` = the position's
+ * `unearnedRewards` (see {@link unearnedRewards}).
  */
 export function kickReward(r: RewardInput): BN {
   for (const [name, x] of Object.entries(r)) checkU64(x as BN, name);
@@ -301,4 +305,29 @@ export function resetReward(r: RewardInput, lotValue: BN, dust: BN): BN {
     return new BN(0);
   }
   return kickReward(r);
+}
+
+/** Input of {@link unearnedRewards} (Rust `UnearnedInput`): an auction at its settlement. */
+export interface UnearnedInput {
+  /** Rewards charged to the auction (carried + paid by its kick, resets and absorbs). */
+  rewardsPaid: BN;
+  /** Tab at the kick. */
+  initialTab: BN;
+  /** Debt part of the tab at the kick. */
+  initialDebt: BN;
+  /** Tab not raised (0 when raised in full, or returned to the position with its penalty). */
+  tab: BN;
+  /** Debt part of the unraised tab. */
+  debt: BN;
+}
+
+/**
+ * Rewards an auction charged beyond the penalty it collected, exactly as the program carries
+ * them into the position's next auction: `rewardsPaid − ((initialTab − tab) − (initialDebt −
+ * debt))`, each difference 0 when negative (proceeds repay the debt first).
+ */
+export function unearnedRewards(u: UnearnedInput): BN {
+  for (const [name, x] of Object.entries(u)) checkU64(x as BN, name);
+  const sub = (a: BN, b: BN): BN => (a.gt(b) ? a.sub(b) : ZERO);
+  return sub(u.rewardsPaid, sub(sub(u.initialTab, u.tab), sub(u.initialDebt, u.debt))).clone();
 }

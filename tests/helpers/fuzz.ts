@@ -256,6 +256,15 @@ export function mintSupply(data: Buffer): BN {
 }
 
 /** What the invariant checker needs to know besides the chain. */
+/** The rewards of one live auction, counted from the events (see {@link Tracked.rewards}). */
+export interface AuctionRewards {
+  paid: BN;
+  penalty: BN;
+  debt: BN;
+  position: string;
+  carried: BN;
+}
+
 export interface Tracked {
   /** Every position address ever opened in the market (closed ones are skipped). */
   positions: PublicKey[];
@@ -266,11 +275,17 @@ export interface Tracked {
   /** Auctions settled since the last check (must be closed). */
   closed?: PublicKey[];
   /**
-   * Per live auction: the rewards its `AuctionStarted` and `AuctionReset` events paid, and its
-   * penalty at the kick (`tab − debt` of `AuctionStarted`), counted from the events independently
-   * of the program's `rewards_paid`.
+   * Per live auction: the rewards its `AuctionStarted` and `AuctionReset` events paid, its penalty
+   * and debt at the kick (`tab − debt` and `debt` of `AuctionStarted`), its position and the
+   * unearned rewards it carried in from that position, counted from the events independently of
+   * the program's `rewards_paid`.
    */
-  rewards?: Map<string, { paid: BN; penalty: BN }>;
+  rewards?: Map<string, AuctionRewards>;
+  /**
+   * Per position: the unearned rewards its settled auctions left (rewards charged beyond the
+   * penalty collected), modelled from the events; the program's `unearned_rewards` must match.
+   */
+  unearned?: Map<string, BN>;
   /** Withdrawal request addresses of the LPs (absent ones are skipped). */
   requests?: PublicKey[];
 }
@@ -327,6 +342,9 @@ export function checkInvariants(arena: Arena, tracked: Tracked): void {
     if (!pos.market.equals(arena.addrs.market)) fail(`position ${p} of another market`);
     ink = ink.add(pos.ink);
     art = art.add(pos.art);
+    const unearned = tracked.unearned?.get(p.toBase58()) ?? new BN(0);
+    if (tracked.unearned && !pos.unearnedRewards.eq(unearned))
+      fail(`position ${p} unearned_rewards ${pos.unearnedRewards} != modelled ${unearned}`);
     if (!pos.art.isZero()) {
       const debt = debtFromArt(pos.art, m.rate)!;
       if (debt.lt(m.params.dust)) fail(`position ${p} debt ${debt} below dust`);
@@ -349,11 +367,16 @@ export function checkInvariants(arena: Arena, tracked: Tracked): void {
     if (au.id.gte(m.auctionCount)) fail(`auction ${key} id beyond auction_count`);
     if (au.initialDebt.gt(au.initialTab)) fail(`auction ${key} initial debt above initial tab`);
     const penalty = au.initialTab.sub(au.initialDebt);
-    if (au.rewardsPaid.gt(penalty))
-      fail(`auction ${key} paid ${au.rewardsPaid} of rewards > penalty ${penalty}`);
     const seen = tracked.rewards?.get(key);
-    if (seen && !seen.paid.eq(au.rewardsPaid))
-      fail(`auction ${key} rewards_paid ${au.rewardsPaid} != Σ reward events ${seen.paid}`);
+    // What it charged: the position's carried unearned rewards, then what it paid out, within the
+    // penalty (so never above the larger of the two).
+    const carried = seen?.carried ?? new BN(0);
+    if (au.rewardsPaid.gt(BN.max(penalty, carried)))
+      fail(`auction ${key} charged ${au.rewardsPaid} of rewards > penalty ${penalty}`);
+    if (seen && !seen.carried.add(seen.paid).eq(au.rewardsPaid))
+      fail(
+        `auction ${key} rewards_paid ${au.rewardsPaid} != carried ${carried} + Σ reward events ${seen.paid}`,
+      );
     if (seen && !seen.penalty.eq(penalty))
       fail(`auction ${key} penalty ${penalty} != kick event's ${seen.penalty}`);
     const pk = au.position.toBase58();
@@ -586,6 +609,7 @@ export class Fuzzer {
     auctions: new Set(),
     closed: [],
     rewards: new Map(),
+    unearned: new Map(),
     requests: [],
   };
   /** The most recently closed auctions (kept as garbage inputs). */
@@ -1362,16 +1386,41 @@ export class Fuzzer {
     const st = this.stats;
     for (const e of res.events as GavelEvent[]) {
       switch (e.name) {
-        case "auctionStarted":
+        case "auctionStarted": {
           this.tracked.auctions.add((e.data.auction as PublicKey).toBase58());
+          const position = (e.data.position as PublicKey).toBase58();
+          const carried = this.tracked.unearned!.get(position) ?? new BN(0);
+          this.tracked.unearned!.delete(position);
+          const penalty = (e.data.tab as BN).sub(e.data.debt as BN);
+          const reward = e.data.reward as BN;
+          if (reward.gtn(0) && carried.add(reward).gt(penalty))
+            throw new Error(`invariant: kick reward ${reward} > penalty ${penalty} − carried ${carried}`);
           this.tracked.rewards!.set((e.data.auction as PublicKey).toBase58(), {
-            paid: e.data.reward as BN,
-            penalty: (e.data.tab as BN).sub(e.data.debt as BN),
+            paid: reward,
+            penalty,
+            debt: e.data.debt as BN,
+            position,
+            carried,
           });
           st.kicks++;
           st.rewardsPaid = st.rewardsPaid.add(e.data.reward as BN);
           break;
-        case "auctionSettled":
+        }
+        case "auctionSettled": {
+          const r = this.tracked.rewards!.get((e.data.auction as PublicKey).toBase58());
+          if (r) {
+            // Penalty collected: proceeds beyond the debt; a cancel turns the rest back into debt,
+            // penalty included, so it counts whole. The rest of what it charged stays unearned.
+            const raised = e.data.raised as BN;
+            const collected =
+              e.data.reason === 2 ? r.penalty : raised.gt(r.debt) ? raised.sub(r.debt) : new BN(0);
+            const left = r.carried.add(r.paid).sub(collected);
+            if (left.gtn(0))
+              this.tracked.unearned!.set(
+                r.position,
+                (this.tracked.unearned!.get(r.position) ?? new BN(0)).add(left),
+              );
+          }
           this.tracked.auctions.delete((e.data.auction as PublicKey).toBase58());
           this.closedAuctions.push(e.data.auction as PublicKey);
           if (this.closedAuctions.length > 16) this.closedAuctions.shift();
@@ -1379,6 +1428,10 @@ export class Fuzzer {
           this.tracked.rewards!.delete((e.data.auction as PublicKey).toBase58());
           st.settled++;
           if (e.data.reason === 2) st.cancels++;
+          break;
+        }
+        case "positionClosed":
+          this.tracked.unearned!.delete((e.data.position as PublicKey).toBase58());
           break;
         case "auctionTaken":
           st.takes++;
@@ -1389,8 +1442,10 @@ export class Fuzzer {
           const r = this.tracked.rewards!.get((e.data.auction as PublicKey).toBase58());
           if (r) {
             r.paid = r.paid.add(e.data.reward as BN);
-            if (r.paid.gt(r.penalty))
-              throw new Error(`invariant: auction rewards ${r.paid} > penalty ${r.penalty}`);
+            if ((e.data.reward as BN).gtn(0) && r.carried.add(r.paid).gt(r.penalty))
+              throw new Error(
+                `invariant: auction rewards ${r.paid} > penalty ${r.penalty} − carried ${r.carried}`,
+              );
           }
           break;
         }

@@ -191,6 +191,12 @@ export interface SettledView {
   id: number;
   /** Tab raised in full, collateral exhausted first (bad debt), or cancelled by the admin. */
   reason: "raised" | "exhausted" | "cancelled" | "unknown";
+  /**
+   * How it was priced, from its `AuctionStarted` event (null when the kick was not seen): the
+   * Maker curve or anchored to the oracle, with the `d_max` of its last kick or reset.
+   */
+  mode: "maker" | "anchored" | null;
+  dMaxBps: number | null;
   raised: number;
   returnedCollateral: number;
   badDebt: number;

@@ -440,6 +440,10 @@ pub struct AuctionStarted {
     pub oracle_price: u64,
     /// Kicker reward paid from the insurance fund.
     pub reward: u64,
+    /// The auction's price mode (0 Maker curve, 1 anchored), kept for its life.
+    pub price_mode: u8,
+    /// Anchored mode: the auction's largest discount, fixed at the kick or this reset.
+    pub d_max_bps: u16,
     pub unix_timestamp: i64,
 }
 
@@ -459,6 +463,8 @@ impl Event for AuctionStarted {
         ("top", "u64"),
         ("oracle_price", "u64"),
         ("reward", "u64"),
+        ("price_mode", "u8"),
+        ("d_max_bps", "u16"),
         ("unix_timestamp", "i64"),
     ];
 
@@ -475,6 +481,8 @@ impl Event for AuctionStarted {
             .u64(self.top)
             .u64(self.oracle_price)
             .u64(self.reward)
+            .u8(self.price_mode)
+            .u16(self.d_max_bps)
             .i64(self.unix_timestamp);
     }
 }
@@ -540,6 +548,10 @@ pub struct AuctionReset {
     pub lot: u64,
     /// Reward paid to the caller from the insurance fund.
     pub reward: u64,
+    /// The auction's price mode (0 Maker curve, 1 anchored), kept for its life.
+    pub price_mode: u8,
+    /// Anchored mode: the auction's largest discount, fixed at the kick or this reset.
+    pub d_max_bps: u16,
     pub unix_timestamp: i64,
 }
 
@@ -555,6 +567,8 @@ impl Event for AuctionReset {
         ("tab", "u64"),
         ("lot", "u64"),
         ("reward", "u64"),
+        ("price_mode", "u8"),
+        ("d_max_bps", "u16"),
         ("unix_timestamp", "i64"),
     ];
 
@@ -567,6 +581,8 @@ impl Event for AuctionReset {
             .u64(self.tab)
             .u64(self.lot)
             .u64(self.reward)
+            .u8(self.price_mode)
+            .u16(self.d_max_bps)
             .i64(self.unix_timestamp);
     }
 }

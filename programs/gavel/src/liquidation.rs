@@ -24,7 +24,7 @@ use crate::{
         self,
         anchored::{anchored_price, d_max_bps, discount_bps, DmaxInput},
         auction::{needs_reset, take_quote, ResetInput, TakeError, TakeInput},
-        kick::{kick_reward, reset_reward, RewardInput},
+        kick::{kick_reward, reset_reward, unearned_rewards, RewardInput, UnearnedInput},
     },
     oracle::Now,
     state::{market::PRICE_MODE_ANCHORED, Auction, Market, Position},
@@ -387,6 +387,7 @@ fn settle_if_done(
         return Ok(false);
     };
     position.auctions = position.auctions.saturating_sub(1);
+    carry_unearned(position, auction, auction.tab, auction.debt);
     AuctionSettled {
         market: ids.market,
         auction: ids.auction,
@@ -400,6 +401,24 @@ fn settle_if_done(
     }
     .emit();
     Ok(true)
+}
+
+/// At an auction's settlement: adds to the position the rewards `auction` charged beyond the
+/// penalty it collected (`math::kick::unearned_rewards`, with `tab` and `debt` its part not raised:
+/// the auction's own, or 0 when the position takes the tab back as debt, penalty included), which
+/// its next kick carries into that auction's reward cap. So over any chain of auctions of one
+/// position (a lot that runs out drops its unraised penalty and the position can be kicked
+/// again) the rewards paid never exceed the penalties collected plus the live auction's penalty.
+#[inline(never)]
+pub fn carry_unearned(position: &mut Position, auction: &Auction, tab: u64, debt: u64) {
+    let unearned = unearned_rewards(&UnearnedInput {
+        rewards_paid: auction.rewards_paid,
+        initial_tab: auction.initial_tab,
+        initial_debt: auction.initial_debt,
+        tab,
+        debt,
+    });
+    position.unearned_rewards = position.unearned_rewards.saturating_add(unearned);
 }
 
 /// After proceeds are booked: settles the auction if it is done ([`settle_if_done`]) and closes

@@ -369,11 +369,12 @@ fn market_and_position_layouts_match() {
         art: 4,
         auctions: 6,
         bump: 5,
+        unearned_rewards: 7,
     };
     check_layout(
         &idl,
         &position,
-        json!({ "ink": 3, "art": 4, "bump": 5, "auctions": 6 }),
+        json!({ "ink": 3, "art": 4, "bump": 5, "auctions": 6, "unearned_rewards": 7 }),
     );
 
     let auction = Auction {

@@ -149,6 +149,12 @@ export interface PositionAccount {
   auctions: BN;
   /** Canonical bump of the PDA. */
   bump: number;
+  /**
+   * Rewards its settled auctions paid beyond the penalty they collected (a lot that ran out drops
+   * its unraised penalty): the next kick starts its auction's `rewards_paid` at this and zeroes it
+   * (`math::kick::unearned_rewards`).
+   */
+  unearnedRewards: BN;
 }
 
 /** Decodes a `Position` account's data (checks the discriminator). */
@@ -162,7 +168,7 @@ export function decodePosition(data: Buffer | Uint8Array): PositionAccount {
  */
 export const POSITION_LAYOUT = {
   len: 121,
-  offsets: { market: 8, owner: 40, ink: 72, art: 80, auctions: 88, bump: 96 },
+  offsets: { market: 8, owner: 40, ink: 72, art: 80, auctions: 88, bump: 96, unearnedRewards: 97 },
 } as const;
 
 /** Decoded `Auction` account: a live auction. */
@@ -203,7 +209,11 @@ export interface AuctionAccount {
   bump: number;
   /** Debt part of the tab at the kick: the auction's penalty is `initial_tab − initial_debt`. */
   initialDebt: BN;
-  /** Rewards paid so far by the kick and every reset; never above the penalty. */
+  /**
+   * Rewards charged to the auction: the position's unearned rewards carried in at the kick, plus
+   * what the kick, every reset and absorb paid; the rewards it pays never take it above the
+   * penalty.
+   */
   rewardsPaid: BN;
   /** The market's `price_mode` at the kick (kept for the auction's life). */
   priceMode: PriceMode;

@@ -5009,11 +5009,15 @@ export type Gavel = {
             "type": "u8"
           },
           {
+            "name": "unearnedRewards",
+            "type": "u64"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                24
+                16
               ]
             }
           }
@@ -5734,6 +5738,14 @@ export type Gavel = {
             "type": "u64"
           },
           {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "dMaxBps",
+            "type": "u16"
+          },
+          {
             "name": "unixTimestamp",
             "type": "i64"
           }
@@ -5824,6 +5836,14 @@ export type Gavel = {
           {
             "name": "reward",
             "type": "u64"
+          },
+          {
+            "name": "priceMode",
+            "type": "u8"
+          },
+          {
+            "name": "dMaxBps",
+            "type": "u16"
           },
           {
             "name": "unixTimestamp",

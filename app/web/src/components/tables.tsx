@@ -55,6 +55,11 @@ const SETTLED_COLUMNS: Column[] = [
   { label: "time" },
   { label: "auction" },
   { label: "outcome" },
+  {
+    label: "pricing",
+    title:
+      "the Maker curve, or anchored to the live oracle with its largest discount d_max (from the kick and reset events)",
+  },
   { label: "takes", num: true },
   { label: "duration", num: true },
   { label: "raised", num: true },
@@ -114,6 +119,12 @@ export function Takes({
   );
 }
 
+/** How a settled auction was priced: "curve", "anchored ≤ 6.34%", or "—" when its kick was not seen. */
+function pricing(s: SettledView): string {
+  if (s.mode === null) return "—";
+  return s.mode === "maker" ? "curve" : `anchored ≤ ${pct((s.dMaxBps ?? 0) / 10_000)}`;
+}
+
 const REASONS: Record<SettledView["reason"], string> = {
   raised: "tab raised",
   // Bad debt only when the debt part was short; otherwise only part of the penalty went unraised.
@@ -152,6 +163,7 @@ export function Settled({
                   <When t={s.time} now={now} />
                   <td title={s.auction}>#{s.id}</td>
                   <td>{REASONS[s.reason]}</td>
+                  <td data-testid="settled-mode">{pricing(s)}</td>
                   <td class="num">{s.takes}</td>
                   <td class="num">{duration(s.durationSecs)}</td>
                   <td class="num">{amount(s.raised, m?.debtSymbol)}</td>

@@ -11,8 +11,9 @@
 //!
 //! Args: none.
 //! Changes: the lot goes back to the position's collateral and the remaining tab back to its
-//! debt (as art at the current rate, rounded up); `dirt` and `auction_debt` shrink; the auction
-//! closes; emits `AuctionSettled` with reason 2.
+//! debt (as art at the current rate, rounded up); the rewards the auction charged beyond its
+//! penalty stay with the position (`liquidation::carry_unearned`, the penalty counted as
+//! collected since it is owed again); `dirt` and `auction_debt` shrink; the auction closes; emits `AuctionSettled` with reason 2.
 
 use pinocchio::{account_info::AccountInfo, ProgramResult};
 
@@ -23,7 +24,8 @@ use crate::{
     error::GavelError,
     events::{AuctionSettled, Event},
     liquidation::{
-        close_auction, load_auction_scene, reason, require_no_flash, AuctionAccounts, AuctionSlots,
+        carry_unearned, close_auction, load_auction_scene, reason, require_no_flash,
+        AuctionAccounts, AuctionSlots,
     },
     math,
     state::{stop, Config, Reader},
@@ -64,6 +66,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         .checked_add(art)
         .ok_or(GavelError::MathOverflow)?;
     position.auctions = position.auctions.saturating_sub(1);
+    // The whole tab goes back as debt, penalty included: the penalty counts as collected.
+    carry_unearned(position, auction, 0, 0);
     market.art_total = market
         .art_total
         .checked_add(art)

@@ -30,8 +30,10 @@
 //! mode) or `top = oracle` (anchored mode), and `d_max_bps` from the position's LTV bounded by
 //! the lot (`math::anchored::d_max_bps`); the market's newest oracle publish times;
 //! `dirt += tab`; the kicker gets `tip + chip × tab` from the insurance fund, capped by the
-//! auction's penalty and by the fund's balance (`math::kick::kick_reward`, recorded in the
-//! auction's `rewards_paid`); emits `AuctionStarted`.
+//! auction's penalty less the position's `unearned_rewards` (what its earlier auctions paid
+//! beyond the penalty they collected, moved into the auction's `rewards_paid` and zeroed) and by
+//! the fund's balance (`math::kick::kick_reward`, recorded in the auction's `rewards_paid`);
+//! emits `AuctionStarted`.
 
 use pinocchio::{
     account_info::AccountInfo,
@@ -174,12 +176,15 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         flash: 0,
         bump,
         initial_debt: auction_debt,
-        rewards_paid: 0,
+        // The rewards the position's earlier auctions paid beyond the penalty they collected
+        // count against this auction's penalty (`math::kick::unearned_rewards`).
+        rewards_paid: position.unearned_rewards,
         price_mode: p.price_mode,
         // At most `anchor_max_cap_bps` (a u16).
         d_max_bps: size.d_max_bps as u16,
         kicked_at: now.unix_timestamp,
     };
+    position.unearned_rewards = 0;
     let reward = take_reward(market, &mut auction, None)?;
     pay_reward(market, market_info, &reward_to, reward)?;
     auction.store(auction_info)?;
@@ -198,6 +203,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         top,
         oracle_price: prices.mid,
         reward,
+        price_mode: auction.price_mode,
+        d_max_bps: auction.d_max_bps,
         unix_timestamp: now.unix_timestamp,
     }
     .emit();

@@ -70,6 +70,7 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         art: 0,
         auctions: 0,
         bump,
+        unearned_rewards: 0,
     }
     .store(position_info)?;
     PositionOpened {

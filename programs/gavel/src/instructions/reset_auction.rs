@@ -98,6 +98,8 @@ pub fn process(accounts: &[AccountInfo], args: &[u8]) -> ProgramResult {
         tab: auction.tab,
         lot: auction.lot,
         reward,
+        price_mode: auction.price_mode,
+        d_max_bps: auction.d_max_bps,
         unix_timestamp: now.unix_timestamp,
     }
     .emit();

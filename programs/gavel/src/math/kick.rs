@@ -3,7 +3,9 @@
 //!
 //! [`kick_size`] decides whether a position can be kicked and what auction it starts;
 //! [`kick_reward`] and [`reset_reward`] what the kicker or resetter is paid from the insurance
-//! fund. `kick.rs`, `reset_auction.rs` and `liquidation.rs` call them; the TypeScript mirror is
+//! fund, [`unearned_rewards`] what a settled auction's rewards exceeded the penalty it collected
+//! by (carried by the position into its next auction's cap). `kick.rs`, `reset_auction.rs` and
+//! `liquidation.rs` call them; the TypeScript mirror is
 //! `sdk/src/kick.ts` (used by the bidder). Both are checked against the golden vectors in
 //! `tests/vectors/kick.json`, produced by `scripts/gen-kick-vectors.py` with Python's exact
 //! integers.
@@ -301,4 +303,40 @@ pub fn reset_reward(r: &RewardInput, lot_value: u64, dust: u64) -> u64 {
     } else {
         0
     }
+}
+
+/// Input of [`unearned_rewards`]: an auction at its settlement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnearnedInput {
+    /// Rewards charged to the auction: the unearned rewards it carried from the position's
+    /// earlier auctions, plus what its kick, resets and absorbs paid.
+    pub rewards_paid: u64,
+    /// Tab at the kick.
+    pub initial_tab: u64,
+    /// Debt part of the tab at the kick.
+    pub initial_debt: u64,
+    /// Tab not raised (0 when raised in full, or when the rest goes back to the position as debt
+    /// with its penalty).
+    pub tab: u64,
+    /// Debt part of the unraised tab.
+    pub debt: u64,
+}
+
+/// Rewards an auction charged beyond the penalty it collected:
+///
+/// ```text
+/// penalty collected = (initial_tab − tab) − (initial_debt − debt)   // proceeds repay debt first
+/// unearned = rewards_paid − penalty collected                       // each difference 0 if negative
+/// ```
+///
+/// The position carries it into its next auction, whose rewards it lowers (the kick starts that
+/// auction's `rewards_paid` at it): over any chain of auctions of one position the rewards paid
+/// never exceed the penalties collected plus the live auction's own penalty, however often a lot
+/// runs out (its unraised penalty dropped) and the position is kicked again. Never fails.
+#[inline(never)]
+pub fn unearned_rewards(u: &UnearnedInput) -> u64 {
+    let raised = u.initial_tab.saturating_sub(u.tab);
+    let debt_raised = u.initial_debt.saturating_sub(u.debt);
+    u.rewards_paid
+        .saturating_sub(raised.saturating_sub(debt_raised))
 }

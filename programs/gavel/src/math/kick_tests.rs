@@ -1,6 +1,7 @@
 //! Host tests of kick sizing and rewards: the shared golden vectors (`tests/vectors/kick.json`,
 //! computed by `scripts/gen-kick-vectors.py` with exact integers), readable examples and seeded
-//! properties (a kick plus any number of resets never pays more than the penalty).
+//! properties (a kick plus any number of resets never pays more than the penalty; a chain of
+//! auctions of one position never more than the penalties collected plus one penalty).
 
 use super::*;
 use crate::math::test_support::{num, u, Golden};
@@ -52,11 +53,23 @@ fn run(name: &str, args: &[Value]) -> Value {
         },
         "kick_reward" => num(kick_reward(&reward_input(&a))),
         "reset_reward" => num(reset_reward(&reward_input(&a), a(7), a(8))),
+        "unearned_rewards" => num(unearned_rewards(&UnearnedInput {
+            rewards_paid: a(0),
+            initial_tab: a(1),
+            initial_debt: a(2),
+            tab: a(3),
+            debt: a(4),
+        })),
         other => panic!("vector file names an unknown function {other}"),
     }
 }
 
-const FUNCTIONS: &[&str] = &["kick_size", "kick_reward", "reset_reward"];
+const FUNCTIONS: &[&str] = &[
+    "kick_size",
+    "kick_reward",
+    "reset_reward",
+    "unearned_rewards",
+];
 
 #[test]
 fn golden_vectors_match() {
@@ -85,6 +98,8 @@ fn golden_vectors_match() {
         "kick_reward: cumulative per-auction cap",
         "kick_reward: insurance",
         "kick_reward: tip + chip",
+        "unearned_rewards: unearned",
+        "unearned_rewards: earned (penalty collected covers the rewards)",
     ] {
         assert!(binds.contains(label), "no case where {label}");
     }
@@ -229,6 +244,71 @@ fn a_kick_and_any_resets_pay_at_most_the_penalty() {
             total += paid;
         }
         assert!(total <= penalty, "{total} > {penalty}");
+    }
+}
+
+/// A chain of auctions of one position, as the program runs it: each kick starts `rewards_paid` at
+/// the carried unearned rewards, the kick and resets pay under the per-auction cap, the auction
+/// raises a random part of its tab (debt first), and the settlement carries
+/// [`unearned_rewards`] on. Whatever runs out, the rewards paid never exceed the penalties
+/// collected plus the largest penalty of the chain.
+#[test]
+fn a_chain_of_auctions_pays_at_most_the_penalties_collected_plus_one_penalty() {
+    let mut rng = Rng(0x0c4a_1105);
+    for _ in 0..5_000 {
+        let (tip, chip_bps) = (rng.below(1 << 30), rng.below(1_001));
+        let (mut carry, mut rewards, mut collected, mut largest) = (0u64, 0u64, 0u64, 0u64);
+        for _ in 0..1 + rng.below(12) {
+            let debt = 1 + rng.below(1 << 36);
+            let tab = mul_div_ceil(debt, BPS + rng.below(2_000), BPS).unwrap();
+            largest = largest.max(tab - debt);
+            let mut r = RewardInput {
+                tip,
+                chip_bps,
+                tab,
+                debt,
+                initial_penalty: tab - debt,
+                rewards_paid: carry,
+                insurance: u64::MAX,
+            };
+            for i in 0..=rng.below(4) {
+                let paid = if i == 0 {
+                    kick_reward(&r)
+                } else {
+                    reset_reward(&r, u64::MAX, 0)
+                };
+                r.rewards_paid += paid;
+                rewards += paid;
+            }
+            // Raised: nothing, part of the debt, the debt and part of the penalty, or all of it.
+            let raised = match rng.below(4) {
+                0 => 0,
+                1 => rng.below(debt),
+                2 => debt + rng.below(tab - debt + 1),
+                _ => tab,
+            };
+            let debt_left = debt - raised.min(debt);
+            collected += raised - (debt - debt_left);
+            carry = unearned_rewards(&UnearnedInput {
+                rewards_paid: r.rewards_paid,
+                initial_tab: tab,
+                initial_debt: debt,
+                tab: tab - raised,
+                debt: debt_left,
+            });
+            assert_eq!(
+                carry,
+                (r.rewards_paid).saturating_sub(raised - (debt - debt_left))
+            );
+            assert!(
+                rewards <= collected + carry,
+                "{rewards} > {collected} + {carry}"
+            );
+            assert!(
+                carry <= largest,
+                "carry {carry} > largest penalty {largest}"
+            );
+        }
     }
 }
 

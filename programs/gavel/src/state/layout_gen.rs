@@ -427,15 +427,19 @@ pub struct Position {
     pub auctions: u64,
     /// Canonical bump of the PDA.
     pub bump: u8,
+    /// Rewards its settled auctions paid beyond the penalty they collected (a lot that ran out
+    /// drops its unraised penalty): the next kick starts its auction's `rewards_paid` at this and
+    /// zeroes it (`math::kick::unearned_rewards`).
+    pub unearned_rewards: u64,
 }
 
 impl Position {
     /// `sha256("account:Position")[..8]`.
     pub const DISCRIMINATOR: [u8; 8] = discriminator::account("Position");
     /// Bytes reserved after the fields for future versions (zero).
-    pub const RESERVED: usize = 24;
+    pub const RESERVED: usize = 16;
     /// Account size: discriminator + fields + reserved.
-    pub const LEN: usize = 8 + 89 + Self::RESERVED;
+    pub const LEN: usize = 8 + 97 + Self::RESERVED;
 
     /// Decodes account bytes (discriminator not checked here).
     pub fn read(data: &[u8]) -> Result<Self, GavelError> {
@@ -447,6 +451,7 @@ impl Position {
             art: r.u64()?,
             auctions: r.u64()?,
             bump: r.u8()?,
+            unearned_rewards: r.u64()?,
         })
     }
 
@@ -462,7 +467,8 @@ impl Position {
             .u64(self.ink)
             .u64(self.art)
             .u64(self.auctions)
-            .u8(self.bump);
+            .u8(self.bump)
+            .u64(self.unearned_rewards);
         Ok(())
     }
 }
@@ -506,7 +512,9 @@ pub struct Auction {
     pub bump: u8,
     /// Debt part of the tab at the kick: the auction's penalty is `initial_tab − initial_debt`.
     pub initial_debt: u64,
-    /// Rewards paid so far by the kick and every reset; never above the penalty.
+    /// Rewards charged to the auction: the position's unearned rewards carried in at the kick, plus
+    /// what the kick, every reset and absorb paid; the rewards it pays never take it above the
+    /// penalty.
     pub rewards_paid: u64,
     /// The market's `price_mode` at the kick (kept for the auction's life).
     pub price_mode: u8,
