@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // Rewrites the README's instruction, event and error tables from idl/gavel.json (between
-// `<!-- idl:NAME -->` and `<!-- /idl:NAME -->` markers), so the docs cannot drift from the
-// program. `--check` fails if README.md is stale.
+// `<!-- idl:NAME -->` and `<!-- /idl:NAME -->` markers) and its compute-unit table from
+// bench/cu.json (`<!-- bench:cu -->`, which `npm run bench` rewrites), so the docs cannot drift
+// from the program or the measurements. `--check` fails if README.md is stale.
 const fs = require("fs");
 const path = require("path");
 
 const root = path.join(__dirname, "..");
 const idl = JSON.parse(fs.readFileSync(path.join(root, "idl/gavel.json"), "utf8"));
+const cu = JSON.parse(fs.readFileSync(path.join(root, "bench/cu.json"), "utf8"));
+// bench/cu.json's variants of an instruction: `<name>_<variant>` → "`<name>` (<what it measures>)".
+const CU_VARIANTS = { anchored: "anchored", funded: "with a backstop interest share" };
 const readmePath = path.join(root, "README.md");
 const readme = fs.readFileSync(readmePath, "utf8");
 
@@ -46,10 +50,27 @@ const tables = {
   ],
 };
 
+const idlNames = Object.fromEntries(idl.instructions.map((ix) => [ix.name, true]));
+const cuLabel = (key) => {
+  const variant = Object.keys(CU_VARIANTS).find((v) => key.endsWith(`_${v}`) && !(key in idlNames));
+  return variant ? `\`${key.slice(0, -variant.length - 1)}\` (${CU_VARIANTS[variant]})` : `\`${key}\``;
+};
+const benchTables = {
+  cu: [
+    "| instruction | compute units |",
+    "|---|---|",
+    ...Object.entries(cu).map(([key, units]) => `| ${cuLabel(key)} | ${units.toLocaleString("en-US")} |`),
+  ],
+};
+
 let out = readme;
-for (const [name, lines] of Object.entries(tables)) {
-  const re = new RegExp(`(<!-- idl:${name} -->\\n)[\\s\\S]*?(<!-- /idl:${name} -->)`);
-  if (!re.test(out)) throw new Error(`README.md has no <!-- idl:${name} --> section`);
+const sections = [
+  ...Object.entries(tables).map(([name, lines]) => [`idl:${name}`, lines]),
+  ...Object.entries(benchTables).map(([name, lines]) => [`bench:${name}`, lines]),
+];
+for (const [name, lines] of sections) {
+  const re = new RegExp(`(<!-- ${name} -->\\n)[\\s\\S]*?(<!-- /${name} -->)`);
+  if (!re.test(out)) throw new Error(`README.md has no <!-- ${name} --> section`);
   out = out.replace(re, `$1${lines.join("\n")}\n$2`);
 }
 if (process.argv.includes("--check")) {
