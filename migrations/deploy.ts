@@ -29,6 +29,7 @@ import BN from "bn.js";
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "util";
 import {
   configPda,
   createMarketIx,
@@ -44,6 +45,7 @@ import {
   updateMarketIx,
 } from "../sdk/src";
 import { AnchorProvider, Wallet } from "@coral-xyz/anchor";
+import { loadKeypair } from "../app/bidder/config";
 import { publishIdl } from "./idl";
 import { deployProgram } from "./loader";
 
@@ -115,8 +117,18 @@ const SMALL_FIELDS = [
   "maxConfBps",
 ];
 
+/** `v` as a public key; `what` names it in the error. */
+function publicKey(v: unknown, what: string): PublicKey {
+  try {
+    return new PublicKey(String(v));
+  } catch {
+    throw new Error(`${what} is not a public key`);
+  }
+}
+
 /** Parses a markets-file params object into `MarketParams`, with a clear error per bad field. */
 export function parseParams(raw: Record<string, unknown>, where: string): MarketParams {
+  if (typeof raw !== "object" || raw === null) throw new Error(`${where}: missing params`);
   const out: Record<string, unknown> = {};
   const need = (k: string): unknown => {
     if (raw[k] === undefined) throw new Error(`${where}: missing params.${k}`);
@@ -141,13 +153,7 @@ export function parseParams(raw: Record<string, unknown>, where: string): Market
       throw new Error(`${where}: params.${k} must be a non-negative integer`);
     out[k] = v;
   }
-  for (const k of KEY_FIELDS) {
-    try {
-      out[k] = new PublicKey(String(need(k)));
-    } catch {
-      throw new Error(`${where}: params.${k} is not a public key`);
-    }
-  }
+  for (const k of KEY_FIELDS) out[k] = publicKey(need(k), `${where}: params.${k}`);
   const c = need("curve") as Record<string, Record<string, string | number>>;
   const bn = (v: string | number | undefined, name: string): BN => {
     if (v === undefined || !/^\d+$/.test(String(v)))
@@ -197,8 +203,8 @@ export async function applyMarkets(
   const lines: string[] = [];
   for (const [i, spec] of specs.entries()) {
     const where = `markets[${i}]`;
-    const collateralMint = new PublicKey(spec.collateralMint);
-    const debtMint = new PublicKey(spec.debtMint);
+    const collateralMint = publicKey(spec.collateralMint, `${where}: collateralMint`);
+    const debtMint = publicKey(spec.debtMint, `${where}: debtMint`);
     const params = parseParams(spec.params, where);
     const [market] = marketPda(collateralMint, debtMint);
     const existing = await connection.getAccountInfo(market);
@@ -230,49 +236,101 @@ export async function applyMarkets(
   return lines;
 }
 
-function arg(name: string, fallback?: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? process.argv[i + 1] : fallback;
-  if (v === undefined) throw new Error(`missing --${name}`);
-  return v;
+/** The command line's flags: `true` for those that take a value. */
+const FLAGS = {
+  rpc: true,
+  ws: true,
+  keypair: true,
+  markets: true,
+  update: false,
+  "skip-program": false,
+  "skip-idl": false,
+  so: true,
+  "program-keypair": true,
+  "max-data-len": true,
+  "in-flight": true,
+} as const;
+
+/** Parsed command line: each flag given, with its value (`true` for a switch). */
+export type DeployArgs = Partial<Record<keyof typeof FLAGS, string | boolean>>;
+
+/**
+ * Parses the command line; throws a one-line error on an unknown flag, a missing value (a value
+ * may not start with `-`) or a positional argument, so a mistyped flag is never silently ignored.
+ */
+export function parseDeployArgs(argv: string[]): DeployArgs {
+  const options = Object.fromEntries(
+    Object.entries(FLAGS).map(([name, takesValue]) => [name, { type: takesValue ? "string" : "boolean" }]),
+  ) as Record<string, { type: "string" | "boolean" }>;
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as DeployArgs;
+  } catch (e) {
+    const known = Object.keys(FLAGS)
+      .map((f) => `--${f}`)
+      .join(", ");
+    throw new Error(`${(e as Error).message.split("\n")[0]} (flags: ${known})`);
+  }
 }
 
 /** `--name <n>` as a positive integer; undefined when the flag is absent. */
-function positiveInt(name: string): number | undefined {
-  if (!process.argv.includes(`--${name}`)) return undefined;
-  const v = Number(arg(name));
-  if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
+function positiveInt(args: DeployArgs, name: "max-data-len" | "in-flight"): number | undefined {
+  if (args[name] === undefined) return undefined;
+  const v = Number(args[name]);
+  if (!Number.isSafeInteger(v) || v <= 0)
+    throw new Error(`--${name} must be a positive integer, got "${args[name]}"`);
   return v;
 }
 
 /** A keypair from a JSON file of its secret key bytes (the `solana-keygen` format). */
-function readKeypair(file: string): Keypair {
+function readKeypair(file: string, flag: string): Keypair {
   const resolved = file.replace(/^~/, process.env.HOME ?? "~");
   if (!fs.existsSync(resolved)) throw new Error(`keypair file not found: ${resolved}`);
-  return Keypair.fromSecretKey(Uint8Array.from(JSON.parse(fs.readFileSync(resolved, "utf8"))));
+  return loadKeypair(resolved, flag);
+}
+
+/** The markets file: read and checked before anything is sent. */
+function readMarketsFile(file: string): MarketSpec[] {
+  if (!fs.existsSync(file)) throw new Error(`markets file not found: ${file}`);
+  let specs: unknown;
+  try {
+    specs = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`markets file ${file} is not valid JSON: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const markets = (specs as { markets?: unknown } | null)?.markets;
+  if (!Array.isArray(markets)) throw new Error(`markets file ${file} must hold {"markets": [...]}`);
+  return markets as MarketSpec[];
 }
 
 async function main(): Promise<void> {
-  const rpc = arg("rpc", "http://127.0.0.1:8899");
-  const admin = readKeypair(arg("keypair", `${process.env.HOME}/.config/solana/id.json`));
-  const wsEndpoint = process.argv.includes("--ws") ? arg("ws") : undefined;
-  const connection = new Connection(rpc, { commitment: "confirmed", wsEndpoint });
-  if (!process.argv.includes("--skip-program")) {
+  const args = parseDeployArgs(process.argv.slice(2));
+  const str = (name: keyof typeof FLAGS, fallback: string) => (args[name] as string | undefined) ?? fallback;
+  const rpc = str("rpc", "http://127.0.0.1:8899");
+  const admin = readKeypair(str("keypair", `${process.env.HOME}/.config/solana/id.json`), "--keypair");
+  const markets = args.markets === undefined ? undefined : readMarketsFile(args.markets as string);
+  const maxDataLen = positiveInt(args, "max-data-len");
+  const inFlight = positiveInt(args, "in-flight");
+  const connection = new Connection(rpc, {
+    commitment: "confirmed",
+    wsEndpoint: args.ws as string | undefined,
+  });
+  if (!args["skip-program"]) {
     const root = path.join(__dirname, "..");
     const programKeypair = readKeypair(
-      arg("program-keypair", path.join(root, "keys/gavel-program-keypair.json")),
+      str("program-keypair", path.join(root, "keys/gavel-program-keypair.json")),
+      "--program-keypair",
     );
     if (!programKeypair.publicKey.equals(PROGRAM_ID)) {
       throw new Error(
         `program keypair is ${programKeypair.publicKey.toBase58()} but the SDK's PROGRAM_ID is ${PROGRAM_ID.toBase58()}`,
       );
     }
-    const soPath = arg("so", path.join(root, "target/deploy/gavel.so"));
+    const soPath = str("so", path.join(root, "target/deploy/gavel.so"));
     if (!fs.existsSync(soPath)) throw new Error(`program file not found: ${soPath}`);
     const deployed = await deployProgram(connection, admin, fs.readFileSync(soPath), {
       programKeypair,
-      maxDataLen: positiveInt("max-data-len"),
-      inFlight: positiveInt("in-flight"),
+      maxDataLen,
+      inFlight,
     });
     console.log(
       deployed.action === "up to date"
@@ -280,9 +338,8 @@ async function main(): Promise<void> {
         : `program ${deployed.programId} ${deployed.action}: ${deployed.transactions} transactions (${deployed.writes} buffer writes) in ${deployed.seconds.toFixed(1)} s`,
     );
   }
-  if (!process.argv.includes("--skip-idl")) console.log(await publishGavelIdl(connection, admin));
-  const marketsFile = process.argv.includes("--markets") ? arg("markets") : undefined;
-  await initializeAndApply(connection, admin, marketsFile, process.argv.includes("--update"));
+  if (!args["skip-idl"]) console.log(await publishGavelIdl(connection, admin));
+  await initializeAndApply(connection, admin, markets, args.update === true);
 }
 
 /** Publishes idl/gavel.json on chain; returns a line saying what happened. */
@@ -294,19 +351,17 @@ async function publishGavelIdl(connection: Connection, admin: Keypair): Promise<
     : `IDL ${r.action} at ${r.address}: ${r.bytes} compressed bytes in ${r.transactions} transactions`;
 }
 
-/** Steps 3 and 4: the Config, then the markets of `marketsFile` (if any). */
+/** Steps 3 and 4: the Config, then the markets of the markets file (if any). */
 async function initializeAndApply(
   connection: Connection,
   admin: Keypair,
-  marketsFile: string | undefined,
+  markets: MarketSpec[] | undefined,
   update: boolean,
 ): Promise<void> {
   const res = await initializeGavel(connection, admin);
   console.log(res.created ? `config created (${res.signature})` : "config already exists", res);
-  if (marketsFile) {
-    if (!fs.existsSync(marketsFile)) throw new Error(`markets file not found: ${marketsFile}`);
-    const specs = JSON.parse(fs.readFileSync(marketsFile, "utf8")) as { markets: MarketSpec[] };
-    for (const line of await applyMarkets(connection, admin, specs.markets, update)) {
+  if (markets) {
+    for (const line of await applyMarkets(connection, admin, markets, update)) {
       console.log(line);
     }
   }
@@ -322,7 +377,8 @@ async function migrate(provider: AnchorProvider): Promise<void> {
   const admin = (provider.wallet as Wallet).payer;
   if (!admin) throw new Error("anchor migrate: the provider's wallet has no keypair (payer)");
   console.log(await publishGavelIdl(provider.connection, admin));
-  await initializeAndApply(provider.connection, admin, process.env.GAVEL_MARKETS, false);
+  const file = process.env.GAVEL_MARKETS;
+  await initializeAndApply(provider.connection, admin, file ? readMarketsFile(file) : undefined, false);
 }
 
 // `anchor migrate` requires this file and calls the module with its provider; the named exports

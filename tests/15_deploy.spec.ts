@@ -8,7 +8,7 @@
  * keypair.
  */
 import { expect } from "chai";
-import { execFile, execFileSync } from "child_process";
+import { execFile, execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -25,7 +25,7 @@ import {
   setStopIx,
 } from "../sdk/src";
 import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
-import { applyMarkets, initializeGavel, MarketSpec } from "../migrations/deploy";
+import { applyMarkets, initializeGavel, MarketSpec, parseDeployArgs } from "../migrations/deploy";
 import { idlAccountAddress, idlCloseIx, idlCreateIx, idlWriteIx } from "../migrations/idl";
 import { deployProgram, holdsExactly, LOADER_ID, readProgramData } from "../migrations/loader";
 import { ChainMarket, SdkChain, startChain, stopChain, SurfnetHandle } from "../sdk/testkit";
@@ -351,5 +351,70 @@ describe("15 deploy script (embedded validator)", function () {
     }
     expect(status).to.equal(1);
     expect(stderr.trim()).to.equal(`deploy: keypair file not found: ${missing}`);
+  });
+});
+
+describe("15 deploy script: bad command lines (no chain)", function () {
+  this.timeout(120_000);
+
+  it("an unknown flag, a missing value or a positional argument is refused, naming the flags", () => {
+    expect({ ...parseDeployArgs(["--rpc", "http://x", "--update"]) }).to.deep.equal({
+      rpc: "http://x",
+      update: true,
+    });
+    expect(() => parseDeployArgs(["--rcp", "http://x"])).to.throw(
+      /^Unknown option '--rcp' \(flags: --rpc, --ws,/,
+    );
+    expect(() => parseDeployArgs(["--rpc"])).to.throw(/^Option '--rpc <value>' argument missing/);
+    expect(() => parseDeployArgs(["--rpc", "--keypair", "k.json"])).to.throw(
+      /^Option '--rpc' argument is ambiguous/,
+    );
+    expect(() => parseDeployArgs(["k.json"])).to.throw(/^Unexpected argument 'k.json'/);
+  });
+
+  it("bad flags and files are one line on stderr and exit code 1, before any RPC call", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gavel-deploy-"));
+    const file = (name: string, text: string) => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const notKey = file("not-key.json", "[1,2,3]\n");
+    const notJson = file("not-json.json", "{bad\n");
+    const noMarkets = file("no-markets.json", '{"market": []}');
+    const key = path.join(ROOT, "keys/gavel-program-keypair.json");
+    // An unreachable RPC: an error about it would mean the bad input was not caught first.
+    const cases: [string[], RegExp][] = [
+      [["--keypiar", key], /^deploy: Unknown option '--keypiar' \(flags: /],
+      [["--keypair", notKey], /^deploy: --keypair .*not-key\.json is not a JSON array of 64 bytes$/],
+      [
+        ["--keypair", key, "--markets", notJson],
+        /^deploy: markets file .*not-json\.json is not valid JSON: /,
+      ],
+      [
+        ["--keypair", key, "--markets", noMarkets],
+        /^deploy: markets file .*no-markets\.json must hold \{"markets": \[\.\.\.\]\}$/,
+      ],
+      [
+        ["--keypair", key, "--max-data-len", "1e9x"],
+        /^deploy: --max-data-len must be a positive integer, got "1e9x"$/,
+      ],
+    ];
+    for (const [args, expected] of cases) {
+      const r = spawnSync(
+        process.execPath,
+        [
+          "-r",
+          "ts-node/register/transpile-only",
+          "migrations/deploy.ts",
+          "--rpc",
+          "http://127.0.0.1:1",
+          ...args,
+        ],
+        { cwd: ROOT, encoding: "utf8" },
+      );
+      expect(r.status, args.join(" ")).to.equal(1);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).to.have.length(1);
+      expect(r.stderr.trim(), args.join(" ")).to.match(expected);
+    }
   });
 });
