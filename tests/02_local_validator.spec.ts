@@ -19,6 +19,7 @@ import {
   setStopIx,
 } from "../sdk/src";
 import { LocalValidator, startValidator } from "./helpers/validator";
+import { startChain, stopChain } from "../sdk/testkit";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -158,5 +159,32 @@ describe("02 config on a local validator (RPC + websocket)", () => {
       const parsed = AnchorError.parse(landed?.meta?.logMessages ?? []);
       expect(parsed?.error.errorCode).to.deep.equal({ code: "StopLevelInvalid", number: 6012 });
     });
+  });
+});
+
+describe("02 the embedded chain over a long run", function () {
+  this.timeout(90_000);
+
+  it("keeps answering past 1,024 runtime events (the testkit drains the event queue)", async () => {
+    // 10 ms slots: a clock-update event every slot fills surfpool's 1,024-event queue in ~10 s;
+    // undrained, its block loop would block holding the chain's lock and every call would hang.
+    const { surfnet, connection } = startChain({ slotTimeMs: 10 });
+    try {
+      const answer = <T>(p: Promise<T>) =>
+        Promise.race([
+          p,
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer in 5 s")), 5_000)),
+        ]);
+      let slot = await answer(connection.getSlot());
+      const deadline = Date.now() + 60_000;
+      while (slot < 2_500 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        slot = await answer(connection.getSlot());
+      }
+      expect(slot).to.be.greaterThan(2_500);
+      await answer(connection.getLatestBlockhash());
+    } finally {
+      stopChain(surfnet, connection);
+    }
   });
 });

@@ -26,6 +26,8 @@ export interface SurfnetHandle {
   setTokenBalance(owner: string, mint: string, amount: number): void;
   /** Absolute unix time in milliseconds, later than the current clock. */
   timeTravelToTimestamp(unixMs: number): unknown;
+  /** Empties the runtime's event queue (see {@link startChain}); returns what it held. */
+  drainEvents(): unknown[];
   stop(): void;
 }
 
@@ -71,6 +73,18 @@ export function startChain({
     blockProduction === "clock"
       ? Surfnet.startWithConfig({ blockProductionMode: "clock", slotTimeMs })
       : Surfnet.start();
+  // The runtime queues its events (a clock update every slot, one per transaction) in a bounded
+  // channel of 1,024 that only `drainEvents` empties. Undrained, the block loop blocks on the full
+  // channel while it holds the chain's lock, and every RPC call hangs from then on: after ~1,000
+  // slots (200 s in clock mode, 80 s in the default mode, sooner with transactions). Drain it
+  // every second until the chain stops.
+  const drain = setInterval(() => surfnet.drainEvents(), 1_000);
+  drain.unref();
+  const stop = surfnet.stop.bind(surfnet);
+  surfnet.stop = () => {
+    clearInterval(drain);
+    stop();
+  };
   if (deploy)
     surfnet.deploy({ programId: PROGRAM_ID.toBase58(), soBytes: Array.from(fs.readFileSync(PROGRAM_SO)) });
   const connection = new Connection(surfnet.rpcUrl, { commitment: "confirmed", wsEndpoint: surfnet.wsUrl });
