@@ -39,5 +39,20 @@ describe("17 demo summary and options", () => {
     expect(demoOptions(["--borrowers", "12", "--seed", "3"])).to.include({ borrowers: 12, seed: 3 });
     expect(() => demoOptions(["--nope", "1"])).to.throw(/unknown option --nope/);
     expect(() => demoOptions(["--crash", "1.5"])).to.throw(/--crash is a fraction below 1/);
+    // Malformed values, missing values and inherited names are refused, not read as 0 or ignored.
+    expect(() => demoOptions(["--borrowers", "10.5"])).to.throw(
+      /--borrowers needs a whole number, got "10.5"/,
+    );
+    expect(() => demoOptions(["--seed", "1.5"])).to.throw(/--seed needs a whole number/);
+    expect(() => demoOptions(["--borrowers", ""])).to.throw(
+      /--borrowers needs a non-negative number, got ""/,
+    );
+    expect(() => demoOptions(["--borrowers", "--seed", "3"])).to.throw(/--borrowers needs a value/);
+    expect(() => demoOptions(["--seed"])).to.throw(/--seed needs a value/);
+    expect(() => demoOptions(["--toString", "3"])).to.throw(/unknown option --toString/);
+    expect(() => demoOptions(["50"])).to.throw(/unexpected argument 50/);
+    expect(() => demoOptions(["--borrowers", "0"])).to.throw(/--borrowers needs at least 1/);
+    expect(() => demoOptions(["--steps", "0"])).to.throw(/--steps needs at least 1/);
+    expect(demoOptions(["--crash", "0.5", "--steps", "20"])).to.include({ crash: 0.5, steps: 20 });
   });
 });

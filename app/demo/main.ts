@@ -8,8 +8,16 @@
 import { SdkChain } from "../../sdk/testkit/sdk_chain";
 import { demoOptions, runDemo, stopBidders } from "./scenario";
 
+const USAGE =
+  "usage: ./scripts/demo.sh [--borrowers 50] [--seed 7] [--crash 0.30] [--steps 10] [--engine v2|maker] [--stepSecs 3] [--timeoutSecs 180]";
+
 async function main(): Promise<number> {
-  const opts = demoOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const opts = demoOptions(argv);
   const chain = SdkChain.start({ blockProduction: "clock" });
   // SIGINT/SIGTERM mid-run: stop the bidder processes and the chain, leave nothing running.
   const abort = (signal: string) =>

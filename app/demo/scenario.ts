@@ -21,6 +21,7 @@ import {
   MarketParams,
   maxDebtFor,
   parseEvents,
+  positionPda,
   PROGRAM_ID,
   valueFloor,
 } from "../../sdk/src";
@@ -56,19 +57,27 @@ export function demoOptions(argv: string[]): DemoOptions {
     engine: "v2",
   };
   for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i].replace(/^--/, "");
-    if (!(key in o)) throw new Error(`unknown option --${key} (known: ${Object.keys(o).join(", ")})`);
+    if (!argv[i].startsWith("--")) throw new Error(`unexpected argument ${argv[i]} (flags are --name value)`);
+    const key = argv[i].slice(2);
+    if (!Object.hasOwn(o, key))
+      throw new Error(`unknown option --${key} (known: ${Object.keys(o).join(", ")})`);
+    const raw = argv[i + 1];
+    if (raw === undefined || raw.startsWith("--")) throw new Error(`--${key} needs a value`);
     if (key === "engine") {
-      const engine = argv[i + 1];
-      if (engine !== "v2" && engine !== "maker") throw new Error("--engine is v2 or maker");
-      o.engine = engine;
+      if (raw !== "v2" && raw !== "maker") throw new Error("--engine is v2 or maker");
+      o.engine = raw;
       continue;
     }
-    const value = Number(argv[i + 1]);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`--${key} needs a non-negative number`);
+    const value = raw.trim() === "" ? NaN : Number(raw);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`--${key} needs a non-negative number, got "${raw}"`);
+    if (key !== "crash" && !Number.isSafeInteger(value))
+      throw new Error(`--${key} needs a whole number, got "${raw}"`);
     (o as unknown as Record<string, number>)[key] = value;
   }
   if (o.crash >= 1) throw new Error("--crash is a fraction below 1 (0.30 = −30%)");
+  if (o.borrowers < 1) throw new Error("--borrowers needs at least 1");
+  if (o.steps < 1) throw new Error("--steps needs at least 1");
   return o;
 }
 
@@ -236,14 +245,25 @@ export async function runDemo(
       const ltv = 0.3 + rand() * 0.39; // 30% .. 69% of $150, under the 70% max LTV
       return { ink: SOL(ink), debt: USDC(Math.floor(ink * oracleUsd * ltv * 0.99)) };
     });
-    await m.borrowers(loans, 8, (n) => {
+    const owners = await m.borrowers(loans, 8, (n) => {
       if (n % 10 === 0 || n === opts.borrowers) log(`borrowers opened: ${n}/${opts.borrowers}`);
     });
     await Promise.all(bots.map((b) => b.ready));
     log("3 bidders ready");
 
-    // The crash.
+    // The crash, down to `floorUsd` (cents, as each step's price).
     const target = oracleUsd * (1 - opts.crash);
+    const floorUsd = Math.round(target * 100) / 100;
+    const params = demoParams(m.oracle, opts.engine);
+    // Over the liquidation LTV at the floor even before interest: each of these must be kicked
+    // (a shallow crash or a few borrowers may leave none).
+    const mustKick = loans.flatMap((loan, i) => {
+      const limit = maxDebtFor(
+        valueFloor(loan.ink, programPrice(floorUsd))!,
+        new BN(params.liquidationLtvBps),
+      )!;
+      return loan.debt.gt(limit) ? [positionPda(m.addrs.market, owners[i].publicKey)[0].toBase58()] : [];
+    });
     for (let s = 1; s <= opts.steps; s++) {
       oracleUsd = Math.round((150 - ((150 - target) * s) / opts.steps) * 100) / 100;
       await m.setPrice(oracleUsd);
@@ -254,7 +274,6 @@ export async function runDemo(
     }
 
     // Keep the oracle fresh until every unsafe position is kicked and every auction settled.
-    const params = demoParams(m.oracle, opts.engine);
     const deadline = Date.now() + opts.timeoutSecs * 1000;
     let unsafe = 0;
     let live = 0;
@@ -373,6 +392,7 @@ export async function runDemo(
     );
     console.log("");
 
+    const kicked = new Set(kicks.map((k) => k.event.data.position.toBase58()));
     const checks: [string, boolean][] = [
       ["collateral vault == accounting", collVault.value.amount === market.collateralTotal.toString()],
       [
@@ -384,7 +404,10 @@ export async function runDemo(
         "every auction settled (dirt == 0, none live)",
         live === 0 && market.dirt.isZero() && market.auctionDebt.isZero(),
       ],
-      ["at least one position kicked", kicks.length > 0],
+      [
+        `each of the ${mustKick.length} positions unsafe at $${floorUsd.toFixed(2)} before interest kicked`,
+        mustKick.every((p) => kicked.has(p)),
+      ],
       ["bidders exited cleanly", codes.every((c) => c === 0)],
     ];
     for (const [what, ok] of checks) log(`${ok ? "ok  " : "FAIL"} ${what}`);
