@@ -11,15 +11,26 @@
  * per auction, the kick and resets together never pay more than the penalty, and a loop whose
  * tab is raised in full never leaves the insurance fund with less.
  *
- * `GAVEL_FUZZ_SEED` (default 20240312) and `GAVEL_FUZZ_OPS` (default 40,000, about 50 s on 2 cores)
- * choose the run; a failure prints the seed and step and how to replay it.
+ * `GAVEL_FUZZ_SEED` (default 20240312), `GAVEL_FUZZ_OPS` (default 40,000, about 50 s on 2 cores)
+ * and `GAVEL_FUZZ_ACTORS` (default 6, at least 2) choose the run; a failure prints the seed and step
+ * and how to replay it.
  */
 import { expect } from "chai";
 import { Fuzzer, FuzzStats } from "./helpers/fuzz";
 
-const SEED = Number(process.env.GAVEL_FUZZ_SEED ?? 20240312);
-const OPS = Number(process.env.GAVEL_FUZZ_OPS ?? 40_000);
-const ACTORS = Number(process.env.GAVEL_FUZZ_ACTORS ?? 6);
+/** Whole-number environment variable `name` (≥ `min`), `fallback` when unset; one-line error otherwise. */
+function envInt(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const v = Number(raw);
+  if (!Number.isSafeInteger(v) || v < min)
+    throw new Error(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  return v;
+}
+
+const SEED = envInt("GAVEL_FUZZ_SEED", 20240312, 0);
+const OPS = envInt("GAVEL_FUZZ_OPS", 40_000, 1);
+const ACTORS = envInt("GAVEL_FUZZ_ACTORS", 6, 2);
 
 function summary(st: FuzzStats): string {
   const ops = Object.entries(st.byOp)
@@ -71,6 +82,12 @@ describe("14 fuzz: random operations keep the accounting invariants (LiteSVM, re
       expect(stats.settled, "settled auctions").to.be.greaterThan(0);
     }
     if (OPS >= 20_000) expect(stats.resetLoopsRaised, "reset loops bought back").to.be.greaterThan(0);
+  });
+
+  it("refuses fewer than 2 actors (an unsigned-transaction mutation has another actor pay)", () => {
+    expect(() => new Fuzzer({ seed: SEED, ops: 1, actors: 1 })).to.throw(
+      /the fuzzer needs at least 2 actors, got 1/,
+    );
   });
 
   it("the same seed replays the same run (first 300 steps, twice)", () => {

@@ -551,6 +551,7 @@ interface Op {
 export interface FuzzOptions {
   seed: number;
   ops: number;
+  /** At least 2 (default 6). */
   actors?: number;
   /** Called every `every` steps with progress (e.g. for a long background run). */
   progress?: (step: number, stats: FuzzStats) => void;
@@ -638,6 +639,8 @@ export class Fuzzer {
   private step = 0;
 
   constructor(readonly opts: FuzzOptions) {
+    // Two at least: an unsigned-transaction mutation has another actor pay for it.
+    if ((opts.actors ?? 6) < 2) throw new Error(`the fuzzer needs at least 2 actors, got ${opts.actors}`);
     this.rng = new Rng(opts.seed);
     const a = this.arena;
     // Signatures are not verified (see sendUnsigned) and identical unsigned messages must not be
