@@ -14,8 +14,7 @@
 //
 // A PDA (`PDAS`): its constant seed, then the names of the values it derives from. A name is an
 // account of the instruction, another PDA of this table (derived in turn), or a value a client
-// gives (`INPUTS`).
-// scripts/gen-accounts.js fails when the program's seed constants (`state/`) differ from them.
+// gives (`INPUTS`). The program's seed constants (`state/seeds_gen.rs`) are generated from them.
 //
 // An instruction: `ix(name, docs, accounts, { args, remaining })`. An account:
 // `a(name, flags, docs, extra)` with flags "w" writable and "s" signer; `extra` may hold the PDA it
