@@ -17,6 +17,7 @@ const fs = require("fs");
 const path = require("path");
 const { root, generatedRust, generatedTs, rustfmt, prettierTs, writeOrCheck } = require("./gen-output.js");
 const { instructions, table, PDAS, INPUTS } = require("../programs/gavel/instructions.js");
+const layouts = require("../programs/gavel/layouts.js");
 
 const SOURCE = "programs/gavel/instructions.js";
 const RUST_OUT = "programs/gavel/src/instructions/accounts_gen.rs";
@@ -132,8 +133,11 @@ function withHeader(file, ix) {
 
 const TS_TYPES = { u8: "number", u16: "number", u32: "number", u64: "BN", pubkey: "PublicKey" };
 const tsType = (t) => (t.defined ? t.defined.name : TS_TYPES[t]);
-// Defined args whose TypeScript shape leaves fields optional: the builder completes them.
-const ARG_PREPARE = { MarketParams: "withFundingDefaults" };
+// Defined args whose TypeScript shape leaves fields optional: the builder completes them with the
+// function the layout table names (`defaults`, generated into sdk/src/generated/types.ts).
+const ARG_PREPARE = Object.fromEntries(
+  layouts.types.filter((t) => t.defaults).map((t) => [t.name, t.defaults]),
+);
 // An instruction with these args takes them as one object parameter.
 const ARG_GROUP = { names: ["max_collateral", "max_price"], param: "limits", type: "TakeLimits" };
 
@@ -178,7 +182,7 @@ const fixedName = (addr) => fixed.get(addr);
 
 // A PDA's constant seed's name in the program and the SDK (`"share_mint"` → `SHARE_MINT_SEED`).
 const seedName = (constant) => `${constant.toUpperCase()}_SEED`;
-// A PDA's seeds in words: `["auction", market, auction_id (u64 LE)]`.
+/** A PDA's seeds in words: `["auction", market, auction_id (u64 LE)]`. */
 function pdaSeeds(kind) {
   const [constant, ...refs] = PDAS[kind];
   const words = refs.map((r) => (INPUTS[r]?.type === "u64" ? `${r} (u64 LE)` : r));
@@ -239,7 +243,7 @@ function tsInstructions() {
     'import { AccountMeta, PublicKey, TransactionInstruction } from "@solana/web3.js";',
     'import { PROGRAM_ID } from "../constants";',
     'import { coder } from "../program";',
-    `import { ${[...defined, ...prepare].sort().join(", ")} } from "../types";`,
+    `import { ${[...defined, ...prepare].sort().join(", ")} } from "./types";`,
     `import { ${Object.keys(PDAS)
       .map((k) => `${camel(k)}Pda`)
       .join(", ")} } from "./pda";`,
@@ -366,7 +370,12 @@ async function main() {
   writeOrCheck(outputs, "node scripts/gen-accounts.js");
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// What scripts/gen-readme-tables.js reads of the PDAs.
+module.exports = { pdaSeeds };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -41,6 +41,18 @@ const PDAS = {
   backstop_depositor: ["backstop_depositor", "backstop", "depositor"],
 };
 
+// What the PDAs that are SPL token accounts or mints hold (the others are the Gavel accounts of
+// programs/gavel/layouts.js of the same name, `withdrawal_request` → `WithdrawalRequest`); their
+// token authority is the market PDA. The README's "Accounts and seeds" table is generated from these.
+const TOKEN_PDAS = {
+  collateral_vault: "SPL token account of the collateral mint: positions' collateral and auctions' lots.",
+  liquidity_vault: "SPL token account of the debt mint: LP cash + insurance fund.",
+  share_mint: "SPL mint of the LP shares (decimals = debt decimals).",
+  backstop_share_mint: "SPL mint of the backstop's shares (decimals = debt decimals).",
+  backstop_debt_vault: "SPL token account of the debt mint: the backstop's `debt` + `warming`.",
+  backstop_collateral_vault: "SPL token account of the collateral mint: the backstop's `collateral`.",
+};
+
 // Values seeds name that need not be accounts of the instruction: a client gives them.
 const INPUTS = {
   collateral_mint: { type: "pubkey", docs: "The market's collateral mint." },
@@ -516,6 +528,7 @@ function idlAccount({ pda, ...acc }, accounts) {
 
 module.exports = {
   PDAS,
+  TOKEN_PDAS,
   INPUTS,
   // As written above, each PDA account naming its key in PDAS (what the SDK generator reads).
   table: instructions,
