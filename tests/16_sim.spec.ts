@@ -241,6 +241,13 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     for (const { brief } of withPool) expect(brief.summary.absorbs).to.be.greaterThan(0);
     for (const { brief } of raw.runs.filter((x) => !x.job.key.includes("backstop")))
       expect(brief.summary.absorbs).to.equal(0);
+    // The funding dimension: its runs' pools earn funding through fund_backstop, no other run's does.
+    expect(md).to.include("## Backstop funding shares");
+    const funding = raw.runs.filter((x) => x.job.key.includes("|funding "));
+    expect(funding.length).to.be.greaterThan(0);
+    for (const { brief } of funding) expect(brief.summary.backstopIncomeUsd).to.be.greaterThan(0);
+    for (const { brief } of raw.runs.filter((x) => !x.job.key.includes("|funding ")))
+      expect(brief.summary.backstopIncomeUsd).to.equal(0);
     for (const name of [
       "capital-bad-debt",
       "capital-discount",
