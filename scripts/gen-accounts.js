@@ -5,20 +5,23 @@
 //     (`AccountsMissing` when too short) — what each handler destructures;
 //   - the "Accounts" list of each instruction file's `//!` header (between the line
 //     `//! Accounts (generated ...` and the next empty `//!` line);
+//   - programs/gavel/src/state/seeds_gen.rs: each PDA's constant seed `<SEED>_SEED`, which the
+//     program derives and signs with;
 //   - sdk/src/generated/pda.ts: each PDA of the table's `PDAS`, its seed and derivation function;
 //   - sdk/src/generated/instructions.ts: per instruction the SDK builder `<name>Ix`: the accounts a
 //     caller gives, the PDAs derived from their seeds, the metas in order with their writable/signer
 //     flags and fixed addresses, the args encoded.
 // `--check` writes nothing and fails when any of them differs from what the table generates
-// (scripts/test.sh runs it). Both modes fail when the program's seed constants (state/) differ from
-// the table's PDAS. The IDL is written by scripts/gen-idl.js from the same table.
+// (scripts/test.sh runs it). The IDL is written by scripts/gen-idl.js from the same table.
 const fs = require("fs");
 const path = require("path");
 const { root, generatedRust, generatedTs, rustfmt, prettierTs, writeOrCheck } = require("./gen-output.js");
 const { instructions, table, PDAS, INPUTS } = require("../programs/gavel/instructions.js");
+const layouts = require("../programs/gavel/layouts.js");
 
 const SOURCE = "programs/gavel/instructions.js";
 const RUST_OUT = "programs/gavel/src/instructions/accounts_gen.rs";
+const RUST_SEEDS = "programs/gavel/src/state/seeds_gen.rs";
 const TS_DIR = "sdk/src/generated";
 const TS_PDA = `${TS_DIR}/pda.ts`;
 const TS_IX = `${TS_DIR}/instructions.ts`;
@@ -130,8 +133,11 @@ function withHeader(file, ix) {
 
 const TS_TYPES = { u8: "number", u16: "number", u32: "number", u64: "BN", pubkey: "PublicKey" };
 const tsType = (t) => (t.defined ? t.defined.name : TS_TYPES[t]);
-// Defined args whose TypeScript shape leaves fields optional: the builder completes them.
-const ARG_PREPARE = { MarketParams: "withFundingDefaults" };
+// Defined args whose TypeScript shape leaves fields optional: the builder completes them with the
+// function the layout table names (`defaults`, generated into sdk/src/generated/types.ts).
+const ARG_PREPARE = Object.fromEntries(
+  layouts.types.filter((t) => t.defaults).map((t) => [t.name, t.defaults]),
+);
 // An instruction with these args takes them as one object parameter.
 const ARG_GROUP = { names: ["max_collateral", "max_price"], param: "limits", type: "TakeLimits" };
 
@@ -174,6 +180,15 @@ for (const acc of instructions.flatMap((ix) => ix.accounts)) {
 }
 const fixedName = (addr) => fixed.get(addr);
 
+// A PDA's constant seed's name in the program and the SDK (`"share_mint"` → `SHARE_MINT_SEED`).
+const seedName = (constant) => `${constant.toUpperCase()}_SEED`;
+/** A PDA's seeds in words: `["auction", market, auction_id (u64 LE)]`. */
+function pdaSeeds(kind) {
+  const [constant, ...refs] = PDAS[kind];
+  const words = refs.map((r) => (INPUTS[r]?.type === "u64" ? `${r} (u64 LE)` : r));
+  return `[${[JSON.stringify(constant), ...words].join(", ")}]`;
+}
+
 function tsPda() {
   const out = [
     ...generatedTs(
@@ -187,7 +202,7 @@ function tsPda() {
     'import { PROGRAM_ID } from "../constants";',
   ];
   for (const [kind, [constant, ...refs]] of Object.entries(PDAS)) {
-    const seedName = `${constant.toUpperCase()}_SEED`;
+    const seed = seedName(constant);
     const params = refs.map((r) =>
       INPUTS[r]?.type === "u64" ? `${camel(r)}: BN | number | bigint` : `${camel(r)}: PublicKey`,
     );
@@ -196,18 +211,14 @@ function tsPda() {
         ? `new BN(${camel(r)}.toString()).toArrayLike(Buffer, "le", 8)`
         : `${camel(r)}.toBuffer()`,
     );
-    const words = [
-      JSON.stringify(constant),
-      ...refs.map((r) => (INPUTS[r]?.type === "u64" ? `${r} (u64 LE)` : r)),
-    ];
     out.push(
       "",
       `/** Constant seed of the \`${kind}\` PDA. */`,
-      `export const ${seedName} = Buffer.from(${JSON.stringify(constant)});`,
+      `export const ${seed} = Buffer.from(${JSON.stringify(constant)});`,
       "",
-      `/** The \`${kind}\` PDA \`[${words.join(", ")}]\` and its canonical bump. */`,
+      `/** The \`${kind}\` PDA \`${pdaSeeds(kind)}\` and its canonical bump. */`,
       `export function ${camel(kind)}Pda(${[...params, "programId: PublicKey = PROGRAM_ID"].join(", ")}): [PublicKey, number] {`,
-      `  return PublicKey.findProgramAddressSync([${[seedName, ...seeds].join(", ")}], programId);`,
+      `  return PublicKey.findProgramAddressSync([${[seed, ...seeds].join(", ")}], programId);`,
       "}",
     );
   }
@@ -232,7 +243,7 @@ function tsInstructions() {
     'import { AccountMeta, PublicKey, TransactionInstruction } from "@solana/web3.js";',
     'import { PROGRAM_ID } from "../constants";',
     'import { coder } from "../program";',
-    `import { ${[...defined, ...prepare].sort().join(", ")} } from "../types";`,
+    `import { ${[...defined, ...prepare].sort().join(", ")} } from "./types";`,
     `import { ${Object.keys(PDAS)
       .map((k) => `${camel(k)}Pda`)
       .join(", ")} } from "./pda";`,
@@ -319,29 +330,31 @@ function tsInstructions() {
   return prettierTs(out.join("\n") + "\n", TS_IX);
 }
 
-// The program's seed constants (`pub const X_SEED: &[u8] = b"x";` in state/) must be PDAS' seeds.
-function checkRustSeeds() {
-  const dir = path.join(root, "programs/gavel/src/state");
-  const rust = new Map();
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".rs"))) {
-    const text = fs.readFileSync(path.join(dir, f), "utf8");
-    for (const [, name, value] of text.matchAll(/pub const (\w+_SEED): &\[u8\] = b"([^"]*)";/g))
-      rust.set(name, value);
-  }
-  const table = new Map(Object.values(PDAS).map(([c]) => [`${c.toUpperCase()}_SEED`, c]));
-  const differ = [...new Set([...rust.keys(), ...table.keys()])].filter((k) => rust.get(k) !== table.get(k));
-  if (differ.length) {
-    console.error(
-      `seed constants of programs/gavel/src/state differ from PDAS in ${SOURCE}: ${differ.join(", ")}`,
+// The program's PDA seed constants: per PDA of the table, `<SEED>_SEED` = its constant seed, the
+// names the SDK's generated/pda.ts gives them.
+function rustSeeds() {
+  const out = [
+    ...generatedRust(
+      "scripts/gen-accounts.js",
+      SOURCE,
+      "The constant seed of every PDA of the program (the first of its seeds), as the IDL and the " +
+        "SDK's `sdk/src/generated/pda.ts` state them.",
+    ),
+  ];
+  for (const [kind, [constant]] of Object.entries(PDAS)) {
+    out.push(
+      "",
+      `/// Seed of the \`${kind}\` PDA \`${pdaSeeds(kind)}\`.`,
+      `pub const ${seedName(constant)}: &[u8] = b"${constant}";`,
     );
-    process.exit(1);
   }
+  return rustfmt(out.join("\n") + "\n");
 }
 
 async function main() {
-  checkRustSeeds();
   const outputs = new Map();
   outputs.set(path.join(root, RUST_OUT), rust());
+  outputs.set(path.join(root, RUST_SEEDS), rustSeeds());
   for (const ix of instructions) {
     const file = path.join(root, `programs/gavel/src/instructions/${ix.name}.rs`);
     outputs.set(file, withHeader(file, ix));
@@ -357,7 +370,12 @@ async function main() {
   writeOrCheck(outputs, "node scripts/gen-accounts.js");
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// What scripts/gen-readme-tables.js reads of the PDAs.
+module.exports = { pdaSeeds };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

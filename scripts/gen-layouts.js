@@ -7,7 +7,10 @@
 //   - programs/gavel/src/events_gen.rs: every event's struct and its `Event` impl (discriminator,
 //     IDL name, fields for the IDL check, encoding);
 //   - sdk/src/generated/layouts.ts: per account the SDK's decoded interface (camelCase fields)
-//     and its decoder, re-exported by sdk/src/accounts.ts.
+//     and its decoder, re-exported by sdk/src/accounts.ts;
+//   - sdk/src/generated/types.ts: the SDK's shapes of the Borsh types (`MarketParams`, `Curve`, …:
+//     camelCase fields, the SDK's narrower types, optional fields and the function filling them
+//     in), re-exported by sdk/src/types.ts.
 // `--check` writes nothing and fails when either differs from what the table generates
 // (scripts/test.sh runs it). The IDL's accounts, types and events are written by scripts/gen-idl.js
 // from the same table.
@@ -27,6 +30,7 @@ const SOURCE = "programs/gavel/layouts.js";
 const RUST_OUT = "programs/gavel/src/state/layout_gen.rs";
 const EVENTS_OUT = "programs/gavel/src/events_gen.rs";
 const TS_OUT = "sdk/src/generated/layouts.ts";
+const TS_TYPES_OUT = "sdk/src/generated/types.ts";
 
 const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 const lowerFirst = (s) => s[0].toLowerCase() + s.slice(1);
@@ -294,13 +298,30 @@ function rustEvents() {
   return rustfmt(out.join("\n") + "\n");
 }
 
-// SDK types narrower than the Borsh ones, and where each SDK type comes from.
+// SDK types narrower than the Borsh ones, and where each SDK type comes from (paths from
+// sdk/src/generated/).
 const TS_IMPORTS = {
   StopLevel: "../constants",
   PriceMode: "../types",
-  MarketParams: "../types",
-  BackstopParams: "../types",
+  OracleKind: "../oracle",
+  MarketParams: "./types",
+  BackstopParams: "./types",
 };
+// A field's SDK type: the narrower one the table names, else its Borsh type's.
+const tsType = (x) => x.ts ?? PRIMITIVES[x.type]?.ts ?? x.type;
+
+// `import { a, b } from "from";` lines (`import type` when `typeOnly`) for the SDK types `fields`
+// use that live elsewhere, except those named `local`.
+function tsImports(fields, typeOnly, local = []) {
+  const used = new Set(fields.map(tsType));
+  const imports = new Map();
+  for (const name of [...used].filter((n) => TS_IMPORTS[n] && !local.includes(n)).sort()) {
+    const from = TS_IMPORTS[name];
+    imports.set(from, [...(imports.get(from) ?? []), name]);
+  }
+  const kw = typeOnly ? "import type" : "import";
+  return [...imports].map(([from, names]) => `${kw} { ${names.join(", ")} } from "${from}";`);
+}
 
 // A Borsh type's size in bytes, at its largest when an enum inside makes it variable.
 const maxSize = (type) => {
@@ -311,7 +332,10 @@ const maxSize = (type) => {
   return t.fields.reduce((n, x) => n + maxSize(x.type), 0);
 };
 
-// An account's size (= the Rust `LEN`) and the byte offsets of its fields up to the first one of
+/** An account's size in bytes (= the Rust `LEN`: discriminator, fields at their largest, reserved). */
+const accountLen = (t) => 8 + t.fields.reduce((n, x) => n + maxSize(x.type), 0) + (t.reserved ?? 0);
+
+// An account's size and the byte offsets of its fields up to the first one of
 // variable size (included), as an SDK constant: `POSITION_LAYOUT.offsets.owner`.
 function layoutConst(t) {
   const offsets = [];
@@ -321,7 +345,7 @@ function layoutConst(t) {
     if (typeOf(x.type) && variable(typeOf(x.type))) break;
     at += maxSize(x.type);
   }
-  const len = 8 + t.fields.reduce((n, x) => n + maxSize(x.type), 0) + (t.reserved ?? 0);
+  const len = accountLen(t);
   const constName = t.name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
   return [
     ...jsDoc(
@@ -333,13 +357,6 @@ function layoutConst(t) {
 }
 
 async function ts() {
-  const tsType = (x) => x.ts ?? PRIMITIVES[x.type]?.ts ?? x.type;
-  const used = new Set(accounts.flatMap((t) => t.fields.map(tsType)));
-  const imports = new Map();
-  for (const name of [...used].filter((n) => TS_IMPORTS[n]).sort()) {
-    const from = TS_IMPORTS[name];
-    imports.set(from, [...(imports.get(from) ?? []), name]);
-  }
   const out = [
     ...generatedTs(
       "scripts/gen-layouts.js",
@@ -350,7 +367,10 @@ async function ts() {
     'import BN from "bn.js";',
     'import { PublicKey } from "@solana/web3.js";',
     'import { coder } from "../program";',
-    ...[...imports].map(([from, names]) => `import { ${names.join(", ")} } from "${from}";`),
+    ...tsImports(
+      accounts.flatMap((t) => t.fields),
+      false,
+    ),
     "",
     "/** Decodes account `name`'s data (checks the discriminator), without its reserved bytes. */",
     "function decodeAccount<T>(name: string, data: Buffer | Uint8Array): T {",
@@ -381,16 +401,86 @@ async function ts() {
   return prettierTs(out.join("\n") + "\n", TS_OUT);
 }
 
+// One field of an SDK interface: its docs (with what the SDK fills in when it is optional) and type.
+function tsField(x, t) {
+  if (x.optional === undefined) return [...jsDoc(x.docs, "  "), `  ${camel(x.name)}: ${tsType(x)};`];
+  if (!t.defaults) throw new Error(`${SOURCE}: ${t.name} has optional fields but no \`defaults\``);
+  const docs = `${x.docs} Omitted = ${x.optional} (\`${t.defaults}\` fills it in); decoded accounts always have it.`;
+  return [...jsDoc(docs, "  "), `  ${camel(x.name)}?: ${tsType(x)};`];
+}
+
+// `t`'s function filling in its optional fields (`t.defaults`), as the program's layout needs them all.
+function tsDefaults(t) {
+  const optional = t.fields.filter((x) => x.optional !== undefined);
+  if (!optional.length) return [];
+  return [
+    "",
+    ...jsDoc(
+      `\`params\` with its optional fields (${optional.map((x) => `\`${camel(x.name)}\``).join(", ")}) ` +
+        "filled in with their defaults, as the program's Borsh layout needs every field.",
+    ),
+    `export function ${t.defaults}(params: ${t.name}): Required<${t.name}> {`,
+    "  return {",
+    "    ...params,",
+    ...optional.map((x) => `    ${camel(x.name)}: params.${camel(x.name)} ?? ${JSON.stringify(x.optional)},`),
+    "  };",
+    "}",
+  ];
+}
+
+// The SDK's shapes of the Borsh types: an enum as the union Anchor encodes and decodes (one
+// camelCase key per variant), a struct as an interface with camelCase fields.
+async function tsTypes() {
+  const fields = types.flatMap((t) => (t.kind === "enum" ? t.variants.flatMap((v) => v.fields) : t.fields));
+  const out = [
+    ...generatedTs(
+      "scripts/gen-layouts.js",
+      SOURCE,
+      "The SDK's shapes of the program's Borsh types, camelCase as Anchor encodes and decodes them " +
+        "(re-exported by `sdk/src/types.ts`).",
+    ),
+    'import type BN from "bn.js";',
+    'import type { PublicKey } from "@solana/web3.js";',
+    ...tsImports(
+      fields,
+      true,
+      types.map((t) => t.name),
+    ),
+  ];
+  for (const t of types) {
+    out.push("", ...jsDoc(t.docs));
+    if (t.kind === "enum") {
+      const variant = (v) =>
+        `{ ${lowerFirst(v.name)}: { ${v.fields.map((x) => `${camel(x.name)}: ${tsType(x)}`).join("; ")} } }`;
+      out.push(`export type ${t.name} = ${t.variants.map(variant).join(" | ")};`);
+      continue;
+    }
+    out.push(
+      `export interface ${t.name} {`,
+      ...t.fields.flatMap((x) => tsField(x, t)),
+      "}",
+      ...tsDefaults(t),
+    );
+  }
+  return prettierTs(out.join("\n") + "\n", TS_TYPES_OUT);
+}
+
 async function main() {
   const outputs = new Map([
     [path.join(root, RUST_OUT), rust()],
     [path.join(root, EVENTS_OUT), rustEvents()],
     [path.join(root, TS_OUT), await ts()],
+    [path.join(root, TS_TYPES_OUT), await tsTypes()],
   ]);
   writeOrCheck(outputs, "node scripts/gen-layouts.js");
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// What scripts/gen-readme-tables.js reads of the layouts.
+module.exports = { accountLen, PRIMITIVES };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // Rewrites the README's instruction, event and error tables from idl/gavel.json (between
-// `<!-- idl:NAME -->` and `<!-- /idl:NAME -->` markers) and its compute-unit table from
-// bench/cu.json (`<!-- bench:cu -->`, which `npm run bench` rewrites), so the docs cannot drift
-// from the program or the measurements. `--check` fails if README.md is stale.
+// `<!-- idl:NAME -->` and `<!-- /idl:NAME -->` markers), its accounts-and-seeds table from the PDAs
+// of programs/gavel/instructions.js and the layouts of programs/gavel/layouts.js
+// (`<!-- pdas:accounts -->`) and its compute-unit table from bench/cu.json (`<!-- bench:cu -->`,
+// which `npm run bench` rewrites), so the docs cannot drift from the program or the measurements.
+// `--check` fails if README.md is stale.
 const fs = require("fs");
 const path = require("path");
+const { PDAS, TOKEN_PDAS } = require("../programs/gavel/instructions.js");
+const layouts = require("../programs/gavel/layouts.js");
+const { pdaSeeds } = require("./gen-accounts.js");
+const { accountLen, PRIMITIVES } = require("./gen-layouts.js");
 
 const root = path.join(__dirname, "..");
 const idl = JSON.parse(fs.readFileSync(path.join(root, "idl/gavel.json"), "utf8"));
@@ -50,6 +56,27 @@ const tables = {
   ],
 };
 
+// Per PDA: the Gavel account of that name (its size, docs and fields) or the SPL token account or
+// mint it is.
+const pascal = (s) => s.replace(/(^|_)([a-z])/g, (_, __, c) => c.toUpperCase());
+const fieldName = (f) => `\`${f.name}\`${f.type in PRIMITIVES ? "" : ` (\`${f.type}\`)`}`;
+const pdaTables = {
+  accounts: [
+    "| account | seeds | bytes | holds |",
+    "|---|---|---:|---|",
+    ...Object.keys(PDAS).map((kind) => {
+      const account = layouts.accounts.find((t) => t.name === pascal(kind));
+      const seeds = `\`${pdaSeeds(kind)}\``;
+      if (account) {
+        const holds = `${account.docs.replace(/\.$/, "")}: ${account.fields.map(fieldName).join(", ")}`;
+        return `| \`${account.name}\` | ${seeds} | ${accountLen(account).toLocaleString("en-US")} | ${holds} |`;
+      }
+      if (!TOKEN_PDAS[kind]) throw new Error(`PDA ${kind}: no account in layouts.js and no TOKEN_PDAS entry`);
+      return `| \`${kind}\` | ${seeds} | — | ${TOKEN_PDAS[kind]} Token authority: the market. |`;
+    }),
+  ],
+};
+
 const idlNames = Object.fromEntries(idl.instructions.map((ix) => [ix.name, true]));
 const cuLabel = (key) => {
   const variant = Object.keys(CU_VARIANTS).find((v) => key.endsWith(`_${v}`) && !(key in idlNames));
@@ -66,6 +93,7 @@ const benchTables = {
 let out = readme;
 const sections = [
   ...Object.entries(tables).map(([name, lines]) => [`idl:${name}`, lines]),
+  ...Object.entries(pdaTables).map(([name, lines]) => [`pdas:${name}`, lines]),
   ...Object.entries(benchTables).map(([name, lines]) => [`bench:${name}`, lines]),
 ];
 for (const [name, lines] of sections) {

@@ -241,6 +241,13 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     for (const { brief } of withPool) expect(brief.summary.absorbs).to.be.greaterThan(0);
     for (const { brief } of raw.runs.filter((x) => !x.job.key.includes("backstop")))
       expect(brief.summary.absorbs).to.equal(0);
+    // The funding dimension: its runs' pools earn funding through fund_backstop, no other run's does.
+    expect(md).to.include("## Backstop funding shares");
+    const funding = raw.runs.filter((x) => x.job.key.includes("|funding "));
+    expect(funding.length).to.be.greaterThan(0);
+    for (const { brief } of funding) expect(brief.summary.backstopIncomeUsd).to.be.greaterThan(0);
+    for (const { brief } of raw.runs.filter((x) => !x.job.key.includes("|funding ")))
+      expect(brief.summary.backstopIncomeUsd).to.equal(0);
     for (const name of [
       "capital-bad-debt",
       "capital-discount",
@@ -292,6 +299,22 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       0.5,
       { priceMode: "dutch", kickMode: "whole", backstopUsd: 0, backstopParams: SIM_BACKSTOP, backstopRun: 0 },
     ]);
+    // Funding shares: market parameters (default 0, the SDK's), within the program's 5,000 bps.
+    expect(v2.params).to.not.have.any.keys("backstopInterestShareBps", "backstopPenaltyShareBps");
+    expect(marketParams(v2, PublicKey.default).backstopInterestShareBps ?? 0).to.equal(0);
+    const fund = parseArgs([
+      "--penalty-share",
+      "2000",
+      "--backstop",
+      "100000",
+      "--interest-share",
+      "1500",
+      "--fund-every",
+      "900",
+    ]).cfg;
+    expect(fund.params).to.deep.include({ backstopInterestShareBps: 1_500, backstopPenaltyShareBps: 2_000 });
+    expect(fund.fundEverySecs).to.equal(900);
+    expect(defaultConfig().fundEverySecs).to.equal(3600);
     // Engine v2 as inputs: the V2_ENGINE defaults mapped in marketParams, flags override them.
     const e = parseArgs([
       "--mode",
@@ -344,6 +367,10 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       ["--absorb-near", "10001"],
       ["--backstop-run", "1.5"],
       ["--backstop-run", "0.5"],
+      ["--interest-share", "5001", "--backstop", "1000"],
+      ["--penalty-share", "2000"],
+      ["--sweep", "interest-share"],
+      ["--fund-every", "0"],
     ])
       expect(() => parseArgs(bad)).to.throw(/^--|^unknown flag/);
   });
@@ -394,5 +421,52 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
     // Vault accounting (the market's and the pool's vaults) held after every step, in both runs.
     expect(s.invariantChecks).to.be.greaterThan(100);
     expect(stay.summary.invariantChecks).to.be.greaterThan(100);
+  });
+
+  it("backstop funding: the keeper's fund_backstop moves the interest and penalty shares into the pool; the depositors gain exactly what was funded, taken from the insurance fund and the LPs", () => {
+    const base = small("harsh");
+    const shareBps = 2_000;
+    const cfg = (bps: number): SimConfig => ({
+      ...base,
+      fundEverySecs: 600,
+      mechanism: {
+        ...base.mechanism,
+        priceMode: "anchored",
+        kickMode: "partial",
+        backstopUsd: 50_000,
+      },
+      params: { backstopInterestShareBps: bps, backstopPenaltyShareBps: bps },
+    });
+    const none = runSim(cfg(0)).summary;
+    const funded = runSim(cfg(shareBps)).summary;
+    // Without shares every call is refused (nothing due) and the pool earns nothing.
+    expect(none.fundCalls).to.be.greaterThan(base.hours * 6 - 1);
+    expect(none).to.deep.include({
+      fundRefused: none.fundCalls,
+      backstopIncomeUsd: 0,
+      backstopDueAtEndUsd: 0,
+    });
+    expect(none.backstopPnlUsd).to.equal(-none.backstopLossUsd);
+    // With shares the calls pay: the income is what the program moved (BackstopFunded events).
+    expect(funded.fundCalls).to.equal(none.fundCalls);
+    expect(funded.fundRefused).to.be.lessThan(funded.fundCalls);
+    expect(funded.backstopIncomeUsd).to.be.greaterThan(0);
+    // The same auctions and absorbs (funding changes nobody's decisions here), so the same loss…
+    expect(funded.absorbs).to.be.greaterThan(0).and.equal(none.absorbs);
+    expect(funded.backstopLossUsd).to.be.closeTo(none.backstopLossUsd, 1e-6);
+    // …and the depositors' value (the pool's debt tokens and collateral, read from the chain) is
+    // higher by exactly the funding: each share is worth more by its part of it.
+    expect(funded.backstopPnlUsd - none.backstopPnlUsd).to.be.closeTo(funded.backstopIncomeUsd, 1e-3);
+    // The penalty share came out of the insurance fund, the interest share out of the LPs' value.
+    const fromInsurance = none.insuranceChangeUsd - funded.insuranceChangeUsd;
+    const fromLps = none.lpPnlUsd - funded.lpPnlUsd;
+    expect(fromInsurance).to.be.closeTo((funded.penaltyUsd * shareBps) / 10_000, 0.01);
+    expect(fromLps).to.be.greaterThan(0);
+    expect(fromInsurance + fromLps).to.be.closeTo(
+      funded.backstopIncomeUsd + funded.backstopDueAtEndUsd,
+      1e-3,
+    );
+    // The pool's vaults still hold what its accounting says after every step.
+    expect(funded.invariantChecks).to.be.greaterThan(100);
   });
 });

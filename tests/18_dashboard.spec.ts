@@ -246,9 +246,14 @@ describe("18 dashboard (chromium, embedded validator)", function () {
     expect(await stat("pool-size")).to.equal(`${fmt(size)} USDC`);
     expect(await stat("pool-share")).to.equal(`${fmt(size / 10_000, 6)} USDC`);
     await shows("pool-absorbs", `1 (${fmt(coll, 4)} SOL)`); // from the AuctionAbsorbed event
-    // The history has the pool before and after the absorb; its last point is the share value now.
+    // The history has the pool before and after the absorb (a point at every change of its value);
+    // its last point is the share value now. An absorb at the oracle price (in the kick's second,
+    // no discount yet) can leave the pool's value unchanged to the micro-USDC: then no new point.
     const history = page.getByTestId("pool-history");
-    expect(Number(await history.getAttribute("data-points"))).to.be.greaterThanOrEqual(2);
+    const changed = fmt(size, 6) !== fmt(10_000, 6);
+    expect(Number(await history.getAttribute("data-points")), `pool size ${size}`).to.be.greaterThanOrEqual(
+      changed ? 2 : 1,
+    );
     expect(Number(await history.getAttribute("data-last"))).to.be.closeTo(size / 10_000, 1e-9);
     await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-backstop.png"), fullPage: true });
   });

@@ -31,7 +31,7 @@ export const DISCRIMINATORS = {
   config: disc("Config"),
 };
 
-/** Discriminator of a market's `Backstop` (the absorb keeper follows it; its market is at offset 8). */
+/** Discriminator of a market's `Backstop` (the absorb keeper follows it through its `market` field). */
 export const BACKSTOP_DISCRIMINATOR = disc("Backstop");
 
 /** The kind of a Gavel account from its first 8 bytes. */

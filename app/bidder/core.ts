@@ -9,7 +9,14 @@ import BN from "bn.js";
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import type { Logger } from "pino";
-import { BackstopAccount, backstopAddresses, decodeBackstop } from "../../sdk/src";
+import {
+  AUCTION_LAYOUT,
+  BACKSTOP_LAYOUT,
+  BackstopAccount,
+  backstopAddresses,
+  decodeBackstop,
+  POSITION_LAYOUT,
+} from "../../sdk/src";
 import { Applied, BACKSTOP_DISCRIMINATOR, BidderIndex, MarketState } from "./account_index";
 import { BidderConfig } from "./config";
 import { FeePolicy, lamportsPerDebtUnit } from "./decide";
@@ -17,6 +24,20 @@ import { BidderMetrics } from "./metrics";
 import { ChainClock, Sender } from "./sender";
 import { BotAccounts, Inventory, TakeStrategy } from "./strategies";
 import { ResilientWs } from "./ws";
+
+/**
+ * Byte offset of the `market` field in the accounts the bot follows per market (positions,
+ * auctions, the backstop), from the SDK's generated layouts: one `memcmp` on it finds them all. The
+ * type is the intersection of the three offsets, so a layout that moved one would not compile.
+ */
+export const MARKET_OFFSET: typeof AUCTION_LAYOUT.offsets.market & typeof BACKSTOP_LAYOUT.offsets.market =
+  POSITION_LAYOUT.offsets.market;
+
+/** The market (base58) a `Backstop` account's data belongs to. */
+export function backstopMarketKey(data: Buffer): string {
+  const at = BACKSTOP_LAYOUT.offsets.market;
+  return new PublicKey(data.subarray(at, at + 32)).toBase58();
+}
 
 /** What woke a decision up, and when (for decision_latency_seconds). */
 export interface Trigger {
@@ -271,7 +292,7 @@ export class BotCore {
         const m = this.index.markets.get(k);
         if (m) this.index.upsertMarket(m.address, info.data, res.context.slot);
         else if (info.data.subarray(0, 8).equals(BACKSTOP_DISCRIMINATOR)) {
-          const bm = this.index.markets.get(new PublicKey(info.data.subarray(8, 40)).toBase58());
+          const bm = this.index.markets.get(backstopMarketKey(info.data));
           if (bm) this.applyBackstop(bm, info.data, res.context.slot);
         } else this.index.applyProgramAccount(k, info.data, res.context.slot);
       });

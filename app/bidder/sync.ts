@@ -10,7 +10,7 @@ import { PublicKey } from "@solana/web3.js";
 import { getAssociatedTokenAddressSync } from "@solana/spl-token";
 import { backstopAddresses, encodeBase58 } from "../../sdk/src";
 import { BACKSTOP_DISCRIMINATOR, DISCRIMINATORS, MarketState } from "./account_index";
-import { BotCore, tokenAmount, Trigger } from "./core";
+import { backstopMarketKey, BotCore, MARKET_OFFSET, tokenAmount, Trigger } from "./core";
 import { WsAccount } from "./ws";
 
 /** What the pipelines do when the index changes. */
@@ -106,7 +106,7 @@ export class IndexSync {
     const { connection: conn, cfg, programId, me, index } = this.core;
     const filters = (d: Buffer) => [
       { memcmp: { offset: 0, bytes: encodeBase58(d) } },
-      { memcmp: { offset: 8, bytes: m.key } },
+      { memcmp: { offset: MARKET_OFFSET, bytes: m.key } },
     ];
     const [positions, auctions, extra] = await Promise.all([
       conn.getProgramAccounts(programId, {
@@ -195,8 +195,10 @@ export class IndexSync {
       }),
     );
     handles.push(
-      ws.programSubscribe(programId.toBase58(), [{ memcmp: { offset: 8, bytes: m.key } }], (k, acc, slot) =>
-        this.onProgramAccount(k, acc, slot),
+      ws.programSubscribe(
+        programId.toBase58(),
+        [{ memcmp: { offset: MARKET_OFFSET, bytes: m.key } }],
+        (k, acc, slot) => this.onProgramAccount(k, acc, slot),
       ),
     );
     m.oracleAccounts().forEach((oracle, i) => {
@@ -223,8 +225,8 @@ export class IndexSync {
     const core = this.core;
     if (core.stopping) return;
     if (core.cfg.absorbKeeper && acc.data.subarray(0, 8).equals(BACKSTOP_DISCRIMINATOR)) {
-      // The backstop's market is at offset 8, so the market's programSubscribe delivers it.
-      const m = core.index.markets.get(new PublicKey(acc.data.subarray(8, 40)).toBase58());
+      // The backstop's market is at MARKET_OFFSET, so the market's programSubscribe delivers it.
+      const m = core.index.markets.get(backstopMarketKey(acc.data));
       if (m && core.applyBackstop(m, acc.data, slot)) {
         const t: Trigger = { trigger: "account", t0: Date.now() };
         for (const key of m.auctions.keys()) this.on.auctionChanged(m, key, t);

@@ -18,6 +18,7 @@ import {
   accrueRate,
   auctionPda,
   backstopAddresses,
+  backstopDueAfterAccrue,
   backstopDepositorPda,
   BACKSTOP_DEFAULTS,
   BackstopParams,
@@ -34,6 +35,7 @@ import {
   PositionAccount,
   positionPda,
   flashTakeIxs,
+  fundBackstopIx,
   GavelEvent,
   kickIx,
   kickParamsOf,
@@ -43,6 +45,7 @@ import {
   MarketParams,
   marketOraclePrice,
   needsReset,
+  poolValue,
   PRICE_MODE_ANCHORED,
   PRICE_SCALE,
   requestBackstopWithdrawalIx,
@@ -178,6 +181,11 @@ export interface SimConfig {
   mechanism: Mechanism;
   /** Market parameter overrides (buf, chop, curve…). */
   params: Partial<MarketParams>;
+  /**
+   * Seconds between the funding keeper's `fund_backstop` calls (a market with a backstop pool; it
+   * also calls before every depositor withdrawal and once when the run ends).
+   */
+  fundEverySecs: number;
   /** Check vault accounting after every step (throws on a mismatch). */
   checkInvariants: boolean;
   /** Progress lines every this many simulated seconds (0: none). */
@@ -244,6 +252,7 @@ export function defaultConfig(scenario: Scenario = "blackthursday", stress: Stre
       backstopRun: 0,
     },
     params: {},
+    fundEverySecs: 3600,
     checkInvariants: true,
     progressSecs: 3600,
     log: () => {},
@@ -396,8 +405,32 @@ export interface Summary extends SideSummary {
   /** `buy_from_backstop` calls by bidders and the debt tokens they paid the pool (USDC). */
   backstopBuys: number;
   backstopSoldUsd: number;
-  /** The pool's depositors' P&L at the end: its debt tokens + collateral at the last market price − deposits. */
+  /**
+   * The pool's depositors' P&L at the end (USDC): its debt tokens + collateral at the last market
+   * price + what it paid out to withdrawing depositors − deposits. It splits into income and loss:
+   * `backstopPnlUsd = backstopIncomeUsd − backstopLossUsd`.
+   */
   backstopPnlUsd: number;
+  /** Income: the funding `fund_backstop` moved into the pool (its shares of interest and penalties). */
+  backstopIncomeUsd: number;
+  /**
+   * Loss: what absorbing cost the depositors, the absorbed collateral marked to market (USDC paid
+   * for absorbed lots, less what `buy_from_backstop` paid back, less the collateral still held or
+   * paid out at the last market price); negative when absorbing gained.
+   */
+  backstopLossUsd: number;
+  /** Funding still due to the pool when the run ends (the market had no idle cash for it). */
+  backstopDueAtEndUsd: number;
+  /** `fund_backstop` calls by the funding keeper, and those the program refused (nothing due, or no shares). */
+  fundCalls: number;
+  fundRefused: number;
+  /**
+   * The LPs' P&L (USDC): the market's pool value (`poolValue`: cash + debt owed + live auctions' debt
+   * − funding due to the backstop) at the end, accrued to then, minus at the start.
+   */
+  lpPnlUsd: number;
+  /** The insurance fund at the end minus at the start (USDC). */
+  insuranceChangeUsd: number;
   /**
    * The depositors' run ({@link Mechanism.backstopRun}): how many requested, when (s; null: no
    * run), the value of the requested shares then (USDC: their share of the pool's debt tokens +
@@ -693,6 +726,18 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   };
   const debtMint = w.ref.debtMint;
   const collMint = w.ref.collateralMint;
+  /** The LPs' pool value now (USDC), the market accrued to the chain's clock as the program would. */
+  const lpValue = (): number => {
+    const mk = w.market();
+    const since = new BN(w.now.toString()).sub(mk.lastAccrualTs);
+    const rate = accrueRate(mk.rate, mk.params.borrowRatePerSecWad, since);
+    const due = rate === null ? null : backstopDueAfterAccrue(mk, rate);
+    const value = rate === null || due === null ? null : poolValue({ ...mk, rate, backstopDue: due });
+    if (value === null) throw new Error("pool value beyond u64");
+    return num(value, 1e6);
+  };
+  const lpStart = lpValue();
+  const insuranceStart = num(w.market().insurance, 1e6);
   const bidders = bidderTraits(c).map((tr) => {
     const kp = w.actor();
     w.fundDebt(kp.publicKey, USDC(c.bidderCapitalUsd));
@@ -708,6 +753,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   // The swap venue flash takers sell into, inside their take transaction.
   const venue = bidders.some((b) => b.flash) ? w.actor() : null;
   if (venue) w.fundDebt(venue.publicKey, USDC(1e9));
+  // The funding keeper: a frictionless crank (fund_backstop pays no reward; only the fee payer signs).
+  const funder = backstop ? w.actor() : null;
 
   const auctions = new Map<number, LiveAuction>();
   const takes: TakeRecord[] = [];
@@ -733,6 +780,9 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   let runWithdrawnFirstT: number | null = null;
   let runWithdrawnLastT: number | null = null;
   let runRefused = 0;
+  let fundCalls = 0;
+  let fundRefused = 0;
+  let fundedUsd = 0;
   let partialKicks = 0;
   let kickSizeChecks = 0;
   let kickSizeMismatches = 0;
@@ -886,14 +936,35 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
   };
 
   /**
+   * The funding keeper sends `fund_backstop` (no pool: nothing to do): the program moves what the
+   * market owes the pool into it, or refuses when nothing is due or idle (`BackstopFundingNone`) or
+   * the pool has no shares (`BackstopNoShares`); refusals are counted, any other error throws.
+   */
+  const fund = (): void => {
+    if (!funder) return;
+    fundCalls++;
+    const res = w.chain.send([fundBackstopIx(w.ref)], [funder]);
+    if (!res.ok) {
+      const name = res.error?.errorName;
+      if (name !== "BackstopFundingNone" && name !== "BackstopNoShares")
+        throw new Error(`fund_backstop refused unexpectedly: ${res.error?.message ?? res.rawError}`);
+      fundRefused++;
+      return;
+    }
+    fundedUsd += num(res.events.find((e) => e.name === "backstopFunded")!.data.amount, 1e6);
+  };
+
+  /**
    * The runners' withdrawals at time `t` (market price `px`): each runner whose request's cooldown
-   * has ended sends `withdraw_backstop`; the program refuses it while the market has a live auction.
+   * has ended sends `withdraw_backstop`, the funding keeper's `fund_backstop` first (so a leaver
+   * takes its part of the funding earned); the program refuses it while the market has a live auction.
    */
   const withdrawRun = (t: number, px: number): void => {
     for (const d of runners) {
       if (!d.requested || d.paid) continue;
       const acc = decodeBackstopDepositor(w.chain.data(d.account)!);
       if (new BN(w.now.toString()).lt(acc.withdrawAt)) continue;
+      fund();
       const res = w.chain.send(
         [
           withdrawBackstopIx({
@@ -983,6 +1054,7 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     // The backstop run: requests as the crash starts (a position is liquidatable, before any kick).
     if (runners.length > 0 && runRequestT === null && borrowers.some((b) => b.unsafeSince !== null))
       startRun(t, market);
+    if (i > 0 && t % c.fundEverySecs < c.stepSecs) fund();
     withdrawRun(t, market);
     if (c.keeper === "free") {
       for (const b of borrowers) if (b.unsafeSince !== null) kick(b, w.kicker, t);
@@ -1257,6 +1329,8 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     w.warp(wait);
     withdrawRun(lastT + wait, lastMarket);
   }
+  // A last funding call, so the income measured is all the funding the market could pay by now.
+  fund();
   let shortfallAtEnd = 0;
   for (const a of live()) {
     const data = w.chain.data(a.addr);
@@ -1334,6 +1408,13 @@ export function runSim(c: SimConfig, path: PathPoint[] = makePath(c)): RunResult
     backstopBuys,
     backstopSoldUsd: round(backstopSoldUsd),
     backstopPnlUsd: round(poolPnl),
+    backstopIncomeUsd: round(fundedUsd),
+    backstopLossUsd: round(fundedUsd - poolPnl),
+    backstopDueAtEndUsd: round(num(w.market().backstopDue, 1e6)),
+    fundCalls,
+    fundRefused,
+    lpPnlUsd: round(lpValue() - lpStart),
+    insuranceChangeUsd: round(num(w.market().insurance, 1e6) - insuranceStart),
     runRequests: runners.filter((d) => d.requested).length,
     runRequestT,
     runRequestedUsd: round(runRequestedUsd),

@@ -57,7 +57,20 @@ export const KNOBS: [string, NumKey, number, number, boolean, string][] = [
     "share of bidders taking with no capital (flash, depth-bound)",
   ],
   ["--wait", "waitBps", 0, 9_999, false, "extra discount (bps) a waiter holds out for when rivals are dry"],
+  [
+    "--fund-every",
+    "fundEverySecs",
+    1,
+    86_400,
+    true,
+    "backstop: seconds between fund_backstop calls (also before each depositor withdrawal)",
+  ],
 ];
+
+/** The program's bound on either backstop funding share (`MAX_BACKSTOP_SHARE_BPS`, state/market.rs). */
+const MAX_SHARE_BPS = 5_000;
+/** The market parameters that fund the backstop pool: they need a pool (`--backstop`). */
+const FUNDING = ["interest-share", "penalty-share"];
 
 /** Curves of about equal speed at the start: −1% per 90 s. */
 const CURVES: Record<string, Curve> = {
@@ -171,6 +184,20 @@ const PARAMS: Record<
     doc: "oracle max age (s); with --oracle-lag the window senders cherry-pick from",
     values: [30, 60, 120, 300],
     apply: (v) => ({ maxAgeSecs: new BN(v) }),
+  },
+  "interest-share": {
+    min: 0,
+    max: MAX_SHARE_BPS,
+    doc: "backstop funding: share of borrow interest owed to the pool (bps; default 0)",
+    values: [0, 1_000, 2_000, 5_000],
+    apply: (v) => ({ backstopInterestShareBps: v }),
+  },
+  "penalty-share": {
+    min: 0,
+    max: MAX_SHARE_BPS,
+    doc: "backstop funding: share of each penalty owed to the pool (bps; default 0)",
+    values: [0, 1_000, 2_000, 5_000],
+    apply: (v) => ({ backstopPenaltyShareBps: v }),
   },
   curve: {
     min: 0,
@@ -309,6 +336,9 @@ export function parseArgs(argv: string[]): Cli {
     } else throw new UsageError(`unknown flag ${f}`);
   }
   if (backstopRun > 0 && backstopUsd === 0) throw new UsageError("--backstop-run needs a --backstop pool");
+  const funded = (params.backstopInterestShareBps ?? 0) > 0 || (params.backstopPenaltyShareBps ?? 0) > 0;
+  if ((funded || FUNDING.includes(sweep)) && backstopUsd === 0)
+    throw new UsageError("--interest-share, --penalty-share (and their sweeps) need a --backstop pool");
   const base = defaultConfig(scenario, stress);
   const cfg: SimConfig = {
     ...base,
@@ -337,7 +367,11 @@ const line = (r: RunResult): string => {
     s.runRequests > 0
       ? `; backstop run: ${s.runRequests} depositors requested ${s.runRequestedUsd.toFixed(0)} USDC at t=${s.runRequestT}s, paid ${s.runWithdrawnUsd.toFixed(0)} USDC at t=${s.runWithdrawnFirstT ?? "-"}..${s.runWithdrawnLastT ?? "-"}s, ${s.runRefused} attempts refused (auctions live)`
       : "";
-  return `Gavel: bad debt ${pc(s.badDebtRatio, 3)} (open at end ${pc(s.liquidatedDebt > 0 ? s.shortfallAtEnd / s.liquidatedDebt : 0, 3)}), discount median ${pc(s.discountMedian)} (vs exogenous ${pc(s.discountPreImpactMedian)}), ${s.takesPerAuction.toFixed(2)} takes per auction; baseline: bad debt ${pc(b.badDebtRatio, 3)} of ${b.liquidatedDebt.toFixed(0)} liquidated, discount ${pc(b.discountMedian)} (vs exogenous ${pc(b.discountPreImpactMedian)})${s.absorbs > 0 ? `; backstop absorbed ${pc(s.absorbedShare)}, P&L ${s.backstopPnlUsd.toFixed(0)} USDC` : ""}${run}`;
+  const pool =
+    s.absorbs > 0 || s.backstopIncomeUsd > 0
+      ? `; backstop absorbed ${pc(s.absorbedShare)}, depositors: income ${s.backstopIncomeUsd.toFixed(0)} (${s.fundCalls - s.fundRefused}/${s.fundCalls} fund_backstop calls paid), loss ${s.backstopLossUsd.toFixed(0)}, P&L ${s.backstopPnlUsd.toFixed(0)} USDC; LP P&L ${s.lpPnlUsd.toFixed(0)} USDC`
+      : "";
+  return `Gavel: bad debt ${pc(s.badDebtRatio, 3)} (open at end ${pc(s.liquidatedDebt > 0 ? s.shortfallAtEnd / s.liquidatedDebt : 0, 3)}), discount median ${pc(s.discountMedian)} (vs exogenous ${pc(s.discountPreImpactMedian)}), ${s.takesPerAuction.toFixed(2)} takes per auction; baseline: bad debt ${pc(b.badDebtRatio, 3)} of ${b.liquidatedDebt.toFixed(0)} liquidated, discount ${pc(b.discountMedian)} (vs exogenous ${pc(b.discountPreImpactMedian)})${pool}${run}`;
 };
 
 function main(): void {

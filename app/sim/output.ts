@@ -51,6 +51,33 @@ export function csv(run: RunResult): string {
   return [head, ...rows].join("\n") + "\n";
 }
 
+/**
+ * One row per seed of the run's headline figures, with the backstop depositors' P&L split into
+ * income (funding) and loss (absorbed collateral marked to market), and the LPs' P&L.
+ */
+export function seedsCsv(runs: RunResult[]): string {
+  const cols: [string, (r: RunResult) => number][] = [
+    ["seed", (r) => r.config.seed],
+    ["liquidated_debt", (r) => r.summary.liquidatedDebt],
+    ["bad_debt_ratio", (r) => r.summary.badDebtRatio],
+    ["discount_median", (r) => r.summary.discountMedian],
+    ["baseline_bad_debt_ratio", (r) => r.baseline.badDebtRatio],
+    ["backstop_deposits", (r) => r.config.mechanism.backstopUsd],
+    ["absorbs", (r) => r.summary.absorbs],
+    ["absorbed_share", (r) => r.summary.absorbedShare],
+    ["backstop_income", (r) => r.summary.backstopIncomeUsd],
+    ["backstop_loss", (r) => r.summary.backstopLossUsd],
+    ["backstop_pnl", (r) => r.summary.backstopPnlUsd],
+    ["backstop_due_at_end", (r) => r.summary.backstopDueAtEndUsd],
+    ["fund_calls", (r) => r.summary.fundCalls],
+    ["fund_refused", (r) => r.summary.fundRefused],
+    ["lp_pnl", (r) => r.summary.lpPnlUsd],
+    ["insurance_change", (r) => r.summary.insuranceChangeUsd],
+  ];
+  const rows = runs.map((r) => cols.map(([, f]) => String(f(r))).join(","));
+  return [cols.map(([name]) => name).join(","), ...rows].join("\n") + "\n";
+}
+
 /** Price path with the takes (and the baseline's liquidations on its own market). */
 export function priceChart(run: RunResult): string {
   // At most ~400 points per line keeps the file small (takes are all drawn).
@@ -230,6 +257,13 @@ export function sideTable(run: RunResult): string[] {
     `| wait unsafe → kick (Gavel) or → liquidation (baseline), median / max (min) | ${(s.kickWaitMedianSecs / 60).toFixed(1)} / ${(s.kickWaitMaxSecs / 60).toFixed(1)} | ${(b.waitMedianSecs / 60).toFixed(1)} / ${(b.waitMaxSecs / 60).toFixed(1)} |`,
     `| chances refused: no USDC / margin or cost | — | ${b.capitalSkips} / ${b.costSkips} |`,
     `| LP loss (insurance used) (USDC) | ${u(s.lpLoss)} (${u(s.insuranceUsed)}) | — |`,
+    `| LP P&L (pool value end − start); insurance fund change (USDC) | ${u(s.lpPnlUsd)}; ${u(s.insuranceChangeUsd)} | — |`,
+    ...(run.config.mechanism.backstopUsd > 0
+      ? [
+          `| backstop depositors: income (funding) / loss (absorbed collateral marked to market) / net P&L (USDC) | ${u(s.backstopIncomeUsd)} / ${u(s.backstopLossUsd)} / ${u(s.backstopPnlUsd)} | — |`,
+          `| fund_backstop calls: paid / sent; funding still due at the end (USDC) | ${s.fundCalls - s.fundRefused} / ${s.fundCalls}; ${u(s.backstopDueAtEndUsd)} | — |`,
+        ]
+      : []),
   ];
 }
 
@@ -265,7 +299,7 @@ export function report(runs: RunResult[], secs: number, sweep: SweepPoint[]): st
     ``,
     `## Files`,
     ``,
-    `results.json (config, summary, baseline, per-auction and per-take records and path of the first seed; summaries of every seed and sweep run), results.csv (per auction, first seed), chart.svg (price path with takes)${sweep.length ? ", sweep.svg" : ""}.`,
+    `results.json (config, summary, baseline, per-auction and per-take records and path of the first seed; summaries of every seed and sweep run), results.csv (per auction, first seed), seeds.csv (per seed: headline figures, the backstop depositors' income, loss and P&L, the LPs' P&L), chart.svg (price path with takes)${sweep.length ? ", sweep.svg" : ""}.`,
   ];
   if (sweep.length) {
     lines.push(``, `## Sweep of \`${sweep[0].param}\``, ``);
@@ -295,6 +329,7 @@ export function writeOutputs(dir: string, runs: RunResult[], secs: number, sweep
   };
   fs.writeFileSync(path.join(dir, "results.json"), JSON.stringify(json, null, 1));
   fs.writeFileSync(path.join(dir, "results.csv"), csv(run));
+  fs.writeFileSync(path.join(dir, "seeds.csv"), seedsCsv(runs));
   fs.writeFileSync(path.join(dir, "chart.svg"), priceChart(run));
   if (sweep.length) fs.writeFileSync(path.join(dir, "sweep.svg"), sweepChart(sweep));
   fs.writeFileSync(path.join(dir, "report.md"), report(runs, secs, sweep));

@@ -57,6 +57,13 @@ export const CAPITALS = [2_000, 5_000, 10_000, 15_000, 25_000, 50_000];
 export const HEAT_LTV = [7_500, 8_000, 8_500];
 /** Backstop pool sizes (USDC) of the backstop dimension (0 is every other v2 run). */
 export const BACKSTOPS = [50_000, 100_000];
+/**
+ * The funding dimension: the $100k pool of the backstop dimension with both funding shares at
+ * this many bps (interest and penalty), at these capitals (compared with the same runs at 0).
+ */
+export const FUNDING_BPS = 2_000;
+export const FUNDING_POOL = 100_000;
+export const FUNDING_CAPITALS = [2_000, 10_000];
 
 export interface Plan {
   goalSeeds: number;
@@ -161,6 +168,18 @@ export function planJobs(p: Plan): Job[] {
           ["--stress", "harsh", "--capital", String(cap), "--backstop", String(size)],
           seed,
         );
+  // The funding dimension: the same pool with both funding shares.
+  for (const cap of FUNDING_CAPITALS)
+    for (const seed of seedsOf(cap === 10_000 ? p.goalSeeds : p.backstopSweepSeeds))
+      add(
+        "v2",
+        `backstop ${FUNDING_POOL}|capital ${cap}|funding ${FUNDING_BPS}`,
+        [
+          ...["--stress", "harsh", "--capital", String(cap), "--backstop", String(FUNDING_POOL)],
+          ...["--interest-share", String(FUNDING_BPS), "--penalty-share", String(FUNDING_BPS)],
+        ],
+        seed,
+      );
   // The scarcest capital makes the longest runs (many small takes): start them first.
   const slow = (j: Job): boolean => /capital (2000|5000)(\||$)/.test(j.key);
   return [...jobs.filter(slow), ...jobs.filter((j) => !slow(j))];
@@ -462,6 +481,28 @@ export function writeReport(outDir: string, inp: ReportInput): { md: string; svg
         `| $${(size / 1000).toFixed(0)}k | $${cap.toLocaleString("en-US")} | ${gr.seeds.length} | ${mw(bd(gr.g), 3)} | ${mw(bd(gr.b), 3)} | ${mw(dm(gr.g))} | ${pct(med(ab))}, ${pct(Math.max(...ab))} | ${excess(gr) <= 1e-12 ? "yes" : `**no** (by up to ${pct(excess(gr), 3)})`} |`,
       );
     }
+  // Funding dimension.
+  const usd = (x: number): string => Math.round(x).toLocaleString("en-US");
+  const range = (xs: number[]): string =>
+    `${usd(med(xs))} (${usd(Math.min(...xs))} – ${usd(Math.max(...xs))})`;
+  L.push(
+    "",
+    `## Backstop funding shares (harsh, v2, $${FUNDING_POOL / 1000}k pool)`,
+    "",
+    `The market owes the pool ${FUNDING_BPS / 100}% of borrow interest and ${FUNDING_BPS / 100}% of each penalty (\`--interest-share ${FUNDING_BPS} --penalty-share ${FUNDING_BPS}\`; 0 is the runs of the backstop dimension); a funding keeper sends \`fund_backstop\` every hour, before every depositor withdrawal and at the end. The depositors' P&L = income (the funding moved into the pool) − loss (USDC paid for absorbed lots, less what \`buy_from_backstop\` paid back and the collateral still held at the last market price). LP P&L = the LPs' pool value at the end − at the start. Cells: median (min – max) over seeds, USDC.`,
+    "",
+    "| shares (bps) | capital per bidder | seeds | depositors' income | loss | net P&L | bad debt v2 | bad debt B | LP P&L | insurance fund change |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  );
+  for (const cap of FUNDING_CAPITALS)
+    for (const bps of [0, FUNDING_BPS]) {
+      const gr = v2(`backstop ${FUNDING_POOL}|capital ${cap}${bps === 0 ? "" : `|funding ${bps}`}`);
+      if (!gr.g.length) continue;
+      const f = (k: (x: Summary) => number): string => range(gr.g.map(k));
+      L.push(
+        `| ${bps} / ${bps} | $${cap.toLocaleString("en-US")} | ${gr.seeds.length} | ${f((x) => x.backstopIncomeUsd)} | ${f((x) => x.backstopLossUsd)} | ${f((x) => x.backstopPnlUsd)} | ${mw(bd(gr.g), 3)} | ${mw(bd(gr.b), 3)} | ${f((x) => x.lpPnlUsd)} | ${f((x) => x.insuranceChangeUsd)} |`,
+      );
+    }
   const capSeries = (f: (x: SideSummary) => number, side: "g" | "b" | "m") => {
     const rows = capRows
       .map(({ cap, gr, gm }) => ({ cap, xs: (side === "m" ? gm.g : gr[side]).map(f) }))
@@ -579,6 +620,7 @@ export function writeReport(outDir: string, inp: ReportInput): { md: string; svg
     "- **Lagging oracle** (`--oracle-lag on`): every transaction that reads the oracle (kick, reset, baseline liquidation) posts the pull update that suits its sender among the market prices within `max_age` (the lowest); the scenario uses `--max-age 300`.",
     "- **Mechanism inputs.** `--mode dutch|anchored` (price mode) and `--kick-mode whole|partial` are inputs of a run, mapped to the market's parameters in `marketParams` (engine.ts) from the engine v2 defaults `V2_ENGINE` (sdk/src/types.ts, the one place the SDK's tests, the specs and the simulator take them from); `--d-start`, `--d-rate`, `--d-max-base`, `--d-max-cap`, `--target-ltv`, `--full-ltv`, `--tail` override them. In anchored mode every take passes the oracle account (the program prices it from the live oracle) and bidders price with the SDK's `takePrice` against the oracle posted that step; partial kicks are sized by the program, and the keeper predicts each kick with the SDK's `kickSize` (a mismatch is counted and reported).",
     "- **Backstop pool** (`--backstop USDC`): created with the market (parameters `SIM_BACKSTOP` in engine.ts), its deposit split between `SIM_BACKSTOP_DEPOSITORS` depositors and warmed up before the path starts; bidder-keepers absorb what is absorbable (the SDK's `absorbable`) under their frictions. Every other run has none (size 0). `--backstop-run X` (not in this report's runs): round(X × depositors) depositors request all their shares at the first step a position is liquidatable and send `withdraw_backstop` every step from the end of the cooldown; the program pays them only when the market has no live auction (refused attempts are counted).",
+    "- **Backstop funding** (`--interest-share BPS`, `--penalty-share BPS`; default 0, the SDK's): the market's `backstop_interest_share_bps` / `backstop_penalty_share_bps`. A funding keeper (no friction: the crank pays no reward) sends the real `fund_backstop` every `--fund-every` s (default 3,600), before every depositor withdrawal and once at the end; calls and refusals (nothing due, no shares) are counted. Only the funding section's runs set them.",
     "",
     "## Caveats",
     "",

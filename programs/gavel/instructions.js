@@ -14,8 +14,7 @@
 //
 // A PDA (`PDAS`): its constant seed, then the names of the values it derives from. A name is an
 // account of the instruction, another PDA of this table (derived in turn), or a value a client
-// gives (`INPUTS`).
-// scripts/gen-accounts.js fails when the program's seed constants (`state/`) differ from them.
+// gives (`INPUTS`). The program's seed constants (`state/seeds_gen.rs`) are generated from them.
 //
 // An instruction: `ix(name, docs, accounts, { args, remaining })`. An account:
 // `a(name, flags, docs, extra)` with flags "w" writable and "s" signer; `extra` may hold the PDA it
@@ -40,6 +39,18 @@ const PDAS = {
   backstop_debt_vault: ["backstop_debt", "market"],
   backstop_collateral_vault: ["backstop_collateral", "market"],
   backstop_depositor: ["backstop_depositor", "backstop", "depositor"],
+};
+
+// What the PDAs that are SPL token accounts or mints hold (the others are the Gavel accounts of
+// programs/gavel/layouts.js of the same name, `withdrawal_request` → `WithdrawalRequest`); their
+// token authority is the market PDA. The README's "Accounts and seeds" table is generated from these.
+const TOKEN_PDAS = {
+  collateral_vault: "SPL token account of the collateral mint: positions' collateral and auctions' lots.",
+  liquidity_vault: "SPL token account of the debt mint: LP cash + insurance fund.",
+  share_mint: "SPL mint of the LP shares (decimals = debt decimals).",
+  backstop_share_mint: "SPL mint of the backstop's shares (decimals = debt decimals).",
+  backstop_debt_vault: "SPL token account of the debt mint: the backstop's `debt` + `warming`.",
+  backstop_collateral_vault: "SPL token account of the collateral mint: the backstop's `collateral`.",
 };
 
 // Values seeds name that need not be accounts of the instruction: a client gives them.
@@ -517,6 +528,7 @@ function idlAccount({ pda, ...acc }, accounts) {
 
 module.exports = {
   PDAS,
+  TOKEN_PDAS,
   INPUTS,
   // As written above, each PDA account naming its key in PDAS (what the SDK generator reads).
   table: instructions,

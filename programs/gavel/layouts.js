@@ -10,10 +10,14 @@
 // `node scripts/gen-layouts.js --check` (in scripts/test.sh) fails when a generated file is stale.
 //
 // Every account is `discriminator (8) ‖ Borsh fields ‖ reserved zero bytes`. A field:
-// `f(name, type, docs, { ts })` with type "u8" | "u16" | "u64" | "i64" | "pubkey" or the name of a
-// type of `types` below; `ts` names the SDK type when it is narrower than the Borsh one (an enum).
-// A struct: `struct(name, docs, fields, { reserved })`, `reserved` = zero bytes after the fields
-// (accounts only). An enum: `enumType(name, docs, variants)`, a variant `[name, docs, fields]`.
+// `f(name, type, docs, { ts, optional })` with type "u8" | "u16" | "u64" | "i64" | "pubkey" or the
+// name of a type of `types` below; `ts` names the SDK type when it is narrower than the Borsh one
+// (an enum); `optional` (a `types` struct's field) is the value the SDK fills in when a caller
+// leaves the field out. A struct: `struct(name, docs, fields, { reserved, defaults })`, `reserved`
+// = zero bytes after the fields (accounts only), `defaults` = the name of the SDK function filling
+// in its optional fields. An enum: `enumType(name, docs, variants)`, a variant `[name, docs, fields]`.
+// The SDK's shapes of `types` (sdk/src/generated/types.ts, re-exported by sdk/src/types.ts) are
+// generated too.
 // An account whose layout can shrink (an enum inside) zeroes the bytes after its fields on write.
 
 const f = (name, type, docs, opts = {}) => ({ name, type, docs, ...opts });
@@ -43,72 +47,84 @@ const types = [
       ["Exp", "Multiplies by `cut` (on `math::auction::CUT_SCALE`) every second.", [f("cut", "u64")]],
     ],
   ),
-  struct("MarketParams", "Everything the admin sets on a market (`create_market`, `update_market`).", [
-    f(
-      "max_ltv_bps",
-      "u16",
-      "Borrow limit: debt value / collateral value (collateral at price − confidence).",
-    ),
-    f("liquidation_ltv_bps", "u16", "Unsafe (kickable) above this LTV; greater than `max_ltv_bps`."),
-    f("chop_bps", "u16", "Liquidation penalty added to the tab."),
-    f("buf_bps", "u16", "Auction start price = oracle price × buf (≥ 100%)."),
-    f("cusp_bps", "u16", "An auction may be reset when price / top falls below this."),
-    f("chip_bps", "u16", "Kicker reward, share of the tab."),
-    f("tip", "u64", "Kicker reward, flat amount (debt base units)."),
-    f("tail_secs", "u64", "An auction may be reset after this long."),
-    f("hole", "u64", "Most debt+penalty allowed in live auctions of this market (debt base units)."),
-    f("dust", "u64", "Smallest debt of a position and of what an auction leaves (debt base units)."),
-    f(
-      "borrow_rate_per_sec_wad",
-      "u64",
-      "Per-second borrow rate on `math::WAD`, compounded into the `rate` index.",
-    ),
-    f("oracle_program", P, "Program that must own the oracle accounts (Pyth oracle or Pyth receiver)."),
-    f("collateral_oracle_kind", "u8", "Layout of the collateral oracle (`OracleKind`)."),
-    f("collateral_oracle", P, "Legacy: price account address; pull: feed id."),
-    f("debt_oracle_kind", "u8", "Layout of the debt oracle (ignored when `debt_oracle` is all zero)."),
-    f("debt_oracle", P, "Debt-token oracle; all zero = the debt token is worth 1 USD."),
-    f("max_age_secs", "u64", "Oldest acceptable oracle publish time."),
-    f("max_age_slots", "u64", "Oldest acceptable oracle publish slot (0 = unchecked)."),
-    f("max_conf_bps", "u16", "Widest acceptable confidence / price."),
-    f("curve", "Curve", "Auction price curve."),
-    f(
-      "withdraw_cooldown_secs",
-      "u64",
-      "Seconds between an LP's `request_withdrawal` and the first `withdraw_liquidity` claim of it " +
-        "(fixed in the request when it is made).",
-    ),
-    f(
-      "price_mode",
-      "u8",
-      "`PRICE_MODE_MAKER` (the `curve` from `top`) or `PRICE_MODE_ANCHORED` (oracle × (1 − d)).",
-    ),
-    f("anchor_start_bps", "u16", "Anchored mode: discount at the kick (and after a reset), `d_start`."),
-    f("anchor_rate_bps_per_min", "u16", "Anchored mode: discount growth per minute, `d_rate`."),
-    f(
-      "anchor_max_base_bps",
-      "u16",
-      "Largest discount of an auction whose position was kicked at exactly the liquidation LTV; " +
-        "each point of LTV above it adds a point (`math::anchored::d_max_bps`).",
-    ),
-    f("anchor_max_cap_bps", "u16", "Largest discount of any auction."),
-    f(
-      "kick_target_ltv_bps",
-      "u16",
-      "Partial kicks bring the position back to this LTV; 0 = whole positions.",
-    ),
-    f("kick_full_ltv_bps", "u16", "Partial kicks: at or above this LTV the whole position is kicked."),
-    f(
-      "backstop_interest_share_bps",
-      "u16",
-      "Share of borrow interest owed to the market's backstop pool instead of the LPs (0 = none).",
-    ),
-    f(
-      "backstop_penalty_share_bps",
-      "u16",
-      "Share of each liquidation penalty owed to the backstop pool instead of the insurance fund.",
-    ),
-  ]),
+  struct(
+    "MarketParams",
+    "Everything the admin sets on a market (`create_market`, `update_market`).",
+    [
+      f(
+        "max_ltv_bps",
+        "u16",
+        "Borrow limit: debt value / collateral value (collateral at price − confidence).",
+      ),
+      f("liquidation_ltv_bps", "u16", "Unsafe (kickable) above this LTV; greater than `max_ltv_bps`."),
+      f("chop_bps", "u16", "Liquidation penalty added to the tab."),
+      f("buf_bps", "u16", "Auction start price = oracle price × buf (≥ 100%)."),
+      f("cusp_bps", "u16", "An auction may be reset when price / top falls below this."),
+      f("chip_bps", "u16", "Kicker reward, share of the tab."),
+      f("tip", "u64", "Kicker reward, flat amount (debt base units)."),
+      f("tail_secs", "u64", "An auction may be reset after this long."),
+      f("hole", "u64", "Most debt+penalty allowed in live auctions of this market (debt base units)."),
+      f("dust", "u64", "Smallest debt of a position and of what an auction leaves (debt base units)."),
+      f(
+        "borrow_rate_per_sec_wad",
+        "u64",
+        "Per-second borrow rate on `math::WAD`, compounded into the `rate` index.",
+      ),
+      f("oracle_program", P, "Program that must own the oracle accounts (Pyth oracle or Pyth receiver)."),
+      f("collateral_oracle_kind", "u8", "Layout of the collateral oracle (`OracleKind`).", {
+        ts: "OracleKind",
+      }),
+      f("collateral_oracle", P, "Legacy: price account address; pull: feed id."),
+      f("debt_oracle_kind", "u8", "Layout of the debt oracle (ignored when `debt_oracle` is all zero).", {
+        ts: "OracleKind",
+      }),
+      f("debt_oracle", P, "Debt-token oracle; all zero = the debt token is worth 1 USD."),
+      f("max_age_secs", "u64", "Oldest acceptable oracle publish time."),
+      f("max_age_slots", "u64", "Oldest acceptable oracle publish slot (0 = unchecked)."),
+      f("max_conf_bps", "u16", "Widest acceptable confidence / price."),
+      f("curve", "Curve", "Auction price curve."),
+      f(
+        "withdraw_cooldown_secs",
+        "u64",
+        "Seconds between an LP's `request_withdrawal` and the first `withdraw_liquidity` claim of it " +
+          "(fixed in the request when it is made).",
+      ),
+      f(
+        "price_mode",
+        "u8",
+        "`PRICE_MODE_MAKER` (the `curve` from `top`) or `PRICE_MODE_ANCHORED` (oracle × (1 − d)).",
+        { ts: "PriceMode" },
+      ),
+      f("anchor_start_bps", "u16", "Anchored mode: discount at the kick (and after a reset), `d_start`."),
+      f("anchor_rate_bps_per_min", "u16", "Anchored mode: discount growth per minute, `d_rate`."),
+      f(
+        "anchor_max_base_bps",
+        "u16",
+        "Largest discount of an auction whose position was kicked at exactly the liquidation LTV; " +
+          "each point of LTV above it adds a point (`math::anchored::d_max_bps`).",
+      ),
+      f("anchor_max_cap_bps", "u16", "Largest discount of any auction."),
+      f(
+        "kick_target_ltv_bps",
+        "u16",
+        "Partial kicks bring the position back to this LTV; 0 = whole positions.",
+      ),
+      f("kick_full_ltv_bps", "u16", "Partial kicks: at or above this LTV the whole position is kicked."),
+      f(
+        "backstop_interest_share_bps",
+        "u16",
+        "Share of borrow interest owed to the market's backstop pool instead of the LPs (0 = none).",
+        { optional: 0 },
+      ),
+      f(
+        "backstop_penalty_share_bps",
+        "u16",
+        "Share of each liquidation penalty owed to the backstop pool instead of the insurance fund.",
+        { optional: 0 },
+      ),
+    ],
+    { defaults: "withFundingDefaults" },
+  ),
   struct(
     "BackstopParams",
     "Everything the admin sets on a backstop (`create_backstop`, `update_backstop`).",

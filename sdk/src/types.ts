@@ -1,74 +1,14 @@
 /**
- * TypeScript shapes of the program's Borsh types, camelCase as Anchor decodes them.
+ * TypeScript shapes of the program's Borsh types, camelCase as Anchor decodes them: `MarketParams`,
+ * `BackstopParams`, `Curve` and `withFundingDefaults` are generated from the program's layout table
+ * (programs/gavel/layouts.js → sdk/src/generated/types.ts); the price modes and the engine and
+ * backstop defaults are here.
  * @module
  */
 import BN from "bn.js";
-import { PublicKey } from "@solana/web3.js";
-import { OracleKind } from "./oracle";
+import type { BackstopParams, MarketParams } from "./generated/types";
 
-/** Auction price curve (`cut` on `CUT_SCALE` = 1e18), as Anchor encodes/decodes the enum. */
-export type Curve =
-  { linear: { tauSecs: BN } } | { stairstepExp: { stepSecs: BN; cut: BN } } | { exp: { cut: BN } };
-
-/** Everything the admin sets on a market (`MarketParams`). */
-export interface MarketParams {
-  maxLtvBps: number;
-  liquidationLtvBps: number;
-  chopBps: number;
-  bufBps: number;
-  cuspBps: number;
-  chipBps: number;
-  tip: BN;
-  tailSecs: BN;
-  hole: BN;
-  dust: BN;
-  borrowRatePerSecWad: BN;
-  oracleProgram: PublicKey;
-  collateralOracleKind: OracleKind;
-  collateralOracle: PublicKey;
-  debtOracleKind: OracleKind;
-  /** `PublicKey.default` = no debt oracle (debt token worth 1 USD). */
-  debtOracle: PublicKey;
-  maxAgeSecs: BN;
-  maxAgeSlots: BN;
-  maxConfBps: number;
-  curve: Curve;
-  /** Seconds between `request_withdrawal` and its first claim (60 s to 7 days; e.g. 3,600). */
-  withdrawCooldownSecs: BN;
-  /** {@link PriceMode.Maker} (the `curve` from `top`) or {@link PriceMode.Anchored} (oracle × (1 − d)). */
-  priceMode: PriceMode;
-  /** Anchored mode: discount at the kick and after a reset (`d_start`). */
-  anchorStartBps: number;
-  /** Anchored mode: discount growth per minute (`d_rate`). */
-  anchorRateBpsPerMin: number;
-  /** Largest discount of a position kicked at exactly the liquidation LTV; +1 point per point of LTV above. */
-  anchorMaxBaseBps: number;
-  /** Largest discount of any auction. */
-  anchorMaxCapBps: number;
-  /** Partial kicks bring the position back to this LTV; 0 = whole positions. */
-  kickTargetLtvBps: number;
-  /** Partial kicks: at or above this LTV the whole position is kicked. */
-  kickFullLtvBps: number;
-  /**
-   * Share of borrow interest owed to the market's backstop pool instead of the LPs (≤ 5,000;
-   * omitted = 0, no funding). Decoded markets always have it.
-   */
-  backstopInterestShareBps?: number;
-  /** Share of each liquidation penalty owed to the backstop pool instead of the insurance fund (≤ 5,000; omitted = 0). */
-  backstopPenaltyShareBps?: number;
-}
-
-/**
- * `params` with the optional backstop funding shares filled in (0 when omitted), as the program's
- * Borsh layout needs every field.
- */
-export function withFundingDefaults(params: MarketParams): Required<MarketParams> {
-  return {
-    ...params,
-    backstopInterestShareBps: params.backstopInterestShareBps ?? 0,
-    backstopPenaltyShareBps: params.backstopPenaltyShareBps ?? 0,
-  };
-}
+export * from "./generated/types";
 
 /** How a market's auctions are priced (the `price_mode` u8 of `MarketParams` and `Auction`). */
 export enum PriceMode {
@@ -136,20 +76,6 @@ export const V2_ENGINE: Readonly<EngineParams> = Object.freeze({
  * out gives its unraised debt back to the position, the lot no longer needs the penalty as a buffer.
  */
 export const V2_CHOP_BPS = 300;
-
-/** Everything the admin sets on a backstop pool (`BackstopParams`). */
-export interface BackstopParams {
-  /** An auction may be absorbed this long after its kick ... */
-  absorbAfterSecs: BN;
-  /** ... or once its lot at the oracle is worth at most `tab × (1 + near)`. */
-  absorbNearBps: number;
-  /** `buy_from_backstop` sells at oracle × (1 − discount). */
-  buyDiscountBps: number;
-  /** A withdrawal request is paid this long after it was made. */
-  withdrawCooldownSecs: BN;
-  /** A deposit becomes shares this long after it was made (> 0). */
-  warmupSecs: BN;
-}
 
 /**
  * Backstop pool defaults, calibrated with the simulator (app/sim/REPORT.md, "This round"): absorb an

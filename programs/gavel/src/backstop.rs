@@ -17,7 +17,7 @@ use crate::{
         backstop::{basket_value_ceil, deposit_price},
     },
     oracle::Now,
-    state::{backstop::BACKSTOP_DEPOSITOR_SEED, Backstop, BackstopDepositor, Market},
+    state::{seeds_gen::BACKSTOP_DEPOSITOR_SEED, Backstop, BackstopDepositor, Market},
     utils::create_pda_account,
 };
 

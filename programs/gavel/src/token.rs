@@ -11,7 +11,7 @@ use pinocchio::{
 };
 use pinocchio_token::instructions::{Burn, MintTo, Transfer};
 
-use crate::state::{market::MARKET_SEED, Market};
+use crate::state::{seeds_gen::MARKET_SEED, Market};
 
 /// The classic SPL Token program id.
 pub const TOKEN_PROGRAM_ID: Pubkey = pinocchio_token::ID;

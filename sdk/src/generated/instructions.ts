@@ -9,7 +9,7 @@ import BN from "bn.js";
 import { AccountMeta, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { PROGRAM_ID } from "../constants";
 import { coder } from "../program";
-import { BackstopParams, MarketParams, withFundingDefaults } from "../types";
+import { BackstopParams, MarketParams, withFundingDefaults } from "./types";
 import {
   configPda,
   marketPda,

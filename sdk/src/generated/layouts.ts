@@ -7,7 +7,8 @@
 import BN from "bn.js";
 import { PublicKey } from "@solana/web3.js";
 import { coder } from "../program";
-import { BackstopParams, MarketParams, PriceMode } from "../types";
+import { BackstopParams, MarketParams } from "./types";
+import { PriceMode } from "../types";
 import { StopLevel } from "../constants";
 
 /** Decodes account `name`'s data (checks the discriminator), without its reserved bytes. */

@@ -34,7 +34,7 @@ use crate::{
     error::GavelError,
     events::{BackstopCreated, Event},
     state::{
-        backstop::{
+        seeds_gen::{
             BACKSTOP_COLLATERAL_SEED, BACKSTOP_DEBT_SEED, BACKSTOP_SEED, BACKSTOP_SHARES_SEED,
         },
         Backstop, BackstopParams, Config, Market, Reader,

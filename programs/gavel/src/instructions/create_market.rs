@@ -35,7 +35,7 @@ use crate::{
     events::{Event, MarketCreated},
     math::RATE_SCALE,
     state::{
-        market::{COLLATERAL_VAULT_SEED, LIQUIDITY_VAULT_SEED, MARKET_SEED, SHARE_MINT_SEED},
+        seeds_gen::{COLLATERAL_VAULT_SEED, LIQUIDITY_VAULT_SEED, MARKET_SEED, SHARE_MINT_SEED},
         Config, Market, MarketParams, Reader,
     },
     token::{MINT_LEN, TOKEN_ACCOUNT_LEN, TOKEN_PROGRAM_ID},

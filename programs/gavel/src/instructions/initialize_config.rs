@@ -19,7 +19,7 @@ use crate::{
     checks::{require_pda, require_signer, require_system_program, require_writable},
     error::GavelError,
     events::{ConfigInitialized, Event},
-    state::{config::CONFIG_SEED, Config, Reader},
+    state::{seeds_gen::CONFIG_SEED, Config, Reader},
     utils::create_pda_account,
 };
 

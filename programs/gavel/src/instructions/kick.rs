@@ -54,7 +54,7 @@ use crate::{
         kick::{kick_size, KickError, KickInput, KickParams},
         BPS,
     },
-    state::{auction::AUCTION_SEED, Auction, Reader},
+    state::{seeds_gen::AUCTION_SEED, Auction, Reader},
     utils::create_pda_account,
 };
 

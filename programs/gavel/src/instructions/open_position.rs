@@ -22,7 +22,7 @@ use crate::{
     context::require_stop,
     error::GavelError,
     events::{Event, PositionOpened},
-    state::{position::POSITION_SEED, Market, Position, Reader},
+    state::{seeds_gen::POSITION_SEED, Market, Position, Reader},
     utils::create_pda_account,
 };
 

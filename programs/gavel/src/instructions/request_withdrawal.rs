@@ -38,7 +38,7 @@ use crate::{
     error::GavelError,
     events::{Event, WithdrawalRequested},
     math,
-    state::{withdrawal::WITHDRAWAL_SEED, WithdrawalRequest},
+    state::{seeds_gen::WITHDRAWAL_SEED, WithdrawalRequest},
     token::burn_shares,
     utils::create_pda_account,
 };

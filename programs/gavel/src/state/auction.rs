@@ -3,6 +3,3 @@
 //! the kicker when the auction closes.
 
 pub use super::layout_gen::Auction;
-
-/// Seed of auction PDAs.
-pub const AUCTION_SEED: &[u8] = b"auction";

@@ -17,17 +17,6 @@
 pub use super::layout_gen::{Backstop, BackstopDepositor, BackstopParams};
 use crate::{error::GavelError, math::BPS};
 
-/// Seed of backstop PDAs.
-pub const BACKSTOP_SEED: &[u8] = b"backstop";
-/// Seed of a backstop's share mint.
-pub const BACKSTOP_SHARES_SEED: &[u8] = b"backstop_shares";
-/// Seed of a backstop's debt-token vault.
-pub const BACKSTOP_DEBT_SEED: &[u8] = b"backstop_debt";
-/// Seed of a backstop's collateral vault.
-pub const BACKSTOP_COLLATERAL_SEED: &[u8] = b"backstop_collateral";
-/// Seed of depositor PDAs.
-pub const BACKSTOP_DEPOSITOR_SEED: &[u8] = b"backstop_depositor";
-
 /// Longest allowed warm-up, cooldown or absorb delay: 30 days.
 pub const MAX_BACKSTOP_SECS: u64 = 30 * 86_400;
 /// Highest allowed `buy_discount_bps`: 20%.

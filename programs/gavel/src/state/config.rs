@@ -2,8 +2,5 @@
 
 pub use super::layout_gen::Config;
 
-/// Seed of the config PDA.
-pub const CONFIG_SEED: &[u8] = b"config";
-
 /// Highest stop level: 0 live, 1 no new kicks, 2 no kicks and no resets, 3 admin only.
 pub const STOP_MAX: u8 = 3;

@@ -18,15 +18,6 @@ use crate::{
     oracle::OracleKind,
 };
 
-/// Seed of market PDAs.
-pub const MARKET_SEED: &[u8] = b"market";
-/// Seed of the collateral vault token account.
-pub const COLLATERAL_VAULT_SEED: &[u8] = b"collateral_vault";
-/// Seed of the liquidity (debt token) vault token account.
-pub const LIQUIDITY_VAULT_SEED: &[u8] = b"liquidity_vault";
-/// Seed of the LP share mint.
-pub const SHARE_MINT_SEED: &[u8] = b"share_mint";
-
 /// Highest allowed borrow rate: 7.5e-8 per second (about 966% a year, compounding); keeps a
 /// year's compounding factor far below the WAD overflow bound.
 pub const MAX_BORROW_RATE_PER_SEC_WAD: u64 = 75_000_000_000;

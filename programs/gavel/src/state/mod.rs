@@ -8,6 +8,7 @@ pub mod discriminator;
 pub mod layout_gen;
 pub mod market;
 pub mod position;
+pub mod seeds_gen;
 pub mod stop;
 pub mod withdrawal;
 

@@ -5,6 +5,3 @@
 //! or a cancel values them at most at `value`, their worth when the request was made).
 
 pub use super::layout_gen::WithdrawalRequest;
-
-/// Seed of withdrawal request PDAs.
-pub const WITHDRAWAL_SEED: &[u8] = b"withdrawal";
