@@ -286,6 +286,11 @@ export interface Tracked {
    * penalty collected), modelled from the events; the program's `unearned_rewards` must match.
    */
   unearned?: Map<string, BN>;
+  /**
+   * Positions that got an auction's unraised debt back (settled with its collateral exhausted and
+   * no bad debt) since their last kick: their debt may be below dust (a whole kick still takes it).
+   */
+  returnedDebt?: Set<string>;
   /** Withdrawal request addresses of the LPs (absent ones are skipped). */
   requests?: PublicKey[];
 }
@@ -347,7 +352,8 @@ export function checkInvariants(arena: Arena, tracked: Tracked): void {
       fail(`position ${p} unearned_rewards ${pos.unearnedRewards} != modelled ${unearned}`);
     if (!pos.art.isZero()) {
       const debt = debtFromArt(pos.art, m.rate)!;
-      if (debt.lt(m.params.dust)) fail(`position ${p} debt ${debt} below dust`);
+      if (debt.lt(m.params.dust) && !tracked.returnedDebt?.has(p.toBase58()))
+        fail(`position ${p} debt ${debt} below dust`);
     }
   }
   let lot = new BN(0);
@@ -611,6 +617,7 @@ export class Fuzzer {
     closed: [],
     rewards: new Map(),
     unearned: new Map(),
+    returnedDebt: new Set(),
     requests: [],
   };
   /** The most recently closed auctions (kept as garbage inputs). */
@@ -1392,6 +1399,7 @@ export class Fuzzer {
         case "auctionStarted": {
           this.tracked.auctions.add((e.data.auction as PublicKey).toBase58());
           const position = (e.data.position as PublicKey).toBase58();
+          this.tracked.returnedDebt!.delete(position);
           const carried = this.tracked.unearned!.get(position) ?? new BN(0);
           this.tracked.unearned!.delete(position);
           const penalty = (e.data.tab as BN).sub(e.data.debt as BN);
@@ -1424,6 +1432,8 @@ export class Fuzzer {
                 (this.tracked.unearned!.get(r.position) ?? new BN(0)).add(left),
               );
           }
+          if (e.data.reason === 1 && (e.data.badDebt as BN).isZero())
+            this.tracked.returnedDebt!.add((e.data.position as PublicKey).toBase58());
           this.tracked.auctions.delete((e.data.auction as PublicKey).toBase58());
           this.closedAuctions.push(e.data.auction as PublicKey);
           if (this.closedAuctions.length > 16) this.closedAuctions.shift();
@@ -1435,6 +1445,7 @@ export class Fuzzer {
         }
         case "positionClosed":
           this.tracked.unearned!.delete((e.data.position as PublicKey).toBase58());
+          this.tracked.returnedDebt!.delete((e.data.position as PublicKey).toBase58());
           break;
         case "auctionTaken":
           st.takes++;
