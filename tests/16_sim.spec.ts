@@ -371,6 +371,7 @@ describe("16 simulator (app/sim, LiteSVM)", () => {
       ["--penalty-share", "2000"],
       ["--sweep", "interest-share"],
       ["--fund-every", "0"],
+      ["--bidders", "0"],
     ])
       expect(() => parseArgs(bad)).to.throw(/^--|^unknown flag/);
   });

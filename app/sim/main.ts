@@ -356,6 +356,8 @@ export function parseArgs(argv: string[]): Cli {
     stress,
     log: (l: string) => console.log(l),
   };
+  if (cfg.bidders === 0 && cfg.keeper === "bidders")
+    throw new UsageError("--bidders 0 leaves nobody to kick (the bidders are the keeper): add --keeper free");
   return { cfg, sweep, seeds, out };
 }
 
