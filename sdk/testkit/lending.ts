@@ -208,30 +208,18 @@ export class LendingWorld {
 
   /** Mints collateral (base units) to `owner`. */
   fundCollateral(owner: PublicKey, amount: BN): void {
-    this.mustSend(
-      [
-        createMintToInstruction(
-          this.ref.collateralMint,
-          this.ata(this.ref.collateralMint, owner),
-          this.admin.publicKey,
-          BigInt(amount.toString()),
-        ),
-      ],
-      [this.admin],
-    );
+    this.mintTo(this.ref.collateralMint, this.ata(this.ref.collateralMint, owner), amount);
   }
 
   /** Mints debt tokens (base units) to `owner`. */
   fundDebt(owner: PublicKey, amount: BN): void {
+    this.mintTo(this.ref.debtMint, this.ata(this.ref.debtMint, owner), amount);
+  }
+
+  /** Mints `amount` (base units) of `mint` into token `account`; the admin is the mint authority. */
+  mintTo(mint: PublicKey, account: PublicKey, amount: BN): void {
     this.mustSend(
-      [
-        createMintToInstruction(
-          this.ref.debtMint,
-          this.ata(this.ref.debtMint, owner),
-          this.admin.publicKey,
-          BigInt(amount.toString()),
-        ),
-      ],
+      [createMintToInstruction(mint, account, this.admin.publicKey, BigInt(amount.toString()))],
       [this.admin],
     );
   }

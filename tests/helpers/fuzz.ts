@@ -15,12 +15,7 @@
  * keypairs themselves are fresh on each run.
  */
 import BN from "bn.js";
-import {
-  ACCOUNT_SIZE,
-  createInitializeAccount3Instruction,
-  createMintToInstruction,
-  TOKEN_PROGRAM_ID,
-} from "@solana/spl-token";
+import { ACCOUNT_SIZE, createInitializeAccount3Instruction, TOKEN_PROGRAM_ID } from "@solana/spl-token";
 import {
   AccountMeta,
   Keypair,
@@ -199,14 +194,6 @@ export class Arena extends LiquidationWorld {
     );
     this.extra.set(key, acc.publicKey);
     return acc.publicKey;
-  }
-
-  /** Mints `amount` of `mint` (admin is its authority) into `account`. */
-  mintTo(mint: PublicKey, account: PublicKey, amount: BN): void {
-    this.mustSend(
-      [createMintToInstruction(mint, account, this.admin.publicKey, BigInt(amount.toString()))],
-      [this.admin],
-    );
   }
 
   /** Creates another market on this chain (the same oracle account by default). */
